@@ -1,0 +1,56 @@
+"""A loaded cohort: its DuckDB connection, what the upload supplied, and its report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from core.db import create_cohort_db
+from core.report import Report
+from core.schema import TABLES
+
+
+@dataclass
+class Cohort:
+    """One loaded cohort, owned by one session.
+
+    ``tables_present`` names the tables the upload supplied (an analysis needing a
+    missing one shows "no data"); ``columns_present`` the canonical columns supplied per
+    table (all canonical columns exist in DuckDB, NULL where not supplied);
+    ``extra_columns`` the kept non-canonical columns per table.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    report: Report = field(default_factory=Report)
+    tables_present: frozenset[str] = frozenset()
+    columns_present: dict[str, frozenset[str]] = field(default_factory=dict)
+    extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = ""
+
+    def close(self) -> None:
+        self.con.close()
+
+
+@dataclass
+class LoadResult:
+    """The outcome of reading uploaded files: the report, and the cohort when usable."""
+
+    report: Report
+    cohort: Cohort | None
+
+
+def cohort_from_frames(
+    frames: dict[str, pd.DataFrame | None], report: Report | None = None, source: str = ""
+) -> Cohort:
+    """Build a Cohort from canonical frames (already parsed and validated)."""
+    canonical = {t: {c.name for c in cols} for t, cols in TABLES.items()}
+    present = {t for t, f in frames.items() if f is not None}
+    return Cohort(
+        con=create_cohort_db(frames),
+        report=report or Report(),
+        tables_present=frozenset(present),
+        columns_present={t: frozenset(c for c in frames[t].columns if c in canonical[t]) for t in present},
+        extra_columns={t: tuple(c for c in frames[t].columns if c not in canonical[t]) for t in present},
+        source=source,
+    )
