@@ -1,0 +1,82 @@
+"""Catalogues and per-locale number formatting (core.i18n)."""
+import re
+import string
+
+import pytest
+
+from core import i18n
+from core.i18n import NNBSP, default_lang, fmt_count, fmt_num, fmt_pct, t
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_french_and_english_catalogues_have_the_same_keys():
+    assert set(i18n.catalogue("fr")) == set(i18n.catalogue("en"))
+
+
+def test_french_and_english_texts_use_the_same_placeholders():
+    fr, en = i18n.catalogue("fr"), i18n.catalogue("en")
+    assert {k: _fields(v) for k, v in fr.items()} == {k: _fields(en[k]) for k in fr}
+
+
+def test_no_catalogue_text_is_empty():
+    assert all(v.strip() for lang in i18n.LANGS for v in i18n.catalogue(lang).values())
+
+
+def test_t_fills_placeholders():
+    assert t("note.small_n", "en", n=4) == "Small sample (n = 4): interpret with care."
+
+
+def test_t_unknown_key_raises():
+    with pytest.raises(KeyError):
+        t("no.such.key", "fr")
+
+
+def test_unknown_language_raises():
+    with pytest.raises(ValueError):
+        t("app.title", "de")
+
+
+@pytest.mark.parametrize(
+    "locale, lang",
+    [("fr", "fr"), ("fr-FR", "fr"), ("fr_CA", "fr"), ("FR-be", "fr"), ("en-US", "en"),
+     ("de-DE", "en"), ("fy-NL", "en"), ("", "en"), (None, "en")],
+)
+def test_default_lang_is_french_only_for_french_locales(locale, lang):
+    assert default_lang(locale) == lang
+
+
+@pytest.mark.parametrize(
+    "x, lang, expected",
+    [(95.4545, "fr", f"95,5{NNBSP}%"), (95.4545, "en", "95.5%"), (4.545, "en", "4.5%"),
+     (0.05, "en", "0.1%"), (100, "fr", f"100,0{NNBSP}%"), (None, "fr", "—"),
+     (float("nan"), "en", "—")],
+)
+def test_fmt_pct(x, lang, expected):
+    assert fmt_pct(x, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "x, lang, digits, expected",
+    # 2.675 is 2.67499... as a float: rounding the written decimal gives 2.68.
+    [(2.675, "en", 2, "2.68"), (0.25, "fr", 1, "0,3"), (-0.25, "en", 1, "-0.3"),
+     (1234.56, "en", 1, "1,234.6"), (1234.56, "fr", 1, f"1{NNBSP}234,6"),
+     (13.5, "fr", 0, "14"), (7, "en", 1, "7.0"), (None, "en", 1, "—")],
+)
+def test_fmt_num_rounds_half_up_with_locale_separators(x, lang, digits, expected):
+    assert fmt_num(x, lang, digits) == expected
+
+
+@pytest.mark.parametrize(
+    "n, N, pct, lang, expected",
+    [(21, 22, 95.4545, "fr", f"21/22 (95,5{NNBSP}%)"), (21, 22, 95.4545, "en", "21/22 (95.5%)"),
+     (0, 0, None, "fr", "0/0")],
+)
+def test_fmt_count(n, N, pct, lang, expected):
+    assert fmt_count(n, N, pct, lang) == expected
+
+
+def test_french_percentages_never_use_a_plain_space():
+    assert not re.search(r"\d %", fmt_count(1, 3, 33.333, "fr"))
