@@ -1,0 +1,303 @@
+"""Uploaded bytes -> raw tables (CSV, Excel/ODS workbooks, Parquet).
+
+A raw table keeps the header cells as the user wrote them and the data cells as the
+file holds them (CSV: text; workbook and Parquet: native values), with the row numbers
+the user sees in a spreadsheet. Nothing here knows the cohort schema: recognising
+tables and columns is ``core.layout``'s job. Bad input becomes an ``Issue``, never an
+exception.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.report import ERROR, WARNING, Issue
+
+CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
+WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
+PARQUET_EXTENSIONS = frozenset({"parquet", "pq"})
+
+_ZIP_MAGIC = b"PK\x03\x04"  # xlsx, xlsm, ods
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls (and password-protected xlsx)
+_PARQUET_MAGIC = b"PAR1"
+_DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
+_SNIFF_RECORDS = 50
+_MAX_TITLE_ROWS = 3
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table of one uploaded file, before any interpretation.
+
+    ``data`` columns are positions 0..n-1 matching ``headers`` (headers may repeat);
+    ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally).
+    """
+
+    file: str
+    sheet: str | None
+    headers: tuple[str, ...]
+    data: pd.DataFrame
+    row_numbers: np.ndarray
+    header_row: int
+
+
+def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list[Issue]]:
+    """Every table of every uploaded file, and the issues met reading them.
+
+    A table with headers but no data row is an error when no table of the upload has
+    data; otherwise it is kept with zero rows (an events sheet with no event is
+    legitimate) and noted with a warning.
+    """
+    tables: list[RawTable] = []
+    issues: list[Issue] = []
+    for name, content in files:
+        found, met = _read_one(name, content)
+        tables.extend(found)
+        issues.extend(met)
+    any_data = any(len(t.data) for t in tables)
+    kept = []
+    for table in tables:
+        if len(table.data) == 0:
+            issues.append(_header_only_issue(table, any_data))
+            if not any_data:
+                continue
+        kept.append(table)
+    return kept, issues
+
+
+def _read_one(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+    if not content or not content.strip():
+        return [], [_error("empty_file", name, None, "The file is empty.",
+                           "Check that you chose the right file and that it was saved with its data.")]
+    fmt = _format_of(name, content)
+    if fmt == "workbook":
+        return _read_workbook(name, content)
+    if fmt == "parquet":
+        return _read_parquet(name, content)
+    return _read_csv(name, content)
+
+
+def _format_of(name: str, content: bytes) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext in WORKBOOK_EXTENSIONS:
+        return "workbook"
+    if ext in PARQUET_EXTENSIONS:
+        return "parquet"
+    if ext in CSV_EXTENSIONS:
+        return "csv"
+    if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        return "workbook"
+    if content.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    return "csv"
+
+
+def _error(code: str, file: str, sheet: str | None, message: str, hint: str) -> Issue:
+    return Issue(severity=ERROR, code=code, message=message, hint=hint, file=file, sheet=sheet)
+
+
+def _where(table: RawTable) -> str:
+    return f"Sheet '{table.sheet}'" if table.sheet is not None else "The file"
+
+
+def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
+    where = _where(table)
+    if any_data:
+        return Issue(severity=WARNING, code="header_only", file=table.file, sheet=table.sheet,
+                     message=f"{where} has column headers but no data rows; it is read as an empty table.",
+                     hint="If rows are missing, add them below the header row and upload again.")
+    return _error("header_only", table.file, table.sheet,
+                  f"{where} has column headers but no data rows.",
+                  "Add one row per patient (or visit, or event) below the header row and upload again.")
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+    text = _decode(content)
+    if text is None:
+        return [], [_error("unreadable_file", name, None,
+                           "The file is not a table: it holds binary data, not text.",
+                           "Upload the cohort as .xlsx, .csv or .parquet (in Excel: File > Save As).")]
+    delimiter = _sniff_delimiter(text)
+    try:
+        width = max(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)
+        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(width, 1)),
+                           dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
+    except (csv.Error, pd.errors.ParserError, ValueError) as exc:
+        return [], [_error("unreadable_file", name, None, f"The file could not be read as a table ({exc}).",
+                           "Open it in a spreadsheet, check the quotes and separators, and save it again as CSV.")]
+    # A field missing from a short row, or a blank line, reads as "".
+    return _table_from_grid(name, None, grid.astype(object).fillna(""))
+
+
+def _decode(content: bytes) -> str | None:
+    """The file's text: UTF-16 or UTF-8 when marked or valid, else cp1252, else latin-1;
+    None when the bytes are binary rather than text."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    else:
+        text = None
+        # cp1252 before latin-1: French Excel exports are cp1252, and latin-1 never fails.
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    sample = text[:8192]
+    controls = sum(sample.count(ch) for ch in map(chr, range(32)) if ch not in "\t\n\r\f")
+    if "\x00" in sample or controls > len(sample) // 100:
+        return None
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter giving the most consistent column count (> 1) over the first records.
+
+    A ``;`` file with decimal commas (``P1;7,5``) splits on ``;``: its count is stable
+    while the comma count varies, and a tie goes to ``;``.
+    """
+    best, best_score = ",", (0.0, 0)
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            counts = [len(r) for r in itertools.islice(reader, _SNIFF_RECORDS) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda n: (counts.count(n), n))
+        if mode < 2:
+            continue
+        score = (counts.count(mode) / len(counts), mode)
+        if score[0] > best_score[0]:
+            best, best_score = delimiter, score
+    return best
+
+
+# --- Workbooks ---------------------------------------------------------------------
+
+def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = [(s, book.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in book.sheet_names]
+    except Exception as exc:  # calamine raises several types for corrupt or protected files
+        protected = content.startswith(_OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm"))
+        hint = ("The workbook seems protected by a password: remove the password (File > Info > Protect "
+                "Workbook) and upload again." if protected else
+                "Open the file in Excel or LibreOffice, check it opens, and save it again as .xlsx.")
+        return [], [_error("unreadable_file", name, None,
+                           f"The file could not be read as a spreadsheet workbook ({type(exc).__name__}).", hint)]
+    tables: list[RawTable] = []
+    issues: list[Issue] = []
+    for sheet, rows in sheets:
+        if not rows:
+            continue
+        # Empty cells come back as "": the contract's native form for them is None.
+        grid = pd.DataFrame(rows, dtype=object).replace("", None)
+        found, met = _table_from_grid(name, sheet, grid)
+        tables.extend(found)
+        issues.extend(i for i in met if i.code != "empty_file")
+    if not tables:
+        issues.append(_error("empty_file", name, None, "Every sheet of the workbook is empty.",
+                             "Check that you chose the right file and that it was saved with its data."))
+    return tables, issues
+
+
+# --- Parquet -----------------------------------------------------------------------
+
+def _read_parquet(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+    try:
+        frame = pd.read_parquet(io.BytesIO(content))
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        return [], [_error("unreadable_file", name, None,
+                           f"The file could not be read as Parquet ({type(exc).__name__}).",
+                           "Export the table again as Parquet, or upload it as .xlsx or .csv.")]
+    headers = tuple(_header_text(c) for c in frame.columns)
+    if not headers:
+        return [], [_error("empty_file", name, None, "The Parquet file has no columns.",
+                           "Export the table again with its columns.")]
+    data = frame.astype(object)
+    data = data.where(data.notna(), None)
+    data.columns = range(len(headers))
+    data.index = range(len(data))
+    # No header row in Parquet: number rows as a spreadsheet export of it would.
+    keep = ~_blank(data).all(axis=1).to_numpy()
+    table = RawTable(name, None, headers, data[keep].reset_index(drop=True),
+                     np.arange(2, len(data) + 2)[keep], 1)
+    return [table], []
+
+
+# --- Shared: grid of cells -> header and data --------------------------------------
+
+def _blank(grid: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell holds nothing: None/NaN, or text that is only spaces."""
+    blank = grid.isna()
+    for col in grid.columns:
+        is_text = grid[col].map(type).eq(str)
+        if is_text.any():
+            blank[col] |= is_text & grid[col].where(is_text, "x").astype(str).str.strip().eq("")
+    return blank
+
+
+def _header_text(cell: object) -> str:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a year typed as a header in Excel: 2019, not 2019.0
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[list[RawTable], list[Issue]]:
+    """Find the header row (skipping title lines) and the data rows below it.
+
+    ``grid`` has one row per spreadsheet row, from row 1, so position + 1 is the row
+    number the user sees.
+    """
+    filled = ~_blank(grid)
+    per_row = filled.sum(axis=1).to_numpy()
+    nonempty = np.flatnonzero(per_row > 0)
+    if len(nonempty) == 0:
+        return [], [_error("empty_file", name, sheet, f"{'Sheet ' + repr(sheet) if sheet else 'The file'} is empty.",
+                           "Check that you chose the right file and that it was saved with its data.")]
+    issues: list[Issue] = []
+    start = 0
+    # A title above the header: one filled cell, with a wider row below it.
+    while (start < min(_MAX_TITLE_ROWS, len(nonempty) - 1) and per_row[nonempty[start]] == 1
+           and per_row[nonempty[start + 1]] > 1):
+        title_pos = nonempty[start]
+        title = next(_header_text(v) for v in grid.iloc[title_pos] if _header_text(v))
+        issues.append(Issue(severity=WARNING, code="title_row_skipped", file=name, sheet=sheet,
+                            row=int(title_pos) + 1, value=title,
+                            message=f"Row {title_pos + 1} ('{title}') looks like a title and was skipped; "
+                                    f"the column headers were read from row {nonempty[start + 1] + 1}.",
+                            hint="If that row holds the column headers, remove the rows above it."))
+        start += 1
+    header_pos = int(nonempty[start])
+    headers = [_header_text(v) for v in grid.iloc[header_pos]]
+    below = np.arange(len(grid)) > header_pos
+    keep_rows = below & (per_row > 0)
+    data = grid[keep_rows]
+    # Columns with neither a header nor any data are padding (Excel's used range), not columns.
+    used = [j for j, h in enumerate(headers) if h or filled.iloc[:, j][keep_rows].any()]
+    data = data.iloc[:, used]
+    data.columns = range(len(used))
+    table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
+                     np.flatnonzero(keep_rows) + 1, header_pos + 1)
+    return [table], issues
