@@ -1,0 +1,207 @@
+"""Vectorised cell parsers: one column of raw cells -> typed values, per schema kind.
+
+Cells are text (CSV) or native workbook values (float, int, bool, date, str) or None.
+Each parser returns the values and a mask of the cells that held something neither
+missing nor readable, so the caller can report them; nothing is guessed silently.
+Range checks are not done here (``Column.low``/``high`` are applied by validation).
+
+Reference: cohort-format.md, version 1, section "Values".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import schema
+
+# Combining marks left by NFKD (accents); the blocks where Latin-script marks live.
+_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+
+_NUMBER = r"[+\-\u2212]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+\-]?\d+)?"
+# Units that do not change the number's meaning in any cohort column. Units that would
+# (mg/kg, g, mg/dL, mois for a duration in years) are deliberately absent: such cells
+# are reported as unreadable rather than misread.
+_UNITS = (r"(?:mg(?:\s*/\s*(?:j|jour|d|day|24\s*h))?|g\s*/\s*l|(?:ui|iu|u)\s*/\s*ml|ui|iu"
+          r"|ans?|years?|yrs?|y|%)")
+_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*{_UNITS}?\s*$", re.IGNORECASE)
+_PLAIN_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
+# "M3", "m12", "Mois 3", "3", "3 mois": the month since first dose.
+_MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months?)?\s*$", re.IGNORECASE)
+# Beyond 2**53 a float no longer holds every integer exactly.
+_MAX_EXACT = 2.0**53
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Parsed values (same index as the input; missing = NA) and the unreadable cells."""
+
+    values: pd.Series
+    invalid: pd.Series
+
+
+def normalise_text(series: pd.Series) -> pd.Series:
+    """``schema.normalise`` over a column: NA where the cell is not text."""
+    text = series.astype(object).where(_cell_types(series).eq("str"))
+    return (
+        text.str.normalize("NFKD")
+        .str.replace(_COMBINING, "", regex=True)
+        .str.lower()
+        .str.replace(r"[^a-z0-9]+", "_", regex=True)
+        .str.strip("_")
+    )
+
+
+def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
+    """True where the cell is blank or a missing marker (NA, N/A, ND, NC, ?, nan, null).
+
+    With ``kind=schema.IFN``, the signs ``+``, ``-`` and ``−`` are values, not blanks.
+    """
+    raw = series.astype(object)
+    missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
+    if kind == schema.IFN:
+        missing &= ~_stripped(raw).isin(schema.IFN_SIGNS.keys())
+    return missing.astype(bool)
+
+
+def parse_column(series: pd.Series, kind: str) -> Parsed:
+    """Parse one column of raw cells (str or native Excel values) as ``kind`` (schema kinds)."""
+    try:
+        parser = _PARSERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown value kind: {kind!r}") from None
+    raw = series.astype(object)
+    missing = is_missing(raw, kind)
+    values = parser(raw.where(~missing, None))
+    invalid = (~missing & values.isna()).astype(bool)
+    return Parsed(values=values, invalid=invalid)
+
+
+# --- Cell types ----------------------------------------------------------------------
+
+def _type_class(cell_type: type) -> str:
+    if issubclass(cell_type, str):
+        return "str"
+    if issubclass(cell_type, (bool, np.bool_)):
+        return "bool"
+    if issubclass(cell_type, (int, float, np.integer, np.floating)):
+        return "number"
+    return "other"
+
+
+def _cell_types(series: pd.Series) -> pd.Series:
+    """Per cell: "str", "bool", "number" or "other" (dates, None...), by Python type."""
+    types = series.astype(object).map(type)
+    classes = {t: _type_class(t) for t in types.unique()}
+    return types.map(classes).astype(object)
+
+
+def _stripped(raw: pd.Series) -> pd.Series:
+    return raw.where(_cell_types(raw).eq("str")).str.strip()
+
+
+def _empty(raw: pd.Series, dtype: str) -> pd.Series:
+    return pd.Series(pd.NA, index=raw.index, dtype=dtype)
+
+
+# --- Numbers -------------------------------------------------------------------------
+
+def _numbers(raw: pd.Series, pattern: re.Pattern) -> pd.Series:
+    """Float64 from native numbers (bools excluded) and from text matching ``pattern``."""
+    types = _cell_types(raw)
+    out = _empty(raw, "Float64")
+    native = types.eq("number")
+    if native.any():
+        out[native] = pd.to_numeric(raw[native].astype(float), errors="coerce")
+    text = types.eq("str")
+    if text.any():
+        digits = raw[text].str.extract(pattern, expand=False)
+        digits = digits.str.replace(",", ".", regex=False).str.replace("\u2212", "-", regex=False)
+        out[text] = pd.to_numeric(digits, errors="coerce")
+    return out.astype("Float64")
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """Int64 where the number is whole (2.0 -> 2); NA for 2.5 or beyond exact range."""
+    ok = values.notna() & (values % 1 == 0) & (values.abs() < _MAX_EXACT)
+    out = _empty(values, "Int64")
+    ok = ok.fillna(False).astype(bool)
+    out[ok] = values[ok].astype("Int64")
+    return out
+
+
+def _parse_number(raw: pd.Series) -> pd.Series:
+    return _numbers(raw, _NUMBER_RE)
+
+
+def _parse_integer(raw: pd.Series) -> pd.Series:
+    return _whole(_numbers(raw, _NUMBER_RE))
+
+
+def _parse_month(raw: pd.Series) -> pd.Series:
+    return _whole(_numbers(raw, _MONTH_RE))
+
+
+def _parse_event_month(raw: pd.Series) -> pd.Series:
+    return _numbers(raw, _MONTH_RE)
+
+
+# --- Words ---------------------------------------------------------------------------
+
+def _words(raw: pd.Series, vocabulary: dict[str, str]) -> pd.Series:
+    """Text cells looked up in ``vocabulary`` after normalisation; non-text cells NA."""
+    return normalise_text(raw).map(vocabulary).astype("string")
+
+
+def _parse_bool(raw: pd.Series) -> pd.Series:
+    types = _cell_types(raw)
+    words = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FALSE_WORDS}}
+    out = normalise_text(raw).map(words).astype("boolean")
+    native = types.eq("bool")
+    out[native] = raw[native].astype(bool)
+    # Numbers 1 and 0, native or written "1,0" / "1.0".
+    number = _numbers(raw.where(~types.eq("bool")), _PLAIN_NUMBER_RE)
+    for value, flag in ((1, True), (0, False)):
+        out[out.isna() & number.eq(value).fillna(False).astype(bool)] = flag
+    return out
+
+
+def _parse_ifn(raw: pd.Series) -> pd.Series:
+    # Signs first: "-" normalises to "" and would otherwise be lost.
+    signs = _stripped(raw).map(schema.IFN_SIGNS).astype("string")
+    return signs.fillna(_words(raw, schema.IFN_WORDS))
+
+
+def _parse_text(raw: pd.Series) -> pd.Series:
+    types = _cell_types(raw)
+    out = _empty(raw, "string").astype(object)
+    text = types.eq("str")
+    out[text] = raw[text].str.strip()
+    number = types.eq("number")
+    if number.any():
+        values = raw[number].astype(float)
+        whole = np.isfinite(values) & (values % 1 == 0) & (values.abs() < _MAX_EXACT)
+        # An identifier typed in Excel comes back as 42.0: it means "42".
+        out[number[number].index[whole]] = values[whole].astype("int64").astype(str)
+        out[number[number].index[~whole]] = values[~whole].astype(str)
+    flag = types.eq("bool")
+    out[flag] = raw[flag].astype(bool).map({True: "TRUE", False: "FALSE"})
+    other = types.eq("other") & raw.notna()
+    out[other] = raw[other].astype(str)
+    return out.astype("string")
+
+
+_PARSERS = {
+    schema.TEXT: _parse_text,
+    schema.SEX: lambda raw: _words(raw, schema.SEX_WORDS),
+    schema.NUMBER: _parse_number,
+    schema.INTEGER: _parse_integer,
+    schema.BOOL: _parse_bool,
+    schema.RESPONSE: lambda raw: _words(raw, schema.RESPONSE_WORDS),
+    schema.IFN: _parse_ifn,
+    schema.MONTH: _parse_month,
+    schema.EVENT_MONTH: _parse_event_month,
+    schema.EVENT_TYPE: lambda raw: _words(raw, schema.EVENT_TYPE_WORDS),
+}
