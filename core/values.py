@@ -30,6 +30,7 @@ _NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*{_UNITS}?\s*$", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
 # "M3", "m12", "Mois 3", "3", "3 mois": the month since first dose.
 _MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months?)?\s*$", re.IGNORECASE)
+_SIGNS_ONLY = "[" + re.escape("".join(schema.IFN_SIGNS)) + r"\s]+"
 # Beyond 2**53 a float no longer holds every integer exactly.
 _MAX_EXACT = 2.0**53
 
@@ -57,12 +58,14 @@ def normalise_text(series: pd.Series) -> pd.Series:
 def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     """True where the cell is blank or a missing marker (NA, N/A, ND, NC, ?, nan, null).
 
-    With ``kind=schema.IFN``, the signs ``+``, ``-`` and ``−`` are values, not blanks.
+    With ``kind=schema.IFN``, sign-only cells (``+``, ``-``, ``−``, ``++``) are not blanks:
+    the signs are values and anything else made of signs is reported, not dropped.
     """
     raw = series.astype(object)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
     if kind == schema.IFN:
-        missing &= ~_stripped(raw).isin(schema.IFN_SIGNS.keys())
+        # Only signs ("+", "--") normalise to "" like a blank: read them, do not drop them.
+        missing &= ~_stripped(raw).str.fullmatch(_SIGNS_ONLY).fillna(False).astype(bool)
     return missing.astype(bool)
 
 

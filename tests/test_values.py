@@ -1,0 +1,201 @@
+"""Cell parsers per kind: accepted spellings, missing markers, native Excel values, invalid cells."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import schema
+from core.values import is_missing, normalise_text, parse_column
+
+
+def _one(cell: object, kind: str) -> tuple[object, bool]:
+    """The parsed value (None for NA) and the invalid flag of a single cell."""
+    parsed = parse_column(pd.Series([cell], dtype=object), kind)
+    value = parsed.values.iloc[0]
+    return (None if pd.isna(value) else value), bool(parsed.invalid.iloc[0])
+
+
+MISSING_MARKERS = ["", "   ", "NA", "na", "N/A", "n/a", "ND", "NC", "?", "nan", "NaN", "null", "NULL", None, np.nan]
+
+
+@pytest.mark.parametrize("cell", MISSING_MARKERS)
+def test_missing_marker_is_missing(cell):
+    assert is_missing(pd.Series([cell], dtype=object)).tolist() == [True]
+
+
+@pytest.mark.parametrize("cell", ["0", "NR", "non", "x", "-1", 0.0, False, "M0"])
+def test_value_that_looks_empty_is_not_missing(cell):
+    assert is_missing(pd.Series([cell], dtype=object)).tolist() == [False]
+
+
+@pytest.mark.parametrize("kind", [schema.TEXT, schema.SEX, schema.NUMBER, schema.INTEGER, schema.BOOL,
+                                  schema.RESPONSE, schema.IFN, schema.MONTH, schema.EVENT_MONTH,
+                                  schema.EVENT_TYPE])
+@pytest.mark.parametrize("cell", MISSING_MARKERS)
+def test_missing_marker_parses_to_na_and_is_not_invalid(kind, cell):
+    assert _one(cell, kind) == (None, False)
+
+
+def test_ifn_signs_are_not_missing_for_ifn_columns():
+    cells = pd.Series(["+", "-", "\u2212", "ND"], dtype=object)
+    assert is_missing(cells, kind=schema.IFN).tolist() == [False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [("7,5", 7.5), ("7.5", 7.5), ("7,5 mg/j", 7.5), ("7.5mg/j", 7.5), ("10 mg", 10.0), ("5 mg/d", 5.0),
+     ("5 mg/jour", 5.0), ("0,9 g/L", 0.9), ("0.9 g/l", 0.9), ("45 ans", 45.0), ("45 years", 45.0),
+     ("45 an", 45.0), ("45 y", 45.0), ("120 UI/mL", 120.0), ("120 IU/mL", 120.0), ("120 ui/ml", 120.0),
+     ("12 %", 12.0), (" 3 ", 3.0), ("-2", -2.0), ("\u22122", -2.0), (",5", 0.5), ("1e3", 1000.0),
+     ("0042", 42.0), (7.5, 7.5), (3, 3.0), (np.float64(2.25), 2.25)],
+)
+def test_number_reads_decimal_comma_units_and_native_values(cell, expected):
+    assert _one(cell, schema.NUMBER) == (pytest.approx(expected), False)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["abc", "7,5,3", "1.234,5", "<5", ">100", "5 mg/kg/j", "1 g", "90 mg/dL", "6 mois", "M3", "7 5",
+     True, False, dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 10, 30)],
+)
+def test_number_flags_unreadable_or_ambiguous_cells(cell):
+    assert _one(cell, schema.NUMBER) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [("2", 2), ("2.0", 2), ("2,0", 2), (2.0, 2), (3, 3), ("0", 0)])
+def test_integer_accepts_whole_numbers(cell, expected):
+    assert _one(cell, schema.INTEGER) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", [2.5, "2,5", "2.5", "deux", True])
+def test_integer_flags_fractions_and_words(cell):
+    assert _one(cell, schema.INTEGER) == (None, True)
+
+
+@pytest.mark.parametrize("cell", sorted(schema.TRUE_WORDS) + ["OUI", "Oui", "VRAI", "X", True, 1, 1.0, "1,0"])
+def test_bool_true_spellings(cell):
+    assert _one(cell, schema.BOOL) == (True, False)
+
+
+@pytest.mark.parametrize("cell", sorted(schema.FALSE_WORDS) + ["NON", "Faux", False, 0, 0.0, "0.0"])
+def test_bool_false_spellings(cell):
+    assert _one(cell, schema.BOOL) == (False, False)
+
+
+@pytest.mark.parametrize("cell", ["2", 2.0, "peut-être", "oui?non", dt.date(2024, 1, 2)])
+def test_bool_flags_other_values(cell):
+    assert _one(cell, schema.BOOL) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("F", "F"), ("f", "F"), ("female", "F"), ("Femme", "F"), ("w", "F"), ("woman", "F"),
+    ("M", "M"), ("m", "M"), ("male", "M"), ("Homme", "M"), ("H", "M"), ("man", "M"),
+])
+def test_sex_spellings(cell, expected):
+    assert _one(cell, schema.SEX) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", ["X", "1", 1.0, "autre"])
+def test_sex_flags_unknown_codes(cell):
+    assert _one(cell, schema.SEX) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("CR", "CR"), ("RC", "CR"), ("complete", "CR"), ("Complète", "CR"), ("Réponse complète", "CR"),
+    ("PR", "PR"), ("RP", "PR"), ("partial", "PR"), ("Partielle", "PR"), ("réponse partielle", "PR"),
+    ("NR", "NR"), ("nr", "NR"), ("none", "NR"), ("non-responder", "NR"), ("Non répondeur", "NR"),
+    ("absente", "NR"), ("Aucune", "NR"),
+])
+def test_response_spellings(cell, expected):
+    assert _one(cell, schema.RESPONSE) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", ["bonne", "CR?PR", 1.0])
+def test_response_flags_unknown_words(cell):
+    assert _one(cell, schema.RESPONSE) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("positive", "positive"), ("Positif", "positive"), ("pos", "positive"), ("+", "positive"), (" + ", "positive"),
+    ("negative", "negative"), ("Négatif", "negative"), ("neg", "negative"), ("-", "negative"),
+    ("\u2212", "negative"),
+])
+def test_ifn_spellings_and_signs(cell, expected):
+    assert _one(cell, schema.IFN) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", ["++", "douteux", 1.0])
+def test_ifn_flags_unknown_values(cell):
+    assert _one(cell, schema.IFN) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("M0", 0), ("M3", 3), ("m12", 12), ("M 6", 6), ("Mois 6", 6), ("3", 3), ("3 mois", 3), (3.0, 3), (6, 6),
+])
+def test_month_spellings(cell, expected):
+    assert _one(cell, schema.MONTH) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", ["M3,5", "M", "3.5", 3.5, "J0", True, dt.date(2024, 3, 1)])
+def test_month_flags_fractions_and_other_codes(cell):
+    assert _one(cell, schema.MONTH) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [("M2", 2.0), ("2,5", 2.5), ("M2,5", 2.5), (1.5, 1.5), ("4", 4.0)])
+def test_event_month_accepts_fractions(cell, expected):
+    assert _one(cell, schema.EVENT_MONTH) == (pytest.approx(expected), False)
+
+
+@pytest.mark.parametrize("cell, expected", [(w, t) for w, t in schema.EVENT_TYPE_WORDS.items()]
+                         + [("Infection", "infection"), ("Viscérale", "visceral"), ("Atteinte viscérale", "visceral"),
+                            ("Poussée viscérale", "visceral"), ("EI", "other"), ("Autre", "other")])
+def test_event_type_spellings(cell, expected):
+    assert _one(cell, schema.EVENT_TYPE) == (expected, False)
+
+
+def test_event_type_flags_unknown_words():
+    assert _one("cardiaque", schema.EVENT_TYPE) == (None, True)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("0042", "0042"), (" P1 ", "P1"), (42.0, "42"), (42, "42"), (7.5, "7.5"), (True, "TRUE"),
+    (dt.date(2024, 1, 2), "2024-01-02"), ("Zona M4", "Zona M4"),
+])
+def test_text_is_stripped_and_whole_excel_numbers_lose_point_zero(cell, expected):
+    assert _one(cell, schema.TEXT) == (expected, False)
+
+
+@pytest.mark.parametrize("kind, dtype", [
+    (schema.TEXT, "string"), (schema.SEX, "string"), (schema.RESPONSE, "string"), (schema.IFN, "string"),
+    (schema.EVENT_TYPE, "string"), (schema.NUMBER, "Float64"), (schema.EVENT_MONTH, "Float64"),
+    (schema.INTEGER, "Int64"), (schema.MONTH, "Int64"), (schema.BOOL, "boolean"),
+])
+def test_output_dtype_per_kind(kind, dtype):
+    parsed = parse_column(pd.Series(["1", None], dtype=object), kind)
+    assert parsed.values.dtype == pd.api.types.pandas_dtype(dtype)
+
+
+def test_index_is_kept_and_mixed_native_column_is_parsed_cell_by_cell():
+    cells = pd.Series(["7,5 mg", 10.0, None, True, "ND", "abc"], index=[10, 11, 12, 13, 14, 15], dtype=object)
+    parsed = parse_column(cells, schema.NUMBER)
+    assert parsed.values.index.tolist() == [10, 11, 12, 13, 14, 15]
+    assert parsed.values.tolist() == [7.5, 10.0, pd.NA, pd.NA, pd.NA, pd.NA]
+    assert parsed.invalid.tolist() == [False, False, False, True, False, True]
+
+
+def test_string_dtype_input_is_accepted():
+    parsed = parse_column(pd.Series(["M3", pd.NA], dtype="string"), schema.MONTH)
+    assert parsed.values.tolist() == [3, pd.NA]
+
+
+def test_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown value kind"):
+        parse_column(pd.Series(["1"]), "colour")
+
+
+@pytest.mark.parametrize("word", ["Durée d'évolution (ans)", "Réponse  complète", "  N/A ", "?", "ÉLEVÉ", "−", "a−b"])
+def test_column_normalisation_matches_schema_normalise(word):
+    assert normalise_text(pd.Series([word], dtype=object)).iloc[0] == schema.normalise(word)
