@@ -1,0 +1,113 @@
+"""Command line: ``python -m core validate FILE [FILE ...]`` (and more subcommands).
+
+Each subcommand is one ``_add_<name>`` function registering its parser (with
+``run=`` the function doing the work) and one entry in ``COMMANDS``. Exit codes: 0 the
+cohort is usable, 1 it is not (or the files could not be read), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.cohort import LoadResult
+from core.report import Report
+
+EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show "é" must not turn a report into a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    parser = argparse.ArgumentParser(prog="python -m core", description="The living poster, from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in COMMANDS:
+        register(commands)
+    args = parser.parse_args(argv)
+    return args.run(args, args.parser)
+
+
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILE ... or --demo: the cohort a subcommand works on."""
+    parser.add_argument("files", nargs="*", metavar="FILE", help="cohort files (a workbook, or CSV/Parquet files)")
+    parser.add_argument("--demo", action="store_true", help="use the bundled synthetic demo cohort")
+    parser.add_argument("--demo-layout", choices=("fr", "en"), default="fr",
+                        help="demo layout: fr (wide CSV + events) or en (workbook); default fr")
+
+
+def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResult | None:
+    """The loaded cohort, or None after printing a clean message (the files could not be read).
+
+    A missing FILE, or FILE together with --demo, is a usage error (argparse exits 2).
+    """
+    if args.demo == bool(args.files):
+        parser.error("give FILE ... or --demo (one of the two)")
+    named = []
+    for path in map(Path, args.files):
+        if not path.is_file():
+            parser.error(f"no such file: {path}")
+        try:
+            named.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            parser.error(f"cannot open {path}: {exc.strerror or exc}")
+    try:
+        if args.demo:
+            from core.demo import load_demo
+
+            return load_demo(args.demo_layout)
+        from core.loader import load_cohort
+
+        return load_cohort(named)
+    except Exception as exc:  # no input may end in a traceback; the message names the failure
+        print(f"error: the files could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _add_validate(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("validate", help="check cohort files against the cohort format",
+                                 description="Check cohort files and print the validation report.")
+    _add_source_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(run=_run_validate, parser=parser)
+
+
+def _run_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    result = _load(args, parser)
+    if result is None:
+        return EXIT_UNUSABLE
+    if result.cohort is not None:
+        result.cohort.close()
+    if args.json:
+        print(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(result.report))
+    return EXIT_OK if result.report.usable else EXIT_UNUSABLE
+
+
+def format_report(report: Report) -> str:
+    """The report as plain text: verdict, counts per table, then issues (errors first)."""
+    errors = len([i for i in report.issues if i.severity == "error"])
+    lines = ["Usable: yes" if report.usable else f"Usable: no ({errors} error{'s' * (errors != 1)})", ""]
+    lines.append("Rows per table:")
+    for table, count in report.counts.items():
+        lines.append(f"  {table:<9} read {count.read:>6}  kept {count.kept:>6}  rejected {count.rejected:>6}")
+    if not report.counts:
+        lines.append("  (none read)")
+    lines += ["", f"Issues ({len(report.issues)}):" if report.issues else "Issues: none"]
+    for issue in report.sorted_issues():
+        where = issue.file + (f" [{issue.sheet}]" if issue.sheet is not None else "")
+        where += f", row {issue.row}" if issue.row is not None else ""
+        where += f", column '{issue.column}'" if issue.column is not None else ""
+        lines.append(f"  {issue.severity.upper():<8} {issue.code}: {where.lstrip(', ')}")
+        lines.append(f"           {issue.message}")
+        if issue.hint:
+            lines.append(f"           Fix: {issue.hint}")
+    return "\n".join(lines)
+
+
+COMMANDS = (_add_validate,)

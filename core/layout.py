@@ -1,0 +1,261 @@
+"""Layouts: which canonical table each uploaded sheet or file holds, and its raw cells
+renamed to canonical columns.
+
+A sheet is recognised by its name (sheet name, or file name for CSV/Parquet), else by
+its headers (contract, "Layouts"). A wide sheet (one row per patient, visit columns
+suffixed with the month) becomes a patients piece plus one visits piece per month; a
+long visits sheet that repeats patient columns also yields a patients piece, whose
+rows the validator collapses to one per patient. Cells stay raw here: parsing, range
+checks and row rejections belong to ``core.validate``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from core.formats import RawTable
+from core.report import ERROR, WARNING, Issue
+from core.schema import ALIASES, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, COLUMNS, normalise
+from core.values import is_missing
+
+PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
+_VISIT_VALUE_ALIASES = {a: c for a, c in ALIASES["visits"].items() if c in VISIT_VALUE_COLUMNS}
+# "dose_ct_m3" or "m3_dose_ct". A bare "_3" is not read as a month: "c3" and numbered
+# copies of a column ("score_2") would be misread.
+_SUFFIX = re.compile(r"^(?P<alias>.+)_m(?P<month>\d{1,3})$")
+_PREFIX = re.compile(r"^m(?P<month>\d{1,3})_(?P<alias>.+)$")
+
+
+@dataclass
+class Piece:
+    """Raw cells of one canonical table taken from one sheet or file.
+
+    ``cells`` has canonical column names (plus extra columns under their normalised
+    header) and a RangeIndex; ``rows`` the spreadsheet row of each cells row;
+    ``headers`` the header as the user wrote it for each column of ``cells``.
+    ``repeated`` marks patient columns read from a long visits table (several rows per
+    patient); ``month`` the visit month of a wide piece (its ``month`` column is
+    synthesised). ``source`` orders pieces by upload (a later row loses duplicates).
+    """
+
+    table: str
+    file: str
+    sheet: str | None
+    cells: pd.DataFrame
+    rows: np.ndarray
+    headers: dict[str, str] = field(default_factory=dict)
+    source: int = 0
+    repeated: bool = False
+    month: int | None = None
+
+
+def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue]]:
+    """The canonical pieces of every raw table, and the issues met classifying them."""
+    pieces: list[Piece] = []
+    issues: list[Issue] = []
+    unrecognised: list[RawTable] = []
+    for source, raw in enumerate(tables):
+        kind = _table_kind(raw)
+        if kind is None:
+            unrecognised.append(raw)
+            continue
+        new, found = _pieces_of(raw, kind, source)
+        pieces += new
+        issues += found
+    severity = WARNING if pieces else ERROR
+    for raw in unrecognised:
+        issues.append(_unrecognised(raw, severity))
+    issues += _duplicate_tables(pieces)
+    return pieces, issues
+
+
+def _header_names(raw: RawTable) -> list[str]:
+    return [normalise(h) for h in raw.headers]
+
+
+def _named_table(raw: RawTable) -> str | None:
+    """The table a sheet name (or a file name, for a single-table file) names."""
+    name = raw.sheet if raw.sheet is not None else PurePath(raw.file).stem
+    norm = normalise(name)
+    # Whole name first ("evenements_indesirables"), then any word of it
+    # ("cohort_visits", "demo_events_fr"); two different tables named: undecided.
+    hits = {t for t, names in TABLE_NAMES.items() if norm in names}
+    if not hits:
+        words = set(norm.split("_"))
+        hits = {t for t, names in TABLE_NAMES.items() if words & set(names)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _wide_reading(name: str) -> tuple[str, int] | None:
+    """(canonical visit column, month) for a month-marked header, else None."""
+    for pattern in (_SUFFIX, _PREFIX):
+        match = pattern.match(name)
+        if match and match["alias"] in _VISIT_VALUE_ALIASES:
+            return _VISIT_VALUE_ALIASES[match["alias"]], int(match["month"])
+    return None
+
+
+def _table_kind(raw: RawTable) -> str | None:
+    """patients, visits, events, "long" (visits with patient columns) or "wide"."""
+    names = _header_names(raw)
+    patient = {ALIASES["patients"].get(n) for n in names} - {None}
+    visit = {ALIASES["visits"].get(n) for n in names} - {None}
+    event = {ALIASES["events"].get(n) for n in names} - {None}
+    # An exact alias wins over a month reading: "age_m0" is the age.
+    wide = any(n not in ALIASES["patients"] and _wide_reading(n) for n in names)
+    has_month = "month" in visit
+    long_kind = "long" if patient & PATIENT_ONLY else "visits"
+    named = _named_table(raw)
+    if named == "events":
+        return "events"
+    if named in ("patients", "visits") and wide and not has_month:
+        return "wide"
+    if named == "visits":
+        return long_kind
+    if named == "patients":
+        return "patients"
+    if wide and not has_month:
+        return "wide"
+    if has_month and "type" in event:
+        return "events"
+    if has_month:
+        return long_kind
+    if patient & PATIENT_ONLY:
+        return "patients"
+    return None
+
+
+def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list[Issue]]:
+    names = _header_names(raw)
+    if kind in ("patients", "visits", "events"):
+        mapping = {i: ALIASES[kind].get(n) for i, n in enumerate(names)}
+        return _build(raw, kind, mapping, source, extras=True)
+    if kind == "long":
+        visit_map = {i: ALIASES["visits"].get(n) for i, n in enumerate(names)}
+        patient_map = {i: ALIASES["patients"].get(n) for i, n in enumerate(names)}
+        patient_map = {i: c for i, c in patient_map.items() if c in PATIENT_ONLY or c == "patient_id"}
+        # Patient columns go to the patients piece only; the id and all else stay on visits.
+        only_patient = {i for i, c in patient_map.items() if c != "patient_id"}
+        visits, issues = _build(raw, "visits", visit_map, source, extras=True, skip=only_patient)
+        patients, more = _build(raw, "patients", patient_map, source, extras=False)
+        for piece in patients:
+            piece.repeated = True
+        return patients + visits, issues + more
+    return _wide_pieces(raw, names, source)
+
+
+def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Piece], list[Issue]]:
+    """A patients piece and one visits piece per month (the unpivot, column group by group)."""
+    patient_map = {i: ALIASES["patients"].get(n) for i, n in enumerate(names)}
+    by_month: dict[int, dict[int, str]] = {}
+    for i, n in enumerate(names):
+        reading = None if patient_map[i] else _wide_reading(n)
+        if reading:
+            by_month.setdefault(reading[1], {})[i] = reading[0]
+    taken = {i for cols in by_month.values() for i in cols}
+    pieces, issues = _build(raw, "patients", patient_map, source, extras=True, skip=taken)
+    id_pos = [i for i, c in patient_map.items() if c == "patient_id"]
+    if not id_pos:
+        return pieces, issues  # the patients piece reports the missing id column
+    has_id = ~is_missing(raw.data[id_pos[0]]).to_numpy()
+    for month in sorted(by_month):
+        mapping = {id_pos[0]: "patient_id", **by_month[month]}
+        present = np.zeros(len(raw.data), dtype=bool)
+        for i, col in by_month[month].items():
+            present |= _holds_value(raw.data[i], COLUMNS["visits"][col].kind)
+        # A visit exists when any of its cells holds a value; visits of a row without a
+        # patient id are not read (the patients piece rejects and lists that row).
+        new, found = _build(raw, "visits", mapping, source, extras=False, keep=present & has_id)
+        for piece in new:
+            piece.month = month
+            piece.cells["month"] = month
+        pieces += new
+        issues += found
+    return pieces, issues
+
+
+def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
+    # Per kind: an IFN "-" (negative) normalises to nothing like a blank, yet is a value.
+    return (~is_missing(series, kind)).to_numpy(dtype=bool)
+
+
+def _build(
+    raw: RawTable,
+    table: str,
+    mapping: dict[int, str | None],
+    source: int,
+    extras: bool,
+    skip: set[int] | frozenset[int] = frozenset(),
+    keep: np.ndarray | None = None,
+) -> tuple[list[Piece], list[Issue]]:
+    """One piece from the mapped positions of ``raw`` (extras named by normalised header)."""
+    issues: list[Issue] = []
+    columns: dict[str, pd.Series] = {}
+    headers: dict[str, str] = {}
+    for i, header in enumerate(raw.headers):
+        if i in skip:
+            continue
+        name = mapping.get(i)
+        if name is None:
+            if not extras or (not header and is_missing(raw.data[i]).all()):
+                continue  # an unnamed empty column is spreadsheet padding, not data
+            name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
+            issues.append(_at(raw, WARNING, "unknown_column", table, header,
+                              f"Column '{header}' is not a {table} column of the cohort format; it is kept as is.",
+                              "Rename it to a known header if it should be analysed; otherwise nothing to do."))
+        elif name in columns:
+            issues.append(_at(raw, ERROR, "duplicate_column", table, header,
+                              f"Columns '{headers[name]}' and '{header}' both give {table}.{name}.",
+                              "Keep one of the two columns, or rename the other."))
+            continue
+        columns[name] = raw.data[i]
+        headers[name] = header
+    cells = pd.DataFrame(columns, index=raw.data.index)
+    rows = np.asarray(raw.row_numbers)
+    if keep is not None:
+        cells, rows = cells[keep], rows[keep]
+    piece = Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source)
+    return [piece], issues
+
+
+def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:
+    candidate, k = name, 2
+    while candidate in taken or candidate in COLUMNS[table]:
+        candidate, k = f"{name}_{k}", k + 1
+    return candidate
+
+
+def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str | None, message: str, hint: str) -> Issue:
+    return Issue(severity, code, message, hint, raw.file, raw.sheet, None, column, None, table)
+
+
+HINT_TABLES = (
+    "Name the sheets or files patients, visits and events, or use the cohort format's headers "
+    "(patient_id, sex, age; month for visits; month and type for events)."
+)
+
+
+def _unrecognised(raw: RawTable, severity: str) -> Issue:
+    where = f"sheet '{raw.sheet}'" if raw.sheet is not None else f"file '{raw.file}'"
+    code = "unrecognised_table" if severity == WARNING else "no_table"
+    message = f"No cohort table recognised in {where}" + (": it is ignored." if severity == WARNING else ".")
+    return _at(raw, severity, code, None, None, message, HINT_TABLES)
+
+
+def _duplicate_tables(pieces: list[Piece]) -> list[Issue]:
+    """Two sheets or files giving the same table: error naming both."""
+    issues = []
+    for table in ("patients", "visits", "events"):
+        origins = list(dict.fromkeys((p.source, p.file, p.sheet) for p in pieces if p.table == table))
+        if len(origins) > 1:
+            where = ", ".join(f"{f} [{s}]" if s is not None else f for _, f, s in origins)
+            first = origins[1]
+            issues.append(Issue(ERROR, "duplicate_table", f"The {table} table is given more than once: {where}.",
+                                "Upload each table once (merge the sheets or files, or remove one).",
+                                first[1], first[2], None, None, None, table))
+    return issues

@@ -1,0 +1,39 @@
+"""Uploaded files -> a validated cohort: the one path every upload (and the demo) takes.
+
+bytes -> ``formats.read_files`` -> ``layout.classify_tables`` -> ``validate.check_cohort``
+-> ``cohort.cohort_from_frames``. Nothing is written to disk.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.cohort import LoadResult, cohort_from_frames
+from core.formats import read_files
+from core.layout import HINT_TABLES, classify_tables
+from core.report import ERROR, Issue, Report
+from core.validate import check_cohort
+
+
+def load_cohort(files: Sequence[tuple[str, bytes]]) -> LoadResult:
+    """Read, recognise and validate uploaded files.
+
+    Parameters
+    ----------
+    files: (file name as uploaded, content) pairs; one workbook, or several CSV/Parquet
+        files, in any layout of the cohort format.
+
+    Returns
+    -------
+    The report, and the cohort when the report has no error (else None).
+    """
+    tables, issues = read_files(files)
+    report = Report(issues=list(issues))
+    pieces, found = classify_tables(tables)
+    report.issues += found
+    if not tables and report.usable:
+        report.issues.append(Issue(ERROR, "no_table", "No table was found in the upload.", HINT_TABLES))
+    frames = check_cohort(pieces, report)
+    if not report.usable:
+        return LoadResult(report, None)
+    source = ", ".join(name for name, _ in files)
+    return LoadResult(report, cohort_from_frames(frames, report, source))

@@ -1,0 +1,193 @@
+"""Validation: raw pieces -> typed canonical frames, with every issue located.
+
+Severities follow the contract: an error blocks the cohort (missing required column,
+duplicate patient, conflicting patient values); a rejected row is left out and listed
+(unknown patient, second visit at one month, missing key); a warning keeps the row and
+sets the value missing (unparseable or implausible value). Issues are built from
+boolean masks; Python loops run over columns and flagged cells only.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.layout import PATIENT_ONLY, Piece
+from core.report import ERROR, REJECTED, WARNING, Issue, Report, TableCount
+from core.schema import COLUMNS, TABLES, TEXT
+from core.values import parse_column
+
+KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
+_HINTS = {
+    "missing_column": "Add the column (or rename yours to one of its accepted headers).",
+    "invalid_value": "Correct the cell; the accepted spellings are in the cohort format.",
+    "implausible_value": "Check the cell and its unit; the value is left out of the analysis.",
+    "missing_key": "Fill the cell (patient id, visit month such as M3, event type); the row is left out until then.",
+    "unknown_patient": "Add the patient to the patients table, or correct the patient id.",
+    "duplicate_visit": "Merge the two rows of this visit into one.",
+    "duplicate_patient": "Give each patient one row with a unique patient id.",
+    "conflicting_patient_values": "Make the patient's columns identical on each of their rows (or leave all but one blank).",
+}
+
+
+def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame | None]:
+    """Typed canonical frames (None for a table not supplied); issues and counts go to ``report``.
+
+    Each frame has the canonical columns the upload supplied, then its extra columns
+    (as text), in upload order.
+    """
+    supplied = {p.table for p in pieces}
+    if supplied and "patients" not in supplied:
+        report.issues.append(Issue(ERROR, "missing_table", "The patients table is missing.",
+                                   "Upload a patients sheet or file (patient_id, sex, age), or add the "
+                                   "patient columns to the visits table.", table="patients"))
+    parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    for index, piece in enumerate(pieces):
+        if _has_required(piece, report):
+            parsed[piece.table].append(_parse(piece, index, report))
+    frames: dict[str, pd.DataFrame | None] = {t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
+    frames["patients"] = _check_patients(frames["patients"], pieces, report)
+    known = None if frames["patients"] is None else pd.Index(frames["patients"]["patient_id"].dropna())
+    for table in ("visits", "events"):
+        frames[table] = _check_linked(frames[table], table, known, pieces, report)
+    return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
+
+
+def _has_required(piece: Piece, report: Report) -> bool:
+    """Report each required column missing; a piece without its keys cannot be read."""
+    readable = True
+    for col in TABLES[piece.table]:
+        if col.required and col.name not in piece.cells.columns:
+            if piece.repeated:
+                continue  # patient columns of a long table: only the patient id is needed
+            accepted = ", ".join((col.name, *col.aliases))
+            report.issues.append(Issue(
+                ERROR, "missing_column", f"The {piece.table} table has no {col.name} column.",
+                f"{_HINTS['missing_column']} Accepted headers: {accepted}.",
+                piece.file, piece.sheet, None, col.name, None, piece.table))
+            readable = readable and col.name not in KEYS[piece.table]
+    return readable
+
+
+def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
+    """Parse every column of one piece; flag invalid and implausible cells (set missing)."""
+    out: dict[str, pd.Series] = {}
+    for name in piece.cells.columns:
+        raw = piece.cells[name]
+        col = COLUMNS[piece.table].get(name)
+        parsed = parse_column(raw, col.kind if col else TEXT)
+        invalid = parsed.invalid.to_numpy(dtype=bool)
+        implausible = _outside(parsed.values, col.low, col.high) if col else np.zeros(len(raw), dtype=bool)
+        out[name] = parsed.values.mask(invalid | implausible)
+        if name in KEYS[piece.table]:
+            out[f"_raw_{name}"] = raw  # a bad key rejects the row (missing_key), reported later
+            continue
+        header = piece.headers.get(name, name)
+        for mask, code, what in ((invalid, "invalid_value", "cannot be read as"),
+                                 (implausible, "implausible_value", "is outside the plausible range of")):
+            for row, value in zip(piece.rows[mask], raw[mask]):
+                report.issues.append(Issue(
+                    WARNING, code, f"'{value}' {what} {name}; the value is left missing.", _HINTS[code],
+                    piece.file, piece.sheet, int(row), header, str(value), piece.table))
+    frame = pd.DataFrame(out, index=piece.cells.index)
+    frame["_piece"], frame["_source"], frame["_row"] = index, piece.source, piece.rows
+    frame["_month"] = -1 if piece.month is None else piece.month
+    return frame
+
+
+def _outside(values: pd.Series, low: float | None, high: float | None) -> np.ndarray:
+    if low is None and high is None:
+        return np.zeros(len(values), dtype=bool)
+    numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
+    below = numbers < low if low is not None else False
+    above = numbers > high if high is not None else False
+    return (below | above).fillna(False).to_numpy(dtype=bool)
+
+
+def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Report) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    repeated = frame["_piece"].map(lambda k: pieces[k].repeated).to_numpy(dtype=bool)
+    kept, rejected = _reject_missing_keys(frame[~repeated], "patients", pieces, report)
+    read = int((~repeated).sum())
+    if repeated.any():
+        derived = _collapse_repeated(frame[repeated], pieces, report)
+        kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
+    twice = kept.duplicated("patient_id", keep=False).to_numpy(dtype=bool)
+    _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report,
+               "Patient id '{value}' is on more than one row.")
+    return _finish(kept, "patients", read, rejected, report)
+
+
+def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report) -> pd.DataFrame:
+    """One row per patient from a long table's repeated patient columns.
+
+    Non-missing values must agree across a patient's rows (blanks are filled from the
+    other rows); each disagreement is an error naming the rows.
+    """
+    frame = frame[frame["patient_id"].notna()]  # the visits piece rejects rows without an id
+    for col in [c for c in frame.columns if c in PATIENT_ONLY]:
+        distinct = frame.groupby("patient_id", sort=False)[col].nunique(dropna=True)
+        clash = frame[frame["patient_id"].isin(distinct.index[distinct > 1])]
+        for patient, rows in clash.groupby("patient_id", sort=False):  # conflicting patients only
+            rows = rows[rows[col].notna()]
+            piece = pieces[int(rows["_piece"].iloc[0])]
+            listed = ", ".join(f"{r} ({v})" for r, v in zip(rows["_row"], rows[col]))
+            differs = rows[rows[col] != rows[col].iloc[0]]
+            report.issues.append(Issue(
+                ERROR, "conflicting_patient_values",
+                f"Patient '{patient}' has different {col} values on rows {listed}.",
+                _HINTS["conflicting_patient_values"], piece.file, piece.sheet, int(differs["_row"].iloc[0]),
+                piece.headers.get(col, col), str(differs[col].iloc[0]), "patients"))
+    return frame.groupby("patient_id", sort=False, as_index=False).first()
+
+
+def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None,
+                  pieces: list[Piece], report: Report) -> pd.DataFrame | None:
+    """Visits or events: reject rows without keys, of unknown patients, and repeated visits."""
+    if frame is None:
+        return None
+    # Upload order: file by file, row by row, then month (a wide row gives several visits).
+    frame = frame.sort_values(["_source", "_row", "_month"], kind="stable").reset_index(drop=True)
+    read = len(frame)
+    kept, rejected = _reject_missing_keys(frame, table, pieces, report)
+    if known is not None:
+        unknown = ~kept["patient_id"].isin(known).to_numpy(dtype=bool)
+        _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report,
+                   "No patient '{value}' in the patients table; the row is left out.")
+        kept, rejected = kept[~unknown], rejected + int(unknown.sum())
+    if table == "visits":
+        twice = kept.duplicated(["patient_id", "month"], keep="first").to_numpy(dtype=bool)
+        _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report,
+                   "A second row for this patient at month {value}; the later row is left out.")
+        kept, rejected = kept[~twice], rejected + int(twice.sum())
+    return _finish(kept, table, read, rejected, report)
+
+
+def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece], report: Report) -> tuple[pd.DataFrame, int]:
+    bad = np.zeros(len(frame), dtype=bool)
+    for key in KEYS[table]:
+        missing = frame[key].isna().to_numpy(dtype=bool) & ~bad
+        _list_rows(frame[missing], key, REJECTED, "missing_key", table, pieces, report,
+                   f"No usable {key} (the cell is {{shown}}); the row is left out.", raw=f"_raw_{key}")
+        bad |= missing
+    return frame[~bad], int(bad.sum())
+
+
+def _list_rows(rows: pd.DataFrame, column: str, severity: str, code: str, table: str,
+               pieces: list[Piece], report: Report, message: str, raw: str | None = None) -> None:
+    """One issue per flagged row (the loop runs over flagged rows only)."""
+    for index, row, value in zip(rows["_piece"], rows["_row"], rows[raw or column]):
+        piece = pieces[int(index)]
+        text = "" if value is None or (np.ndim(value) == 0 and pd.isna(value)) else str(value)
+        shown = f"'{text}'" if text.strip() else "blank"
+        report.issues.append(Issue(severity, code, message.format(value=text, shown=shown), _HINTS[code], piece.file,
+                                   piece.sheet, int(row), piece.headers.get(column), text, table))
+
+
+def _finish(kept: pd.DataFrame, table: str, read: int, rejected: int, report: Report) -> pd.DataFrame:
+    count = TableCount(read=read, kept=len(kept), rejected=rejected)
+    assert count.read == count.kept + count.rejected, (table, count)  # a bug here, not bad input
+    report.counts[table] = count
+    canonical = [c.name for c in TABLES[table] if c.name in kept.columns]
+    rest = [c for c in kept.columns if c not in canonical]
+    return kept[canonical + rest].reset_index(drop=True)

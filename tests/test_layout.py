@@ -1,0 +1,180 @@
+"""Layouts: recognising tables by name or columns, wide and long reshaping, several files."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.formats import read_files
+from core.layout import classify_tables
+from core.loader import load_cohort
+
+PATIENTS_CSV = "patient_id,sex,age\nP1,F,40\nP2,M,50\n"
+VISITS_CSV = "patient_id,month,cs_dose_mg\nP1,M0,10\nP1,M3,5\nP2,M0,7.5\n"
+EVENTS_CSV = "patient_id,month,type\nP1,M2,infection\n"
+
+
+def _kinds(name: str, text: str) -> list[str]:
+    tables, _ = read_files([(name, text.encode())])
+    pieces, _ = classify_tables(tables)
+    return sorted({p.table for p in pieces})
+
+
+def _codes(result, severity: str) -> list[str]:
+    return [i.code for i in result.report.issues if i.severity == severity]
+
+
+@pytest.mark.parametrize(
+    ("headers", "tables"),
+    [
+        ("patient_id,sex,age", ["patients"]),
+        ("id,month,type", ["events"]),
+        ("id,mois,dose_ct", ["visits"]),
+        ("id,month,dose_ct,sex,age", ["patients", "visits"]),
+        ("id,sex,age,dose_ct_m0,dose_ct_m3", ["patients", "visits"]),
+        ("id,sex,Âge M0", ["patients"]),
+        ("foo,bar", []),
+    ],
+)
+def test_table_is_recognised_by_its_columns(headers: str, tables: list[str]) -> None:
+    row = ",".join("x" for _ in headers.split(","))
+    assert _kinds("data.csv", f"{headers}\n{row}\n") == tables
+
+
+@pytest.mark.parametrize(
+    ("file_name", "table"),
+    [("patients.csv", "patients"), ("cohort_visits.csv", "visits"), ("Visites.csv", "visits"),
+     ("demo_events_fr.csv", "events"), ("evenements_indesirables.csv", "events")],
+)
+def test_table_is_recognised_by_its_file_name(file_name: str, table: str) -> None:
+    # Only a patient id column: the columns alone name no table.
+    assert _kinds(file_name, "patient_id,note\nP1,x\n") == [table]
+
+
+def test_workbook_with_one_sheet_per_table_loads_each_table(make_xlsx, table_of) -> None:
+    book = make_xlsx({
+        "patients": [["patient_id", "sex", "age"], ["P1", "F", 40], ["P2", "M", 50]],
+        "visits": [["patient_id", "month", "hcq"], ["P1", 0, True], ["P2", 0, False]],
+        "events": [["patient_id", "month", "type"], ["P2", 2, "infection"]],
+    })
+    result = load_cohort([("cohort.xlsx", book)])
+    assert result.report.usable
+    assert table_of(result.cohort, "visits")["hcq"].tolist() == [True, False]
+    assert table_of(result.cohort, "events")["patient_id"].tolist() == ["P2"]
+
+
+def test_several_csv_files_load_as_one_cohort(table_of) -> None:
+    files = [("patients.csv", PATIENTS_CSV.encode()), ("visits.csv", VISITS_CSV.encode()),
+             ("events.csv", EVENTS_CSV.encode())]
+    result = load_cohort(files)
+    assert {t: c.kept for t, c in result.report.counts.items()} == {"patients": 2, "visits": 3, "events": 1}
+
+
+def test_several_parquet_files_load_as_one_cohort(make_parquet, table_of) -> None:
+    patients = pd.DataFrame({"patient_id": ["P1", "P2"], "sex": ["F", "M"], "age": [40.0, 50.0]})
+    visits = pd.DataFrame({"patient_id": ["P1", "P2"], "month": [0, 3], "c3": [0.8, 1.1]})
+    result = load_cohort([("patients.parquet", make_parquet(patients)), ("visits.parquet", make_parquet(visits))])
+    assert table_of(result.cohort, "visits")[["month", "c3"]].values.tolist() == [[0, 0.8], [3, 1.1]]
+
+
+FRENCH_WIDE = (
+    "N° patient;Sexe;Âge (ans);Dose CT M0;Dose CT M3;Réponse cutanée M3;Réponse cutanée M6\n"
+    "P1;F;45;7,5;5;RC;RP\n"
+    "P2;H;38;10;ND;;\n"
+)
+
+
+def test_french_wide_csv_gives_one_visit_per_month_with_a_value(table_of) -> None:
+    result = load_cohort([("cohorte.csv", FRENCH_WIDE.encode("cp1252"))])
+    visits = table_of(result.cohort, "visits")
+    assert visits[["patient_id", "month"]].values.tolist() == [["P1", 0], ["P1", 3], ["P1", 6], ["P2", 0]]
+    assert visits["cs_dose_mg"].tolist()[:2] == [7.5, 5.0]
+    assert visits["cutaneous_response"].tolist()[1:3] == ["CR", "PR"]
+
+
+def test_wide_visit_count_is_the_patient_months_that_exist() -> None:
+    result = load_cohort([("cohorte.csv", FRENCH_WIDE.encode("cp1252"))])
+    assert result.report.counts["visits"].read == 4
+
+
+def test_month_prefix_header_is_read_as_a_wide_column(table_of) -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,M3 HCQ\nP1,F,40,oui\n")])
+    assert table_of(result.cohort, "visits")[["month", "hcq"]].values.tolist() == [[3, True]]
+
+
+def test_negative_ifn_sign_alone_makes_a_wide_visit(table_of) -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,signature_ifn_m6\nP1,F,40,-\n")])
+    assert table_of(result.cohort, "visits")[["month", "ifn_signature"]].values.tolist() == [[6, "negative"]]
+
+
+def test_exact_alias_wins_over_month_suffix(table_of) -> None:
+    result = load_cohort([("c.csv", b"id,sex,age_m0\nP1,F,40\n")])
+    assert table_of(result.cohort, "patients")["age"].tolist() == [40.0]
+    assert "visits" not in result.cohort.tables_present
+
+
+def test_long_visits_table_with_patient_columns_gives_the_patients(table_of) -> None:
+    text = "patient_id,sex,age,month,hcq\nP1,F,40,M0,oui\nP1,F,40,M3,non\nP2,M,50,M0,oui\n"
+    result = load_cohort([("suivi.csv", text.encode())])
+    assert table_of(result.cohort, "patients")[["patient_id", "sex", "age"]].values.tolist() == [
+        ["P1", "F", 40.0], ["P2", "M", 50.0]]
+    assert result.report.counts["visits"].kept == 3
+
+
+def test_long_layout_fills_a_patient_blank_from_their_other_rows(table_of) -> None:
+    text = "patient_id,sex,age,month\nP1,F,40,M0\nP1,,,M3\n"
+    result = load_cohort([("suivi.csv", text.encode())])
+    assert table_of(result.cohort, "patients")[["sex", "age"]].values.tolist() == [["F", 40.0]]
+
+
+def test_wide_file_and_events_file_load_together(table_of) -> None:
+    events = "N° patient;Mois;Type\nP2;M2;infection\n".encode("cp1252")
+    result = load_cohort([("cohorte.csv", FRENCH_WIDE.encode("cp1252")), ("evenements.csv", events)])
+    assert table_of(result.cohort, "events")[["patient_id", "month"]].values.tolist() == [["P2", 2.0]]
+
+
+def test_wide_and_long_layouts_of_one_cohort_give_identical_tables(table_of) -> None:
+    wide = ("id;sexe;age;dose_ct_m0;hcq_m0;dose_ct_m3;hcq_m3;c3_m3\n"
+            "P1;F;40;10;oui;5;non;0,8\n"
+            "P2;M;50;7,5;non;;;\n"
+            "P3;F;30;;;2,5;oui;ND\n")
+    long = ("patient_id,sex,age,month,cs_dose_mg,hcq,c3\n"
+            "P1,F,40,0,10,yes,\nP1,F,40,3,5,no,0.8\n"
+            "P2,M,50,0,7.5,no,\n"
+            "P3,F,30,3,2.5,yes,\n")
+    from_wide = load_cohort([("wide.csv", wide.encode())]).cohort
+    from_long = load_cohort([("long.csv", long.encode())]).cohort
+    for table in ("patients", "visits"):
+        pd.testing.assert_frame_equal(table_of(from_wide, table), table_of(from_long, table))
+
+
+def test_unknown_header_is_kept_as_an_extra_column_and_noted_once(table_of) -> None:
+    result = load_cohort([("patients.csv", b"id,sex,age,Remarque libre\nP1,F,40,x\nP2,M,50,y\n")])
+    notes = [i for i in result.report.issues if i.code == "unknown_column"]
+    assert [(n.severity, n.row, n.column) for n in notes] == [("warning", None, "Remarque libre")]
+    assert table_of(result.cohort, "patients")["remarque_libre"].tolist() == ["x", "y"]
+
+
+def test_sheet_with_no_table_is_an_ignored_warning_when_another_is_usable(make_xlsx) -> None:
+    book = make_xlsx({"patients": [["id", "sex", "age"], ["P1", "F", 40]], "Notes": [["commentaire"], ["RAS"]]})
+    result = load_cohort([("c.xlsx", book)])
+    issue = next(i for i in result.report.issues if i.code == "unrecognised_table")
+    assert (issue.severity, issue.sheet, result.report.usable) == ("warning", "Notes", True)
+
+
+def test_upload_with_no_recognisable_table_is_an_error() -> None:
+    result = load_cohort([("notes.csv", b"commentaire,date\nRAS,2024\n")])
+    assert _codes(result, "error") == ["no_table"]
+    assert result.cohort is None
+
+
+def test_same_table_given_twice_is_an_error_naming_both() -> None:
+    result = load_cohort([("patients.csv", PATIENTS_CSV.encode()), ("patients_2.csv", PATIENTS_CSV.encode())])
+    issue = next(i for i in result.report.issues if i.code == "duplicate_table")
+    assert issue.severity == "error"
+    assert "patients.csv" in issue.message and "patients_2.csv" in issue.message
+
+
+def test_two_headers_naming_one_column_is_an_error() -> None:
+    result = load_cohort([("patients.csv", b"id,sexe,gender,age\nP1,F,F,40\n")])
+    issue = next(i for i in result.report.issues if i.code == "duplicate_column")
+    assert (issue.severity, issue.row, issue.column) == ("error", None, "gender")
