@@ -1,0 +1,18 @@
+# `make run` and `make test` work from a fresh clone with only Python 3.11: the first
+# call builds .venv; later calls reinstall only when a requirements file changes.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run test
+
+run: $(STAMP)
+	$(VENV)/bin/python -m streamlit run streamlit_app.py
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest -q
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)

@@ -1,0 +1,30 @@
+"""Data page: upload the cohort files and read the validation report."""
+import streamlit as st
+
+from core.i18n import t
+from ui import state, widgets
+from ui.lang import current_lang
+
+lang = current_lang()
+st.title(t("upload.title", lang))
+st.write(t("upload.intro", lang))
+
+st.file_uploader(
+    t("upload.label", lang),
+    type=list(state.UPLOAD_TYPES),
+    accept_multiple_files=True,
+    key=state.uploader_key(),
+    help=t("upload.help", lang),
+    on_change=state.on_upload_change,
+)
+st.caption(t("upload.privacy", lang))
+
+active = state.active_cohort()
+if active.is_demo:
+    st.info(t("upload.demo_active", lang), icon=":material/science:")
+else:
+    # Plain text: file names come from the user.
+    st.text(t("upload.current", lang, names=", ".join(active.names)))
+    st.button(t("upload.back_to_demo", lang), on_click=state.return_to_demo, icon=":material/undo:")
+
+widgets.show_report(active.report, lang)

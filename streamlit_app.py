@@ -1,0 +1,17 @@
+"""The living poster: upload a cohort spreadsheet, get the poster's panels back.
+
+Entry point for ``streamlit run``: page config, the shared sidebar (language, active
+cohort) and the navigation over ``ui.nav.PAGES``.
+"""
+import streamlit as st
+
+from core.i18n import t
+from ui import nav, state, widgets
+from ui.lang import language_selector
+
+lang = language_selector()
+st.set_page_config(page_title=t("app.title", lang), page_icon=":material/biotech:", layout="wide")
+page = nav.navigation(lang)
+st.sidebar.title(t("app.title", lang))
+widgets.cohort_badge(state.active_cohort(), lang)
+page.run()

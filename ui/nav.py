@@ -1,0 +1,40 @@
+"""The app's pages, in navigation order.
+
+Adding a poster panel is one file in ``pages/`` and one line in ``PAGES``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script (relative to streamlit_app.py), i18n title key and icon."""
+
+    path: str
+    title_key: str
+    icon: str
+
+    @property
+    def url_path(self) -> str:
+        # Fixed by the file name, so links and bookmarks survive a language change.
+        return Path(self.path).stem
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:"),
+)
+
+
+def navigation(lang: str) -> st.navigation:
+    """The ``st.navigation`` menu over ``PAGES`` with titles in ``lang``; call ``.run()``."""
+    pages = [
+        st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=k == 0)
+        for k, p in enumerate(PAGES)
+    ]
+    return st.navigation(pages)

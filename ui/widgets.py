@@ -1,0 +1,97 @@
+"""Shared display pieces: the validation report, the cohort badge, small-sample notes."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.cohort import Cohort
+from core.i18n import t
+from core.report import ERROR, REJECTED, WARNING, Report
+from ui.state import ActiveCohort, active_cohort
+
+SMALL_N = 5  # below this many patients, a percentage gets a caution note
+
+_ISSUE_FIELDS = ("severity", "file", "sheet", "row", "column", "value", "message", "hint")
+_COUNT_FIELDS = ("read", "kept", "rejected")
+
+
+def issues_frame(report: Report, lang: str) -> pd.DataFrame:
+    """The report's issues, errors first, as a table with translated headers."""
+    rows = [
+        {
+            "severity": t(f"severity.{i.severity}", lang),
+            "file": i.file,
+            "sheet": i.sheet or "",
+            "row": i.row,
+            "column": i.column or "",
+            "value": "" if i.value is None else str(i.value),
+            "message": i.message,
+            "hint": i.hint,
+        }
+        for i in report.sorted_issues()
+    ]
+    frame = pd.DataFrame(rows, columns=list(_ISSUE_FIELDS)).astype({"row": "Int64"})
+    return frame.rename(columns={f: t(f"report.col.{f}", lang) for f in _ISSUE_FIELDS})
+
+
+def counts_frame(report: Report, lang: str) -> pd.DataFrame:
+    """Rows read, kept and rejected per table (read = kept + rejected)."""
+    rows = [
+        {"table": t(f"table.{name}", lang), **{f: getattr(c, f) for f in _COUNT_FIELDS}}
+        for name, c in report.counts.items()
+    ]
+    frame = pd.DataFrame(rows, columns=["table", *_COUNT_FIELDS])
+    return frame.rename(columns={f: t(f"report.col.{f}", lang) for f in ("table", *_COUNT_FIELDS)})
+
+
+def report_summary(report: Report, lang: str) -> str:
+    """One line: how many errors, rejected rows and warnings."""
+    n = {s: len(report.by_severity(s)) for s in (ERROR, REJECTED, WARNING)}
+    return t("report.summary", lang, errors=n[ERROR], rejected=n[REJECTED], warnings=n[WARNING])
+
+
+def show_report(report: Report, lang: str) -> None:
+    """Whether the cohort is usable, the row counts, then every issue (errors first)."""
+    if report.usable:
+        st.success(t("report.usable", lang), icon=":material/check_circle:")
+    else:
+        st.error(t("report.unusable", lang), icon=":material/error:")
+    if report.counts:
+        st.subheader(t("report.counts", lang))
+        st.dataframe(counts_frame(report, lang), hide_index=True, width="content")
+    st.subheader(t("report.issues", lang))
+    if not report.issues:
+        st.write(t("report.no_issues", lang))
+        return
+    st.caption(report_summary(report, lang))
+    st.dataframe(issues_frame(report, lang), hide_index=True)
+
+
+def cohort_badge(active: ActiveCohort, lang: str) -> None:
+    """Sidebar badge naming the active cohort; the demo is always labelled synthetic."""
+    st.sidebar.caption(t("sidebar.cohort", lang))
+    if active.is_demo:
+        st.sidebar.badge(t("badge.demo", lang), icon=":material/science:", color="orange")
+        return
+    if active.cohort is None:
+        st.sidebar.badge(t("badge.unusable", lang), icon=":material/error:", color="red")
+    else:
+        st.sidebar.badge(t("badge.upload", lang), icon=":material/upload_file:", color="green")
+    # Plain text: file names are user input and are never rendered as HTML or Markdown.
+    st.sidebar.text(t("sidebar.files", lang, names=", ".join(active.names)))
+
+
+def small_n_note(n: int, lang: str) -> None:
+    """A caution under a result computed on fewer than ``SMALL_N`` patients."""
+    if n < SMALL_N:
+        st.caption(t("note.small_n", lang, n=n))
+
+
+def require_cohort(lang: str) -> Cohort:
+    """The active cohort for a panel page; stops the page with a message if it is unusable."""
+    cohort = active_cohort().cohort
+    if cohort is None:
+        st.error(t("cohort.unusable", lang), icon=":material/error:")
+        st.page_link("pages/upload.py", label=t("nav.upload", lang), icon=":material/upload_file:")
+        st.stop()
+    return cohort
