@@ -173,7 +173,7 @@ def _sniff_delimiter(text: str) -> str:
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         try:
-            counts = [len(r) for r in itertools.islice(reader, _SNIFF_RECORDS) if any(c.strip() for c in r)]
+            counts = [len(r) for r in itertools.islice(reader, _SNIFF_RECORDS) if r]
         except csv.Error:
             continue
         if not counts:

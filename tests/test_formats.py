@@ -1,0 +1,281 @@
+"""Reading uploaded bytes: CSV dialects and encodings, workbooks, Parquet, and bad files."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from core.formats import RawTable, read_files
+from core.report import ERROR, WARNING
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """Workbook bytes from {sheet name: rows}, written in memory with openpyxl."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _only(name: str, content: bytes) -> RawTable:
+    """The single table read from one file, asserting no error was met."""
+    tables, issues = read_files([(name, content)])
+    assert [i for i in issues if i.severity == ERROR] == []
+    assert len(tables) == 1
+    return tables[0]
+
+
+def _cells(table: RawTable) -> list[list]:
+    return table.data.to_numpy().tolist()
+
+
+def _codes(issues) -> list[tuple[str, str]]:
+    return [(i.severity, i.code) for i in issues]
+
+
+# --- CSV dialects and encodings ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "id,sexe,age\nP1,F,45\nP2,M,50\n",
+    "id;sexe;age\nP1;F;45\nP2;M;50\n",
+    "id\tsexe\tage\nP1\tF\t45\nP2\tM\t50\n",
+    "id;sexe;age\r\nP1;F;45\r\nP2;M;50\r\n",
+])
+def test_csv_delimiter_is_detected(text):
+    table = _only("cohorte.csv", text.encode())
+    assert table.headers == ("id", "sexe", "age")
+    assert _cells(table) == [["P1", "F", "45"], ["P2", "M", "50"]]
+
+
+def test_semicolon_file_with_decimal_comma_splits_on_semicolon():
+    table = _only("visites.csv", b"id;dose\nP1;7,5\n")
+    assert _cells(table) == [["P1", "7,5"]]
+
+
+def test_semicolon_file_with_decimal_commas_in_every_row_splits_on_semicolon():
+    table = _only("visites.csv", b"id;c3;c4\nP1;0,9;0,12\nP2;1,1;0,2\n")
+    assert table.headers == ("id", "c3", "c4")
+    assert _cells(table) == [["P1", "0,9", "0,12"], ["P2", "1,1", "0,2"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
+def test_csv_encoding_is_detected(encoding):
+    text = "id;Durée d'évolution;Sévère\nP1;3,5;oui\nP2;è;non\n"
+    table = _only("cohorte.csv", text.encode(encoding))
+    assert table.headers == ("id", "Durée d'évolution", "Sévère")
+    assert _cells(table)[1] == ["P2", "è", "non"]
+
+
+def test_cp1252_only_characters_are_decoded():
+    # "œ" and "€" exist in cp1252 but not in latin-1.
+    table = _only("cohorte.csv", "id;cœur\nP1;5 €\n".encode("cp1252"))
+    assert table.headers == ("id", "cœur")
+
+
+def test_csv_cells_are_text_and_leading_zeros_are_kept():
+    table = _only("patients.csv", b"id,age\n0042,45.0\n")
+    assert _cells(table) == [["0042", "45.0"]]
+
+
+def test_blank_lines_are_dropped_without_shifting_row_numbers():
+    table = _only("patients.csv", b"id,age\nP1,45\n\nP2,50\n,\nP3,61\n")
+    assert table.header_row == 1
+    assert table.row_numbers.tolist() == [2, 4, 6]
+    assert [r[0] for r in _cells(table)] == ["P1", "P2", "P3"]
+
+
+def test_quoted_field_with_newline_counts_as_one_spreadsheet_row():
+    table = _only("events.csv", b'id;description\nP1;"Zona\nthoracique"\nP2;Grippe\n')
+    assert _cells(table) == [["P1", "Zona\nthoracique"], ["P2", "Grippe"]]
+    assert table.row_numbers.tolist() == [2, 3]
+
+
+def test_short_row_is_padded_with_empty_text():
+    table = _only("patients.csv", b"id;sexe;age\nP1;F\nP2;M;50\n")
+    assert _cells(table) == [["P1", "F", ""], ["P2", "M", "50"]]
+
+
+def test_duplicate_headers_are_kept_by_position():
+    table = _only("patients.csv", b"id;age;age\nP1;45;46\n")
+    assert table.headers == ("id", "age", "age")
+    assert _cells(table) == [["P1", "45", "46"]]
+
+
+def test_headers_are_stripped():
+    table = _only("patients.csv", b" id ; age \nP1;45\n")
+    assert table.headers == ("id", "age")
+
+
+# --- Title rows ----------------------------------------------------------------------
+
+def test_title_row_above_header_is_skipped_with_a_warning():
+    tables, issues = read_files([("patients.csv", b"Cohorte anifrolumab;;\n\nid;sexe;age\nP1;F;45\n")])
+    assert tables[0].headers == ("id", "sexe", "age")
+    assert tables[0].header_row == 3
+    assert tables[0].row_numbers.tolist() == [4]
+    assert _codes(issues) == [(WARNING, "title_row_skipped")]
+    assert issues[0].row == 1 and issues[0].value == "Cohorte anifrolumab"
+
+
+def test_single_column_file_has_no_title_row():
+    tables, issues = read_files([("ids.csv", b"id\nP1\nP2\n")])
+    assert tables[0].headers == ("id",)
+    assert issues == []
+
+
+# --- Workbooks -----------------------------------------------------------------------
+
+def test_every_sheet_of_a_workbook_is_read_in_order():
+    content = _xlsx({
+        "patients": [["id", "sexe"], ["P1", "F"]],
+        "visites": [["id", "mois"], ["P1", "M0"], ["P1", "M3"]],
+    })
+    tables, issues = read_files([("cohorte.xlsx", content)])
+    assert [(t.file, t.sheet) for t in tables] == [("cohorte.xlsx", "patients"), ("cohorte.xlsx", "visites")]
+    assert [len(t.data) for t in tables] == [1, 2]
+    assert issues == []
+
+
+def test_workbook_cells_keep_their_native_types():
+    content = _xlsx({"patients": [
+        ["id", "age", "cutane", "date", "dose"],
+        ["0042", 45, True, dt.datetime(2024, 1, 2, 9, 30), 7.5],
+        ["P2", None, False, dt.datetime(2024, 2, 3), None],
+    ]})
+    first, second = _cells(_only("cohorte.xlsx", content))
+    assert first == ["0042", 45.0, True, dt.datetime(2024, 1, 2, 9, 30), 7.5]
+    assert type(first[2]) is bool
+    assert second[0] == "P2" and second[1] is None and second[2] is False and second[4] is None
+    assert isinstance(second[3], dt.date)
+
+
+def test_empty_workbook_sheet_is_skipped_silently():
+    content = _xlsx({"patients": [["id"], ["P1"]], "Feuil2": []})
+    tables, issues = read_files([("cohorte.xlsx", content)])
+    assert [t.sheet for t in tables] == ["patients"]
+    assert issues == []
+
+
+def test_workbook_rows_keep_spreadsheet_numbers_below_blank_rows():
+    content = _xlsx({"patients": [[], [], ["id", "age"], ["P1", 45], [], ["P2", 50]]})
+    table = _only("cohorte.xlsx", content)
+    assert table.header_row == 3
+    assert table.row_numbers.tolist() == [4, 6]
+
+
+def test_workbook_number_header_reads_without_point_zero():
+    table = _only("cohorte.xlsx", _xlsx({"patients": [["id", 2019], ["P1", True]]}))
+    assert table.headers == ("id", "2019")
+
+
+def test_workbook_padding_columns_are_dropped_but_unnamed_data_columns_kept():
+    content = _xlsx({"patients": [["id", None, "age", None], ["P1", "note", 45, None]]})
+    table = _only("cohorte.xlsx", content)
+    assert table.headers == ("id", "", "age")
+    assert _cells(table) == [["P1", "note", 45.0]]
+
+
+def test_header_only_sheet_beside_data_is_kept_empty_with_a_warning():
+    content = _xlsx({"patients": [["id"], ["P1"]], "evenements": [["id", "mois", "type"]]})
+    tables, issues = read_files([("cohorte.xlsx", content)])
+    assert [(t.sheet, len(t.data)) for t in tables] == [("patients", 1), ("evenements", 0)]
+    assert _codes(issues) == [(WARNING, "header_only")]
+    assert issues[0].sheet == "evenements"
+
+
+# --- Parquet -------------------------------------------------------------------------
+
+def test_parquet_columns_and_native_values_are_read():
+    frame = pd.DataFrame({"id": ["P1", "P2"], "age": [45.5, None], "cutane": [True, False]})
+    table = _only("patients.parquet", _parquet(frame))
+    assert table.headers == ("id", "age", "cutane")
+    assert _cells(table) == [["P1", 45.5, True], ["P2", None, False]]
+    assert table.row_numbers.tolist() == [2, 3]
+
+
+def test_parquet_fully_empty_row_is_dropped():
+    frame = pd.DataFrame({"id": ["P1", None, "P3"], "age": [45.0, None, 50.0]})
+    table = _only("patients.parquet", _parquet(frame))
+    assert table.row_numbers.tolist() == [2, 4]
+
+
+# --- Format detection ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["COHORTE.XLSX", "export", "cohorte.dat"])
+def test_workbook_is_recognised_by_extension_in_any_case_or_by_content(name):
+    tables, _ = read_files([(name, _xlsx({"patients": [["id"], ["P1"]]}))])
+    assert [t.sheet for t in tables] == ["patients"]
+
+
+def test_parquet_is_recognised_by_content():
+    tables, _ = read_files([("export", _parquet(pd.DataFrame({"id": ["P1"]})))])
+    assert tables[0].headers == ("id",) and tables[0].sheet is None
+
+
+@pytest.mark.parametrize("name", ["cohorte.txt", "cohorte.tsv", "cohorte.dat", "cohorte"])
+def test_text_files_are_read_as_csv(name):
+    assert _only(name, b"id\tage\nP1\t45\n").headers == ("id", "age")
+
+
+def test_several_files_are_read_together():
+    tables, issues = read_files([("patients.csv", b"id;age\nP1;45\n"), ("events.csv", b"id,type\nP1,infection\n")])
+    assert [(t.file, t.headers) for t in tables] == [("patients.csv", ("id", "age")), ("events.csv", ("id", "type"))]
+    assert issues == []
+
+
+# --- Bad files: errors, never exceptions ---------------------------------------------
+
+@pytest.mark.parametrize("name, content, code", [
+    ("patients.csv", b"", "empty_file"),
+    ("patients.csv", b"\n  \r\n", "empty_file"),
+    ("patients.csv", b";;;\n;;\n", "empty_file"),
+    ("patients.csv", b"id;sexe;age\n", "header_only"),
+    ("patients.csv", b"id;sexe;age\n;;\n\n", "header_only"),
+    ("cohorte.xlsx", b"this is not a workbook at all", "unreadable_file"),
+    ("cohorte.xlsx", b"PK\x03\x04 truncated zip", "unreadable_file"),
+    ("cohorte.xls", b"\xd0\xcf\x11\xe0 truncated", "unreadable_file"),
+    ("patients.parquet", b"PAR1 not really", "unreadable_file"),
+    ("patients.csv", bytes(range(256)) * 8, "unreadable_file"),
+    ("scan.pdf", b"%PDF-1.4\n\x00\x01\x02\x03binary", "unreadable_file"),
+])
+def test_bad_file_gives_an_error_issue_and_no_table(name, content, code):
+    tables, issues = read_files([(name, content)])
+    assert tables == []
+    assert _codes(issues) == [(ERROR, code)]
+    assert issues[0].file == name and issues[0].message and issues[0].hint
+
+
+def test_workbook_with_only_empty_or_header_only_sheets_is_an_error():
+    content = _xlsx({"patients": [["id", "age"]], "Feuil2": []})
+    tables, issues = read_files([("cohorte.xlsx", content)])
+    assert tables == []
+    assert _codes(issues) == [(ERROR, "header_only")]
+    assert issues[0].sheet == "patients"
+
+
+def test_workbook_with_every_sheet_empty_is_an_empty_file_error():
+    tables, issues = read_files([("cohorte.xlsx", _xlsx({"Feuil1": [], "Feuil2": []}))])
+    assert tables == []
+    assert _codes(issues) == [(ERROR, "empty_file")]
+
+
+def test_bad_file_beside_good_ones_does_not_stop_the_others():
+    tables, issues = read_files([("patients.csv", b"id\nP1\n"), ("visits.xlsx", b"garbage")])
+    assert [t.file for t in tables] == ["patients.csv"]
+    assert _codes(issues) == [(ERROR, "unreadable_file")]
+    assert issues[0].file == "visits.xlsx"
