@@ -1,0 +1,231 @@
+"""Subgroup filters: one specification that restricts both populations.
+
+A ``Filter`` is declarative (what the user asked for); ``resolve_filter`` checks it
+against a cohort and maps text values to the values stored there, and the SQL in
+``core.queries`` turns it into one WHERE clause with bound parameters.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from core import queries
+from core.schema import FALSE_WORDS, IFN_WORDS, SEX_WORDS, TRUE_WORDS, normalise
+
+# Extra columns with more levels than this are not offered as categorical filters.
+MAX_LEVELS = 20
+
+
+class FilterError(ValueError):
+    """A filter the user wrote that cannot be applied; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A numeric interval; ``None`` bounds are open. Patients with the value missing
+    are outside every band."""
+
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return False
+        return not (self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A subgroup: every field set must hold (AND); values within a field are OR.
+
+    ``hcq``, ``corticosteroids`` (dose > 0) and ``ifn`` are read on the M0 visit;
+    ``extra`` holds (extra patient column, accepted values) pairs.
+    """
+
+    centre: tuple[str, ...] = ()
+    sex: tuple[str, ...] = ()
+    age: Band | None = None
+    prior_lines: Band | None = None
+    hcq: bool | None = None
+    corticosteroids: bool | None = None
+    cutaneous: bool | None = None
+    articular: bool | None = None
+    ifn: tuple[str, ...] = ()
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What a cohort offers to filter on (for the sidebar)."""
+
+    centres: tuple[str, ...]
+    sexes: tuple[str, ...]
+    age_range: tuple[float, float] | None
+    prior_lines_range: tuple[int, int] | None
+    ifn: tuple[str, ...]
+    extra: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+_KEYS = {
+    "centre": "centre", "center": "centre", "site": "centre",
+    "sex": "sex", "sexe": "sex",
+    "age": "age",
+    "prior_lines": "prior_lines", "lines": "prior_lines", "lignes": "prior_lines",
+    "hcq": "hcq",
+    "cs": "corticosteroids", "corticosteroids": "corticosteroids", "ct": "corticosteroids",
+    "cutaneous": "cutaneous", "cutane": "cutaneous",
+    "articular": "articular", "articulaire": "articular",
+    "ifn": "ifn", "ifn_signature": "ifn",
+}
+_BOOL_FIELDS = ("hcq", "corticosteroids", "cutaneous", "articular")
+_BAND_FIELDS = ("age", "prior_lines")
+_EXPRESSION = re.compile(r"^\s*([^<>=!]+?)\s*(>=|<=|=|<|>)\s*(.*?)\s*$")
+
+
+def parse_filters(expressions: list[str] | tuple[str, ...]) -> Filter:
+    """Parse CLI expressions such as ``centre=Lille``, ``sex=F``, ``hcq=true``,
+    ``prior_lines>=2``, ``age<50`` or ``<extra column>=a,b`` into one ``Filter``.
+
+    Raises ``FilterError`` with a message naming the bad expression.
+    """
+    flt = Filter()
+    for text in expressions:
+        match = _EXPRESSION.match(text)
+        if not match or not match.group(3):
+            raise FilterError(f"cannot read filter {text!r}: write KEY=VALUE, e.g. sex=F or age<50")
+        key_text, op, value = match.groups()
+        key = _KEYS.get(normalise(key_text), normalise(key_text))
+        if key in _BAND_FIELDS:
+            flt = replace(flt, **{key: _merge_band(getattr(flt, key), op, _number(text, value))})
+            continue
+        if op != "=":
+            raise FilterError(f"filter {text!r}: {key_text.strip()} takes '=', not {op!r}")
+        values = tuple(v.strip() for v in value.split(",") if v.strip())
+        if key in _BOOL_FIELDS:
+            flt = _set_once(flt, text, key, _boolean(text, value))
+        elif key == "sex":
+            flt = _set_once(flt, text, key, tuple(_word(text, v, SEX_WORDS, "F or M") for v in values))
+        elif key == "ifn":
+            flt = _set_once(flt, text, key, tuple(_word(text, v, _IFN_ACCEPTED, "positive or negative") for v in values))
+        elif key == "centre":
+            flt = _set_once(flt, text, key, values)
+        else:
+            if any(name == key for name, _ in flt.extra):
+                raise FilterError(f"filter {text!r}: {key} is given twice; list values as {key}=a,b")
+            flt = replace(flt, extra=(*flt.extra, (key, values)))
+    return flt
+
+
+_IFN_ACCEPTED = {**IFN_WORDS, "positive": "positive", "negative": "negative"}
+
+
+def _set_once(flt: Filter, text: str, key: str, value) -> Filter:
+    if getattr(flt, key) not in (None, ()):
+        raise FilterError(f"filter {text!r}: {key} is given twice; list values as {key}=a,b")
+    return replace(flt, **{key: value})
+
+
+def _number(text: str, value: str) -> float:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if math.isnan(number):
+        raise FilterError(f"filter {text!r}: {value!r} is not a number")
+    return number
+
+
+def _boolean(text: str, value: str) -> bool:
+    word = normalise(value)
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FilterError(f"filter {text!r}: {value!r} is not yes/no (write true or false)")
+
+
+def _word(text: str, value: str, words: dict[str, str], accepted: str) -> str:
+    word = words.get(normalise(value))
+    if word is None:
+        raise FilterError(f"filter {text!r}: {value!r} is not accepted (write {accepted})")
+    return word
+
+
+def _merge_band(band: Band | None, op: str, number: float) -> Band:
+    band = band or Band()
+    if op in (">", ">=", "="):
+        band = replace(band, low=number, low_inclusive=op != ">")
+    if op in ("<", "<=", "="):
+        band = replace(band, high=number, high_inclusive=op != "<")
+    return band
+
+
+def filter_options(cohort) -> FilterOptions:
+    """Distinct centres, sexes, IFN statuses, age and prior-lines ranges, and the extra
+    patient columns with at most ``MAX_LEVELS`` distinct values, present in ``cohort``."""
+    con = cohort.con
+    extras = cohort.extra_columns.get("patients", ())
+    levels = queries.extra_levels_query(con, extras, MAX_LEVELS)
+    ranges = queries.numeric_ranges_query(con)
+    age = ranges.loc[0, ["age_min", "age_max"]]
+    lines = ranges.loc[0, ["lines_min", "lines_max"]]
+    return FilterOptions(
+        centres=tuple(queries.distinct_values_query(con, "patients", "centre")),
+        sexes=tuple(queries.distinct_values_query(con, "patients", "sex")),
+        age_range=None if age.isna().any() else (float(age.iloc[0]), float(age.iloc[1])),
+        prior_lines_range=None if lines.isna().any() else (int(lines.iloc[0]), int(lines.iloc[1])),
+        ifn=tuple(queries.distinct_values_query(con, "visits", "ifn_signature")),
+        extra=tuple(
+            (name, tuple(group["value"])) for name, group in levels.groupby("column", sort=False)
+        ),
+    )
+
+
+def resolve_filter(cohort, flt: Filter | None) -> Filter:
+    """``flt`` with centre and extra values mapped to the values stored in ``cohort``.
+
+    A value matches a stored one when equal after normalisation (case, accents,
+    punctuation), or else when its words appear in order within it (``Lille`` matches
+    ``CHU Lille``). Raises ``FilterError`` for an unknown extra column or a value that
+    matches nothing, listing what is present.
+    """
+    if flt is None:
+        return Filter()
+    if flt.centre:
+        present = queries.distinct_values_query(cohort.con, "patients", "centre")
+        flt = replace(flt, centre=_match_values("centre", flt.centre, present))
+    extras = cohort.extra_columns.get("patients", ())
+    by_normal = {normalise(name): name for name in extras}
+    resolved = []
+    for name, values in flt.extra:
+        column = name if name in extras else by_normal.get(normalise(name))
+        if column is None:
+            known = ", ".join(["centre", "sex", "age", "prior_lines", "hcq", "cs", "cutaneous", "articular", "ifn", *extras])
+            raise FilterError(f"unknown filter key {name!r}: use one of {known}")
+        present = queries.distinct_values_query(cohort.con, "patients", column)
+        resolved.append((column, _match_values(column, values, present)))
+    return replace(flt, extra=tuple(resolved))
+
+
+def _match_values(column: str, values: tuple[str, ...], present: list[str]) -> tuple[str, ...]:
+    normal = pd.Series(present, dtype="string").map(normalise) if present else pd.Series([], dtype="string")
+    matched: list[str] = []
+    for value in values:
+        wanted = normalise(value)
+        exact = [present[i] for i in range(len(present)) if normal.iloc[i] == wanted]
+        words = [present[i] for i in range(len(present)) if f"_{wanted}_" in f"_{normal.iloc[i]}_"]
+        found = exact or words
+        if not wanted or not found:
+            listed = ", ".join(present) or "none"
+            raise FilterError(f"no {column} matches {value!r}; values present: {listed}")
+        matched.extend(v for v in found if v not in matched)
+    return tuple(matched)

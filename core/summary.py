@@ -1,0 +1,129 @@
+"""The poster numbers as one JSON-ready document: ``cohort-summary/1``.
+
+The same panel functions the pages call; the required keys are exactly those of
+summary-json.md, and CIs, transitions and rates go under ``details``.
+"""
+from __future__ import annotations
+
+from core.biology import biology
+from core.filters import Filter, resolve_filter
+from core.populations import baseline, populations
+from core.response import DOMAINS, response
+from core.safety import safety
+from core.settings import Settings
+from core.stats import Continuous, Proportion
+from core.steroids import steroids
+
+SCHEMA = "cohort-summary/1"
+_BASELINE_COUNTS = ("female", "cutaneous", "articular", "ifn_positive", "first_line", "prior_lines_2plus",
+                    "prior_lines_4plus", "corticosteroids", "hcq")
+_BASELINE_MEDIANS = ("disease_duration_years", "cs_dose_mg", "prior_lines")
+
+
+def _key(month: int) -> str:
+    return f"M{month}"
+
+
+def _number(value: float):
+    """An event month as the user wrote it: 2 rather than 2.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _with_ci(est: Proportion) -> dict:
+    return {**est.as_count(), "ci_low": est.ci_low, "ci_high": est.ci_high}
+
+
+def _median(est: Continuous) -> dict:
+    r = est.rounded(1)
+    return {"N": r["N"], "median": r["median"], "q1": r["q1"], "q3": r["q3"]}
+
+
+def build_summary(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> dict:
+    """The ``cohort-summary/1`` document of ``cohort`` (optionally a subgroup)."""
+    flt = resolve_filter(cohort, filter)
+    pops = populations(cohort, flt, settings)
+    table = baseline(cohort, flt, settings).table
+    resp = response(cohort, flt, settings)
+    bio = biology(cohort, flt, settings)
+    cs = steroids(cohort, flt, settings)
+    safe = safety(cohort, flt, settings)
+    months = pops.months
+
+    base = {name: table.row(name).overall.as_count() for name in _BASELINE_COUNTS}
+    age = table.row("age").overall.rounded(1)
+    base["age"] = {"N": age["N"], "mean": age["mean"], "sd": age["sd"]}
+    base.update({name: _median(table.row(name).overall) for name in _BASELINE_MEDIANS})
+
+    doc = {
+        "schema": SCHEMA,
+        "populations": {
+            "treated": pops.treated,
+            "analysed": pops.analysed,
+            "excluded": [{"patient_id": e.patient_id, "reason": e.reason} for e in pops.excluded],
+        },
+        "followup": {_key(m): n for m, n in pops.followup.items()},
+        "baseline": base,
+        "response": {d: {_key(m): resp.get(d, m).counts() for m in months} for d in DOMAINS},
+    }
+    for m in months:
+        doc[f"ifn_shift_{_key(m)}"] = bio.ifn.shift_at(m).as_dict()
+    doc["anti_dsdna"] = {"elevated_M0": bio.anti_dsdna.status_m0.as_count(),
+                         **{f"shift_{_key(m)}": bio.anti_dsdna.shift_at(m).as_dict() for m in months}}
+    doc["complement"] = {"activated_M0": bio.complement.status_m0.n,
+                         **{f"normalised_{_key(m)}": bio.complement.change_at(m).resolved.n for m in months}}
+    doc["discordant_responses"] = [
+        {"patient_id": d.patient_id, "domain": d.domain, "month": d.month, "recorded": d.recorded,
+         "scored": d.scored}
+        for d in resp.discordant
+    ]
+    doc["steroids"] = {_key(m.month): m.as_dict() for m in cs.by_month}
+    doc["safety"] = {
+        "N": safe.N,
+        "infection": safe.infection.as_count(),
+        "severe_infection": safe.severe_infection.as_count(),
+        "vzv": safe.vzv.as_count(),
+        "visceral_events": [{"patient_id": e.patient_id, "month": _number(e.month), "description": e.description}
+                            for e in safe.visceral_events],
+    }
+    doc["details"] = _details(pops, resp, bio, cs, safe, months, flt)
+    return doc
+
+
+def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:
+    """Extra keys: CIs, transitions, tests, exposure, flags, and the filter applied."""
+    transitions = resp.transitions.astype({"from_month": int, "to_month": int, "patients": int})
+    return {
+        "filter": None if flt.is_empty else repr(flt),
+        "population_flags": [{"patient_id": f.patient_id, "flag": f.code} for f in pops.flags],
+        "response": {
+            d: {_key(m): {"overall": _with_ci(resp.get(d, m).overall), "CR": _with_ci(resp.get(d, m).cr),
+                          "involved": resp.get(d, m).involved, "seen": resp.get(d, m).seen,
+                          "scored": resp.get(d, m).scored, "unknown": resp.get(d, m).unknown}
+                for m in months}
+            for d in DOMAINS
+        },
+        "response_transitions": transitions.to_dict(orient="records"),
+        "ifn_positive_M0": _with_ci(bio.ifn.status_m0),
+        "mcnemar": {
+            marker.name: {_key(m): {"N": marker.change_at(m).N, "p_value": marker.change_at(m).test.p_value}
+                          for m in months}
+            for marker in (bio.ifn, bio.anti_dsdna, bio.complement)
+        },
+        "steroids": {
+            _key(m.month): {
+                **{f"at_or_under_{t:g}": _with_ci(p) for t, p in m.at_or_under},
+                "stopped": None if m.stopped is None else _with_ci(m.stopped),
+                "wilcoxon_p": None if m.test is None else m.test.p_value,
+                "paired_N": None if m.change is None else m.change.N,
+            }
+            for m in cs.by_month
+        },
+        "steroid_unknown_drugs": list(cs.unknown_drugs),
+        "safety": {
+            "infection": _with_ci(safe.infection),
+            "infection_events": safe.infection_events,
+            "patient_months": safe.patient_months,
+            "infection_rate_per_100py": safe.infection_rate_per_100py,
+            "events_by_type": safe.events_by_type.astype({"events": int, "patients": int}).to_dict(orient="records"),
+        },
+    }
