@@ -142,3 +142,258 @@ POSTER_NUMBERS = {
 def test_demo_reproduces_poster_number(name):
     compute, expected = POSTER_NUMBERS[name]
     assert compute() == expected
+
+
+# --- Responses: recorded, or scored from raw components against M0 -----------------
+# Reference: cohort-format.md, "Response when the practitioner column is blank".
+
+def _seen_involved(domain: str, month: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    involved = ANALYSED.loc[ANALYSED[domain] == True, "patient_id"]  # noqa: E712
+    mk = _at(month).reindex(involved).dropna(subset=["cs_dose_mg"])
+    return _at(0).reindex(mk.index), mk
+
+
+def _scored(domain: str, month: int) -> pd.Series:
+    m0, mk = _seen_involved(domain, month)
+    if domain == "cutaneous":
+        active0, active = m0["active_skin_lesions"].astype(float), mk["active_skin_lesions"].astype(float)
+        new = mk["new_skin_lesions"] == True  # noqa: E712  (blank flag = none recorded)
+        cr = (active == 0) & ~new
+        pr = ~cr & (active < active0) & ~new
+        known = active.notna()
+    else:
+        parts = ["painful_joints", "swollen_joints", "joint_flares"]
+        now, base = mk[parts].astype(float), m0[parts].astype(float)
+        new = mk["new_painful_joints"] == True  # noqa: E712
+        cr = (now["painful_joints"] == 0) & (now["swollen_joints"] == 0) & ~new
+        pr = ~cr & (now < base).any(axis=1)
+        known = now.notna().any(axis=1)
+    scored = pd.Series(np.select([cr, pr], ["CR", "PR"], "NR"), index=mk.index, dtype=object)
+    return scored.where(known, None)
+
+
+def _recorded(domain: str, month: int) -> pd.Series:
+    _, mk = _seen_involved(domain, month)
+    return mk[f"{domain}_response"]
+
+
+_CELLS = [(d, m) for d in ("cutaneous", "articular") for m in (3, 6)]
+RESPONSES = {
+    ("cutaneous", 3): {"CR": 8, "PR": 7, "NR": 2},
+    ("cutaneous", 6): {"CR": 10, "PR": 3, "NR": 1},
+    ("articular", 3): {"CR": 1, "PR": 4, "NR": 5},
+    ("articular", 6): {"CR": 3, "PR": 3, "NR": 3},
+}
+
+
+@pytest.mark.parametrize(("domain", "month"), _CELLS)
+def test_response_counts_are_rapid_cutaneous_and_later_articular(domain, month):
+    counted = _recorded(domain, month).fillna(_scored(domain, month))
+    assert counted.value_counts().to_dict() == RESPONSES[(domain, month)]
+
+
+def test_only_p7_cutaneous_m3_is_recorded_pr_while_components_score_cr():
+    found = []
+    for domain, month in _CELLS:
+        recorded, scored = _recorded(domain, month), _scored(domain, month)
+        differ = recorded.notna() & scored.notna() & (recorded != scored)
+        found += [(pid, domain, month, recorded[pid], scored[pid]) for pid in differ[differ].index]
+    assert found == [("P7", "cutaneous", 3, "PR", "CR")]
+
+
+def test_blank_responses_scored_from_components_are_the_documented_visits():
+    blanks = set()
+    for domain, month in _CELLS:
+        recorded, scored = _recorded(domain, month), _scored(domain, month)
+        blanks |= {(pid, domain, month) for pid in recorded.index[recorded.isna() & scored.notna()]}
+    assert blanks == {("P18", "cutaneous", 3), ("P5", "cutaneous", 6), ("P15", "articular", 6)}
+
+
+@pytest.mark.parametrize("domain", ["cutaneous", "articular"])
+def test_no_response_recorded_at_m0_or_outside_an_involved_domain(domain):
+    involved = set(PATIENTS.loc[PATIENTS[domain] == True, "patient_id"])  # noqa: E712
+    recorded = VISITS.dropna(subset=[f"{domain}_response"])
+    assert (recorded["month"] > 0).all() and set(recorded["patient_id"]) <= involved
+
+
+@pytest.mark.parametrize(("domain", "component"),
+                         [("cutaneous", "active_skin_lesions"), ("articular", "painful_joints")])
+def test_components_are_recorded_at_every_visit_of_involved_patients(domain, component):
+    involved = PATIENTS.loc[PATIENTS[domain] == True, "patient_id"]  # noqa: E712
+    rows = VISITS[VISITS["patient_id"].isin(involved)]
+    assert rows[component].notna().all() and (_at(0, rows)[component] > 0).all()
+
+
+# --- Design constraints behind the numbers ------------------------------------------
+
+def test_every_analysed_patient_has_an_involvement_and_a_missing_one_implies_the_other():
+    cut, art = ANALYSED["cutaneous"], ANALYSED["articular"]
+    assert ((cut == True) | (art == True)).all()  # noqa: E712
+    assert (art[cut != True] == True).all() and (cut[art != True] == True).all()  # noqa: E712
+
+
+def test_patients_seen_at_m6_were_seen_at_m3():
+    assert set(_at(6).index) <= set(_at(3).index)
+
+
+def test_patient_without_m0_ifn_signature_has_no_m0_score_and_no_m6_visit():
+    missing = _M0.index[_M0["ifn_signature"].isna()]
+    assert len(missing) == 1 and _M0.loc[missing, "ifn_score"].isna().all()
+    assert not set(missing) & set(_at(6).index)
+
+
+def test_anti_dsdna_shifts_keep_clear_of_the_ten_percent_limits():
+    ids = _elevated_ids()
+    change = (_at(6)["anti_dsdna"].reindex(ids) - _M0.loc[ids, "anti_dsdna"]) / _M0.loc[ids, "anti_dsdna"]
+    assert (change.abs().sub(0.1).abs() > 0.005).all()
+
+
+def test_complement_activated_patients_have_known_normal_c3_and_c4_at_m6():
+    ids = _M0.index[_complement_low(_M0) == True]  # noqa: E712
+    m6 = _at(6).reindex(ids)
+    assert ((m6["c3"] >= 0.9) & (m6["c4"] >= 0.1)).all()
+
+
+def test_no_corticosteroid_at_m0_is_a_zero_dose_not_a_missing_one():
+    assert _M0["cs_dose_mg"].notna().all() and (_M0["cs_dose_mg"] == 0).sum() == 6
+
+
+def test_steroid_doses_fall_to_a_median_of_5_mg_at_m6_with_one_increase_only():
+    doses = A_VISITS.pivot(index="patient_id", columns="month", values="cs_dose_mg")
+    raised = doses.index[(doses[[3, 6]].max(axis=1) > doses[0])]
+    assert _dose_summary(6)[1] == 5.0 and list(raised) == ["P3"]
+
+
+def test_events_fall_within_each_patients_follow_up():
+    last_visit = VISITS.groupby("patient_id")["month"].max()
+    months = EVENTS["month"]
+    assert ((months > 0) & (months <= EVENTS["patient_id"].map(last_visit))).all()
+
+
+def test_infections_are_recorded_not_severe_and_not_vzv():
+    infections = EVENTS[EVENTS["type"] == "infection"]
+    assert (infections["severe"] == False).all() and (infections["vzv"] == False).all()  # noqa: E712
+
+
+def test_centres_are_lille_and_boulogne():
+    assert PATIENTS["centre"].value_counts().to_dict() == {"CHU Lille": 14, "CH Boulogne-sur-Mer": 9}
+
+
+def test_excluded_patient_is_cutaneous_and_seen_at_m0_and_m3():
+    p23 = PATIENTS.set_index("patient_id").loc["P23"]
+    assert p23["cutaneous"] is True and sorted(VISITS.loc[VISITS["patient_id"] == "P23", "month"]) == [0, 3]
+
+
+def test_patient_ids_are_unique_and_visits_unique_per_month():
+    assert PATIENTS["patient_id"].is_unique
+    assert not VISITS.duplicated(["patient_id", "month"]).any()
+
+
+# --- The files: bytes, encoding, and both layouts holding the same tables -----------
+
+_FR_WORDS = {"oui": True, "non": False, "RC": "CR", "RP": "PR", "NR": "NR",
+             "positif": "positive", "négatif": "negative", "H": "M", "F": "F"}
+_NUMERIC = ("number", "integer", "month", "event_month")
+
+
+def _plain(value, kind: str):
+    """A comparable cell: None for any missing, float for any number."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return float(value) if kind in _NUMERIC else value
+
+
+def _fr_plain(text: str, kind: str):
+    if text in ("", "ND"):
+        return None
+    if kind in _NUMERIC:
+        return float(text.removeprefix("M").replace(",", "."))
+    return _FR_WORDS[text] if kind in ("bool", "response", "ifn", "sex") else text
+
+
+def _records(frame: pd.DataFrame, table: str) -> list[tuple]:
+    kinds = {name: col.kind for name, col in COLUMNS[table].items()}
+    return sorted(tuple(_plain(v, kinds[c]) for c, v in zip(frame.columns, row))
+                  for row in frame.itertuples(index=False))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("demo")
+    return {path.name: path for path in make_demo.write_demo(out)}
+
+
+def test_generator_is_deterministic(written, tmp_path):
+    again = make_demo.write_demo(tmp_path)
+    assert all(path.read_bytes() == written[path.name].read_bytes() for path in again)
+
+
+@pytest.mark.parametrize("name", ["demo_wide_fr.csv", "demo_events_fr.csv", "demo_en.xlsx"])
+def test_committed_file_matches_the_generator(written, name):
+    assert (_DATA / name).read_bytes() == written[name].read_bytes()
+
+
+@pytest.mark.parametrize(("name", "columns"), [("demo_wide_fr.csv", 55), ("demo_events_fr.csv", 6)])
+def test_french_csv_is_cp1252_with_semicolons_on_every_line(written, name, columns):
+    raw = written[name].read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    lines = raw.decode("cp1252").split("\r\n")[:-1]
+    assert {line.count(";") for line in lines} == {columns - 1}
+
+
+def test_french_wide_headers_all_map_through_the_contract_aliases(written):
+    headers = pd.read_csv(written["demo_wide_fr.csv"], sep=";", encoding="cp1252", nrows=0).columns
+    unmapped = [h for h in headers if canonical_column("patients", h) is None
+                and canonical_column("visits", normalise(h).rsplit("_m", 1)[0]) is None]
+    assert unmapped == []
+
+
+def test_french_wide_csv_holds_the_canonical_patients(written):
+    wide = pd.read_csv(written["demo_wide_fr.csv"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    kinds = {name: col.kind for name, col in COLUMNS["patients"].items()}
+    mapped = {canonical_column("patients", h): h for h in wide.columns if canonical_column("patients", h)}
+    parsed = pd.DataFrame({c: [_fr_plain(v, kinds[c]) for v in wide[mapped[c]]] for c in PATIENTS.columns})
+    assert _records(parsed, "patients") == _records(PATIENTS, "patients")
+
+
+def test_french_wide_csv_holds_the_canonical_visits_with_a_row_per_month_seen(written):
+    wide = pd.read_csv(written["demo_wide_fr.csv"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    kinds = {name: col.kind for name, col in COLUMNS["visits"].items()}
+    long = []
+    for month in make_demo.MONTHS:
+        at = {canonical_column("visits", normalise(h).removesuffix(f"_m{month}")): h
+              for h in wide.columns if normalise(h).endswith(f"_m{month}")}
+        frame = pd.DataFrame({c: [_fr_plain(v, kinds[c]) for v in wide[at[c]]] if c in at else None
+                              for c in VISITS.columns[2:]})
+        seen = frame.notna().any(axis=1)
+        frame.insert(0, "month", month)
+        frame.insert(0, "patient_id", wide["N° patient"])
+        long.append(frame[seen])
+    assert _records(pd.concat(long), "visits") == _records(VISITS, "visits")
+
+
+def test_french_events_csv_holds_the_canonical_events(written):
+    events = pd.read_csv(written["demo_events_fr.csv"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    kinds = {name: col.kind for name, col in COLUMNS["events"].items()}
+    parsed = pd.DataFrame({canonical_column("events", h): [_fr_plain(v, kinds[canonical_column("events", h)])
+                                                           for v in events[h]] for h in events.columns})
+    parsed["type"] = parsed["type"].map({"infection": "infection", "viscérale": "visceral"})
+    assert _records(parsed[EVENTS.columns], "events") == _records(EVENTS, "events")
+
+
+@pytest.mark.parametrize("table", ["patients", "visits", "events"])
+def test_english_workbook_sheet_holds_the_canonical_table(written, table):
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(written["demo_en.xlsx"], read_only=True)[table].values)
+    sheet = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+    assert list(sheet.columns) == list(FRAMES[table].columns)
+    assert _records(sheet, table) == _records(FRAMES[table], table)
+
+
+def test_english_workbook_has_fixed_document_dates(written):
+    from openpyxl import load_workbook
+
+    properties = load_workbook(written["demo_en.xlsx"], read_only=True).properties
+    assert properties.created == properties.modified == make_demo._FIXED_TIME
