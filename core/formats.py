@@ -127,6 +127,8 @@ def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
         return [], [_error("unreadable_file", name, None,
                            "The file is not a table: it holds binary data, not text.",
                            "Upload the cohort as .xlsx, .csv or .parquet (in Excel: File > Save As).")]
+    # Old Mac exports end lines with a lone CR, which the csv module refuses.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _sniff_delimiter(text)
     try:
         width = max(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,6 +98,12 @@ def test_blank_lines_are_dropped_without_shifting_row_numbers():
     assert table.header_row == 1
     assert table.row_numbers.tolist() == [2, 4, 6]
     assert [r[0] for r in _cells(table)] == ["P1", "P2", "P3"]
+
+
+def test_old_mac_line_endings_are_read_as_rows():
+    table = _only("patients.csv", b"id;age\rP1;45\r\rP2;50\r")
+    assert _cells(table) == [["P1", "45"], ["P2", "50"]]
+    assert table.row_numbers.tolist() == [2, 4]
 
 
 def test_quoted_field_with_newline_counts_as_one_spreadsheet_row():
@@ -251,6 +258,7 @@ def test_several_files_are_read_together():
     ("cohorte.xls", b"\xd0\xcf\x11\xe0 truncated", "unreadable_file"),
     ("patients.parquet", b"PAR1 not really", "unreadable_file"),
     ("patients.csv", bytes(range(256)) * 8, "unreadable_file"),
+    ("patients.csv", b'id;description\nP1;"quote never closed\nP2;x\n', "unreadable_file"),
     ("scan.pdf", b"%PDF-1.4\n\x00\x01\x02\x03binary", "unreadable_file"),
 ])
 def test_bad_file_gives_an_error_issue_and_no_table(name, content, code):
@@ -279,3 +287,13 @@ def test_bad_file_beside_good_ones_does_not_stop_the_others():
     assert [t.file for t in tables] == ["patients.csv"]
     assert _codes(issues) == [(ERROR, "unreadable_file")]
     assert issues[0].file == "visits.xlsx"
+
+
+@pytest.mark.parametrize("name", ["f.csv", "f.xlsx", "f.xls", "f.ods", "f.parquet", "f.bin"])
+@pytest.mark.parametrize("magic", [b"", b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0", b"\xff\xfe"])
+def test_random_bytes_never_raise(name, magic):
+    rng = np.random.default_rng(7)
+    for size in (1, 17, 300):
+        content = magic + rng.integers(0, 256, size, dtype=np.uint8).tobytes()
+        tables, issues = read_files([(name, content)])
+        assert tables or [i.severity for i in issues] == [ERROR]
