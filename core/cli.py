@@ -110,4 +110,43 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = (_add_validate,)
+def _add_summarize(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("summarize", help="print the poster numbers as cohort-summary/1 JSON",
+                                 description="Compute every poster number and print the cohort-summary/1 JSON.")
+    _add_source_arguments(parser)
+    parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                        help="restrict to a subgroup (repeatable): centre=Lille, sex=F, hcq=true, "
+                             "prior_lines>=2, age<50, or an extra column=value")
+    parser.set_defaults(run=_run_summarize, parser=parser)
+
+
+def _run_summarize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from core.filters import FilterError, parse_filters
+    from core.summary import build_summary
+
+    try:
+        flt = parse_filters(args.filter)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    result = _load(args, parser)
+    if result is None:
+        return EXIT_UNUSABLE
+    if result.cohort is None:
+        print(format_report(result.report), file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        document = build_summary(result.cohort, flt)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except Exception as exc:  # no input may end in a traceback; the message names the failure
+        print(f"error: the summary could not be computed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_UNUSABLE
+    finally:
+        result.cohort.close()
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+COMMANDS = (_add_validate, _add_summarize)
