@@ -50,3 +50,17 @@ def table_of() -> Callable:
         return frame.sort_values(keys[name], kind="stable").reset_index(drop=True)
 
     return _table
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    """Each test starts with empty st.cache_data / st.cache_resource (AppTests share a process)."""
+    import sys
+
+    # Only when a test has loaded streamlit: core tests never pay for importing it.
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    yield

@@ -1,0 +1,143 @@
+"""The app shell and the upload page, run headless with Streamlit's AppTest."""
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
+
+from core.i18n import t
+from ui.state import files_digest
+
+_APP = "../streamlit_app.py"
+_PAGE = "pages/upload.py"
+# Two patients; P2's age cannot be read (spreadsheet row 3), "Age (ans)" as written.
+_CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()
+# No sex column: a required column is missing, so the cohort is not usable.
+_BROKEN_CSV = b"patient_id,age\nP1,40\n"
+
+
+class _NavigationOnly(PagesManager):
+    # AppTest resets PagesManager.uses_pages_directory before every run; with a pages/
+    # folder next to the entry point, every rerun after the first would then execute
+    # the page alone (Streamlit's pages/-folder mode), skipping streamlit_app.py and its
+    # sidebar. A real server clears the flag for good once st.navigation has run.
+    uses_pages_directory = False
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setattr(script_runner, "PagesManager", _NavigationOnly)
+    at = AppTest.from_file(_APP, default_timeout=60)
+    at.context["locale"] = "en-GB"
+    return at
+
+
+def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.run()
+    at.switch_page(_PAGE).run()
+    at.file_uploader(key="upload").set_value([(name, data, "text/csv") for name, data in files])
+    return at.run()
+
+
+def _issue_rows(at: AppTest) -> list[dict]:
+    return at.dataframe[1].value.to_dict("records")
+
+
+def test_demo_runs_without_exception(app):
+    app.run()
+    assert not app.exception
+
+
+def test_demo_is_labelled_synthetic_in_sidebar_and_page(app):
+    app.run()
+    assert any(t("badge.demo", "en") in m.value for m in app.sidebar.markdown)
+    assert [i.value for i in app.info] == [t("upload.demo_active", "en")]
+
+
+def test_demo_report_shows_row_counts(app):
+    app.run()
+    counts = app.dataframe[0].value.set_index("Table")
+    assert counts.loc["Patients", "Read"] == counts.loc["Patients", "Kept"] > 0
+
+
+def test_upload_shows_counts_read_kept_rejected(app):
+    _upload(app, ("cohort.csv", _CSV))
+    assert not app.exception
+    assert app.dataframe[0].value.to_dict("records") == [
+        {"Table": "Patients", "Read": 2, "Kept": 2, "Rejected": 0}
+    ]
+
+
+def test_upload_lists_unreadable_value_with_its_row_and_column(app):
+    _upload(app, ("cohort.csv", _CSV))
+    warnings = [r for r in _issue_rows(app) if r["Value"] == "abc"]
+    assert len(warnings) == 1
+    assert (warnings[0]["Severity"], warnings[0]["File"], warnings[0]["Row"], warnings[0]["Column"]) == (
+        "Warning", "cohort.csv", 3, "Age (ans)"
+    )
+
+
+def test_usable_upload_replaces_demo_badge(app):
+    _upload(app, ("cohort.csv", _CSV))
+    assert [s.value for s in app.success] == [t("report.usable", "en")]
+    assert any(t("badge.upload", "en") in m.value for m in app.sidebar.markdown)
+    assert not app.info
+
+
+def test_upload_with_error_is_reported_not_usable(app):
+    _upload(app, ("broken.csv", _BROKEN_CSV))
+    assert not app.exception
+    assert [e.value for e in app.error] == [t("report.unusable", "en")]
+    assert _issue_rows(app)[0]["Severity"] == "Error"
+    assert any(t("badge.unusable", "en") in m.value for m in app.sidebar.markdown)
+
+
+def test_file_names_are_shown_as_plain_text(app):
+    name = "<b>*x*</b>.csv"
+    _upload(app, (name, _CSV))
+    assert t("upload.current", "en", names=name) in [x.value for x in app.text]
+
+
+def test_return_to_demo_button_restores_demo(app):
+    _upload(app, ("cohort.csv", _CSV))
+    app.button[0].click().run()
+    assert [i.value for i in app.info] == [t("upload.demo_active", "en")]
+    assert any(t("badge.demo", "en") in m.value for m in app.sidebar.markdown)
+
+
+@pytest.mark.parametrize(
+    "locale, query, lang",
+    [("fr-FR", None, "fr"), ("en-US", None, "en"), (None, None, "en"), ("fr-FR", "en", "en"), ("en-US", "fr", "fr")],
+)
+def test_page_language_follows_query_then_browser_locale(app, locale, query, lang):
+    app.context["locale"] = locale
+    if query:
+        app.query_params["lang"] = query
+    app.run()
+    assert app.main.title[0].value == t("upload.title", lang)
+    assert app.query_params["lang"] == lang
+
+
+def test_language_selector_switches_page_to_english(app):
+    app.context["locale"] = "fr-FR"
+    app.run()
+    app.selectbox(key="lang").set_value("en").run()
+    assert app.main.title[0].value == t("upload.title", "en")
+    assert app.dataframe[0].value.columns.tolist() == ["Table", "Read", "Kept", "Rejected"]
+
+
+def test_french_report_headers(app):
+    app.context["locale"] = "fr-FR"
+    _upload(app, ("cohort.csv", _CSV))
+    assert app.dataframe[1].value.columns.tolist()[:4] == ["Gravité", "Fichier", "Feuille", "Ligne"]
+
+
+def test_digest_ignores_upload_order():
+    a, b = ("a.csv", b"1"), ("b.csv", b"2")
+    assert files_digest([a, b]) == files_digest([b, a])
+
+
+@pytest.mark.parametrize("other", [[("a.csv", b"2")], [("b.csv", b"1")], [("a.cs", b"v1")]])
+def test_digest_changes_with_name_or_bytes(other):
+    assert files_digest([("a.csv", b"1")]) != files_digest(other)
