@@ -31,6 +31,7 @@ _PARQUET_MAGIC = b"PAR1"
 _DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
 _SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
+_EMPTY_HINT = "Check that you chose the right file and that it was saved with its data."
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,7 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list
 
 def _read_one(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
     if not content or not content.strip():
-        return [], [_error("empty_file", name, None, "The file is empty.",
-                           "Check that you chose the right file and that it was saved with its data.")]
+        return [], [_error("empty_file", name, None, "The file is empty.", _EMPTY_HINT)]
     fmt = _format_of(name, content)
     if fmt == "workbook":
         return _read_workbook(name, content)
@@ -104,12 +104,12 @@ def _error(code: str, file: str, sheet: str | None, message: str, hint: str) -> 
     return Issue(severity=ERROR, code=code, message=message, hint=hint, file=file, sheet=sheet)
 
 
-def _where(table: RawTable) -> str:
-    return f"Sheet '{table.sheet}'" if table.sheet is not None else "The file"
+def _where(sheet: str | None) -> str:
+    return f"Sheet '{sheet}'" if sheet is not None else "The file"
 
 
 def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
-    where = _where(table)
+    where = _where(table.sheet)
     if any_data:
         return Issue(severity=WARNING, code="header_only", file=table.file, sheet=table.sheet,
                      message=f"{where} has column headers but no data rows; it is read as an empty table.",
@@ -215,8 +215,7 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
         tables.extend(found)
         issues.extend(i for i in met if i.code != "empty_file")
     if not tables:
-        issues.append(_error("empty_file", name, None, "Every sheet of the workbook is empty.",
-                             "Check that you chose the right file and that it was saved with its data."))
+        issues.append(_error("empty_file", name, None, "Every sheet of the workbook is empty.", _EMPTY_HINT))
     return tables, issues
 
 
@@ -276,21 +275,13 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[
     per_row = filled.sum(axis=1).to_numpy()
     nonempty = np.flatnonzero(per_row > 0)
     if len(nonempty) == 0:
-        return [], [_error("empty_file", name, sheet, f"{'Sheet ' + repr(sheet) if sheet else 'The file'} is empty.",
-                           "Check that you chose the right file and that it was saved with its data.")]
-    issues: list[Issue] = []
-    start = 0
-    # A title above the header: one filled cell, with a wider row below it.
-    while (start < min(_MAX_TITLE_ROWS, len(nonempty) - 1) and per_row[nonempty[start]] == 1
-           and per_row[nonempty[start + 1]] > 1):
-        title_pos = nonempty[start]
-        title = next(_header_text(v) for v in grid.iloc[title_pos] if _header_text(v))
-        issues.append(Issue(severity=WARNING, code="title_row_skipped", file=name, sheet=sheet,
-                            row=int(title_pos) + 1, value=title,
-                            message=f"Row {title_pos + 1} ('{title}') looks like a title and was skipped; "
-                                    f"the column headers were read from row {nonempty[start + 1] + 1}.",
-                            hint="If that row holds the column headers, remove the rows above it."))
-        start += 1
+        return [], [_error("empty_file", name, sheet, f"{_where(sheet)} is empty.", _EMPTY_HINT)]
+    # Title lines above the header: single-cell rows before the first wider row.
+    lead = per_row[nonempty[: _MAX_TITLE_ROWS + 1]]
+    wider = np.flatnonzero(lead > 1)
+    start = int(wider[0]) if len(wider) else 0
+    issues = [_title_issue(name, sheet, grid.iloc[pos], int(pos), int(nonempty[start]))
+              for pos in nonempty[:start]]
     header_pos = int(nonempty[start])
     headers = [_header_text(v) for v in grid.iloc[header_pos]]
     below = np.arange(len(grid)) > header_pos
@@ -303,3 +294,11 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[
     table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
                      np.flatnonzero(keep_rows) + 1, header_pos + 1)
     return [table], issues
+
+
+def _title_issue(name: str, sheet: str | None, cells: pd.Series, pos: int, header_pos: int) -> Issue:
+    title = next(text for text in map(_header_text, cells) if text)
+    return Issue(severity=WARNING, code="title_row_skipped", file=name, sheet=sheet, row=pos + 1, value=title,
+                 message=f"Row {pos + 1} ('{title}') looks like a title and was skipped; "
+                         f"the column headers were read from row {header_pos + 1}.",
+                 hint="If that row holds the column headers, remove the rows above it.")

@@ -139,6 +139,13 @@ def test_title_row_above_header_is_skipped_with_a_warning():
     assert issues[0].row == 1 and issues[0].value == "Cohorte anifrolumab"
 
 
+def test_stacked_title_rows_are_all_skipped():
+    content = _xlsx({"patients": [["Cohorte anifrolumab"], ["Extraction du 12/03"], ["id", "age"], ["P1", 45]]})
+    tables, issues = read_files([("cohorte.xlsx", content)])
+    assert tables[0].header_row == 3
+    assert [(i.code, i.row) for i in issues] == [("title_row_skipped", 1), ("title_row_skipped", 2)]
+
+
 def test_single_column_file_has_no_title_row():
     tables, issues = read_files([("ids.csv", b"id\nP1\nP2\n")])
     assert tables[0].headers == ("id",)
