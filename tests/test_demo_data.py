@@ -397,3 +397,19 @@ def test_english_workbook_has_fixed_document_dates(written):
 
     properties = load_workbook(written["demo_en.xlsx"], read_only=True).properties
     assert properties.created == properties.modified == make_demo._FIXED_TIME
+
+
+def _shape(node, path: str = "") -> set[str]:
+    if isinstance(node, dict):
+        return {f"{path}/{k}" for k in node} | {s for k, v in node.items() for s in _shape(v, f"{path}/{k}")}
+    if isinstance(node, list):
+        return {f"{path}#{len(node)}"} | {s for i, v in enumerate(node) for s in _shape(v, f"{path}/{i}")}
+    return set()
+
+
+def test_poster_metadata_is_marked_synthetic_and_has_the_same_shape_in_french_and_english():
+    import json
+
+    poster = json.loads((_DATA / "poster.json").read_text(encoding="utf-8"))
+    assert poster["synthetic_data"] is True
+    assert _shape(poster["fr"]) == _shape(poster["en"]) and len(poster["fr"]["conclusion"]) == 5
