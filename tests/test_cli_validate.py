@@ -1,0 +1,88 @@
+"""`python -m core validate`: exit codes, JSON shape, and no traceback on any input."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = "patient_id,sex,age\nP1,F,40\nP2,M,50\n"
+DUPLICATE = "patient_id,sex,âge\nP1,F,40\nP1,M,50\n"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return str(path)
+
+
+def test_usable_file_exits_0_and_prints_counts(tmp_path: Path, capsys) -> None:
+    assert main(["validate", _write(tmp_path, "patients.csv", GOOD)]) == 0
+    assert "patients  read      2  kept      2  rejected      0" in capsys.readouterr().out
+
+
+def test_file_with_an_error_exits_1_and_lists_it(tmp_path: Path, capsys) -> None:
+    assert main(["validate", _write(tmp_path, "patients.csv", DUPLICATE)]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR    duplicate_patient: patients.csv, row 3, column 'patient_id'" in out
+
+
+def test_errors_are_printed_before_warnings(tmp_path: Path, capsys) -> None:
+    main(["validate", _write(tmp_path, "patients.csv", "patient_id,sex,age,note\nP1,F,40,x\nP1,F,40,y\n")])
+    out = capsys.readouterr().out
+    assert out.index("duplicate_patient") < out.index("unknown_column")
+
+
+def test_json_report_has_usable_counts_and_issues(tmp_path: Path, capsys) -> None:
+    main(["validate", "--json", _write(tmp_path, "patients.csv", DUPLICATE)])
+    report = json.loads(capsys.readouterr().out)
+    assert (report["usable"], report["counts"]["patients"]) == (False, {"read": 2, "kept": 2, "rejected": 0})
+    assert {k: report["issues"][0][k] for k in ("severity", "code", "row", "column")} == {
+        "severity": "error", "code": "duplicate_patient", "row": 2, "column": "patient_id"}
+
+
+def test_json_keeps_accents_unescaped(tmp_path: Path, capsys) -> None:
+    main(["validate", "--json", _write(tmp_path, "patients.csv", "patient_id,sex,age,Durée\nP1,F,40,x\n")])
+    assert "'Durée'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "--demo", "x.csv"], ["nonsense"], []])
+def test_usage_error_exits_2(args: list[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+
+
+def test_missing_file_exits_2_with_a_clean_message(tmp_path: Path) -> None:
+    done = _run("validate", str(tmp_path / "absent.csv"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("garbage.csv", bytes(range(256)) * 4),
+    ("garbage.xlsx", b"PK\x03\x04" + bytes(range(200))),
+    ("garbage.parquet", b"PAR1" + b"\x00" * 64 + b"PAR1"),
+    ("empty.csv", b""),
+    ("quotes.csv", b'"patient_id,sex\n"P1,"F\n'),
+])
+def test_garbage_input_exits_1_without_traceback(tmp_path: Path, name: str, content: bytes) -> None:
+    done = _run("validate", _write(tmp_path, name, content))
+    assert (done.returncode, "Traceback" in done.stdout + done.stderr) == (1, False)
+
+
+def test_bundled_demo_validates_with_exit_0() -> None:
+    done = _run("validate", "--demo")
+    assert (done.returncode, "Usable: yes" in done.stdout) == (0, True)

@@ -1,0 +1,112 @@
+"""The loader end to end: value conventions, read errors, and the bundled demo cohort."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.demo import DEMO_FILES, load_demo
+from core.loader import load_cohort
+
+PATIENTS = "patient_id,sex,age\nP1,F,40\nP2,M,50\n"
+
+
+def _visits(text: str, encoding: str = "utf-8", name: str = "visits.csv"):
+    """Load a visits file together with a two-patient patients file."""
+    return load_cohort([("patients.csv", PATIENTS.encode()), (name, text.encode(encoding))])
+
+
+def _column(result, table: str, column: str) -> list:
+    frame = result.cohort.con.table(table).df()
+    return [None if pd.isna(v) else v for v in frame[column]]
+
+
+@pytest.mark.parametrize(("word", "value"), [("oui", True), ("Non", False), ("x", True), ("VRAI", True),
+                                             ("faux", False), ("1", True), ("0", False), ("yes", True)])
+def test_bool_words_are_read(word: str, value: bool) -> None:
+    assert _column(_visits(f"patient_id,month,hcq\nP1,M0,{word}\n"), "visits", "hcq") == [value]
+
+
+def test_decimal_comma_in_semicolon_file_is_a_number() -> None:
+    assert _column(_visits("patient_id;month;dose_ct\nP1;M0;7,5\n"), "visits", "cs_dose_mg") == [7.5]
+
+
+@pytest.mark.parametrize(("header", "cell", "column", "value"), [
+    ("Dose CT", "7,5 mg/j", "cs_dose_mg", 7.5),
+    ("C3", "0,9 g/L", "c3", 0.9),
+    ("Test de Farr", "12 UI/mL", "anti_dsdna", 12.0),
+])
+def test_trailing_units_are_ignored(header: str, cell: str, column: str, value: float) -> None:
+    assert _column(_visits(f"patient_id;month;{header}\nP1;M0;{cell}\n"), "visits", column) == [value]
+
+
+def test_cp1252_file_keeps_its_accents() -> None:
+    text = "N° patient;Mois;Réponse cutanée;Corticoïde\nP1;M3;Réponse complète;prednisolone\n"
+    result = _visits(text, encoding="cp1252")
+    assert _column(result, "visits", "cutaneous_response") == ["CR"]
+
+
+def test_utf8_bom_does_not_hide_the_first_header() -> None:
+    result = load_cohort([("patients.csv", ("\ufeff" + PATIENTS).encode("utf-8"))])
+    assert _column(result, "patients", "patient_id") == ["P1", "P2"]
+
+
+def test_leading_zeros_of_patient_id_are_kept() -> None:
+    result = load_cohort([("patients.csv", b"patient_id,sex,age\n0042,F,40\n")])
+    assert _column(result, "patients", "patient_id") == ["0042"]
+
+
+def test_nd_marker_is_missing_without_a_warning() -> None:
+    result = _visits("patient_id,month,c3\nP1,M0,ND\n")
+    assert _column(result, "visits", "c3") == [None]
+    assert result.report.issues == []
+
+
+def test_nr_in_a_response_column_is_non_responder() -> None:
+    assert _column(_visits("patient_id,month,reponse_articulaire\nP1,M3,NR\n"), "visits", "articular_response") == ["NR"]
+
+
+@pytest.mark.parametrize(("cell", "month"), [("M0", 0), ("m12", 12), ("3", 3), ("M6", 6)])
+def test_month_prefixed_with_m_is_read(cell: str, month: int) -> None:
+    assert _column(_visits(f"patient_id,month\nP1,{cell}\n"), "visits", "month") == [month]
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("patients.csv", b"", "empty_file"),
+    ("patients.xlsx", b"not a workbook at all", "unreadable_file"),
+    ("patients.csv", b"patient_id,sex,age\n", "header_only"),
+])
+def test_unreadable_upload_is_an_error_and_gives_no_cohort(name: str, content: bytes, code: str) -> None:
+    result = load_cohort([(name, content)])
+    assert [i.code for i in result.report.issues if i.severity == "error"][:1] == [code]
+    assert result.cohort is None
+
+
+def test_usable_upload_gives_a_cohort_naming_its_source() -> None:
+    result = load_cohort([("patients.csv", PATIENTS.encode())])
+    assert result.cohort.source == "patients.csv"
+    assert result.cohort.tables_present == frozenset({"patients"})
+
+
+_DEMO_READY = all(p.exists() for paths in DEMO_FILES.values() for p in paths)
+_KEYS = {"patients": ["patient_id"], "visits": ["patient_id", "month"], "events": ["patient_id", "month", "type"]}
+
+
+@pytest.mark.skipif(not _DEMO_READY, reason="demo files not generated (data/make_demo.py)")
+@pytest.mark.parametrize("layout", sorted(DEMO_FILES))
+def test_demo_layout_loads_without_any_issue(layout: str) -> None:
+    result = load_demo(layout)
+    assert result.report.issues == []
+    assert result.report.counts["patients"].kept == 23
+
+
+@pytest.mark.skipif(not _DEMO_READY, reason="demo files not generated (data/make_demo.py)")
+@pytest.mark.parametrize("table", sorted(_KEYS))
+def test_french_wide_demo_and_english_workbook_give_identical_tables(table: str) -> None:
+    fr, en = load_demo("fr").cohort, load_demo("en").cohort
+    frames = [c.con.table(table).df().sort_values(_KEYS[table]).reset_index(drop=True) for c in (fr, en)]
+    pd.testing.assert_frame_equal(*frames)
+
+
+def test_unknown_demo_layout_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        load_demo("de")

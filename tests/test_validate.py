@@ -1,0 +1,150 @@
+"""Validation: every error, rejected row and warning, located by row and column; counts add up."""
+from __future__ import annotations
+
+import pytest
+
+from core.loader import load_cohort
+
+PATIENTS = "patient_id,sex,age\nP1,F,40\nP2,M,50\n"
+
+
+def _load(*files: tuple[str, str]):
+    return load_cohort([(name, text.encode()) for name, text in files])
+
+
+def _found(result, code: str) -> list[tuple]:
+    return [(i.severity, i.row, i.column) for i in result.report.issues if i.code == code]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "column"),
+    [
+        ("patients.csv", "patient_id,age\nP1,40\n", "sex"),
+        ("patients.csv", "patient_id,sex\nP1,F\n", "age"),
+        ("patients.csv", "sex,age\nF,40\n", "patient_id"),
+        ("visits.csv", "patient_id,hcq\nP1,oui\n", "month"),
+        ("events.csv", "patient_id,month\nP1,2\n", "type"),
+    ],
+)
+def test_missing_required_column_is_an_error(name: str, text: str, column: str) -> None:
+    files = [(name, text)] if name == "patients.csv" else [("patients.csv", PATIENTS), (name, text)]
+    result = _load(*files)
+    assert _found(result, "missing_column") == [("error", None, column)]
+    assert result.cohort is None
+
+
+def test_visits_without_patients_table_is_an_error() -> None:
+    result = _load(("visits.csv", "patient_id,month\nP1,M0\n"))
+    assert _found(result, "missing_table") == [("error", None, None)]
+
+
+def test_duplicate_patient_lists_each_of_its_rows() -> None:
+    result = _load(("patients.csv", "patient_id,sex,age\nP1,F,40\nP2,M,50\nP1,F,41\n"))
+    assert _found(result, "duplicate_patient") == [("error", 2, "patient_id"), ("error", 4, "patient_id")]
+    assert result.cohort is None
+
+
+def test_conflicting_patient_values_in_long_layout_name_the_rows() -> None:
+    text = "N° patient,Sexe,age,mois\nP1,F,40,M0\nP1,M,40,M3\nP2,M,50,M0\n"
+    result = _load(("suivi.csv", text))
+    issue = next(i for i in result.report.issues if i.code == "conflicting_patient_values")
+    assert (issue.severity, issue.row, issue.column, issue.value) == ("error", 3, "Sexe", "M")
+    assert "2 (F)" in issue.message and "3 (M)" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "row", "column"),
+    [
+        ("visits.csv", "patient_id,month\nP1,M0\nP9,M0\n", 3, "patient_id"),
+        ("events.csv", "id,mois,type\nP9,2,infection\nP1,2,infection\n", 2, "id"),
+    ],
+)
+def test_row_of_unknown_patient_is_rejected(table: str, text: str, row: int, column: str) -> None:
+    result = _load(("patients.csv", PATIENTS), (table, text))
+    assert _found(result, "unknown_patient") == [("rejected", row, column)]
+    assert result.report.usable
+
+
+def test_second_visit_at_the_same_month_rejects_the_later_row() -> None:
+    result = _load(("patients.csv", PATIENTS), ("visits.csv", "patient_id,Mois,hcq\nP1,M3,oui\nP1,3,non\n"))
+    assert _found(result, "duplicate_visit") == [("rejected", 3, "Mois")]
+    assert result.cohort.con.table("visits").df()["hcq"].tolist() == [True]
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "row", "column", "value"),
+    [
+        ("patients.csv", "patient_id,sex,age\n,F,40\nP1,F,40\nP2,M,50\n", 2, "patient_id", ""),
+        ("visits.csv", "patient_id,month\nP1,M0\nP1,\n", 3, "month", ""),
+        ("visits.csv", "patient_id,month\nP1,Mx\n", 2, "month", "Mx"),
+        ("visits.csv", "patient_id,month\nP1,M-3\n", 2, "month", "M-3"),
+        ("visits.csv", "patient_id,month\nND,M0\n", 2, "patient_id", "ND"),
+        ("events.csv", "patient_id,month,type\nP1,2,\n", 2, "type", ""),
+        ("events.csv", "patient_id,month,type\nP1,2,fracture\n", 2, "type", "fracture"),
+    ],
+)
+def test_row_without_a_usable_key_is_rejected(table: str, text: str, row: int, column: str, value: str) -> None:
+    files = [(table, text)] if table == "patients.csv" else [("patients.csv", PATIENTS), (table, text)]
+    result = _load(*files)
+    issue = next(i for i in result.report.issues if i.code == "missing_key")
+    assert (issue.severity, issue.row, issue.column, issue.value) == ("rejected", row, column, value)
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "good", "bad", "code"),
+    [
+        ("hcq", "hcq", "oui", "peut-être", "invalid_value"),
+        ("cs_dose_mg", "cs_dose_mg", "5", "dix", "invalid_value"),
+        ("Réponse cutanée", "cutaneous_response", "RC", "meilleure", "invalid_value"),
+        ("C3", "c3", "0.8", "15", "implausible_value"),
+        ("cs_dose_mg", "cs_dose_mg", "0", "-5", "implausible_value"),
+        ("painful_joints", "painful_joints", "68", "70", "implausible_value"),
+    ],
+)
+def test_bad_visit_value_is_a_warning_and_set_missing(header: str, column: str, good: str, bad: str, code: str) -> None:
+    visits = f"patient_id,month,{header}\nP1,M0,{good}\nP2,M0,{bad}\n"
+    result = _load(("patients.csv", PATIENTS), ("visits.csv", visits))
+    issue = next(i for i in result.report.issues if i.code == code)
+    assert (issue.severity, issue.row, issue.column, issue.value) == ("warning", 3, header, bad)
+    assert result.cohort.con.table("visits").df()[column].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize(("age", "code"), [("121", "implausible_value"), ("-1", "implausible_value"), ("quarante", "invalid_value")])
+def test_bad_age_is_a_warning_and_the_patient_stays(age: str, code: str) -> None:
+    result = _load(("patients.csv", f"patient_id,sex,Âge (ans)\nP1,F,{age}\n"))
+    assert _found(result, code) == [("warning", 2, "Âge (ans)")]
+    assert result.report.counts["patients"].kept == 1
+
+
+@pytest.mark.parametrize("age", ["120", "0", "18"])
+def test_age_within_range_is_not_flagged(age: str) -> None:
+    result = _load(("patients.csv", f"patient_id,sex,age\nP1,F,{age}\n"))
+    assert result.report.issues == []
+
+
+def test_patient_with_missing_age_is_not_an_issue_here() -> None:
+    result = _load(("patients.csv", "patient_id,sex,age,acr_eular_2019\nP1,F,,\nP2,M,50,oui\n"))
+    assert result.report.issues == []
+    assert result.report.counts["patients"].kept == 2
+
+
+def test_wide_cell_issue_points_at_the_users_header_and_row() -> None:
+    text = "N° patient;Sexe;Âge;Dose CT M0;HCQ M3\nP1;F;40;10;oui\nP2;H;50;5;peut-être\n"
+    result = _load(("cohorte.csv", text))
+    assert _found(result, "invalid_value") == [("warning", 3, "HCQ M3")]
+
+
+def test_wide_row_without_patient_id_is_rejected_once() -> None:
+    text = "N° patient;Sexe;Âge;Dose CT M0\nP1;F;40;10\n;H;50;5\n"
+    result = _load(("cohorte.csv", text))
+    assert _found(result, "missing_key") == [("rejected", 3, "N° patient")]
+    assert result.report.counts["visits"].read == 1
+
+
+def test_row_counts_add_up_for_each_table() -> None:
+    visits = "patient_id,month\nP1,M0\nP1,M0\nP9,M0\nP2,\nP2,M3\n"
+    events = "patient_id,month,type\nP1,2,infection\nP1,,infection\nP8,1,autre\n"
+    result = _load(("patients.csv", "patient_id,sex,age\nP1,F,40\n,M,1\nP2,M,50\n"),
+                   ("visits.csv", visits), ("events.csv", events))
+    counts = {t: (c.read, c.kept, c.rejected) for t, c in result.report.counts.items()}
+    assert counts == {"patients": (3, 2, 1), "visits": (5, 2, 3), "events": (3, 1, 2)}
