@@ -157,6 +157,16 @@ def _indicators(frame: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
+def _levels(column: pd.Series) -> tuple[str, ...]:
+    """Distinct non-missing values as text, in natural order (2 before 10)."""
+    present = pd.unique(column.dropna())
+    try:
+        present = sorted(present)
+    except TypeError:  # mixed types: order by their text
+        present = sorted(present, key=str)
+    return tuple(dict.fromkeys(str(v) for v in pd.Series(present, dtype=column.dtype).astype("string")))
+
+
 def _estimate(values: pd.Series, kind: str) -> Proportion | Continuous:
     if kind == CONTINUOUS:
         return summarise_continuous(values)
@@ -196,7 +206,7 @@ def baseline_table(frame: pd.DataFrame, group: str | None = None) -> BaselineTab
         levels: tuple[str, ...] = ()
     else:
         groups = frame[group].astype("string")
-        levels = tuple(sorted(groups.dropna().unique()))
+        levels = _levels(frame[group])
     rows = []
     for variable in BASELINE_VARIABLES:
         kind, values = KINDS[variable], data[variable]

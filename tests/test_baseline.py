@@ -166,6 +166,12 @@ def test_patients_with_missing_group_are_left_out_of_groups_only():
     assert (row.by_group["Boulogne"].n, row.by_group["Lille"].N, row.overall.N) == (2, 3, 5)
 
 
+def test_numeric_group_levels_are_in_numeric_order():
+    frame = _tiny().assign(prior_lines=pd.array([10, 2, 2, 10, 1, None], dtype="Int64"))
+    table = baseline_table(frame, group="prior_lines")
+    assert table.groups == ("1", "2", "10") and table.row("female").by_group["10"].N == 2
+
+
 def test_group_with_no_value_for_a_variable_is_not_tested():
     frame = _tiny()
     frame.loc[frame["centre"] == "Boulogne", "articular"] = pd.NA
