@@ -200,6 +200,8 @@ def baseline_table(frame: pd.DataFrame, group: str | None = None) -> BaselineTab
     """
     if group is not None and group not in frame.columns:
         raise ValueError(f"group column {group!r} is not in the frame")
+    # Alignment below goes by index: a repeated index label would duplicate patients.
+    frame = frame.reset_index(drop=True)
     data = _indicators(frame)
     if group is None:
         groups = pd.Series(pd.NA, index=frame.index, dtype="string")

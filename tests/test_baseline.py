@@ -365,6 +365,12 @@ def test_group_counts_add_up_to_the_overall_count(group):
         assert sum(est.N for est in row.by_group.values()) == row.overall.N, row.variable
 
 
+def test_repeated_index_labels_do_not_duplicate_patients():
+    frame = _tiny()
+    frame.index = [0, 0, 1, 1, 2, 2]
+    assert baseline_table(frame, "centre").row("female").by_group["Lille"].N == 3
+
+
 def test_empty_frame_gives_no_data_rows_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
