@@ -134,7 +134,7 @@ TRUE_WORDS = frozenset({"yes", "y", "oui", "o", "true", "vrai", "1", "x"})
 FALSE_WORDS = frozenset({"no", "n", "non", "false", "faux", "0"})
 # "?" and blank normalise to "", hence the empty word. Beware: "-" also normalises to
 # "", so the IFN parser reads its signs before testing for a missing marker.
-MISSING_WORDS = frozenset({"", "na", "n_a", "nd", "nc", "nan", "null"})
+MISSING_WORDS = frozenset({"", "na", "n_a", "nd", "n_d", "nc", "n_c", "nan", "null"})
 SEX_WORDS = {
     "f": "F", "female": "F", "femme": "F", "w": "F", "woman": "F",
     "m": "M", "male": "M", "homme": "M", "h": "M", "man": "M",

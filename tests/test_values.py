@@ -18,7 +18,7 @@ def _one(cell: object, kind: str) -> tuple[object, bool]:
     return (None if pd.isna(value) else value), bool(parsed.invalid.iloc[0])
 
 
-MISSING_MARKERS = ["", "   ", "NA", "na", "N/A", "n/a", "ND", "NC", "?", "nan", "NaN", "null", "NULL", None, np.nan]
+MISSING_MARKERS = ["", "   ", "NA", "na", "N/A", "n/a", "ND", "N.D.", "NC", "n.c.", "?", "nan", "NaN", "null", "NULL", None, np.nan]
 
 
 @pytest.mark.parametrize("cell", MISSING_MARKERS)
