@@ -35,7 +35,7 @@ _FIXED_TIME = _dt.datetime(2025, 6, 1, 12, 0, 0)
 # activated at M0 (normal at M6), na = C3 and C4 not done at M0.
 DESIGN = """
 id  cen sex age dur  lines cut art acr seen cs0  cs3  cs6  drug hcq cut3  cut6  art3 art6  ifn  farr   cpl
-P1  L   F   44  13.0 4     1   1   1   6    10   7.5  5    pred 1   CR    CR    PR   CR    down down   low
+P1  L   F   44  13.0 4     1   1   1   6    10   5    5    pred 1   CR    CR    PR   CR    down down   low
 P2  B   F   38  6.5  2     1   0   1   6    5    5    2.5  pred 0   CR    CR    -    -     down stable ok
 P3  L   F   29  7.7  3     1   1   1   3    20   30   -    pred 1   PR    -     NR   -     down na     ok
 P4  L   F   52  20.7 5     1   1   1   6    7.5  5    5    prel 1   PR    CR    PR   PR    down stable ok
@@ -45,15 +45,15 @@ P7  L   F   41  10.4 2     1   0   1   6    12.5 10   5    pred 1   PR>CR CR    
 P8  B   F   34  4.9  1     1   0   1   6    0    0    0    -    1   CR    CR    -    -     down down   ok
 P9  L   F   55  21.1 6     1   1   1   0    5    -    -    pred 0   -     -     -    -     down na     na
 P10 L   F   46  15.3 3     1   1   1   6    7    7    7    pred 1   PR    NR    NR   NR    up   up     ok
-P11 B   F   31  2.8  2     1   0   1   6    5    5    0    pred 1   CR    CR    -    -     down down   ok
+P11 B   F   31  2.8  2     1   0   1   6    5    0    0    pred 1   CR    CR    -    -     down down   ok
 P12 L   F   50  16.9 4     1   0   1   3    10   10   -    pred 1   NR    -     -    -     na   norm   ok
 P13 L   F   36  5.6  0     0   1   1   6    0    0    0    -    0   -     -     CR   CR    down na     ok
-P14 B   F   43  11.8 5     1   0   1   6    15   10   7.5  prel 1   CR    CR    -    -     down down   low
+P14 B   F   43  11.8 5     1   0   1   6    15   7.5  7.5  prel 1   CR    CR    -    -     down down   low
 P15 L   F   59  27.8 4     1   1   1   6    5    5    5    pred 1   NR    PR    PR   (PR)  down stable ok
 P16 L   M   40  9.2  1     1   0   1   0    0    -    -    -    1   -     -     -    -     down norm   ok
 P17 B   F   62  33.0 7     1   1   1   6    10   10   10   pred 0   PR    CR    NR   NR    down up     ok
 P18 L   F   44  18.5 2     1   0   1   3    7    5    -    prel 1   (PR)  -     -    -     down norm   ok
-P19 B   F   58  23.6 4     -   1   1   6    2.5  2.5  0    pred 0   -     -     NR   PR    down norm   ok
+P19 B   F   58  23.6 4     -   1   1   6    2.5  0    0    pred 0   -     -     NR   PR    down norm   ok
 P20 B   F   53  30.4 3     1   -   1   6    0    0    0    -    1   CR    PR    -    -     down stable ok
 P21 L   F   23  3.4  1     0   1   1   0    0    -    -    -    0   -     -     -    -     down norm   ok
 P22 L   F   48  1.5  2     1   1   1   6    5    5    2.5  pred 1   CR    CR    PR   CR    down stable ok

@@ -413,3 +413,8 @@ def test_poster_metadata_is_marked_synthetic_and_has_the_same_shape_in_french_an
     poster = json.loads((_DATA / "poster.json").read_text(encoding="utf-8"))
     assert poster["synthetic_data"] is True
     assert _shape(poster["fr"]) == _shape(poster["en"]) and len(poster["fr"]["conclusion"]) == 5
+
+
+def test_share_on_corticosteroids_falls_from_m0_to_m3_to_m6():
+    shares = [(_at(m)["cs_dose_mg"] > 0).mean() for m in make_demo.MONTHS]
+    assert shares[0] > shares[1] > shares[2]
