@@ -142,7 +142,8 @@ def _joints(scored: str | None, m0: tuple[int, int, int], rng: np.random.Generat
     if scored == "CR":
         return 0, 0, 0, False
     if scored == "PR":
-        return int(rng.integers(1, painful)), int(rng.integers(0, swollen + 1)), int(rng.integers(0, flares + 1)), False
+        return (int(rng.integers(1, painful)), int(rng.integers(0, swollen + 1)),
+                int(rng.integers(0, flares + 1)), False)
     return (painful + int(rng.integers(0, 3)), swollen + int(rng.integers(0, 2)),
             flares + int(rng.integers(0, 2)), bool(rng.random() < 0.4))
 
@@ -161,6 +162,8 @@ def _patient_visits(p: pd.Series, rng: np.random.Generator) -> list[dict]:
     ifn0 = round(rng.uniform(8, 40), 1)
     ifn3, ifn6 = _shifted(ifn0, "down" if p["ifn"] == "na" else p["ifn"], rng)
     ifn = {0: None if p["ifn"] == "na" else ifn0, 3: round(ifn3, 1), 6: round(ifn6, 1)}
+    # The signature is recorded at M0 and M6 (negative once the score is below 5).
+    signature = {0: None if p["ifn"] == "na" else "positive", 3: None, 6: "negative" if ifn[6] < 5 else "positive"}
     # anti-dsDNA (Farr, IU/mL): elevated means > 10.
     if p["farr"] in ("norm", "na"):
         farr = {m: float(rng.integers(2, 10)) for m in MONTHS}
@@ -177,8 +180,7 @@ def _patient_visits(p: pd.Series, rng: np.random.Generator) -> list[dict]:
         dose = float(p[f"cs{m}"])
         row.update(cs_dose_mg=dose, cs_drug=_DRUGS[p["drug"]] if dose > 0 else None, hcq=_FLAG[p["hcq"]])
         row["ifn_score"] = ifn[m]
-        row["ifn_signature"] = {0: None if p["ifn"] == "na" else "positive", 3: None}.get(
-            m, "negative" if ifn[6] < 5 else "positive")
+        row["ifn_signature"] = signature[m]
         row["anti_dsdna"] = farr[m]
         low = p["cpl"] == "low" and m == 0
         row["c3"] = round(rng.uniform(0.55, 0.85) if low else rng.uniform(0.95, 1.45), 2)

@@ -78,6 +78,15 @@ def _complement_low(frame: pd.DataFrame) -> pd.Series:
     return low.astype(object).where(frame[["c3", "c4"]].notna().any(axis=1), None)
 
 
+def _activated_ids() -> pd.Index:
+    return _m0().index[_complement_low(_m0()) == True]  # noqa: E712
+
+
+def _normalised(month: int) -> int:
+    """Activated at M0 and known not activated at ``month``."""
+    return int((_complement_low(_at(month)).reindex(_activated_ids()) == False).sum())  # noqa: E712
+
+
 def _dose_summary(month: int) -> tuple:
     on = _at(month)["cs_dose_mg"]
     on = on[on > 0].to_numpy()
@@ -125,10 +134,8 @@ POSTER_NUMBERS = {
                                (14, 19, 73.7)),
     "anti_dsdna_shift_M6": (lambda: _shift("anti_dsdna", _elevated_ids()),
                             {"down": 6, "up": 3, "stable": 5, "unknown": 0}),
-    "complement_activated_M0": (lambda: int((_complement_low(_M0) == True).sum()), 3),  # noqa: E712
-    "complement_normalised_M6": (
-        lambda: int((_complement_low(_at(6)).reindex(_M0.index[_complement_low(_M0) == True]) == False).sum()),  # noqa: E712
-        3),
+    "complement_activated_M0": (lambda: len(_activated_ids()), 3),
+    "complement_normalised_M6": (lambda: _normalised(6), 3),
     "infection": (lambda: (_infected(), len(PATIENTS), _r1(100 * _infected() / len(PATIENTS))), (9, 23, 39.1)),
     "severe_infection": (lambda: _infected("severe"), 0),
     "vzv": (lambda: int((EVENTS["vzv"] == True).sum()), 0),  # noqa: E712
@@ -249,8 +256,7 @@ def test_anti_dsdna_shifts_keep_clear_of_the_ten_percent_limits():
 
 
 def test_complement_activated_patients_have_known_normal_c3_and_c4_at_m6():
-    ids = _M0.index[_complement_low(_M0) == True]  # noqa: E712
-    m6 = _at(6).reindex(ids)
+    m6 = _at(6).reindex(_activated_ids())
     assert ((m6["c3"] >= 0.9) & (m6["c4"] >= 0.1)).all()
 
 
