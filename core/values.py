@@ -61,12 +61,12 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     With ``kind=schema.IFN``, sign-only cells (``+``, ``-``, ``−``, ``++``) are not blanks:
     the signs are values and anything else made of signs is reported, not dropped.
     """
-    raw = series.astype(object)
+    raw = series.astype(object).reset_index(drop=True)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
     if kind == schema.IFN:
         # Only signs ("+", "--") normalise to "" like a blank: read them, do not drop them.
         missing &= ~_stripped(raw).str.fullmatch(_SIGNS_ONLY).fillna(False).astype(bool)
-    return missing.astype(bool)
+    return missing.astype(bool).set_axis(series.index)
 
 
 def parse_column(series: pd.Series, kind: str) -> Parsed:
@@ -75,11 +75,12 @@ def parse_column(series: pd.Series, kind: str) -> Parsed:
         parser = _PARSERS[kind]
     except KeyError:
         raise ValueError(f"unknown value kind: {kind!r}") from None
-    raw = series.astype(object)
+    # Work on positions so that a repeated index label cannot misalign the masks.
+    raw = series.astype(object).reset_index(drop=True)
     missing = is_missing(raw, kind)
     values = parser(raw.where(~missing, None))
     invalid = (~missing & values.isna()).astype(bool)
-    return Parsed(values=values, invalid=invalid)
+    return Parsed(values=values.set_axis(series.index), invalid=invalid.set_axis(series.index))
 
 
 # --- Cell types ----------------------------------------------------------------------

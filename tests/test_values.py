@@ -186,6 +186,15 @@ def test_index_is_kept_and_mixed_native_column_is_parsed_cell_by_cell():
     assert parsed.invalid.tolist() == [False, False, False, True, False, True]
 
 
+@pytest.mark.parametrize("kind", [schema.TEXT, schema.NUMBER, schema.BOOL, schema.IFN])
+def test_repeated_index_labels_keep_each_cell_in_place(kind):
+    cells = pd.Series(["1", "ND", 0.0, "+"], index=[3, 3, 7, 7], dtype=object)
+    parsed = parse_column(cells, kind)
+    assert parsed.values.index.tolist() == [3, 3, 7, 7]
+    assert parsed.values.isna().tolist()[1] and not parsed.invalid.tolist()[1]
+    assert is_missing(cells).tolist() == [False, True, False, True]
+
+
 def test_string_dtype_input_is_accepted():
     parsed = parse_column(pd.Series(["M3", pd.NA], dtype="string"), schema.MONTH)
     assert parsed.values.tolist() == [3, pd.NA]
