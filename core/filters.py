@@ -62,6 +62,20 @@ class Filter:
     def is_empty(self) -> bool:
         return self == Filter()
 
+    def describe(self) -> str:
+        """The filter in the CLI's own syntax, e.g. ``sex=F; age>=18; age<50``."""
+        parts = [f"{name}={','.join(getattr(self, name))}" for name in ("centre", "sex", "ifn") if getattr(self, name)]
+        for name in _BAND_FIELDS:
+            band = getattr(self, name)
+            if band is not None and band.low is not None:
+                parts.append(f"{name}{'>=' if band.low_inclusive else '>'}{band.low:g}")
+            if band is not None and band.high is not None:
+                parts.append(f"{name}{'<=' if band.high_inclusive else '<'}{band.high:g}")
+        parts += [f"{name}={str(getattr(self, name)).lower()}" for name in _BOOL_FIELDS
+                  if getattr(self, name) is not None]
+        parts += [f"{column}={','.join(values)}" for column, values in self.extra]
+        return "; ".join(parts)
+
 
 @dataclass(frozen=True)
 class FilterOptions:

@@ -5,6 +5,7 @@ summary-json.md, and CIs, transitions and rates go under ``details``.
 """
 from __future__ import annotations
 
+from core.baseline import BASELINE_VARIABLES
 from core.biology import biology
 from core.filters import Filter, resolve_filter
 from core.populations import baseline, populations
@@ -15,9 +16,6 @@ from core.stats import Continuous, Proportion
 from core.steroids import steroids
 
 SCHEMA = "cohort-summary/1"
-_BASELINE_COUNTS = ("female", "cutaneous", "articular", "ifn_positive", "first_line", "prior_lines_2plus",
-                    "prior_lines_4plus", "corticosteroids", "hcq")
-_BASELINE_MEDIANS = ("disease_duration_years", "cs_dose_mg", "prior_lines")
 
 
 def _key(month: int) -> str:
@@ -49,10 +47,14 @@ def build_summary(cohort, filter: Filter | None = None, settings: Settings = Set
     safe = safety(cohort, flt, settings)
     months = pops.months
 
-    base = {name: table.row(name).overall.as_count() for name in _BASELINE_COUNTS}
-    age = table.row("age").overall.rounded(1)
-    base["age"] = {"N": age["N"], "mean": age["mean"], "sd": age["sd"]}
-    base.update({name: _median(table.row(name).overall) for name in _BASELINE_MEDIANS})
+    base = {}
+    for name in BASELINE_VARIABLES:  # poster order
+        overall = table.row(name).overall
+        if name == "age":
+            age = overall.rounded(1)
+            base[name] = {"N": age["N"], "mean": age["mean"], "sd": age["sd"]}
+        else:
+            base[name] = overall.as_count() if isinstance(overall, Proportion) else _median(overall)
 
     doc = {
         "schema": SCHEMA,
@@ -93,7 +95,7 @@ def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:
     """Extra keys: CIs, transitions, tests, exposure, flags, and the filter applied."""
     transitions = resp.transitions.astype({"from_month": int, "to_month": int, "patients": int})
     return {
-        "filter": None if flt.is_empty else repr(flt),
+        "filter": None if flt.is_empty else flt.describe(),
         "population_flags": [{"patient_id": f.patient_id, "flag": f.code} for f in pops.flags],
         "response": {
             d: {_key(m): {"overall": _with_ci(resp.get(d, m).overall), "CR": _with_ci(resp.get(d, m).cr),
