@@ -100,8 +100,8 @@ def _format_of(name: str, content: bytes) -> str:
     return "csv"
 
 
-def _error(code: str, file: str, sheet: str | None, message: str, hint: str) -> Issue:
-    return Issue(severity=ERROR, code=code, message=message, hint=hint, file=file, sheet=sheet)
+def _error(code: str, file: str, sheet: str | None, message: str, hint: str, severity: str = ERROR) -> Issue:
+    return Issue(severity=severity, code=code, message=message, hint=hint, file=file, sheet=sheet)
 
 
 def _where(sheet: str | None) -> str:
@@ -111,9 +111,9 @@ def _where(sheet: str | None) -> str:
 def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
     where = _where(table.sheet)
     if any_data:
-        return Issue(severity=WARNING, code="header_only", file=table.file, sheet=table.sheet,
-                     message=f"{where} has column headers but no data rows; it is read as an empty table.",
-                     hint="If rows are missing, add them below the header row and upload again.")
+        return _error("header_only", table.file, table.sheet,
+                      f"{where} has column headers but no data rows; it is read as an empty table.",
+                      "If rows are missing, add them below the header row and upload again.", WARNING)
     return _error("header_only", table.file, table.sheet,
                   f"{where} has column headers but no data rows.",
                   "Add one row per patient (or visit, or event) below the header row and upload again.")
@@ -196,7 +196,6 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = [(s, book.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in book.sheet_names]
     except Exception as exc:  # calamine raises several types for corrupt or protected files
         protected = content.startswith(_OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm"))
         hint = ("The workbook seems protected by a password: remove the password (File > Info > Protect "
@@ -206,7 +205,14 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
                            f"The file could not be read as a spreadsheet workbook ({type(exc).__name__}).", hint)]
     tables: list[RawTable] = []
     issues: list[Issue] = []
-    for sheet, rows in sheets:
+    for sheet in book.sheet_names:
+        try:
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # one damaged sheet should not hide the others
+            issues.append(_error("unreadable_sheet", name, sheet,
+                                 f"Sheet '{sheet}' could not be read ({type(exc).__name__}) and was skipped.",
+                                 "If it holds cohort data, copy it into a new sheet and upload again.", WARNING))
+            continue
         if not rows:
             continue
         # Empty cells come back as "": the contract's native form for them is None.
@@ -214,7 +220,10 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
         found, met = _table_from_grid(name, sheet, grid)
         tables.extend(found)
         issues.extend(i for i in met if i.code != "empty_file")
-    if not tables:
+    if not tables and issues:
+        issues.append(_error("unreadable_file", name, None, "No sheet of the workbook could be read.",
+                             "Open the file in Excel or LibreOffice, check it opens, and save it again as .xlsx."))
+    elif not tables:
         issues.append(_error("empty_file", name, None, "Every sheet of the workbook is empty.", _EMPTY_HINT))
     return tables, issues
 

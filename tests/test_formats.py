@@ -185,6 +185,21 @@ def test_empty_workbook_sheet_is_skipped_silently():
     assert issues == []
 
 
+def test_chart_sheet_is_skipped_silently():
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = load_workbook(io.BytesIO(_xlsx({"patients": [["id", "age"], ["P1", 45]]})))
+    chart = BarChart()
+    chart.add_data(Reference(book["patients"], min_col=2, min_row=1, max_row=2))
+    book.create_chartsheet("Graphique").add_chart(chart)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    tables, issues = read_files([("cohorte.xlsx", buffer.getvalue())])
+    assert [t.sheet for t in tables] == ["patients"]
+    assert issues == []
+
+
 def test_workbook_rows_keep_spreadsheet_numbers_below_blank_rows():
     content = _xlsx({"patients": [[], [], ["id", "age"], ["P1", 45], [], ["P2", 50]]})
     table = _only("cohorte.xlsx", content)
