@@ -21,7 +21,7 @@ import pandas as pd
 from core.formats import RawTable
 from core.report import ERROR, WARNING, Issue
 from core.schema import ALIASES, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, COLUMNS, normalise
-from core.values import is_missing
+from core.values import Parsed, is_missing, parse_column
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
 _VISIT_VALUE_ALIASES = {a: c for a, c in ALIASES["visits"].items() if c in VISIT_VALUE_COLUMNS}
@@ -59,12 +59,15 @@ def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue
     pieces: list[Piece] = []
     issues: list[Issue] = []
     unrecognised: list[RawTable] = []
-    for source, raw in enumerate(tables):
-        kind = _table_kind(raw)
+    kinds = [_table_kind(raw) for raw in tables]
+    # With patients given elsewhere, a visits table's repeated patient columns are extras
+    # (else the patients table would be given twice).
+    own_patients = any(k in ("patients", "wide") for k in kinds)
+    for source, (raw, kind) in enumerate(zip(tables, kinds)):
         if kind is None:
             unrecognised.append(raw)
             continue
-        new, found = _pieces_of(raw, kind, source)
+        new, found = _pieces_of(raw, "visits" if kind == "long" and own_patients else kind, source)
         pieces += new
         issues += found
     severity = WARNING if pieces else ERROR
@@ -118,7 +121,7 @@ def _table_kind(raw: RawTable) -> str | None:
     if named == "visits":
         return long_kind
     if named == "patients":
-        return "patients"
+        return long_kind if has_month else "patients"
     if wide and not has_month:
         return "wide"
     if has_month and "type" in event:
@@ -181,7 +184,28 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
 
 def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
     # Per kind: an IFN "-" (negative) normalises to nothing like a blank, yet is a value.
-    return (~is_missing(series, kind)).to_numpy(dtype=bool)
+    return ~_per_distinct(lambda cells: is_missing(cells, kind), series).to_numpy(dtype=bool)
+
+
+def parse_cells(series: pd.Series, kind: str) -> Parsed:
+    """``values.parse_column``, computed once per distinct text cell."""
+    return _per_distinct(lambda cells: parse_column(cells, kind), series)
+
+
+def _per_distinct(compute, series: pd.Series):
+    """``compute`` over the distinct cells of an all-text column, spread back to every
+    cell: columns repeat a few words (oui/non, F/M, ND), so a large upload parses ~10x
+    faster. Native workbook cells go whole, since 1, 1.0 and True hash alike.
+    """
+    if pd.api.types.infer_dtype(series, skipna=False) != "string":
+        return compute(series)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    result = compute(pd.Series(uniques, dtype=object))
+
+    def spread(part: pd.Series) -> pd.Series:
+        return part.take(codes).set_axis(series.index)
+
+    return Parsed(spread(result.values), spread(result.invalid)) if isinstance(result, Parsed) else spread(result)
 
 
 def _build(

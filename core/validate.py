@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.layout import PATIENT_ONLY, Piece
+from core.layout import PATIENT_ONLY, Piece, parse_cells
 from core.report import ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, TABLES, TEXT
-from core.values import parse_column
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 _HINTS = {
@@ -57,8 +56,6 @@ def _has_required(piece: Piece, report: Report) -> bool:
     readable = True
     for col in TABLES[piece.table]:
         if col.required and col.name not in piece.cells.columns:
-            if piece.repeated:
-                continue  # patient columns of a long table: only the patient id is needed
             accepted = ", ".join((col.name, *col.aliases))
             report.issues.append(Issue(
                 ERROR, "missing_column", f"The {piece.table} table has no {col.name} column.",
@@ -74,7 +71,7 @@ def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
     for name in piece.cells.columns:
         raw = piece.cells[name]
         col = COLUMNS[piece.table].get(name)
-        parsed = parse_column(raw, col.kind if col else TEXT)
+        parsed = parse_cells(raw, col.kind if col else TEXT)
         invalid = parsed.invalid.to_numpy(dtype=bool)
         implausible = _outside(parsed.values, col.low, col.high) if col else np.zeros(len(raw), dtype=bool)
         out[name] = parsed.values.mask(invalid | implausible)
@@ -106,7 +103,7 @@ def _outside(values: pd.Series, low: float | None, high: float | None) -> np.nda
 def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Report) -> pd.DataFrame | None:
     if frame is None:
         return None
-    repeated = frame["_piece"].map(lambda k: pieces[k].repeated).to_numpy(dtype=bool)
+    repeated = np.array([p.repeated for p in pieces], dtype=bool)[frame["_piece"].to_numpy(dtype=int)]
     kept, rejected = _reject_missing_keys(frame[~repeated], "patients", pieces, report)
     read = int((~repeated).sum())
     if repeated.any():

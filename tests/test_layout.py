@@ -178,3 +178,33 @@ def test_two_headers_naming_one_column_is_an_error() -> None:
     result = load_cohort([("patients.csv", b"id,sexe,gender,age\nP1,F,F,40\n")])
     issue = next(i for i in result.report.issues if i.code == "duplicate_column")
     assert (issue.severity, issue.row, issue.column) == ("error", None, "gender")
+
+
+def test_visits_repeating_patient_columns_beside_a_patients_file_keep_them_as_extras(table_of) -> None:
+    visits = "patient_id,month,centre\nP1,M0,Lille\nP2,M0,Lille\n"
+    result = load_cohort([("patients.csv", PATIENTS_CSV.encode()), ("visits.csv", visits.encode())])
+    assert _codes(result, "error") == []
+    assert table_of(result.cohort, "visits")["centre"].tolist() == ["Lille", "Lille"]
+
+
+def test_header_only_events_sheet_is_an_empty_events_table(make_xlsx) -> None:
+    book = make_xlsx({"patients": [["id", "sex", "age"], ["P1", "F", 40]], "events": [["id", "month", "type"]]})
+    result = load_cohort([("c.xlsx", book)])
+    assert result.report.usable
+    assert result.report.counts["events"].read == 0
+
+
+@pytest.mark.parametrize(("kind", "cells"), [
+    ("bool", ["oui", "non", "", "ND", "peut-être", "oui"]),
+    ("number", ["7,5", "10 mg", "", "dix", "7,5"]),
+    ("ifn", ["+", "-", "ND", "positif", "?"]),
+    ("month", ["M0", "M3", "3", "Mx", "M0"]),
+])
+def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells: list[str]) -> None:
+    from core.layout import parse_cells
+    from core.values import parse_column
+
+    series = pd.Series(cells * 3, index=range(10, 10 + 3 * len(cells)), dtype=object)
+    fast, plain = parse_cells(series, kind), parse_column(series, kind)
+    pd.testing.assert_series_equal(fast.values, plain.values)
+    pd.testing.assert_series_equal(fast.invalid, plain.invalid)

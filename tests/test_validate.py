@@ -148,3 +148,8 @@ def test_row_counts_add_up_for_each_table() -> None:
                    ("visits.csv", visits), ("events.csv", events))
     counts = {t: (c.read, c.kept, c.rejected) for t, c in result.report.counts.items()}
     assert counts == {"patients": (3, 2, 1), "visits": (5, 2, 3), "events": (3, 1, 2)}
+
+
+def test_long_layout_without_sex_column_is_an_error() -> None:
+    result = _load(("suivi.csv", "patient_id,age,month\nP1,40,M0\n"))
+    assert _found(result, "missing_column") == [("error", None, "sex")]
