@@ -9,9 +9,11 @@ from core.i18n import t
 from ui import nav, state, widgets
 from ui.lang import language_selector
 
+# The title heads the sidebar, but its text depends on the language chosen below it.
+header = st.sidebar.container()
 lang = language_selector()
 st.set_page_config(page_title=t("app.title", lang), page_icon=":material/biotech:", layout="wide")
 page = nav.navigation(lang)
-st.sidebar.title(t("app.title", lang))
+header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)
 page.run()

@@ -141,3 +141,9 @@ def test_digest_ignores_upload_order():
 @pytest.mark.parametrize("other", [[("a.csv", b"2")], [("b.csv", b"1")], [("a.cs", b"v1")]])
 def test_digest_changes_with_name_or_bytes(other):
     assert files_digest([("a.csv", b"1")]) != files_digest(other)
+
+
+def test_removing_the_uploaded_files_returns_to_demo(app):
+    _upload(app, ("cohort.csv", _CSV))
+    app.file_uploader(key="upload").set_value(None).run()
+    assert [i.value for i in app.info] == [t("upload.demo_active", "en")]

@@ -1,0 +1,162 @@
+"""Smoke test in a real headless Chromium against `streamlit run`: every page, one upload."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from core.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+_TIMEOUT_MS = 60_000
+_CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs Debian's chromium package")
+    pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium to run the browser test)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not become healthy; its log ends with:\n{log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_chromium()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
+           "--server.address=127.0.0.1", f"--server.port={port}"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(url, proc, log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _open(browser, url: str, locale: str = "en-US"):
+    page = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, url)
+    return page
+
+
+def _goto(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
+    page.wait_for_selector(_IDLE)
+
+
+def _url_of(root: str, script: str) -> str:
+    """The URL of a page script; the first page of the menu is the app's root."""
+    from ui.nav import PAGES
+
+    paths = [p.path for p in PAGES]
+    return root if paths.index(script) == 0 else f"{root}/{PAGES[paths.index(script)].url_path}"
+
+
+def _page_urls(page, root: str) -> list[str]:
+    """Every page of the navigation menu (the menu is hidden when there is one page)."""
+    hrefs = page.locator("[data-testid='stSidebarNav'] a[href]").evaluate_all("els => els.map(e => e.href)")
+    return hrefs or [root]
+
+
+def test_every_page_renders_without_exception(server, browser, tmp_path):
+    page = _open(browser, server)
+    urls = _page_urls(page, server)
+    for k, url in enumerate(urls):
+        _goto(page, url)
+        page.screenshot(path=tmp_path / f"page_{k:02d}.png", full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0, url
+        assert page.get_by_text("Page not found").count() == 0, url
+    page.context.close()
+
+
+def test_navigation_lists_every_registered_page(server, browser):
+    from ui.nav import PAGES
+
+    page = _open(browser, server)
+    paths = {u.rstrip("/").rsplit("/", 1)[-1] for u in _page_urls(page, server)}
+    page.context.close()
+    # With one page the menu is hidden and the root URL is the only page.
+    assert len(paths) == len(PAGES)
+
+
+def test_demo_is_labelled_synthetic(server, browser):
+    page = _open(browser, server)
+    assert page.locator("[data-testid='stSidebar']").get_by_text(t("badge.demo", "en")).is_visible()
+    page.context.close()
+
+
+def test_french_browser_gets_french_page(server, browser):
+    page = _open(browser, server, locale="fr-FR")
+    assert page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text() == t("upload.title", "fr")
+    page.context.close()
+
+
+def test_uploaded_file_gets_a_report(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = _open(browser, _url_of(server, "pages/upload.py"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "cohort.csv", "mimeType": "text/csv", "buffer": _CSV}]
+    )
+    expect(page.get_by_text(t("upload.current", "en", names="cohort.csv"))).to_be_visible(timeout=_TIMEOUT_MS)
+    page.wait_for_selector(_IDLE)
+    expect(page.get_by_text(t("report.usable", "en"))).to_be_visible()
+    expect(page.get_by_text(t("report.summary", "en", errors=0, rejected=0, warnings=1))).to_be_visible()
+    expect(page.locator("[data-testid='stSidebar']").get_by_text(t("badge.upload", "en"))).to_be_visible()
+    page.screenshot(path=tmp_path / "upload_report.png", full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.context.close()
