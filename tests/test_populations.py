@@ -1,0 +1,93 @@
+"""Populations: inclusion rules, exclusions with reasons, flags, follow-up, baseline."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.cohort import cohort_from_frames
+from core.populations import baseline, populations
+from core.settings import Settings
+
+
+def _cohort(patients: list[dict], visits: list[dict] | None = None):
+    frames = {"patients": pd.DataFrame(patients), "visits": pd.DataFrame(visits) if visits else None, "events": None}
+    return cohort_from_frames(frames)
+
+
+def _patient(**values) -> dict:
+    return {"patient_id": "A", "sex": "F", "age": 40.0, "acr_eular_2019": True, "cutaneous": True,
+            "articular": False} | values
+
+
+@pytest.mark.parametrize(
+    ("values", "reasons"),
+    [
+        ({}, None),
+        ({"age": 17.9}, ("age_under_min",)),
+        ({"age": 18.0}, None),  # 18 is adult
+        ({"age": None}, None),  # a missing age is not a reason
+        ({"acr_eular_2019": False}, ("criteria_not_met",)),
+        ({"acr_eular_2019": None}, None),  # a missing criterion is not a reason
+        ({"cutaneous": False, "articular": True}, None),
+        ({"cutaneous": None, "articular": True}, None),
+        ({"cutaneous": False, "articular": False}, ("no_involvement",)),
+        ({"cutaneous": None, "articular": None}, ("no_involvement",)),  # neither recorded true
+        ({"age": 16.0, "acr_eular_2019": False}, ("age_under_min", "criteria_not_met")),
+    ],
+)
+def test_inclusion_rule(values, reasons):
+    result = populations(_cohort([_patient(**values)]))
+    assert (result.analysed, tuple(e.reasons for e in result.excluded)) == (
+        (1, ()) if reasons is None else (0, (reasons,)))
+
+
+def test_exclusion_reason_is_worded_with_the_age_setting():
+    result = populations(_cohort([_patient(age=19.0)]), settings=Settings(min_age=21))
+    assert result.excluded[0].reason == "age under 21"
+
+
+@pytest.mark.parametrize(("values", "code"), [({"age": None}, "age_missing"),
+                                              ({"acr_eular_2019": None}, "criteria_missing")])
+def test_missing_inclusion_value_is_flagged(values, code):
+    assert [f.code for f in populations(_cohort([_patient(**values)])).flags] == [code]
+
+
+def test_followup_counts_analysed_patients_with_a_visit_row_each_month():
+    patients = [_patient(patient_id="A"), _patient(patient_id="B"), _patient(patient_id="X", age=12.0)]
+    visits = [{"patient_id": p, "month": m} for p, m in
+              [("A", 0), ("A", 3), ("A", 12), ("B", 0), ("X", 0), ("X", 3)]]
+    result = populations(_cohort(patients, visits))
+    assert (result.treated, result.analysed, result.followup) == (3, 2, {0: 2, 3: 1, 6: 0, 12: 1})
+
+
+def test_flow_frame_lists_treated_analysed_then_each_month():
+    result = populations(_cohort([_patient()], [{"patient_id": "A", "month": 0}]))
+    assert list(result.flow["patients"]) == [1, 1, 1, 0, 0]
+
+
+def test_small_population_carries_a_note():
+    assert "n < 5: interpret with care" in populations(_cohort([_patient()])).notes
+
+
+def test_baseline_converts_the_m0_dose_to_prednisone_equivalents():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "methylprednisolone"}]
+    result = baseline(_cohort([_patient()], visits))
+    assert result.table.row("cs_dose_mg").overall.median == pytest.approx(10.0)
+
+
+def test_baseline_leaves_an_unknown_drug_dose_unknown_with_a_note():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Mystery"}]
+    result = baseline(_cohort([_patient()], visits))
+    assert (result.table.row("corticosteroids").overall.N, result.notes[-1]) == (
+        0, "unknown corticosteroid drug, dose left unknown: Mystery")
+
+
+def test_baseline_is_over_analysed_patients_only():
+    patients = [_patient(patient_id="A"), _patient(patient_id="B", sex="M", acr_eular_2019=False)]
+    assert baseline(_cohort(patients)).table.row("female").overall.as_count() == {"n": 1, "N": 1, "pct": 100.0}
+
+
+def test_baseline_keeps_extra_columns_for_grouping():
+    patients = [_patient(patient_id="A", arm="x"), _patient(patient_id="B", arm="y")]
+    result = baseline(_cohort(patients), group="arm")
+    assert result.table.groups == ("x", "y")

@@ -1,0 +1,73 @@
+"""Safety panel: patients with events, exposure, rate, visceral events, swimmer frame."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.cohort import cohort_from_frames
+from core.filters import parse_filters
+from core.safety import safety
+
+PATIENTS = pd.DataFrame({
+    "patient_id": ["A", "B", "C", "D"], "sex": ["F", "F", "M", "F"], "age": [40.0, 30.0, 16.0, 50.0],
+    "cutaneous": True,
+})
+VISITS = pd.DataFrame({"patient_id": ["A", "A", "B", "C"], "month": [0, 6, 0, 3]})
+EVENTS = pd.DataFrame({
+    "patient_id": ["A", "A", "B", "C", "C"],
+    "month": [1.0, 4.0, 8.0, 2.0, 2.5],
+    "type": ["infection", "infection", "infection", "visceral", "other"],
+    "description": ["Bronchite", "Zona", "Pneumonie", "GN IV + V", None],
+    "severe": [None, False, True, None, None],
+    "vzv": [None, True, None, None, None],
+})
+
+
+@pytest.fixture(scope="module")
+def result():
+    return safety(cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": EVENTS}))
+
+
+def test_every_treated_patient_counts_including_the_excluded(result):
+    assert result.N == 4  # C is under 18: excluded from efficacy, not from safety
+
+
+def test_a_patient_counts_once_however_many_infections(result):
+    assert (result.infection.as_count(), result.infection_events) == ({"n": 2, "N": 4, "pct": 50.0}, 3)
+
+
+def test_severe_infection_needs_an_infection_marked_severe(result):
+    assert result.severe_infection.n == 1
+
+
+def test_vzv_counts_any_event_marked_vzv(result):
+    assert result.vzv.n == 1
+
+
+def test_followup_is_the_later_of_last_visit_and_last_event(result):
+    assert list(result.swimmer["end"]) == [6.0, 8.0, 3.0, 0.0]
+
+
+def test_infection_rate_per_100_patient_years(result):
+    # 3 infections over 17 patient-months: 3 / (17 / 12) * 100 = 211.76...
+    assert (result.patient_months, result.infection_rate_per_100py) == (17.0, 211.8)
+
+
+def test_visceral_events_are_listed_with_patient_month_description(result):
+    assert [(e.patient_id, e.month, e.description) for e in result.visceral_events] == [("C", 2.0, "GN IV + V")]
+
+
+def test_events_by_type(result):
+    assert result.events_by_type.to_dict(orient="list") == {
+        "type": ["infection", "other", "visceral"], "events": [3, 1, 1], "patients": [2, 1, 1]}
+
+
+def test_filter_restricts_the_safety_population():
+    cohort = cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": EVENTS})
+    result = safety(cohort, parse_filters(["sex=M"]))
+    assert (result.N, result.infection.n, len(result.visceral_events)) == (1, 0, 1)
+
+
+def test_no_events_table_gives_zero_counts():
+    result = safety(cohort_from_frames({"patients": PATIENTS, "visits": None, "events": None}))
+    assert (result.infection.as_count(), result.infection_rate_per_100py) == ({"n": 0, "N": 4, "pct": 0.0}, None)
