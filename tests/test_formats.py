@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,34 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
             sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def _ods(sheet: str, rows: list[list[tuple[str, str]]]) -> bytes:
+    """A minimal OpenDocument spreadsheet; cells are (value type, value) pairs."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    attr = {"string": "", "float": ' office:value="{}"', "boolean": ' office:boolean-value="{}"'}
+    body = "".join(
+        "<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="{kind}"{attr[kind].format(value)}><text:p>{value}</text:p>'
+            "</table:table-cell>" for kind, value in row) + "</table:table-row>"
+        for row in rows)
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
     return buffer.getvalue()
 
 
@@ -225,6 +254,14 @@ def test_header_only_sheet_beside_data_is_kept_empty_with_a_warning():
     assert [(t.sheet, len(t.data)) for t in tables] == [("patients", 1), ("evenements", 0)]
     assert _codes(issues) == [(WARNING, "header_only")]
     assert issues[0].sheet == "evenements"
+
+
+def test_libreoffice_ods_sheet_is_read_with_native_values():
+    content = _ods("patients", [[("string", "id"), ("string", "age"), ("string", "cutane")],
+                                [("string", "0042"), ("float", "45.5"), ("boolean", "true")]])
+    table = _only("cohorte.ods", content)
+    assert (table.sheet, table.headers) == ("patients", ("id", "age", "cutane"))
+    assert _cells(table) == [["0042", 45.5, True]]
 
 
 # --- Parquet -------------------------------------------------------------------------
