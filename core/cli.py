@@ -50,7 +50,7 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResu
     named = []
     for path in map(Path, args.files):
         if not path.is_file():
-            parser.error(f"no such file: {path}")
+            parser.error(f"no such file: {path}" if not path.exists() else f"not a file: {path}")
         try:
             named.append((path.name, path.read_bytes()))
         except OSError as exc:

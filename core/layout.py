@@ -124,7 +124,7 @@ def _table_kind(raw: RawTable) -> str | None:
         return long_kind if has_month else "patients"
     if wide and not has_month:
         return "wide"
-    if has_month and "type" in event:
+    if "month" in event and "type" in event:
         return "events"
     if has_month:
         return long_kind
@@ -137,7 +137,8 @@ def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list
     names = _header_names(raw)
     if kind in ("patients", "visits", "events"):
         mapping = {i: ALIASES[kind].get(n) for i, n in enumerate(names)}
-        return _build(raw, kind, mapping, source, extras=True)
+        piece, issues = _build(raw, kind, mapping, source, extras=True)
+        return [piece], issues
     if kind == "long":
         visit_map = {i: ALIASES["visits"].get(n) for i, n in enumerate(names)}
         patient_map = {i: ALIASES["patients"].get(n) for i, n in enumerate(names)}
@@ -146,9 +147,8 @@ def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list
         only_patient = {i for i, c in patient_map.items() if c != "patient_id"}
         visits, issues = _build(raw, "visits", visit_map, source, extras=True, skip=only_patient)
         patients, more = _build(raw, "patients", patient_map, source, extras=False)
-        for piece in patients:
-            piece.repeated = True
-        return patients + visits, issues + more
+        patients.repeated = True
+        return [patients, visits], issues + more
     return _wide_pieces(raw, names, source)
 
 
@@ -161,7 +161,8 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
         if reading:
             by_month.setdefault(reading[1], {})[i] = reading[0]
     taken = {i for cols in by_month.values() for i in cols}
-    pieces, issues = _build(raw, "patients", patient_map, source, extras=True, skip=taken)
+    patients, issues = _build(raw, "patients", patient_map, source, extras=True, skip=taken)
+    pieces = [patients]
     id_pos = [i for i, c in patient_map.items() if c == "patient_id"]
     if not id_pos:
         return pieces, issues  # the patients piece reports the missing id column
@@ -173,11 +174,10 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
             present |= _holds_value(raw.data[i], COLUMNS["visits"][col].kind)
         # A visit exists when any of its cells holds a value; visits of a row without a
         # patient id are not read (the patients piece rejects and lists that row).
-        new, found = _build(raw, "visits", mapping, source, extras=False, keep=present & has_id)
-        for piece in new:
-            piece.month = month
-            piece.cells["month"] = month
-        pieces += new
+        visits, found = _build(raw, "visits", mapping, source, extras=False, keep=present & has_id)
+        visits.month = month
+        visits.cells["month"] = month
+        pieces.append(visits)
         issues += found
     return pieces, issues
 
@@ -216,7 +216,7 @@ def _build(
     extras: bool,
     skip: set[int] | frozenset[int] = frozenset(),
     keep: np.ndarray | None = None,
-) -> tuple[list[Piece], list[Issue]]:
+) -> tuple[Piece, list[Issue]]:
     """One piece from the mapped positions of ``raw`` (extras named by normalised header)."""
     issues: list[Issue] = []
     columns: dict[str, pd.Series] = {}
@@ -243,8 +243,7 @@ def _build(
     rows = np.asarray(raw.row_numbers)
     if keep is not None:
         cells, rows = cells[keep], rows[keep]
-    piece = Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source)
-    return [piece], issues
+    return Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source), issues
 
 
 def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:
@@ -278,8 +277,8 @@ def _duplicate_tables(pieces: list[Piece]) -> list[Issue]:
         origins = list(dict.fromkeys((p.source, p.file, p.sheet) for p in pieces if p.table == table))
         if len(origins) > 1:
             where = ", ".join(f"{f} [{s}]" if s is not None else f for _, f, s in origins)
-            first = origins[1]
+            _, file, sheet = origins[1]  # located at the second one: the first is the table
             issues.append(Issue(ERROR, "duplicate_table", f"The {table} table is given more than once: {where}.",
                                 "Upload each table once (merge the sheets or files, or remove one).",
-                                first[1], first[2], None, None, None, table))
+                                file, sheet, None, None, None, table))
     return issues

@@ -178,7 +178,12 @@ def _list_rows(rows: pd.DataFrame, column: str, severity: str, code: str, table:
         text = "" if value is None or (np.ndim(value) == 0 and pd.isna(value)) else str(value)
         shown = f"'{text}'" if text.strip() else "blank"
         report.issues.append(Issue(severity, code, message.format(value=text, shown=shown), _HINTS[code], piece.file,
-                                   piece.sheet, int(row), piece.headers.get(column), text, table))
+                                   piece.sheet, int(row), _header(piece, column), text, table))
+
+
+def _header(piece: Piece, column: str) -> str | None:
+    # A wide visit's month comes from its headers' suffix, not a cell: point at the id.
+    return piece.headers.get(column, piece.headers.get("patient_id") if piece.month is not None else None)
 
 
 def _finish(kept: pd.DataFrame, table: str, read: int, rejected: int, report: Report) -> pd.DataFrame:

@@ -77,7 +77,8 @@ def test_month_prefixed_with_m_is_read(cell: str, month: int) -> None:
 ])
 def test_unreadable_upload_is_an_error_and_gives_no_cohort(name: str, content: bytes, code: str) -> None:
     result = load_cohort([(name, content)])
-    assert [i.code for i in result.report.issues if i.severity == "error"][:1] == [code]
+    first = result.report.sorted_issues()[0]
+    assert (first.severity, first.code, first.file, first.row, first.column) == ("error", code, name, None, None)
     assert result.cohort is None
 
 

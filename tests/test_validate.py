@@ -153,3 +153,8 @@ def test_row_counts_add_up_for_each_table() -> None:
 def test_long_layout_without_sex_column_is_an_error() -> None:
     result = _load(("suivi.csv", "patient_id,age,month\nP1,40,M0\n"))
     assert _found(result, "missing_column") == [("error", None, "sex")]
+
+
+def test_repeated_wide_row_points_its_visits_at_the_patient_id_column() -> None:
+    result = _load(("cohorte.csv", "N° patient;Sexe;Âge;Dose CT M0\nP1;F;40;10\nP1;F;40;5\n"))
+    assert _found(result, "duplicate_visit") == [("rejected", 3, "N° patient")]
