@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
+
+from core.stats import round_half_up
 
 LANGS = ("fr", "en")
 LANG_NAMES = {"fr": "Français", "en": "English"}
@@ -21,6 +22,9 @@ NNBSP = "\u202f"
 MISSING = "—"
 
 _LOCALES = Path(__file__).parent / "locales"
+# Modules whose ``NOTE_*`` constants (notes attached to results) have translations,
+# under the key ``stats_note.<name after NOTE_, lower case>``.
+_NOTE_MODULES = ("core.stats",)
 _DECIMAL = {"fr": ",", "en": "."}
 _GROUP = {"fr": NNBSP, "en": ","}
 
@@ -39,6 +43,33 @@ def t(key: str, lang: str, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def note_text(note: str, lang: str) -> str:
+    """A result note (a ``NOTE_*`` constant, e.g. ``core.stats.NOTE_SMALL_N``) in ``lang``.
+
+    A note without a translation is returned unchanged rather than breaking a page.
+    """
+    key = _note_keys().get(note)
+    return t(key, lang) if key else note
+
+
+def note_keys() -> dict[str, str]:
+    """Every known result note and its catalogue key."""
+    return dict(_note_keys())
+
+
+@cache
+def _note_keys() -> dict[str, str]:
+    import importlib
+
+    keys = {}
+    for name in _NOTE_MODULES:
+        module = importlib.import_module(name)
+        for attr in dir(module):
+            if attr.startswith("NOTE_"):
+                keys[getattr(module, attr)] = f"stats_note.{attr[5:].lower()}"
+    return keys
+
+
 def default_lang(locale: str | None) -> str:
     """French for a French browser locale (``fr``, ``fr-FR``, ``fr_CA``), else English."""
     if not locale:
@@ -50,22 +81,26 @@ def default_lang(locale: str | None) -> str:
 def fmt_num(x: float | int | None, lang: str, digits: int = 1) -> str:
     """``x`` rounded half up to ``digits`` decimals, with the locale's separators.
 
-    Missing values (None, NaN) are written as an em dash.
+    Missing values (None, NaN, infinities) are written as an em dash.
     """
     _check_lang(lang)
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    # round_half_up works on the decimal as written (95.45 -> 95.5, where the binary
+    # float alone would round down); the float it returns prints exactly at ``digits``.
+    rounded = None if x is None else round_half_up(x, digits)
+    if rounded is None:
         return MISSING
-    text = f"{_round_half_up(float(x), digits):,.{digits}f}"
+    # Adding 0.0 turns -0.0 (from -0.04) into 0.0, so no "-0.0" is printed.
+    text = f"{rounded + 0.0:,.{digits}f}"
     # Swap through a placeholder so "," and "." cannot overwrite each other.
     return text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _GROUP[lang])
 
 
 def fmt_pct(pct: float | None, lang: str, digits: int = 1) -> str:
     """A percentage: ``95,5 %`` (narrow no-break space) in French, ``95.5%`` in English."""
-    if pct is None or (isinstance(pct, float) and math.isnan(pct)):
+    text = fmt_num(pct, lang, digits)
+    if text == MISSING:
         return MISSING
-    sep = NNBSP if lang == "fr" else ""
-    return f"{fmt_num(pct, lang, digits)}{sep}%"
+    return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
 
 
 def fmt_count(n: int, N: int, pct: float | None, lang: str, digits: int = 1) -> str:
@@ -73,13 +108,6 @@ def fmt_count(n: int, N: int, pct: float | None, lang: str, digits: int = 1) -> 
     if not N or pct is None:
         return f"{n}/{N}"
     return f"{n}/{N} ({fmt_pct(pct, lang, digits)})"
-
-
-def _round_half_up(x: float, digits: int) -> Decimal:
-    # Round the decimal as written (repr), so 95.45 -> 95.5 and 2.675 -> 2.68, where the
-    # binary float alone would round down; halves go away from zero.
-    quantum = Decimal(1).scaleb(-digits)
-    return Decimal(repr(x)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def _check_lang(lang: str) -> None:

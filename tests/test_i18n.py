@@ -5,7 +5,7 @@ import string
 import pytest
 
 from core import i18n
-from core.i18n import NNBSP, default_lang, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import NNBSP, default_lang, fmt_count, fmt_num, fmt_pct, note_keys, note_text, t
 
 
 def _fields(text: str) -> set[str]:
@@ -63,7 +63,8 @@ def test_fmt_pct(x, lang, expected):
     # 2.675 is 2.67499... as a float: rounding the written decimal gives 2.68.
     [(2.675, "en", 2, "2.68"), (0.25, "fr", 1, "0,3"), (-0.25, "en", 1, "-0.3"),
      (1234.56, "en", 1, "1,234.6"), (1234.56, "fr", 1, f"1{NNBSP}234,6"),
-     (13.5, "fr", 0, "14"), (7, "en", 1, "7.0"), (None, "en", 1, "—")],
+     (13.5, "fr", 0, "14"), (7, "en", 1, "7.0"), (None, "en", 1, "—"),
+     (float("inf"), "en", 1, "—"), (-0.04, "en", 1, "0.0")],
 )
 def test_fmt_num_rounds_half_up_with_locale_separators(x, lang, digits, expected):
     assert fmt_num(x, lang, digits) == expected
@@ -80,3 +81,18 @@ def test_fmt_count(n, N, pct, lang, expected):
 
 def test_french_percentages_never_use_a_plain_space():
     assert not re.search(r"\d %", fmt_count(1, 3, 33.333, "fr"))
+
+
+def test_every_result_note_has_a_translation():
+    keys = note_keys()
+    assert keys and all(key in i18n.catalogue(lang) for key in keys.values() for lang in i18n.LANGS)
+
+
+def test_note_text_translates_a_stats_note():
+    from core.stats import NOTE_SMALL_N
+
+    assert note_text(NOTE_SMALL_N, "fr") == "n < 5 : interpréter avec prudence"
+
+
+def test_note_text_keeps_an_unknown_note():
+    assert note_text("something new", "fr") == "something new"

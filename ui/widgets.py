@@ -1,11 +1,13 @@
 """Shared display pieces: the validation report, the cohort badge, small-sample notes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
 from core.cohort import Cohort
-from core.i18n import t
+from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from ui.state import ActiveCohort, active_cohort
 
@@ -85,6 +87,12 @@ def small_n_note(n: int, lang: str) -> None:
     """A caution under a result computed on fewer than ``SMALL_N`` patients."""
     if n < SMALL_N:
         st.caption(t("note.small_n", lang, n=n))
+
+
+def show_notes(notes: Iterable[str], lang: str) -> None:
+    """The notes of a result object (e.g. ``Proportion.notes``), translated, as captions."""
+    for note in dict.fromkeys(notes):
+        st.caption(note_text(note, lang))
 
 
 def require_cohort(lang: str) -> Cohort:
