@@ -1,0 +1,67 @@
+"""Panel queries: scope, ordering, bound values and checked identifiers."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core import queries
+from core.cohort import cohort_from_frames
+from core.filters import Filter
+from core.settings import Settings
+
+PATIENTS = pd.DataFrame({
+    "patient_id": ["B", "A", "C"], "sex": ["F", "M", "F"], "age": [40.0, 30.0, 12.0], "cutaneous": True,
+    "note": ["x", "y", "x"],
+})
+VISITS = pd.DataFrame({"patient_id": ["A", "B", "B", "C"], "month": [0, 3, 0, 0], "hcq": [True, False, True, True]})
+
+
+@pytest.fixture(scope="module")
+def con():
+    return cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": None}).con
+
+
+def test_population_query_flags_each_treated_patient_ordered_by_id(con):
+    frame = queries.population_query(con, None, Settings())
+    assert (list(frame["patient_id"]), list(frame["excluded"])) == (["A", "B", "C"], [False, False, True])
+
+
+def test_followup_query_counts_analysed_patients_per_month(con):
+    frame = queries.followup_query(con, None, Settings())
+    assert frame.to_dict(orient="list") == {"month": [0, 3], "patients": [2, 1]}
+
+
+def test_paired_visit_rows_exist_for_patients_not_seen(con):
+    frame = queries.steroid_query(con, None, Settings(), (0, 3))
+    assert list(zip(frame["patient_id"], frame["month"], frame["seen"])) == [
+        ("A", 0, True), ("A", 3, False), ("B", 0, True), ("B", 3, True)]
+
+
+def test_m0_filter_reads_the_baseline_visit(con):
+    frame = queries.population_query(con, Filter(hcq=True), Settings())
+    assert list(frame["patient_id"]) == ["A", "B", "C"]
+
+
+def test_filter_on_an_extra_column(con):
+    frame = queries.population_query(con, Filter(extra=(("note", ("x",)),)), Settings())
+    assert list(frame["patient_id"]) == ["B", "C"]
+
+
+def test_extra_column_not_in_the_table_is_refused(con):
+    with pytest.raises(ValueError, match="no column"):
+        queries.population_query(con, Filter(extra=(('note" OR TRUE --', ("x",)),)), Settings())
+
+
+def test_distinct_values_refuses_an_unknown_column(con):
+    with pytest.raises(ValueError, match="no column"):
+        queries.distinct_values_query(con, "patients", "nope")
+
+
+def test_extra_levels_query_lists_small_columns(con):
+    frame = queries.extra_levels_query(con, ("note",), 20)
+    assert frame.to_dict(orient="list") == {"column": ["note", "note"], "value": ["x", "y"]}
+
+
+def test_min_age_setting_is_bound_into_the_scope(con):
+    frame = queries.population_query(con, None, Settings(min_age=10))
+    assert not frame["excluded"].any()
