@@ -24,11 +24,18 @@ from core.schema import ALIASES, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, COL
 from core.values import Parsed, is_missing, parse_column
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
-_VISIT_VALUE_ALIASES = {a: c for a, c in ALIASES["visits"].items() if c in VISIT_VALUE_COLUMNS}
 # "dose_ct_m3" or "m3_dose_ct". A bare "_3" is not read as a month: "c3" and numbered
 # copies of a column ("score_2") would be misread.
 _SUFFIX = re.compile(r"^(?P<alias>.+)_m(?P<month>\d{1,3})$")
 _PREFIX = re.compile(r"^m(?P<month>\d{1,3})_(?P<alias>.+)$")
+# A unit after a header ("C3 (g/L)", "Dose CT M3 (mg/j)") names the column's own unit;
+# units that would change the value (mg/kg, mg/dL) are not stripped, so stay unknown.
+_UNIT = re.compile(r"_(?:mg(?:_(?:j|jour|d|day|24_?h))?|g_l|ui_ml|iu_ml|u_ml|ans?|years?|yrs?)$")
+
+
+def canonical_header(table: str, name: str) -> str | None:
+    """The canonical column a normalised header names in ``table`` (a trailing unit allowed)."""
+    return ALIASES[table].get(name) or ALIASES[table].get(_UNIT.sub("", name))
 
 
 @dataclass
@@ -97,20 +104,21 @@ def _named_table(raw: RawTable) -> str | None:
 def _wide_reading(name: str) -> tuple[str, int] | None:
     """(canonical visit column, month) for a month-marked header, else None."""
     for pattern in (_SUFFIX, _PREFIX):
-        match = pattern.match(name)
-        if match and match["alias"] in _VISIT_VALUE_ALIASES:
-            return _VISIT_VALUE_ALIASES[match["alias"]], int(match["month"])
+        match = pattern.match(_UNIT.sub("", name))
+        column = match and canonical_header("visits", match["alias"])
+        if column in VISIT_VALUE_COLUMNS:
+            return column, int(match["month"])
     return None
 
 
 def _table_kind(raw: RawTable) -> str | None:
     """patients, visits, events, "long" (visits with patient columns) or "wide"."""
     names = _header_names(raw)
-    patient = {ALIASES["patients"].get(n) for n in names} - {None}
-    visit = {ALIASES["visits"].get(n) for n in names} - {None}
-    event = {ALIASES["events"].get(n) for n in names} - {None}
+    patient = {canonical_header("patients", n) for n in names} - {None}
+    visit = {canonical_header("visits", n) for n in names} - {None}
+    event = {canonical_header("events", n) for n in names} - {None}
     # An exact alias wins over a month reading: "age_m0" is the age.
-    wide = any(n not in ALIASES["patients"] and _wide_reading(n) for n in names)
+    wide = any(not canonical_header("patients", n) and _wide_reading(n) for n in names)
     has_month = "month" in visit
     long_kind = "long" if patient & PATIENT_ONLY else "visits"
     named = _named_table(raw)
@@ -136,12 +144,12 @@ def _table_kind(raw: RawTable) -> str | None:
 def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list[Issue]]:
     names = _header_names(raw)
     if kind in ("patients", "visits", "events"):
-        mapping = {i: ALIASES[kind].get(n) for i, n in enumerate(names)}
+        mapping = {i: canonical_header(kind, n) for i, n in enumerate(names)}
         piece, issues = _build(raw, kind, mapping, source, extras=True)
         return [piece], issues
     if kind == "long":
-        visit_map = {i: ALIASES["visits"].get(n) for i, n in enumerate(names)}
-        patient_map = {i: ALIASES["patients"].get(n) for i, n in enumerate(names)}
+        visit_map = {i: canonical_header("visits", n) for i, n in enumerate(names)}
+        patient_map = {i: canonical_header("patients", n) for i, n in enumerate(names)}
         patient_map = {i: c for i, c in patient_map.items() if c in PATIENT_ONLY or c == "patient_id"}
         # Patient columns go to the patients piece only; the id and all else stay on visits.
         only_patient = {i for i, c in patient_map.items() if c != "patient_id"}
@@ -154,7 +162,7 @@ def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list
 
 def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Piece], list[Issue]]:
     """A patients piece and one visits piece per month (the unpivot, column group by group)."""
-    patient_map = {i: ALIASES["patients"].get(n) for i, n in enumerate(names)}
+    patient_map = {i: canonical_header("patients", n) for i, n in enumerate(names)}
     by_month: dict[int, dict[int, str]] = {}
     for i, n in enumerate(names):
         reading = None if patient_map[i] else _wide_reading(n)
@@ -229,8 +237,9 @@ def _build(
             if not extras or (not header and is_missing(raw.data[i]).all()):
                 continue  # an unnamed empty column is spreadsheet padding, not data
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
+            label = f"Column '{header}'" if header else f"The unnamed column {i + 1}"
             issues.append(_at(raw, WARNING, "unknown_column", table, header,
-                              f"Column '{header}' is not a {table} column of the cohort format; it is kept as is.",
+                              f"{label} is not a {table} column of the cohort format; it is kept as is.",
                               "Rename it to a known header if it should be analysed; otherwise nothing to do."))
         elif name in columns:
             issues.append(_at(raw, ERROR, "duplicate_column", table, header,

@@ -208,3 +208,30 @@ def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells
     fast, plain = parse_cells(series, kind), parse_column(series, kind)
     pd.testing.assert_series_equal(fast.values, plain.values)
     pd.testing.assert_series_equal(fast.invalid, plain.invalid)
+
+
+@pytest.mark.parametrize(("text", "column"), [
+    ("id,sex,age,mois,C3 (g/L)\nP1,F,40,M0,0.8\n", "c3"),
+    ("id,sex,age,Dose CT M0 (mg/j)\nP1,F,40,0.8\n", "cs_dose_mg"),
+    ("id,sex,age,Dose CT (mg/j) M0\nP1,F,40,0.8\n", "cs_dose_mg"),
+    ("id,sex,age,Test de Farr (UI/mL) M0\nP1,F,40,0.8\n", "anti_dsdna"),
+])
+def test_header_with_its_unit_names_the_column(text: str, column: str, table_of) -> None:
+    result = load_cohort([("c.csv", text.encode())])
+    assert table_of(result.cohort, "visits")[column].tolist() == [0.8]
+
+
+def test_header_with_a_unit_that_changes_the_value_stays_unknown() -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,mois,C3 (mg/dL)\nP1,F,40,M0,80\n")])
+    assert [i.column for i in result.report.issues if i.code == "unknown_column"] == ["C3 (mg/dL)"]
+
+
+def test_unnamed_empty_column_is_spreadsheet_padding() -> None:
+    result = load_cohort([("patients.csv", b"id,sex,age,\nP1,F,40,\n")])
+    assert result.report.issues == []
+
+
+def test_unnamed_column_with_data_is_kept_and_noted(table_of) -> None:
+    result = load_cohort([("patients.csv", b"id,sex,age,\nP1,F,40,vu\n")])
+    assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "")]
+    assert table_of(result.cohort, "patients")["column_4"].tolist() == ["vu"]
