@@ -53,7 +53,8 @@ class PairedStatus:
 class Marker:
     """One biological marker: status at M0 (among known), shifts of its value, paired
     status changes, and per-patient pairs (patient_id, month, seen, value_m0, value,
-    status_m0, status, shift) for paired plots."""
+    status_m0, status, shift; complement adds c3_m0, c4_m0, c3, c4) for paired plots,
+    one row per analysed patient and follow-up month."""
 
     name: str
     status_m0: Proportion
@@ -104,7 +105,8 @@ def _paired_status(status_m0: pd.Series, status: pd.Series, month_mask: pd.Serie
 
 
 def _marker(name: str, frame: pd.DataFrame, value_m0, value, status_m0: pd.Series, status: pd.Series,
-            months: tuple[int, ...], settings: Settings, shift_among: pd.Series | None) -> Marker:
+            months: tuple[int, ...], settings: Settings, shift_among: pd.Series | None,
+            extra_columns: tuple[str, ...] = ()) -> Marker:
     shifts = (shift(value_m0, value, settings.shift_tolerance) if value is not None
               else pd.Series(UNKNOWN, index=frame.index, dtype="string"))
     at_m0 = frame["month"] == settings.baseline_month
@@ -119,6 +121,7 @@ def _marker(name: str, frame: pd.DataFrame, value_m0, value, status_m0: pd.Serie
         "patient_id": frame["patient_id"], "month": frame["month"], "seen": frame["seen"],
         "value_m0": value_m0 if value is not None else pd.NA, "value": value if value is not None else pd.NA,
         "status_m0": status_m0, "status": status, "shift": shifts,
+        **{column: frame[column] for column in extra_columns},
     })[~at_m0].reset_index(drop=True)
     return Marker(name, positive, shift_rows, changes, pairs, small_n_notes(positive.N, settings))
 
@@ -143,7 +146,8 @@ def biology(cohort, filter: Filter | None = None, settings: Settings = Settings(
                     months, settings, elevated_m0)
     activated_m0 = complement_activated(f["complement_low_m0"], f["c3_m0"], f["c4_m0"], settings.c3_low, settings.c4_low)
     activated = complement_activated(f["complement_low"], f["c3"], f["c4"], settings.c3_low, settings.c4_low)
-    complement = _marker("complement", f, None, None, activated_m0, activated, months, settings, None)
+    complement = _marker("complement", f, None, None, activated_m0, activated, months, settings, None,
+                         ("c3_m0", "c4_m0", "c3", "c4"))
     N = int(f["patient_id"].nunique())
     return Biology(N, months, ifn, dsdna, complement, small_n_notes(N, settings))
 

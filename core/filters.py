@@ -101,6 +101,7 @@ _KEYS = {
     "ifn": "ifn", "ifn_signature": "ifn",
 }
 _BOOL_FIELDS = ("hcq", "corticosteroids", "cutaneous", "articular")
+_IFN_ACCEPTED = {**IFN_WORDS, "+": "positive", "-": "negative"}
 _BAND_FIELDS = ("age", "prior_lines")
 _EXPRESSION = re.compile(r"^\s*([^<>=!]+?)\s*(>=|<=|=|<|>)\s*(.*?)\s*$")
 
@@ -139,9 +140,6 @@ def parse_filters(expressions: list[str] | tuple[str, ...]) -> Filter:
     return flt
 
 
-_IFN_ACCEPTED = {**IFN_WORDS, "positive": "positive", "negative": "negative"}
-
-
 def _set_once(flt: Filter, text: str, key: str, value) -> Filter:
     if getattr(flt, key) not in (None, ()):
         raise FilterError(f"filter {text!r}: {key} is given twice; list values as {key}=a,b")
@@ -168,7 +166,8 @@ def _boolean(text: str, value: str) -> bool:
 
 
 def _word(text: str, value: str, words: dict[str, str], accepted: str) -> str:
-    word = words.get(normalise(value))
+    # Signs ("+", "-") vanish under normalisation, so the raw text is tried first.
+    word = words.get(value.strip()) or words.get(normalise(value))
     if word is None:
         raise FilterError(f"filter {text!r}: {value!r} is not accepted (write {accepted})")
     return word

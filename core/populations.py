@@ -88,13 +88,7 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     """
     flt = resolve_filter(cohort, filter)
     frame = queries.population_query(cohort.con, flt, settings)
-    excluded_rows = frame[frame["excluded"]]
-    exclusions = []
-    # Loop over excluded patients only (a handful), to word each one's reasons.
-    for row in excluded_rows.itertuples(index=False):
-        codes = tuple(code for code in REASONS if bool(getattr(row, code)))
-        text = "; ".join(REASONS[c].format(min_age=settings.min_age) for c in codes)
-        exclusions.append(Exclusion(str(row.patient_id), codes, text))
+    exclusions = _exclusions(frame[frame["excluded"]], settings)
     flags = _flags(frame)
     counts = queries.followup_query(cohort.con, flt, settings)
     by_month = dict(zip(counts["month"].astype(int), counts["patients"].astype(int)))
@@ -110,6 +104,20 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     ).astype({"month": "Int64"})
     return Populations(treated, analysed, tuple(exclusions), flags, followup, months, flow,
                        small_n_notes(analysed, settings))
+
+
+def _exclusions(excluded: pd.DataFrame, settings: Settings) -> tuple[Exclusion, ...]:
+    # Codes and wording are built column-wise; only the result objects are made per patient.
+    codes = pd.Series("", index=excluded.index, dtype="string")
+    texts = codes.copy()
+    for code, wording in REASONS.items():
+        hit = excluded[code].astype(bool)
+        codes = codes.mask(hit, codes + code + " ")
+        texts = texts.mask(hit, texts + wording.format(min_age=settings.min_age) + "; ")
+    return tuple(
+        Exclusion(str(pid), tuple(c.split()), t.removesuffix("; "))
+        for pid, c, t in zip(excluded["patient_id"], codes, texts)
+    )
 
 
 def _flags(frame: pd.DataFrame) -> tuple[PopulationFlag, ...]:

@@ -60,6 +60,7 @@ def _summary(cohort, *expressions):
         (["cs=false"], Filter(corticosteroids=False)),
         (["cutaneous=yes", "articular=0"], Filter(cutaneous=True, articular=False)),
         (["ifn=positif"], Filter(ifn=("positive",))),
+        (["ifn=+,-"], Filter(ifn=("positive", "negative"))),
         (["prior_lines>=2"], Filter(prior_lines=Band(low=2))),
         (["age<50"], Filter(age=Band(high=50, high_inclusive=False))),
         (["age>=18", "age<=65"], Filter(age=Band(low=18, high=65))),
