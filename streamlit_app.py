@@ -12,7 +12,9 @@ from ui.lang import language_selector
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()
 lang = language_selector()
-st.set_page_config(page_title=t("app.title", lang), page_icon=":material/biotech:", layout="wide")
+# No page_icon: a Material or emoji favicon is fetched from a CDN, and the app loads
+# nothing from outside its own server.
+st.set_page_config(page_title=t("app.title", lang), layout="wide")
 page = nav.navigation(lang)
 header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)

@@ -133,6 +133,18 @@ def test_navigation_lists_every_registered_page(server, browser):
     assert len(paths) == len(PAGES)
 
 
+def test_app_requests_nothing_outside_the_server(server, browser):
+    context = browser.new_context(locale="en-US")
+    outside = []
+    context.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
+    page = context.new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, server)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert outside == []
+
+
 def test_demo_is_labelled_synthetic(server, browser):
     page = _open(browser, server)
     assert page.locator("[data-testid='stSidebar']").get_by_text(t("badge.demo", "en")).is_visible()

@@ -26,8 +26,10 @@ class PageSpec:
         return Path(self.path).stem
 
 
+# Icons are emoji: a page's icon becomes the browser tab's favicon, and a Material icon
+# there is fetched from a CDN (the browser test checks that nothing is).
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:"),
+    PageSpec("pages/upload.py", "nav.upload", "📤"),
 )
 
 
