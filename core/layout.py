@@ -262,7 +262,8 @@ def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:
     return candidate
 
 
-def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str | None, message: str, hint: str) -> Issue:
+def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str | None,
+        message: str, hint: str) -> Issue:
     return Issue(severity, code, message, hint, raw.file, raw.sheet, None, column, None, table)
 
 

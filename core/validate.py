@@ -24,7 +24,8 @@ _HINTS = {
     "unknown_patient": "Add the patient to the patients table, or correct the patient id.",
     "duplicate_visit": "Merge the two rows of this visit into one.",
     "duplicate_patient": "Give each patient one row with a unique patient id.",
-    "conflicting_patient_values": "Make the patient's columns identical on each of their rows (or leave all but one blank).",
+    "conflicting_patient_values":
+        "Make the patient's columns identical on each of their rows (or leave all but one blank).",
 }
 
 
@@ -43,7 +44,8 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     for index, piece in enumerate(pieces):
         if _has_required(piece, report):
             parsed[piece.table].append(_parse(piece, index, report))
-    frames: dict[str, pd.DataFrame | None] = {t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
+    frames: dict[str, pd.DataFrame | None] = {
+        t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
     frames["patients"] = _check_patients(frames["patients"], pieces, report)
     known = None if frames["patients"] is None else pd.Index(frames["patients"]["patient_id"].dropna())
     for table in ("visits", "events"):
@@ -160,7 +162,8 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     return _finish(kept, table, read, rejected, report)
 
 
-def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece], report: Report) -> tuple[pd.DataFrame, int]:
+def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece],
+                         report: Report) -> tuple[pd.DataFrame, int]:
     bad = np.zeros(len(frame), dtype=bool)
     for key in KEYS[table]:
         missing = frame[key].isna().to_numpy(dtype=bool) & ~bad

@@ -45,7 +45,8 @@ def table_of() -> Callable:
     """A loaded cohort's table as a frame, ordered by patient_id then month."""
 
     def _table(cohort, name: str) -> pd.DataFrame:
-        keys = {"patients": ["patient_id"], "visits": ["patient_id", "month"], "events": ["patient_id", "month", "type"]}
+        keys = {"patients": ["patient_id"], "visits": ["patient_id", "month"],
+                "events": ["patient_id", "month", "type"]}
         frame = cohort.con.table(name).df()
         return frame.sort_values(keys[name], kind="stable").reset_index(drop=True)
 

@@ -62,7 +62,8 @@ def test_nd_marker_is_missing_without_a_warning() -> None:
 
 
 def test_nr_in_a_response_column_is_non_responder() -> None:
-    assert _column(_visits("patient_id,month,reponse_articulaire\nP1,M3,NR\n"), "visits", "articular_response") == ["NR"]
+    result = _visits("patient_id,month,reponse_articulaire\nP1,M3,NR\n")
+    assert _column(result, "visits", "articular_response") == ["NR"]
 
 
 @pytest.mark.parametrize(("cell", "month"), [("M0", 0), ("m12", 12), ("3", 3), ("M6", 6)])

@@ -109,7 +109,8 @@ def test_bad_visit_value_is_a_warning_and_set_missing(header: str, column: str, 
     assert result.cohort.con.table("visits").df()[column].isna().tolist() == [False, True]
 
 
-@pytest.mark.parametrize(("age", "code"), [("121", "implausible_value"), ("-1", "implausible_value"), ("quarante", "invalid_value")])
+@pytest.mark.parametrize(("age", "code"),
+                         [("121", "implausible_value"), ("-1", "implausible_value"), ("quarante", "invalid_value")])
 def test_bad_age_is_a_warning_and_the_patient_stays(age: str, code: str) -> None:
     result = _load(("patients.csv", f"patient_id,sex,Âge (ans)\nP1,F,{age}\n"))
     assert _found(result, code) == [("warning", 2, "Âge (ans)")]
