@@ -6,7 +6,7 @@ cohort) and the navigation over ``ui.nav.PAGES``.
 import streamlit as st
 
 from core.i18n import t
-from ui import nav, state, widgets
+from ui import filters, nav, state, widgets
 from ui.lang import language_selector
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
@@ -18,4 +18,5 @@ st.set_page_config(page_title=t("app.title", lang), layout="wide")
 page = nav.navigation(lang)
 header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)
+filters.sidebar_filters(lang)
 page.run()

@@ -147,3 +147,33 @@ def test_removing_the_uploaded_files_returns_to_demo(app):
     _upload(app, ("cohort.csv", _CSV))
     app.file_uploader(key="upload").set_value(None).run()
     assert [i.value for i in app.info] == [t("upload.demo_active", "en")]
+
+
+def _sidebar_widget(widgets, name: str):
+    return next(w for w in widgets if w.key.endswith(f"_{name}"))
+
+
+def test_sidebar_filter_choices_become_the_current_filter(app):
+    from core.filters import Band, Filter
+
+    app.run()
+    _sidebar_widget(app.sidebar.multiselect, "sex").set_value(["F"]).run()
+    _sidebar_widget(app.sidebar.slider, "age").set_value((30, 62)).run()
+    _sidebar_widget(app.sidebar.button_group, "hcq").set_value("yes").run()
+    assert app.session_state["_filter"] == Filter(sex=("F",), age=Band(low=30.0), hcq=True)
+    assert [x.value for x in app.sidebar.text] == [t("filters.active", "en", filter="sex=F; age>=30; hcq=true")]
+
+
+def test_clear_all_empties_the_filter(app):
+    from core.filters import Filter
+
+    app.run()
+    _sidebar_widget(app.sidebar.multiselect, "sex").set_value(["M"]).run()
+    _sidebar_widget(app.sidebar.button, "reset").click().run()
+    assert app.session_state["_filter"] == Filter()
+    assert _sidebar_widget(app.sidebar.multiselect, "sex").value == []
+
+
+def test_unusable_cohort_gets_no_filters(app):
+    _upload(app, ("broken.csv", _BROKEN_CSV))
+    assert not app.sidebar.multiselect

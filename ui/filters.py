@@ -1,15 +1,122 @@
-"""Sidebar subgroup filters (hook).
+"""Sidebar subgroup filters: one widget per field the active cohort lets you filter on.
 
-The analysis layer defines ``core.filters.Filter``; once it lands, this module draws one
-sidebar widget per filterable column of the active cohort and returns the chosen
-filters, which pages pass unchanged to the core summary functions. Until then there
-is no filter, which means "the whole cohort".
+The chosen ``core.filters.Filter`` is kept for the run; pages read it with
+``current_filter()`` and pass it unchanged to the core panel functions. Widget keys carry
+the cohort's digest, so another cohort starts unfiltered (and stale choices that are not
+among its values cannot reach a widget).
 """
 from __future__ import annotations
 
-from core.cohort import Cohort
+import math
+
+import streamlit as st
+
+from core.filters import Band, Filter, FilterOptions, filter_options
+from core.i18n import catalogue, t
+from ui.state import active_cohort, session_memo
+
+_RESULT = "_filter"
+_BOOL_FIELDS = ("hcq", "corticosteroids", "cutaneous", "articular")
+_ALL, _YES, _NO = "all", "yes", "no"
+# Characters that Streamlit labels would read as Markdown; user headers are escaped.
+_MARKDOWN = set("\\`*_[]()<>#~$|!:")
 
 
-def sidebar_filters(cohort: Cohort | None, lang: str) -> tuple:
-    """The filters chosen in the sidebar for ``cohort``: none yet (the whole cohort)."""
-    return ()
+def sidebar_filters(lang: str) -> Filter:
+    """Draw the filters for the active cohort in the sidebar; return the chosen Filter.
+
+    An unusable cohort gets no filter widgets (and the empty Filter: everyone).
+    """
+    active = active_cohort()
+    if active.cohort is None:
+        st.session_state[_RESULT] = Filter()
+        return Filter()
+    cohort = active.cohort
+    options: FilterOptions = session_memo("filter_options", lambda: filter_options(cohort))
+    prefix = f"flt_{active.digest[:12]}_"
+    with st.sidebar.expander(t("filters.title", lang), icon=":material/filter_alt:"):
+        flt = _widgets(options, prefix, lang)
+        st.button(t("filters.reset", lang), key=f"{prefix}reset", on_click=_reset, args=(options, prefix))
+    if not flt.is_empty:
+        # Plain text: the description quotes centre names and extra columns as typed.
+        st.sidebar.text(t("filters.active", lang, filter=flt.describe()))
+    st.session_state[_RESULT] = flt
+    return flt
+
+
+def current_filter() -> Filter:
+    """The Filter chosen in the sidebar during this run (empty: the whole cohort)."""
+    return st.session_state.get(_RESULT, Filter())
+
+
+def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
+    choices: dict = {}
+    if options.centres:
+        choices["centre"] = tuple(st.multiselect(t("filters.centre", lang), options.centres, key=f"{prefix}centre"))
+    if options.sexes:
+        choices["sex"] = tuple(st.multiselect(
+            t("filters.sex", lang), options.sexes, key=f"{prefix}sex", format_func=lambda v: _label("sex", v, lang)
+        ))
+    for name, bounds in (("age", options.age_range), ("prior_lines", options.prior_lines_range)):
+        band = _band_slider(name, bounds, prefix, lang)
+        if band is not None:
+            choices[name] = band
+    for name in _BOOL_FIELDS:
+        answer = st.segmented_control(
+            t(f"filters.{name}", lang), (_YES, _NO), key=f"{prefix}{name}",
+            format_func=lambda v: t(f"filters.{v}", lang),
+        )
+        if answer is not None:
+            choices[name] = answer == _YES
+    if options.ifn:
+        choices["ifn"] = tuple(st.multiselect(
+            t("filters.ifn", lang), options.ifn, key=f"{prefix}ifn", format_func=lambda v: _label("ifn", v, lang)
+        ))
+    extra = []
+    for k, (column, levels) in enumerate(options.extra):
+        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}")
+        if picked:
+            extra.append((column, tuple(picked)))
+    return Filter(**choices, extra=tuple(extra))
+
+
+def _band_slider(name: str, bounds: tuple[float, float] | None, prefix: str, lang: str) -> Band | None:
+    """A range slider over the cohort's values; None (no restriction) at the full range,
+    so that patients with the value missing stay in."""
+    if bounds is None:
+        return None
+    low, high = math.floor(bounds[0]), math.ceil(bounds[1])
+    if low == high:
+        return None
+    key = f"{prefix}{name}"
+    # Seeded through session state rather than ``value=``: the reset button writes the
+    # same key, and a widget may not get its value from both.
+    st.session_state.setdefault(key, (low, high))
+    chosen = st.slider(t(f"filters.{name}", lang), low, high, step=1, key=key)
+    if tuple(chosen) == (low, high):
+        return None
+    return Band(
+        low=float(chosen[0]) if chosen[0] > low else None,
+        high=float(chosen[1]) if chosen[1] < high else None,
+    )
+
+
+def _reset(options: FilterOptions, prefix: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        value = st.session_state[key]
+        if isinstance(value, list):
+            st.session_state[key] = []
+        elif isinstance(value, tuple):
+            bounds = options.age_range if key.endswith("age") else options.prior_lines_range
+            st.session_state[key] = (math.floor(bounds[0]), math.ceil(bounds[1]))
+        elif key.removeprefix(prefix) in _BOOL_FIELDS:
+            st.session_state[key] = None
+
+
+def _label(kind: str, value: str, lang: str) -> str:
+    # Values the catalogue does not know (an unexpected spelling) are shown as stored.
+    return catalogue(lang).get(f"{kind}.{value}", value)
+
+
+def _escape(text: str) -> str:
+    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in text)

@@ -8,7 +8,7 @@ it and different files rebuild it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ _UPLOAD = "_cohort_upload"
 _DEMO = "_cohort_demo"
 _MEMO = "_cohort_memo"
 _GENERATION = "_uploader_generation"
+_MEMO_LIMIT = 64
 
 # What the uploader accepts; core.formats decides how each is read.
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet")
@@ -115,8 +116,11 @@ def active_cohort() -> ActiveCohort:
     return upload if upload is not None else _demo()
 
 
-def session_memo(key: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per cohort and ``key`` in this session (e.g. a panel's summary).
+def session_memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per cohort and ``key`` in this session.
+
+    ``key`` names what is computed and its inputs, e.g. ``("response", current_filter())``
+    (a ``Filter`` is hashable).
 
     Per-session on purpose: results derived from patient data are never shared with
     other sessions. The memo is dropped whenever the cohort changes.
@@ -124,6 +128,9 @@ def session_memo(key: str, compute: Callable[[], T]) -> T:
     digest = active_cohort().digest
     memo = st.session_state.setdefault(_MEMO, {})
     if (digest, key) not in memo:
+        if len(memo) >= _MEMO_LIMIT:
+            # Many filter combinations in one session: start over rather than grow.
+            memo.clear()
         memo[(digest, key)] = compute()
     return memo[(digest, key)]
 
