@@ -85,6 +85,24 @@ def test_usable_upload_replaces_demo_badge(app):
     assert not app.info
 
 
+def test_two_files_report_a_rejected_row_in_the_counts(app):
+    patients = b"patient_id,sex,age\nP1,F,40\n"
+    visits = b"patient_id,month,cs_dose_mg\nP1,0,5\nP9,0,5\nP1,3,2\n"
+    _upload(app, ("patients.csv", patients), ("visits.csv", visits))
+    counts = app.dataframe[0].value.set_index("Table")
+    assert counts.loc["Visits"].tolist() == [3, 2, 1]
+    rejected = _issue_rows(app)[0]
+    assert (rejected["Severity"], rejected["File"], rejected["Row"], rejected["Column"], rejected["Value"]) == (
+        "Row rejected", "visits.csv", 3, "patient_id", "P9"
+    )
+
+
+def test_uploader_accepts_every_supported_format(app):
+    app.run()
+    allowed = {x.lstrip(".") for x in app.file_uploader(key="upload").allowed_type}
+    assert allowed == {"csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet"}
+
+
 def test_upload_with_error_is_reported_not_usable(app):
     _upload(app, ("broken.csv", _BROKEN_CSV))
     assert not app.exception
