@@ -195,3 +195,17 @@ def test_clear_all_empties_the_filter(app):
 def test_unusable_cohort_gets_no_filters(app):
     _upload(app, ("broken.csv", _BROKEN_CSV))
     assert not app.sidebar.multiselect
+
+
+def test_loader_failure_is_reported_with_its_type_only(app, monkeypatch):
+    import core.loader
+
+    def _crash(files):
+        raise RuntimeError("cell P2 = secret")
+
+    monkeypatch.setattr(core.loader, "load_cohort", _crash)
+    _upload(app, ("cohort.csv", _CSV))
+    assert not app.exception
+    row = _issue_rows(app)[0]
+    assert row["Problem"] == t("report.load_failed", "en", kind="RuntimeError")
+    assert "secret" not in str(_issue_rows(app))
