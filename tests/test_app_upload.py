@@ -41,7 +41,7 @@ def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
 
 
 def _issue_rows(at: AppTest) -> list[dict]:
-    return at.dataframe[1].value.to_dict("records")
+    return at.dataframe[-1].value.to_dict("records")  # the issues table comes last
 
 
 def test_demo_runs_without_exception(app):
@@ -203,6 +203,7 @@ def test_loader_failure_is_reported_with_its_type_only(app, monkeypatch):
     def _crash(files):
         raise RuntimeError("cell P2 = secret")
 
+    app.run()  # the demo is loaded before the loader breaks
     monkeypatch.setattr(core.loader, "load_cohort", _crash)
     _upload(app, ("cohort.csv", _CSV))
     assert not app.exception
