@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from core.i18n import t
 
@@ -33,7 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def navigation(lang: str) -> st.navigation:
+def navigation(lang: str) -> StreamlitPage:
     """The ``st.navigation`` menu over ``PAGES`` with titles in ``lang``; call ``.run()``."""
     pages = [
         st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=k == 0)

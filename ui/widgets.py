@@ -9,9 +9,8 @@ import streamlit as st
 from core.cohort import Cohort
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
+from core.stats import SMALL_N
 from ui.state import ActiveCohort, active_cohort
-
-SMALL_N = 5  # below this many patients, a percentage gets a caution note
 
 _ISSUE_FIELDS = ("severity", "file", "sheet", "row", "column", "value", "message", "hint")
 _COUNT_FIELDS = ("read", "kept", "rejected")
