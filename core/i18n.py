@@ -31,10 +31,21 @@ _GROUP = {"fr": NNBSP, "en": ","}
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The message catalogue of one language (read once per process)."""
+    """The message catalogue of one language (read once per process).
+
+    It is ``<lang>.json`` merged with every ``<lang>.<area>.json`` (one file per page or
+    area, so that pages can be written side by side); a key defined twice is an error.
+    """
     _check_lang(lang)
-    with open(_LOCALES / f"{lang}.json", encoding="utf-8") as fh:
-        return json.load(fh)
+    merged: dict[str, str] = {}
+    for path in (_LOCALES / f"{lang}.json", *sorted(_LOCALES.glob(f"{lang}.*.json"))):
+        with open(path, encoding="utf-8") as fh:
+            part = json.load(fh)
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{path.name} defines keys already defined: {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str, **fmt: object) -> str:

@@ -65,3 +65,28 @@ def _clear_streamlit_caches():
         st.cache_data.clear()
         st.cache_resource.clear()
     yield
+
+
+class _NavigationOnlyMixin:
+    # AppTest resets PagesManager.uses_pages_directory before every run; with a pages/
+    # folder next to the entry point, every rerun after the first would then execute
+    # the page alone (Streamlit's pages/-folder mode), skipping streamlit_app.py and its
+    # sidebar. A real server clears the flag for good once st.navigation has run.
+    uses_pages_directory = False
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """An AppTest of the whole app (streamlit_app.py and its navigation), English locale.
+
+    Switch to a page with ``app.run(); app.switch_page("pages/x.py").run()``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    navigation_only = type("_NavigationOnly", (_NavigationOnlyMixin, PagesManager), {})
+    monkeypatch.setattr(script_runner, "PagesManager", navigation_only)
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=60)
+    at.context["locale"] = "en-GB"
+    return at

@@ -2,35 +2,16 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
 from ui.state import files_digest
 
-_APP = "../streamlit_app.py"
 _PAGE = "pages/upload.py"
 # Two patients; P2's age cannot be read (spreadsheet row 3), "Age (ans)" as written.
 _CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()
 # No sex column: a required column is missing, so the cohort is not usable.
 _BROKEN_CSV = b"patient_id,age\nP1,40\n"
-
-
-class _NavigationOnly(PagesManager):
-    # AppTest resets PagesManager.uses_pages_directory before every run; with a pages/
-    # folder next to the entry point, every rerun after the first would then execute
-    # the page alone (Streamlit's pages/-folder mode), skipping streamlit_app.py and its
-    # sidebar. A real server clears the flag for good once st.navigation has run.
-    uses_pages_directory = False
-
-
-@pytest.fixture
-def app(monkeypatch) -> AppTest:
-    monkeypatch.setattr(script_runner, "PagesManager", _NavigationOnly)
-    at = AppTest.from_file(_APP, default_timeout=60)
-    at.context["locale"] = "en-GB"
-    return at
 
 
 def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:

@@ -1,0 +1,70 @@
+"""One look for every chart: a colour-blind-safe palette with fixed meanings.
+
+Colours are the Okabe-Ito palette, distinguishable under the common colour-vision
+deficiencies. Reference: Okabe M, Ito K. Color Universal Design (CUD): how to make
+figures and presentations that are friendly to colorblind people. 2008.
+"""
+from __future__ import annotations
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "light_grey": "#D9D9D9",
+}
+
+# Fixed colours per category, whatever the subgroup shows: CR is always the same blue.
+RESPONSE_COLOURS = {
+    "CR": OKABE_ITO["blue"],
+    "PR": OKABE_ITO["sky_blue"],
+    "NR": OKABE_ITO["vermillion"],
+    "missing": OKABE_ITO["light_grey"],
+}
+RESPONSE_ORDER = ("CR", "PR", "NR", "missing")
+
+SHIFT_COLOURS = {
+    "down": OKABE_ITO["green"],
+    "up": OKABE_ITO["vermillion"],
+    "stable": OKABE_ITO["grey"],
+    "unknown": OKABE_ITO["light_grey"],
+}
+SHIFT_ORDER = ("down", "up", "stable", "unknown")
+
+EVENT_COLOURS = {
+    "infection": OKABE_ITO["orange"],
+    "visceral": OKABE_ITO["purple"],
+    "other": OKABE_ITO["grey"],
+}
+EVENT_ORDER = ("infection", "visceral", "other")
+
+ACCENT = OKABE_ITO["blue"]
+FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+WIDTH = 560
+HEIGHT = 260
+
+
+def colour_scale(colours: dict[str, str], order: tuple[str, ...], labels: dict[str, str] | None = None) -> dict:
+    """Keyword arguments for ``alt.Scale`` fixing each category's colour.
+
+    With ``labels`` (category -> translated label) the domain is the translated labels,
+    for charts whose colour field holds display text.
+    """
+    domain = [labels.get(k, k) if labels else k for k in order]
+    return {"domain": domain, "range": [colours[k] for k in order]}
+
+
+def themed(chart):
+    """``chart`` with the shared configuration (font, sizes, no view border)."""
+    return (
+        chart.configure(font=FONT)
+        .configure_view(strokeWidth=0)
+        .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_title(fontSize=15, anchor="start")
+    )
