@@ -4,13 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test
+.PHONY: run test bench
 
 run: $(STAMP)
 	$(VENV)/bin/python -m streamlit run streamlit_app.py
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
+
+# Registry-scale timings (50,000 synthetic patients, in memory); not part of `make test`.
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/registry.py --patients 50000
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
