@@ -1,0 +1,47 @@
+"""The demo study's poster metadata (core.poster)."""
+import pytest
+
+from core.poster import load_poster
+
+
+@pytest.mark.parametrize(
+    "lang, title",
+    [("fr", "Anifrolumab dans le lupus systémique : expérience en vie réelle"),
+     ("en", "Anifrolumab in systemic lupus erythematosus: real-world experience")],
+)
+def test_title_is_in_the_requested_language(lang, title):
+    assert load_poster(lang)["title"] == title
+
+
+def test_both_languages_have_the_same_fields():
+    assert load_poster("fr").keys() == load_poster("en").keys()
+
+
+def test_perspectives_are_the_posters_three_bullets():
+    assert load_poster("fr")["perspectives"][0].startswith("Études longitudinales")
+    assert len(load_poster("en")["perspectives"]) == 3
+
+
+def test_shared_fields_are_copied_into_each_language():
+    poster = load_poster("en")
+    assert (poster["drug"], poster["centre_names"], poster["synthetic_data"]) == (
+        "anifrolumab", ["CHU Lille", "CH Boulogne-sur-Mer"], True)
+
+
+def test_centres_text_is_the_languages_sentence():
+    assert load_poster("fr")["centres"].startswith("Services de médecine interne")
+
+
+def test_synthetic_note_is_in_the_requested_language():
+    assert "synthetic" in load_poster("en")["note"]
+    assert "synthétiques" in load_poster("fr")["note"]
+
+
+def test_changing_the_returned_dict_does_not_change_the_next_one():
+    load_poster("en")["perspectives"].clear()
+    assert len(load_poster("en")["perspectives"]) == 3
+
+
+def test_unknown_language_raises():
+    with pytest.raises(ValueError):
+        load_poster("de")
