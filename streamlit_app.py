@@ -1,7 +1,7 @@
 """The living poster: upload a cohort spreadsheet, get the poster's panels back.
 
 Entry point for ``streamlit run``: page config, the shared sidebar (language, active
-cohort) and the navigation over ``ui.nav.PAGES``.
+cohort, live N, subgroup filters kept in the URL) and the navigation over ``ui.nav.PAGES``.
 """
 import streamlit as st
 
@@ -18,5 +18,8 @@ st.set_page_config(page_title=t("app.title", lang), layout="wide")
 page = nav.navigation(lang)
 header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)
+# The live N sits above the filters but counts the subgroup they choose.
+counts = st.sidebar.container()
 filters.sidebar_filters(lang)
+filters.sidebar_populations(counts, lang)
 page.run()

@@ -4,6 +4,10 @@ The chosen ``core.filters.Filter`` is kept for the run; pages read it with
 ``current_filter()`` and pass it unchanged to the core panel functions. Widget keys carry
 the cohort's digest, so another cohort starts unfiltered (and stale choices that are not
 among its values cannot reach a widget).
+
+The widgets' settings are mirrored in the URL (``?sex=F&age=30-50&hcq=yes&x.<column>=a``,
+see ``ui.filter_url``) so that a shared link restores the view; the URL is read once, on
+a session's first run. Only filter settings go there, never patient identifiers.
 """
 from __future__ import annotations
 
@@ -11,11 +15,17 @@ import math
 
 import streamlit as st
 
-from core.filters import Band, Filter, FilterOptions, filter_options
+from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
+from core.populations import Populations, populations
+from core.stats import SMALL_N
+from ui import filter_url
 from ui.state import active_cohort, session_memo
 
 _RESULT = "_filter"
+_URL_READ = "_filter_url_read"
+_URL_IGNORED = "_filter_url_ignored"
+_URL_OPEN = "_filter_url_open"
 _BOOL_FIELDS = ("hcq", "corticosteroids", "cutaneous", "articular")
 _ALL, _YES, _NO = "all", "yes", "no"
 # Characters that Streamlit labels would read as Markdown; user headers are escaped.
@@ -34,14 +44,51 @@ def sidebar_filters(lang: str) -> Filter:
     cohort = active.cohort
     options: FilterOptions = session_memo("filter_options", lambda: filter_options(cohort))
     prefix = f"flt_{active.digest[:12]}_"
-    with st.sidebar.expander(t("filters.title", lang), icon=":material/filter_alt:"):
+    if _URL_READ not in st.session_state:
+        # A session's first run: a shared link's filters seed the widgets.
+        st.session_state[_URL_READ] = True
+        st.session_state[_URL_OPEN] = any(k in st.query_params for k in filter_url.url_keys(options))
+        ignored = filter_url.seed_from_url(st.query_params, options, prefix, st.session_state)
+        if ignored:
+            st.session_state[_URL_IGNORED] = ignored
+    # Open when a link set filters, so that whoever follows it sees them.
+    expanded = bool(st.session_state.get(_URL_OPEN))
+    with st.sidebar.expander(t("filters.title", lang), icon=":material/filter_alt:", expanded=expanded):
         flt = _widgets(options, prefix, lang)
         st.button(t("filters.reset", lang), key=f"{prefix}reset", on_click=_reset, args=(options, prefix))
+    filter_url.write_to_url(st.query_params, options, prefix, st.session_state)
+    ignored = st.session_state.get(_URL_IGNORED)
+    if ignored:
+        # Plain text: the ignored values are quoted as they were in the link.
+        st.sidebar.caption(t("sidebar.url_ignored", lang))
+        st.sidebar.text(", ".join(ignored))
     if not flt.is_empty:
         # Plain text: the description quotes centre names and extra columns as typed.
         st.sidebar.text(t("filters.active", lang, filter=flt.describe()))
     st.session_state[_RESULT] = flt
     return flt
+
+
+def sidebar_populations(box, lang: str) -> Populations | None:
+    """Live N of the analysed and safety (treated) populations for the current filter,
+    and a warning when fewer than ``SMALL_N`` patients are analysed, drawn in ``box``
+    (a sidebar container)."""
+    cohort = active_cohort().cohort
+    if cohort is None:
+        return None
+    flt = current_filter()
+    try:
+        pops = session_memo(("populations", flt), lambda: populations(cohort, flt))
+    except FilterError:
+        box.error(t("sidebar.filter_error", lang), icon=":material/error:")
+        return None
+    analysed, safety = box.columns(2)
+    analysed.metric(t("sidebar.n_analysed", lang), pops.analysed)
+    safety.metric(t("sidebar.n_safety", lang), pops.treated)
+    if pops.analysed < SMALL_N:
+        box.warning(t("sidebar.small_subgroup", lang, n=pops.analysed, min=SMALL_N),
+                           icon=":material/warning:")
+    return pops
 
 
 def current_filter() -> Filter:
@@ -102,6 +149,7 @@ def _band_slider(name: str, bounds: tuple[float, float] | None, prefix: str, lan
 
 
 def _reset(options: FilterOptions, prefix: str) -> None:
+    st.session_state.pop(_URL_IGNORED, None)
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         value = st.session_state[key]
         if isinstance(value, list):
