@@ -31,6 +31,7 @@ class PageSpec:
 # there is fetched from a CDN (the browser test checks that nothing is).
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/upload.py", "nav.upload", "📤"),
+    PageSpec("pages/biology.py", "nav.biology", "🧪"),
 )
 
 

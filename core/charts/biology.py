@@ -1,0 +1,184 @@
+"""Biology panel: the poster's arrows as text, shift bars per month, paired plots.
+
+Text composition lives here (not in the page) so that it is testable without Streamlit;
+the arrows follow the poster: ``↓ 15/16``, ``↑ 1/16``, ``→ 5/14``, ``(?) 6 patients``,
+where the denominator is the patients whose shift is known.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.biology import SHIFTS, Biology, Marker, ShiftCounts
+from core.charts.theme import HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, WIDTH, colour_scale, themed
+from core.i18n import fmt_count, fmt_num, t
+from core.scoring import DOWN, STABLE, UNKNOWN, UP
+
+# Above this many patients a paired plot would send one line per patient to the
+# browser: the chart shows the median of each shift bucket instead.
+PAIRED_LIMIT = 500
+ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
+MARKERS = ("ifn", "anti_dsdna", "complement")
+# Markers whose shifts core.biology counts among the patients positive at M0 only
+# (anti-dsDNA: elevated at M0); their paired plots show the same patients.
+SHIFT_AMONG_POSITIVE = frozenset({"anti_dsdna"})
+_SHIFT_COLUMNS = ["month", "shift", "n", "N"]
+
+
+def month_label(month: int) -> str:
+    """``M6``: the poster's month label, the same in both languages."""
+    return f"M{month}"
+
+
+def p_text(p: float | None, lang: str) -> str:
+    """A p-value to 3 decimals, ``< 0.001`` below that, an em dash when there is no test."""
+    if p is not None and p < 0.001:
+        return f"< {fmt_num(0.001, lang, 3)}"
+    return fmt_num(p, lang, 3)
+
+
+def status_m0_line(marker: Marker, lang: str) -> str:
+    """The marker's status at M0: ``Elevated at M0: 14/19 (73.7%)``."""
+    s = marker.status_m0
+    return t(f"biology.m0.{marker.name}", lang, count=fmt_count(s.n, s.N, s.pct, lang), n=s.n, N=s.N)
+
+
+def shift_arrows(counts: ShiftCounts, lang: str) -> tuple[str, ...]:
+    """The poster's arrows for one month: ↓ and ↑ always, → and (?) when not zero.
+
+    ↓/↑/→ are over the patients whose shift is known; (?) counts the others.
+    """
+    known = counts.N - counts.unknown
+    n = counts.as_dict()
+    lines = [f"{ARROWS[k]} {n[k]}/{known}" for k in (DOWN, UP, STABLE) if k != STABLE or n[k]]
+    if counts.unknown:
+        key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
+        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=counts.unknown)}")
+    return tuple(lines)
+
+
+def month_lines(marker: Marker, month: int, lang: str) -> tuple[str, ...]:
+    """What the poster writes for ``month``: arrows, or the complement's normalisation."""
+    if marker.shifts:
+        return shift_arrows(marker.shift_at(month), lang)
+    resolved = marker.change_at(month).resolved
+    return (t("biology.normalised", lang, count=fmt_count(resolved.n, resolved.N, resolved.pct, lang)),)
+
+
+def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
+    """Paired status change per marker and month, with the McNemar p-value, as display text."""
+    rows = []
+    for name in MARKERS:
+        marker: Marker = getattr(result, name)
+        for change in marker.changes:
+            r = change.resolved
+            rows.append({
+                "marker": t(f"biology.marker.{name}", lang),
+                "month": month_label(change.month),
+                "paired": change.N,
+                "positive_m0": change.positive_m0,
+                "positive_mk": change.positive_mk,
+                "resolved": fmt_count(r.n, r.N, r.pct, lang),
+                "appeared": change.appeared,
+                "p": p_text(change.test.p_value, lang),
+            })
+    columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.rename(columns={c: t(f"biology.col.{c}", lang) for c in columns})
+
+
+def shift_frame(marker: Marker) -> pd.DataFrame:
+    """Tidy shift counts: one row per month and bucket (month, shift, n, N of the month)."""
+    rows = [{"month": s.month, "shift": k, "n": v, "N": s.N} for s in marker.shifts for k, v in s.as_dict().items()]
+    return pd.DataFrame(rows, columns=_SHIFT_COLUMNS)
+
+
+def _shift_labels(lang: str) -> dict[str, str]:
+    return {k: t(f"biology.shift.{k}", lang) for k in SHIFTS}
+
+
+def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
+    """Stacked bars of patients per shift bucket and month, fixed colours per bucket.
+
+    ``frame``: ``shift_frame`` output. Each month is labelled with its n.
+    """
+    labels = _shift_labels(lang)
+    data = frame.assign(
+        label=frame["shift"].map(labels),
+        order=frame["shift"].map({k: i for i, k in enumerate(SHIFT_ORDER)}),
+        month_label=[f"{month_label(m)} (n = {n})" for m, n in zip(frame["month"], frame["N"])],
+    )
+    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)))
+    chart = alt.Chart(data, title=t("biology.chart.shift", lang, marker=t(f"biology.marker.{marker}", lang))).mark_bar(
+    ).encode(
+        x=alt.X("month_label:N", title=t("biology.axis.month", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("n:Q", title=t("biology.axis.patients", lang), stack="zero"),
+        color=colour,
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("month_label:N", title=t("biology.axis.month", lang)),
+                 alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
+                 alt.Tooltip("n:Q", title=t("biology.axis.patients", lang))],
+    ).properties(width=WIDTH // 2, height=HEIGHT)
+    return themed(chart)
+
+
+def _paired_rows(pairs: pd.DataFrame, month: int, positive_only: bool) -> pd.DataFrame:
+    """Patients with a value at M0 and at ``month`` (positive at M0 if ``positive_only``)."""
+    at = pairs[pairs["month"] == month]
+    if positive_only:
+        at = at[at["status_m0"].fillna(False).astype(bool)]
+    value_m0 = pd.to_numeric(at["value_m0"], errors="coerce")
+    value = pd.to_numeric(at["value"], errors="coerce")
+    keep = value_m0.notna() & value.notna()
+    return pd.DataFrame({"patient_id": at["patient_id"][keep].astype(str), "value_m0": value_m0[keep],
+                         "value": value[keep], "shift": at["shift"][keep].astype(str)})
+
+
+def _long(rows: pd.DataFrame, month: int) -> pd.DataFrame:
+    before = rows.assign(time=month_label(0), t=0, y=rows["value_m0"])
+    after = rows.assign(time=month_label(month), t=1, y=rows["value"])
+    return pd.concat([before, after], ignore_index=True)[["patient_id", "shift", "time", "t", "y"]]
+
+
+def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
+    """Median value at M0 and at the month per shift bucket, with the bucket's n."""
+    grouped = rows.groupby("shift", observed=True)
+    out = grouped[["value_m0", "value"]].median().assign(n=grouped.size()).reset_index()
+    return out.assign(patient_id=out["shift"])
+
+
+def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt.Chart:
+    """One line per patient from M0 to ``month`` (slope chart), coloured by shift bucket.
+
+    ``pairs``: ``Marker.pairs``; for anti-dsDNA, the patients elevated at M0 (as its
+    shift counts). Over ``PAIRED_LIMIT`` patients, one line per bucket
+    joins the bucket's medians instead (no patient-level data reach the browser).
+    """
+    rows = _paired_rows(pairs, month, marker in SHIFT_AMONG_POSITIVE)
+    n = len(rows)
+    aggregate = n > PAIRED_LIMIT
+    if aggregate:
+        rows = _aggregate(rows)
+    labels = _shift_labels(lang)
+    data = _long(rows, month).assign(label=lambda f: f["shift"].map(labels))
+    if aggregate:
+        data = data.assign(n=data["shift"].map(rows.set_index("shift")["n"]))
+    key = "biology.chart.paired_median" if aggregate else "biology.chart.paired"
+    title = t(key, lang, marker=t(f"biology.marker.{marker}", lang), month=month_label(month), n=n)
+    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)))
+    tooltip = [alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
+               alt.Tooltip("time:N", title=t("biology.axis.month", lang)),
+               alt.Tooltip("y:Q", title=t(f"biology.axis.value.{marker}", lang), format=".1f")]
+    tooltip.insert(0, alt.Tooltip("n:Q", title=t("biology.axis.patients", lang)) if aggregate
+                   else alt.Tooltip("patient_id:N", title=t("biology.axis.patient", lang)))
+    base = alt.Chart(data).encode(
+        x=alt.X("time:N", title=None, sort=[month_label(0), month_label(month)],
+                axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.2)),
+        y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang)),
+        color=colour,
+        detail="patient_id:N",
+        tooltip=tooltip,
+    )
+    width = 3 if aggregate else 1.5
+    chart = alt.layer(base.mark_line(strokeWidth=width, opacity=0.8), base.mark_point(filled=True, size=40))
+    return themed(chart.properties(title=title, width=WIDTH // 2, height=HEIGHT))

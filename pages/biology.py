@@ -1,0 +1,53 @@
+"""Biology page: IFN signature, Farr test and complement at M0 and their course."""
+import streamlit as st
+
+from core.analysis import Settings, biology
+from core.charts import biology as charts
+from core.i18n import fmt_pct, t
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import session_memo
+from ui.widgets import require_cohort, show_notes, small_n_note
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+result = session_memo(("biology", flt), lambda: biology(cohort, flt))
+settings = Settings()
+
+st.title(t("nav.biology", lang))
+st.write(t("biology.intro", lang))
+st.markdown(f"**{t('biology.analysed', lang, N=result.N)}**")
+small_n_note(result.N, lang)
+
+# The poster's three boxes: status at M0, then each follow-up month's arrows.
+for column, name in zip(st.columns(len(charts.MARKERS)), charts.MARKERS):
+    marker = getattr(result, name)
+    with column.container(border=True):
+        st.subheader(t(f"biology.marker.{name}", lang))
+        st.write(charts.status_m0_line(marker, lang))
+        for month in result.months:
+            st.markdown(f"**{charts.month_label(month)}**  \n" + "  \n".join(charts.month_lines(marker, month, lang)))
+        show_notes(marker.notes, lang)
+st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * settings.shift_tolerance, lang, 0)))
+
+st.subheader(t("biology.changes_title", lang))
+st.caption(t("biology.changes_help", lang))
+st.dataframe(charts.changes_frame(result, lang), hide_index=True)
+show_notes((note for name in charts.MARKERS for c in getattr(result, name).changes for note in c.test.notes), lang)
+
+st.subheader(t("biology.charts_title", lang))
+if not result.months:
+    st.info(t("biology.no_followup", lang))
+else:
+    shifting = [name for name in charts.MARKERS if getattr(result, name).shifts]
+    for column, name in zip(st.columns(len(shifting)), shifting):
+        column.altair_chart(charts.shift_chart(charts.shift_frame(getattr(result, name)), lang, name), width="stretch")
+    month = st.segmented_control(
+        t("biology.month_select", lang), result.months, default=result.months[-1], required=True,
+        format_func=charts.month_label, key="biology_month",
+    )
+    for column, name in zip(st.columns(len(shifting)), shifting):
+        column.altair_chart(charts.paired_chart(getattr(result, name).pairs, month, lang, name), width="stretch")
+
+show_notes(result.notes, lang)
