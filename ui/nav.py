@@ -31,7 +31,10 @@ class PageSpec:
 # there is fetched from a CDN (the browser test checks that nothing is).
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/upload.py", "nav.upload", "📤"),
+    PageSpec("pages/cohort.py", "nav.cohort", "👥"),
+    PageSpec("pages/response.py", "nav.response", "📈"),
     PageSpec("pages/biology.py", "nav.biology", "🧪"),
+    PageSpec("pages/steroids.py", "nav.steroids", "💊"),
 )
 
 

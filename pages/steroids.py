@@ -1,0 +1,44 @@
+"""Steroids page: corticosteroid use and prednisone-equivalent dose at each month."""
+import streamlit as st
+
+from core.analysis import steroids
+from core.charts import steroids as charts
+from core.charts.biology import month_label
+from core.i18n import note_keys, t
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import session_memo
+from ui.widgets import require_cohort, show_notes, small_n_note
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+result = session_memo(("steroids", flt), lambda: steroids(cohort, flt))
+
+st.title(t("nav.steroids", lang))
+st.write(t("steroids.intro", lang))
+st.markdown(f"**{t('steroids.analysed', lang, N=result.N)}**")
+small_n_note(result.N, lang)
+
+if result.unknown_drugs:
+    st.warning(t("steroids.unknown_drugs", lang), icon=":material/warning:")
+    # Plain text: drug names are written by the user.
+    st.text(", ".join(result.unknown_drugs))
+
+for column, month in zip(st.columns(len(result.by_month)), result.by_month):
+    with column.container(border=True):
+        st.subheader(month_label(month.month))
+        for tile in charts.month_tiles(month, lang):
+            st.metric(tile.label, tile.value)
+            st.caption(tile.detail)
+        show_notes(month.notes, lang)
+st.caption(t("steroids.tiles_help", lang))
+
+st.altair_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), width="stretch")
+
+with st.expander(t("steroids.method_title", lang)):
+    st.write(t("steroids.method", lang))
+    st.dataframe(charts.factors_frame(lang), hide_index=True, width="content")
+
+# The unknown-drug note quotes drug names as typed: they are shown above as plain text.
+show_notes((note for note in result.notes if note in note_keys()), lang)
