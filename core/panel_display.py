@@ -1,0 +1,155 @@
+"""Display text for the Cohort and Response pages: numbers of panel results written as
+the poster writes them, in French or English. No computation beyond formatting.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.baseline import MEAN_SD, BaselineTable
+from core.i18n import MISSING, catalogue, fmt_count, fmt_num, fmt_pct, t
+from core.stats import Continuous, Proportion
+
+# The poster's M0 tiles, in its order: (baseline variable, label key).
+M0_TILES = (
+    ("female", "cohort.tile.female"),
+    ("age", "cohort.tile.age"),
+    ("disease_duration_years", "cohort.tile.duration"),
+    ("cutaneous", "cohort.tile.cutaneous"),
+    ("articular", "cohort.tile.articular"),
+    ("ifn_positive", "cohort.tile.ifn"),
+    ("first_line", "cohort.tile.first_line"),
+    ("prior_lines_4plus", "cohort.tile.lines_4plus"),
+    ("corticosteroids", "cohort.tile.corticosteroids"),
+    ("cs_dose_mg", "cohort.tile.cs_dose"),
+    ("hcq", "cohort.tile.hcq"),
+)
+# Test names as core.stats writes them (by their start) -> catalogue key.
+_TESTS = (
+    ("Fisher", "cohort.test.fisher"),
+    ("Wilcoxon rank-sum", "cohort.test.mann_whitney"),
+    ("Kruskal", "cohort.test.kruskal"),
+    ("Chi", "cohort.test.chi2"),
+    ("Pearson", "cohort.test.chi2"),
+    ("no test", "cohort.test.none"),
+)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline number: label, value as shown, and its n/N or N underneath."""
+
+    label: str
+    value: str
+    detail: str
+
+
+def m0_tiles(table: BaselineTable, lang: str) -> tuple[Tile, ...]:
+    """The analysed N and the poster's M0 characteristics as tiles."""
+    tiles = [Tile(t("cohort.tile.n", lang), str(table.N), t("cohort.tile.n_detail", lang))]
+    for variable, key in M0_TILES:
+        row = table.row(variable)
+        tiles.append(Tile(t(key, lang), _value(row.overall, row.display, lang), _detail(row.overall, lang)))
+    return tuple(tiles)
+
+
+def _value(est: Proportion | Continuous, display: str, lang: str) -> str:
+    if isinstance(est, Proportion):
+        return fmt_pct(est.pct, lang)
+    if est.N == 0:
+        return MISSING
+    if display == MEAN_SD:
+        return f"{fmt_num(est.mean, lang)} ({fmt_num(est.sd, lang)})"
+    return f"{fmt_num(est.median, lang)} ({fmt_num(est.q1, lang)}; {fmt_num(est.q3, lang)})"
+
+
+def _detail(est: Proportion | Continuous, lang: str) -> str:
+    if isinstance(est, Proportion):
+        return f"{est.n}/{est.N}"
+    return f"N = {est.N}"
+
+
+def method_label(method: str, lang: str) -> str:
+    """A test's name from ``TestResult.method`` in ``lang`` (unknown names unchanged)."""
+    for start, key in _TESTS:
+        if method.startswith(start):
+            return t(key, lang)
+    return method
+
+
+def baseline_display(table: BaselineTable, lang: str, level_label=None) -> pd.DataFrame:
+    """``BaselineTable.to_frame`` with translated variable labels, headers and test names.
+
+    ``level_label`` maps a group level to its display text (e.g. ``F`` -> Female).
+    """
+    labels = {v: t(f"cohort.var.{v}", lang) for v in (r.variable for r in table.rows)}
+    frame = table.to_frame(labels, lang)
+    if "test" in frame.columns:
+        frame["test"] = frame["test"].map(lambda m: method_label(m, lang) if m else "")
+    names = {c: t(f"cohort.col.{c}", lang) for c in ("variable", "N", "missing", "overall", "p_value", "test")}
+    if level_label is not None:
+        names |= {level: level_label(level) for level in table.groups}
+    return frame.rename(columns=names)
+
+
+def overall_frame(results) -> pd.DataFrame:
+    """Overall response (CR + PR) per domain and month from ``ResponseResult.results``:
+    domain, month, n, N, pct, ci_low, ci_high."""
+    rows = [{"domain": r.domain, "month": r.month, "n": r.overall.n, "N": r.overall.N, "pct": r.overall.pct,
+             "ci_low": r.overall.ci_low, "ci_high": r.overall.ci_high} for r in results]
+    return pd.DataFrame(rows, columns=["domain", "month", "n", "N", "pct", "ci_low", "ci_high"])
+
+
+def ci_text(low: float | None, high: float | None, lang: str) -> str:
+    """``[64,4 ; 96,7]`` in French, ``[64.4; 96.7]`` in English (95 % CI bounds in %)."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    sep = " ; " if lang == "fr" else "; "
+    return f"[{fmt_num(low, lang)}{sep}{fmt_num(high, lang)}]"
+
+
+def response_table(results, lang: str) -> pd.DataFrame:
+    """One row per domain and month: N, CR, PR, NR as n/N (%), CR + PR with its 95 % CI."""
+    rows = []
+    for r in results:
+        rows.append({
+            t("response.col.domain", lang): t(f"response.domain.{r.domain}", lang),
+            t("response.col.month", lang): f"M{r.month}",
+            "N": r.N,
+            t("response.cat.CR", lang): fmt_count(r.cr.n, r.cr.N, r.cr.pct, lang),
+            t("response.cat.PR", lang): fmt_count(r.pr.n, r.pr.N, r.pr.pct, lang),
+            t("response.cat.NR", lang): fmt_count(r.nr.n, r.nr.N, r.nr.pct, lang),
+            t("response.col.overall", lang): " ".join(filter(None, (
+                fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
+                ci_text(r.overall.ci_low, r.overall.ci_high, lang)))),
+            t("response.col.scored", lang): r.scored,
+            t("response.col.unknown", lang): r.unknown,
+        })
+    return pd.DataFrame(rows)
+
+
+def discordance_table(discordant, lang: str) -> pd.DataFrame:
+    """The recorded-versus-scored disagreements, headers and categories translated."""
+    cols = ("patient", "domain", "month", "recorded", "scored")
+    rows = [(d.patient_id, t(f"response.domain.{d.domain}", lang), f"M{d.month}",
+             category_label(d.recorded, lang), category_label(d.scored, lang)) for d in discordant]
+    return pd.DataFrame(rows, columns=[t(f"response.col.{c}", lang) for c in cols])
+
+
+def category_label(category: str, lang: str) -> str:
+    """CR / PR / NR / missing in ``lang`` (RC / RP / NR in French); other text unchanged."""
+    return catalogue(lang).get(f"response.cat.{category}", category)
+
+
+def exclusions_table(exclusions, lang: str, min_age: float) -> pd.DataFrame:
+    """Excluded patients with every reason, translated (``Populations.excluded``)."""
+    rows = [(e.patient_id, "; ".join(t(f"cohort.reason.{c}", lang, min_age=f"{min_age:g}") for c in e.reasons))
+            for e in exclusions]
+    return pd.DataFrame(rows, columns=[t("cohort.col.patient", lang), t("cohort.col.reasons", lang)])
+
+
+def flags_table(flags, lang: str) -> pd.DataFrame:
+    """Patients kept despite a missing inclusion value (``Populations.flags``)."""
+    rows = [(f.patient_id, t(f"cohort.flag.{f.code}", lang)) for f in flags]
+    return pd.DataFrame(rows, columns=[t("cohort.col.patient", lang), t("cohort.col.flag", lang)])

@@ -1,0 +1,60 @@
+"""Cohort panel: patient flow, exclusions, the poster's M0 tiles and the baseline table."""
+import streamlit as st
+
+from core import panel_display as display
+from core.analysis import Settings, baseline, filter_options, populations
+from core.charts.cohort import flow_chart
+from core.i18n import catalogue, t
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import session_memo
+from ui.widgets import require_cohort, show_notes
+
+_TILE_COLUMNS = 4
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+settings = Settings()
+pops = session_memo(("populations", flt), lambda: populations(cohort, flt))
+base = session_memo(("baseline", flt, None), lambda: baseline(cohort, flt))
+
+st.title(t("nav.cohort", lang))
+st.caption(t("cohort.intro", lang))
+
+st.altair_chart(flow_chart(pops.flow, lang), width="stretch")
+show_notes(pops.notes, lang)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("cohort.exclusions", lang))
+    if pops.excluded:
+        st.dataframe(display.exclusions_table(pops.excluded, lang, settings.min_age), hide_index=True)
+    else:
+        st.write(t("cohort.no_exclusions", lang))
+if pops.flags:
+    with right:
+        st.subheader(t("cohort.flags", lang))
+        st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
+
+st.subheader(t("cohort.tiles", lang))
+tiles = display.m0_tiles(base.table, lang)
+for start in range(0, len(tiles), _TILE_COLUMNS):
+    for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
+        column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
+
+st.subheader(t("cohort.baseline", lang))
+# Grouping columns: centre, sex and the categorical extra columns of the upload.
+options = session_memo("filter_options", lambda: filter_options(cohort))
+groups = [None, "centre", "sex", *(column for column, _ in options.extra)]
+group = st.selectbox(
+    t("cohort.group_by", lang), groups, key="cohort_group",
+    format_func=lambda g: t("cohort.group.none", lang) if g is None else catalogue(lang).get(f"cohort.group.{g}", g),
+)
+grouped = base if group is None else session_memo(("baseline", flt, group), lambda: baseline(cohort, flt, group=group))
+level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
+st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True)
+st.caption(t("cohort.baseline_caption", lang))
+if grouped.table.group_missing:
+    st.caption(t("cohort.group_missing", lang, n=grouped.table.group_missing))
+show_notes((*grouped.notes, *grouped.table.notes), lang)
