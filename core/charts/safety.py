@@ -1,0 +1,171 @@
+"""Safety panel: the poster's headline, display tables, events by type, swimmer plot.
+
+Text and table composition live here (not in the page) so that they are testable
+without Streamlit. Event colours and shapes are fixed per type (``EVENT_COLOURS``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
+from core.i18n import MISSING, fmt_count, fmt_num, fmt_pct, t
+from core.safety import Safety
+from core.stats import Proportion
+
+# Above this many treated patients the swimmer plot keeps only patients with an event,
+# and at most this many of them (one bar per patient would not be readable, and
+# patient-level rows must stay few in the browser).
+SWIMMER_LIMIT = 300
+EVENT_SHAPES = {"infection": "circle", "visceral": "diamond", "other": "square"}
+_ROW_PX = 16
+_TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
+
+
+def event_labels(lang: str) -> dict[str, str]:
+    """Event type -> its name in ``lang``."""
+    return {k: t(f"safety.type.{k}", lang) for k in EVENT_ORDER}
+
+
+def safety_headline(result: Safety, lang: str) -> str:
+    """The poster's line: ``Infectious risk: 39.1% of patients / no severe infection / ...``."""
+    if result.N == 0:
+        return t("safety.headline.no_data", lang)
+    parts = [t("safety.headline.infection", lang, pct=fmt_pct(result.infection.pct, lang))]
+    for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
+        parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
+                     else t(f"safety.headline.{name}", lang, count=fmt_count(p.n, p.N, p.pct, lang)))
+    return " / ".join(parts)
+
+
+def tile_caption(p: Proportion, lang: str) -> str:
+    """Under a tile: ``9/23 · 95% CI 22.2–59.2%`` (no interval without patients)."""
+    if p.N == 0:
+        return f"{p.n}/{p.N}"
+    return t("safety.tile_caption", lang, n=p.n, N=p.N, low=fmt_pct(p.ci_low, lang), high=fmt_pct(p.ci_high, lang))
+
+
+def events_table(events: pd.DataFrame, lang: str, types: tuple[str, ...] = EVENT_ORDER) -> pd.DataFrame:
+    """Events of ``types`` for display: type translated, months and yes/no per locale.
+
+    Descriptions stay as typed (the page shows them as plain text in a dataframe).
+    Values are formatted once per distinct value and mapped, not row by row.
+    """
+    rows = events[events["type"].isin(types)]
+    months = pd.Series(rows["month"].unique(), dtype=float)
+    month_text = dict(zip(months, (fmt_num(m, lang, 0 if float(m).is_integer() else 1) for m in months)))
+    yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
+    frame = pd.DataFrame({
+        "patient_id": rows["patient_id"].astype("string"),
+        "month": rows["month"].astype(float).map(month_text),
+        "type": rows["type"].map(event_labels(lang)),
+        "description": rows["description"].astype("string").fillna(""),
+        "severe": rows["severe"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING),
+        "vzv": rows["vzv"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING),
+    }, columns=list(_TABLE_COLUMNS))
+    return frame.rename(columns={c: t(f"safety.col.{c}", lang) for c in _TABLE_COLUMNS})
+
+
+def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt.Chart:
+    """Horizontal bars of events per type (every type shown, 0 included), fixed colours.
+
+    ``frame``: ``Safety.events_by_type`` (type, events, patients); ``n_patients``: the
+    treated patients they come from, written in the title.
+    """
+    labels = event_labels(lang)
+    counts = frame.set_index("type")[["events", "patients"]].reindex(list(EVENT_ORDER), fill_value=0)
+    data = counts.reset_index().assign(label=lambda f: f["type"].map(labels))
+    colour = alt.Color("label:N", title=None, legend=None,
+                       scale=alt.Scale(**colour_scale(EVENT_COLOURS, EVENT_ORDER, labels)))
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title=None, sort=[labels[k] for k in EVENT_ORDER]),
+        x=alt.X("events:Q", title=t("safety.axis.events", lang), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("label:N", title=t("safety.col.type", lang)),
+                 alt.Tooltip("events:Q", title=t("safety.axis.events", lang)),
+                 alt.Tooltip("patients:Q", title=t("safety.axis.patients", lang))],
+    )
+    chart = alt.layer(base.mark_bar().encode(color=colour), base.mark_text(align="left", dx=4).encode(text="events:Q"))
+    title = t("safety.chart.by_type", lang, N=n_patients)
+    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2))
+
+
+@dataclass(frozen=True)
+class SwimmerScope:
+    """Which patients the swimmer plot shows: ``all``, ``with_events`` (over the limit)
+    or ``first_with_events`` (the first ``shown`` of them by patient id)."""
+
+    mode: str
+    shown: int
+    total: int
+    with_events: int
+
+
+def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIMMER_LIMIT) -> SwimmerScope:
+    """How many of the ``swimmer`` patients the plot shows, and why."""
+    total = len(swimmer)
+    with_events = int(swimmer["patient_id"].isin(events["patient_id"]).sum())
+    if total <= limit:
+        return SwimmerScope("all", total, total, with_events)
+    if with_events <= limit:
+        return SwimmerScope("with_events", with_events, total, with_events)
+    return SwimmerScope("first_with_events", limit, total, with_events)
+
+
+def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
+    """One bar per patient from month 0 to the end of follow-up, events marked at their
+    month with colour and shape by type, descriptions in the tooltips.
+
+    ``swimmer``: ``Safety.swimmer`` (patient_id, start, end); ``events``:
+    ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``.
+    """
+    bars, marks = _swimmer_rows(swimmer, events, limit)
+    labels = event_labels(lang)
+    yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
+    marks = marks.assign(
+        label=marks["type"].map(labels),
+        description=marks["description"].astype("string").fillna(""),
+        severe=marks["severe"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING).astype(str),
+        vzv=marks["vzv"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING).astype(str),
+    )
+    order = list(bars["patient_id"])
+    patient = t("safety.col.patient_id", lang)
+    y = alt.Y("patient_id:N", title=patient, sort=order, axis=alt.Axis(labelLimit=120))
+    x_title = t("safety.axis.months", lang)
+    bar = alt.Chart(bars).mark_bar(size=8, color=OKABE_ITO["light_grey"]).encode(
+        x=alt.X("start:Q", title=x_title, axis=alt.Axis(tickMinStep=1)), x2="end:Q", y=y,
+        tooltip=[alt.Tooltip("patient_id:N", title=patient),
+                 alt.Tooltip("end:Q", title=t("safety.axis.followup", lang), format=".1f")],
+    )
+    point = alt.Chart(marks).mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("month:Q", title=x_title), y=y,
+        color=alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(EVENT_COLOURS, EVENT_ORDER, labels))),
+        shape=alt.Shape("label:N", title=None, scale=alt.Scale(
+            domain=[labels[k] for k in EVENT_ORDER], range=[EVENT_SHAPES[k] for k in EVENT_ORDER])),
+        tooltip=[alt.Tooltip("patient_id:N", title=patient),
+                 alt.Tooltip("month:Q", title=t("safety.col.month", lang), format=".1f"),
+                 alt.Tooltip("label:N", title=t("safety.col.type", lang)),
+                 alt.Tooltip("description:N", title=t("safety.col.description", lang)),
+                 alt.Tooltip("severe:N", title=t("safety.col.severe", lang)),
+                 alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
+    )
+    title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
+    height = max(HEIGHT // 2, _ROW_PX * len(bars))
+    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height))
+
+
+def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The patients shown (longest follow-up first, ids in natural order) and their events."""
+    scope = swimmer_scope(swimmer, events, limit)
+    bars = swimmer[["patient_id", "start", "end"]].astype({"patient_id": str})
+    # Id length then text puts P2 before P10 without a per-row key function.
+    bars = bars.assign(_len=bars["patient_id"].str.len())
+    if scope.mode != "all":
+        bars = bars[bars["patient_id"].isin(events["patient_id"].astype(str))]
+    if scope.mode == "first_with_events":
+        bars = bars.sort_values(["_len", "patient_id"]).head(limit)
+    bars = bars.sort_values(["end", "_len", "patient_id"], ascending=[False, True, True]).drop(columns="_len")
+    marks = events[events["patient_id"].astype(str).isin(bars["patient_id"])]
+    marks = marks.assign(patient_id=marks["patient_id"].astype(str), month=marks["month"].astype(float))
+    return bars.reset_index(drop=True), marks.reset_index(drop=True)

@@ -1,0 +1,64 @@
+"""Safety page: infections, severe and VZV infections, events by type, exposure, swimmer plot."""
+import streamlit as st
+
+from core.analysis import safety
+from core.charts import safety as charts
+from core.i18n import fmt_num, fmt_pct, t
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import session_memo
+from ui.widgets import require_cohort, show_notes, small_n_note
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+result = session_memo(("safety", flt), lambda: safety(cohort, flt))
+events_recorded = "events" in cohort.tables_present
+
+st.title(t("nav.safety", lang))
+st.write(t("safety.intro", lang))
+st.markdown(f"**{t('safety.population', lang, N=result.N)}**")
+small_n_note(result.N, lang)
+
+if not events_recorded:
+    st.info(t("safety.no_events_table", lang), icon=":material/info:")
+else:
+    st.subheader(charts.safety_headline(result, lang))
+    tiles = (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv))
+    for column, (name, proportion) in zip(st.columns(len(tiles)), tiles):
+        column.metric(t(f"safety.tile.{name}", lang), fmt_pct(proportion.pct, lang), border=True)
+        column.caption(charts.tile_caption(proportion, lang))
+
+st.subheader(t("safety.exposure_title", lang))
+exposure = st.columns(3)
+exposure[0].metric(t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang))
+if events_recorded:
+    exposure[1].metric(t("safety.metric.infection_events", lang), result.infection_events)
+    exposure[2].metric(t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang))
+st.caption(t("safety.exposure_help", lang))
+
+if events_recorded:
+    st.subheader(t("safety.by_type_title", lang))
+    st.altair_chart(charts.events_by_type_chart(result.events_by_type, lang, result.N), width="stretch")
+
+st.subheader(t("safety.swimmer_title", lang))
+scope = charts.swimmer_scope(result.swimmer, result.events)
+if scope.mode != "all":
+    st.caption(t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown,
+                 with_events=scope.with_events))
+st.altair_chart(charts.swimmer_chart(result.swimmer, result.events, lang), width="stretch")
+
+if events_recorded:
+    # Descriptions are typed by users: shown only inside dataframes, as plain text.
+    st.subheader(t("safety.visceral_title", lang))
+    if result.visceral_events:
+        st.dataframe(charts.events_table(result.events, lang, ("visceral",)), hide_index=True)
+    else:
+        st.write(t("safety.no_visceral", lang))
+    st.subheader(t("safety.events_title", lang))
+    if result.events.empty:
+        st.write(t("safety.no_events", lang))
+    else:
+        st.dataframe(charts.events_table(result.events, lang), hide_index=True)
+
+show_notes(result.notes, lang)
