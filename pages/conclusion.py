@@ -1,0 +1,44 @@
+"""Conclusion page: the study's title, key findings recomputed for the subgroup, perspectives."""
+import streamlit as st
+
+from core.conclusion import THRESHOLDS, conclusion, render
+from core.i18n import fmt_pct, t
+from core.poster import load_poster
+from core.settings import Settings
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import active_cohort, session_memo
+from ui.widgets import require_cohort, show_notes, small_n_note
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+result = session_memo(("conclusion", flt), lambda: conclusion(cohort, flt))
+# The poster's title and perspectives describe the demo study only, never an upload.
+is_demo = active_cohort().is_demo
+poster = load_poster(lang) if is_demo else None
+
+st.title(t("nav.conclusion", lang))
+if is_demo:
+    st.subheader(poster["title"])
+    st.caption(f"{poster['centres']} · {poster['period']}")
+    st.caption(t("conclusion.ui.demo_label", lang))
+else:
+    st.subheader(t("conclusion.ui.generic_title", lang))
+    st.caption(t("conclusion.ui.upload_label", lang))
+
+st.markdown(f"**{t('conclusion.ui.populations', lang, analysed=result.analysed, treated=result.treated)}**")
+small_n_note(result.analysed, lang)
+
+st.subheader(t("conclusion.ui.findings", lang))
+# The sentences hold catalogue text and numbers only, no user text.
+st.markdown("\n".join(f"- {render(finding, lang)}" for finding in result.findings))
+st.caption(t("conclusion.ui.filter_note", lang))
+st.caption(t("conclusion.ui.thresholds", lang, rapid=fmt_pct(THRESHOLDS["rapid_marked_pct"], lang, 0),
+             often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=Settings().small_n))
+
+if is_demo:
+    st.subheader(t("conclusion.ui.perspectives", lang))
+    st.markdown("\n".join(f"- {line}" for line in poster["perspectives"]))
+
+show_notes(result.notes, lang)

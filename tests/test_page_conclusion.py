@@ -1,0 +1,82 @@
+"""Conclusion page, run headless with Streamlit's AppTest on the demo cohort."""
+from __future__ import annotations
+
+from core.i18n import NNBSP, t
+from core.poster import load_poster
+
+_PAGE = "pages/conclusion.py"
+
+
+def _open(app, lang: str = "en"):
+    app.run()
+    if lang != "en":
+        app.selectbox(key="lang").set_value(lang).run()
+    app.switch_page(_PAGE).run()
+    return app
+
+
+def _text(app) -> str:
+    return "\n".join(e.value for kind in ("markdown", "subheader", "caption") for e in app.get(kind))
+
+
+def test_demo_runs_without_exception(app):
+    assert not _open(app).exception
+
+
+def test_demo_shows_the_study_title_labelled_as_the_demo_posters(app):
+    _open(app)
+    assert app.subheader[0].value == load_poster("en")["title"]
+    assert t("conclusion.ui.demo_label", "en") in _text(app)
+
+
+def test_demo_findings_quote_the_posters_numbers(app):
+    text = _text(_open(app))
+    assert "(n = 17)" in text
+    assert "Marked and rapid efficacy in cutaneous involvement" in text
+    assert "Satisfactory tolerability profile: infection in 9/23 (39.1%) of patients" in text
+
+
+def test_demo_shows_the_posters_perspectives(app):
+    assert load_poster("en")["perspectives"][0] in _text(_open(app))
+
+
+def test_sex_filter_changes_the_analysed_population(app):
+    _open(app)
+    assert "Patients analysed (efficacy): N = 22;" in _text(app)
+    sex = next(w for w in app.sidebar.multiselect if w.label == t("filters.sex", "en"))
+    sex.set_value(["M"]).run()
+    assert not app.exception
+    assert "Patients analysed (efficacy): N = 22;" not in _text(app)
+    assert "Patients analysed (efficacy): N = 1;" in _text(app)
+
+
+def test_french_labels_and_decimal_commas(app):
+    text = _text(_open(app, "fr"))
+    assert not app.exception
+    assert app.subheader[0].value == load_poster("fr")["title"]
+    assert "Population souvent multi réfractaire sur le plan thérapeutique (n = 17)" in text
+    assert f"9/23 (39,1{NNBSP}%)" in text
+
+
+# Two patients, no visits and no events table.
+_CSV = b"patient_id,sex,age\nP1,F,40\nP2,M,50\n"
+
+
+def _upload(app):
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="upload").set_value([("cohort.csv", _CSV, "text/csv")]).run()
+    app.switch_page(_PAGE).run()
+    return app
+
+
+def test_upload_gets_a_generic_title_and_no_demo_perspectives(app):
+    text = _text(_upload(app))
+    assert not app.exception
+    assert app.subheader[0].value == t("conclusion.ui.generic_title", "en")
+    assert load_poster("en")["title"] not in text and load_poster("en")["perspectives"][0] not in text
+
+
+def test_upload_without_follow_up_says_no_data_per_domain(app):
+    text = _text(_upload(app))
+    assert "Cutaneous response: no data." in text and "Corticosteroids: no data." in text
