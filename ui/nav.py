@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/response.py", "nav.response", "📈"),
     PageSpec("pages/biology.py", "nav.biology", "🧪"),
     PageSpec("pages/steroids.py", "nav.steroids", "💊"),
+    PageSpec("pages/safety.py", "nav.safety", "🛡️"),
+    PageSpec("pages/conclusion.py", "nav.conclusion", "🏁"),
 )
 
 
