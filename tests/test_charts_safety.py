@@ -1,0 +1,160 @@
+"""Safety chart builders and display helpers (core.charts.safety)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from core.charts.safety import (EVENT_SHAPES, events_by_type_chart, events_table, safety_headline, swimmer_chart,
+                                swimmer_scope, tile_caption)
+from core.charts.theme import EVENT_COLOURS, EVENT_ORDER
+from core.i18n import NNBSP
+from core.stats import estimate_proportion
+
+SWIMMER = pd.DataFrame({"patient_id": ["P1", "P10", "P2", "P3"], "start": 0.0, "end": [6.0, 6.0, 3.0, 0.0]})
+EVENTS = pd.DataFrame({
+    "patient_id": ["P2", "P10", "P3"],
+    "month": [1.0, 3.0, 1.5],
+    "type": ["infection", "visceral", "other"],
+    "description": ["Bronchite", "Péricardite", None],
+    "severe": pd.array([True, None, None], dtype="boolean"),
+    "vzv": pd.array([False, None, None], dtype="boolean"),
+})
+BY_TYPE = pd.DataFrame({"type": ["infection", "visceral"], "events": [10, 2], "patients": [9, 2]})
+
+
+def _layers(chart) -> tuple[dict, list[dict]]:
+    """The spec and each layer with its data rows as ``values`` (a layer's own data, else the chart's)."""
+    spec = chart.to_dict()
+    return spec, [{**layer, "values": spec["datasets"][layer.get("data", spec.get("data"))["name"]]}
+                  for layer in spec["layer"]]
+
+
+def _empty_events() -> pd.DataFrame:
+    return EVENTS.iloc[0:0]
+
+
+def test_events_by_type_shows_every_type_with_zero_for_absent_ones():
+    _, layers = _layers(events_by_type_chart(BY_TYPE, "en", 23))
+    assert [(r["type"], r["events"], r["patients"]) for r in layers[0]["values"]] == [
+        ("infection", 10, 9), ("visceral", 2, 2), ("other", 0, 0)]
+
+
+def test_events_by_type_colours_are_fixed_per_type():
+    _, layers = _layers(events_by_type_chart(BY_TYPE, "en", 23))
+    scale = layers[0]["encoding"]["color"]["scale"]
+    assert scale == {"domain": ["Infection", "Visceral involvement", "Other"],
+                     "range": [EVENT_COLOURS[k] for k in EVENT_ORDER]}
+
+
+def test_events_by_type_title_carries_n_in_french():
+    spec, _ = _layers(events_by_type_chart(BY_TYPE, "fr", 23))
+    assert spec["title"] == "Événements par type (N = 23 patients traités)"
+
+
+def test_events_by_type_works_on_empty_input():
+    _, layers = _layers(events_by_type_chart(BY_TYPE.iloc[0:0], "en", 0))
+    assert [r["events"] for r in layers[0]["values"]] == [0, 0, 0]
+
+
+def test_swimmer_has_one_bar_per_patient_longest_follow_up_first_in_natural_order():
+    _, (bars, _) = _layers(swimmer_chart(SWIMMER, EVENTS, "en"))
+    assert [(r["patient_id"], r["end"]) for r in bars["values"]] == [("P1", 6.0), ("P10", 6.0), ("P2", 3.0),
+                                                                     ("P3", 0.0)]
+
+
+def test_swimmer_marks_events_at_their_month_with_type_and_description():
+    _, (_, marks) = _layers(swimmer_chart(SWIMMER, EVENTS, "en"))
+    assert [(r["patient_id"], r["month"], r["label"], r["description"]) for r in marks["values"]] == [
+        ("P2", 1.0, "Infection", "Bronchite"), ("P10", 3.0, "Visceral involvement", "Péricardite"),
+        ("P3", 1.5, "Other", "")]
+
+
+def test_swimmer_colour_and_shape_are_fixed_per_type():
+    _, (_, marks) = _layers(swimmer_chart(SWIMMER, EVENTS, "en"))
+    encoding = marks["encoding"]
+    assert encoding["color"]["scale"]["range"] == [EVENT_COLOURS[k] for k in EVENT_ORDER]
+    assert encoding["shape"]["scale"]["range"] == [EVENT_SHAPES[k] for k in EVENT_ORDER]
+
+
+def test_swimmer_tooltip_says_severe_yes_no_or_unknown_in_french():
+    _, (_, marks) = _layers(swimmer_chart(SWIMMER, EVENTS, "fr"))
+    assert [(r["severe"], r["vzv"]) for r in marks["values"]] == [("Oui", "Non"), ("—", "—"), ("—", "—")]
+    assert {t["title"] for t in marks["encoding"]["tooltip"]} >= {"Description", "Sévère", "Mois"}
+
+
+def test_swimmer_title_and_axis_in_french():
+    spec, (bars, _) = _layers(swimmer_chart(SWIMMER, EVENTS, "fr"))
+    assert spec["title"] == "Suivi et événements (n = 4 patients, 3 événements)"
+    assert bars["encoding"]["x"]["title"] == "Mois depuis la première dose"
+
+
+def test_swimmer_works_on_empty_input():
+    _, (bars, marks) = _layers(swimmer_chart(SWIMMER.iloc[0:0], _empty_events(), "en"))
+    assert (bars["values"], marks["values"]) == ([], [])
+
+
+def test_swimmer_over_the_limit_keeps_only_patients_with_events():
+    _, (bars, _) = _layers(swimmer_chart(SWIMMER, EVENTS, "en", limit=3))
+    assert [r["patient_id"] for r in bars["values"]] == ["P10", "P2", "P3"]
+
+
+def test_swimmer_caps_patients_with_events_at_the_limit_by_patient_id():
+    _, (bars, marks) = _layers(swimmer_chart(SWIMMER, EVENTS, "en", limit=2))
+    assert sorted(r["patient_id"] for r in bars["values"]) == ["P2", "P3"]
+    assert {r["patient_id"] for r in marks["values"]} == {"P2", "P3"}
+
+
+@pytest.mark.parametrize(
+    "limit, mode, shown",
+    [(4, "all", 4), (3, "with_events", 3), (2, "first_with_events", 2)],
+)
+def test_swimmer_scope_at_the_limit(limit, mode, shown):
+    scope = swimmer_scope(SWIMMER, EVENTS, limit)
+    assert (scope.mode, scope.shown, scope.total, scope.with_events) == (mode, shown, 4, 3)
+
+
+def _safety(N: int, infection: int, severe: int, vzv: int) -> SimpleNamespace:
+    return SimpleNamespace(N=N, infection=estimate_proportion(infection, N),
+                           severe_infection=estimate_proportion(severe, N), vzv=estimate_proportion(vzv, N))
+
+
+@pytest.mark.parametrize(
+    "counts, lang, line",
+    [((23, 9, 0, 0), "en", "Infectious risk: 39.1% of patients / no severe infection / no VZV infection"),
+     ((23, 9, 0, 0), "fr",
+      f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"),
+     ((4, 2, 1, 1), "en",
+      "Infectious risk: 50.0% of patients / severe infection in 1/4 (25.0%) / VZV infection in 1/4 (25.0%)"),
+     ((0, 0, 0, 0), "en", "No treated patient in this subgroup.")],
+)
+def test_headline_is_the_posters_line(counts, lang, line):
+    assert safety_headline(_safety(*counts), lang) == line
+
+
+@pytest.mark.parametrize(
+    "n, N, lang, text",
+    [(9, 23, "en", "9/23 · 95% CI 22.2%–59.2% (Wilson)"),
+     (0, 23, "fr", f"0/23 · IC 95 % 0,0{NNBSP}%–14,3{NNBSP}% (Wilson)"),
+     (0, 0, "en", "0/0")],
+)
+def test_tile_caption(n, N, lang, text):
+    assert tile_caption(estimate_proportion(n, N), lang) == text
+
+
+def test_events_table_translates_type_and_writes_months_per_locale():
+    table = events_table(EVENTS, "fr")
+    assert list(table.columns) == ["Patient", "Mois", "Type", "Description", "Sévère", "VZV"]
+    assert list(zip(table["Mois"], table["Type"])) == [("1", "Infection"), ("3", "Atteinte viscérale"),
+                                                       ("1,5", "Autre")]
+
+
+def test_events_table_keeps_descriptions_as_typed_and_unknown_flags_as_dash():
+    table = events_table(EVENTS, "en")
+    assert list(table["Description"]) == ["Bronchite", "Péricardite", ""]
+    assert list(table["Severe"]) == ["Yes", "—", "—"]
+
+
+def test_events_table_of_one_type():
+    assert list(events_table(EVENTS, "en", ("visceral",))["Patient"]) == ["P10"]
