@@ -34,7 +34,6 @@ st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * settings.shift_tole
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))
 st.dataframe(charts.changes_frame(result, lang), hide_index=True)
-show_notes((note for name in charts.MARKERS for c in getattr(result, name).changes for note in c.test.notes), lang)
 
 st.subheader(t("biology.charts_title", lang))
 if not result.months:

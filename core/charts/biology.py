@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.biology import SHIFTS, Biology, Marker, ShiftCounts
 from core.charts.theme import HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, WIDTH, colour_scale, themed
-from core.i18n import fmt_count, fmt_num, t
+from core.i18n import fmt_count, fmt_num, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 
 # Above this many patients a paired plot would send one line per patient to the
@@ -23,6 +23,8 @@ MARKERS = ("ifn", "anti_dsdna", "complement")
 # (anti-dsDNA: elevated at M0); their paired plots show the same patients.
 SHIFT_AMONG_POSITIVE = frozenset({"anti_dsdna"})
 _SHIFT_COLUMNS = ["month", "shift", "n", "N"]
+# Taller than the theme's default: title, axis and legend share the chart's height.
+_HEIGHT = HEIGHT + 80
 
 
 def month_label(month: int) -> str:
@@ -81,8 +83,9 @@ def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
                 "resolved": fmt_count(r.n, r.N, r.pct, lang),
                 "appeared": change.appeared,
                 "p": p_text(change.test.p_value, lang),
+                "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
             })
-    columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p"]
+    columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p", "notes"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.rename(columns={c: t(f"biology.col.{c}", lang) for c in columns})
 
@@ -111,14 +114,14 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
     colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)))
     chart = alt.Chart(data, title=t("biology.chart.shift", lang, marker=t(f"biology.marker.{marker}", lang))).mark_bar(
     ).encode(
-        x=alt.X("month_label:N", title=t("biology.axis.month", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("n:Q", title=t("biology.axis.patients", lang), stack="zero"),
         color=colour,
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("month_label:N", title=t("biology.axis.month", lang)),
                  alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
                  alt.Tooltip("n:Q", title=t("biology.axis.patients", lang))],
-    ).properties(width=WIDTH // 2, height=HEIGHT)
+    ).properties(width=WIDTH // 2, height=_HEIGHT)
     return themed(chart)
 
 
@@ -181,4 +184,4 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
     )
     width = 3 if aggregate else 1.5
     chart = alt.layer(base.mark_line(strokeWidth=width, opacity=0.8), base.mark_point(filled=True, size=40))
-    return themed(chart.properties(title=title, width=WIDTH // 2, height=HEIGHT))
+    return themed(chart.properties(title=title, width=WIDTH // 2, height=_HEIGHT))

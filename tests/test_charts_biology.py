@@ -1,0 +1,160 @@
+"""Biology chart builders and the poster's arrow text (core.charts.biology)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.biology import ShiftCounts, biology
+from core.charts import biology as charts
+from core.charts.theme import SHIFT_COLOURS, SHIFT_ORDER
+from core.cohort import cohort_from_frames
+from core.settings import Settings
+
+
+def _cohort(visits: list[dict], ids=("A", "B", "C", "D")):
+    patients = pd.DataFrame({"patient_id": list(ids), "sex": "F", "age": 40.0, "cutaneous": True})
+    return cohort_from_frames({"patients": patients, "visits": pd.DataFrame(visits), "events": None})
+
+
+def _v(pid, month, **values) -> dict:
+    return {"patient_id": pid, "month": month} | values
+
+
+# IFN score at M0 -> M6: A down (20 -> 5), B up (10 -> 12), C stable (10 -> 9.5),
+# D has no score at M6 (unknown). anti-dsDNA: A elevated (40 -> 8), B not (5 -> 30).
+# Complement: A activated at M0 (C3 0.5), normal at M6.
+VISITS = [
+    _v("A", 0, ifn_signature="positive", ifn_score=20.0, anti_dsdna=40.0, c3=0.5, c4=0.2),
+    _v("A", 6, ifn_signature="negative", ifn_score=5.0, anti_dsdna=8.0, c3=1.2, c4=0.2),
+    _v("B", 0, ifn_signature="positive", ifn_score=10.0, anti_dsdna=5.0, c3=1.0, c4=0.2),
+    _v("B", 6, ifn_signature="positive", ifn_score=12.0, anti_dsdna=30.0, c3=1.0, c4=0.2),
+    _v("C", 0, ifn_signature="positive", ifn_score=10.0), _v("C", 6, ifn_score=9.5),
+    _v("D", 0, ifn_score=4.0), _v("D", 6),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    # Only M6: the poster's M3 would add an empty month.
+    return biology(_cohort(VISITS), settings=Settings(poster_months=(6,)))
+
+
+def _data(spec: dict) -> list[dict]:
+    """The rows of a chart's (single) inline dataset."""
+    (rows,) = spec["datasets"].values()
+    return rows
+
+
+@pytest.mark.parametrize(
+    "down, up, stable, unknown, lang, expected",
+    [
+        (15, 1, 0, 6, "en", ("↓ 15/16", "↑ 1/16", "(?) 6 patients")),  # the poster's IFN at M6
+        (6, 3, 5, 0, "fr", ("↓ 6/14", "↑ 3/14", "→ 5/14")),  # the poster's Farr test at M6
+        (2, 0, 0, 1, "en", ("↓ 2/2", "↑ 0/2", "(?) 1 patient")),
+        (0, 0, 0, 3, "fr", ("↓ 0/0", "↑ 0/0", "(?) 3 patients")),
+    ],
+)
+def test_shift_arrows_are_over_patients_with_known_shift(down, up, stable, unknown, lang, expected):
+    counts = ShiftCounts(6, down + up + stable + unknown, down, up, stable, unknown)
+    assert charts.shift_arrows(counts, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "p, lang, expected",
+    [(0.5, "en", "0.500"), (0.0065, "fr", "0,007"), (0.0004, "en", "< 0.001"), (0.0004, "fr", "< 0,001"),
+     (None, "en", "—")],
+)
+def test_p_text_three_decimals_with_floor(p, lang, expected):
+    assert charts.p_text(p, lang) == expected
+
+
+def test_status_m0_line_in_french_has_decimal_comma(result):
+    assert charts.status_m0_line(result.anti_dsdna, "fr") == "Élevé à M0 : 1/2 (50,0\u202f%)"
+
+
+def test_complement_month_line_is_its_normalisation(result):
+    assert charts.month_lines(result.complement, 6, "en") == ("normalised: 1/1 (100.0%)",)
+
+
+def test_changes_frame_has_one_row_per_marker_and_month_with_mcnemar_p(result):
+    frame = charts.changes_frame(result, "en").set_index("Marker")
+    assert list(frame.index) == ["IFN signature", "Farr test (anti-dsDNA)", "Complement"]
+    assert (frame.loc["IFN signature", "Paired N"], frame.loc["IFN signature", "McNemar p"]) == (2, "1.000")
+
+
+def test_shift_frame_is_one_row_per_month_and_bucket(result):
+    frame = charts.shift_frame(result.ifn)
+    assert frame.to_dict("records") == [
+        {"month": 6, "shift": s, "n": 1, "N": 4} for s in ("down", "up", "stable", "unknown")
+    ]
+
+
+def test_shift_chart_has_fixed_colours_in_bucket_order(result):
+    spec = charts.shift_chart(charts.shift_frame(result.ifn), "en", "ifn").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["range"] == [SHIFT_COLOURS[k] for k in SHIFT_ORDER]
+    assert scale["domain"] == ["Decreased (↓)", "Increased (↑)", "Stable (→)", "Unknown (?)"]
+
+
+def test_shift_chart_labels_each_month_with_its_n(result):
+    spec = charts.shift_chart(charts.shift_frame(result.ifn), "en", "ifn").to_dict()
+    assert {r["month_label"] for r in _data(spec)} == {"M6 (n = 4)"}
+    assert {(r["shift"], r["n"]) for r in _data(spec)} == {("down", 1), ("up", 1), ("stable", 1), ("unknown", 1)}
+
+
+def test_shift_chart_in_french_has_french_title_and_labels(result):
+    spec = charts.shift_chart(charts.shift_frame(result.ifn), "fr", "ifn").to_dict()
+    assert spec["title"] == "Signature IFN : évolution depuis M0"
+    assert spec["encoding"]["y"]["title"] == "Patients"
+    assert spec["encoding"]["color"]["scale"]["domain"][0] == "Baisse (↓)"
+
+
+def test_shift_chart_works_without_shifts(result):
+    spec = charts.shift_chart(charts.shift_frame(result.complement), "en", "complement").to_dict()
+    assert _data(spec) == []
+
+
+def test_paired_chart_draws_each_patient_with_both_values(result):
+    spec = charts.paired_chart(result.ifn.pairs, 6, "en", "ifn").to_dict()
+    rows = _data(spec)
+    # D has no M6 score: left out. A, B, C: one point at M0 and one at M6.
+    assert sorted((r["patient_id"], r["time"], r["y"]) for r in rows) == [
+        ("A", "M0", 20.0), ("A", "M6", 5.0), ("B", "M0", 10.0), ("B", "M6", 12.0),
+        ("C", "M0", 10.0), ("C", "M6", 9.5),
+    ]
+    assert spec["title"] == "IFN signature: M0 to M6 (n = 3)"
+
+
+def test_paired_chart_colours_lines_by_shift_bucket(result):
+    spec = charts.paired_chart(result.ifn.pairs, 6, "en", "ifn").to_dict()
+    line = spec["layer"][0]
+    assert line["encoding"]["color"]["scale"]["range"] == [SHIFT_COLOURS[k] for k in SHIFT_ORDER]
+    assert line["encoding"]["detail"]["field"] == "patient_id"
+    assert {(r["patient_id"], r["shift"]) for r in _data(spec)} == {("A", "down"), ("B", "up"), ("C", "stable")}
+
+
+def test_paired_anti_dsdna_shows_only_patients_elevated_at_m0(result):
+    spec = charts.paired_chart(result.anti_dsdna.pairs, 6, "en", "anti_dsdna").to_dict()
+    assert {r["patient_id"] for r in _data(spec)} == {"A"}
+
+
+def test_paired_chart_in_french_has_french_title_and_axis(result):
+    spec = charts.paired_chart(result.anti_dsdna.pairs, 6, "fr", "anti_dsdna").to_dict()
+    assert spec["title"] == "Test de Farr (anti-ADNdb) : de M0 à M6 (n = 1)"
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Anti-ADNdb (UI/mL)"
+
+
+def test_paired_chart_over_the_limit_shows_bucket_medians_only(result, monkeypatch):
+    monkeypatch.setattr(charts, "PAIRED_LIMIT", 2)
+    spec = charts.paired_chart(result.ifn.pairs, 6, "en", "ifn").to_dict()
+    rows = _data(spec)
+    assert {r["patient_id"] for r in rows} == {"down", "up", "stable"}  # one line per bucket
+    assert {(r["shift"], r["time"], r["y"], r["n"]) for r in rows if r["shift"] == "down"} == {
+        ("down", "M0", 20.0, 1), ("down", "M6", 5.0, 1)}
+    assert spec["title"] == "IFN signature: M0 to M6, median per group (n = 3)"
+
+
+def test_paired_chart_works_on_empty_pairs(result):
+    empty = result.ifn.pairs.iloc[0:0]
+    spec = charts.paired_chart(empty, 6, "en", "ifn").to_dict()
+    assert _data(spec) == []
