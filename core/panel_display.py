@@ -50,24 +50,23 @@ def m0_tiles(table: BaselineTable, lang: str) -> tuple[Tile, ...]:
     tiles = [Tile(t("cohort.tile.n", lang), str(table.N), t("cohort.tile.n_detail", lang))]
     for variable, key in M0_TILES:
         row = table.row(variable)
-        tiles.append(Tile(t(key, lang), _value(row.overall, row.display, lang), _detail(row.overall, lang)))
+        tiles.append(Tile(t(key, lang), *_value_detail(row.overall, row.display, lang)))
     return tuple(tiles)
 
 
-def _value(est: Proportion | Continuous, display: str, lang: str) -> str:
+def _value_detail(est: Proportion | Continuous, display: str, lang: str) -> tuple[str, str]:
+    """A proportion as ``95,5 %`` over ``21/22``; a mean over its SD, a median over its
+    quartiles, each with N (the tile is too narrow for the whole text on one line)."""
     if isinstance(est, Proportion):
-        return fmt_pct(est.pct, lang)
-    if est.N == 0:
-        return MISSING
+        return fmt_pct(est.pct, lang), f"{est.n}/{est.N}"
     if display == MEAN_SD:
-        return f"{fmt_num(est.mean, lang)} ({fmt_num(est.sd, lang)})"
-    return f"{fmt_num(est.median, lang)} ({fmt_num(est.q1, lang)}; {fmt_num(est.q3, lang)})"
-
-
-def _detail(est: Proportion | Continuous, lang: str) -> str:
-    if isinstance(est, Proportion):
-        return f"{est.n}/{est.N}"
-    return f"N = {est.N}"
+        value, spread = est.mean, t("cohort.tile.sd", lang, sd=fmt_num(est.sd, lang))
+    else:
+        value = est.median
+        spread = t("cohort.tile.iqr", lang, q1=fmt_num(est.q1, lang), q3=fmt_num(est.q3, lang))
+    if est.N == 0:
+        return MISSING, "N = 0"
+    return fmt_num(value, lang), f"{spread} · N = {est.N}"
 
 
 def method_label(method: str, lang: str) -> str:
@@ -131,7 +130,7 @@ def response_table(results, lang: str) -> pd.DataFrame:
 
 def discordance_table(discordant, lang: str) -> pd.DataFrame:
     """The recorded-versus-scored disagreements, headers and categories translated."""
-    cols = ("patient", "domain", "month", "recorded", "scored")
+    cols = ("patient", "domain", "month", "recorded", "scored_response")
     rows = [(d.patient_id, t(f"response.domain.{d.domain}", lang), f"M{d.month}",
              category_label(d.recorded, lang), category_label(d.scored, lang)) for d in discordant]
     return pd.DataFrame(rows, columns=[t(f"response.col.{c}", lang) for c in cols])

@@ -53,7 +53,7 @@ group = st.selectbox(
 )
 grouped = base if group is None else session_memo(("baseline", flt, group), lambda: baseline(cohort, flt, group=group))
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
-st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True)
+st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))
 if grouped.table.group_missing:
     st.caption(t("cohort.group_missing", lang, n=grouped.table.group_missing))

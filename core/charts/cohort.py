@@ -49,12 +49,14 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
     labels = {k: t(f"cohort.flow.kind.{k}", lang) for k in FLOW_ORDER}
     frame["kind_label"] = frame["kind"].map(labels)
     top = max(int(frame["patients"].max()) if len(frame) else 0, 1)
+    # An explicit order: a sort by field is dropped when layers share the axis.
     base = alt.Chart(frame).encode(
-        y=alt.Y("step:N", sort=alt.SortField("order"), title=None,
-                axis=alt.Axis(labelFontSize=15, labelLimit=260)),
+        y=alt.Y("step:N", sort=list(frame["step"]), title=None,
+                scale=alt.Scale(paddingInner=0.35), axis=alt.Axis(labelFontSize=15, labelLimit=260)),
     )
-    bars = base.mark_bar(cornerRadiusEnd=3, height=26).encode(
-        x=alt.X("patients:Q", title=t("cohort.flow.axis", lang), scale=alt.Scale(domain=[0, top * 1.25])),
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X("patients:Q", title=t("cohort.flow.axis", lang), scale=alt.Scale(domain=[0, top * 1.25]),
+                  axis=alt.Axis(tickCount=5)),
         color=alt.Color("kind_label:N", title=None,
                         scale=alt.Scale(domain=[labels[k] for k in FLOW_ORDER],
                                         range=[FLOW_COLOURS[k] for k in FLOW_ORDER])),
@@ -64,8 +66,9 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
     text = base.mark_text(align="left", dx=6, fontSize=16, fontWeight="bold").encode(
         x="patients:Q", text="label:N",
     )
+    # Height as a step per bar: Streamlit keeps a step, a fixed height is squeezed.
     chart = (bars + text).properties(
-        width=WIDTH, height=44 * max(len(frame), 1),
+        width=WIDTH, height=alt.Step(46),
         title=t("cohort.flow.title", lang),
     )
     return themed(chart)

@@ -1,0 +1,193 @@
+"""Response panel: CR / PR / NR stacked bars with CR + PR and its 95 % CI, M3 -> M6
+transition matrices, and the patients-by-months grid."""
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+
+from core.charts.theme import OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, colour_scale, themed
+from core.i18n import fmt_pct, t
+from core.panel_display import category_label, ci_text
+
+DOMAINS = ("cutaneous", "articular")
+CATEGORIES = ("CR", "PR", "NR")
+# Above this many patients the grid would be unreadable (and too heavy for the
+# browser): the grid builder shows counts per month and response instead.
+GRID_LIMIT = 500
+_BAR_HEIGHT = 300
+
+
+def _labels(lang: str, order=RESPONSE_ORDER) -> dict[str, str]:
+    return {c: category_label(c, lang) for c in order}
+
+
+def _month(frame: pd.DataFrame, column: str = "month") -> pd.Series:
+    return "M" + frame[column].astype(int).astype(str)
+
+
+def _month_n(frame: pd.DataFrame) -> pd.Series:
+    """``M3 (N = 17)``: each bar carries its denominator."""
+    return _month(frame) + " (N = " + frame["N"].astype(int).astype(str) + ")"
+
+
+def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> alt.HConcatChart:
+    """One panel per domain: stacked bars of CR / PR / NR in percent of N at each month,
+    each segment labelled n/N, and above each bar CR + PR with its Wilson 95 % CI (also
+    drawn as an error bar at the CR + PR boundary).
+
+    ``counts`` is ``ResponseResult.counts``; ``overall`` is ``panel_display.overall_frame``.
+    """
+    labels = _labels(lang, CATEGORIES)
+    panels = [_domain_bars(counts[counts["domain"] == d], overall[overall["domain"] == d], d, labels, lang)
+              for d in DOMAINS]
+    return themed(alt.hconcat(*panels, spacing=40).resolve_scale(color="shared"))
+
+
+def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
+    bars = counts.assign(
+        month_label=_month_n(counts),
+        category_label=counts["category"].map(labels),
+        rank=counts["category"].map({c: k for k, c in enumerate(CATEGORIES)}),
+        text=[f"{n}/{N}" if n else "" for n, N in zip(counts["n"], counts["N"])],
+        pct_text=counts["pct"].map(lambda p: fmt_pct(p, lang)),
+    )
+    tops = overall.assign(
+        month_label=_month_n(overall),
+        text=[f"{t('response.overall_short', lang)} {fmt_pct(p, lang)}" if N else t("response.no_data", lang)
+              for p, N in zip(overall["pct"], overall["N"])],
+        ci=[ci_text(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
+    )
+    # Label heights: the middle of each segment, CR at the bottom of the stack.
+    bars = bars.sort_values(["month", "rank"])
+    bars["mid"] = bars.groupby("month")["pct"].cumsum() - bars["pct"] / 2
+    x = alt.X("month_label:N", title=t("response.axis.month", lang), axis=alt.Axis(labelAngle=0, labelFontSize=14))
+    stack = alt.Chart(bars).mark_bar(width={"band": 0.6}).encode(
+        x=x,
+        y=alt.Y("pct:Q", stack="zero", title=t("response.axis.pct", lang), scale=alt.Scale(domain=[0, 122]),
+                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100])),
+        color=alt.Color("category_label:N", title=t("response.legend", lang),
+                        scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, CATEGORIES, labels))),
+        order=alt.Order("rank:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("month_label:N", title=t("response.axis.month", lang)),
+                 alt.Tooltip("category_label:N", title=t("response.legend", lang)),
+                 alt.Tooltip("text:N", title="n/N"), alt.Tooltip("pct_text:N", title="%")],
+    )
+    segment_text = alt.Chart(bars).mark_text(color="white", fontSize=13, fontWeight="bold").encode(
+        x=x, y=alt.Y("mid:Q"), text="text:N",
+    )
+    # The CI of CR + PR beside the bar, level with the CR + PR boundary of the stack.
+    beside = alt.X("month_label:N", bandPosition=0.86)
+    error = alt.Chart(tops).mark_rule(color=OKABE_ITO["black"], strokeWidth=2).encode(
+        x=beside, y="ci_low:Q", y2="ci_high:Q",
+    )
+    point = alt.Chart(tops).mark_point(shape="diamond", filled=True, size=60, color=OKABE_ITO["black"]).encode(
+        x=beside, y="pct:Q",
+        tooltip=[alt.Tooltip("text:N", title=t("response.overall_short", lang)),
+                 alt.Tooltip("ci:N", title=t("response.ci", lang))],
+    )
+    overall_text = alt.Chart(tops).mark_text(fontSize=13, baseline="bottom", fontWeight="bold").encode(
+        x=x, y=alt.datum(113), text="text:N",
+    )
+    ci_label = alt.Chart(tops).mark_text(fontSize=12, baseline="bottom").encode(
+        x=x, y=alt.datum(102), text="ci:N",
+    )
+    title = t(f"response.domain.{domain}", lang)
+    return alt.layer(stack, segment_text, error, point, overall_text, ci_label).properties(width=300, height=_BAR_HEIGHT, title=title)
+
+
+def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
+    """Transition matrices: for each domain and pair of consecutive months, patients by
+    response at the first month (rows) and the next (columns), counts in the cells;
+    "not assessed" covers patients not seen or without a response."""
+    labels = _labels(lang)
+    order = [labels[c] for c in RESPONSE_ORDER]
+    frame = transitions.assign(
+        from_label=transitions["from_response"].map(labels),
+        to_label=transitions["to_response"].map(labels),
+        domain_label=transitions["domain"].map(lambda d: t(f"response.domain.{d}", lang)),
+        pair=_month(transitions, "from_month") + " → " + _month(transitions, "to_month"),
+    )
+    n = int(frame["patients"].max()) if len(frame) else 1
+    base = alt.Chart().encode(
+        x=alt.X("to_label:N", sort=order, scale=alt.Scale(domain=order), title=t("response.axis.to", lang),
+                axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("from_label:N", sort=order, scale=alt.Scale(domain=order), title=t("response.axis.from", lang)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("patients:Q", title=t("response.axis.patients", lang),
+                        scale=alt.Scale(scheme="blues", domain=[0, max(n, 1)])),
+        tooltip=[alt.Tooltip("pair:N", title=t("response.axis.pair", lang)),
+                 alt.Tooltip("from_label:N", title=t("response.axis.from", lang)),
+                 alt.Tooltip("to_label:N", title=t("response.axis.to", lang)),
+                 alt.Tooltip("patients:Q", title=t("response.axis.patients", lang))],
+    )
+    text = base.mark_text(fontSize=16, fontWeight="bold").encode(
+        text="patients:Q",
+        color=alt.condition(alt.datum.patients > n / 2, alt.value("white"), alt.value("black")),
+    )
+    chart = alt.layer(cells, text, data=frame).properties(width=230, height=200).facet(
+        column=alt.Column("domain_label:N", title=None, sort=[t(f"response.domain.{d}", lang) for d in DOMAINS],
+                          header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
+        row=alt.Row("pair:N", title=None, header=alt.Header(labelFontSize=14)),
+    ).properties(title=t("response.transitions_title", lang))
+    return themed(chart)
+
+
+def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
+    """Each involved analysed patient (rows) at each month (columns), coloured by
+    response; a dot marks a response scored from the raw components rather than
+    recorded. Above ``GRID_LIMIT`` patients: counts per month and response instead."""
+    labels = _labels(lang)
+    frame = patients.assign(
+        response_label=patients["response"].fillna("missing").map(labels),
+        month_label=_month(patients),
+        domain_label=patients["domain"].map(lambda d: t(f"response.domain.{d}", lang)),
+        source_label=patients["source"].map(
+            {"scored": t("response.source.scored", lang), "recorded": t("response.source.recorded", lang)}),
+    )
+    colour = alt.Color("response_label:N", title=t("response.legend", lang),
+                       scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, RESPONSE_ORDER, labels)))
+    domains = [t(f"response.domain.{d}", lang) for d in DOMAINS]
+    if patients["patient_id"].nunique() > GRID_LIMIT:
+        return _grid_aggregate(frame, colour, domains, lang)
+    ids = sorted(frame["patient_id"].astype(str).unique(), key=_natural)
+    base = alt.Chart().encode(
+        x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=13)),
+        y=alt.Y("patient_id:N", sort=ids, title=t("response.axis.patient", lang),
+                axis=alt.Axis(labelOverlap=False, labelFontSize=11)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=colour,
+        tooltip=[alt.Tooltip("patient_id:N", title=t("response.axis.patient", lang)),
+                 alt.Tooltip("month_label:N", title=t("response.axis.month", lang)),
+                 alt.Tooltip("response_label:N", title=t("response.legend", lang)),
+                 alt.Tooltip("source_label:N", title=t("response.axis.source", lang))],
+    )
+    dots = base.mark_point(filled=True, size=40, color=OKABE_ITO["black"]).encode(
+        shape=alt.Shape("source_label:N", title=None, legend=alt.Legend(labelLimit=320),
+                        scale=alt.Scale(domain=[t("response.source.scored", lang)], range=["circle"])),
+    ).transform_filter(alt.datum.source == "scored")
+    chart = alt.layer(cells, dots, data=frame).properties(width=120, height=alt.Step(20)).facet(
+        column=alt.Column("domain_label:N", title=None, sort=domains,
+                          header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
+    ).resolve_scale(y="independent").properties(title=t("response.grid_title", lang))
+    return themed(chart)
+
+
+def _grid_aggregate(frame: pd.DataFrame, colour: alt.Color, domains: list[str], lang: str) -> alt.FacetChart:
+    counts = frame.groupby(["domain_label", "month_label", "response_label"], as_index=False).size()
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("month_label:N", title=t("response.axis.month", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("size:Q", title=t("response.axis.patients", lang)),
+        color=colour,
+    ).properties(width=200, height=_BAR_HEIGHT).facet(
+        column=alt.Column("domain_label:N", title=None, sort=domains),
+    ).properties(title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))
+    return themed(chart)
+
+
+def _natural(text: str) -> tuple:
+    """P2 before P10: digits compared as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

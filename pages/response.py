@@ -1,0 +1,40 @@
+"""Response panel: CR / PR / NR per domain and visit, transitions, each patient, and the
+recorded-versus-scored disagreements."""
+import streamlit as st
+
+from core import panel_display as display
+from core.analysis import response
+from core.charts.response import patient_grid_chart, response_chart, transitions_chart
+from core.i18n import t
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.state import session_memo
+from ui.widgets import require_cohort, show_notes
+
+lang = current_lang()
+cohort = require_cohort(lang)
+flt = current_filter()
+result = session_memo(("response", flt), lambda: response(cohort, flt))
+
+st.title(t("nav.response", lang))
+st.caption(t("response.intro", lang))
+
+st.subheader(t("response.bars", lang))
+st.altair_chart(response_chart(result.counts, display.overall_frame(result.results), lang), width="stretch")
+st.caption(t("response.bars_caption", lang))
+st.dataframe(display.response_table(result.results, lang), hide_index=True)
+show_notes((*result.notes, *(note for r in result.results for note in r.notes)), lang)
+
+st.subheader(t("response.transitions", lang))
+st.altair_chart(transitions_chart(result.transitions, lang), width="content")
+
+st.subheader(t("response.grid", lang))
+st.altair_chart(patient_grid_chart(result.patients, lang), width="content")
+st.caption(t("response.grid_caption", lang))
+
+st.subheader(t("response.discordant", lang))
+if result.discordant:
+    st.caption(t("response.discordant_caption", lang))
+    st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
+else:
+    st.write(t("response.no_discordant", lang))
