@@ -20,7 +20,10 @@ from core.stats import Proportion
 # patient-level rows must stay few in the browser).
 SWIMMER_LIMIT = 300
 EVENT_SHAPES = {"infection": "circle", "visceral": "diamond", "other": "square"}
-_ROW_PX = 16
+_ROW_PX = 20
+# Only the width follows the page: Streamlit's default "fit" would squeeze the title,
+# axes and legend into the height, leaving the bars a few pixels.
+_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 _TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
 
 
@@ -80,7 +83,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     colour = alt.Color("label:N", title=None, legend=None,
                        scale=alt.Scale(**colour_scale(EVENT_COLOURS, EVENT_ORDER, labels)))
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", title=None, sort=[labels[k] for k in EVENT_ORDER]),
+        y=alt.Y("label:N", title=None, sort=[labels[k] for k in EVENT_ORDER], axis=alt.Axis(labelLimit=220)),
         x=alt.X("events:Q", title=t("safety.axis.events", lang), axis=alt.Axis(tickMinStep=1)),
         tooltip=[alt.Tooltip("label:N", title=t("safety.col.type", lang)),
                  alt.Tooltip("events:Q", title=t("safety.axis.events", lang)),
@@ -88,7 +91,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     )
     chart = alt.layer(base.mark_bar().encode(color=colour), base.mark_text(align="left", dx=4).encode(text="events:Q"))
     title = t("safety.chart.by_type", lang, N=n_patients)
-    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2))
+    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE))
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     )
     order = list(bars["patient_id"])
     patient = t("safety.col.patient_id", lang)
-    y = alt.Y("patient_id:N", title=patient, sort=order, axis=alt.Axis(labelLimit=120))
+    y = alt.Y("patient_id:N", title=patient, sort=order, axis=alt.Axis(labelLimit=120, labelOverlap=False))
     x_title = t("safety.axis.months", lang)
     bar = alt.Chart(bars).mark_bar(size=8, color=OKABE_ITO["light_grey"]).encode(
         x=alt.X("start:Q", title=x_title, axis=alt.Axis(tickMinStep=1)), x2="end:Q", y=y,
@@ -152,7 +155,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     )
     title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
-    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height))
+    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE))
 
 
 def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
