@@ -38,7 +38,7 @@ st.altair_chart(charts.dose_chart(charts.dose_summary_frame(result), result.dose
 
 with st.expander(t("steroids.method_title", lang)):
     st.write(t("steroids.method", lang))
-    st.dataframe(charts.factors_frame(lang), hide_index=True, width="content")
+    st.dataframe(charts.factors_frame(lang), hide_index=True, width="content", height="content")
 
 # The unknown-drug note quotes drug names as typed: they are shown above as plain text.
 show_notes((note for note in result.notes if note in note_keys()), lang)

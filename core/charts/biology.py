@@ -115,7 +115,8 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
     chart = alt.Chart(data, title=t("biology.chart.shift", lang, marker=t(f"biology.marker.{marker}", lang))).mark_bar(
     ).encode(
         x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("n:Q", title=t("biology.axis.patients", lang), stack="zero"),
+        # Whole patients on the axis, also when every count is 0 (no "0.000000").
+        y=alt.Y("n:Q", title=t("biology.axis.patients", lang), stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
         color=colour,
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("month_label:N", title=t("biology.axis.month", lang)),
@@ -177,7 +178,7 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
     base = alt.Chart(data).encode(
         x=alt.X("time:N", title=None, sort=[month_label(0), month_label(month)],
                 axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.2)),
-        y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang)),
+        y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang), axis=alt.Axis(format="~g")),
         color=colour,
         detail="patient_id:N",
         tooltip=tooltip,

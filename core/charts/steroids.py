@@ -54,7 +54,7 @@ def wilcoxon_text(test: TestResult, lang: str) -> str:
     """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``; other notes in the reader's words."""
     zeros = next((int(m.group(1)) for m in map(_ZEROS.match, test.notes) if m), 0)
     text = t("steroids.wilcoxon", lang, p=p_text(test.p_value, lang), N=test.N, zeros=zeros)
-    others = [note_text(n, lang) for n in test.notes if not _ZEROS.match(n)]
+    others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if not _ZEROS.match(n)]
     return "; ".join([text, *others])
 
 
@@ -112,7 +112,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
         alt.Tooltip("q1:Q", title="Q1", format=".1f"), alt.Tooltip("q3:Q", title="Q3", format=".1f"),
     ])
     layers = [
-        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title), y2="max:Q"),
+        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title, axis=alt.Axis(format="~g")), y2="max:Q"),
         base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y="q1:Q", y2="q3:Q"),
         base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y="median:Q"),
     ]
@@ -121,7 +121,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
     if patients <= LINES_LIMIT:
         lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "dose": known["dose_mg"].astype(float),
                               "time": known["month"].map(labels)}).dropna(subset=["time"])
-        layers.insert(0, alt.Chart(lines).mark_line(color=OKABE_ITO["grey"], opacity=0.35, strokeWidth=1,
+        layers.insert(0, alt.Chart(lines).mark_line(color=OKABE_ITO["grey"], opacity=0.5, strokeWidth=1,
                                                      point=alt.OverlayMarkDef(size=14, color=OKABE_ITO["grey"])
                                                      ).encode(
             x=x, y=alt.Y("dose:Q", title=y_title), detail="patient_id:N",
@@ -130,4 +130,4 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
         ))
     subtitle = t("steroids.chart.subtitle" if patients <= LINES_LIMIT else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
-    return themed(alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT))
+    return themed(alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT + 120))
