@@ -46,6 +46,9 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
+    # Percentages are None where N is 0: as floats (NaN) so that they stack.
+    counts = counts.astype({"pct": float, "ci_low": float, "ci_high": float})
+    overall = overall.astype({"pct": float, "ci_low": float, "ci_high": float})
     bars = counts.assign(
         month_label=_month_n(counts),
         category_label=counts["category"].map(labels),

@@ -1,0 +1,142 @@
+"""Response chart builders: stacked bars with CR+PR and its CI, transitions, patient grid."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.charts.response import GRID_LIMIT, patient_grid_chart, response_chart, transitions_chart
+from core.charts.theme import RESPONSE_COLOURS
+from core.i18n import NNBSP
+
+_COUNT_COLUMNS = ["domain", "month", "category", "n", "N", "pct", "ci_low", "ci_high"]
+_OVERALL_COLUMNS = ["domain", "month", "n", "N", "pct", "ci_low", "ci_high"]
+_TRANSITION_COLUMNS = ["domain", "from_month", "to_month", "from_response", "to_response", "patients"]
+_PATIENT_COLUMNS = ["patient_id", "domain", "month", "seen", "recorded", "scored", "response", "source"]
+
+
+def _counts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cutaneous M3: 2 CR, 1 PR, 1 NR of 4; articular M3: nobody assessed."""
+    counts = pd.DataFrame([
+        ("cutaneous", 3, "CR", 2, 4, 50.0, 15.0, 85.0), ("cutaneous", 3, "PR", 1, 4, 25.0, 4.6, 69.9),
+        ("cutaneous", 3, "NR", 1, 4, 25.0, 4.6, 69.9), ("articular", 3, "CR", 0, 0, None, None, None),
+        ("articular", 3, "PR", 0, 0, None, None, None), ("articular", 3, "NR", 0, 0, None, None, None),
+    ], columns=_COUNT_COLUMNS)
+    overall = pd.DataFrame([("cutaneous", 3, 3, 4, 75.0, 30.1, 95.4), ("articular", 3, 0, 0, None, None, None)],
+                           columns=_OVERALL_COLUMNS)
+    return counts, overall
+
+
+def _layer_data(spec: dict, panel: int, layer: int) -> list[dict]:
+    name = spec["hconcat"][panel]["layer"][layer]["data"]["name"]
+    return spec["datasets"][name]
+
+
+def test_bars_are_labelled_n_over_n_with_month_and_denominator():
+    spec = response_chart(*_counts(), "en").to_dict()
+    rows = _layer_data(spec, 0, 0)
+    assert [(r["category_label"], r["text"], r["month_label"]) for r in rows] == [
+        ("CR", "2/4", "M3 (N = 4)"), ("PR", "1/4", "M3 (N = 4)"), ("NR", "1/4", "M3 (N = 4)")]
+
+
+def test_segment_labels_sit_in_the_middle_of_their_segment():
+    rows = _layer_data(response_chart(*_counts(), "en").to_dict(), 0, 1)
+    assert [r["mid"] for r in rows] == [25.0, 62.5, 87.5]
+
+
+def test_response_colours_are_fixed_per_category():
+    spec = response_chart(*_counts(), "en").to_dict()
+    scale = spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
+    assert scale == {"domain": ["CR", "PR", "NR"],
+                     "range": [RESPONSE_COLOURS["CR"], RESPONSE_COLOURS["PR"], RESPONSE_COLOURS["NR"]]}
+
+
+def test_overall_response_and_its_ci_are_shown_above_the_bar():
+    rows = _layer_data(response_chart(*_counts(), "en").to_dict(), 0, 3)
+    assert (rows[0]["text"], rows[0]["ci"]) == ("CR+PR 75.0%", "[30.1; 95.4]")
+    error = response_chart(*_counts(), "en").to_dict()["hconcat"][0]["layer"][2]["encoding"]
+    assert (error["y"]["field"], error["y2"]["field"]) == ("ci_low", "ci_high")
+
+
+def test_domain_without_assessed_patients_says_no_data():
+    rows = _layer_data(response_chart(*_counts(), "en").to_dict(), 1, 3)
+    assert (rows[0]["text"], rows[0]["ci"]) == ("no data", "")
+
+
+def test_response_chart_in_french_uses_rc_rp_and_decimal_commas():
+    spec = response_chart(*_counts(), "fr").to_dict()
+    assert spec["hconcat"][0]["title"] == "Cutanée"
+    assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
+    top = _layer_data(spec, 0, 3)[0]
+    assert (top["text"], top["ci"]) == (f"RC+RP 75,0{NNBSP}%", "[30,1 ; 95,4]")
+
+
+def test_response_chart_on_empty_input_still_builds():
+    spec = response_chart(pd.DataFrame(columns=_COUNT_COLUMNS), pd.DataFrame(columns=_OVERALL_COLUMNS),
+                          "en").to_dict()
+    assert len(spec["hconcat"]) == 2
+
+
+def _transitions() -> pd.DataFrame:
+    return pd.DataFrame([("cutaneous", 3, 6, "CR", "CR", 7), ("cutaneous", 3, 6, "PR", "missing", 2)],
+                        columns=_TRANSITION_COLUMNS)
+
+
+def test_transition_cells_carry_counts_and_translated_responses():
+    spec = transitions_chart(_transitions(), "en").to_dict()
+    (rows,) = spec["datasets"].values()
+    assert [(r["from_label"], r["to_label"], r["patients"], r["pair"]) for r in rows] == [
+        ("CR", "CR", 7, "M3 → M6"), ("PR", "Not assessed", 2, "M3 → M6")]
+    cells = spec["spec"]["layer"][0]["encoding"]
+    assert cells["x"]["scale"]["domain"] == ["CR", "PR", "NR", "Not assessed"]
+
+
+def test_transition_chart_in_french():
+    spec = transitions_chart(_transitions(), "fr").to_dict()
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["title"] == "Réponse à la visite précédente"
+    (rows,) = spec["datasets"].values()
+    assert rows[1]["to_label"] == "Non évalué"
+
+
+def test_transition_chart_on_empty_input_still_builds():
+    assert transitions_chart(pd.DataFrame(columns=_TRANSITION_COLUMNS), "en").to_dict()["facet"]
+
+
+def _patients(ids: list[str]) -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame({
+        "patient_id": ids, "domain": "cutaneous", "month": 3, "seen": True,
+        "recorded": pd.array(["CR"] + [None] * (n - 1), dtype="string"),
+        "scored": pd.array(["CR"] * n, dtype="string"), "response": pd.array(["CR"] * n, dtype="string"),
+        "source": pd.array(["recorded"] + ["scored"] * (n - 1), dtype="string"),
+    })[_PATIENT_COLUMNS]
+
+
+def test_grid_orders_patients_naturally_and_marks_scored_cells():
+    spec = patient_grid_chart(_patients(["P10", "P2", "P1"]), "en").to_dict()
+    cells, dots = spec["spec"]["layer"]
+    assert cells["encoding"]["y"]["sort"] == ["P1", "P2", "P10"]
+    assert dots["transform"] == [{"filter": "(datum.source === 'scored')"}]
+    assert dots["encoding"]["shape"]["scale"]["domain"] == ["Scored from components"]
+
+
+def test_grid_shows_missing_responses_as_not_assessed():
+    frame = _patients(["P1"]).assign(response=pd.array([None], dtype="string"), source=pd.array([None], dtype="string"))
+    spec = patient_grid_chart(frame, "en").to_dict()
+    (rows,) = spec["datasets"].values()
+    assert rows[0]["response_label"] == "Not assessed"
+    colours = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    assert colours["range"][colours["domain"].index("Not assessed")] == RESPONSE_COLOURS["missing"]
+
+
+def test_grid_of_a_large_cohort_shows_counts_only():
+    spec = patient_grid_chart(_patients([f"P{k}" for k in range(GRID_LIMIT + 1)]), "en").to_dict()
+    (rows,) = spec["datasets"].values()
+    assert rows == [{"domain_label": "Cutaneous", "month_label": "M3", "response_label": "CR", "size": GRID_LIMIT + 1}]
+
+
+def test_grid_in_french():
+    spec = patient_grid_chart(_patients(["P1", "P2"]), "fr").to_dict()
+    assert spec["spec"]["layer"][1]["encoding"]["shape"]["scale"]["domain"] == ["Calculée d’après les composantes"]
+
+
+def test_grid_on_empty_input_still_builds():
+    assert patient_grid_chart(pd.DataFrame(columns=_PATIENT_COLUMNS), "en").to_dict()["facet"]

@@ -1,0 +1,150 @@
+"""Sidebar filters in the URL (ui.filter_url) and the live N in the sidebar (AppTest)."""
+from __future__ import annotations
+
+import pytest
+
+from core.filters import FilterOptions
+from core.i18n import t
+from ui import filter_url
+
+_P = "flt_x_"
+_OPTIONS = FilterOptions(
+    centres=("CH Boulogne-sur-Mer", "CHU Lille"), sexes=("F", "M"), age_range=(23.0, 62.0),
+    prior_lines_range=(0, 7), ifn=("negative", "positive"), extra=(("site_group", ("a", "b")),),
+)
+_DEMO_SEX = "flt_demo_sex"  # the demo cohort's digest is "demo"
+
+
+class _Params(dict):
+    """A stand-in for st.query_params: a list value is a repeated parameter."""
+
+    def get_all(self, key):
+        value = self.get(key, [])
+        return list(value) if isinstance(value, list) else [value]
+
+
+def _seed(**params) -> tuple[dict, list[str]]:
+    state: dict = {}
+    ignored = filter_url.seed_from_url(_Params(params), _OPTIONS, _P, state)
+    return state, ignored
+
+
+@pytest.mark.parametrize(
+    "params, key, value",
+    [
+        ({"sex": "M"}, "sex", ["M"]),
+        ({"sex": ["F", "M"]}, "sex", ["F", "M"]),
+        ({"centre": "chu lille"}, "centre", ["CHU Lille"]),
+        ({"ifn": "positive"}, "ifn", ["positive"]),
+        ({"age": "30-50"}, "age", (30, 50)),
+        ({"age": "10-50"}, "age", (23, 50)),
+        ({"prior_lines": "2-9"}, "prior_lines", (2, 7)),
+        ({"hcq": "yes"}, "hcq", "yes"),
+        ({"articular": "no"}, "articular", "no"),
+        ({"x.site_group": "b"}, "extra0", ["b"]),
+    ],
+)
+def test_url_value_seeds_its_widget(params, key, value):
+    state, ignored = _seed(**params)
+    assert state[_P + key] == value
+    assert ignored == []
+
+
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"sex": ["M", "X"]}, ["sex=X"]),
+        ({"centre": "Paris"}, ["centre=Paris"]),
+        ({"age": "old"}, ["age=old"]),
+        ({"age": "70-80"}, ["age=70-80"]),
+        ({"hcq": "maybe"}, ["hcq=maybe"]),
+        ({"x.unknown": "a"}, ["x.unknown=a"]),
+        ({"x.site_group": "c"}, ["x.site_group=c"]),
+    ],
+)
+def test_stale_url_value_is_ignored_and_reported(params, ignored):
+    assert _seed(**params)[1] == ignored
+
+
+def test_parameters_that_are_not_filters_are_left_alone():
+    state, ignored = _seed(lang="fr", page="x")
+    assert (state, ignored) == ({}, [])
+
+
+def test_chosen_filters_are_written_to_the_url():
+    params = _Params(lang="fr")
+    state = {_P + "sex": ["F"], _P + "centre": ["CHU Lille", "CH Boulogne-sur-Mer"], _P + "age": (30, 50),
+             _P + "prior_lines": (0, 7), _P + "hcq": "no", _P + "cutaneous": None, _P + "extra0": ["a"]}
+    filter_url.write_to_url(params, _OPTIONS, _P, state)
+    assert params == {"lang": "fr", "sex": "F", "centre": ["CHU Lille", "CH Boulogne-sur-Mer"], "age": "30-50",
+                      "hcq": "no", "x.site_group": "a"}
+
+
+def test_cleared_filters_leave_the_url():
+    params = _Params(sex="F", age="30-50", hcq="yes", lang="en")
+    state = {_P + "sex": [], _P + "age": (23, 62), _P + "hcq": None}
+    filter_url.write_to_url(params, _OPTIONS, _P, state)
+    assert params == {"lang": "en"}
+
+
+def test_url_written_then_read_restores_the_same_widgets():
+    state = {_P + "sex": ["M"], _P + "age": (30, 50), _P + "corticosteroids": "yes", _P + "extra0": ["a", "b"]}
+    params = _Params()
+    filter_url.write_to_url(params, _OPTIONS, _P, state)
+    restored: dict = {}
+    assert filter_url.seed_from_url(params, _OPTIONS, _P, restored) == []
+    assert restored == state
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.sidebar.metric}
+
+
+def test_sidebar_shows_live_n_of_analysed_and_safety_populations(app):
+    app.run()
+    assert _metrics(app) == {t("sidebar.n_analysed", "en"): "22", t("sidebar.n_safety", "en"): "23"}
+
+
+def test_changing_a_filter_changes_the_sidebar_n(app):
+    app.run()
+    app.multiselect(key=_DEMO_SEX).set_value(["F"]).run()
+    assert _metrics(app)[t("sidebar.n_analysed", "en")] == "21"
+
+
+def test_subgroup_under_five_patients_shows_a_warning(app):
+    app.run()
+    app.multiselect(key=_DEMO_SEX).set_value(["M"]).run()
+    assert [w.value for w in app.sidebar.warning] == [t("sidebar.small_subgroup", "en", n=1, min=5)]
+
+
+def test_whole_cohort_shows_no_small_subgroup_warning(app):
+    app.run()
+    assert not app.sidebar.warning
+
+
+def test_shared_url_restores_the_filters(app):
+    app.query_params["sex"] = "F"
+    app.query_params["hcq"] = "yes"
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key=_DEMO_SEX).value == ["F"]
+    assert _metrics(app)[t("sidebar.n_analysed", "en")] == "14"
+
+
+def test_changing_a_filter_writes_it_to_the_url(app):
+    app.run()
+    app.multiselect(key=_DEMO_SEX).set_value(["M"]).run()
+    assert app.query_params["sex"] == "M"
+    assert app.query_params["lang"] == "en"
+
+
+def test_stale_url_value_is_ignored_with_a_note(app):
+    app.query_params["centre"] = "Nowhere"
+    app.query_params["age"] = "200-300"
+    app.run()
+    assert not app.exception
+    assert t("sidebar.url_ignored", "en") in [c.value for c in app.sidebar.caption]
+    assert "centre=Nowhere, age=200-300" in [x.value for x in app.sidebar.text]
+    assert _metrics(app)[t("sidebar.n_analysed", "en")] == "22"
+    assert "centre" not in app.query_params
+

@@ -1,0 +1,89 @@
+"""Cohort page (pages/cohort.py) on the demo cohort, run headless with AppTest."""
+from __future__ import annotations
+
+from core.i18n import NNBSP, t
+
+_PAGE = "pages/cohort.py"
+_DEMO_SEX = "flt_demo_sex"
+
+
+def _open(app, lang: str = "en"):
+    app.run()
+    if lang != "en":
+        app.selectbox(key="lang").set_value(lang).run()
+    app.switch_page(_PAGE).run()
+    return app
+
+
+def _tiles(app) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in app.main.metric}
+
+
+def test_demo_cohort_page_runs_without_exception(app):
+    _open(app)
+    assert not app.exception
+
+
+def test_tiles_show_the_poster_m0_numbers(app):
+    tiles = _tiles(_open(app))
+    assert tiles["Patients"][0] == "22"
+    assert tiles["Women"] == ("95.5%", "21/22")
+    assert tiles["Age, mean (years)"] == ("45.0", "SD 10.4 · N = 22")
+    assert tiles["Disease duration, median (years)"] == ("13.5", "IQR 6.8; 21.0 · N = 22")
+    assert tiles["Cutaneous involvement"] == ("90.5%", "19/21")
+    assert tiles["Articular involvement"] == ("57.1%", "12/21")
+    assert tiles["IFN signature +"] == ("100.0%", "21/21")
+    assert tiles["First line"] == ("4.5%", "1/22")
+    assert tiles["≥ 4 prior lines"] == ("40.9%", "9/22")
+    assert tiles["Corticosteroids (CS)"] == ("72.7%", "16/22")
+    assert tiles["CS dose, median (mg/d)"] == ("7.3", "IQR 5.0; 10.0 · N = 16")
+    assert tiles["Hydroxychloroquine"] == ("68.2%", "15/22")
+
+
+def _chart_rows(chart) -> list[dict]:
+    """The rows of a chart's single dataset (Streamlit sends them apart, as Arrow)."""
+    import pyarrow as pa
+
+    (dataset,) = chart.proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+
+
+def test_flow_chart_shows_treated_analysed_and_each_visit(app):
+    rows = _chart_rows(_open(app).get("vega_lite_chart")[0])
+    assert [(r["step"], r["patients"]) for r in rows] == [
+        ("Treated (safety)", 23), ("Excluded", 1), ("Analysed (efficacy)", 22),
+        ("Seen at M0", 22), ("Seen at M3", 19), ("Seen at M6", 16),
+    ]
+
+
+def test_exclusion_is_listed_with_its_reason(app):
+    table = _open(app).dataframe[0].value
+    assert table.values.tolist() == [["P23", "ACR/EULAR 2019 criteria not met"]]
+
+
+def test_changing_the_sex_filter_changes_n(app):
+    _open(app)
+    app.multiselect(key=_DEMO_SEX).set_value(["F"]).run()
+    assert not app.exception
+    assert _tiles(app)["Patients"][0] == "21"
+
+
+def test_grouping_by_centre_shows_p_values_and_test_names(app):
+    _open(app)
+    app.selectbox(key="cohort_group").set_value("centre").run()
+    table = app.dataframe[-1].value.set_index("Characteristic")
+    assert list(table.columns[-4:]) == ["CH Boulogne-sur-Mer", "CHU Lille", "p", "Test"]
+    assert (table.loc["Women", "p"], table.loc["Women", "Test"]) == ("1.000", "Fisher's exact test")
+    assert table.loc["Age (years)", "Test"] == "Mann-Whitney U test"
+
+
+def test_french_page_has_french_labels_and_decimal_commas(app):
+    _open(app, "fr")
+    assert not app.exception
+    assert app.title[0].value == t("nav.cohort", "fr")
+    tiles = _tiles(app)
+    assert tiles["Femmes"] == (f"95,5{NNBSP}%", "21/22")
+    assert tiles["Âge moyen (ans)"] == ("45,0", "ET 10,4 · N = 22")
+    table = app.dataframe[-1].value
+    assert "Caractéristique" in table.columns
+    assert "21/22 (95,5" in table.iloc[0]["Tous"]
