@@ -158,3 +158,10 @@ def test_events_table_keeps_descriptions_as_typed_and_unknown_flags_as_dash():
 
 def test_events_table_of_one_type():
     assert list(events_table(EVENTS, "en", ("visceral",))["Patient"]) == ["P10"]
+
+
+def test_swimmer_axis_spans_follow_up_and_events_and_at_least_a_month():
+    _, (bars, _) = _layers(swimmer_chart(SWIMMER, EVENTS, "en"))
+    no_follow_up = SWIMMER.assign(end=0.0)
+    _, (flat, _) = _layers(swimmer_chart(no_follow_up, _empty_events(), "en"))
+    assert (bars["encoding"]["x"]["scale"]["domain"], flat["encoding"]["x"]["scale"]["domain"]) == ([0, 6.0], [0, 1.0])

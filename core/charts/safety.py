@@ -136,13 +136,16 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     patient = t("safety.col.patient_id", lang)
     y = alt.Y("patient_id:N", title=patient, sort=order, axis=alt.Axis(labelLimit=120, labelOverlap=False))
     x_title = t("safety.axis.months", lang)
+    # At least one month wide, so that a cohort without follow-up still gets an axis.
+    x_max = max(1.0, float(bars["end"].max() if len(bars) else 0), float(marks["month"].max() if len(marks) else 0))
+    x_scale = alt.Scale(domain=[0, x_max], nice=True)
     bar = alt.Chart(bars).mark_bar(size=8, color=OKABE_ITO["light_grey"]).encode(
-        x=alt.X("start:Q", title=x_title, axis=alt.Axis(tickMinStep=1)), x2="end:Q", y=y,
+        x=alt.X("start:Q", title=x_title, scale=x_scale, axis=alt.Axis(tickMinStep=1)), x2="end:Q", y=y,
         tooltip=[alt.Tooltip("patient_id:N", title=patient),
                  alt.Tooltip("end:Q", title=t("safety.axis.followup", lang), format=".1f")],
     )
     point = alt.Chart(marks).mark_point(filled=True, size=90, opacity=1).encode(
-        x=alt.X("month:Q", title=x_title), y=y,
+        x=alt.X("month:Q", title=x_title, scale=x_scale), y=y,
         color=alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(EVENT_COLOURS, EVENT_ORDER, labels))),
         shape=alt.Shape("label:N", title=None, scale=alt.Scale(
             domain=[labels[k] for k in EVENT_ORDER], range=[EVENT_SHAPES[k] for k in EVENT_ORDER])),
