@@ -136,7 +136,7 @@ def test_headline_is_the_posters_line(counts, lang, line):
 @pytest.mark.parametrize(
     "n, N, lang, text",
     [(9, 23, "en", "9/23 · 95% CI 22.2%–59.2% (Wilson)"),
-     (0, 23, "fr", f"0/23 · IC 95 % 0,0{NNBSP}%–14,3{NNBSP}% (Wilson)"),
+     (0, 23, "fr", f"0/23 · IC 95{NNBSP}% 0,0{NNBSP}%–14,3{NNBSP}% (Wilson)"),
      (0, 0, "en", "0/0")],
 )
 def test_tile_caption(n, N, lang, text):
