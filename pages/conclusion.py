@@ -34,6 +34,10 @@ st.subheader(t("conclusion.ui.findings", lang))
 # The sentences hold catalogue text and numbers only, no user text.
 st.markdown("\n".join(f"- {render(finding, lang)}" for finding in result.findings))
 st.caption(t("conclusion.ui.filter_note", lang))
+# Each finding comes from one panel: link to the pages that show the details.
+bases = list(dict.fromkeys(finding.basis for finding in result.findings))
+for column, basis in zip(st.columns(len(bases)), bases):
+    column.page_link(f"pages/{basis}.py", label=t("conclusion.ui.details", lang, page=t(f"nav.{basis}", lang)))
 st.caption(t("conclusion.ui.thresholds", lang, rapid=fmt_pct(THRESHOLDS["rapid_marked_pct"], lang, 0),
              often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=Settings().small_n))
 

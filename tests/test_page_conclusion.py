@@ -80,3 +80,9 @@ def test_upload_gets_a_generic_title_and_no_demo_perspectives(app):
 def test_upload_without_follow_up_says_no_data_per_domain(app):
     text = _text(_upload(app))
     assert "Cutaneous response: no data." in text and "Corticosteroids: no data." in text
+
+
+def test_links_to_the_pages_the_findings_come_from(app):
+    _open(app)
+    assert [link.label for link in app.get("page_link")] == [
+        "Details: Cohort", "Details: Response", "Details: Corticosteroids", "Details: Safety"]
