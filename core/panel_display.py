@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.baseline import MEAN_SD, BaselineTable
-from core.i18n import MISSING, catalogue, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, NNBSP, catalogue, fmt_count, fmt_num, fmt_pct, t
 from core.stats import Continuous, Proportion
 
 # The poster's M0 tiles, in its order: (baseline variable, label key).
@@ -101,10 +101,11 @@ def overall_frame(results) -> pd.DataFrame:
 
 
 def ci_text(low: float | None, high: float | None, lang: str) -> str:
-    """``[64,4 ; 96,7]`` in French, ``[64.4; 96.7]`` in English (95 % CI bounds in %)."""
+    """``[64,4 ; 96,7]`` in French (a narrow no-break space before the semicolon, as
+    before "%"), ``[64.4; 96.7]`` in English: 95 % CI bounds in percent."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
-    sep = " ; " if lang == "fr" else "; "
+    sep = f"{NNBSP}; " if lang == "fr" else "; "
     return f"[{fmt_num(low, lang)}{sep}{fmt_num(high, lang)}]"
 
 

@@ -66,7 +66,7 @@ def test_response_chart_in_french_uses_rc_rp_and_decimal_commas():
     assert spec["hconcat"][0]["title"] == "Cutanée"
     assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
     top = _layer_data(spec, 0, 3)[0]
-    assert (top["text"], top["ci"]) == (f"RC+RP 75,0{NNBSP}%", "[30,1 ; 95,4]")
+    assert (top["text"], top["ci"]) == (f"RC+RP 75,0{NNBSP}%", "[30,1\u202f; 95,4]")
 
 
 def test_response_chart_on_empty_input_still_builds():

@@ -60,6 +60,6 @@ def test_french_page_has_french_labels_and_decimal_commas(app):
     assert app.title[0].value == t("nav.response", "fr")
     table = _counts(app).set_index(["Atteinte", "Visite"])
     assert table.loc[("Cutanée", "M3"), "RC"] == "8/17 (47,1\u202f%)"
-    assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95 %)"] == "15/17 (88,2\u202f%) [65,7 ; 96,7]"
+    assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95\u202f%)"] == "15/17 (88,2\u202f%) [65,7\u202f; 96,7]"
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]

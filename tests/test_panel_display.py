@@ -39,7 +39,7 @@ def test_m0_tiles_follow_the_poster_with_n_over_n():
 def test_m0_tiles_in_french_use_decimal_commas():
     tiles = {tile.label: (tile.value, tile.detail) for tile in m0_tiles(baseline_table(_patients()), "fr")}
     assert tiles["Femmes"] == (f"75,0{NNBSP}%", "3/4")
-    assert tiles["Dose de CT médiane (mg/j)"] == ("7,5", "IQR 6,3 ; 8,8 · N = 2")
+    assert tiles["Dose de CT médiane (mg/j)"] == ("7,5", "EIQ 6,3\u202f; 8,8 · N = 2")
 
 
 def test_m0_tiles_of_an_empty_subgroup_show_dashes():
@@ -63,7 +63,7 @@ def test_method_label_translates_known_tests(method, lang, label):
 
 @pytest.mark.parametrize(
     "low, high, lang, text",
-    [(65.7, 96.7, "en", "[65.7; 96.7]"), (65.7, 96.7, "fr", "[65,7 ; 96,7]"), (None, None, "en", ""),
+    [(65.7, 96.7, "en", "[65.7; 96.7]"), (65.7, 96.7, "fr", "[65,7\u202f; 96,7]"), (None, None, "en", ""),
      (float("nan"), 3.0, "en", "")],
 )
 def test_ci_text(low, high, lang, text):
@@ -87,7 +87,7 @@ def test_response_table_writes_counts_and_overall_with_ci():
 
 def test_response_table_without_patients_shows_zero_over_zero():
     row = response_table([_result("articular", (0, 0, 0))], "fr").iloc[0]
-    assert (row["RC"], row["RC+RP (IC 95 %)"]) == ("0/0", "0/0")
+    assert (row["RC"], row["RC+RP (IC 95\u202f%)"]) == ("0/0", "0/0")
 
 
 def test_overall_frame_has_one_row_per_domain_and_month():
