@@ -47,6 +47,9 @@ st.subheader(t("cohort.baseline", lang))
 # Grouping columns: centre, sex and the categorical extra columns of the upload.
 options = session_memo("filter_options", lambda: filter_options(cohort))
 groups = [None, "centre", "sex", *(column for column, _ in options.extra)]
+if st.session_state.get("cohort_group") not in groups:
+    # A column of a previous upload: start ungrouped rather than keep a stale choice.
+    st.session_state.pop("cohort_group", None)
 group = st.selectbox(
     t("cohort.group_by", lang), groups, key="cohort_group",
     format_func=lambda g: t("cohort.group.none", lang) if g is None else catalogue(lang).get(f"cohort.group.{g}", g),
