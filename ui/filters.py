@@ -99,10 +99,12 @@ def current_filter() -> Filter:
 def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
     choices: dict = {}
     if options.centres:
-        choices["centre"] = tuple(st.multiselect(t("filters.centre", lang), options.centres, key=f"{prefix}centre"))
+        choices["centre"] = tuple(st.multiselect(t("filters.centre", lang), options.centres, key=f"{prefix}centre",
+                                                 placeholder=t("sidebar.choose", lang)))
     if options.sexes:
         choices["sex"] = tuple(st.multiselect(
-            t("filters.sex", lang), options.sexes, key=f"{prefix}sex", format_func=lambda v: _label("sex", v, lang)
+            t("filters.sex", lang), options.sexes, key=f"{prefix}sex", format_func=lambda v: _label("sex", v, lang),
+            placeholder=t("sidebar.choose", lang),
         ))
     for name, bounds in (("age", options.age_range), ("prior_lines", options.prior_lines_range)):
         band = _band_slider(name, bounds, prefix, lang)
@@ -117,11 +119,12 @@ def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
             choices[name] = answer == _YES
     if options.ifn:
         choices["ifn"] = tuple(st.multiselect(
-            t("filters.ifn", lang), options.ifn, key=f"{prefix}ifn", format_func=lambda v: _label("ifn", v, lang)
+            t("filters.ifn", lang), options.ifn, key=f"{prefix}ifn", format_func=lambda v: _label("ifn", v, lang),
+            placeholder=t("sidebar.choose", lang),
         ))
     extra = []
     for k, (column, levels) in enumerate(options.extra):
-        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}")
+        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}", placeholder=t("sidebar.choose", lang))
         if picked:
             extra.append((column, tuple(picked)))
     return Filter(**choices, extra=tuple(extra))

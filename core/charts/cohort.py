@@ -56,7 +56,7 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=alt.X("patients:Q", title=t("cohort.flow.axis", lang), scale=alt.Scale(domain=[0, top * 1.25]),
-                  axis=alt.Axis(tickCount=5)),
+                  axis=alt.Axis(tickCount=5, tickMinStep=1, format="d")),
         color=alt.Color("kind_label:N", title=None,
                         scale=alt.Scale(domain=[labels[k] for k in FLOW_ORDER],
                                         range=[FLOW_COLOURS[k] for k in FLOW_ORDER])),

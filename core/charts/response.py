@@ -97,7 +97,8 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
         x=x, y=alt.datum(102), text="ci:N",
     )
     title = t(f"response.domain.{domain}", lang)
-    return alt.layer(stack, segment_text, error, point, overall_text, ci_label).properties(width=300, height=_BAR_HEIGHT, title=title)
+    layers = (stack, segment_text, error, point, overall_text, ci_label)
+    return alt.layer(*layers).properties(width=300, height=_BAR_HEIGHT, title=title)
 
 
 def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
