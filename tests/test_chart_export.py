@@ -1,0 +1,22 @@
+"""Chart export: the PNG and SVG a user downloads are rendered offline from the spec."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui import charts
+
+
+def _chart():
+    frame = pd.DataFrame({"visit": ["M3", "M6"], "patients": [17, 14]})
+    return alt.Chart(frame).mark_bar().encode(x="visit", y="patients").properties(title="Réponse cutanée")
+
+
+def test_png_export_is_a_png_image():
+    png = charts._png(_chart().to_dict())
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_svg_export_keeps_the_chart_title_text():
+    svg = charts._svg(_chart().to_dict())
+    assert svg.lstrip().startswith("<svg") and "Réponse cutanée" in svg
