@@ -7,8 +7,11 @@ from core.charts.cohort import flow_chart
 from core.i18n import catalogue, t
 from ui.filters import current_filter
 from ui.lang import current_lang
+from ui.nav import require_shell
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes
+
+require_shell()  # first: a shared link on a fresh server may run this page alone
 
 _TILE_COLUMNS = 4
 
@@ -28,13 +31,15 @@ show_notes(pops.notes, lang)
 left, right = st.columns(2)
 with left:
     st.subheader(t("cohort.exclusions", lang))
-    if pops.excluded:
-        st.dataframe(display.exclusions_table(pops.excluded, lang, settings.min_age), hide_index=True)
+    if not pops.exclusions.empty:
+        st.caption(display.count_line(len(pops.exclusions), lang))
+        st.dataframe(display.exclusions_table(pops.exclusions, lang, settings.min_age), hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
-if pops.flags:
+if not pops.flags.empty:
     with right:
         st.subheader(t("cohort.flags", lang))
+        st.caption(display.count_line(pops.flags["patient_id"].nunique(), lang))
         st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))

@@ -7,9 +7,11 @@ from core.poster import load_poster
 from core.settings import Settings
 from ui.filters import current_filter
 from ui.lang import current_lang
+from ui.nav import require_shell
 from ui.state import active_cohort, session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
+require_shell()  # first: a shared link on a fresh server may run this page alone
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()

@@ -8,9 +8,11 @@ from core.charts.response import patient_grid_chart, response_chart, transitions
 from core.i18n import t
 from ui.filters import current_filter
 from ui.lang import current_lang
+from ui.nav import require_shell
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes
 
+require_shell()  # first: a shared link on a fresh server may run this page alone
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
@@ -33,8 +35,9 @@ st.altair_chart(patient_grid_chart(result.patients, lang), width="content")
 st.caption(t("response.grid_caption", lang))
 
 st.subheader(t("response.discordant", lang))
-if result.discordant:
+if not result.discordant.empty:
     st.caption(t("response.discordant_caption", lang))
+    st.caption(display.count_line(result.discordant["patient_id"].nunique(), lang))
     st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
 else:
     st.write(t("response.no_discordant", lang))

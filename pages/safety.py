@@ -6,9 +6,11 @@ from core.charts import safety as charts
 from core.i18n import fmt_num, fmt_pct, t
 from ui.filters import current_filter
 from ui.lang import current_lang
+from ui.nav import require_shell
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
+require_shell()  # first: a shared link on a fresh server may run this page alone
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
@@ -51,7 +53,7 @@ st.altair_chart(charts.swimmer_chart(result.swimmer, result.events, lang), width
 if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.
     st.subheader(t("safety.visceral_title", lang))
-    if result.visceral_events:
+    if not result.visceral_events.empty:
         st.dataframe(charts.events_table(result.events, lang, ("visceral",)), hide_index=True)
     else:
         st.write(t("safety.no_visceral", lang))

@@ -7,9 +7,11 @@ from core.charts.biology import month_label
 from core.i18n import note_keys, t
 from ui.filters import current_filter
 from ui.lang import current_lang
+from ui.nav import require_shell
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
+require_shell()  # first: a shared link on a fresh server may run this page alone
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()

@@ -4,7 +4,9 @@ import streamlit as st
 from core.i18n import t
 from ui import state, widgets
 from ui.lang import current_lang
+from ui.nav import require_shell
 
+require_shell()  # first: a shared link on a fresh server may run this page alone
 lang = current_lang()
 st.title(t("upload.title", lang))
 st.write(t("upload.intro", lang))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.i18n import t
 
@@ -47,3 +48,23 @@ def navigation(lang: str) -> StreamlitPage:
         for k, p in enumerate(PAGES)
     ]
     return st.navigation(pages)
+
+
+def require_shell() -> None:
+    """Rerun through ``streamlit_app.py`` when Streamlit ran this page script alone.
+
+    Every page calls this first. Because a ``pages/`` folder sits next to the entry
+    point, ``PagesManager.uses_pages_directory`` starts True in a fresh server process
+    (streamlit/runtime/pages_manager.py), and until some run calls ``st.navigation``
+    (which sets it False for the whole process) the script runner takes Streamlit's old
+    pages/-folder mode (``_mpa_v1`` in streamlit/runtime/scriptrunner/script_runner.py):
+    a shared link such as ``/response?lang=fr&sex=F`` opened first on a fresh server
+    runs ``pages/response.py`` alone, without the sidebar, language, filters from the
+    URL or wide layout. Clearing the flag and rerunning executes ``streamlit_app.py``,
+    whose ``st.navigation`` picks the same page (its hash comes from the same URL path)
+    with the same query string. In every other run ``st.navigation`` has already
+    cleared the flag before the page starts, so this does nothing.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
