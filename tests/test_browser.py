@@ -1,12 +1,14 @@
 """Smoke test in a real headless Chromium against `streamlit run`: every page, one upload."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,12 +52,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not become healthy; its log ends with:\n{log.read_text()[-2000:]}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    _require_chromium()
+@contextlib.contextmanager
+def _serve(log_dir: Path) -> Iterator[str]:
+    """A fresh ``streamlit run`` process on a free port; yields its root URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = log_dir / "streamlit.log"
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
            "--server.address=127.0.0.1", f"--server.port={port}"]
@@ -74,7 +76,15 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def server(tmp_path_factory):
+    _require_chromium()
+    with _serve(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -172,3 +182,21 @@ def test_uploaded_file_gets_a_report(server, browser, tmp_path):
     page.screenshot(path=tmp_path / "upload_report.png", full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.context.close()
+
+
+def test_shared_link_opened_first_on_a_fresh_server_gets_the_app_shell(browser, tmp_path):
+    # A fresh process: the shared server has already opened the root, which hides the
+    # pages/-folder first run that ui.nav.require_shell handles.
+    with _serve(tmp_path) as root:
+        page = _open(browser, f"{_url_of(root, 'pages/response.py')}?lang=fr&sex=F")
+        page.screenshot(path=tmp_path / "shared_link.png", full_page=True)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        analysed = sidebar.locator("[data-testid='stMetric']").filter(has_text=t("sidebar.n_analysed", "fr"))
+        menu = sidebar.locator("[data-testid='stSidebarNav']").inner_text()
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text() == t("nav.response", "fr")
+        assert sidebar.get_by_text(t("sidebar.lang", "fr"), exact=True).is_visible()
+        assert t("nav.response", "fr") in menu and "response" not in menu
+        # The demo analyses 22 patients, 21 of them women: the link's sex=F is applied.
+        assert analysed.locator("[data-testid='stMetricValue']").inner_text() == "21"
+        page.context.close()
