@@ -73,6 +73,8 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
                                  description="Check cohort files and print the validation report.")
     _add_source_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--lang", choices=("en", "fr"), default="en",
+                        help="language of the report's sentences (default: en)")
     parser.set_defaults(run=_run_validate, parser=parser)
 
 
@@ -83,30 +85,36 @@ def _run_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if result.cohort is not None:
         result.cohort.close()
     if args.json:
-        print(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.report.to_dict(args.lang), ensure_ascii=False, indent=2))
     else:
-        print(format_report(result.report))
+        print(format_report(result.report, args.lang))
     return EXIT_OK if result.report.usable else EXIT_UNUSABLE
 
 
-def format_report(report: Report) -> str:
-    """The report as plain text: verdict, counts per table, then issues (errors first)."""
+def format_report(report: Report, lang: str = "en") -> str:
+    """The report as plain text in ``lang``: verdict, counts per table, then issues (errors first)."""
+    from core.i18n import t
+
+    def say(key: str, **fmt: object) -> str:
+        return t(f"issue_report.{key}", lang, **fmt)
+
     errors = len([i for i in report.issues if i.severity == "error"])
-    lines = ["Usable: yes" if report.usable else f"Usable: no ({errors} error{'s' * (errors != 1)})", ""]
-    lines.append("Rows per table:")
+    lines = [say("usable") if report.usable else say("unusable" if errors != 1 else "unusable_one", n=errors), ""]
+    lines.append(say("counts"))
     for table, count in report.counts.items():
-        lines.append(f"  {table:<9} read {count.read:>6}  kept {count.kept:>6}  rejected {count.rejected:>6}")
+        lines.append("  " + say("count_line", table=f"{t(f'issue.table.{table}', lang):<9}",
+                                read=f"{count.read:>6}", kept=f"{count.kept:>6}", rejected=f"{count.rejected:>6}"))
     if not report.counts:
-        lines.append("  (none read)")
-    lines += ["", f"Issues ({len(report.issues)}):" if report.issues else "Issues: none"]
+        lines.append("  " + say("none_read"))
+    lines += ["", say("issues", n=len(report.issues)) if report.issues else say("no_issues")]
     for issue in report.sorted_issues():
         where = issue.file + (f" [{issue.sheet}]" if issue.sheet is not None else "")
-        where += f", row {issue.row}" if issue.row is not None else ""
-        where += f", column '{issue.column}'" if issue.column is not None else ""
-        lines.append(f"  {issue.severity.upper():<8} {issue.code}: {where.lstrip(', ')}")
-        lines.append(f"           {issue.message}")
+        where += say("at_row", row=issue.row) if issue.row is not None else ""
+        where += say("at_column", column=issue.column) if issue.column is not None else ""
+        lines.append(f"  {say('severity.' + issue.severity):<8} {issue.code}: {where.lstrip(', ')}")
+        lines.append(f"           {issue.text(lang)}")
         if issue.hint:
-            lines.append(f"           Fix: {issue.hint}")
+            lines.append(f"           {say('fix', hint=issue.hint_text(lang))}")
     return "\n".join(lines)
 
 

@@ -31,7 +31,6 @@ _PARQUET_MAGIC = b"PAR1"
 _DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
 _SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
-_EMPTY_HINT = "Check that you chose the right file and that it was saved with its data."
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list
 
 def _read_one(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
     if not content or not content.strip():
-        return [], [_error("empty_file", name, None, "The file is empty.", _EMPTY_HINT)]
+        return [], [_error("empty_file", name, None)]
     fmt = _format_of(name, content)
     if fmt == "workbook":
         return _read_workbook(name, content)
@@ -100,23 +99,20 @@ def _format_of(name: str, content: bytes) -> str:
     return "csv"
 
 
-def _error(code: str, file: str, sheet: str | None, message: str, hint: str, severity: str = ERROR) -> Issue:
-    return Issue(severity=severity, code=code, message=message, hint=hint, file=file, sheet=sheet)
-
-
-def _where(sheet: str | None) -> str:
-    return f"Sheet '{sheet}'" if sheet is not None else "The file"
+def _error(code: str, file: str, sheet: str | None, variant: str = "", severity: str = ERROR,
+           **params: object) -> Issue:
+    """An issue with a whole file or sheet; a sheet's wording names it (variant "sheet")."""
+    if sheet is not None:
+        params["sheet"] = sheet
+    return Issue.of(severity, code, params, variant=variant, file=file, sheet=sheet)
 
 
 def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
-    where = _where(table.sheet)
+    sheet_part = "sheet" if table.sheet is not None else ""
     if any_data:
-        return _error("header_only", table.file, table.sheet,
-                      f"{where} has column headers but no data rows; it is read as an empty table.",
-                      "If rows are missing, add them below the header row and upload again.", WARNING)
-    return _error("header_only", table.file, table.sheet,
-                  f"{where} has column headers but no data rows.",
-                  "Add one row per patient (or visit, or event) below the header row and upload again.")
+        variant = f"{sheet_part}_kept" if sheet_part else "kept"
+        return _error("header_only", table.file, table.sheet, variant, WARNING)
+    return _error("header_only", table.file, table.sheet, sheet_part)
 
 
 # --- CSV ---------------------------------------------------------------------------
@@ -124,9 +120,7 @@ def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
 def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
     text = _decode(content)
     if text is None:
-        return [], [_error("unreadable_file", name, None,
-                           "The file is not a table: it holds binary data, not text.",
-                           "Upload the cohort as .xlsx, .csv or .parquet (in Excel: File > Save As).")]
+        return [], [_error("unreadable_file", name, None)]
     # Old Mac exports end lines with a lone CR, which the csv module refuses.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _sniff_delimiter(text)
@@ -135,8 +129,7 @@ def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
         grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(width, 1)),
                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
     except (csv.Error, pd.errors.ParserError, ValueError) as exc:
-        return [], [_error("unreadable_file", name, None, f"The file could not be read as a table ({exc}).",
-                           "Open it in a spreadsheet, check the quotes and separators, and save it again as CSV.")]
+        return [], [_error("unreadable_file", name, None, "csv", detail=str(exc))]
     # A field missing from a short row, or a blank line, reads as "".
     return _table_from_grid(name, None, grid.astype(object).fillna(""))
 
@@ -198,20 +191,15 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # calamine raises several types for corrupt or protected files
         protected = content.startswith(_OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm"))
-        hint = ("The workbook seems protected by a password: remove the password (File > Info > Protect "
-                "Workbook) and upload again." if protected else
-                "Open the file in Excel or LibreOffice, check it opens, and save it again as .xlsx.")
-        return [], [_error("unreadable_file", name, None,
-                           f"The file could not be read as a spreadsheet workbook ({type(exc).__name__}).", hint)]
+        variant = "protected" if protected else "workbook"
+        return [], [_error("unreadable_file", name, None, variant, kind=type(exc).__name__)]
     tables: list[RawTable] = []
     issues: list[Issue] = []
     for sheet in book.sheet_names:
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:  # one damaged sheet should not hide the others
-            issues.append(_error("unreadable_sheet", name, sheet,
-                                 f"Sheet '{sheet}' could not be read ({type(exc).__name__}) and was skipped.",
-                                 "If it holds cohort data, copy it into a new sheet and upload again.", WARNING))
+            issues.append(_error("unreadable_sheet", name, sheet, "", WARNING, kind=type(exc).__name__))
             continue
         if not rows:
             continue
@@ -221,10 +209,9 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
         tables.extend(found)
         issues.extend(i for i in met if i.code != "empty_file")
     if not tables and issues:
-        issues.append(_error("unreadable_file", name, None, "No sheet of the workbook could be read.",
-                             "Open the file in Excel or LibreOffice, check it opens, and save it again as .xlsx."))
+        issues.append(_error("unreadable_file", name, None, "no_sheet"))
     elif not tables:
-        issues.append(_error("empty_file", name, None, "Every sheet of the workbook is empty.", _EMPTY_HINT))
+        issues.append(_error("empty_file", name, None, "workbook"))
     return tables, issues
 
 
@@ -234,13 +221,10 @@ def _read_parquet(name: str, content: bytes) -> tuple[list[RawTable], list[Issue
     try:
         frame = pd.read_parquet(io.BytesIO(content))
     except Exception as exc:  # pyarrow raises several types for corrupt files
-        return [], [_error("unreadable_file", name, None,
-                           f"The file could not be read as Parquet ({type(exc).__name__}).",
-                           "Export the table again as Parquet, or upload it as .xlsx or .csv.")]
+        return [], [_error("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
     headers = tuple(_header_text(c) for c in frame.columns)
     if not headers:
-        return [], [_error("empty_file", name, None, "The Parquet file has no columns.",
-                           "Export the table again with its columns.")]
+        return [], [_error("empty_file", name, None, "parquet")]
     data = frame.astype(object)
     data = data.where(data.notna(), None)
     data.columns = range(len(headers))
@@ -284,7 +268,7 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[
     per_row = filled.sum(axis=1).to_numpy()
     nonempty = np.flatnonzero(per_row > 0)
     if len(nonempty) == 0:
-        return [], [_error("empty_file", name, sheet, f"{_where(sheet)} is empty.", _EMPTY_HINT)]
+        return [], [_error("empty_file", name, sheet, "sheet" if sheet is not None else "")]
     # Title lines above the header: single-cell rows before the first wider row.
     lead = per_row[nonempty[: _MAX_TITLE_ROWS + 1]]
     wider = np.flatnonzero(lead > 1)
@@ -307,7 +291,5 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[
 
 def _title_issue(name: str, sheet: str | None, cells: pd.Series, pos: int, header_pos: int) -> Issue:
     title = next(text for text in map(_header_text, cells) if text)
-    return Issue(severity=WARNING, code="title_row_skipped", file=name, sheet=sheet, row=pos + 1, value=title,
-                 message=f"Row {pos + 1} ('{title}') looks like a title and was skipped; "
-                         f"the column headers were read from row {header_pos + 1}.",
-                 hint="If that row holds the column headers, remove the rows above it.")
+    return Issue.of(WARNING, "title_row_skipped", {"row": pos + 1, "title": title, "header_row": header_pos + 1},
+                    file=name, sheet=sheet, row=pos + 1, value=title)

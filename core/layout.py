@@ -237,14 +237,11 @@ def _build(
             if not extras or (not header and is_missing(raw.data[i]).all()):
                 continue  # an unnamed empty column is spreadsheet padding, not data
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
-            label = f"Column '{header}'" if header else f"The unnamed column {i + 1}"
-            issues.append(_at(raw, WARNING, "unknown_column", table, header,
-                              f"{label} is not a {table} column of the cohort format; it is kept as is.",
-                              "Rename it to a known header if it should be analysed; otherwise nothing to do."))
+            issues.append(_at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
+                              {"header": header, "position": i + 1, "table": table}))
         elif name in columns:
-            issues.append(_at(raw, ERROR, "duplicate_column", table, header,
-                              f"Columns '{headers[name]}' and '{header}' both give {table}.{name}.",
-                              "Keep one of the two columns, or rename the other."))
+            issues.append(_at(raw, ERROR, "duplicate_column", table, header, "",
+                              {"first": headers[name], "second": header, "table": table, "col": name}))
             continue
         columns[name] = raw.data[i]
         headers[name] = header
@@ -263,21 +260,16 @@ def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:
 
 
 def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str | None,
-        message: str, hint: str) -> Issue:
-    return Issue(severity, code, message, hint, raw.file, raw.sheet, None, column, None, table)
-
-
-HINT_TABLES = (
-    "Name the sheets or files patients, visits and events, or use the cohort format's headers "
-    "(patient_id, sex, age; month for visits; month and type for events)."
-)
+        variant: str, params: dict[str, object]) -> Issue:
+    return Issue.of(severity, code, params, variant=variant, file=raw.file, sheet=raw.sheet, column=column,
+                    table=table)
 
 
 def _unrecognised(raw: RawTable, severity: str) -> Issue:
-    where = f"sheet '{raw.sheet}'" if raw.sheet is not None else f"file '{raw.file}'"
     code = "unrecognised_table" if severity == WARNING else "no_table"
-    message = f"No cohort table recognised in {where}" + (": it is ignored." if severity == WARNING else ".")
-    return _at(raw, severity, code, None, None, message, HINT_TABLES)
+    if raw.sheet is not None:
+        return _at(raw, severity, code, None, None, "", {"sheet": raw.sheet})
+    return _at(raw, severity, code, None, None, "file", {"file": raw.file})
 
 
 def _duplicate_tables(pieces: list[Piece]) -> list[Issue]:
@@ -288,7 +280,6 @@ def _duplicate_tables(pieces: list[Piece]) -> list[Issue]:
         if len(origins) > 1:
             where = ", ".join(f"{f} [{s}]" if s is not None else f for _, f, s in origins)
             _, file, sheet = origins[1]  # located at the second one: the first is the table
-            issues.append(Issue(ERROR, "duplicate_table", f"The {table} table is given more than once: {where}.",
-                                "Upload each table once (merge the sheets or files, or remove one).",
-                                file, sheet, None, None, None, table))
+            issues.append(Issue.of(ERROR, "duplicate_table", {"table": table, "where": where},
+                                   file=file, sheet=sheet, table=table))
     return issues

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from core.cohort import LoadResult, cohort_from_frames
 from core.formats import read_files
-from core.layout import HINT_TABLES, classify_tables
+from core.layout import classify_tables
 from core.report import ERROR, Issue, Report
 from core.validate import check_cohort
 
@@ -31,7 +31,7 @@ def load_cohort(files: Sequence[tuple[str, bytes]]) -> LoadResult:
     pieces, found = classify_tables(tables)
     report.issues += found
     if not tables and report.usable:
-        report.issues.append(Issue(ERROR, "no_table", "No table was found in the upload.", HINT_TABLES))
+        report.issues.append(Issue.of(ERROR, "no_table", variant="upload"))
     frames = check_cohort(pieces, report)
     if not report.usable:
         return LoadResult(report, None)

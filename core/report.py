@@ -1,12 +1,51 @@
 """The validation report as data: every problem found while reading a cohort."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 ERROR = "error"  # the cohort cannot be analysed until the file is fixed
 REJECTED = "rejected"  # the row is left out and listed
 WARNING = "warning"  # the row is kept; the value is set missing, or a note
 SEVERITIES = (ERROR, REJECTED, WARNING)
+
+# Every issue code, with the variants of its sentence (a variant is another wording of
+# the same problem, e.g. a sheet rather than a file). Each (code, variant) has a message
+# and a hint in every catalogue: ``issue.<code>[.<variant>].message`` / ``.hint``.
+CODES: dict[str, tuple[str, ...]] = {
+    # core.formats
+    "empty_file": ("sheet", "workbook", "parquet"),
+    "header_only": ("sheet", "kept", "sheet_kept"),
+    "unreadable_file": ("csv", "workbook", "protected", "no_sheet", "parquet"),
+    "unreadable_sheet": (),
+    "title_row_skipped": (),
+    # core.layout
+    "unknown_column": ("unnamed",),
+    "duplicate_column": (),
+    "unrecognised_table": ("file",),
+    "no_table": ("file", "upload"),
+    "duplicate_table": (),
+    # core.validate
+    "missing_table": (),
+    "missing_column": (),
+    "invalid_value": (),
+    "implausible_value": ("low", "high"),
+    "missing_key": ("blank",),
+    "unknown_patient": (),
+    "duplicate_visit": (),
+    "duplicate_patient": (),
+    "conflicting_patient_values": (),
+    # ui.state: the loader itself failed
+    "load_failed": (),
+}
+# Parameters naming a canonical table or column: shown translated, not as the identifier.
+_TABLE_PARAMS = frozenset({"table"})
+_COLUMN_PARAMS = frozenset({"col"})
+
+
+def issue_key(code: str, variant: str, part: str) -> str:
+    """The catalogue key of an issue's ``part`` ("message" or "hint")."""
+    return f"issue.{code}.{variant}.{part}" if variant else f"issue.{code}.{part}"
 
 
 @dataclass(frozen=True)
@@ -15,7 +54,10 @@ class Issue:
 
     ``row`` is the spreadsheet row number (header = row 1, first data row = 2), or
     None for a problem with a whole file, sheet or column. ``column`` is the header as
-    the user wrote it.
+    the user wrote it. ``message`` and ``hint`` are the English text; ``params`` (sorted
+    (name, value) pairs) and ``variant`` rebuild them in any language from the
+    catalogues (see ``Issue.of`` and ``text``). ``params`` is None for an issue whose
+    text was written directly; ``text`` then returns ``message`` as is.
     """
 
     severity: str
@@ -28,9 +70,54 @@ class Issue:
     column: str | None = None
     value: str | None = None
     table: str | None = None
+    params: tuple[tuple[str, object], ...] | None = None
+    variant: str = ""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def __post_init__(self) -> None:
+        # An undeclared code would have no translation: a programming error.
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if self.code not in CODES or (self.variant and self.variant not in CODES[self.code]):
+            raise ValueError(f"undeclared issue code {self.code!r} (variant {self.variant!r}): add it to CODES")
+
+    @classmethod
+    def of(cls, severity: str, code: str, params: Mapping[str, object] | None = None, *, variant: str = "",
+           file: str = "", sheet: str | None = None, row: int | None = None, column: str | None = None,
+           value: str | None = None, table: str | None = None) -> Issue:
+        """An issue whose English message and hint come from the catalogue."""
+        frozen = tuple(sorted((params or {}).items()))
+        message, hint = (_render(code, variant, part, frozen, "en") for part in ("message", "hint"))
+        return cls(severity, code, message, hint, file, sheet, row, column, value, table, frozen, variant)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("fr" or "en")."""
+        return self.message if self.params is None else _render(self.code, self.variant, "message", self.params, lang)
+
+    def hint_text(self, lang: str) -> str:
+        """The hint in ``lang`` ("fr" or "en")."""
+        return self.hint if self.params is None else _render(self.code, self.variant, "hint", self.params, lang)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        out = asdict(self)
+        out["message"], out["hint"] = self.text(lang), self.hint_text(lang)
+        out["params"] = None if self.params is None else dict(self.params)
+        return out
+
+
+def _render(code: str, variant: str, part: str, params: tuple[tuple[str, object], ...], lang: str) -> str:
+    from core.i18n import fmt_num, t
+
+    def shown(name: str, value: object) -> str:
+        if name in _TABLE_PARAMS:
+            return t(f"issue.table.{value}", lang)
+        if name in _COLUMN_PARAMS:
+            return t(f"column.{value}", lang)
+        if isinstance(value, float):
+            # Bounds such as 0.5: the locale's decimal mark, no trailing zeros.
+            return fmt_num(value, lang, 0) if value.is_integer() else fmt_num(value, lang, 2).rstrip("0")
+        return str(value)
+
+    return t(issue_key(code, variant, part), lang, **{name: shown(name, v) for name, v in params})
 
 
 @dataclass(frozen=True)
@@ -67,9 +154,10 @@ class Report:
             key=lambda i: (rank[i.severity], i.file, i.sheet or "", i.row or 0, i.column or ""),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
+        """The report as JSON-ready data, issue sentences in ``lang``."""
         return {
             "usable": self.usable,
             "counts": {t: c.to_dict() for t, c in self.counts.items()},
-            "issues": [i.to_dict() for i in self.sorted_issues()],
+            "issues": [i.to_dict(lang) for i in self.sorted_issues()],
         }

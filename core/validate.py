@@ -12,21 +12,10 @@ import numpy as np
 import pandas as pd
 
 from core.layout import PATIENT_ONLY, Piece, parse_cells
-from core.report import ERROR, REJECTED, WARNING, Issue, Report, TableCount
+from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, TABLES, TEXT
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
-_HINTS = {
-    "missing_column": "Add the column (or rename yours to one of its accepted headers).",
-    "invalid_value": "Correct the cell; the accepted spellings are in the cohort format.",
-    "implausible_value": "Check the cell and its unit; the value is left out of the analysis.",
-    "missing_key": "Fill the cell (patient id, visit month such as M3, event type); the row is left out until then.",
-    "unknown_patient": "Add the patient to the patients table, or correct the patient id.",
-    "duplicate_visit": "Merge the two rows of this visit into one.",
-    "duplicate_patient": "Give each patient one row with a unique patient id.",
-    "conflicting_patient_values":
-        "Make the patient's columns identical on each of their rows (or leave all but one blank).",
-}
 
 
 def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame | None]:
@@ -37,9 +26,7 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     """
     supplied = {p.table for p in pieces}
     if supplied and "patients" not in supplied:
-        report.issues.append(Issue(ERROR, "missing_table", "The patients table is missing.",
-                                   "Upload a patients sheet or file (patient_id, sex, age), or add the "
-                                   "patient columns to the visits table.", table="patients"))
+        report.issues.append(Issue.of(ERROR, "missing_table", {"table": "patients"}, table="patients"))
     parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     for index, piece in enumerate(pieces):
         if _has_required(piece, report):
@@ -59,10 +46,9 @@ def _has_required(piece: Piece, report: Report) -> bool:
     for col in TABLES[piece.table]:
         if col.required and col.name not in piece.cells.columns:
             accepted = ", ".join((col.name, *col.aliases))
-            report.issues.append(Issue(
-                ERROR, "missing_column", f"The {piece.table} table has no {col.name} column.",
-                f"{_HINTS['missing_column']} Accepted headers: {accepted}.",
-                piece.file, piece.sheet, None, col.name, None, piece.table))
+            report.issues.append(Issue.of(
+                ERROR, "missing_column", {"table": piece.table, "col": col.name, "accepted": accepted},
+                file=piece.file, sheet=piece.sheet, column=col.name, table=piece.table))
             readable = readable and col.name not in KEYS[piece.table]
     return readable
 
@@ -81,16 +67,28 @@ def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
             out[f"_raw_{name}"] = raw  # a bad key rejects the row (missing_key), reported later
             continue
         header = piece.headers.get(name, name)
-        for mask, code, what in ((invalid, "invalid_value", "cannot be read as"),
-                                 (implausible, "implausible_value", "is outside the plausible range of")):
+        for mask, code in ((invalid, "invalid_value"), (implausible, "implausible_value")):
+            if not mask.any():
+                continue  # extra columns are text: never flagged, and have no canonical label
+            params, variant = ({"col": name}, "") if code == "invalid_value" else _range(col)
             for row, value in zip(piece.rows[mask], raw[mask]):
-                report.issues.append(Issue(
-                    WARNING, code, f"'{value}' {what} {name}; the value is left missing.", _HINTS[code],
-                    piece.file, piece.sheet, int(row), header, str(value), piece.table))
+                report.issues.append(Issue.of(
+                    WARNING, code, {**params, "value": str(value)}, variant=variant, file=piece.file,
+                    sheet=piece.sheet, row=int(row), column=header, value=str(value), table=piece.table))
     frame = pd.DataFrame(out, index=piece.cells.index)
     frame["_piece"], frame["_source"], frame["_row"] = index, piece.source, piece.rows
     frame["_month"] = -1 if piece.month is None else piece.month
     return frame
+
+
+def _range(col) -> tuple[dict[str, object], str]:
+    """The plausible range of ``col`` as sentence parameters, and the wording it needs."""
+    bounds = {"col": col.name, "low": col.low, "high": col.high}
+    if col.high is None:
+        return {k: v for k, v in bounds.items() if k != "high"}, "low"
+    if col.low is None:
+        return {k: v for k, v in bounds.items() if k != "low"}, "high"
+    return bounds, ""
 
 
 def _outside(values: pd.Series, low: float | None, high: float | None) -> np.ndarray:
@@ -112,8 +110,7 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
         derived = _collapse_repeated(frame[repeated], pieces, report)
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
     twice = kept.duplicated("patient_id", keep=False).to_numpy(dtype=bool)
-    _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report,
-               "Patient id '{value}' is on more than one row.")
+    _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
     return _finish(kept, "patients", read, rejected, report)
 
 
@@ -132,11 +129,10 @@ def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report)
             piece = pieces[int(rows["_piece"].iloc[0])]
             listed = ", ".join(f"{r} ({v})" for r, v in zip(rows["_row"], rows[col]))
             differs = rows[rows[col] != rows[col].iloc[0]]
-            report.issues.append(Issue(
-                ERROR, "conflicting_patient_values",
-                f"Patient '{patient}' has different {col} values on rows {listed}.",
-                _HINTS["conflicting_patient_values"], piece.file, piece.sheet, int(differs["_row"].iloc[0]),
-                piece.headers.get(col, col), str(differs[col].iloc[0]), "patients"))
+            report.issues.append(Issue.of(
+                ERROR, "conflicting_patient_values", {"patient": str(patient), "col": col, "rows": listed},
+                file=piece.file, sheet=piece.sheet, row=int(differs["_row"].iloc[0]),
+                column=piece.headers.get(col, col), value=str(differs[col].iloc[0]), table="patients"))
     return frame.groupby("patient_id", sort=False, as_index=False).first()
 
 
@@ -151,13 +147,11 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     kept, rejected = _reject_missing_keys(frame, table, pieces, report)
     if known is not None:
         unknown = ~kept["patient_id"].isin(known).to_numpy(dtype=bool)
-        _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report,
-                   "No patient '{value}' in the patients table; the row is left out.")
+        _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
         kept, rejected = kept[~unknown], rejected + int(unknown.sum())
     if table == "visits":
         twice = kept.duplicated(["patient_id", "month"], keep="first").to_numpy(dtype=bool)
-        _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report,
-                   "A second row for this patient at month {value}; the later row is left out.")
+        _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
         kept, rejected = kept[~twice], rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
 
@@ -167,21 +161,25 @@ def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece],
     bad = np.zeros(len(frame), dtype=bool)
     for key in KEYS[table]:
         missing = frame[key].isna().to_numpy(dtype=bool) & ~bad
-        _list_rows(frame[missing], key, REJECTED, "missing_key", table, pieces, report,
-                   f"No usable {key} (the cell is {{shown}}); the row is left out.", raw=f"_raw_{key}")
+        _list_rows(frame[missing], key, REJECTED, "missing_key", table, pieces, report, raw=f"_raw_{key}")
         bad |= missing
     return frame[~bad], int(bad.sum())
 
 
 def _list_rows(rows: pd.DataFrame, column: str, severity: str, code: str, table: str,
-               pieces: list[Piece], report: Report, message: str, raw: str | None = None) -> None:
-    """One issue per flagged row (the loop runs over flagged rows only)."""
+               pieces: list[Piece], report: Report, raw: str | None = None) -> None:
+    """One issue per flagged row (the loop runs over flagged rows only).
+
+    The sentence gets the cell as ``value`` and the key column as ``col``; a blank cell
+    takes the code's "blank" wording when it has one.
+    """
     for index, row, value in zip(rows["_piece"], rows["_row"], rows[raw or column]):
         piece = pieces[int(index)]
         text = "" if value is None or (np.ndim(value) == 0 and pd.isna(value)) else str(value)
-        shown = f"'{text}'" if text.strip() else "blank"
-        report.issues.append(Issue(severity, code, message.format(value=text, shown=shown), _HINTS[code], piece.file,
-                                   piece.sheet, int(row), _header(piece, column), text, table))
+        variant = "blank" if not text.strip() and "blank" in CODES[code] else ""
+        report.issues.append(Issue.of(severity, code, {"value": text, "col": column, "table": table},
+                                      variant=variant, file=piece.file, sheet=piece.sheet, row=int(row),
+                                      column=_header(piece, column), value=text, table=table))
 
 
 def _header(piece: Piece, column: str) -> str | None:

@@ -26,8 +26,8 @@ def issues_frame(report: Report, lang: str) -> pd.DataFrame:
             "row": i.row,
             "column": i.column or "",
             "value": "" if i.value is None else str(i.value),
-            "message": i.message,
-            "hint": i.hint,
+            "message": i.text(lang),
+            "hint": i.hint_text(lang),
         }
         for i in report.sorted_issues()
     ]
