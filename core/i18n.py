@@ -121,6 +121,22 @@ def fmt_count(n: int, N: int, pct: float | None, lang: str, digits: int = 1) -> 
     return f"{n}/{N} ({fmt_pct(pct, lang, digits)})"
 
 
+def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
+    """Two bounds as the poster writes them: ``6,8 ; 21,0`` in French (a narrow no-break
+    space before the semicolon), ``6.8; 21.0`` in English."""
+    sep = f"{NNBSP}; " if lang == "fr" else "; "
+    return f"{fmt_num(low, lang, digits)}{sep}{fmt_num(high, lang, digits)}"
+
+
+def fmt_median_iqr(c, lang: str, digits: int = 1) -> str:
+    """A median and its quartiles, ``13,5 (6,8 ; 21,0)`` in French, ``13.5 (6.8; 21.0)``
+    in English; an em dash without data. ``c`` has ``N``, ``median``, ``q1``, ``q3``
+    (``core.stats.Continuous``)."""
+    if c.N == 0 or c.median is None:
+        return MISSING
+    return f"{fmt_num(c.median, lang, digits)} ({fmt_pair(c.q1, c.q3, lang, digits)})"
+
+
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: expected one of {LANGS}")

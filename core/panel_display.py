@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.baseline import MEAN_SD, BaselineTable
-from core.i18n import MISSING, NNBSP, catalogue, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, catalogue, fmt_count, fmt_num, fmt_pair, fmt_pct, t
+from core.populations import REASONS
 from core.stats import Continuous, Proportion
 
 # The poster's M0 tiles, in its order: (baseline variable, label key).
@@ -105,8 +106,7 @@ def ci_text(low: float | None, high: float | None, lang: str) -> str:
     before "%"), ``[64.4; 96.7]`` in English: 95 % CI bounds in percent."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
-    sep = f"{NNBSP}; " if lang == "fr" else "; "
-    return f"[{fmt_num(low, lang)}{sep}{fmt_num(high, lang)}]"
+    return f"[{fmt_pair(low, high, lang)}]"
 
 
 def response_table(results, lang: str) -> pd.DataFrame:
@@ -129,12 +129,28 @@ def response_table(results, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def discordance_table(discordant, lang: str) -> pd.DataFrame:
-    """The recorded-versus-scored disagreements, headers and categories translated."""
+def count_line(n: int, lang: str) -> str:
+    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``."""
+    return f"{fmt_num(n, lang, 0)} patient{'s' if n != 1 else ''}"
+
+
+def _translated(values: pd.Series, label) -> pd.Series:
+    # One translation per distinct value, then a vectorised map over the column.
+    return values.map({v: label(v) for v in values.dropna().unique()})
+
+
+def discordance_table(discordant: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The recorded-versus-scored disagreements (``ResponseResult.discordant``), headers
+    and categories translated, in the order given."""
     cols = ("patient", "domain", "month", "recorded", "scored_response")
-    rows = [(d.patient_id, t(f"response.domain.{d.domain}", lang), f"M{d.month}",
-             category_label(d.recorded, lang), category_label(d.scored, lang)) for d in discordant]
-    return pd.DataFrame(rows, columns=[t(f"response.col.{c}", lang) for c in cols])
+    frame = pd.DataFrame({
+        "patient": discordant["patient_id"].astype("string"),
+        "domain": _translated(discordant["domain"], lambda d: t(f"response.domain.{d}", lang)),
+        "month": "M" + discordant["month"].astype(int).astype(str),
+        "recorded": _translated(discordant["recorded"], lambda c: category_label(c, lang)),
+        "scored_response": _translated(discordant["scored"], lambda c: category_label(c, lang)),
+    }, columns=list(cols))
+    return frame.reset_index(drop=True).rename(columns={c: t(f"response.col.{c}", lang) for c in cols})
 
 
 def category_label(category: str, lang: str) -> str:
@@ -142,14 +158,21 @@ def category_label(category: str, lang: str) -> str:
     return catalogue(lang).get(f"response.cat.{category}", category)
 
 
-def exclusions_table(exclusions, lang: str, min_age: float) -> pd.DataFrame:
-    """Excluded patients with every reason, translated (``Populations.excluded``)."""
-    rows = [(e.patient_id, "; ".join(t(f"cohort.reason.{c}", lang, min_age=f"{min_age:g}") for c in e.reasons))
-            for e in exclusions]
-    return pd.DataFrame(rows, columns=[t("cohort.col.patient", lang), t("cohort.col.reasons", lang)])
+def exclusions_table(exclusions: pd.DataFrame, lang: str, min_age: float) -> pd.DataFrame:
+    """Excluded patients with every reason, translated (``Populations.exclusions``)."""
+    texts = pd.Series("", index=exclusions.index, dtype="string")
+    codes = exclusions["reasons"].astype("string")
+    for code in REASONS:  # the codes in their fixed order, one column pass each
+        hit = codes.str.contains(rf"(?:^| ){code}(?: |$)", regex=True).fillna(False).astype(bool)
+        texts = texts.mask(hit, texts + t(f"cohort.reason.{code}", lang, min_age=f"{min_age:g}") + "; ")
+    frame = pd.DataFrame({"patient": exclusions["patient_id"].astype("string"), "reasons": texts.str.removesuffix("; ")})
+    return frame.reset_index(drop=True).rename(
+        columns={"patient": t("cohort.col.patient", lang), "reasons": t("cohort.col.reasons", lang)})
 
 
-def flags_table(flags, lang: str) -> pd.DataFrame:
+def flags_table(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Patients kept despite a missing inclusion value (``Populations.flags``)."""
-    rows = [(f.patient_id, t(f"cohort.flag.{f.code}", lang)) for f in flags]
-    return pd.DataFrame(rows, columns=[t("cohort.col.patient", lang), t("cohort.col.flag", lang)])
+    frame = pd.DataFrame({"patient": flags["patient_id"].astype("string"),
+                          "flag": _translated(flags["code"], lambda c: t(f"cohort.flag.{c}", lang))})
+    return frame.reset_index(drop=True).rename(
+        columns={"patient": t("cohort.col.patient", lang), "flag": t("cohort.col.flag", lang)})

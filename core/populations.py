@@ -44,28 +44,14 @@ def report_months(cohort, settings: Settings = Settings()) -> tuple[int, ...]:
     return tuple(sorted({*(m for m in seen if m > settings.baseline_month), *settings.poster_months}))
 
 
-@dataclass(frozen=True)
-class Exclusion:
-    """A treated patient left out of the analysed population, with every reason."""
-
-    patient_id: str
-    reasons: tuple[str, ...]  # codes of REASONS
-    reason: str  # English text, reasons joined by "; "
-
-
-@dataclass(frozen=True)
-class PopulationFlag:
-    """A treated patient kept despite a missing inclusion value (not a reason)."""
-
-    patient_id: str
-    code: str  # a code of FLAGS
-    message: str
-
-
 @dataclass(frozen=True, eq=False)
 class Populations:
     """Patient flow of the (sub)cohort.
 
+    ``exclusions``: one row per treated patient left out of the analysed population,
+    sorted by patient_id: patient_id, reasons (codes of REASONS joined by a space),
+    reason (English text, reasons joined by "; "). ``flags``: one row per patient and
+    missing inclusion value, sorted: patient_id, code (of FLAGS), message.
     ``followup`` maps each visit month (baseline and every month in ``months``) to the
     analysed patients with a visit row then. ``flow`` is a tidy frame (step, month,
     patients) for a flow chart: treated, analysed, then one row per visit month.
@@ -73,8 +59,8 @@ class Populations:
 
     treated: int
     analysed: int
-    excluded: tuple[Exclusion, ...]
-    flags: tuple[PopulationFlag, ...]
+    exclusions: pd.DataFrame
+    flags: pd.DataFrame
     followup: dict[int, int]
     months: tuple[int, ...]
     flow: pd.DataFrame
@@ -102,30 +88,29 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
             "patients": [treated, analysed, *followup.values()],
         }
     ).astype({"month": "Int64"})
-    return Populations(treated, analysed, tuple(exclusions), flags, followup, months, flow,
+    return Populations(treated, analysed, exclusions, flags, followup, months, flow,
                        small_n_notes(analysed, settings))
 
 
-def _exclusions(excluded: pd.DataFrame, settings: Settings) -> tuple[Exclusion, ...]:
-    # Codes and wording are built column-wise; only the result objects are made per patient.
+def _exclusions(excluded: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    # Codes and wording are accumulated column by column, one pass per reason.
     codes = pd.Series("", index=excluded.index, dtype="string")
     texts = codes.copy()
     for code, wording in REASONS.items():
         hit = excluded[code].astype(bool)
         codes = codes.mask(hit, codes + code + " ")
         texts = texts.mask(hit, texts + wording.format(min_age=settings.min_age) + "; ")
-    return tuple(
-        Exclusion(str(pid), tuple(c.split()), t.removesuffix("; "))
-        for pid, c, t in zip(excluded["patient_id"], codes, texts)
-    )
+    frame = pd.DataFrame({"patient_id": excluded["patient_id"].astype("string"),
+                          "reasons": codes.str.rstrip(" "), "reason": texts.str.removesuffix("; ")})
+    return frame.sort_values("patient_id", ignore_index=True)
 
 
-def _flags(frame: pd.DataFrame) -> tuple[PopulationFlag, ...]:
+def _flags(frame: pd.DataFrame) -> pd.DataFrame:
     missing = {"age_missing": frame["age"].isna(), "criteria_missing": frame["acr_eular_2019"].isna()}
-    flags = []
-    for code, mask in missing.items():
-        flags += [PopulationFlag(str(pid), code, FLAGS[code]) for pid in frame.loc[mask, "patient_id"]]
-    return tuple(sorted(flags, key=lambda f: (f.patient_id, f.code)))
+    parts = [pd.DataFrame({"patient_id": frame.loc[mask, "patient_id"].astype("string"), "code": code,
+                           "message": FLAGS[code]}) for code, mask in missing.items()]
+    flags = pd.concat(parts, ignore_index=True).astype({"code": "string", "message": "string"})
+    return flags.sort_values(["patient_id", "code"], ignore_index=True)
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,6 +16,7 @@ from core.stats import Proportion, estimate_proportion
 DOMAINS = ("cutaneous", "articular")
 CATEGORIES = (CR, PR, NR)
 MISSING = "missing"
+_DISCORDANT_COLUMNS = ("patient_id", "domain", "month", "recorded", "scored")
 
 
 @dataclass(frozen=True)
@@ -45,22 +46,13 @@ class DomainResponse:
         return {CR: self.cr.n, PR: self.pr.n, NR: self.nr.n, "N": self.N}
 
 
-@dataclass(frozen=True)
-class Discordance:
-    """A recorded response that differs from the one scored from components."""
-
-    patient_id: str
-    domain: str
-    month: int
-    recorded: str
-    scored: str
-
-
 @dataclass(frozen=True, eq=False)
 class ResponseResult:
     """Response panel.
 
     - ``results``: one ``DomainResponse`` per domain x month (``get(domain, month)``).
+    - ``discordant``: the recorded responses that differ from the ones scored from
+      components: patient_id, domain, month, recorded, scored, sorted in that order.
     - ``counts``: tidy frame domain, month, category, n, N, pct, ci_low, ci_high.
     - ``transitions``: domain, from_month, to_month, from_response, to_response,
       patients; responses include "missing" (not seen or no response).
@@ -71,7 +63,7 @@ class ResponseResult:
     N: int
     months: tuple[int, ...]
     results: tuple[DomainResponse, ...]
-    discordant: tuple[Discordance, ...]
+    discordant: pd.DataFrame
     counts: pd.DataFrame
     transitions: pd.DataFrame
     patients: pd.DataFrame
@@ -170,11 +162,9 @@ def response(cohort, filter: Filter | None = None, settings: Settings = Settings
                 rows.append({"domain": domain, "month": month, "category": category, "n": est.n,
                              "N": est.N, "pct": est.pct, "ci_low": est.ci_low, "ci_high": est.ci_high})
     both = patients[patients["recorded"].notna() & patients["scored"].notna()]
-    differ = both[both["recorded"] != both["scored"]].sort_values(["patient_id", "domain", "month"])
-    discordant = tuple(
-        Discordance(str(r.patient_id), r.domain, int(r.month), r.recorded, r.scored)
-        for r in differ.itertuples(index=False)
-    )
+    discordant = both.loc[both["recorded"] != both["scored"], list(_DISCORDANT_COLUMNS)]
+    discordant = discordant.astype({"patient_id": "string"}).sort_values(["patient_id", "domain", "month"],
+                                                                         ignore_index=True)
     counts = pd.DataFrame(rows, columns=["domain", "month", "category", "n", "N", "pct", "ci_low", "ci_high"])
     return ResponseResult(analysed, months, tuple(results), discordant, counts,
                           _transitions(patients, months), patients, small_n_notes(analysed, settings))

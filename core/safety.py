@@ -12,15 +12,6 @@ from core.settings import Settings
 from core.stats import Proportion, estimate_proportion, round_half_up
 
 
-@dataclass(frozen=True)
-class VisceralEvent:
-    """One event of type visceral."""
-
-    patient_id: str
-    month: float
-    description: str | None
-
-
 @dataclass(frozen=True, eq=False)
 class Safety:
     """Safety panel (every treated patient of the subgroup; a patient counts once).
@@ -31,7 +22,8 @@ class Safety:
       the last event month; ``infection_rate_per_100py``: infection events per 100
       patient-years (None without follow-up).
     - ``events_by_type``: type, events, patients. ``events``: every event (patient_id,
-      month, type, description, severe, vzv). ``swimmer``: patient_id, start (0), end
+      month, type, description, severe, vzv); ``visceral_events``: its rows of type
+      visceral (patient_id, month, description). ``swimmer``: patient_id, start (0), end
       (follow-up months), for a swimmer plot with ``events`` as markers.
     """
 
@@ -43,7 +35,7 @@ class Safety:
     patient_months: float
     infection_rate_per_100py: float | None
     events_by_type: pd.DataFrame
-    visceral_events: tuple[VisceralEvent, ...]
+    visceral_events: pd.DataFrame
     events: pd.DataFrame
     swimmer: pd.DataFrame
     notes: tuple[str, ...]
@@ -62,11 +54,9 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
     infection_events = int(per_patient["infection_events"].sum())
     patient_months = float(per_patient["followup_months"].sum())
     rate = round_half_up(100 * infection_events / (patient_months / 12), 1) if patient_months > 0 else None
-    visceral = events[events["type"] == "visceral"]
-    visceral_events = tuple(
-        VisceralEvent(str(r.patient_id), float(r.month), None if pd.isna(r.description) else str(r.description))
-        for r in visceral.itertuples(index=False)
-    )
+    visceral_events = events.loc[events["type"] == "visceral", ["patient_id", "month", "description"]]
+    visceral_events = visceral_events.astype({"patient_id": "string", "month": float, "description": "string"})
+    visceral_events = visceral_events.reset_index(drop=True)
     swimmer = pd.DataFrame({"patient_id": per_patient["patient_id"], "start": 0.0,
                             "end": per_patient["followup_months"].astype(float)})
     return Safety(

@@ -5,6 +5,8 @@ summary-json.md, and CIs, transitions and rates go under ``details``.
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from core.baseline import BASELINE_VARIABLES
 from core.biology import biology
 from core.filters import Filter, resolve_filter
@@ -22,9 +24,17 @@ def _key(month: int) -> str:
     return f"M{month}"
 
 
-def _number(value: float):
-    """An event month as the user wrote it: 2 rather than 2.0."""
-    return int(value) if float(value).is_integer() else value
+def _numbers(values: pd.Series) -> pd.Series:
+    """Event months as the user wrote them: 2 rather than 2.0 (Python objects)."""
+    whole = values.notna() & (values == values.round())
+    out = pd.Series(values.to_numpy(dtype=object), index=values.index, dtype=object)
+    out[whole] = values[whole].astype("int64").to_numpy(dtype=object)
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows: missing values (NA, NaN) as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
 def _with_ci(est: Proportion) -> dict:
@@ -61,7 +71,7 @@ def build_summary(cohort, filter: Filter | None = None, settings: Settings = Set
         "populations": {
             "treated": pops.treated,
             "analysed": pops.analysed,
-            "excluded": [{"patient_id": e.patient_id, "reason": e.reason} for e in pops.excluded],
+            "excluded": _records(pops.exclusions[["patient_id", "reason"]]),
         },
         "followup": {_key(m): n for m, n in pops.followup.items()},
         "baseline": base,
@@ -73,19 +83,14 @@ def build_summary(cohort, filter: Filter | None = None, settings: Settings = Set
                          **{f"shift_{_key(m)}": bio.anti_dsdna.shift_at(m).as_dict() for m in months}}
     doc["complement"] = {"activated_M0": bio.complement.status_m0.n,
                          **{f"normalised_{_key(m)}": bio.complement.change_at(m).resolved.n for m in months}}
-    doc["discordant_responses"] = [
-        {"patient_id": d.patient_id, "domain": d.domain, "month": d.month, "recorded": d.recorded,
-         "scored": d.scored}
-        for d in resp.discordant
-    ]
+    doc["discordant_responses"] = _records(resp.discordant.astype({"month": int}))
     doc["steroids"] = {_key(m.month): m.as_dict() for m in cs.by_month}
     doc["safety"] = {
         "N": safe.N,
         "infection": safe.infection.as_count(),
         "severe_infection": safe.severe_infection.as_count(),
         "vzv": safe.vzv.as_count(),
-        "visceral_events": [{"patient_id": e.patient_id, "month": _number(e.month), "description": e.description}
-                            for e in safe.visceral_events],
+        "visceral_events": _records(safe.visceral_events.assign(month=_numbers(safe.visceral_events["month"]))),
     }
     doc["details"] = _details(pops, resp, bio, cs, safe, months, flt)
     return doc
@@ -96,7 +101,7 @@ def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:
     transitions = resp.transitions.astype({"from_month": int, "to_month": int, "patients": int})
     return {
         "filter": None if flt.is_empty else flt.describe(),
-        "population_flags": [{"patient_id": f.patient_id, "flag": f.code} for f in pops.flags],
+        "population_flags": _records(pops.flags[["patient_id", "code"]].rename(columns={"code": "flag"})),
         "response": {
             d: {_key(m): {"overall": _with_ci(resp.get(d, m).overall), "CR": _with_ci(resp.get(d, m).cr),
                           "involved": resp.get(d, m).involved, "seen": resp.get(d, m).seen,

@@ -10,8 +10,7 @@ from core.panel_display import (
     category_label, ci_text, discordance_table, exclusions_table, m0_tiles, method_label, overall_frame,
     response_table,
 )
-from core.populations import Exclusion
-from core.response import Discordance, DomainResponse
+from core.response import DomainResponse
 from core.stats import estimate_proportion
 
 
@@ -96,13 +95,15 @@ def test_overall_frame_has_one_row_per_domain_and_month():
 
 
 def test_exclusion_reasons_are_translated_and_joined():
-    excluded = (Exclusion("P9", ("age_under_min", "criteria_not_met"), "…"),)
+    excluded = pd.DataFrame({"patient_id": ["P9"], "reasons": ["age_under_min criteria_not_met"], "reason": ["…"]})
     table = exclusions_table(excluded, "fr", 18.0)
     assert table.values.tolist() == [["P9", "âge inférieur à 18 ans; critères ACR/EULAR 2019 non remplis"]]
 
 
 def test_discordances_are_listed_with_translated_categories():
-    table = discordance_table((Discordance("P7", "cutaneous", 3, "PR", "CR"),), "fr")
+    discordant = pd.DataFrame({"patient_id": ["P7"], "domain": ["cutaneous"], "month": [3], "recorded": ["PR"],
+                               "scored": ["CR"]})
+    table = discordance_table(discordant, "fr")
     assert table.values.tolist() == [["P7", "Cutanée", "M3", "RP", "RC"]]
 
 

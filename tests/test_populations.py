@@ -37,19 +37,19 @@ def _patient(**values) -> dict:
 )
 def test_inclusion_rule(values, reasons):
     result = populations(_cohort([_patient(**values)]))
-    assert (result.analysed, tuple(e.reasons for e in result.excluded)) == (
-        (1, ()) if reasons is None else (0, (reasons,)))
+    assert (result.analysed, tuple(r.split() for r in result.exclusions["reasons"])) == (
+        (1, ()) if reasons is None else (0, (list(reasons),)))
 
 
 def test_exclusion_reason_is_worded_with_the_age_setting():
     result = populations(_cohort([_patient(age=19.0)]), settings=Settings(min_age=21))
-    assert result.excluded[0].reason == "age under 21"
+    assert result.exclusions["reason"].tolist() == ["age under 21"]
 
 
 @pytest.mark.parametrize(("values", "code"), [({"age": None}, "age_missing"),
                                               ({"acr_eular_2019": None}, "criteria_missing")])
 def test_missing_inclusion_value_is_flagged(values, code):
-    assert [f.code for f in populations(_cohort([_patient(**values)])).flags] == [code]
+    assert populations(_cohort([_patient(**values)])).flags["code"].tolist() == [code]
 
 
 def test_followup_counts_analysed_patients_with_a_visit_row_each_month():

@@ -53,8 +53,7 @@ def test_recorded_response_beats_the_scored_one(result):
 
 
 def test_disagreement_is_listed(result):
-    assert [(d.patient_id, d.domain, d.month, d.recorded, d.scored) for d in result.discordant] == [
-        ("B", "cutaneous", 3, "PR", "CR")]
+    assert result.discordant.values.tolist() == [["B", "cutaneous", 3, "PR", "CR"]]
 
 
 def test_seen_without_components_is_unknown_not_counted(result):

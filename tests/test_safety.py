@@ -54,7 +54,7 @@ def test_infection_rate_per_100_patient_years(result):
 
 
 def test_visceral_events_are_listed_with_patient_month_description(result):
-    assert [(e.patient_id, e.month, e.description) for e in result.visceral_events] == [("C", 2.0, "GN IV + V")]
+    assert result.visceral_events.values.tolist() == [["C", 2.0, "GN IV + V"]]
 
 
 def test_events_by_type(result):
