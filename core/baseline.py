@@ -102,14 +102,14 @@ class BaselineTable:
         ``lang_labels`` maps a variable key to its label (the key when absent);
         numbers are written for ``lang`` by ``core.i18n``.
         """
-        from core.i18n import fmt_count, fmt_num
+        from core.i18n import fmt_count, fmt_median_iqr, fmt_num
 
         def cell(est: Proportion | Continuous, display: str) -> str:
             if isinstance(est, Proportion):
                 return fmt_count(est.n, est.N, est.pct, lang)
             if display == MEAN_SD:
                 return f"{fmt_num(est.mean, lang)} ({fmt_num(est.sd, lang)})"
-            return f"{fmt_num(est.median, lang)} ({fmt_num(est.q1, lang)}; {fmt_num(est.q3, lang)})"
+            return fmt_median_iqr(est, lang)
 
         labels = lang_labels or {}
         records = []

@@ -22,6 +22,8 @@ NOTE_SMALL_N = "n < 5: interpret with care"
 NOTE_NO_DATA = "no data"
 NOTE_ONE_VALUE = "SD needs at least 2 values"
 NOTE_ALL_ZERO = "all paired differences are zero: no test"
+# Fixed wording (no count) so that it translates; callers count the zeros themselves.
+NOTE_ZEROS_DROPPED = "zero differences dropped"
 NOTE_NO_DISCORDANT = "no discordant pairs: no test"
 NOTE_EMPTY_GROUP = "a group has no values: no test"
 NOTE_ONE_GROUP = "fewer than 2 groups with values: no test"
@@ -205,7 +207,7 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
 
     res, warned = _call_quietly(stats.wilcoxon, d)
     zeros = int(d.size - nonzero.size)
-    notes = ((f"{zeros} zero differences dropped",) if zeros else ()) + warned
+    notes = ((NOTE_ZEROS_DROPPED,) if zeros else ()) + warned
     return TestResult(_finite(res.statistic), _finite(res.pvalue), int(d.size),
                       f"{base}, {how}", notes + _size_notes(int(d.size)))
 

@@ -24,7 +24,8 @@ class SteroidMonth:
     - ``stopped``: on corticosteroids at M0 and 0 at the month, among those on them at
       M0 with a known dose at the month (None at M0).
     - ``change``: Mk - M0 dose among patients with both known (Continuous) and its
-      Wilcoxon signed-rank test (None at M0).
+      Wilcoxon signed-rank test (None at M0); ``zero_differences``: the pairs with an
+      unchanged dose, which the test drops (None at M0).
     """
 
     month: int
@@ -35,6 +36,7 @@ class SteroidMonth:
     stopped: Proportion | None
     change: Continuous | None
     test: TestResult | None
+    zero_differences: int | None
     notes: tuple[str, ...]
 
     def as_dict(self) -> dict:
@@ -69,18 +71,20 @@ def _month(rows: pd.DataFrame, month: int, settings: Settings) -> SteroidMonth:
         (float(t), estimate_proportion(int((dose[known] <= t).sum()), int(known.sum())))
         for t in settings.cs_thresholds
     )
-    stopped = change = test = None
+    stopped = change = test = zeros = None
     if month != settings.baseline_month:
         was_on = (dose_m0 > 0).fillna(False) & known
         stopped = estimate_proportion(int((was_on & (dose == 0)).sum()), int(was_on.sum()))
         both = known & dose_m0.notna()
-        change = summarise_continuous((dose - dose_m0)[both])
+        diff = (dose - dose_m0)[both]
+        change = summarise_continuous(diff)
+        zeros = int((diff == 0).sum())
         test = wilcoxon_signed_rank(dose_m0[both].to_numpy(dtype=float), dose[both].to_numpy(dtype=float))
     return SteroidMonth(
         month=month, known=int(known.sum()),
         on_cs=estimate_proportion(int(on.sum()), int(known.sum())),
         dose=summarise_continuous(dose[on]),
-        at_or_under=at_or_under, stopped=stopped, change=change, test=test,
+        at_or_under=at_or_under, stopped=stopped, change=change, test=test, zero_differences=zeros,
         notes=small_n_notes(int(known.sum()), settings),
     )
 

@@ -193,7 +193,12 @@ def test_display_frame_writes_poster_formats_per_language():
     frame = baseline_table(_tiny()).to_frame({"female": "Women"}, lang="fr").set_index("variable")
     assert frame.loc["Women", "overall"] == "4/5 (80,0\u202f%)"
     assert frame.loc["age", "overall"] == "45,0 (11,2)"
-    assert frame.loc["disease_duration_years", "overall"] == "7,0 (4,5; 9,5)"
+    assert frame.loc["disease_duration_years", "overall"] == "7,0 (4,5\u202f; 9,5)"
+
+
+def test_display_frame_writes_median_and_quartiles_the_english_way():
+    frame = baseline_table(_tiny()).to_frame(lang="en").set_index("variable")
+    assert frame.loc["disease_duration_years", "overall"] == "7.0 (4.5; 9.5)"
 
 
 def test_grouped_display_frame_has_a_column_per_group_and_p_values():

@@ -8,7 +8,7 @@ from core.charts import steroids as charts
 from core.cohort import cohort_from_frames
 from core.i18n import NNBSP
 from core.settings import Settings
-from core.stats import NOTE_SMALL_N, TestResult, estimate_proportion, summarise_continuous
+from core.stats import NOTE_SMALL_N, NOTE_ZEROS_DROPPED, TestResult, estimate_proportion, summarise_continuous
 from core.steroids import steroids
 
 
@@ -52,7 +52,7 @@ def test_ci_text_is_the_wilson_interval(n, N, lang, expected):
 
 @pytest.mark.parametrize(
     "values, lang, expected",
-    [([5.0, 7.25, 7.25, 10.0], "en", "7.3 (6.7 to 7.9)"), ([5.0, 7.25, 7.25, 10.0], "fr", "7,3 (6,7 ; 7,9)"),
+    [([5.0, 7.25, 7.25, 10.0], "en", "7.3 (6.7; 7.9)"), ([5.0, 7.25, 7.25, 10.0], "fr", "7,3 (6,7\u202f; 7,9)"),
      ([], "en", "—")],
 )
 def test_median_iqr_rounds_half_up_per_locale(values, lang, expected):
@@ -60,14 +60,14 @@ def test_median_iqr_rounds_half_up_per_locale(values, lang, expected):
 
 
 def test_wilcoxon_text_counts_the_unchanged_pairs():
-    test = TestResult(0.0, 0.0065, 16, "Wilcoxon", ("7 zero differences dropped",))
-    assert charts.wilcoxon_text(test, "fr") == (
+    test = TestResult(0.0, 0.0065, 16, "Wilcoxon", (NOTE_ZEROS_DROPPED,))
+    assert charts.wilcoxon_text(test, 7, "fr") == (
         "Test des rangs signés de Wilcoxon p = 0,007 (N = 16 paires, 7 inchangées)")
 
 
 def test_wilcoxon_text_translates_other_notes():
     test = TestResult(None, None, 2, "Wilcoxon", (NOTE_SMALL_N,))
-    assert charts.wilcoxon_text(test, "fr").endswith("; n < 5 : interpréter avec prudence")
+    assert charts.wilcoxon_text(test, 0, "fr").endswith("; n < 5 : interpréter avec prudence")
 
 
 def test_m0_tiles_have_no_stop_or_change(result):
@@ -84,7 +84,7 @@ def test_m6_tiles_show_shares_stops_and_change(result):
     # On at M0 with a known M6 dose: A and B; B stopped.
     assert tiles["Stopped since M0"].value == "1/2 (50.0%)"
     # Changes: A -5, B -10, C 0.
-    assert tiles["Change from M0, mg/day (median, quartiles)"].value == "-5.0 (-7.5 to -2.5)"
+    assert tiles["Change from M0, mg/day (median, quartiles)"].value == "-5.0 (-7.5; -2.5)"
     assert tiles["Change from M0, mg/day (median, quartiles)"].detail.startswith(
         "Wilcoxon signed-rank p = 0.500 (N = 3 pairs, 1 unchanged)")
 

@@ -54,8 +54,13 @@ def test_paired_change_uses_patients_with_both_doses(result):
     assert (month.change.N, month.test.N, month.change.median) == (4, 4, -2.5)
 
 
+def test_unchanged_pairs_are_counted_as_zero_differences(result):
+    assert result.at(6).zero_differences == 1  # C: 0 -> 0; E has no M0 dose, F no M6 visit
+
+
 def test_baseline_month_has_no_change_or_stop(result):
-    assert (result.at(0).stopped, result.at(0).change, result.at(0).test) == (None, None, None)
+    at_m0 = result.at(0)
+    assert (at_m0.stopped, at_m0.change, at_m0.test, at_m0.zero_differences) == (None, None, None, None)
 
 
 def test_thresholds_are_a_setting():

@@ -5,7 +5,6 @@ here (not in the page) so that it is testable without Streamlit.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -13,17 +12,15 @@ import pandas as pd
 
 from core.charts.biology import month_label, p_text
 from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, WIDTH, themed
-from core.i18n import fmt_count, fmt_num, fmt_pct, note_text, t
+from core.i18n import fmt_count, fmt_median_iqr, fmt_num, fmt_pct, note_text, t
 from core.schema import CS_DRUG_FACTORS
-from core.stats import Continuous, Proportion, TestResult
+from core.stats import NOTE_ZEROS_DROPPED, Continuous, Proportion, TestResult
 from core.steroids import SteroidMonth, Steroids
 
 # Above this many patients the chart draws no per-patient lines (they would send every
 # patient's doses to the browser): the boxes alone show the distribution.
 LINES_LIMIT = 500
 _SUMMARY_COLUMNS = ["month", "N", "median", "q1", "q3", "min", "max"]
-# core.stats words the Wilcoxon zero differences as "<k> zero differences dropped".
-_ZEROS = re.compile(r"^(\d+) zero differences dropped$")
 
 
 @dataclass(frozen=True)
@@ -44,17 +41,15 @@ def ci_text(p: Proportion, lang: str) -> str:
 
 def median_iqr(c: Continuous, lang: str) -> str:
     """``7.3 (5.0; 10.0)``: median and quartiles to one decimal, an em dash without data."""
-    if c.N == 0:
-        return fmt_num(None, lang)
-    return t("steroids.median_iqr", lang, median=fmt_num(c.median, lang), q1=fmt_num(c.q1, lang),
-             q3=fmt_num(c.q3, lang))
+    return fmt_median_iqr(c, lang)
 
 
-def wilcoxon_text(test: TestResult, lang: str) -> str:
-    """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``; other notes in the reader's words."""
-    zeros = next((int(m.group(1)) for m in map(_ZEROS.match, test.notes) if m), 0)
+def wilcoxon_text(test: TestResult, zeros: int, lang: str) -> str:
+    """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``, ``zeros`` being the unchanged
+    pairs (``SteroidMonth.zero_differences``); other notes in the reader's words."""
     text = t("steroids.wilcoxon", lang, p=p_text(test.p_value, lang), N=test.N, zeros=zeros)
-    others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if not _ZEROS.match(n)]
+    # The zeros are in the sentence already; the note saying so would repeat it.
+    others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
     return "; ".join([text, *others])
 
 
@@ -75,7 +70,8 @@ def month_tiles(month: SteroidMonth, lang: str) -> tuple[Tile, ...]:
     if month.stopped is not None:
         tiles.append(Tile(t("steroids.stopped", lang), _count(month.stopped, lang), ci_text(month.stopped, lang)))
     if month.change is not None and month.test is not None:
-        tiles.append(Tile(t("steroids.change", lang), median_iqr(month.change, lang), wilcoxon_text(month.test, lang)))
+        tiles.append(Tile(t("steroids.change", lang), median_iqr(month.change, lang),
+                          wilcoxon_text(month.test, month.zero_differences or 0, lang)))
     return tuple(tiles)
 
 
