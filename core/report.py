@@ -77,14 +77,14 @@ class Issue:
         # An undeclared code would have no translation: a programming error.
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
-        if self.code not in CODES or (self.variant and self.variant not in CODES[self.code]):
-            raise ValueError(f"undeclared issue code {self.code!r} (variant {self.variant!r}): add it to CODES")
+        _check_code(self.code, self.variant)
 
     @classmethod
     def of(cls, severity: str, code: str, params: Mapping[str, object] | None = None, *, variant: str = "",
            file: str = "", sheet: str | None = None, row: int | None = None, column: str | None = None,
            value: str | None = None, table: str | None = None) -> Issue:
         """An issue whose English message and hint come from the catalogue."""
+        _check_code(code, variant)
         frozen = tuple(sorted((params or {}).items()))
         message, hint = (_render(code, variant, part, frozen, "en") for part in ("message", "hint"))
         return cls(severity, code, message, hint, file, sheet, row, column, value, table, frozen, variant)
@@ -102,6 +102,11 @@ class Issue:
         out["message"], out["hint"] = self.text(lang), self.hint_text(lang)
         out["params"] = None if self.params is None else dict(self.params)
         return out
+
+
+def _check_code(code: str, variant: str) -> None:
+    if code not in CODES or (variant and variant not in CODES[code]):
+        raise ValueError(f"undeclared issue code {code!r} (variant {variant!r}): add it to CODES")
 
 
 def _render(code: str, variant: str, part: str, params: tuple[tuple[str, object], ...], lang: str) -> str:

@@ -86,3 +86,23 @@ def test_garbage_input_exits_1_without_traceback(tmp_path: Path, name: str, cont
 def test_bundled_demo_validates_with_exit_0() -> None:
     done = _run("validate", "--demo")
     assert (done.returncode, "Usable: yes" in done.stdout) == (0, True)
+
+
+def test_lang_fr_prints_the_report_in_french(tmp_path: Path, capsys) -> None:
+    assert main(["validate", "--lang", "fr", _write(tmp_path, "patients.csv", DUPLICATE)]) == 1
+    out = capsys.readouterr().out
+    assert "ERREUR   duplicate_patient: patients.csv, ligne 3, colonne « patient_id »" in out
+    assert "L'identifiant de patient « P1 » figure sur plus d'une ligne." in out
+    assert "Utilisable : non (2 erreurs)" in out
+
+
+def test_lang_fr_json_keeps_codes_and_gives_french_sentences(tmp_path: Path, capsys) -> None:
+    main(["validate", "--json", "--lang", "fr", _write(tmp_path, "patients.csv", DUPLICATE)])
+    issue = json.loads(capsys.readouterr().out)["issues"][0]
+    assert (issue["code"], issue["params"]["value"]) == ("duplicate_patient", "P1")
+    assert issue["message"] == "L'identifiant de patient « P1 » figure sur plus d'une ligne."
+
+
+def test_default_language_is_english(tmp_path: Path, capsys) -> None:
+    main(["validate", _write(tmp_path, "patients.csv", DUPLICATE)])
+    assert "Patient id 'P1' is on more than one row." in capsys.readouterr().out
