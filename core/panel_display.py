@@ -130,8 +130,11 @@ def response_table(results, lang: str) -> pd.DataFrame:
 
 
 def count_line(n: int, lang: str) -> str:
-    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``."""
-    return f"{fmt_num(n, lang, 0)} patient{'s' if n != 1 else ''}"
+    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``.
+
+    The word is the same in both languages; French keeps the singular for 0 and 1."""
+    plural = n >= 2 if lang == "fr" else n != 1
+    return f"{fmt_num(n, lang, 0)} patient{'s' if plural else ''}"
 
 
 def _translated(values: pd.Series, label) -> pd.Series:

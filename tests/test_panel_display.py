@@ -7,8 +7,8 @@ import pytest
 from core.baseline import baseline_table
 from core.i18n import NNBSP
 from core.panel_display import (
-    category_label, ci_text, discordance_table, exclusions_table, m0_tiles, method_label, overall_frame,
-    response_table,
+    category_label, ci_text, count_line, discordance_table, exclusions_table, flags_table, m0_tiles, method_label,
+    overall_frame, response_table,
 )
 from core.response import DomainResponse
 from core.stats import estimate_proportion
@@ -110,3 +110,23 @@ def test_discordances_are_listed_with_translated_categories():
 @pytest.mark.parametrize("category, label", [("CR", "RC"), ("missing", "Non évalué"), ("odd", "odd")])
 def test_category_label_in_french(category, label):
     assert category_label(category, "fr") == label
+
+
+@pytest.mark.parametrize("n, lang, expected", [(1, "en", "1 patient"), (4812, "en", "4,812 patients"),
+                                               (4812, "fr", f"4{NNBSP}812 patients"), (0, "fr", "0 patient"),
+                                               (0, "en", "0 patients")])
+def test_count_line_groups_digits_per_locale(n, lang, expected):
+    assert count_line(n, lang) == expected
+
+
+def test_exclusions_table_keeps_the_given_order_with_one_reason_each():
+    excluded = pd.DataFrame({"patient_id": ["P1", "P2"], "reasons": ["no_involvement", "age_under_min"],
+                             "reason": ["…", "…"]})
+    table = exclusions_table(excluded, "en", 18.0)
+    assert table.values.tolist() == [["P1", "neither cutaneous nor articular involvement recorded at M0"],
+                                     ["P2", "age under 18"]]
+
+
+def test_flags_are_translated():
+    flags = pd.DataFrame({"patient_id": ["P4"], "code": ["age_missing"], "message": ["…"]})
+    assert flags_table(flags, "fr").to_dict("list") == {"Patient": ["P4"], "Donnée manquante": ["âge manquant"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from functools import reduce
 
+import pandas as pd
 import pytest
 
 from core.cohort import cohort_from_frames
@@ -109,3 +110,13 @@ def test_cohort_without_visits_or_events_gives_no_data_not_an_error(demo_cohort)
     document = build_summary(cohort_from_frames({"patients": patients, "visits": None, "events": None}))
     assert (document["followup"], document["steroids"]["M0"]["on_cs"]["N"], document["safety"]["N"]) == (
         {"M0": 0, "M3": 0, "M6": 0}, 0, 23)
+
+
+def test_visceral_event_months_are_written_as_entered_and_missing_descriptions_as_null():
+    patients = pd.DataFrame({"patient_id": ["A", "B"], "sex": "F", "age": 40.0, "cutaneous": True})
+    events = pd.DataFrame({"patient_id": ["A", "B"], "month": [2.0, 2.5], "type": "visceral",
+                           "description": ["GN IV + V", None]})
+    document = build_summary(cohort_from_frames({"patients": patients, "visits": None, "events": events}))
+    assert json.dumps(document["safety"]["visceral_events"]) == (
+        '[{"patient_id": "A", "month": 2, "description": "GN IV + V"}, '
+        '{"patient_id": "B", "month": 2.5, "description": null}]')
