@@ -90,3 +90,21 @@ def app(monkeypatch):
     at = AppTest.from_file("../streamlit_app.py", default_timeout=60)
     at.context["locale"] = "en-GB"
     return at
+
+
+@pytest.fixture
+def open_page(app) -> Callable[..., object]:
+    """Open a page of the whole app on the demo: ``open_page("pages/x.py", lang="fr")``.
+
+    Returns the ``app`` AppTest after the run. Another language is chosen with the
+    sidebar's selector (key "lang"), as a user would, before switching page.
+    """
+
+    def _open(path: str, lang: str = "en"):
+        app.run()
+        if lang != "en":
+            app.selectbox(key="lang").set_value(lang).run()
+        app.switch_page(path).run()
+        return app
+
+    return _open

@@ -10,69 +10,62 @@ _PAGE = "pages/biology.py"
 _SEX = "flt_demo_sex"
 
 
-def _open(app, locale: str = "en-GB"):
-    app.context["locale"] = locale
-    app.run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _texts(app) -> str:
     return "\n".join(m.value for m in app.markdown)
 
 
-def test_demo_runs_without_exception(app):
-    _open(app)
+def test_demo_runs_without_exception(app, open_page):
+    open_page(_PAGE)
     assert not app.exception
 
 
-def test_ifn_signature_shows_poster_m0_and_m6_arrows(app):
-    text = _texts(_open(app))
+def test_ifn_signature_shows_poster_m0_and_m6_arrows(open_page):
+    text = _texts(open_page(_PAGE))
     assert "IFN signature + at M0: 21/21 (100.0%)" in text
     assert "**M6**  \n↓ 15/16  \n↑ 1/16  \n(?) 6 patients" in text
 
 
-def test_farr_test_shows_poster_m0_and_m6_arrows(app):
-    text = _texts(_open(app))
+def test_farr_test_shows_poster_m0_and_m6_arrows(open_page):
+    text = _texts(open_page(_PAGE))
     assert "Elevated at M0: 14/19 (73.7%)" in text
     assert "**M6**  \n↓ 6/14  \n↑ 3/14  \n→ 5/14" in text
 
 
-def test_complement_shows_activation_and_normalisation(app):
-    text = _texts(_open(app))
+def test_complement_shows_activation_and_normalisation(open_page):
+    text = _texts(open_page(_PAGE))
     assert "Activation at M0: 3 patients out of 21" in text
     assert "**M6**  \nnormalised: 3/3 (100.0%)" in text
 
 
-def test_paired_table_shows_mcnemar_p_per_marker_and_month(app):
-    frame = _open(app).dataframe[0].value
+def test_paired_table_shows_mcnemar_p_per_marker_and_month(open_page):
+    frame = open_page(_PAGE).dataframe[0].value
     row = frame[(frame["Marker"] == "Complement") & (frame["Month"] == "M6")].iloc[0]
     assert (row["Paired N"], row["McNemar p"]) == (16, "0.250")
 
 
-def test_shift_and_paired_charts_are_drawn(app):
-    specs = [json.loads(c.proto.spec) for c in _open(app).get("vega_lite_chart")]
+def test_shift_and_paired_charts_are_drawn(open_page):
+    specs = [json.loads(c.proto.spec) for c in open_page(_PAGE).get("vega_lite_chart")]
     assert [s["title"] for s in specs] == [
         "IFN signature: change from M0", "Farr test (anti-dsDNA): change from M0",
         "IFN signature: M0 to M6 (n = 16)", "Farr test (anti-dsDNA): M0 to M6 (n = 14)",
     ]
 
 
-def test_month_selector_switches_paired_plots(app):
-    _open(app)
+def test_month_selector_switches_paired_plots(app, open_page):
+    open_page(_PAGE)
     app.segmented_control(key="biology_month").set_value(3).run()
     titles = [json.loads(c.proto.spec)["title"] for c in app.get("vega_lite_chart")]
     assert "IFN signature: M0 to M3 (n = 18)" in titles
 
 
-def test_sex_filter_changes_analysed_n(app):
-    _open(app)
+def test_sex_filter_changes_analysed_n(app, open_page):
+    open_page(_PAGE)
     app.multiselect(key=_SEX).set_value(["M"]).run()
     assert not app.exception
     assert "Analysed patients: N = 1" in _texts(app)
 
 
-def test_french_shows_french_labels_and_decimal_commas(app):
-    text = _texts(_open(app, "fr-FR"))
+def test_french_shows_french_labels_and_decimal_commas(app, open_page):
+    text = _texts(open_page(_PAGE, "fr"))
     assert f"Élevé à M0 : 14/19 (73,7{NNBSP}%)" in text
     assert app.title[0].value == "Biologie"

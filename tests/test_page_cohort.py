@@ -7,25 +7,17 @@ _PAGE = "pages/cohort.py"
 _DEMO_SEX = "flt_demo_sex"
 
 
-def _open(app, lang: str = "en"):
-    app.run()
-    if lang != "en":
-        app.selectbox(key="lang").set_value(lang).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _tiles(app) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in app.main.metric}
 
 
-def test_demo_cohort_page_runs_without_exception(app):
-    _open(app)
+def test_demo_cohort_page_runs_without_exception(app, open_page):
+    open_page(_PAGE)
     assert not app.exception
 
 
-def test_tiles_show_the_poster_m0_numbers(app):
-    tiles = _tiles(_open(app))
+def test_tiles_show_the_poster_m0_numbers(open_page):
+    tiles = _tiles(open_page(_PAGE))
     assert tiles["Patients"][0] == "22"
     assert tiles["Women"] == ("95.5%", "21/22")
     assert tiles["Age, mean (years)"] == ("45.0", "SD 10.4 · N = 22")
@@ -48,28 +40,28 @@ def _chart_rows(chart) -> list[dict]:
     return pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
 
 
-def test_flow_chart_shows_treated_analysed_and_each_visit(app):
-    rows = _chart_rows(_open(app).get("vega_lite_chart")[0])
+def test_flow_chart_shows_treated_analysed_and_each_visit(open_page):
+    rows = _chart_rows(open_page(_PAGE).get("vega_lite_chart")[0])
     assert [(r["step"], r["patients"]) for r in rows] == [
         ("Treated (safety)", 23), ("Excluded", 1), ("Analysed (efficacy)", 22),
         ("Seen at M0", 22), ("Seen at M3", 19), ("Seen at M6", 16),
     ]
 
 
-def test_exclusion_is_listed_with_its_reason(app):
-    table = _open(app).dataframe[0].value
+def test_exclusion_is_listed_with_its_reason(open_page):
+    table = open_page(_PAGE).dataframe[0].value
     assert table.values.tolist() == [["P23", "ACR/EULAR 2019 criteria not met"]]
 
 
-def test_changing_the_sex_filter_changes_n(app):
-    _open(app)
+def test_changing_the_sex_filter_changes_n(app, open_page):
+    open_page(_PAGE)
     app.multiselect(key=_DEMO_SEX).set_value(["F"]).run()
     assert not app.exception
     assert _tiles(app)["Patients"][0] == "21"
 
 
-def test_grouping_by_centre_shows_p_values_and_test_names(app):
-    _open(app)
+def test_grouping_by_centre_shows_p_values_and_test_names(app, open_page):
+    open_page(_PAGE)
     app.selectbox(key="cohort_group").set_value("centre").run()
     table = app.dataframe[-1].value.set_index("Characteristic")
     assert list(table.columns[-4:]) == ["CH Boulogne-sur-Mer", "CHU Lille", "p", "Test"]
@@ -77,8 +69,8 @@ def test_grouping_by_centre_shows_p_values_and_test_names(app):
     assert table.loc["Age (years)", "Test"] == "Mann-Whitney U test"
 
 
-def test_french_page_has_french_labels_and_decimal_commas(app):
-    _open(app, "fr")
+def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
+    open_page(_PAGE, "fr")
     assert not app.exception
     assert app.title[0].value == t("nav.cohort", "fr")
     tiles = _tiles(app)

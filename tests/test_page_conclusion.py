@@ -7,41 +7,33 @@ from core.poster import load_poster
 _PAGE = "pages/conclusion.py"
 
 
-def _open(app, lang: str = "en"):
-    app.run()
-    if lang != "en":
-        app.selectbox(key="lang").set_value(lang).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _text(app) -> str:
     return "\n".join(e.value for kind in ("markdown", "subheader", "caption") for e in app.get(kind))
 
 
-def test_demo_runs_without_exception(app):
-    assert not _open(app).exception
+def test_demo_runs_without_exception(open_page):
+    assert not open_page(_PAGE).exception
 
 
-def test_demo_shows_the_study_title_labelled_as_the_demo_posters(app):
-    _open(app)
+def test_demo_shows_the_study_title_labelled_as_the_demo_posters(app, open_page):
+    open_page(_PAGE)
     assert app.subheader[0].value == load_poster("en")["title"]
     assert t("conclusion.ui.demo_label", "en") in _text(app)
 
 
-def test_demo_findings_quote_the_posters_numbers(app):
-    text = _text(_open(app))
+def test_demo_findings_quote_the_posters_numbers(open_page):
+    text = _text(open_page(_PAGE))
     assert "(n = 17)" in text
     assert "Marked and rapid efficacy in cutaneous involvement" in text
     assert "Satisfactory tolerability profile: infection in 9/23 (39.1%) of patients" in text
 
 
-def test_demo_shows_the_posters_perspectives(app):
-    assert load_poster("en")["perspectives"][0] in _text(_open(app))
+def test_demo_shows_the_posters_perspectives(open_page):
+    assert load_poster("en")["perspectives"][0] in _text(open_page(_PAGE))
 
 
-def test_sex_filter_changes_the_analysed_population(app):
-    _open(app)
+def test_sex_filter_changes_the_analysed_population(app, open_page):
+    open_page(_PAGE)
     assert "Patients analysed (efficacy): N = 22;" in _text(app)
     sex = next(w for w in app.sidebar.multiselect if w.label == t("filters.sex", "en"))
     sex.set_value(["M"]).run()
@@ -50,8 +42,8 @@ def test_sex_filter_changes_the_analysed_population(app):
     assert "Patients analysed (efficacy): N = 1;" in _text(app)
 
 
-def test_french_labels_and_decimal_commas(app):
-    text = _text(_open(app, "fr"))
+def test_french_labels_and_decimal_commas(app, open_page):
+    text = _text(open_page(_PAGE, "fr"))
     assert not app.exception
     assert app.subheader[0].value == load_poster("fr")["title"]
     assert "Population souvent multi réfractaire sur le plan thérapeutique (n = 17)" in text
@@ -82,7 +74,7 @@ def test_upload_without_follow_up_says_no_data_per_domain(app):
     assert "Cutaneous response: no data." in text and "Corticosteroids: no data." in text
 
 
-def test_links_to_the_pages_the_findings_come_from(app):
-    _open(app)
+def test_links_to_the_pages_the_findings_come_from(app, open_page):
+    open_page(_PAGE)
     assert [link.label for link in app.get("page_link")] == [
         "Details: Cohort", "Details: Response", "Details: Corticosteroids", "Details: Safety"]

@@ -9,53 +9,45 @@ _PAGE = "pages/response.py"
 _DEMO_CENTRE = "flt_demo_centre"
 
 
-def _open(app, lang: str = "en"):
-    app.run()
-    if lang != "en":
-        app.selectbox(key="lang").set_value(lang).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _counts(app):
     return app.dataframe[0].value
 
 
-def test_demo_response_page_runs_without_exception(app):
-    _open(app)
+def test_demo_response_page_runs_without_exception(app, open_page):
+    open_page(_PAGE)
     assert not app.exception
 
 
-def test_counts_table_shows_the_poster_response_numbers(app):
-    table = _counts(_open(app)).set_index(["Involvement", "Visit"])
+def test_counts_table_shows_the_poster_response_numbers(open_page):
+    table = _counts(open_page(_PAGE)).set_index(["Involvement", "Visit"])
     assert table.loc[("Cutaneous", "M3"), "CR"] == "8/17 (47.1%)"
     assert table.loc[("Cutaneous", "M6"), "CR+PR (95% CI)"] == "13/14 (92.9%) [68.5; 98.7]"
     assert table.loc[("Articular", "M3"), "NR"] == "5/10 (50.0%)"
     assert table.loc[("Articular", "M6"), "N"] == 9
 
 
-def test_page_draws_bars_transitions_and_patient_grid(app):
-    charts = [json.loads(c.proto.spec) for c in _open(app).get("vega_lite_chart")]
+def test_page_draws_bars_transitions_and_patient_grid(open_page):
+    charts = [json.loads(c.proto.spec) for c in open_page(_PAGE).get("vega_lite_chart")]
     assert len(charts) == 3
     assert [panel["title"] for panel in charts[0]["hconcat"]] == ["Cutaneous", "Articular"]
     assert charts[1]["title"] == t("response.transitions_title", "en")
     assert charts[2]["title"] == t("response.grid_title", "en")
 
 
-def test_recorded_versus_scored_disagreement_is_listed(app):
-    table = _open(app).dataframe[-1].value
+def test_recorded_versus_scored_disagreement_is_listed(open_page):
+    table = open_page(_PAGE).dataframe[-1].value
     assert table.values.tolist() == [["P7", "Cutaneous", "M3", "PR", "CR"]]
 
 
-def test_changing_the_centre_filter_changes_n(app):
-    _open(app)
+def test_changing_the_centre_filter_changes_n(app, open_page):
+    open_page(_PAGE)
     app.multiselect(key=_DEMO_CENTRE).set_value(["CHU Lille"]).run()
     assert not app.exception
     assert _counts(app)["N"].tolist() == [10, 7, 8, 7]  # cutaneous M3, M6, articular M3, M6
 
 
-def test_french_page_has_french_labels_and_decimal_commas(app):
-    _open(app, "fr")
+def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
+    open_page(_PAGE, "fr")
     assert not app.exception
     assert app.title[0].value == t("nav.response", "fr")
     table = _counts(app).set_index(["Atteinte", "Visite"])

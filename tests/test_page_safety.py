@@ -10,14 +10,6 @@ from core.i18n import NNBSP, t
 _PAGE = "pages/safety.py"
 
 
-def _open(app, lang: str = "en"):
-    app.run()
-    if lang != "en":
-        app.selectbox(key="lang").set_value(lang).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _texts(app) -> list[str]:
     # Bold markers dropped: the population line is written in bold.
     return [e.value.strip("*") for kind in ("markdown", "subheader", "caption") for e in app.get(kind)]
@@ -31,42 +23,42 @@ def _specs(app) -> list[dict]:
     return [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
 
 
-def test_demo_runs_without_exception(app):
-    assert not _open(app).exception
+def test_demo_runs_without_exception(open_page):
+    assert not open_page(_PAGE).exception
 
 
-def test_demo_shows_the_posters_safety_line(app):
-    _open(app)
+def test_demo_shows_the_posters_safety_line(app, open_page):
+    open_page(_PAGE)
     assert "Infectious risk: 39.1% of patients / no severe infection / no VZV infection" in _texts(app)
 
 
-def test_demo_tiles_show_percentages_with_wilson_intervals(app):
-    _open(app)
+def test_demo_tiles_show_percentages_with_wilson_intervals(app, open_page):
+    open_page(_PAGE)
     assert _metrics(app)["Patients with an infection"] == "39.1%"
     assert "9/23 · 95% CI 22.2%–59.2% (Wilson)" in _texts(app)
 
 
-def test_demo_shows_exposure_and_infection_rate(app):
-    _open(app)
+def test_demo_shows_exposure_and_infection_rate(app, open_page):
+    open_page(_PAGE)
     metrics = _metrics(app)
     assert (metrics["Follow-up (patient-months)"], metrics["Infections per 100 patient-years"]) == ("108.0", "111.1")
 
 
-def test_demo_visceral_events_are_p3_and_p10(app):
-    _open(app)
+def test_demo_visceral_events_are_p3_and_p10(app, open_page):
+    open_page(_PAGE)
     visceral = app.dataframe[0].value
     assert list(zip(visceral["Patient"], visceral["Month"], visceral["Description"])) == [
         ("P3", "2", "GN IV + V"), ("P10", "3", "Péricardite")]
 
 
-def test_demo_swimmer_plot_has_a_bar_per_treated_patient(app):
-    _open(app)
+def test_demo_swimmer_plot_has_a_bar_per_treated_patient(app, open_page):
+    open_page(_PAGE)
     swimmer = next(s for s in _specs(app) if "layer" in s and len(s["layer"]) == 2 and "Follow-up" in s["title"])
     assert swimmer["title"] == "Follow-up and events (n = 23 patients, 12 events)"
 
 
-def test_sex_filter_changes_the_safety_population(app):
-    _open(app)
+def test_sex_filter_changes_the_safety_population(app, open_page):
+    open_page(_PAGE)
     assert "Safety population (treated patients): N = 23." in _texts(app)
     sex = next(w for w in app.sidebar.multiselect if w.label == t("filters.sex", "en"))
     sex.set_value(["F"]).run()
@@ -75,8 +67,8 @@ def test_sex_filter_changes_the_safety_population(app):
     assert any(s.startswith("Safety population (treated patients): N = 2") for s in _texts(app))
 
 
-def test_french_labels_and_decimal_commas(app):
-    _open(app, "fr")
+def test_french_labels_and_decimal_commas(app, open_page):
+    open_page(_PAGE, "fr")
     assert not app.exception
     assert app.title[0].value == t("nav.safety", "fr")
     assert f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV" in _texts(app)

@@ -10,13 +10,6 @@ _PAGE = "pages/steroids.py"
 _SEX = "flt_demo_sex"
 
 
-def _open(app, locale: str = "en-GB"):
-    app.context["locale"] = locale
-    app.run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
 def _metrics(app) -> dict[str, list[str]]:
     """Each tile label with its values, month after month."""
     out: dict[str, list[str]] = {}
@@ -29,50 +22,50 @@ def _texts(app) -> str:
     return "\n".join([m.value for m in app.markdown] + [c.value for c in app.caption])
 
 
-def test_demo_runs_without_exception(app):
-    _open(app)
+def test_demo_runs_without_exception(app, open_page):
+    open_page(_PAGE)
     assert not app.exception
 
 
-def test_m0_tiles_show_poster_share_and_median_dose(app):
-    metrics = _metrics(_open(app))
+def test_m0_tiles_show_poster_share_and_median_dose(open_page):
+    metrics = _metrics(open_page(_PAGE))
     assert metrics["On corticosteroids"][0] == "16/22 (72.7%)"
     assert metrics["Median dose, mg/day (quartiles)"][0] == "7.3 (5.0 to 10.0)"
 
 
-def test_thresholds_and_stops_show_counts_with_wilson_ci(app):
-    _open(app)
+def test_thresholds_and_stops_show_counts_with_wilson_ci(app, open_page):
+    open_page(_PAGE)
     metrics = _metrics(app)
     assert metrics["At or under 7.5 mg/day"] == ["15/22 (68.2%)", "14/19 (73.7%)", "15/16 (93.8%)"]
     assert metrics["Stopped since M0"] == ["2/15 (13.3%)", "2/12 (16.7%)"]
     assert "95% CI 4.7% to 44.8%" in _texts(app)
 
 
-def test_m6_change_shows_wilcoxon_p_and_n(app):
-    _open(app)
+def test_m6_change_shows_wilcoxon_p_and_n(app, open_page):
+    open_page(_PAGE)
     assert _metrics(app)["Change from M0, mg/day (median, quartiles)"][-1] == "-2.5 (-3.1 to 0.0)"
     assert "Wilcoxon signed-rank p = 0.007 (N = 16 pairs, 7 unchanged)" in _texts(app)
 
 
-def test_dose_chart_labels_each_month_with_its_n(app):
-    spec = json.loads(_open(app).get("vega_lite_chart")[0].proto.spec)
+def test_dose_chart_labels_each_month_with_its_n(open_page):
+    spec = json.loads(open_page(_PAGE).get("vega_lite_chart")[0].proto.spec)
     assert spec["layer"][0]["encoding"]["x"]["sort"] == ["M0 (n = 16)", "M3 (n = 13)", "M6 (n = 10)"]
 
 
-def test_method_lists_prednisone_equivalent_factors(app):
-    factors = _open(app).dataframe[0].value.set_index("Drug")["Factor"]
+def test_method_lists_prednisone_equivalent_factors(open_page):
+    factors = open_page(_PAGE).dataframe[0].value.set_index("Drug")["Factor"]
     assert factors["methylprednisolone"] == "1.25"
 
 
-def test_sex_filter_changes_analysed_n(app):
-    _open(app)
+def test_sex_filter_changes_analysed_n(app, open_page):
+    open_page(_PAGE)
     app.multiselect(key=_SEX).set_value(["M"]).run()
     assert not app.exception
     assert "Analysed patients: N = 1" in _texts(app)
 
 
-def test_french_shows_french_labels_and_decimal_commas(app):
-    metrics = _metrics(_open(app, "fr-FR"))
+def test_french_shows_french_labels_and_decimal_commas(app, open_page):
+    metrics = _metrics(open_page(_PAGE, "fr"))
     assert app.title[0].value == "Corticoïdes"
     assert metrics["Sous corticoïdes"][0] == f"16/22 (72,7{NNBSP}%)"
     assert metrics["Dose médiane, mg/j (quartiles)"][0] == "7,3 (5,0 ; 10,0)"
