@@ -30,7 +30,7 @@ def test_demo_runs_without_exception(app, open_page):
 def test_m0_tiles_show_poster_share_and_median_dose(open_page):
     metrics = _metrics(open_page(_PAGE))
     assert metrics["On corticosteroids"][0] == "16/22 (72.7%)"
-    assert metrics["Median dose, mg/day (quartiles)"][0] == "7.3 (5.0 to 10.0)"
+    assert metrics["Median dose, mg/day (quartiles)"][0] == "7.3 (5.0; 10.0)"
 
 
 def test_thresholds_and_stops_show_counts_with_wilson_ci(app, open_page):
@@ -43,7 +43,7 @@ def test_thresholds_and_stops_show_counts_with_wilson_ci(app, open_page):
 
 def test_m6_change_shows_wilcoxon_p_and_n(app, open_page):
     open_page(_PAGE)
-    assert _metrics(app)["Change from M0, mg/day (median, quartiles)"][-1] == "-2.5 (-3.1 to 0.0)"
+    assert _metrics(app)["Change from M0, mg/day (median, quartiles)"][-1] == "-2.5 (-3.1; 0.0)"
     assert "Wilcoxon signed-rank p = 0.007 (N = 16 pairs, 7 unchanged)" in _texts(app)
 
 
@@ -68,7 +68,7 @@ def test_french_shows_french_labels_and_decimal_commas(app, open_page):
     metrics = _metrics(open_page(_PAGE, "fr"))
     assert app.title[0].value == "Corticoïdes"
     assert metrics["Sous corticoïdes"][0] == f"16/22 (72,7{NNBSP}%)"
-    assert metrics["Dose médiane, mg/j (quartiles)"][0] == "7,3 (5,0 ; 10,0)"
+    assert metrics["Dose médiane, mg/j (quartiles)"][0] == "7,3 (5,0\u202f; 10,0)"
 
 
 # Two patients; P1's drug has no prednisone equivalent and its name looks like Markdown.
