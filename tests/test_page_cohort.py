@@ -79,3 +79,7 @@ def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
     table = app.dataframe[-1].value
     assert "Caractéristique" in table.columns
     assert "21/22 (95,5" in table.iloc[0]["Tous"]
+
+
+def test_exclusions_table_has_a_count_line(open_page):
+    assert "1 patient" in [c.value for c in open_page(_PAGE).caption]

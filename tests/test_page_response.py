@@ -55,3 +55,7 @@ def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
     assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95\u202f%)"] == "15/17 (88,2\u202f%) [65,7\u202f; 96,7]"
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
+
+
+def test_disagreements_table_has_a_count_line(open_page):
+    assert "1 patient" in [c.value for c in open_page(_PAGE).caption]
