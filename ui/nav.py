@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.i18n import t
 
@@ -63,8 +64,22 @@ def require_shell() -> None:
     URL or wide layout. Clearing the flag and rerunning executes ``streamlit_app.py``,
     whose ``st.navigation`` picks the same page (its hash comes from the same URL path)
     with the same query string. In every other run ``st.navigation`` has already
-    cleared the flag before the page starts, so this does nothing.
+    cleared the flag and registered ``PAGES`` before the page starts: nothing happens.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory or _entry_point_is_a_page():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _entry_point_is_a_page() -> bool:
+    # Only that old mode lists streamlit_app.py itself among the pages. This catches a
+    # run that started in it while another session's guard was already clearing the
+    # flag (two links opened at once on a fresh server).
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    entry = Path(ctx.pages_manager.main_script_path).resolve()
+    return any(
+        info.get("script_path") and Path(info["script_path"]).resolve() == entry
+        for info in ctx.pages_manager.get_pages().values()
+    )
