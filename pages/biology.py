@@ -4,6 +4,7 @@ import streamlit as st
 from core.analysis import Settings, biology
 from core.charts import biology as charts
 from core.i18n import fmt_pct, t
+from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -43,12 +44,12 @@ if not result.months:
 else:
     shifting = [name for name in charts.MARKERS if getattr(result, name).shifts]
     for column, name in zip(st.columns(len(shifting)), shifting):
-        column.altair_chart(charts.shift_chart(charts.shift_frame(getattr(result, name)), lang, name), width="stretch")
+        show_chart(charts.shift_chart(charts.shift_frame(getattr(result, name)), lang, name), f"{name}_shifts", lang, container=column)
     month = st.segmented_control(
         t("biology.month_select", lang), result.months, default=result.months[-1], required=True,
         format_func=charts.month_label, key="biology_month",
     )
     for column, name in zip(st.columns(len(shifting)), shifting):
-        column.altair_chart(charts.paired_chart(getattr(result, name).pairs, month, lang, name), width="stretch")
+        show_chart(charts.paired_chart(getattr(result, name).pairs, month, lang, name), f"{name}_paired_m{month}", lang, container=column)
 
 show_notes(result.notes, lang)

@@ -5,6 +5,7 @@ from core import panel_display as display
 from core.analysis import Settings, baseline, filter_options, populations
 from core.charts.cohort import flow_chart
 from core.i18n import catalogue, t
+from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -25,7 +26,7 @@ base = session_memo(("baseline", flt, None), lambda: baseline(cohort, flt))
 st.title(t("nav.cohort", lang))
 st.caption(t("cohort.intro", lang))
 
-st.altair_chart(flow_chart(pops.flow, lang), width="stretch")
+show_chart(flow_chart(pops.flow, lang), "patient_flow", lang)
 show_notes(pops.notes, lang)
 
 left, right = st.columns(2)

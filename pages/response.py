@@ -6,6 +6,7 @@ from core import panel_display as display
 from core.analysis import response
 from core.charts.response import patient_grid_chart, response_chart, transitions_chart
 from core.i18n import t
+from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -22,16 +23,16 @@ st.title(t("nav.response", lang))
 st.caption(t("response.intro", lang))
 
 st.subheader(t("response.bars", lang))
-st.altair_chart(response_chart(result.counts, display.overall_frame(result.results), lang), width="stretch")
+show_chart(response_chart(result.counts, display.overall_frame(result.results), lang), "response_by_visit", lang)
 st.caption(t("response.bars_caption", lang))
 st.dataframe(display.response_table(result.results, lang), hide_index=True)
 show_notes((*result.notes, *(note for r in result.results for note in r.notes)), lang)
 
 st.subheader(t("response.transitions", lang))
-st.altair_chart(transitions_chart(result.transitions, lang), width="content")
+show_chart(transitions_chart(result.transitions, lang), "response_transitions", lang, width="content")
 
 st.subheader(t("response.grid", lang))
-st.altair_chart(patient_grid_chart(result.patients, lang), width="content")
+show_chart(patient_grid_chart(result.patients, lang), "response_per_patient", lang, width="content")
 st.caption(t("response.grid_caption", lang))
 
 st.subheader(t("response.discordant", lang))

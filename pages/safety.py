@@ -4,6 +4,7 @@ import streamlit as st
 from core.analysis import safety
 from core.charts import safety as charts
 from core.i18n import fmt_num, fmt_pct, t
+from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -41,14 +42,14 @@ st.caption(t("safety.exposure_help", lang))
 
 if events_recorded:
     st.subheader(t("safety.by_type_title", lang))
-    st.altair_chart(charts.events_by_type_chart(result.events_by_type, lang, result.N), width="stretch")
+    show_chart(charts.events_by_type_chart(result.events_by_type, lang, result.N), "events_by_type", lang)
 
 st.subheader(t("safety.swimmer_title", lang))
 scope = charts.swimmer_scope(result.swimmer, result.events)
 if scope.mode != "all":
     st.caption(t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown,
                  with_events=scope.with_events))
-st.altair_chart(charts.swimmer_chart(result.swimmer, result.events, lang), width="stretch")
+show_chart(charts.swimmer_chart(result.swimmer, result.events, lang), "swimmer", lang)
 
 if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.

@@ -5,6 +5,7 @@ from core.analysis import steroids
 from core.charts import steroids as charts
 from core.charts.biology import month_label
 from core.i18n import note_keys, t
+from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -36,7 +37,7 @@ for column, month in zip(st.columns(len(result.by_month)), result.by_month):
         show_notes(month.notes, lang)
 st.caption(t("steroids.tiles_help", lang))
 
-st.altair_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), width="stretch")
+show_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), "steroid_doses", lang)
 
 with st.expander(t("steroids.method_title", lang)):
     st.write(t("steroids.method", lang))

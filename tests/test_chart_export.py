@@ -20,3 +20,12 @@ def test_png_export_is_a_png_image():
 def test_svg_export_keeps_the_chart_title_text():
     svg = charts._svg(_chart().to_dict())
     assert svg.lstrip().startswith("<svg") and "Réponse cutanée" in svg
+
+
+def test_every_chart_of_the_response_page_offers_png_and_svg(open_page):
+    app = open_page("pages/response.py")
+    charts_drawn = len(app.get("vega_lite_chart"))
+    buttons = app.get("download_button")
+    labels = sorted(b.proto.label for b in buttons)
+    assert charts_drawn == 3
+    assert labels == ["PNG"] * 3 + ["SVG"] * 3
