@@ -189,5 +189,5 @@ def test_loader_failure_is_reported_with_its_type_only(app, monkeypatch):
     _upload(app, ("cohort.csv", _CSV))
     assert not app.exception
     row = _issue_rows(app)[0]
-    assert row["Problem"] == t("report.load_failed", "en", kind="RuntimeError")
+    assert row["Problem"] == t("issue.load_failed.message", "en", kind="RuntimeError")
     assert "secret" not in str(_issue_rows(app))

@@ -15,7 +15,6 @@ from typing import TypeVar
 import streamlit as st
 
 from core.cohort import Cohort, LoadResult
-from core.i18n import t
 from core.report import ERROR, Issue, Report
 
 _UPLOAD = "_cohort_upload"
@@ -59,14 +58,14 @@ def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def set_upload(files: Sequence[tuple[str, bytes]], lang: str) -> ActiveCohort:
+def set_upload(files: Sequence[tuple[str, bytes]]) -> ActiveCohort:
     """Make the uploaded ``files`` the session's cohort, loading them unless already loaded."""
     digest = files_digest(files)
     current = st.session_state.get(_UPLOAD)
     if current is not None and current.digest == digest:
         return current
     clear_upload()
-    active = ActiveCohort(_load(files, lang), False, tuple(n for n, _ in files), digest)
+    active = ActiveCohort(_load(files), False, tuple(n for n, _ in files), digest)
     st.session_state[_UPLOAD] = active
     return active
 
@@ -91,11 +90,9 @@ def uploader_key() -> str:
 
 def on_upload_change() -> None:
     """Uploader callback (runs before the page): load the new files, or drop the upload."""
-    from ui.lang import current_lang
-
     uploaded = st.session_state.get(uploader_key()) or []
     if uploaded:
-        set_upload([(f.name, f.getvalue()) for f in uploaded], current_lang())
+        set_upload([(f.name, f.getvalue()) for f in uploaded])
     else:
         clear_upload()
 
@@ -145,17 +142,12 @@ def _demo() -> ActiveCohort:
     return demo
 
 
-def _load(files: Sequence[tuple[str, bytes]], lang: str) -> LoadResult:
+def _load(files: Sequence[tuple[str, bytes]]) -> LoadResult:
     from core.loader import load_cohort
 
     try:
         return load_cohort(list(files))
     except Exception as exc:  # noqa: BLE001 - a user's file must never show a traceback
         # Only the exception's type is shown: its text may quote patient values.
-        issue = Issue(
-            ERROR,
-            "load_failed",
-            t("report.load_failed", lang, kind=type(exc).__name__),
-            t("report.load_failed_hint", lang),
-        )
+        issue = Issue.of(ERROR, "load_failed", {"kind": type(exc).__name__})
         return LoadResult(Report(issues=[issue]), None)
