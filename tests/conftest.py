@@ -108,3 +108,23 @@ def open_page(app) -> Callable[..., object]:
         return app
 
     return _open
+
+
+@pytest.fixture
+def upload_page(app) -> Callable[..., object]:
+    """Upload CSV files on the data page, then open a page: ``upload_page(files, "pages/x.py")``.
+
+    ``files`` are (name, bytes) pairs; without a page, the app stays on the data page.
+    Returns the ``app`` AppTest after the run.
+    """
+
+    def _upload(files, path: str | None = None):
+        app.run()
+        app.switch_page("pages/upload.py").run()
+        app.file_uploader(key="upload").set_value([(name, data, "text/csv") for name, data in files])
+        app.run()
+        if path is not None:
+            app.switch_page(path).run()
+        return app
+
+    return _upload

@@ -7,18 +7,10 @@ from streamlit.testing.v1 import AppTest
 from core.i18n import t
 from ui.state import files_digest
 
-_PAGE = "pages/upload.py"
 # Two patients; P2's age cannot be read (spreadsheet row 3), "Age (ans)" as written.
 _CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()
 # No sex column: a required column is missing, so the cohort is not usable.
 _BROKEN_CSV = b"patient_id,age\nP1,40\n"
-
-
-def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    at.run()
-    at.switch_page(_PAGE).run()
-    at.file_uploader(key="upload").set_value([(name, data, "text/csv") for name, data in files])
-    return at.run()
 
 
 def _issue_rows(at: AppTest) -> list[dict]:
@@ -42,16 +34,16 @@ def test_demo_report_shows_row_counts(app):
     assert counts.loc["Patients", "Read"] == counts.loc["Patients", "Kept"] > 0
 
 
-def test_upload_shows_counts_read_kept_rejected(app):
-    _upload(app, ("cohort.csv", _CSV))
+def test_upload_shows_counts_read_kept_rejected(app, upload_page):
+    upload_page([("cohort.csv", _CSV)])
     assert not app.exception
     assert app.dataframe[0].value.to_dict("records") == [
         {"Table": "Patients", "Read": 2, "Kept": 2, "Rejected": 0}
     ]
 
 
-def test_upload_lists_unreadable_value_with_its_row_and_column(app):
-    _upload(app, ("cohort.csv", _CSV))
+def test_upload_lists_unreadable_value_with_its_row_and_column(app, upload_page):
+    upload_page([("cohort.csv", _CSV)])
     warnings = [r for r in _issue_rows(app) if r["Value"] == "abc"]
     assert len(warnings) == 1
     assert (warnings[0]["Severity"], warnings[0]["File"], warnings[0]["Row"], warnings[0]["Column"]) == (
@@ -59,17 +51,17 @@ def test_upload_lists_unreadable_value_with_its_row_and_column(app):
     )
 
 
-def test_usable_upload_replaces_demo_badge(app):
-    _upload(app, ("cohort.csv", _CSV))
+def test_usable_upload_replaces_demo_badge(app, upload_page):
+    upload_page([("cohort.csv", _CSV)])
     assert [s.value for s in app.success] == [t("report.usable", "en")]
     assert any(t("badge.upload", "en") in m.value for m in app.sidebar.markdown)
     assert not app.info
 
 
-def test_two_files_report_a_rejected_row_in_the_counts(app):
+def test_two_files_report_a_rejected_row_in_the_counts(app, upload_page):
     patients = b"patient_id,sex,age\nP1,F,40\n"
     visits = b"patient_id,month,cs_dose_mg\nP1,0,5\nP9,0,5\nP1,3,2\n"
-    _upload(app, ("patients.csv", patients), ("visits.csv", visits))
+    upload_page([("patients.csv", patients), ("visits.csv", visits)])
     counts = app.dataframe[0].value.set_index("Table")
     assert counts.loc["Visits"].tolist() == [3, 2, 1]
     rejected = _issue_rows(app)[0]
@@ -84,22 +76,22 @@ def test_uploader_accepts_every_supported_format(app):
     assert allowed == {"csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet"}
 
 
-def test_upload_with_error_is_reported_not_usable(app):
-    _upload(app, ("broken.csv", _BROKEN_CSV))
+def test_upload_with_error_is_reported_not_usable(app, upload_page):
+    upload_page([("broken.csv", _BROKEN_CSV)])
     assert not app.exception
     assert [e.value for e in app.error] == [t("report.unusable", "en")]
     assert _issue_rows(app)[0]["Severity"] == "Error"
     assert any(t("badge.unusable", "en") in m.value for m in app.sidebar.markdown)
 
 
-def test_file_names_are_shown_as_plain_text(app):
+def test_file_names_are_shown_as_plain_text(app, upload_page):
     name = "<b>*x*</b>.csv"
-    _upload(app, (name, _CSV))
+    upload_page([(name, _CSV)])
     assert t("upload.current", "en", names=name) in [x.value for x in app.text]
 
 
-def test_return_to_demo_button_restores_demo(app):
-    _upload(app, ("cohort.csv", _CSV))
+def test_return_to_demo_button_restores_demo(app, upload_page):
+    upload_page([("cohort.csv", _CSV)])
     app.button[0].click().run()
     assert [i.value for i in app.info] == [t("upload.demo_active", "en")]
     assert any(t("badge.demo", "en") in m.value for m in app.sidebar.markdown)
@@ -126,9 +118,9 @@ def test_language_selector_switches_page_to_english(app):
     assert app.dataframe[0].value.columns.tolist() == ["Table", "Read", "Kept", "Rejected"]
 
 
-def test_french_report_headers(app):
+def test_french_report_headers(app, upload_page):
     app.context["locale"] = "fr-FR"
-    _upload(app, ("cohort.csv", _CSV))
+    upload_page([("cohort.csv", _CSV)])
     assert app.dataframe[1].value.columns.tolist()[:4] == ["Gravité", "Fichier", "Feuille", "Ligne"]
 
 
@@ -142,8 +134,8 @@ def test_digest_changes_with_name_or_bytes(other):
     assert files_digest([("a.csv", b"1")]) != files_digest(other)
 
 
-def test_removing_the_uploaded_files_returns_to_demo(app):
-    _upload(app, ("cohort.csv", _CSV))
+def test_removing_the_uploaded_files_returns_to_demo(app, upload_page):
+    upload_page([("cohort.csv", _CSV)])
     app.file_uploader(key="upload").set_value(None).run()
     assert [i.value for i in app.info] == [t("upload.demo_active", "en")]
 
@@ -173,12 +165,12 @@ def test_clear_all_empties_the_filter(app):
     assert _sidebar_widget(app.sidebar.multiselect, "sex").value == []
 
 
-def test_unusable_cohort_gets_no_filters(app):
-    _upload(app, ("broken.csv", _BROKEN_CSV))
+def test_unusable_cohort_gets_no_filters(app, upload_page):
+    upload_page([("broken.csv", _BROKEN_CSV)])
     assert not app.sidebar.multiselect
 
 
-def test_loader_failure_is_reported_with_its_type_only(app, monkeypatch):
+def test_loader_failure_is_reported_with_its_type_only(app, upload_page, monkeypatch):
     import core.loader
 
     def _crash(files):
@@ -186,7 +178,7 @@ def test_loader_failure_is_reported_with_its_type_only(app, monkeypatch):
 
     app.run()  # the demo is loaded before the loader breaks
     monkeypatch.setattr(core.loader, "load_cohort", _crash)
-    _upload(app, ("cohort.csv", _CSV))
+    upload_page([("cohort.csv", _CSV)])
     assert not app.exception
     row = _issue_rows(app)[0]
     assert row["Problem"] == t("issue.load_failed.message", "en", kind="RuntimeError")

@@ -54,23 +54,15 @@ def test_french_labels_and_decimal_commas(app, open_page):
 _CSV = b"patient_id,sex,age\nP1,F,40\nP2,M,50\n"
 
 
-def _upload(app):
-    app.run()
-    app.switch_page("pages/upload.py").run()
-    app.file_uploader(key="upload").set_value([("cohort.csv", _CSV, "text/csv")]).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
-def test_upload_gets_a_generic_title_and_no_demo_perspectives(app):
-    text = _text(_upload(app))
+def test_upload_gets_a_generic_title_and_no_demo_perspectives(app, upload_page):
+    text = _text(upload_page([("cohort.csv", _CSV)], _PAGE))
     assert not app.exception
     assert app.subheader[0].value == t("conclusion.ui.generic_title", "en")
     assert load_poster("en")["title"] not in text and load_poster("en")["perspectives"][0] not in text
 
 
-def test_upload_without_follow_up_says_no_data_per_domain(app):
-    text = _text(_upload(app))
+def test_upload_without_follow_up_says_no_data_per_domain(app, upload_page):
+    text = _text(upload_page([("cohort.csv", _CSV)], _PAGE))
     assert "Cutaneous response: no data." in text and "Corticosteroids: no data." in text
 
 

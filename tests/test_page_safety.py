@@ -80,16 +80,8 @@ def test_french_labels_and_decimal_commas(app, open_page):
 _CSV = b"patient_id,sex,age\nP1,F,40\nP2,M,50\n"
 
 
-def _upload(app):
-    app.run()
-    app.switch_page("pages/upload.py").run()
-    app.file_uploader(key="upload").set_value([("cohort.csv", _CSV, "text/csv")]).run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
-def test_upload_without_events_table_says_events_cannot_be_counted(app):
-    _upload(app)
+def test_upload_without_events_table_says_events_cannot_be_counted(app, upload_page):
+    upload_page([("cohort.csv", _CSV)], _PAGE)
     assert not app.exception
     assert [i.value for i in app.info] == [t("safety.no_events_table", "en")]
     assert "Infections per 100 patient-years" not in _metrics(app)

@@ -79,17 +79,8 @@ _UNKNOWN_DRUG_CSV = (
 )
 
 
-def _upload(app, data: bytes):
-    app.run()
-    app.switch_page("pages/upload.py").run()
-    app.file_uploader(key="upload").set_value([("cohort.csv", data, "text/csv")])
-    app.run()
-    app.switch_page(_PAGE).run()
-    return app
-
-
-def test_unknown_drug_is_flagged_and_named_as_plain_text(app):
-    _upload(app, _UNKNOWN_DRUG_CSV)
+def test_unknown_drug_is_flagged_and_named_as_plain_text(app, upload_page):
+    upload_page([("cohort.csv", _UNKNOWN_DRUG_CSV)], _PAGE)
     assert not app.exception
     assert t("steroids.unknown_drugs", "en") in [w.value for w in app.main.warning]
     assert [x.value for x in app.main.text] == ["Delta **cortril**"]
