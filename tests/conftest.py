@@ -7,25 +7,13 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
+from tests.helpers import xlsx_bytes
+
 
 @pytest.fixture
 def make_xlsx() -> Callable[[dict[str, list[list]]], bytes]:
     """Workbook bytes from {sheet name: rows (first row = headers)}; written in memory."""
-
-    def _make(sheets: dict[str, list[list]]) -> bytes:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        book.remove(book.active)
-        for name, rows in sheets.items():
-            sheet = book.create_sheet(name)
-            for row in rows:
-                sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
-
-    return _make
+    return xlsx_bytes
 
 
 @pytest.fixture

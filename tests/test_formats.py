@@ -11,21 +11,9 @@ import pytest
 
 from core.formats import RawTable, read_files
 from core.report import ERROR, WARNING
+from tests.helpers import xlsx_bytes
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
-    """Workbook bytes from {sheet name: rows}, written in memory with openpyxl."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _ods(sheet: str, rows: list[list[tuple[str, str]]]) -> bytes:
@@ -169,7 +157,7 @@ def test_title_row_above_header_is_skipped_with_a_warning():
 
 
 def test_stacked_title_rows_are_all_skipped():
-    content = _xlsx({"patients": [["Cohorte anifrolumab"], ["Extraction du 12/03"], ["id", "age"], ["P1", 45]]})
+    content = xlsx_bytes({"patients": [["Cohorte anifrolumab"], ["Extraction du 12/03"], ["id", "age"], ["P1", 45]]})
     tables, issues = read_files([("cohorte.xlsx", content)])
     assert tables[0].header_row == 3
     assert [(i.code, i.row) for i in issues] == [("title_row_skipped", 1), ("title_row_skipped", 2)]
@@ -184,7 +172,7 @@ def test_single_column_file_has_no_title_row():
 # --- Workbooks -----------------------------------------------------------------------
 
 def test_every_sheet_of_a_workbook_is_read_in_order():
-    content = _xlsx({
+    content = xlsx_bytes({
         "patients": [["id", "sexe"], ["P1", "F"]],
         "visites": [["id", "mois"], ["P1", "M0"], ["P1", "M3"]],
     })
@@ -195,7 +183,7 @@ def test_every_sheet_of_a_workbook_is_read_in_order():
 
 
 def test_workbook_cells_keep_their_native_types():
-    content = _xlsx({"patients": [
+    content = xlsx_bytes({"patients": [
         ["id", "age", "cutane", "date", "dose"],
         ["0042", 45, True, dt.datetime(2024, 1, 2, 9, 30), 7.5],
         ["P2", None, False, dt.datetime(2024, 2, 3), None],
@@ -208,7 +196,7 @@ def test_workbook_cells_keep_their_native_types():
 
 
 def test_empty_workbook_sheet_is_skipped_silently():
-    content = _xlsx({"patients": [["id"], ["P1"]], "Feuil2": []})
+    content = xlsx_bytes({"patients": [["id"], ["P1"]], "Feuil2": []})
     tables, issues = read_files([("cohorte.xlsx", content)])
     assert [t.sheet for t in tables] == ["patients"]
     assert issues == []
@@ -218,7 +206,7 @@ def test_chart_sheet_is_skipped_silently():
     from openpyxl import load_workbook
     from openpyxl.chart import BarChart, Reference
 
-    book = load_workbook(io.BytesIO(_xlsx({"patients": [["id", "age"], ["P1", 45]]})))
+    book = load_workbook(io.BytesIO(xlsx_bytes({"patients": [["id", "age"], ["P1", 45]]})))
     chart = BarChart()
     chart.add_data(Reference(book["patients"], min_col=2, min_row=1, max_row=2))
     book.create_chartsheet("Graphique").add_chart(chart)
@@ -230,26 +218,26 @@ def test_chart_sheet_is_skipped_silently():
 
 
 def test_workbook_rows_keep_spreadsheet_numbers_below_blank_rows():
-    content = _xlsx({"patients": [[], [], ["id", "age"], ["P1", 45], [], ["P2", 50]]})
+    content = xlsx_bytes({"patients": [[], [], ["id", "age"], ["P1", 45], [], ["P2", 50]]})
     table = _only("cohorte.xlsx", content)
     assert table.header_row == 3
     assert table.row_numbers.tolist() == [4, 6]
 
 
 def test_workbook_number_header_reads_without_point_zero():
-    table = _only("cohorte.xlsx", _xlsx({"patients": [["id", 2019], ["P1", True]]}))
+    table = _only("cohorte.xlsx", xlsx_bytes({"patients": [["id", 2019], ["P1", True]]}))
     assert table.headers == ("id", "2019")
 
 
 def test_workbook_padding_columns_are_dropped_but_unnamed_data_columns_kept():
-    content = _xlsx({"patients": [["id", None, "age", None], ["P1", "note", 45, None]]})
+    content = xlsx_bytes({"patients": [["id", None, "age", None], ["P1", "note", 45, None]]})
     table = _only("cohorte.xlsx", content)
     assert table.headers == ("id", "", "age")
     assert _cells(table) == [["P1", "note", 45.0]]
 
 
 def test_header_only_sheet_beside_data_is_kept_empty_with_a_warning():
-    content = _xlsx({"patients": [["id"], ["P1"]], "evenements": [["id", "mois", "type"]]})
+    content = xlsx_bytes({"patients": [["id"], ["P1"]], "evenements": [["id", "mois", "type"]]})
     tables, issues = read_files([("cohorte.xlsx", content)])
     assert [(t.sheet, len(t.data)) for t in tables] == [("patients", 1), ("evenements", 0)]
     assert _codes(issues) == [(WARNING, "header_only")]
@@ -284,7 +272,7 @@ def test_parquet_fully_empty_row_is_dropped():
 
 @pytest.mark.parametrize("name", ["COHORTE.XLSX", "export", "cohorte.dat"])
 def test_workbook_is_recognised_by_extension_in_any_case_or_by_content(name):
-    tables, _ = read_files([(name, _xlsx({"patients": [["id"], ["P1"]]}))])
+    tables, _ = read_files([(name, xlsx_bytes({"patients": [["id"], ["P1"]]}))])
     assert [t.sheet for t in tables] == ["patients"]
 
 
@@ -328,7 +316,7 @@ def test_bad_file_gives_an_error_issue_and_no_table(name, content, code):
 
 
 def test_workbook_with_only_empty_or_header_only_sheets_is_an_error():
-    content = _xlsx({"patients": [["id", "age"]], "Feuil2": []})
+    content = xlsx_bytes({"patients": [["id", "age"]], "Feuil2": []})
     tables, issues = read_files([("cohorte.xlsx", content)])
     assert tables == []
     assert _codes(issues) == [(ERROR, "header_only")]
@@ -336,7 +324,7 @@ def test_workbook_with_only_empty_or_header_only_sheets_is_an_error():
 
 
 def test_workbook_with_every_sheet_empty_is_an_empty_file_error():
-    tables, issues = read_files([("cohorte.xlsx", _xlsx({"Feuil1": [], "Feuil2": []}))])
+    tables, issues = read_files([("cohorte.xlsx", xlsx_bytes({"Feuil1": [], "Feuil2": []}))])
     assert tables == []
     assert _codes(issues) == [(ERROR, "empty_file")]
 
