@@ -103,10 +103,6 @@ def return_to_demo() -> None:
     st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
 
 
-def has_upload() -> bool:
-    return st.session_state.get(_UPLOAD) is not None
-
-
 def active_cohort() -> ActiveCohort:
     """The uploaded cohort if there is one (usable or not), else the demo cohort."""
     upload = st.session_state.get(_UPLOAD)
