@@ -1,6 +1,10 @@
 """The canonical cohort in DuckDB: one in-memory connection per loaded cohort.
 
-A connection is never shared between cohorts or users and is never written to disk.
+A connection is never shared between cohorts or users and is never written to disk:
+it has no temporary directory (DuckDB would otherwise spill large operations to
+``./.tmp``; without one it fails with an out-of-memory error instead), and once the
+tables are loaded it can neither read nor write files (``enable_external_access``)
+and its configuration is locked.
 """
 from __future__ import annotations
 
@@ -22,9 +26,11 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
 
     Returns
     -------
-    The connection; the caller owns it (``Cohort.close``).
+    The connection; the caller owns it (``Cohort.close``). It cannot spill to disk,
+    access files or change its configuration.
     """
-    con = duckdb.connect(":memory:")
+    # An empty temp_directory disables spilling: patient rows never reach the disk.
+    con = duckdb.connect(":memory:", config={"temp_directory": ""})
     for table, columns in TABLES.items():
         frame = frames.get(table)
         canonical = {c.name for c in columns}
@@ -43,4 +49,8 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         con.register("_staged", staged)
         con.execute(f"INSERT INTO {quote_identifier(table)} ({cols_sql}) SELECT {cols_sql} FROM _staged")
         con.unregister("_staged")
+    # Once loaded, the cohort needs no file: refuse COPY, read_csv, ATTACH, extensions and
+    # scans of Python variables; the lock stops a later SET from turning any of it back on.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con

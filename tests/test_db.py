@@ -1,0 +1,97 @@
+"""The cohort database: canonical tables and types, and a connection that keeps to memory."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from core.db import create_cohort_db
+from core.schema import TABLES
+
+PATIENTS = pd.DataFrame({"patient_id": ["A", "B"], "sex": ["F", "M"], "age": [30.0, 41.0],
+                         "ipp": [1234, 5678], "phenotype": ["a", None]})
+VISITS = pd.DataFrame({"patient_id": ["A", "B"], "month": [0, 0], "hcq": [True, False]})
+
+
+@pytest.fixture
+def con():
+    connection = create_cohort_db({"patients": PATIENTS, "visits": VISITS, "events": None})
+    yield connection
+    connection.close()
+
+
+def _types(con, table: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return dict(rows)
+
+
+def _setting(con, name: str):
+    return con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_canonical_column_has_its_schema_type(con, table):
+    types = _types(con, table)
+    assert {c.name: types[c.name] for c in TABLES[table]} == {c.name: c.sql_type for c in TABLES[table]}
+
+
+def test_extra_columns_are_stored_as_text_as_written(con):
+    assert (_types(con, "patients")["ipp"], _types(con, "patients")["phenotype"]) == ("VARCHAR", "VARCHAR")
+    rows = con.execute('SELECT ipp, phenotype FROM patients ORDER BY patient_id').fetchall()
+    assert rows == [("1234", "a"), ("5678", None)]
+
+
+def test_absent_table_is_created_empty_with_the_canonical_columns(con):
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert list(_types(con, "events")) == [c.name for c in TABLES["events"]]
+
+
+def test_rows_are_loaded(con):
+    assert con.execute("SELECT patient_id, month, hcq FROM visits ORDER BY patient_id").fetchall() == [
+        ("A", 0, True), ("B", 0, False)]
+
+
+def test_connection_has_no_temporary_directory_to_spill_to(con):
+    assert _setting(con, "temp_directory") == ""
+
+
+def test_connection_has_no_external_access(con):
+    assert _setting(con, "enable_external_access") is False
+
+
+def test_copy_to_a_file_is_refused(con, tmp_path):
+    target = tmp_path / "patients.csv"
+    with pytest.raises(duckdb.PermissionException):
+        con.execute(f"COPY patients TO '{target}'")
+    assert not target.exists()
+
+
+def test_reading_a_file_is_refused(con, tmp_path):
+    source = tmp_path / "other.csv"
+    source.write_text("a\n1\n")
+    with pytest.raises(duckdb.PermissionException):
+        con.execute(f"SELECT * FROM read_csv('{source}')")
+
+
+@pytest.mark.parametrize("statement", [
+    "SET enable_external_access = true", "RESET enable_external_access", "SET temp_directory = '.tmp'",
+])
+def test_configuration_cannot_be_changed_back(con, statement):
+    with pytest.raises(duckdb.InvalidInputException, match="configuration"):
+        con.execute(statement)
+    assert (_setting(con, "enable_external_access"), _setting(con, "temp_directory")) == (False, "")
+
+
+def test_without_a_temporary_directory_duckdb_fails_instead_of_spilling(tmp_path, monkeypatch):
+    # The premise of the empty temp_directory: DuckDB spills to ./.tmp by default, so
+    # run in an empty directory (with a small memory limit) and check it stays empty.
+    monkeypatch.chdir(tmp_path)
+    probe = duckdb.connect(":memory:", config={"temp_directory": "", "memory_limit": "40MB", "threads": 1})
+    with pytest.raises(duckdb.OutOfMemoryException):
+        probe.execute("SELECT b, count(*) FROM (SELECT md5(CAST(range AS VARCHAR)) AS b FROM range(3000000)) "
+                      "GROUP BY b ORDER BY b LIMIT 1").fetchall()
+    probe.close()
+    assert list(tmp_path.iterdir()) == []
