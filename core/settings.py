@@ -1,11 +1,37 @@
 """The analysis settings: every default of the contract's "Derived definitions".
 
-A clinician may change any of them (labs differ); every analysis function takes a
-``Settings`` and the defaults reproduce the poster.
+A clinician may change any of them (labs differ): the app's sidebar "Definitions" and
+``python -m core summarize --set KEY=VALUE`` both build a ``Settings``; every analysis
+function takes one and the defaults reproduce the poster.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass, replace
+
+from core.stats import SMALL_N
+
+
+class SettingError(ValueError):
+    """A setting the user wrote that cannot be used; the message says how to fix it."""
+
+
+# (low, high, high inclusive) of each number; None is open. Checked on every Settings.
+_RANGES: dict[str, tuple[float, float | None, bool]] = {
+    "min_age": (0, 120, True),
+    "shift_tolerance": (0, 1, False),
+    "anti_dsdna_threshold": (0, None, True),
+    "c3_low": (0, None, True),
+    "c4_low": (0, None, True),
+    "cs_thresholds": (0, None, True),
+    "small_n": (0, None, True),
+}
+# Settings written as a comma-separated list on the command line.
+_LISTS = ("cs_thresholds", "response_months")
+_INTEGERS = ("small_n", "response_months")
+# What ``parse_settings`` accepts: the contract's definitions, not the poster's layout.
+SETTABLE = ("min_age", "shift_tolerance", "anti_dsdna_threshold", "c3_low", "c4_low", "cs_thresholds",
+            "response_months", "small_n")
 
 
 @dataclass(frozen=True)
@@ -23,7 +49,7 @@ class Settings:
     - ``response_months``: follow-up months to report; empty means every month > 0 seen
       in the data (plus ``poster_months``).
     - ``poster_months``: months always reported (the poster's), even when nobody was seen.
-    - ``small_n``: a result on fewer patients carries a note.
+    - ``small_n``: a result on fewer patients carries a note (``core.stats.SMALL_N``).
 
     Reference: cohort-format.md, "Derived definitions" (version 1).
     """
@@ -37,10 +63,72 @@ class Settings:
     response_months: tuple[int, ...] = ()
     poster_months: tuple[int, ...] = (3, 6)
     baseline_month: int = 0
-    small_n: int = 5
+    small_n: int = SMALL_N
 
     def __post_init__(self) -> None:
-        if not 0 <= self.shift_tolerance < 1:
-            raise ValueError("shift_tolerance must be in [0, 1)")
+        for name, (low, high, high_inclusive) in _RANGES.items():
+            value = getattr(self, name)
+            for number in value if isinstance(value, tuple) else (value,):
+                if not _within(number, low, high, high_inclusive):
+                    raise ValueError(f"{name} must be {_range_text(low, high, high_inclusive)}, not {number!r}")
         if any(m <= self.baseline_month for m in self.response_months):
             raise ValueError("response_months must come after the baseline month")
+
+    def changed(self) -> dict[str, object]:
+        """The settings that differ from the defaults, by name (tuples as lists)."""
+        default = asdict(Settings())
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items() if v != default[k]}
+
+
+def parse_settings(expressions: list[str] | tuple[str, ...], base: Settings | None = None) -> Settings:
+    """``base`` (the defaults) with ``KEY=VALUE`` expressions applied, e.g.
+    ``["shift_tolerance=0.15", "anti_dsdna_threshold=20", "cs_thresholds=10,5"]``.
+
+    Raises ``SettingError`` naming the expression for an unknown key, a key given
+    twice, a value that is not a number, or a number out of range.
+    """
+    values: dict[str, object] = {}
+    for text in expressions:
+        key, sep, raw = text.partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise SettingError(f"cannot read setting {text!r}: write KEY=VALUE, e.g. shift_tolerance=0.15")
+        if key not in SETTABLE:
+            raise SettingError(f"unknown setting {key!r}: use one of {', '.join(SETTABLE)}")
+        if key in values:
+            raise SettingError(f"setting {key!r} is given twice")
+        values[key] = _value(text, key, raw)
+    try:
+        return replace(base or Settings(), **values)
+    except ValueError as exc:
+        raise SettingError(f"setting out of range: {exc}") from None
+
+
+def _value(text: str, key: str, raw: str) -> object:
+    # A lone number may take a decimal comma (0,15); in a list the comma separates.
+    parts = [p.strip() for p in raw.split(",")] if key in _LISTS else [raw.strip().replace(",", ".")]
+    if key in _LISTS and parts == [""]:
+        return ()
+    numbers = []
+    for part in parts:
+        try:
+            number = int(part) if key in _INTEGERS else float(part)
+        except ValueError:
+            kind = "a whole number" if key in _INTEGERS else "a number"
+            raise SettingError(f"setting {text!r}: {part!r} is not {kind}") from None
+        if not math.isfinite(number):
+            raise SettingError(f"setting {text!r}: {part!r} is not a finite number")
+        numbers.append(number)
+    return tuple(numbers) if key in _LISTS else numbers[0]
+
+
+def _within(number: float, low: float, high: float | None, high_inclusive: bool) -> bool:
+    if not math.isfinite(number) or number < low:
+        return False
+    return high is None or number < high or (high_inclusive and number == high)
+
+
+def _range_text(low: float, high: float | None, high_inclusive: bool) -> str:
+    if high is None:
+        return f">= {low:g}"
+    return f"in [{low:g}, {high:g}{']' if high_inclusive else ')'}"
