@@ -64,7 +64,8 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResu
 
         return load_cohort(named)
     except Exception as exc:  # no input may end in a traceback; the message names the failure
-        print(f"error: the files could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+        # The type only: an exception's text can quote cell values (patient data).
+        print(f"error: the files could not be read ({type(exc).__name__})", file=sys.stderr)
         return None
 
 
@@ -125,18 +126,25 @@ def _add_summarize(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
                         help="restrict to a subgroup (repeatable): centre=Lille, sex=F, hcq=true, "
                              "prior_lines>=2, age<50, or an extra column=value")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
+                        help="change a derived definition (repeatable): min_age=16, shift_tolerance=0.15, "
+                             "anti_dsdna_threshold=20, c3_low=0.8, c4_low=0.12, cs_thresholds=10,5, "
+                             "response_months=3,6,12, small_n=5")
     parser.set_defaults(run=_run_summarize, parser=parser)
 
 
 def _run_summarize(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """A filter or setting the CLI cannot read, or a filter key the cohort does not have,
+    is a usage error (exit 2); a filter value the cohort does not hold exits 1."""
     from core.filters import FilterError, parse_filters
+    from core.settings import SettingError, parse_settings
     from core.summary import build_summary
 
     try:
         flt = parse_filters(args.filter)
-    except FilterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        settings = parse_settings(args.settings)
+    except (FilterError, SettingError) as exc:
+        parser.error(str(exc))
     result = _load(args, parser)
     if result is None:
         return EXIT_UNUSABLE
@@ -144,17 +152,35 @@ def _run_summarize(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         print(format_report(result.report), file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        document = build_summary(result.cohort, flt)
+        unknown = _unknown_filter_keys(result.cohort, flt)
+        if unknown:
+            known = ", ".join(["centre", "sex", "age", "prior_lines", "hcq", "cs", "cutaneous", "articular", "ifn",
+                               *result.cohort.extra_columns.get("patients", ())])
+            parser.error(f"unknown filter key {unknown[0]!r}: use one of {known}")
+        document = build_summary(result.cohort, flt, settings)
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:  # no input may end in a traceback; the message names the failure
-        print(f"error: the summary could not be computed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        # The type only: an exception's text can quote cell values (patient data).
+        print(f"error: the summary could not be computed ({type(exc).__name__})", file=sys.stderr)
         return EXIT_UNUSABLE
     finally:
         result.cohort.close()
+    # Numbers computed under other definitions than the contract's say so.
+    document["details"]["settings"] = settings.changed() or None
     print(json.dumps(document, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def _unknown_filter_keys(cohort, flt) -> list[str]:
+    """Keys of ``flt.extra`` that name no extra patient column of ``cohort`` (compared
+    as ``core.filters.resolve_filter`` does: as written, or after normalisation)."""
+    from core.schema import normalise
+
+    extras = cohort.extra_columns.get("patients", ())
+    normal = {normalise(name) for name in extras}
+    return [name for name, _ in flt.extra if name not in extras and normalise(name) not in normal]
 
 
 COMMANDS = (_add_validate, _add_summarize)

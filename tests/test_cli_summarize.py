@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,10 +44,42 @@ def test_repeated_filters_restrict_the_cohort():
     assert document["populations"]["treated"] < 23
 
 
-@pytest.mark.parametrize("expression", ["sex=X", "age<old", "centre=Nowhere", "genotype=a"])
-def test_bad_filter_exits_1_with_a_message(expression):
+@pytest.mark.parametrize("expression", ["sex=X", "age<old", "nooperator", "=F", "genotype=a"])
+def test_malformed_or_unknown_filter_is_a_usage_error(expression):
     result = _run("--demo", "--filter", expression)
-    assert (result.returncode, result.stdout, result.stderr.startswith("error: ")) == (1, "", True)
+    assert (result.returncode, result.stdout, "error: " in result.stderr, "Traceback" in result.stderr) == (
+        2, "", True, False)
+
+
+def test_filter_value_the_cohort_does_not_hold_exits_1():
+    result = _run("--demo", "--filter", "centre=Nowhere")
+    assert (result.returncode, result.stdout, result.stderr.startswith("error: no centre matches")) == (1, "", True)
+
+
+def test_set_changes_the_anti_dsdna_threshold():
+    document = json.loads(_run("--demo", "--set", "anti_dsdna_threshold=1000").stdout)
+    assert document["anti_dsdna"]["elevated_M0"]["n"] == 0
+
+
+def test_changed_settings_are_recorded_in_the_details():
+    result = _run("--demo", "--set", "shift_tolerance=0,5", "--set", "min_age=16")
+    assert json.loads(result.stdout)["details"]["settings"] == {"min_age": 16.0, "shift_tolerance": 0.5}
+
+
+def test_default_settings_record_none(demo_run):
+    assert json.loads(demo_run.stdout)["details"]["settings"] is None
+
+
+def test_a_wider_shift_tolerance_counts_more_stable_ifn_shifts(demo_run):
+    wide = json.loads(_run("--demo", "--set", "shift_tolerance=0.9").stdout)
+    assert wide["ifn_shift_M3"]["stable"] > json.loads(demo_run.stdout)["ifn_shift_M3"]["stable"]
+
+
+@pytest.mark.parametrize("setting", ["genotype=1", "min_age", "min_age=old", "min_age=200", "shift_tolerance=1"])
+def test_malformed_unknown_or_out_of_range_setting_is_a_usage_error(setting):
+    result = _run("--demo", "--set", setting)
+    assert (result.returncode, result.stdout, "error: " in result.stderr, "Traceback" in result.stderr) == (
+        2, "", True, False)
 
 
 def test_unusable_cohort_exits_1_with_the_report(tmp_path):
@@ -65,3 +99,17 @@ def test_garbage_file_exits_1_without_traceback(tmp_path):
 @pytest.mark.parametrize("args", [(), ("--demo", "x.csv"), ("missing.csv",)])
 def test_usage_errors_exit_2(args):
     assert _run(*args).returncode == 2
+
+
+@pytest.mark.parametrize("stage", ["core.loader.load_cohort", "core.summary.build_summary"])
+def test_a_crash_names_the_exception_type_but_never_its_text(stage, monkeypatch, tmp_path, capsys):
+    # An exception's text can quote a cell (patient data): only its type is printed.
+    def _crash(*args, **kwargs):
+        raise RuntimeError("cell 'DUPONT Marie' could not be read")
+
+    monkeypatch.setattr(stage, _crash)
+    good = tmp_path / "patients.csv"
+    good.write_text("patient_id,sex,age\nP1,F,40\n", encoding="utf-8")
+    assert main(["summarize", str(good)]) == 1
+    err = capsys.readouterr().err
+    assert ("RuntimeError" in err, "DUPONT" in err) == (True, False)

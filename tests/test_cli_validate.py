@@ -106,3 +106,14 @@ def test_lang_fr_json_keeps_codes_and_gives_french_sentences(tmp_path: Path, cap
 def test_default_language_is_english(tmp_path: Path, capsys) -> None:
     main(["validate", _write(tmp_path, "patients.csv", DUPLICATE)])
     assert "Patient id 'P1' is on more than one row." in capsys.readouterr().out
+
+
+def test_a_reader_crash_names_the_exception_type_but_never_its_text(monkeypatch, tmp_path: Path, capsys) -> None:
+    # An exception's text can quote a cell (patient data): only its type is printed.
+    def _crash(*args, **kwargs):
+        raise RuntimeError("cell 'DUPONT Marie' could not be read")
+
+    monkeypatch.setattr("core.loader.load_cohort", _crash)
+    assert main(["validate", _write(tmp_path, "patients.csv", GOOD)]) == 1
+    err = capsys.readouterr().err
+    assert ("RuntimeError" in err, "DUPONT" in err) == (True, False)
