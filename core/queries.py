@@ -32,7 +32,8 @@ pop AS (
     SELECT p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,
            coalesce(p.age < $min_age, FALSE) AS age_under_min,
            coalesce(NOT p.acr_eular_2019, FALSE) AS criteria_not_met,
-           NOT (coalesce(p.cutaneous, FALSE) OR coalesce(p.articular, FALSE)) AS no_involvement
+           -- Only both involvements recorded false exclude; a missing one is not a reason.
+           coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement
     FROM patients p SEMI JOIN sel ON sel.patient_id = p.patient_id
 ),
 analysed AS (
@@ -235,20 +236,25 @@ def numeric_ranges_query(con) -> pd.DataFrame:
         FROM patients""", {})
 
 
-def extra_levels_query(con, extras: tuple[str, ...], max_levels: int) -> pd.DataFrame:
-    """(column, value) for each extra patient column with 1..``max_levels`` distinct
-    non-blank values, ordered by column position then value."""
-    parts, params = [], {"max_levels": max_levels}
+def extra_levels_query(con, extras: tuple[str, ...], max_levels: int, min_levels: int = 1,
+                       min_patients: int = 1) -> pd.DataFrame:
+    """(column, value) for each extra patient column with ``min_levels``..``max_levels``
+    distinct non-blank values, each held by at least ``min_patients`` patients, ordered
+    by column position then value."""
+    parts = []
+    params = {"max_levels": max_levels, "min_levels": min_levels, "min_patients": min_patients}
     for k, column in enumerate(extras):
         ident = _checked(con, "patients", column)
         params[f"name{k}"] = column
-        parts.append(f"""SELECT $name{k} AS "column", {k} AS position, CAST({ident} AS VARCHAR) AS value
+        parts.append(f"""SELECT $name{k} AS "column", {k} AS position, CAST({ident} AS VARCHAR) AS value, patient_id
                          FROM patients WHERE nullif(trim(CAST({ident} AS VARCHAR)), '') IS NOT NULL""")
     if not parts:
         return pd.DataFrame({"column": pd.Series([], dtype="string"), "value": pd.Series([], dtype="string")})
     return _run(con, f"""
         WITH vals AS ({' UNION ALL '.join(parts)}),
-        levels AS (SELECT DISTINCT "column", position, value FROM vals),
-        small AS (SELECT "column" FROM levels GROUP BY "column" HAVING count(*) <= $max_levels)
-        SELECT l."column", l.value FROM levels l SEMI JOIN small s ON s."column" = l."column"
+        levels AS (SELECT "column", position, value, count(DISTINCT patient_id) AS patients
+                   FROM vals GROUP BY "column", position, value),
+        usable AS (SELECT "column" FROM levels GROUP BY "column"
+                   HAVING count(*) BETWEEN $min_levels AND $max_levels AND min(patients) >= $min_patients)
+        SELECT l."column", l.value FROM levels l SEMI JOIN usable u ON u."column" = l."column"
         ORDER BY l.position, l.value""", params)
