@@ -32,7 +32,8 @@ pop AS (
     SELECT p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,
            coalesce(p.age < $min_age, FALSE) AS age_under_min,
            coalesce(NOT p.acr_eular_2019, FALSE) AS criteria_not_met,
-           NOT (coalesce(p.cutaneous, FALSE) OR coalesce(p.articular, FALSE)) AS no_involvement
+           -- Only both involvements recorded false exclude; a missing one is not a reason.
+           coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement
     FROM patients p SEMI JOIN sel ON sel.patient_id = p.patient_id
 ),
 analysed AS (
