@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.report import ERROR, WARNING, Issue
+from core.report import ERROR, REJECTED, WARNING, Issue
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -38,7 +38,8 @@ class RawTable:
     """One table of one uploaded file, before any interpretation.
 
     ``data`` columns are positions 0..n-1 matching ``headers`` (headers may repeat);
-    ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally).
+    ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally);
+    ``rejected`` counts the data rows left out while reading (each listed as an issue).
     """
 
     file: str
@@ -47,6 +48,7 @@ class RawTable:
     data: pd.DataFrame
     row_numbers: np.ndarray
     header_row: int
+    rejected: int = 0
 
 
 def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list[Issue]]:
@@ -125,13 +127,18 @@ def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _sniff_delimiter(text)
     try:
-        width = max(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(width, 1)),
+        # Fields per record: pandas pads short rows with "", so only this tells how many
+        # fields the header row really has.
+        fields = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), dtype=np.int64)
+        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(fields.max(initial=0), 1)),
                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
-    except (csv.Error, pd.errors.ParserError, ValueError) as exc:
-        return [], [_error("unreadable_file", name, None, "csv", detail=str(exc))]
+    except (csv.Error, pd.errors.ParserError, ValueError):
+        # The exception's text can quote cells, so the report gives a fixed sentence: in
+        # practice a quote left open swallows the rest of the file (pandas: "EOF inside
+        # string"; csv: "field larger than field limit").
+        return [], [_error("unreadable_file", name, None, "csv")]
     # A field missing from a short row, or a blank line, reads as "".
-    return _table_from_grid(name, None, grid.astype(object).fillna(""))
+    return _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
 
 
 def _decode(content: bytes) -> str | None:
@@ -258,11 +265,13 @@ def _header_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[list[RawTable], list[Issue]]:
+def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame,
+                     fields: np.ndarray | None = None) -> tuple[list[RawTable], list[Issue]]:
     """Find the header row (skipping title lines) and the data rows below it.
 
     ``grid`` has one row per spreadsheet row, from row 1, so position + 1 is the row
-    number the user sees.
+    number the user sees. ``fields`` (CSV only) gives each row's field count: a data
+    row with a filled cell beyond the header's fields is rejected (see ``_too_wide``).
     """
     filled = ~_blank(grid)
     per_row = filled.sum(axis=1).to_numpy()
@@ -279,14 +288,42 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame) -> tuple[
     headers = [_header_text(v) for v in grid.iloc[header_pos]]
     below = np.arange(len(grid)) > header_pos
     keep_rows = below & (per_row > 0)
+    wide = np.zeros(len(grid), dtype=bool)
+    if fields is not None and header_pos < len(fields):
+        wide, found = _too_wide(name, filled, keep_rows, int(fields[header_pos]))
+        issues += found
+        if wide.any() and not (keep_rows & ~wide).any():
+            return [], issues
+        keep_rows &= ~wide
     data = grid[keep_rows]
     # Columns with neither a header nor any data are padding (Excel's used range), not columns.
     used = [j for j, h in enumerate(headers) if h or filled.iloc[:, j][keep_rows].any()]
     data = data.iloc[:, used]
     data.columns = range(len(used))
     table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
-                     np.flatnonzero(keep_rows) + 1, header_pos + 1)
+                     np.flatnonzero(keep_rows) + 1, header_pos + 1, int(wide.sum()))
     return [table], issues
+
+
+def _too_wide(name: str, filled: pd.DataFrame, rows: np.ndarray, header_fields: int) -> tuple[np.ndarray, list[Issue]]:
+    """Data rows with a filled cell beyond the header's fields, and their issues.
+
+    Their values are shifted (an unquoted decimal comma in a comma-separated file:
+    ``P1,F,40,7,5`` under ``id,sex,age,dose``), so each is rejected rather than read
+    wrongly; trailing empty fields are harmless. When every data row is too wide the
+    file is an error (one issue, not one per row).
+    """
+    cells = filled.to_numpy(dtype=bool)
+    wide = rows & cells[:, header_fields:].any(axis=1)
+    if not wide.any():
+        return wide, []
+    if not (rows & ~wide).any():
+        return wide, [_error("too_many_cells", name, None, "all", rows=int(wide.sum()), header=header_fields)]
+    # Cells up to the last filled one, trailing empty fields aside.
+    counts = cells.shape[1] - np.argmax(cells[:, ::-1], axis=1)
+    return wide, [Issue.of(REJECTED, "too_many_cells", {"row": int(pos) + 1, "cells": int(counts[pos]),
+                                                       "header": header_fields}, file=name, row=int(pos) + 1)
+                  for pos in np.flatnonzero(wide)]
 
 
 def _title_issue(name: str, sheet: str | None, cells: pd.Series, pos: int, header_pos: int) -> Issue:

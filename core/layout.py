@@ -24,6 +24,7 @@ from core.schema import ALIASES, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, COL
 from core.values import Parsed, is_missing, parse_column
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
+_MONTH = COLUMNS["visits"]["month"]
 # "dose_ct_m3" or "m3_dose_ct". A bare "_3" is not read as a month: "c3" and numbered
 # copies of a column ("score_2") would be misread.
 _SUFFIX = re.compile(r"^(?P<alias>.+)_m(?P<month>\d{1,3})$")
@@ -34,8 +35,20 @@ _UNIT = re.compile(r"_(?:mg(?:_(?:j|jour|d|day|24_?h))?|g_l|ui_ml|iu_ml|u_ml|ans
 
 
 def canonical_header(table: str, name: str) -> str | None:
-    """The canonical column a normalised header names in ``table`` (a trailing unit allowed)."""
-    return ALIASES[table].get(name) or ALIASES[table].get(_UNIT.sub("", name))
+    """The canonical column a normalised header names in ``table`` (a trailing unit allowed).
+
+    A patient column may carry the month of the first dose, as French wide sheets write
+    it (``Atteinte cutanée M0``); an exact alias still wins (``age_m0``), and another
+    month on a patient column names nothing.
+    """
+    exact = ALIASES[table].get(name) or ALIASES[table].get(_UNIT.sub("", name))
+    if exact or table != "patients":
+        return exact
+    for pattern in (_SUFFIX, _PREFIX):
+        match = pattern.match(_UNIT.sub("", name))
+        if match and int(match["month"]) == 0:
+            return ALIASES[table].get(match["alias"]) or ALIASES[table].get(_UNIT.sub("", match["alias"]))
+    return None
 
 
 @dataclass
@@ -48,6 +61,8 @@ class Piece:
     ``repeated`` marks patient columns read from a long visits table (several rows per
     patient); ``month`` the visit month of a wide piece (its ``month`` column is
     synthesised). ``source`` orders pieces by upload (a later row loses duplicates).
+    ``rejected`` counts rows of the sheet left out while reading it (``RawTable.rejected``),
+    on the one piece whose rows are the sheet's rows, so that table counts them.
     """
 
     table: str
@@ -59,6 +74,7 @@ class Piece:
     source: int = 0
     repeated: bool = False
     month: int | None = None
+    rejected: int = 0
 
 
 def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue]]:
@@ -102,7 +118,13 @@ def _named_table(raw: RawTable) -> str | None:
 
 
 def _wide_reading(name: str) -> tuple[str, int] | None:
-    """(canonical visit column, month) for a month-marked header, else None."""
+    """(canonical visit column, month) for a month-marked header whose month is in range, else None."""
+    reading = _month_marked(name)
+    return reading if reading and _MONTH.low <= reading[1] <= _MONTH.high else None
+
+
+def _month_marked(name: str) -> tuple[str, int] | None:
+    """(canonical visit column, month) for a visit column marked with any month."""
     for pattern in (_SUFFIX, _PREFIX):
         match = pattern.match(_UNIT.sub("", name))
         column = match and canonical_header("visits", match["alias"])
@@ -146,6 +168,7 @@ def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list
     if kind in ("patients", "visits", "events"):
         mapping = {i: canonical_header(kind, n) for i, n in enumerate(names)}
         piece, issues = _build(raw, kind, mapping, source, extras=True)
+        piece.rejected = raw.rejected
         return [piece], issues
     if kind == "long":
         visit_map = {i: canonical_header("visits", n) for i, n in enumerate(names)}
@@ -156,6 +179,7 @@ def _pieces_of(raw: RawTable, kind: str, source: int) -> tuple[list[Piece], list
         visits, issues = _build(raw, "visits", visit_map, source, extras=True, skip=only_patient)
         patients, more = _build(raw, "patients", patient_map, source, extras=False)
         patients.repeated = True
+        visits.rejected = raw.rejected
         return [patients, visits], issues + more
     return _wide_pieces(raw, names, source)
 
@@ -170,6 +194,7 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
             by_month.setdefault(reading[1], {})[i] = reading[0]
     taken = {i for cols in by_month.values() for i in cols}
     patients, issues = _build(raw, "patients", patient_map, source, extras=True, skip=taken)
+    patients.rejected = raw.rejected  # a wide row is a patient row
     pieces = [patients]
     id_pos = [i for i, c in patient_map.items() if c == "patient_id"]
     if not id_pos:
@@ -237,8 +262,7 @@ def _build(
             if not extras or (not header and is_missing(raw.data[i]).all()):
                 continue  # an unnamed empty column is spreadsheet padding, not data
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
-            issues.append(_at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
-                              {"header": header, "position": i + 1, "table": table}))
+            issues.append(_unknown(raw, table, header, i))
         elif name in columns:
             issues.append(_at(raw, ERROR, "duplicate_column", table, header, "",
                               {"first": headers[name], "second": header, "table": table, "col": name}))
@@ -250,6 +274,18 @@ def _build(
     if keep is not None:
         cells, rows = cells[keep], rows[keep]
     return Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source), issues
+
+
+def _unknown(raw: RawTable, table: str, header: str, position: int) -> Issue:
+    """The note for a header kept as an extra column: a visit column whose month is out
+    of range is a header problem (one issue at the header row, not one per patient)."""
+    marked = _month_marked(normalise(header))
+    if marked and not _wide_reading(normalise(header)):
+        params = {"header": header, "month": marked[1], "low": _MONTH.low, "high": _MONTH.high}
+        return Issue.of(WARNING, "bad_month_header", params, file=raw.file, sheet=raw.sheet, row=raw.header_row,
+                        column=header, table=table)
+    return _at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
+               {"header": header, "position": position + 1, "table": table})
 
 
 def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:

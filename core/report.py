@@ -19,8 +19,10 @@ CODES: dict[str, tuple[str, ...]] = {
     "unreadable_file": ("csv", "workbook", "protected", "no_sheet", "parquet"),
     "unreadable_sheet": (),
     "title_row_skipped": (),
+    "too_many_cells": ("all",),
     # core.layout
     "unknown_column": ("unnamed",),
+    "bad_month_header": (),
     "duplicate_column": (),
     "unrecognised_table": ("file",),
     "no_table": ("file", "upload"),

@@ -105,7 +105,8 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
         return None
     repeated = np.array([p.repeated for p in pieces], dtype=bool)[frame["_piece"].to_numpy(dtype=int)]
     kept, rejected = _reject_missing_keys(frame[~repeated], "patients", pieces, report)
-    read = int((~repeated).sum())
+    read = int((~repeated).sum()) + _left_out(pieces, "patients")
+    rejected += _left_out(pieces, "patients")
     if repeated.any():
         derived = _collapse_repeated(frame[repeated], pieces, report)
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
@@ -143,8 +144,9 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
         return None
     # Upload order: file by file, row by row, then month (a wide row gives several visits).
     frame = frame.sort_values(["_source", "_row", "_month"], kind="stable").reset_index(drop=True)
-    read = len(frame)
+    read = len(frame) + _left_out(pieces, table)
     kept, rejected = _reject_missing_keys(frame, table, pieces, report)
+    rejected += _left_out(pieces, table)
     if known is not None:
         unknown = ~kept["patient_id"].isin(known).to_numpy(dtype=bool)
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
@@ -154,6 +156,11 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
         _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
         kept, rejected = kept[~twice], rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
+
+
+def _left_out(pieces: list[Piece], table: str) -> int:
+    """Rows of ``table`` already rejected while reading the file (e.g. too many cells)."""
+    return sum(p.rejected for p in pieces if p.table == table)
 
 
 def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece],
