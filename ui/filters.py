@@ -18,8 +18,8 @@ import streamlit as st
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
 from core.populations import Populations, populations
-from core.stats import SMALL_N
 from ui import filter_url
+from ui.settings import current_settings
 from ui.state import active_cohort, session_memo
 
 _RESULT = "_filter"
@@ -71,22 +71,23 @@ def sidebar_filters(lang: str) -> Filter:
 
 def sidebar_populations(box, lang: str) -> Populations | None:
     """Live N of the analysed and safety (treated) populations for the current filter,
-    and a warning when fewer than ``SMALL_N`` patients are analysed, drawn in ``box``
+    and a warning when fewer than ``Settings.small_n`` patients are analysed, drawn in ``box``
     (a sidebar container)."""
     cohort = active_cohort().cohort
     if cohort is None:
         return None
     flt = current_filter()
+    settings = current_settings()
     try:
-        pops = session_memo(("populations", flt), lambda: populations(cohort, flt))
+        pops = session_memo(("populations", flt, settings), lambda: populations(cohort, flt, settings))
     except FilterError:
         box.error(t("sidebar.filter_error", lang), icon=":material/error:")
         return None
     analysed, safety = box.columns(2)
     analysed.metric(t("sidebar.n_analysed", lang), pops.analysed)
     safety.metric(t("sidebar.n_safety", lang), pops.treated)
-    if pops.analysed < SMALL_N:
-        box.warning(t("sidebar.small_subgroup", lang, n=pops.analysed, min=SMALL_N),
+    if pops.analysed < settings.small_n:
+        box.warning(t("sidebar.small_subgroup", lang, n=pops.analysed, min=settings.small_n),
                            icon=":material/warning:")
     return pops
 
