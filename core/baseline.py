@@ -2,7 +2,10 @@
 
 Input is one row per analysed patient with canonical columns (patient_id, centre,
 sex, age, disease_duration_years, prior_lines, cutaneous, articular,
-ifn_signature_m0, cs_dose_mg_m0, hcq_m0, and possibly extras). A column that is
+ifn_signature_m0, cs_dose_mg_m0, hcq_m0, and possibly extras). ``cs_dose_mg_m0`` is the
+dose as recorded (on corticosteroids: > 0, whatever the drug); the optional
+``cs_dose_equiv_m0`` is its prednisone equivalent (missing for a drug with no known
+equivalent) and gives the dose row; without it the recorded dose does. A column that is
 absent is treated as all missing, so its rows show "no data" instead of failing.
 Every N excludes missing values; the missing count is shown apart.
 """
@@ -138,6 +141,7 @@ def _indicators(frame: pd.DataFrame) -> dict[str, pd.Series]:
     lines = _column(frame, "prior_lines", "Float64")
     ifn = _column(frame, "ifn_signature_m0", "string")
     dose = _column(frame, "cs_dose_mg_m0", "Float64")
+    equiv = _column(frame, "cs_dose_equiv_m0", "Float64") if "cs_dose_equiv_m0" in frame.columns else dose
     return {
         "female": (sex == "F").astype("boolean"),
         "age": _column(frame, "age", "Float64"),
@@ -151,8 +155,8 @@ def _indicators(frame: pd.DataFrame) -> dict[str, pd.Series]:
         "prior_lines": lines,
         "corticosteroids": (dose > 0).astype("boolean"),
         # The dose is summarised among patients on corticosteroids: zeros leave,
-        # unknown doses stay as missing.
-        "cs_dose_mg": dose.mask(dose == 0).loc[dose.ne(0).fillna(True)],
+        # unknown doses (or doses with no known equivalent) stay as missing.
+        "cs_dose_mg": equiv.loc[dose.ne(0).fillna(True)],
         "hcq": _column(frame, "hcq_m0", "boolean"),
     }
 

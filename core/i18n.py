@@ -24,7 +24,7 @@ MISSING = "—"
 _LOCALES = Path(__file__).parent / "locales"
 # Modules whose ``NOTE_*`` constants (notes attached to results) have translations,
 # under the key ``stats_note.<name after NOTE_, lower case>``.
-_NOTE_MODULES = ("core.stats",)
+_NOTE_MODULES = ("core.stats", "core.scoring")
 _DECIMAL = {"fr": ",", "en": "."}
 _GROUP = {"fr": NNBSP, "en": ","}
 
@@ -57,10 +57,11 @@ def t(key: str, lang: str, **fmt: object) -> str:
 def note_text(note: str, lang: str) -> str:
     """A result note (a ``NOTE_*`` constant, e.g. ``core.stats.NOTE_SMALL_N``) in ``lang``.
 
-    A note without a translation is returned unchanged rather than breaking a page.
+    A note without a translation gives "": notes are fixed codes, and text that is not
+    one (possibly user text) is never shown, nor does it break a page.
     """
     key = _note_keys().get(note)
-    return t(key, lang) if key else note
+    return t(key, lang) if key else ""
 
 
 def note_keys() -> dict[str, str]:

@@ -9,7 +9,7 @@ import pandas as pd
 from core import queries
 from core.baseline import BaselineTable, baseline_table
 from core.filters import Filter, resolve_filter
-from core.scoring import prednisone_equivalent, unknown_drugs
+from core.scoring import NOTE_UNKNOWN_DRUG, prednisone_equivalent, unknown_drug_dose, unknown_drugs
 from core.settings import Settings
 from core.stats import NOTE_NO_DATA, NOTE_SMALL_N
 
@@ -17,11 +17,13 @@ from core.stats import NOTE_NO_DATA, NOTE_SMALL_N
 REASONS = {
     "age_under_min": "age under {min_age:g}",
     "criteria_not_met": "ACR/EULAR 2019 criteria not met",
-    "no_involvement": "neither cutaneous nor articular involvement recorded at M0",
+    "no_involvement": "no cutaneous and no articular involvement at M0",
 }
+# Missing inclusion values: the patient stays (a missing value is not a known reason).
 FLAGS = {
     "age_missing": "age missing: kept in the analysed population",
     "criteria_missing": "ACR/EULAR 2019 criteria missing: kept in the analysed population",
+    "involvement_missing": "cutaneous or articular involvement missing: kept in the analysed population",
 }
 
 
@@ -70,6 +72,11 @@ class Populations:
 def populations(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Populations:
     """Treated and analysed populations, exclusions with reasons, follow-up per month.
 
+    Excluded only for a known reason: age under ``settings.min_age``, ACR/EULAR 2019
+    criteria recorded false, or cutaneous and articular involvement both recorded
+    false. A missing age or criterion, or no involvement recorded true with one of the
+    two missing, keeps the patient with a flag (``FLAGS``).
+
     Reference: cohort-format.md, "Derived definitions" (analysed population).
     """
     flt = resolve_filter(cohort, filter)
@@ -106,7 +113,11 @@ def _exclusions(excluded: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def _flags(frame: pd.DataFrame) -> pd.DataFrame:
-    missing = {"age_missing": frame["age"].isna(), "criteria_missing": frame["acr_eular_2019"].isna()}
+    cutaneous, articular = frame["cutaneous"].astype("boolean"), frame["articular"].astype("boolean")
+    involved = (cutaneous.fillna(False) | articular.fillna(False)).astype(bool)
+    missing = {"age_missing": frame["age"].isna(), "criteria_missing": frame["acr_eular_2019"].isna(),
+               # Neither recorded true and one unknown: the unknown one may be true.
+               "involvement_missing": ~involved & (cutaneous.isna() | articular.isna())}
     parts = [pd.DataFrame({"patient_id": frame.loc[mask, "patient_id"].astype("string"), "code": code,
                            "message": FLAGS[code]}) for code, mask in missing.items()]
     flags = pd.concat(parts, ignore_index=True).astype({"code": "string", "message": "string"})
@@ -116,30 +127,35 @@ def _flags(frame: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True, eq=False)
 class Baseline:
     """Table 1 of the analysed patients, the frame it was computed from, and notes
-    (e.g. a corticosteroid drug with no known prednisone equivalent)."""
+    (fixed codes, e.g. ``NOTE_UNKNOWN_DRUG``). ``unknown_drugs`` names, as the user
+    wrote them, the M0 drugs with no known prednisone equivalent; their
+    ``unknown_drug_doses`` doses are missing from the dose row (not from "on
+    corticosteroids")."""
 
     table: BaselineTable
     frame: pd.DataFrame
     N: int
     notes: tuple[str, ...]
+    unknown_drugs: tuple[str, ...] = ()
+    unknown_drug_doses: int = 0
 
 
 def baseline(cohort, filter: Filter | None = None, settings: Settings = Settings(),
              group: str | None = None) -> Baseline:
     """Baseline characteristics (M0) of the analysed patients, optionally by ``group``
-    (a column of the frame: centre, sex or an extra column). The M0 dose is converted
-    to prednisone equivalents.
+    (a column of the frame: centre, sex or an extra column). On corticosteroids reads
+    the recorded M0 dose; the dose row, its prednisone equivalent (``cs_dose_equiv_m0``).
 
     Reference: Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (dose equivalents).
     """
     flt = resolve_filter(cohort, filter)
     extras = cohort.extra_columns.get("patients", ())
     frame = queries.baseline_query(cohort.con, flt, settings, extras)
-    notes = list(small_n_notes(len(frame), settings))
-    dose_known = frame["cs_dose_mg_m0"].notna()
-    unknown = unknown_drugs(frame.loc[dose_known & (frame["cs_dose_mg_m0"] > 0), "cs_drug_m0"])
+    notes = small_n_notes(len(frame), settings)
+    left_out = unknown_drug_dose(frame["cs_dose_mg_m0"], frame["cs_drug_m0"])
+    unknown = unknown_drugs(frame.loc[left_out.to_numpy(dtype=bool), "cs_drug_m0"])
     if unknown:
-        notes.append("unknown corticosteroid drug, dose left unknown: " + ", ".join(unknown))
-    frame = frame.assign(cs_dose_mg_m0=prednisone_equivalent(frame["cs_dose_mg_m0"], frame["cs_drug_m0"]))
+        notes += (NOTE_UNKNOWN_DRUG,)
+    frame = frame.assign(cs_dose_equiv_m0=prednisone_equivalent(frame["cs_dose_mg_m0"], frame["cs_drug_m0"]))
     frame = frame.drop(columns="cs_drug_m0")
-    return Baseline(baseline_table(frame, group=group), frame, len(frame), tuple(notes))
+    return Baseline(baseline_table(frame, group=group), frame, len(frame), notes, unknown, int(left_out.sum()))

@@ -14,6 +14,9 @@ DOWN, UP, STABLE, UNKNOWN = "down", "up", "stable", "unknown"
 # Relative slack on the +-tolerance boundary so that binary rounding (3.3 -> 3.63 is
 # 10.000000000000009 %) does not move an exact boundary out of "stable".
 _BOUNDARY_SLACK = 1e-9
+# A fixed sentence (never the drug names, which are user text): the names travel in
+# their own field (e.g. ``Steroids.unknown_drugs``) and are shown as plain text.
+NOTE_UNKNOWN_DRUG = "corticosteroid drug not recognised: its doses are left out of the prednisone-equivalent summaries"
 
 
 def _num(series) -> pd.Series:
@@ -117,17 +120,47 @@ def complement_activated(low, c3, c4, c3_low: float = 0.9, c4_low: float = 0.1) 
     return _flag(low).fillna(derived)
 
 
+# Brand names of ``schema.CS_DRUG_FACTORS`` and the drug each one is, so that a cell
+# naming a drug and its brand ("Prednisolone (Solupred)") names one drug, not two.
+_BRANDS = {"cortancyl": "prednisone", "solupred": "prednisolone", "medrol": "methylprednisolone",
+           "solumedrol": "methylprednisolone", "celestene": "betamethasone"}
+
+
+def drug_name(text: str) -> str | None:
+    """The known drug (a key of ``schema.CS_DRUG_FACTORS``) a ``cs_drug`` cell names, or
+    None: a known name must appear as a word of the cell, accents and case ignored
+    ("Cortancyl 5mg", "Prednisolone (Solupred)", "méthylprednisolone"). Two adjacent
+    words count as one when they spell a name ("Solu-Médrol", "methyl-prednisolone").
+    A cell naming two different drugs names none (ambiguous).
+
+    Reference: cohort-format.md, visits table (``cs_drug``); Liu D et al. Allergy
+    Asthma Clin Immunol 2013;9:30 (Table 1).
+    """
+    words = normalise(text).split("_")
+    found: dict[str, str] = {}
+    covered: set[int] = set()
+    # Pairs first: "methyl_prednisolone" is methylprednisolone, not prednisolone.
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            span = range(start, start + size)
+            joined = "".join(words[start:start + size])
+            if joined in CS_DRUG_FACTORS and covered.isdisjoint(span):
+                found.setdefault(_BRANDS.get(joined, joined), joined)
+                covered.update(span)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def drug_factor(drug) -> pd.Series:
     """Prednisone-equivalent factor of each ``cs_drug``: 1.0 when blank (prednisone),
-    NA for a drug name not in ``schema.CS_DRUG_FACTORS``.
+    the factor of the one known drug the cell names (``drug_name``), else NA.
 
     Reference: Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (Table 1).
     """
     text = pd.Series(drug, dtype="string").str.strip()
     blank = (text.isna() | (text == "")).fillna(True)
-    # Normalise each distinct name once (a handful), then map vectorised.
+    # Read each distinct name once (a handful), then map vectorised.
     names = text[~blank].unique()
-    factors = {name: CS_DRUG_FACTORS.get(normalise(name), np.nan) for name in names}
+    factors = {name: CS_DRUG_FACTORS.get(drug_name(name), np.nan) for name in names}
     mapped = text.map(factors).astype("Float64")
     return mapped.mask(blank, 1.0)
 
@@ -140,6 +173,12 @@ def prednisone_equivalent(dose, drug) -> pd.Series:
     """
     mg = _num(dose)
     return (mg * drug_factor(drug)).mask((mg == 0).fillna(False), 0.0)
+
+
+def unknown_drug_dose(dose, drug) -> pd.Series:
+    """True where a dose above 0 names a drug with no known prednisone equivalent: the
+    patient is on corticosteroids, but the dose is left out of the equivalent summaries."""
+    return ((_num(dose) > 0) & drug_factor(drug).isna()).fillna(False).astype(bool)
 
 
 def unknown_drugs(drug) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import pandas as pd
 from core import queries
 from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
-from core.scoring import prednisone_equivalent, unknown_drugs
+from core.scoring import NOTE_UNKNOWN_DRUG, prednisone_equivalent, unknown_drug_dose, unknown_drugs
 from core.settings import Settings
 from core.stats import (Continuous, Proportion, TestResult, estimate_proportion, summarise_continuous,
                         wilcoxon_signed_rank)
@@ -18,14 +18,17 @@ from core.stats import (Continuous, Proportion, TestResult, estimate_proportion,
 class SteroidMonth:
     """Corticosteroids at one month among analysed patients.
 
-    - ``on_cs``: dose > 0 among patients with a known dose (N = ``known``).
-    - ``dose``: prednisone-equivalent mg/day among those on corticosteroids.
-    - ``at_or_under``: (threshold, share with dose <= threshold among known doses).
+    - ``on_cs``: recorded dose > 0 among patients with a known dose (N = ``known``),
+      whatever the drug.
+    - ``dose``: prednisone-equivalent mg/day among those on corticosteroids; a dose of
+      a drug with no known equivalent is missing (``unknown_drug_doses`` counts them).
+    - ``at_or_under``: (threshold, share with an equivalent dose <= threshold among
+      known equivalent doses).
     - ``stopped``: on corticosteroids at M0 and 0 at the month, among those on them at
       M0 with a known dose at the month (None at M0).
-    - ``change``: Mk - M0 dose among patients with both known (Continuous) and its
-      Wilcoxon signed-rank test (None at M0); ``zero_differences``: the pairs with an
-      unchanged dose, which the test drops (None at M0).
+    - ``change``: Mk - M0 equivalent dose among patients with both known (Continuous)
+      and its Wilcoxon signed-rank test (None at M0); ``zero_differences``: the pairs
+      with an unchanged dose, which the test drops (None at M0).
     """
 
     month: int
@@ -38,6 +41,7 @@ class SteroidMonth:
     test: TestResult | None
     zero_differences: int | None
     notes: tuple[str, ...]
+    unknown_drug_doses: int = 0
 
     def as_dict(self) -> dict:
         """The summary-json ``steroids.Mk`` entry."""
@@ -49,8 +53,11 @@ class SteroidMonth:
 @dataclass(frozen=True, eq=False)
 class Steroids:
     """Steroid panel: one ``SteroidMonth`` per month (M0 first); ``doses`` is a tidy
-    frame (patient_id, month, seen, dose_mg, dose_m0_mg) of prednisone equivalents for
-    paired plots; ``unknown_drugs`` names drugs whose dose was left unknown."""
+    frame (patient_id, month, seen, dose_mg, dose_m0_mg, recorded_mg, recorded_m0_mg,
+    unknown_drug, unknown_drug_m0): prednisone equivalents for paired plots and the
+    doses as recorded. ``unknown_drugs`` names, as the user wrote them, the drugs whose
+    doses were left out of the equivalent summaries (``unknown_drug_doses`` of them);
+    ``notes`` are fixed codes only (``core.i18n.note_text``)."""
 
     N: int
     months: tuple[int, ...]
@@ -58,39 +65,55 @@ class Steroids:
     doses: pd.DataFrame
     unknown_drugs: tuple[str, ...]
     notes: tuple[str, ...]
+    unknown_drug_doses: int = 0
 
     def at(self, month: int) -> SteroidMonth:
         return next(m for m in self.by_month if m.month == month)
 
 
 def _month(rows: pd.DataFrame, month: int, settings: Settings) -> SteroidMonth:
+    # On corticosteroids, known doses and stops read the dose as recorded (a drug the
+    # app does not recognise is still a corticosteroid); only the equivalent-dose
+    # summaries need the conversion and leave unconverted doses out.
+    recorded, recorded_m0 = rows["recorded_mg"], rows["recorded_m0_mg"]
     dose, dose_m0 = rows["dose_mg"], rows["dose_m0_mg"]
-    known = dose.notna()
-    on = (dose > 0).fillna(False)
+    known, converted = recorded.notna(), dose.notna()
+    on = (recorded > 0).fillna(False)
     at_or_under = tuple(
-        (float(t), estimate_proportion(int((dose[known] <= t).sum()), int(known.sum())))
+        (float(t), estimate_proportion(int((dose[converted] <= t).sum()), int(converted.sum())))
         for t in settings.cs_thresholds
     )
+    left_out = int(rows["unknown_drug"].sum())
     stopped = change = test = zeros = None
     if month != settings.baseline_month:
-        was_on = (dose_m0 > 0).fillna(False) & known
-        stopped = estimate_proportion(int((was_on & (dose == 0)).sum()), int(was_on.sum()))
-        both = known & dose_m0.notna()
+        was_on = (recorded_m0 > 0).fillna(False) & known
+        stopped = estimate_proportion(int((was_on & (recorded == 0)).sum()), int(was_on.sum()))
+        both = converted & dose_m0.notna()
         diff = (dose - dose_m0)[both]
         change = summarise_continuous(diff)
         zeros = int((diff == 0).sum())
         test = wilcoxon_signed_rank(dose_m0[both].to_numpy(dtype=float), dose[both].to_numpy(dtype=float))
+        pairs_left_out = bool((rows["unknown_drug_m0"] & known).any())
+    else:
+        pairs_left_out = False
+    notes = small_n_notes(int(known.sum()), settings)
+    if left_out or pairs_left_out:
+        notes += (NOTE_UNKNOWN_DRUG,)
     return SteroidMonth(
         month=month, known=int(known.sum()),
         on_cs=estimate_proportion(int(on.sum()), int(known.sum())),
         dose=summarise_continuous(dose[on]),
         at_or_under=at_or_under, stopped=stopped, change=change, test=test, zero_differences=zeros,
-        notes=small_n_notes(int(known.sum()), settings),
+        notes=notes, unknown_drug_doses=left_out,
     )
 
 
 def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Steroids:
     """Corticosteroid use, dose, thresholds, stops and paired change from M0.
+
+    On corticosteroids: recorded dose > 0, whatever the drug. Equivalent-dose summaries
+    (median and quartiles, thresholds, paired change and its test) leave out doses of a
+    drug with no known prednisone equivalent.
 
     Reference: cohort-format.md, "Derived definitions" (on corticosteroids);
     Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (prednisone equivalents);
@@ -103,13 +126,13 @@ def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings
         "patient_id": f["patient_id"], "month": f["month"].astype(int), "seen": f["seen"].astype(bool),
         "dose_mg": prednisone_equivalent(f["cs_dose_mg"], f["cs_drug"]),
         "dose_m0_mg": prednisone_equivalent(f["cs_dose_mg_m0"], f["cs_drug_m0"]),
+        "recorded_mg": pd.to_numeric(f["cs_dose_mg"], errors="coerce").astype("Float64"),
+        "recorded_m0_mg": pd.to_numeric(f["cs_dose_mg_m0"], errors="coerce").astype("Float64"),
+        "unknown_drug": unknown_drug_dose(f["cs_dose_mg"], f["cs_drug"]),
+        "unknown_drug_m0": unknown_drug_dose(f["cs_dose_mg_m0"], f["cs_drug_m0"]),
     })
-    positive = (pd.to_numeric(f["cs_dose_mg"], errors="coerce") > 0).fillna(False)
-    unknown = unknown_drugs(f.loc[positive, "cs_drug"])
+    unknown = unknown_drugs(f.loc[doses["unknown_drug"].to_numpy(dtype=bool), "cs_drug"])
     by_month = tuple(_month(doses[doses["month"] == m], m, settings) for m in months)
     N = int(f["patient_id"].nunique())
-    notes = small_n_notes(N, settings)
-    if unknown:
-        notes += ("unknown corticosteroid drug, dose left unknown: " + ", ".join(unknown),)
-    return Steroids(N, months, by_month, doses, unknown, notes)
-
+    notes = small_n_notes(N, settings) + ((NOTE_UNKNOWN_DRUG,) if unknown else ())
+    return Steroids(N, months, by_month, doses, unknown, notes, int(doses["unknown_drug"].sum()))

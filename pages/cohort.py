@@ -67,3 +67,7 @@ st.caption(t("cohort.baseline_caption", lang))
 if grouped.table.group_missing:
     st.caption(t("cohort.group_missing", lang, n=grouped.table.group_missing))
 show_notes((*grouped.notes, *grouped.table.notes), lang)
+if grouped.unknown_drugs:
+    st.caption(t("cohort.unknown_drugs", lang))
+    # Plain text: drug names are written by the user (a caption would render Markdown).
+    st.text(", ".join(grouped.unknown_drugs))

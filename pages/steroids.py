@@ -4,7 +4,7 @@ import streamlit as st
 from core.analysis import steroids
 from core.charts import steroids as charts
 from core.charts.biology import month_label
-from core.i18n import note_keys, t
+from core.i18n import t
 from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
@@ -35,6 +35,8 @@ for column, month in zip(st.columns(len(result.by_month)), result.by_month):
             st.metric(tile.label, tile.value)
             st.caption(tile.detail)
         show_notes(month.notes, lang)
+        if month.unknown_drug_doses:
+            st.caption(t("steroids.unknown_drug_doses", lang, n=month.unknown_drug_doses))
 st.caption(t("steroids.tiles_help", lang))
 
 show_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), "steroid_doses", lang)
@@ -43,5 +45,5 @@ with st.expander(t("steroids.method_title", lang)):
     st.write(t("steroids.method", lang))
     st.dataframe(charts.factors_frame(lang), hide_index=True, width="content", height="content")
 
-# The unknown-drug note quotes drug names as typed: they are shown above as plain text.
-show_notes((note for note in result.notes if note in note_keys()), lang)
+# Notes are fixed codes; the drug names as typed are shown above as plain text.
+show_notes(result.notes, lang)

@@ -94,5 +94,12 @@ def test_note_text_translates_a_stats_note():
     assert note_text(NOTE_SMALL_N, "fr") == "n < 5 : interpréter avec prudence"
 
 
-def test_note_text_keeps_an_unknown_note():
-    assert note_text("something new", "fr") == "something new"
+def test_note_text_gives_nothing_for_a_note_it_cannot_translate():
+    # Notes are fixed codes; anything else may be user text and is never shown.
+    assert note_text("![x](http://example.org/t.png)", "fr") == ""
+
+
+def test_note_text_translates_the_unknown_drug_note():
+    from core.scoring import NOTE_UNKNOWN_DRUG
+
+    assert note_text(NOTE_UNKNOWN_DRUG, "fr").startswith("Corticoïde non reconnu")

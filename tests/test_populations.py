@@ -6,6 +6,7 @@ import pytest
 
 from core.cohort import cohort_from_frames
 from core.populations import baseline, populations
+from core.scoring import NOTE_UNKNOWN_DRUG
 from core.settings import Settings
 
 
@@ -30,8 +31,9 @@ def _patient(**values) -> dict:
         ({"acr_eular_2019": None}, None),  # a missing criterion is not a reason
         ({"cutaneous": False, "articular": True}, None),
         ({"cutaneous": None, "articular": True}, None),
-        ({"cutaneous": False, "articular": False}, ("no_involvement",)),
-        ({"cutaneous": None, "articular": None}, ("no_involvement",)),  # neither recorded true
+        ({"cutaneous": False, "articular": False}, ("no_involvement",)),  # both recorded false
+        ({"cutaneous": False, "articular": None}, None),  # a missing involvement is not a reason
+        ({"cutaneous": None, "articular": None}, None),
         ({"age": 16.0, "acr_eular_2019": False}, ("age_under_min", "criteria_not_met")),
     ],
 )
@@ -46,10 +48,24 @@ def test_exclusion_reason_is_worded_with_the_age_setting():
     assert result.exclusions["reason"].tolist() == ["age under 21"]
 
 
-@pytest.mark.parametrize(("values", "code"), [({"age": None}, "age_missing"),
-                                              ({"acr_eular_2019": None}, "criteria_missing")])
-def test_missing_inclusion_value_is_flagged(values, code):
-    assert populations(_cohort([_patient(**values)])).flags["code"].tolist() == [code]
+@pytest.mark.parametrize(("values", "codes"), [
+    ({"age": None}, ["age_missing"]),
+    ({"acr_eular_2019": None}, ["criteria_missing"]),
+    ({"cutaneous": False, "articular": None}, ["involvement_missing"]),
+    ({"cutaneous": None, "articular": False}, ["involvement_missing"]),
+    ({"cutaneous": None, "articular": None}, ["involvement_missing"]),
+    ({"cutaneous": None, "articular": True}, []),  # involved: the missing one changes nothing
+    ({"cutaneous": False, "articular": False}, []),  # excluded, nothing missing
+])
+def test_missing_inclusion_value_is_flagged(values, codes):
+    assert populations(_cohort([_patient(**values)])).flags["code"].tolist() == codes
+
+
+def test_upload_without_involvement_columns_keeps_every_patient():
+    patients = [{"patient_id": p, "sex": "F", "age": 40.0} for p in ("A", "B")]
+    result = populations(_cohort(patients))
+    flagged = result.flags.loc[result.flags["code"] == "involvement_missing", "patient_id"].tolist()
+    assert (result.analysed, flagged) == (2, ["A", "B"])
 
 
 def test_followup_counts_analysed_patients_with_a_visit_row_each_month():
@@ -75,11 +91,36 @@ def test_baseline_converts_the_m0_dose_to_prednisone_equivalents():
     assert result.table.row("cs_dose_mg").overall.median == pytest.approx(10.0)
 
 
-def test_baseline_leaves_an_unknown_drug_dose_unknown_with_a_note():
+def test_baseline_counts_an_unknown_drug_as_on_corticosteroids():
     visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Mystery"}]
     result = baseline(_cohort([_patient()], visits))
-    assert (result.table.row("corticosteroids").overall.N, result.notes[-1]) == (
-        0, "unknown corticosteroid drug, dose left unknown: Mystery")
+    assert result.table.row("corticosteroids").overall.as_count() == {"n": 1, "N": 1, "pct": 100.0}
+
+
+def test_baseline_leaves_an_unknown_drug_dose_out_of_the_dose_row():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Mystery"},
+              {"patient_id": "B", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Médrol"}]
+    result = baseline(_cohort([_patient(patient_id="A"), _patient(patient_id="B")], visits))
+    row = result.table.row("cs_dose_mg")
+    assert (row.overall.N, row.overall.median, row.missing) == (1, pytest.approx(10.0), 1)
+
+
+def test_baseline_names_unknown_drugs_apart_from_its_notes():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Mystery"}]
+    result = baseline(_cohort([_patient()], visits))
+    assert (result.unknown_drugs, result.unknown_drug_doses, NOTE_UNKNOWN_DRUG in result.notes) == (
+        ("Mystery",), 1, True)
+
+
+def test_baseline_notes_never_quote_a_drug_name():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 8.0, "cs_drug": "Mystery"}]
+    assert not any("Mystery" in note for note in baseline(_cohort([_patient()], visits)).notes)
+
+
+def test_baseline_recognises_a_known_drug_written_as_a_word_of_the_cell():
+    visits = [{"patient_id": "A", "month": 0, "cs_dose_mg": 5.0, "cs_drug": "Cortancyl 5mg"}]
+    result = baseline(_cohort([_patient()], visits))
+    assert (result.unknown_drugs, result.table.row("cs_dose_mg").overall.median) == ((), 5.0)
 
 
 def test_baseline_is_over_analysed_patients_only():

@@ -7,10 +7,12 @@ import pytest
 from core.scoring import (
     anti_dsdna_elevated,
     complement_activated,
+    drug_name,
     prednisone_equivalent,
     score_articular,
     score_cutaneous,
     shift,
+    unknown_drug_dose,
     unknown_drugs,
 )
 
@@ -133,11 +135,56 @@ def test_complement_activated(low, c3, c4, expected):
         (5.0, "unknownsone", None),  # unknown drug: dose unknown, never prednisone
         (0.0, "unknownsone", 0.0),  # no corticosteroid whatever the name
         (NA, "prednisone", None),
+        (5.0, "Cortancyl 5mg", 5.0),  # a known name as a word of a longer cell
+        (8.0, "méthylprednisolone", 10.0),
+        (5.0, "prednisone + méthylprednisolone", None),  # two drugs: ambiguous, unknown
     ],
 )
 def test_prednisone_equivalent(dose, drug, expected):
     result = _one(prednisone_equivalent([dose], [drug]))
     assert result == (None if expected is None else pytest.approx(expected))
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("prednisone", "prednisone"),
+        ("PREDNISONE", "prednisone"),  # case ignored
+        ("méthylprednisolone", "methylprednisolone"),  # accents ignored
+        ("Cortancyl 5mg", "cortancyl"),  # a word of the cell
+        ("Prednisolone (Solupred)", "prednisolone"),  # a drug and its brand: one drug
+        ("Solu-Médrol", "solumedrol"),  # two words spelling one name
+        ("methyl-prednisolone", "methylprednisolone"),  # not prednisolone
+        ("prednisone / prednisolone", None),  # two different drugs: ambiguous
+        ("Prednisone puis Medrol", None),
+        ("prednisonex", None),  # a name inside a longer word is not the name
+        ("Mystery", None),
+        ("", None),
+    ],
+)
+def test_drug_name_matches_a_known_name_as_a_word(cell, expected):
+    assert drug_name(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("dose", "drug", "expected"),
+    [
+        (5.0, "Mystery", True),
+        (0.0, "Mystery", False),  # no corticosteroid: nothing left out
+        (NA, "Mystery", False),  # unknown dose: not a dose left out for its drug
+        (5.0, NA, False),  # blank drug = prednisone
+        (5.0, "Cortancyl", False),
+    ],
+)
+def test_unknown_drug_dose(dose, drug, expected):
+    assert bool(unknown_drug_dose([dose], [drug]).iloc[0]) is expected
+
+
+def test_every_brand_has_the_factor_of_its_drug():
+    from core.schema import CS_DRUG_FACTORS
+    from core.scoring import _BRANDS
+
+    assert all(CS_DRUG_FACTORS[brand] == CS_DRUG_FACTORS[drug] for brand, drug in _BRANDS.items())
 
 
 def test_unknown_drugs_are_listed_once():

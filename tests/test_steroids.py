@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from core.cohort import cohort_from_frames
+from core.scoring import NOTE_UNKNOWN_DRUG
 from core.settings import Settings
 from core.steroids import steroids
 
@@ -73,10 +74,61 @@ def test_drug_is_converted_to_prednisone_equivalents():
     assert (result.at(0).dose.median, result.at(6).dose.median) == (10.0, 5.0)
 
 
-def test_unknown_drug_leaves_the_dose_unknown_and_is_named():
-    result = steroids(_cohort({"A": (8.0, 4.0), "B": (5.0, 5.0)}, {"A": "Mystery"}))
-    assert (result.at(0).known, result.unknown_drugs, result.notes[-1]) == (
-        1, ("Mystery",), "unknown corticosteroid drug, dose left unknown: Mystery")
+# A on a drug the app does not recognise, B on prednisone; both on corticosteroids.
+_UNKNOWN = {"A": (8.0, 4.0), "B": (5.0, 5.0)}
+
+
+@pytest.fixture(scope="module")
+def with_unknown():
+    return steroids(_cohort(_UNKNOWN, {"A": "Mystery"}))
+
+
+def test_unknown_drug_still_counts_as_on_corticosteroids(with_unknown):
+    month = with_unknown.at(0)
+    assert (month.known, month.on_cs.n) == (2, 2)
+
+
+def test_unknown_drug_dose_is_left_out_of_the_dose_summary_and_counted(with_unknown):
+    month = with_unknown.at(0)
+    assert (month.dose.N, month.dose.median, month.unknown_drug_doses) == (1, 5.0, 1)
+
+
+def test_unknown_drug_dose_is_left_out_of_the_thresholds(with_unknown):
+    assert [(p.n, p.N) for _, p in with_unknown.at(0).at_or_under] == [(1, 1), (1, 1)]
+
+
+def test_unknown_drug_dose_is_left_out_of_the_paired_change(with_unknown):
+    month = with_unknown.at(6)
+    assert (month.change.N, month.test.N, month.zero_differences) == (1, 1, 1)
+
+
+def test_unknown_drug_stop_reads_the_recorded_dose():
+    result = steroids(_cohort({"A": (8.0, 0.0)}, {"A": "Mystery"}))
+    assert result.at(6).stopped.as_count() == {"n": 1, "N": 1, "pct": 100.0}
+
+
+def test_unknown_drug_is_named_apart_from_the_notes(with_unknown):
+    assert (with_unknown.unknown_drugs, with_unknown.unknown_drug_doses, NOTE_UNKNOWN_DRUG in with_unknown.notes) == (
+        ("Mystery",), 2, True)
+
+
+def test_notes_never_quote_a_drug_name(with_unknown):
+    notes = (*with_unknown.notes, *(n for m in with_unknown.by_month for n in m.notes))
+    assert not any("Mystery" in note for note in notes)
+
+
+def test_month_with_an_unknown_drug_carries_the_note(with_unknown):
+    assert NOTE_UNKNOWN_DRUG in with_unknown.at(0).notes
+
+
+def test_month_without_an_unknown_drug_has_no_such_note():
+    assert NOTE_UNKNOWN_DRUG not in steroids(_cohort({"A": (8.0, 4.0)}, {"A": "Cortancyl 5mg"})).at(0).notes
+
+
+@pytest.mark.parametrize("drug", ["Cortancyl 5mg", "Prednisolone (Solupred)", "PREDNISONE"])
+def test_known_drug_written_in_a_longer_cell_is_converted(drug):
+    result = steroids(_cohort({"A": (8.0, 4.0)}, {"A": drug}))
+    assert (result.at(0).dose.median, result.unknown_drugs) == (8.0, ())
 
 
 def test_doses_frame_pairs_each_month_with_m0(result):

@@ -89,9 +89,15 @@ def small_n_note(n: int, lang: str) -> None:
 
 
 def show_notes(notes: Iterable[str], lang: str) -> None:
-    """The notes of a result object (e.g. ``Proportion.notes``), translated, as captions."""
+    """The notes of a result object (e.g. ``Proportion.notes``), translated, as captions.
+
+    A note with no translation is skipped: captions render Markdown, and only the fixed
+    catalogue sentences are ever shown there, never text that could come from a cell.
+    """
     for note in dict.fromkeys(notes):
-        st.caption(note_text(note, lang))
+        text = note_text(note, lang)
+        if text:
+            st.caption(text)
 
 
 def require_cohort(lang: str) -> Cohort:
