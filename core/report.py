@@ -37,6 +37,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "duplicate_visit": (),
     "duplicate_patient": (),
     "conflicting_patient_values": (),
+    "unknown_drug": (),
     # ui.state: the loader itself failed
     "load_failed": (),
 }

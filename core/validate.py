@@ -3,7 +3,8 @@
 Severities follow the contract: an error blocks the cohort (missing required column,
 duplicate patient, conflicting patient values); a rejected row is left out and listed
 (unknown patient, second visit at one month, missing key); a warning keeps the row and
-sets the value missing (unparseable or implausible value). Issues are built from
+sets the value missing (unparseable or implausible value), or keeps it (a corticosteroid
+drug the app does not recognise). Issues are built from
 boolean masks; Python loops run over columns and flagged cells only.
 """
 from __future__ import annotations
@@ -13,7 +14,8 @@ import pandas as pd
 
 from core.layout import PATIENT_ONLY, Piece, parse_cells
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
-from core.schema import COLUMNS, TABLES, TEXT
+from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
+from core.scoring import drug_factor
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 
@@ -75,10 +77,28 @@ def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
                 report.issues.append(Issue.of(
                     WARNING, code, {**params, "value": str(value)}, variant=variant, file=piece.file,
                     sheet=piece.sheet, row=int(row), column=header, value=str(value), table=piece.table))
+    if "cs_drug" in out:
+        _check_drugs(out["cs_drug"], piece, report)
     frame = pd.DataFrame(out, index=piece.cells.index)
     frame["_piece"], frame["_source"], frame["_row"] = index, piece.source, piece.rows
     frame["_month"] = -1 if piece.month is None else piece.month
     return frame
+
+
+def _check_drugs(drugs: pd.Series, piece: Piece, report: Report) -> None:
+    """A warning per ``cs_drug`` cell naming no known drug (or two): the value is kept,
+    the patient counts as on corticosteroids, and the dose is left out of the
+    prednisone-equivalent summaries (``core.scoring.drug_name``)."""
+    text = drugs.astype("string").str.strip()
+    unknown = (drug_factor(text).isna() & text.notna()).to_numpy(dtype=bool)
+    if not unknown.any():
+        return
+    accepted = ", ".join(CS_DRUG_FACTORS)
+    header = piece.headers.get("cs_drug", "cs_drug")
+    for row, value in zip(piece.rows[unknown], text[unknown]):  # flagged cells only
+        report.issues.append(Issue.of(
+            WARNING, "unknown_drug", {"value": str(value), "accepted": accepted}, file=piece.file,
+            sheet=piece.sheet, row=int(row), column=header, value=str(value), table=piece.table))
 
 
 def _range(col) -> tuple[dict[str, object], str]:
