@@ -315,6 +315,60 @@ def test_bad_file_gives_an_error_issue_and_no_table(name, content, code):
     assert issues[0].file == name and issues[0].message and issues[0].hint
 
 
+@pytest.mark.parametrize("content", [
+    b'id;description\nP1;"SECRET-CELL never closed\nP2;x\n',
+    b'id,description\nP1,"SECRET-CELL' + b"x" * 200_000 + b"\n",
+])
+def test_csv_parse_error_is_a_fixed_sentence_without_the_exception_text(content):
+    # Parser exception texts can quote cells: none of it reaches the report.
+    _, issues = read_files([("patients.csv", content)])
+    assert [(i.code, i.variant, i.params) for i in issues] == [("unreadable_file", "csv", ())]
+    assert not any(word in issues[0].message for word in ("SECRET", "tokenizing", "field limit"))
+
+
+# --- Rows wider than the header ------------------------------------------------------
+
+def test_row_with_more_filled_cells_than_the_header_is_rejected_and_listed():
+    tables, issues = read_files([("p.csv", b"id,sex,age,dose\nP1,F,40,7,5\nP2,M,50,10\n")])
+    assert [(i.severity, i.code, i.row, i.params) for i in issues] == [
+        ("rejected", "too_many_cells", 2, (("cells", 5), ("header", 4), ("row", 2)))]
+    assert "decimal comma" in issues[0].hint
+
+
+def test_rejected_wide_row_is_left_out_and_counted_on_the_table():
+    table = read_files([("p.csv", b"id,sex,age,dose\nP1,F,40,7,5\nP2,M,50,10\n")])[0][0]
+    assert (table.headers, _cells(table), table.row_numbers.tolist(), table.rejected) == (
+        ("id", "sex", "age", "dose"), [["P2", "M", "50", "10"]], [3], 1)
+
+
+@pytest.mark.parametrize("text", [
+    "id,sex,age\nP1,F,40,,\nP2,M,50\n",  # trailing empty fields
+    "id,sex,age,\nP1,F,40,vu\nP2,M,50\n",  # the header's own trailing field names an unnamed column
+    "id;sex;age\nP1;F;40;  \n",  # a blank cell beyond the header
+])
+def test_trailing_empty_or_header_covered_cells_are_not_too_many(text):
+    tables, issues = read_files([("p.csv", text.encode())])
+    assert issues == [] and tables[0].rejected == 0
+
+
+def test_cell_count_ignores_trailing_empty_fields():
+    _, issues = read_files([("p.csv", b"id,sex,age\nP1,F,40,x,,\nP2,M,50\n")])
+    assert dict(issues[0].params)["cells"] == 4
+
+
+def test_file_whose_every_row_is_too_wide_is_one_error_and_no_table():
+    tables, issues = read_files([("p.csv", b"id,sex,age,dose\nP1,F,40,7,5\nP2,M,50,2,5\n")])
+    assert tables == []
+    assert [(i.severity, i.code, i.variant, i.params) for i in issues] == [
+        ("error", "too_many_cells", "all", (("header", 4), ("rows", 2)))]
+
+
+def test_workbook_cells_beyond_the_header_are_not_rejected():
+    # A workbook cell never splits: data beside the header is an unnamed column.
+    table = _only("c.xlsx", xlsx_bytes({"patients": [["id", "age"], ["P1", 40, "vu"]]}))
+    assert (table.rejected, _cells(table)) == (0, [["P1", 40, "vu"]])
+
+
 def test_workbook_with_only_empty_or_header_only_sheets_is_an_error():
     content = xlsx_bytes({"patients": [["id", "age"]], "Feuil2": []})
     tables, issues = read_files([("cohorte.xlsx", content)])

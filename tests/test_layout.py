@@ -235,3 +235,40 @@ def test_unnamed_column_with_data_is_kept_and_noted(table_of) -> None:
     result = load_cohort([("patients.csv", b"id,sex,age,\nP1,F,40,vu\n")])
     assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "")]
     assert table_of(result.cohort, "patients")["column_4"].tolist() == ["vu"]
+
+
+def test_out_of_range_month_header_is_one_header_warning_at_the_header_row() -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,dose_ct_m0,cs_dose_mg_m999\nP1,F,40,10,5\nP2,M,50,8,4\n")])
+    assert [(i.severity, i.code, i.row, i.column, dict(i.params)["month"]) for i in result.report.issues] == [
+        ("warning", "bad_month_header", 1, "cs_dose_mg_m999", 999)]
+
+
+def test_out_of_range_month_column_is_kept_as_an_extra_and_makes_no_visit(table_of) -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,dose_ct_m0,cs_dose_mg_m999\nP1,F,40,10,5\n")])
+    assert table_of(result.cohort, "patients")["cs_dose_mg_m999"].tolist() == ["5"]
+    assert table_of(result.cohort, "visits")["month"].tolist() == [0]
+
+
+def test_out_of_range_month_alone_leaves_a_patients_table() -> None:
+    result = load_cohort([("c.csv", b"id,sex,age,hcq_m700\nP1,F,40,oui\n")])
+    assert result.cohort.tables_present == frozenset({"patients"})
+    assert [i.code for i in result.report.issues] == ["bad_month_header"]
+
+
+@pytest.mark.parametrize(("header", "column"), [
+    ("Atteinte cutanée M0", "cutaneous"),
+    ("Atteinte articulaire M0", "articular"),
+    ("M0 Atteinte cutanée", "cutaneous"),
+    ("Critères ACR/EULAR 2019 M0", "acr_eular_2019"),
+])
+def test_patient_column_marked_m0_names_that_column(header: str, column: str, table_of) -> None:
+    text = f"id;sexe;Âge M0;{header};Dose CT M0\nP1;F;40;oui;10\n"
+    result = load_cohort([("cohorte.csv", text.encode())])
+    assert result.report.issues == []
+    assert table_of(result.cohort, "patients")[column].tolist() == [True]
+
+
+def test_patient_column_marked_with_another_month_stays_unknown() -> None:
+    result = load_cohort([("c.csv", "id,sex,age,Atteinte cutanée M3\nP1,F,40,oui\n".encode())])
+    assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "Atteinte cutanée M3")]
+    assert "cutaneous" not in result.cohort.columns_present["patients"]
