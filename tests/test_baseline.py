@@ -315,7 +315,6 @@ def _demo_baseline_frame() -> pd.DataFrame:
     return patients.join(m0, on="patient_id")
 
 
-@pytest.mark.skipif(not _MAKE_DEMO.exists(), reason="demo cohort script not present")
 def test_demo_cohort_gives_the_poster_numbers():
     table = baseline_table(_demo_baseline_frame())
     counts = {r.variable: r.overall.as_count() for r in table.rows if isinstance(r.overall, Proportion)}
