@@ -3,6 +3,13 @@
 A ``Filter`` is declarative (what the user asked for); ``resolve_filter`` checks it
 against a cohort and maps text values to the values stored there, and the SQL in
 ``core.queries`` turns it into one WHERE clause with bound parameters.
+
+An extra patient column (one the schema does not know) is a filter only when it is
+categorical in a way that cannot single out a patient: it has ``MIN_LEVELS`` to
+``MAX_LEVELS`` distinct non-blank values and EVERY value is held by at least
+``MIN_PATIENTS_PER_LEVEL`` patients. A name, a record number or a date of birth fails
+(a value held by one patient identifies them), so it is neither offered in the app nor
+accepted from the command line, and never reaches a shared link.
 """
 from __future__ import annotations
 
@@ -15,8 +22,10 @@ import pandas as pd
 from core import queries
 from core.schema import FALSE_WORDS, IFN_WORDS, SEX_WORDS, TRUE_WORDS, normalise
 
-# Extra columns with more levels than this are not offered as categorical filters.
+# The rule for extra columns as filters (see the module docstring).
+MIN_LEVELS = 2
 MAX_LEVELS = 20
+MIN_PATIENTS_PER_LEVEL = 2
 
 
 class FilterError(ValueError):
@@ -184,10 +193,9 @@ def _merge_band(band: Band | None, op: str, number: float) -> Band:
 
 def filter_options(cohort) -> FilterOptions:
     """Distinct centres, sexes, IFN statuses, age and prior-lines ranges, and the extra
-    patient columns with at most ``MAX_LEVELS`` distinct values, present in ``cohort``."""
+    patient columns usable as filters (the rule in the module docstring) with their
+    sorted values, present in ``cohort``."""
     con = cohort.con
-    extras = cohort.extra_columns.get("patients", ())
-    levels = queries.extra_levels_query(con, extras, MAX_LEVELS)
     ranges = queries.numeric_ranges_query(con)
     age = ranges.loc[0, ["age_min", "age_max"]]
     lines = ranges.loc[0, ["lines_min", "lines_max"]]
@@ -197,10 +205,15 @@ def filter_options(cohort) -> FilterOptions:
         age_range=None if age.isna().any() else (float(age.iloc[0]), float(age.iloc[1])),
         prior_lines_range=None if lines.isna().any() else (int(lines.iloc[0]), int(lines.iloc[1])),
         ifn=tuple(queries.distinct_values_query(con, "visits", "ifn_signature")),
-        extra=tuple(
-            (name, tuple(group["value"])) for name, group in levels.groupby("column", sort=False)
-        ),
+        extra=tuple(_usable_extras(cohort, cohort.extra_columns.get("patients", ())).items()),
     )
+
+
+def _usable_extras(cohort, columns) -> dict[str, tuple[str, ...]]:
+    """The columns among ``columns`` that may be filters, with their sorted values."""
+    columns = tuple(dict.fromkeys(columns))
+    levels = queries.extra_levels_query(cohort.con, columns, MAX_LEVELS, MIN_LEVELS, MIN_PATIENTS_PER_LEVEL)
+    return {name: tuple(group["value"]) for name, group in levels.groupby("column", sort=False)}
 
 
 def resolve_filter(cohort, flt: Filter | None) -> Filter:
@@ -208,8 +221,9 @@ def resolve_filter(cohort, flt: Filter | None) -> Filter:
 
     A value matches a stored one when equal after normalisation (case, accents,
     punctuation), or else when its words appear in order within it (``Lille`` matches
-    ``CHU Lille``). Raises ``FilterError`` for an unknown extra column or a value that
-    matches nothing, listing what is present.
+    ``CHU Lille``). Raises ``FilterError`` for an unknown extra column, one that may
+    not be a filter (it could single out a patient), or a value that matches nothing,
+    listing what is present.
     """
     if flt is None:
         return Filter()
@@ -218,14 +232,19 @@ def resolve_filter(cohort, flt: Filter | None) -> Filter:
         flt = replace(flt, centre=_match_values("centre", flt.centre, present))
     extras = cohort.extra_columns.get("patients", ())
     by_normal = {normalise(name): name for name in extras}
+    columns = [name if name in extras else by_normal.get(normalise(name)) for name, _ in flt.extra]
+    usable = _usable_extras(cohort, [c for c in columns if c is not None]) if flt.extra else {}
     resolved = []
-    for name, values in flt.extra:
-        column = name if name in extras else by_normal.get(normalise(name))
+    for (name, values), column in zip(flt.extra, columns):
         if column is None:
-            known = ", ".join(["centre", "sex", "age", "prior_lines", "hcq", "cs", "cutaneous", "articular", "ifn", *extras])
+            known = ", ".join(["centre", "sex", "age", "prior_lines", "hcq", "cs", "cutaneous", "articular", "ifn",
+                               *_usable_extras(cohort, extras)])
             raise FilterError(f"unknown filter key {name!r}: use one of {known}")
-        present = queries.distinct_values_query(cohort.con, "patients", column)
-        resolved.append((column, _match_values(column, values, present)))
+        if column not in usable:
+            raise FilterError(
+                f"column {column!r} cannot be a filter: it needs {MIN_LEVELS} to {MAX_LEVELS} values, each held by "
+                f"at least {MIN_PATIENTS_PER_LEVEL} patients, so that no choice singles out a patient")
+        resolved.append((column, _match_values(column, values, list(usable[column]))))
     return replace(flt, extra=tuple(resolved))
 
 

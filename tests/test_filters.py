@@ -119,17 +119,51 @@ def test_unknown_extra_column_is_an_error():
 
 
 def test_filter_options_lists_what_the_cohort_holds():
-    many = PATIENTS.assign(code=[f"c{i}" for i in range(6)])
-    options = filter_options(_cohort(patients=many))
+    shared = PATIENTS.assign(code=["x", "x", "y", "y", "z", "z"])
+    options = filter_options(_cohort(patients=shared))
     assert (options.centres, options.sexes, options.age_range, options.prior_lines_range, options.ifn) == (
         ("CH Boulogne", "CHU Lille"), ("F", "M"), (25.0, 61.0), (0, 4), ("negative", "positive"))
-    assert options.extra == (("phenotype", ("a", "b")), ("code", tuple(f"c{i}" for i in range(6))))
+    assert options.extra == (("phenotype", ("a", "b")), ("code", ("x", "y", "z")))
 
 
-def test_extra_column_with_many_levels_is_not_offered():
-    many = pd.DataFrame({"patient_id": [f"P{i}" for i in range(21)], "sex": "F", "age": 30.0,
-                         "code": [f"c{i}" for i in range(21)]})
-    assert filter_options(_cohort(patients=many, visits=None, events=None)).extra == ()
+def _extra_options(values: list) -> tuple:
+    patients = pd.DataFrame({"patient_id": [f"P{i:02d}" for i in range(len(values))], "sex": "F", "age": 30.0,
+                             "column": values})
+    return filter_options(_cohort(patients=patients, visits=None, events=None)).extra
+
+
+@pytest.mark.parametrize(
+    ("values", "offered"),
+    [
+        (["a", "a", "b", "b"], True),  # two levels, two patients each
+        (["a", "a", "b", "b", None, " "], True),  # blanks are not a level
+        ([f"v{i // 2}" for i in range(40)], True),  # 20 levels of two patients: the upper bound
+        ([f"v{i // 2}" for i in range(42)], False),  # 21 levels
+        (["a", "a", "a", "a"], False),  # one level splits nobody
+        (["a", "a", "b", "b", "c"], False),  # "c" would single out a patient
+        (["Martin", "Durand", "Petit"], False),  # names on a small upload
+        ([880123, 880456, 880789], False),  # record numbers
+        ([None, None, None], False),
+    ],
+)
+def test_extra_column_is_offered_only_when_no_value_singles_out_a_patient(values, offered):
+    assert bool(_extra_options(values)) is offered
+
+
+def test_extra_column_offered_lists_its_sorted_values():
+    assert _extra_options(["b", "a", "b", "a"]) == (("column", ("a", "b")),)
+
+
+def test_identifying_extra_column_is_refused_as_a_filter():
+    patients = PATIENTS.assign(nom=["Martin", "Durand", "Petit", "Moreau", "Simon", "Roux"])
+    with pytest.raises(FilterError, match="'nom' cannot be a filter"):
+        resolve_filter(_cohort(patients=patients), parse_filters(["nom=Martin"]))
+
+
+def test_unknown_extra_column_lists_only_the_usable_ones():
+    patients = PATIENTS.assign(nom=["Martin", "Durand", "Petit", "Moreau", "Simon", "Roux"])
+    with pytest.raises(FilterError, match=r"ifn, phenotype$"):
+        resolve_filter(_cohort(patients=patients), parse_filters(["genotype=a"]))
 
 
 @pytest.mark.parametrize(
