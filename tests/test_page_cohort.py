@@ -83,3 +83,28 @@ def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
 
 def test_exclusions_table_has_a_count_line(open_page):
     assert "1 patient" in [c.value for c in open_page(_PAGE).caption]
+
+
+# A drug cell that would render as an image if it reached Markdown (a caption).
+_IMAGE_DRUG_CSV = (
+    b"patient_id,sex,age,cutaneous,cs_dose_mg_m0,cs_drug_m0\n"
+    b"P1,F,40,yes,10,![x](http://example.org/t.png)\n"
+    b"P2,F,50,yes,8,prednisone\n"
+)
+
+
+def _markdown_bodies(app) -> list[str]:
+    """Every element body Streamlit renders as Markdown on the main area."""
+    kinds = ("markdown", "caption", "warning", "info", "error", "success", "title", "subheader")
+    return [element.value for kind in kinds for element in getattr(app.main, kind)]
+
+
+def test_drug_cell_text_never_reaches_markdown(app, upload_page):
+    upload_page([("cohort.csv", _IMAGE_DRUG_CSV)], _PAGE)
+    assert not app.exception
+    assert not [body for body in _markdown_bodies(app) if "example.org" in body]
+
+
+def test_unrecognised_drug_is_named_as_plain_text(app, upload_page):
+    upload_page([("cohort.csv", _IMAGE_DRUG_CSV)], _PAGE)
+    assert "![x](http://example.org/t.png)" in [x.value for x in app.main.text]

@@ -85,3 +85,10 @@ def test_unknown_drug_is_flagged_and_named_as_plain_text(app, upload_page):
     assert t("steroids.unknown_drugs", "en") in [w.value for w in app.main.warning]
     assert [x.value for x in app.main.text] == ["Delta **cortril**"]
     assert "cortril" not in _texts(app)
+
+
+def test_unknown_drug_patient_counts_on_corticosteroids_and_its_dose_is_counted_out(app, upload_page):
+    upload_page([("cohort.csv", _UNKNOWN_DRUG_CSV)], _PAGE)
+    metrics = [m.value for m in app.main.metric if m.label == t("steroids.on_cs", "en")]
+    captions = [c.value for c in app.main.caption]
+    assert (metrics[0], captions.count(t("steroids.unknown_drug_doses", "en", n=1))) == ("2/2 (100.0%)", 2)

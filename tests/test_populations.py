@@ -132,3 +132,10 @@ def test_baseline_keeps_extra_columns_for_grouping():
     patients = [_patient(patient_id="A", arm="x"), _patient(patient_id="B", arm="y")]
     result = baseline(_cohort(patients), group="arm")
     assert result.table.groups == ("x", "y")
+
+
+def test_demo_cohort_keeps_22_analysed_patients():
+    from core.demo import load_demo
+
+    result = populations(load_demo("fr").cohort)
+    assert (result.treated, result.analysed, result.flags.empty) == (23, 22, True)

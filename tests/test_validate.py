@@ -159,3 +159,36 @@ def test_long_layout_without_sex_column_is_an_error() -> None:
 def test_repeated_wide_row_points_its_visits_at_the_patient_id_column() -> None:
     result = _load(("cohorte.csv", "N° patient;Sexe;Âge;Dose CT M0\nP1;F;40;10\nP1;F;40;5\n"))
     assert _found(result, "duplicate_visit") == [("rejected", 3, "N° patient")]
+
+
+# P1 on a drug the app does not know, P2 on a known brand written with its dose.
+_DRUG_VISITS = "patient_id,month,Dose CT,Corticoïde\nP1,M0,10,Mystery\nP2,M0,5,Cortancyl 5mg\nP2,M3,0,\n"
+
+
+def test_unrecognised_drug_is_a_warning_at_its_cell() -> None:
+    result = _load(("patients.csv", PATIENTS), ("visits.csv", _DRUG_VISITS))
+    assert [(i.severity, i.row, i.column, i.value) for i in result.report.issues if i.code == "unknown_drug"] == [
+        ("warning", 2, "Corticoïde", "Mystery")]
+
+
+def test_unrecognised_drug_warning_lists_the_accepted_names() -> None:
+    issue = next(i for i in _load(("patients.csv", PATIENTS), ("visits.csv", _DRUG_VISITS)).report.issues
+                 if i.code == "unknown_drug")
+    assert all(name in issue.hint for name in ("prednisone", "methylprednisolone", "cortancyl"))
+
+
+def test_unrecognised_drug_keeps_the_row_and_the_value(table_of) -> None:
+    result = _load(("patients.csv", PATIENTS), ("visits.csv", _DRUG_VISITS))
+    visits = table_of(result.cohort, "visits")
+    assert (result.report.usable, visits["cs_drug"].tolist()[:2]) == (True, ["Mystery", "Cortancyl 5mg"])
+
+
+def test_cell_naming_two_drugs_is_warned() -> None:
+    visits = "patient_id,month,cs_dose_mg,cs_drug\nP1,M0,10,prednisone + medrol\n"
+    assert _found(_load(("patients.csv", PATIENTS), ("visits.csv", visits)), "unknown_drug") == [
+        ("warning", 2, "cs_drug")]
+
+
+def test_wide_drug_column_is_warned_under_its_header() -> None:
+    wide = "patient_id,sex,age,Dose CT M0,Corticoïde M0\nP1,F,40,10,Mystery\n"
+    assert _found(_load(("cohort.csv", wide)), "unknown_drug") == [("warning", 2, "Corticoïde M0")]
