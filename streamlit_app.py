@@ -1,13 +1,15 @@
 """The living poster: upload a cohort spreadsheet, get the poster's panels back.
 
 Entry point for ``streamlit run``: page config, the shared sidebar (language, active
-cohort, live N, subgroup filters kept in the URL) and the navigation over ``ui.nav.PAGES``.
+cohort, live N, subgroup filters kept in the URL, the changeable definitions) and the
+navigation over ``ui.nav.PAGES``.
 """
 import streamlit as st
 
 from core.i18n import t
 from ui import filters, nav, state, widgets
 from ui.lang import language_selector
+from ui.settings import sidebar_settings
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()
@@ -21,5 +23,7 @@ widgets.cohort_badge(state.active_cohort(), lang)
 # The live N sits above the filters but counts the subgroup they choose.
 counts = st.sidebar.container()
 filters.sidebar_filters(lang)
+# Before the live N: the minimum age decides who is analysed.
+sidebar_settings(lang)
 filters.sidebar_populations(counts, lang)
 page.run()

@@ -1,13 +1,14 @@
 """Biology page: IFN signature, Farr test and complement at M0 and their course."""
 import streamlit as st
 
-from core.analysis import Settings, biology
+from core.analysis import biology
 from core.charts import biology as charts
 from core.i18n import fmt_pct, t
 from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
+from ui.settings import current_settings
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
@@ -15,8 +16,8 @@ require_shell()  # first: a shared link on a fresh server may run this page alon
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
-result = session_memo(("biology", flt), lambda: biology(cohort, flt))
-settings = Settings()
+settings = current_settings()
+result = session_memo(("biology", flt, settings), lambda: biology(cohort, flt, settings))
 
 st.title(t("nav.biology", lang))
 st.write(t("biology.intro", lang))

@@ -2,13 +2,14 @@
 import streamlit as st
 
 from core import panel_display as display
-from core.analysis import Settings, baseline, filter_options, populations
+from core.analysis import baseline, filter_options, populations
 from core.charts.cohort import flow_chart
 from core.i18n import catalogue, t
 from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
+from ui.settings import current_settings
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes
 
@@ -19,9 +20,9 @@ _TILE_COLUMNS = 4
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
-settings = Settings()
-pops = session_memo(("populations", flt), lambda: populations(cohort, flt))
-base = session_memo(("baseline", flt, None), lambda: baseline(cohort, flt))
+settings = current_settings()
+pops = session_memo(("populations", flt, settings), lambda: populations(cohort, flt, settings))
+base = session_memo(("baseline", flt, settings, None), lambda: baseline(cohort, flt, settings))
 
 st.title(t("nav.cohort", lang))
 st.caption(t("cohort.intro", lang))
@@ -60,7 +61,8 @@ group = st.selectbox(
     t("cohort.group_by", lang), groups, key="cohort_group",
     format_func=lambda g: t("cohort.group.none", lang) if g is None else catalogue(lang).get(f"cohort.group.{g}", g),
 )
-grouped = base if group is None else session_memo(("baseline", flt, group), lambda: baseline(cohort, flt, group=group))
+grouped = base if group is None else session_memo(("baseline", flt, settings, group),
+                                                  lambda: baseline(cohort, flt, settings, group=group))
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
 st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))

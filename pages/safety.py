@@ -8,6 +8,7 @@ from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
+from ui.settings import current_settings
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
@@ -15,7 +16,8 @@ require_shell()  # first: a shared link on a fresh server may run this page alon
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
-result = session_memo(("safety", flt), lambda: safety(cohort, flt))
+settings = current_settings()
+result = session_memo(("safety", flt, settings), lambda: safety(cohort, flt, settings))
 events_recorded = "events" in cohort.tables_present
 
 st.title(t("nav.safety", lang))

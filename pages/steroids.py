@@ -9,6 +9,7 @@ from ui.charts import show_chart
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
+from ui.settings import current_settings
 from ui.state import session_memo
 from ui.widgets import require_cohort, show_notes, small_n_note
 
@@ -16,7 +17,8 @@ require_shell()  # first: a shared link on a fresh server may run this page alon
 lang = current_lang()
 cohort = require_cohort(lang)
 flt = current_filter()
-result = session_memo(("steroids", flt), lambda: steroids(cohort, flt))
+settings = current_settings()
+result = session_memo(("steroids", flt, settings), lambda: steroids(cohort, flt, settings))
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))
