@@ -1,9 +1,11 @@
 """Sidebar filters in the URL (ui.filter_url) and the live N in the sidebar (AppTest)."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from core.filters import FilterOptions
+from core.cohort import cohort_from_frames
+from core.filters import FilterOptions, filter_options
 from core.i18n import t
 from ui import filter_url
 
@@ -41,7 +43,8 @@ def _seed(**params) -> tuple[dict, list[str]]:
         ({"prior_lines": "2-9"}, "prior_lines", (2, 7)),
         ({"hcq": "yes"}, "hcq", "yes"),
         ({"articular": "no"}, "articular", "no"),
-        ({"x.site_group": "b"}, "extra0", ["b"]),
+        ({"x.site_group": "2"}, "extra0", ["b"]),
+        ({"x.site_group": ["2", "1", "2"]}, "extra0", ["b", "a"]),
     ],
 )
 def test_url_value_seeds_its_widget(params, key, value):
@@ -59,7 +62,11 @@ def test_url_value_seeds_its_widget(params, key, value):
         ({"age": "70-80"}, ["age=70-80"]),
         ({"hcq": "maybe"}, ["hcq=maybe"]),
         ({"x.unknown": "a"}, ["x.unknown=a"]),
-        ({"x.site_group": "c"}, ["x.site_group=c"]),
+        ({"x.site_group": "3"}, ["x.site_group=3"]),
+        ({"x.site_group": ["1", "0"]}, ["x.site_group=0"]),
+        ({"x.site_group": "b"}, ["x.site_group=b"]),
+        ({"x.site_group": "-1"}, ["x.site_group=-1"]),
+        ({"x.site_group": "1.0"}, ["x.site_group=1.0"]),
     ],
 )
 def test_stale_url_value_is_ignored_and_reported(params, ignored):
@@ -77,7 +84,13 @@ def test_chosen_filters_are_written_to_the_url():
              _P + "prior_lines": (0, 7), _P + "hcq": "no", _P + "cutaneous": None, _P + "extra0": ["a"]}
     filter_url.write_to_url(params, _OPTIONS, _P, state)
     assert params == {"lang": "fr", "sex": "F", "centre": ["CHU Lille", "CH Boulogne-sur-Mer"], "age": "30-50",
-                      "hcq": "no", "x.site_group": "a"}
+                      "hcq": "no", "x.site_group": "1"}
+
+
+def test_extra_column_values_go_to_the_url_as_positions_only():
+    params = _Params()
+    filter_url.write_to_url(params, _OPTIONS, _P, {_P + "extra0": ["b", "a"]})
+    assert params == {"x.site_group": ["2", "1"]}
 
 
 def test_cleared_filters_leave_the_url():
@@ -93,6 +106,18 @@ def test_url_written_then_read_restores_the_same_widgets():
     filter_url.write_to_url(params, _OPTIONS, _P, state)
     restored: dict = {}
     assert filter_url.seed_from_url(params, _OPTIONS, _P, restored) == []
+    assert restored == state
+
+
+def test_link_from_the_same_upload_restores_the_extra_column_choice():
+    # The positions are those of the cohort's sorted values, as filter_options lists them.
+    patients = pd.DataFrame({"patient_id": ["P1", "P2", "P3", "P4"], "sex": "F", "age": 40.0,
+                             "groupe": ["lupus cutané", "lupus articulaire", "lupus cutané", "lupus articulaire"]})
+    options = filter_options(cohort_from_frames({"patients": patients, "visits": None, "events": None}))
+    state, params = {_P + "extra0": ["lupus cutané"]}, _Params()
+    filter_url.write_to_url(params, options, _P, state)
+    restored: dict = {}
+    assert (params, filter_url.seed_from_url(params, options, _P, restored)) == ({"x.groupe": "2"}, [])
     assert restored == state
 
 
@@ -148,3 +173,26 @@ def test_stale_url_value_is_ignored_with_a_note(app):
     assert _metrics(app)[t("sidebar.n_analysed", "en")] == "22"
     assert "centre" not in app.query_params
 
+
+
+# Four patients: "groupe" has two values of two patients each (a filter); "nom" and
+# "ipp" single out a patient (never a filter, never in the URL).
+_EXTRA_CSV = ("patient_id,sex,age,cutaneous,groupe,nom,ipp\n"
+              "P1,F,40,yes,A,Martin,880123\nP2,F,50,yes,B,Durand,880456\n"
+              "P3,M,45,yes,A,Petit,880789\nP4,F,38,yes,B,Moreau,880999\n").encode()
+
+
+def test_sidebar_offers_only_extra_columns_that_cannot_identify_a_patient(app, upload_page):
+    upload_page([("cohort.csv", _EXTRA_CSV)])
+    assert not app.exception
+    labels = [m.label for m in app.sidebar.multiselect]
+    assert "groupe" in labels
+    assert not {"nom", "ipp"} & set(labels)
+
+
+def test_chosen_extra_value_reaches_the_url_as_its_position(app, upload_page):
+    upload_page([("cohort.csv", _EXTRA_CSV)])
+    groupe = next(m for m in app.sidebar.multiselect if m.label == "groupe")
+    groupe.set_value(["B"]).run()
+    assert app.query_params["x.groupe"] == "2"
+    assert _metrics(app)[t("sidebar.n_analysed", "en")] == "2"

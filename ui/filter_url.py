@@ -1,11 +1,18 @@
 """The sidebar filters in the URL: read once from a shared link, written back every run.
 
-Parameters (only filter settings, never patient identifiers)::
+Parameters (only filter settings, never patient data)::
 
     centre=CHU Lille&centre=...   sex=F   ifn=positive       (repeated for several values)
     age=30-50   prior_lines=1-3                              (whole numbers, both ends)
     hcq=yes   corticosteroids=no   cutaneous=yes   articular=no
-    x.<extra column>=<level>                                 (repeated for several levels)
+    x.<extra column>=<position>                              (repeated for several levels)
+
+Centre names, sexes and IFN statuses are the study's own vocabulary, not patient data,
+and are written as such. A value of an extra column is the user's data, so the link
+carries only its position (1 = first) in the cohort's sorted list of that column's
+values (``FilterOptions.extra``): the same upload restores the same choice, and the link
+alone reveals nothing. The column name is a header, not patient data, and stays
+readable. A position the cohort does not have is ignored and reported.
 
 The functions work on the widgets' session-state values (keys ``<prefix><field>``, extra
 columns ``<prefix>extra<k>`` in ``FilterOptions.extra`` order), so a seeded URL and a
@@ -65,7 +72,7 @@ def seed_from_url(params, options: FilterOptions, prefix: str, state: MutableMap
             ignored += [f"{key}={v}" for v in params.get_all(key)]
             continue
         k = columns[column]
-        state[f"{prefix}extra{k}"] = _pick(key, params.get_all(key), options.extra[k][1], ignored)
+        state[f"{prefix}extra{k}"] = _levels(key, params.get_all(key), options.extra[k][1], ignored)
     return ignored
 
 
@@ -81,8 +88,9 @@ def write_to_url(params, options: FilterOptions, prefix: str, state: MutableMapp
     for name in BOOLS:
         answer = state.get(prefix + name)
         wanted[name] = [answer] if answer else []
-    for k, (column, _) in enumerate(options.extra):
-        wanted[f"{EXTRA}{column}"] = [str(v) for v in state.get(f"{prefix}extra{k}") or ()]
+    for k, (column, levels) in enumerate(options.extra):
+        chosen = state.get(f"{prefix}extra{k}") or ()
+        wanted[f"{EXTRA}{column}"] = [str(levels.index(v) + 1) for v in chosen if v in levels]
     # Links to another cohort's extra columns are dropped with the rest of a stale view.
     stale = [key for key in params if key.startswith(EXTRA) and key not in wanted]
     for key in stale:
@@ -111,6 +119,18 @@ def _pick(key: str, values: list[str], present, ignored: list[str]) -> list:
             ignored.append(f"{key}={value}")
         elif match not in picked:
             picked.append(match)
+    return picked
+
+
+def _levels(key: str, positions: list[str], levels: tuple[str, ...], ignored: list[str]) -> list[str]:
+    """The levels at the URL's 1-based ``positions``; others (stale, unreadable) go to ``ignored``."""
+    picked = []
+    for position in positions:
+        text = position.strip()
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= len(levels)):
+            ignored.append(f"{key}={position}")
+        elif levels[int(text) - 1] not in picked:
+            picked.append(levels[int(text) - 1])
     return picked
 
 

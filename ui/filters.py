@@ -5,9 +5,10 @@ The chosen ``core.filters.Filter`` is kept for the run; pages read it with
 the cohort's digest, so another cohort starts unfiltered (and stale choices that are not
 among its values cannot reach a widget).
 
-The widgets' settings are mirrored in the URL (``?sex=F&age=30-50&hcq=yes&x.<column>=a``,
+The widgets' settings are mirrored in the URL (``?sex=F&age=30-50&hcq=yes&x.<column>=2``,
 see ``ui.filter_url``) so that a shared link restores the view; the URL is read once, on
-a session's first run. Only filter settings go there, never patient identifiers.
+a session's first run. Only filter settings go there, never patient data: an extra
+column's value is written as its position among the column's values.
 """
 from __future__ import annotations
 
