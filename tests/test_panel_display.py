@@ -123,8 +123,13 @@ def test_exclusions_table_keeps_the_given_order_with_one_reason_each():
     excluded = pd.DataFrame({"patient_id": ["P1", "P2"], "reasons": ["no_involvement", "age_under_min"],
                              "reason": ["…", "…"]})
     table = exclusions_table(excluded, "en", 18.0)
-    assert table.values.tolist() == [["P1", "neither cutaneous nor articular involvement recorded at M0"],
+    assert table.values.tolist() == [["P1", "no cutaneous and no articular involvement at M0"],
                                      ["P2", "age under 18"]]
+
+
+def test_involvement_missing_flag_is_translated():
+    flags = pd.DataFrame({"patient_id": ["P4"], "code": ["involvement_missing"], "message": ["…"]})
+    assert flags_table(flags, "en").iloc[0, 1] == "cutaneous or articular involvement missing"
 
 
 def test_flags_are_translated():
