@@ -7,7 +7,6 @@ checks it), so a missing key is a programming error and raises ``KeyError``.
 from __future__ import annotations
 
 import json
-import math
 from functools import cache
 from pathlib import Path
 

@@ -5,19 +5,12 @@ from core.analysis import biology
 from core.charts import biology as charts
 from core.i18n import fmt_pct, t
 from ui.charts import show_chart
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
-from ui.state import session_memo
-from ui.widgets import require_cohort, show_notes, small_n_note
+from ui.panel import open_panel
+from ui.widgets import show_notes, small_n_note
 
-require_shell()  # first: a shared link on a fresh server may run this page alone
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-result = session_memo(("biology", flt, settings), lambda: biology(cohort, flt, settings))
+view = open_panel()
+lang = view.lang
+result = view.result(biology)
 
 st.title(t("nav.biology", lang))
 st.write(t("biology.intro", lang))
@@ -33,7 +26,7 @@ for column, name in zip(st.columns(len(charts.MARKERS)), charts.MARKERS):
         for month in result.months:
             st.markdown(f"**{charts.month_label(month)}**  \n" + "  \n".join(charts.month_lines(marker, month, lang)))
         show_notes(marker.notes, lang)
-st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * settings.shift_tolerance, lang, 0)))
+st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift_tolerance, lang, 0)))
 
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))

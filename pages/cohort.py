@@ -6,23 +6,16 @@ from core.analysis import baseline, filter_options, populations
 from core.charts.cohort import flow_chart
 from core.i18n import catalogue, t
 from ui.charts import show_chart
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
+from ui.panel import open_panel
 from ui.state import session_memo
-from ui.widgets import require_cohort, show_notes
-
-require_shell()  # first: a shared link on a fresh server may run this page alone
+from ui.widgets import show_notes
 
 _TILE_COLUMNS = 4
 
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-pops = session_memo(("populations", flt, settings), lambda: populations(cohort, flt, settings))
-base = session_memo(("baseline", flt, settings, None), lambda: baseline(cohort, flt, settings))
+view = open_panel()
+lang = view.lang
+pops = view.result(populations)
+base = view.result(baseline)
 
 st.title(t("nav.cohort", lang))
 st.caption(t("cohort.intro", lang))
@@ -35,7 +28,7 @@ with left:
     st.subheader(t("cohort.exclusions", lang))
     if not pops.exclusions.empty:
         st.caption(display.count_line(len(pops.exclusions), lang))
-        st.dataframe(display.exclusions_table(pops.exclusions, lang, settings.min_age), hide_index=True)
+        st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
@@ -52,7 +45,7 @@ for start in range(0, len(tiles), _TILE_COLUMNS):
 
 st.subheader(t("cohort.baseline", lang))
 # Grouping columns: centre, sex and the categorical extra columns of the upload.
-options = session_memo("filter_options", lambda: filter_options(cohort))
+options = session_memo("filter_options", lambda: filter_options(view.cohort))
 groups = [None, "centre", "sex", *(column for column, _ in options.extra)]
 if st.session_state.get("cohort_group") not in groups:
     # A column of a previous upload: start ungrouped rather than keep a stale choice.
@@ -61,8 +54,7 @@ group = st.selectbox(
     t("cohort.group_by", lang), groups, key="cohort_group",
     format_func=lambda g: t("cohort.group.none", lang) if g is None else catalogue(lang).get(f"cohort.group.{g}", g),
 )
-grouped = base if group is None else session_memo(("baseline", flt, settings, group),
-                                                  lambda: baseline(cohort, flt, settings, group=group))
+grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
 st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))

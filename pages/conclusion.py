@@ -4,19 +4,13 @@ import streamlit as st
 from core.conclusion import THRESHOLDS, conclusion, render
 from core.i18n import fmt_pct, t
 from core.poster import load_poster
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
-from ui.state import active_cohort, session_memo
-from ui.widgets import require_cohort, show_notes, small_n_note
+from ui.panel import open_panel
+from ui.state import active_cohort
+from ui.widgets import show_notes, small_n_note
 
-require_shell()  # first: a shared link on a fresh server may run this page alone
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-result = session_memo(("conclusion", flt, settings), lambda: conclusion(cohort, flt, settings))
+view = open_panel()
+lang = view.lang
+result = view.result(conclusion)
 # The poster's title and perspectives describe the demo study only, never an upload.
 is_demo = active_cohort().is_demo
 poster = load_poster(lang) if is_demo else None
@@ -42,7 +36,7 @@ bases = list(dict.fromkeys(finding.basis for finding in result.findings))
 for column, basis in zip(st.columns(len(bases)), bases):
     column.page_link(f"pages/{basis}.py", label=t("conclusion.ui.details", lang, page=t(f"nav.{basis}", lang)))
 st.caption(t("conclusion.ui.thresholds", lang, rapid=fmt_pct(THRESHOLDS["rapid_marked_pct"], lang, 0),
-             often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=settings.small_n))
+             often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=view.settings.small_n))
 
 if is_demo:
     st.subheader(t("conclusion.ui.perspectives", lang))

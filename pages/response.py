@@ -7,19 +7,12 @@ from core.analysis import response
 from core.charts.response import patient_grid_chart, response_chart, transitions_chart
 from core.i18n import t
 from ui.charts import show_chart
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
-from ui.state import session_memo
-from ui.widgets import require_cohort, show_notes
+from ui.panel import open_panel
+from ui.widgets import show_notes
 
-require_shell()  # first: a shared link on a fresh server may run this page alone
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-result = session_memo(("response", flt, settings), lambda: response(cohort, flt, settings))
+view = open_panel()
+lang = view.lang
+result = view.result(response)
 
 st.title(t("nav.response", lang))
 st.caption(t("response.intro", lang))

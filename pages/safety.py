@@ -5,20 +5,13 @@ from core.analysis import safety
 from core.charts import safety as charts
 from core.i18n import fmt_num, fmt_pct, t
 from ui.charts import show_chart
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
-from ui.state import session_memo
-from ui.widgets import require_cohort, show_notes, small_n_note
+from ui.panel import open_panel
+from ui.widgets import show_notes, small_n_note
 
-require_shell()  # first: a shared link on a fresh server may run this page alone
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-result = session_memo(("safety", flt, settings), lambda: safety(cohort, flt, settings))
-events_recorded = "events" in cohort.tables_present
+view = open_panel()
+lang = view.lang
+result = view.result(safety)
+events_recorded = "events" in view.cohort.tables_present
 
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))

@@ -6,19 +6,12 @@ from core.charts import steroids as charts
 from core.charts.biology import month_label
 from core.i18n import t
 from ui.charts import show_chart
-from ui.filters import current_filter
-from ui.lang import current_lang
-from ui.nav import require_shell
-from ui.settings import current_settings
-from ui.state import session_memo
-from ui.widgets import require_cohort, show_notes, small_n_note
+from ui.panel import open_panel
+from ui.widgets import show_notes, small_n_note
 
-require_shell()  # first: a shared link on a fresh server may run this page alone
-lang = current_lang()
-cohort = require_cohort(lang)
-flt = current_filter()
-settings = current_settings()
-result = session_memo(("steroids", flt, settings), lambda: steroids(cohort, flt, settings))
+view = open_panel()
+lang = view.lang
+result = view.result(steroids)
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))

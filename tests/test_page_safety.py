@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from core.i18n import NNBSP, t
 
 _PAGE = "pages/safety.py"

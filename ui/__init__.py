@@ -5,11 +5,10 @@ package that imports streamlit.
 
 A panel page is one file in ``pages/`` plus one line in ``ui.nav.PAGES``, and reads::
 
-    lang = current_lang()                      # ui.lang
-    cohort = require_cohort(lang)              # ui.widgets: stops on an unusable upload
-    flt = current_filter()                     # ui.filters: the sidebar's subgroup
-    result = session_memo(("response", flt), lambda: response(cohort, flt))  # ui.state
+    view = open_panel()                        # ui.panel: shell guard, language, cohort,
+    lang = view.lang                           #   subgroup filter and definitions
+    result = view.result(response)             # the core panel function, memoised per session
     st.title(t("nav.response", lang))
-    ...                                        # core.charts builders, formatted numbers
+    ...                                        # core.charts builders via ui.charts.show_chart
     show_notes(result.notes, lang)             # ui.widgets
 """

@@ -1,0 +1,55 @@
+"""What every poster panel page starts from: language, cohort, subgroup and definitions.
+
+A panel page reads::
+
+    view = open_panel()
+    result = view.result(response)     # core panel function, memoised per session
+    st.title(t("nav.response", view.lang))
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from core.cohort import Cohort
+from core.filters import Filter
+from core.settings import Settings
+from ui.filters import current_filter
+from ui.lang import current_lang
+from ui.nav import require_shell
+from ui.settings import current_settings
+from ui.state import session_memo
+from ui.widgets import require_cohort
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """The page's language, its cohort, and the sidebar's subgroup and definitions."""
+
+    lang: str
+    cohort: Cohort
+    filter: Filter
+    settings: Settings
+
+    def result(self, panel: Callable[..., T], **options) -> T:
+        """``panel(cohort, filter, settings, **options)``, computed once per cohort,
+        subgroup, definitions and options in this session (``ui.state.session_memo``).
+
+        The memo key is the panel's name, so the sidebar and a page asking for the same
+        panel share one computation.
+        """
+        key = (panel.__name__, self.filter, self.settings, *sorted(options.items()))
+        return session_memo(key, lambda: panel(self.cohort, self.filter, self.settings, **options))
+
+
+def open_panel() -> PanelView:
+    """Start a panel page: rerun through the app shell if needed, then read the sidebar.
+
+    Stops the page with a message when the uploaded cohort is unusable.
+    """
+    require_shell()  # first: a shared link on a fresh server may run a page alone
+    lang = current_lang()
+    return PanelView(lang, require_cohort(lang), current_filter(), current_settings())
