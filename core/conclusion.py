@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.filters import Filter
-from core.i18n import MISSING, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, fmt_count, fmt_num, fmt_p, fmt_pct, t
 from core.populations import Baseline, baseline, populations
 from core.response import ResponseResult, response
 from core.safety import Safety, safety
@@ -173,11 +173,8 @@ def _format(name: str, value, lang: str) -> str:
 
 
 def _format_p(p: float | None, lang: str) -> str:
-    if p is None:
-        return t("conclusion.p_none", lang)
-    if p < 0.001:
-        return f"p < {fmt_num(0.001, lang, 3)}"
-    return f"p = {fmt_num(p, lang, 3)}"
+    # Inside a sentence "no test" reads better than the tables' em dash.
+    return t("conclusion.p_none", lang) if p is None else fmt_p(p, lang)
 
 
 def _later_month(months: tuple[int, ...], settings: Settings) -> int:

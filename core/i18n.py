@@ -128,6 +128,32 @@ def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) 
     return f"{fmt_num(low, lang, digits)}{sep}{fmt_num(high, lang, digits)}"
 
 
+def fmt_ci(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
+    """A 95 % confidence interval, the one written form of every page: ``95% CI 65.7 to
+    96.7`` in English, ``IC 95 % 65,7 à 96,7`` in French (narrow no-break space before
+    "%"); "" when a bound is missing. Bounds of a proportion are percentages, as the
+    label of the value they follow already says."""
+    if low is None or high is None or _isnan(low) or _isnan(high):
+        return ""
+    if lang == "fr":
+        return f"IC 95{NNBSP}% {fmt_num(low, lang, digits)} à {fmt_num(high, lang, digits)}"
+    return f"95% CI {fmt_num(low, lang, digits)} to {fmt_num(high, lang, digits)}"
+
+
+def fmt_p(p: float | None, lang: str) -> str:
+    """A p-value: ``p = 0.007`` (3 decimals, rounded half up), ``p < 0.001`` below that,
+    an em dash when there is no test."""
+    if p is None or _isnan(p):
+        return MISSING
+    if p < 0.001:
+        return f"p < {fmt_num(0.001, lang, 3)}"
+    return f"p = {fmt_num(p, lang, 3)}"
+
+
+def _isnan(x: float) -> bool:
+    return x != x
+
+
 def fmt_median_iqr(c, lang: str, digits: int = 1) -> str:
     """A median and its quartiles, ``13,5 (6,8 ; 21,0)`` in French, ``13.5 (6.8; 21.0)``
     in English; an em dash without data. ``c`` has ``N``, ``median``, ``q1``, ``q3``

@@ -5,7 +5,7 @@ import string
 import pytest
 
 from core import i18n
-from core.i18n import NNBSP, default_lang, fmt_count, fmt_num, fmt_pct, note_keys, note_text, t
+from core.i18n import NNBSP, default_lang, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_keys, note_text, t
 
 
 def _fields(text: str) -> set[str]:
@@ -103,3 +103,21 @@ def test_note_text_translates_the_unknown_drug_note():
     from core.scoring import NOTE_UNKNOWN_DRUG
 
     assert note_text(NOTE_UNKNOWN_DRUG, "fr").startswith("Corticoïde non reconnu")
+
+
+@pytest.mark.parametrize(
+    "low, high, lang, text",
+    [(65.7, 96.7, "en", "95% CI 65.7 to 96.7"), (65.7, 96.7, "fr", f"IC 95{NNBSP}% 65,7 à 96,7"),
+     (51.84, 86.85, "en", "95% CI 51.8 to 86.9"), (None, 3.0, "en", ""), (float("nan"), 3.0, "fr", "")],
+)
+def test_fmt_ci_is_one_form_per_language_and_empty_without_bounds(low, high, lang, text):
+    assert fmt_ci(low, high, lang) == text
+
+
+@pytest.mark.parametrize(
+    "p, lang, text",
+    [(0.5, "en", "p = 0.500"), (0.0065, "fr", "p = 0,007"), (0.001, "en", "p = 0.001"), (0.0009, "en", "p < 0.001"),
+     (0.0004, "fr", "p < 0,001"), (None, "en", "—"), (float("nan"), "fr", "—")],
+)
+def test_fmt_p_three_decimals_with_a_floor_and_a_dash_without_test(p, lang, text):
+    assert fmt_p(p, lang) == text
