@@ -3,6 +3,8 @@ import streamlit as st
 
 from core.analysis import biology
 from core.charts import biology as charts
+from core.display import biology as display
+from core.display.common import month_label
 from core.i18n import fmt_pct, t
 from ui.charts import show_chart
 from ui.panel import open_panel
@@ -18,30 +20,30 @@ st.markdown(f"**{t('biology.analysed', lang, N=result.N)}**")
 small_n_note(result.N, lang)
 
 # The poster's three boxes: status at M0, then each follow-up month's arrows.
-for column, name in zip(st.columns(len(charts.MARKERS)), charts.MARKERS):
+for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):
     marker = getattr(result, name)
     with column.container(border=True):
         st.subheader(t(f"biology.marker.{name}", lang))
-        st.write(charts.status_m0_line(marker, lang))
+        st.write(display.status_m0_line(marker, lang))
         for month in result.months:
-            st.markdown(f"**{charts.month_label(month)}**  \n" + "  \n".join(charts.month_lines(marker, month, lang)))
+            st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(display.month_lines(marker, month, lang)))
         show_notes(marker.notes, lang)
 st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift_tolerance, lang, 0)))
 
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))
-st.dataframe(charts.changes_frame(result, lang), hide_index=True)
+st.dataframe(display.changes_frame(result, lang), hide_index=True)
 
 st.subheader(t("biology.charts_title", lang))
 if not result.months:
     st.info(t("biology.no_followup", lang))
 else:
-    shifting = [name for name in charts.MARKERS if getattr(result, name).shifts]
+    shifting = [name for name in display.MARKERS if getattr(result, name).shifts]
     for column, name in zip(st.columns(len(shifting)), shifting):
         show_chart(charts.shift_chart(charts.shift_frame(getattr(result, name)), lang, name), f"{name}_shifts", lang, container=column)
     month = st.segmented_control(
         t("biology.month_select", lang), result.months, default=result.months[-1], required=True,
-        format_func=charts.month_label, key="biology_month",
+        format_func=month_label, key="biology_month",
     )
     for column, name in zip(st.columns(len(shifting)), shifting):
         show_chart(charts.paired_chart(getattr(result, name).pairs, month, lang, name), f"{name}_paired_m{month}", lang, container=column)

@@ -1,9 +1,10 @@
 """Cohort panel: patient flow, exclusions, the poster's M0 tiles and the baseline table."""
 import streamlit as st
 
-from core import panel_display as display
 from core.analysis import baseline, filter_options, populations
 from core.charts.cohort import flow_chart
+from core.display import cohort as display
+from core.display.common import count_line
 from core.i18n import catalogue, t
 from ui.charts import show_chart
 from ui.panel import open_panel
@@ -27,14 +28,14 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("cohort.exclusions", lang))
     if not pops.exclusions.empty:
-        st.caption(display.count_line(len(pops.exclusions), lang))
+        st.caption(count_line(len(pops.exclusions), lang))
         st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
     with right:
         st.subheader(t("cohort.flags", lang))
-        st.caption(display.count_line(pops.flags["patient_id"].nunique(), lang))
+        st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
         st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))

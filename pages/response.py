@@ -2,9 +2,10 @@
 recorded-versus-scored disagreements."""
 import streamlit as st
 
-from core import panel_display as display
 from core.analysis import response
 from core.charts.response import patient_grid_chart, response_chart, transitions_chart
+from core.display import response as display
+from core.display.common import count_line
 from core.i18n import t
 from ui.charts import show_chart
 from ui.panel import open_panel
@@ -33,7 +34,7 @@ st.caption(t("response.grid_caption", lang))
 st.subheader(t("response.discordant", lang))
 if not result.discordant.empty:
     st.caption(t("response.discordant_caption", lang))
-    st.caption(display.count_line(result.discordant["patient_id"].nunique(), lang))
+    st.caption(count_line(result.discordant["patient_id"].nunique(), lang))
     st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
 else:
     st.write(t("response.no_discordant", lang))

@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.analysis import safety
 from core.charts import safety as charts
+from core.display import safety as display
 from core.i18n import fmt_num, fmt_pct, t
 from ui.charts import show_chart
 from ui.panel import open_panel
@@ -21,11 +22,11 @@ small_n_note(result.N, lang)
 if not events_recorded:
     st.info(t("safety.no_events_table", lang), icon=":material/info:")
 else:
-    st.subheader(charts.safety_headline(result, lang))
+    st.subheader(display.safety_headline(result, lang))
     tiles = (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv))
     for column, (name, proportion) in zip(st.columns(len(tiles)), tiles):
         column.metric(t(f"safety.tile.{name}", lang), fmt_pct(proportion.pct, lang), border=True)
-        column.caption(charts.tile_caption(proportion, lang))
+        column.caption(display.tile_caption(proportion, lang))
 
 st.subheader(t("safety.exposure_title", lang))
 exposure = st.columns(3)
@@ -50,13 +51,13 @@ if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.
     st.subheader(t("safety.visceral_title", lang))
     if not result.visceral_events.empty:
-        st.dataframe(charts.events_table(result.events, lang, ("visceral",)), hide_index=True)
+        st.dataframe(display.events_table(result.events, lang, ("visceral",)), hide_index=True)
     else:
         st.write(t("safety.no_visceral", lang))
     st.subheader(t("safety.events_title", lang))
     if result.events.empty:
         st.write(t("safety.no_events", lang))
     else:
-        st.dataframe(charts.events_table(result.events, lang), hide_index=True)
+        st.dataframe(display.events_table(result.events, lang), hide_index=True)
 
 show_notes(result.notes, lang)

@@ -3,7 +3,8 @@ import streamlit as st
 
 from core.analysis import steroids
 from core.charts import steroids as charts
-from core.charts.biology import month_label
+from core.display import steroids as display
+from core.display.common import month_label
 from core.i18n import t
 from ui.charts import show_chart
 from ui.panel import open_panel
@@ -26,7 +27,7 @@ if result.unknown_drugs:
 for column, month in zip(st.columns(len(result.by_month)), result.by_month):
     with column.container(border=True):
         st.subheader(month_label(month.month))
-        for tile in charts.month_tiles(month, lang):
+        for tile in display.month_tiles(month, lang):
             st.metric(tile.label, tile.value)
             st.caption(tile.detail)
         show_notes(month.notes, lang)
@@ -38,7 +39,7 @@ show_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, la
 
 with st.expander(t("steroids.method_title", lang)):
     st.write(t("steroids.method", lang))
-    st.dataframe(charts.factors_frame(lang), hide_index=True, width="content", height="content")
+    st.dataframe(display.factors_frame(lang), hide_index=True, width="content", height="content")
 
 # Notes are fixed codes; the drug names as typed are shown above as plain text.
 show_notes(result.notes, lang)

@@ -1,10 +1,10 @@
-"""Biology chart builders and the poster's arrow text (core.charts.biology)."""
+"""Biology chart builders: shift bars and paired plots (core.charts.biology)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from core.biology import ShiftCounts, biology
+from core.biology import biology
 from core.charts import biology as charts
 from core.charts.theme import SHIFT_COLOURS, SHIFT_ORDER
 from core.cohort import cohort_from_frames
@@ -43,43 +43,6 @@ def _data(spec: dict) -> list[dict]:
     """The rows of a chart's (single) inline dataset."""
     (rows,) = spec["datasets"].values()
     return rows
-
-
-@pytest.mark.parametrize(
-    "down, up, stable, unknown, lang, expected",
-    [
-        (15, 1, 0, 6, "en", ("↓ 15/16", "↑ 1/16", "(?) 6 patients")),  # the poster's IFN at M6
-        (6, 3, 5, 0, "fr", ("↓ 6/14", "↑ 3/14", "→ 5/14")),  # the poster's Farr test at M6
-        (2, 0, 0, 1, "en", ("↓ 2/2", "↑ 0/2", "(?) 1 patient")),
-        (0, 0, 0, 3, "fr", ("↓ 0/0", "↑ 0/0", "(?) 3 patients")),
-    ],
-)
-def test_shift_arrows_are_over_patients_with_known_shift(down, up, stable, unknown, lang, expected):
-    counts = ShiftCounts(6, down + up + stable + unknown, down, up, stable, unknown)
-    assert charts.shift_arrows(counts, lang) == expected
-
-
-@pytest.mark.parametrize(
-    "p, lang, expected",
-    [(0.5, "en", "0.500"), (0.0065, "fr", "0,007"), (0.0004, "en", "< 0.001"), (0.0004, "fr", "< 0,001"),
-     (None, "en", "—")],
-)
-def test_p_text_three_decimals_with_floor(p, lang, expected):
-    assert charts.p_text(p, lang) == expected
-
-
-def test_status_m0_line_in_french_has_decimal_comma(result):
-    assert charts.status_m0_line(result.anti_dsdna, "fr") == "Élevé à M0 : 1/2 (50,0\u202f%)"
-
-
-def test_complement_month_line_is_its_normalisation(result):
-    assert charts.month_lines(result.complement, 6, "en") == ("normalised: 1/1 (100.0%)",)
-
-
-def test_changes_frame_has_one_row_per_marker_and_month_with_mcnemar_p(result):
-    frame = charts.changes_frame(result, "en").set_index("Marker")
-    assert list(frame.index) == ["IFN signature", "Farr test (anti-dsDNA)", "Complement"]
-    assert (frame.loc["IFN signature", "Paired N"], frame.loc["IFN signature", "McNemar p"]) == (2, "1.000")
 
 
 def test_shift_frame_is_one_row_per_month_and_bucket(result):

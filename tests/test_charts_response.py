@@ -51,7 +51,7 @@ def test_response_colours_are_fixed_per_category():
 
 def test_overall_response_and_its_ci_are_shown_above_the_bar():
     rows = _layer_data(response_chart(*_counts(), "en").to_dict(), 0, 3)
-    assert (rows[0]["text"], rows[0]["ci"]) == ("CR+PR 75.0%", "[30.1; 95.4]")
+    assert (rows[0]["text"], rows[0]["ci"]) == ("CR+PR 75.0%", "95% CI 30.1 to 95.4")
     error = response_chart(*_counts(), "en").to_dict()["hconcat"][0]["layer"][2]["encoding"]
     assert (error["y"]["field"], error["y2"]["field"]) == ("ci_low", "ci_high")
 
@@ -66,7 +66,7 @@ def test_response_chart_in_french_uses_rc_rp_and_decimal_commas():
     assert spec["hconcat"][0]["title"] == "Cutanée"
     assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
     top = _layer_data(spec, 0, 3)[0]
-    assert (top["text"], top["ci"]) == (f"RC+RP 75,0{NNBSP}%", "[30,1\u202f; 95,4]")
+    assert (top["text"], top["ci"]) == (f"RC+RP 75,0{NNBSP}%", f"IC 95{NNBSP}% 30,1 à 95,4")
 
 
 def test_response_chart_on_empty_input_still_builds():

@@ -1,16 +1,11 @@
-"""Safety chart builders and display helpers (core.charts.safety)."""
+"""Safety chart builders: events by type and the swimmer plot (core.charts.safety)."""
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from core.charts.safety import (EVENT_SHAPES, events_by_type_chart, events_table, safety_headline, swimmer_chart,
-                                swimmer_scope, tile_caption)
+from core.charts.safety import EVENT_SHAPES, events_by_type_chart, swimmer_chart, swimmer_scope
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER
-from core.i18n import NNBSP
-from core.stats import estimate_proportion
 
 SWIMMER = pd.DataFrame({"patient_id": ["P1", "P10", "P2", "P3"], "start": 0.0, "end": [6.0, 6.0, 3.0, 0.0]})
 EVENTS = pd.DataFrame({
@@ -113,51 +108,6 @@ def test_swimmer_caps_patients_with_events_at_the_limit_by_patient_id():
 def test_swimmer_scope_at_the_limit(limit, mode, shown):
     scope = swimmer_scope(SWIMMER, EVENTS, limit)
     assert (scope.mode, scope.shown, scope.total, scope.with_events) == (mode, shown, 4, 3)
-
-
-def _safety(N: int, infection: int, severe: int, vzv: int) -> SimpleNamespace:
-    return SimpleNamespace(N=N, infection=estimate_proportion(infection, N),
-                           severe_infection=estimate_proportion(severe, N), vzv=estimate_proportion(vzv, N))
-
-
-@pytest.mark.parametrize(
-    "counts, lang, line",
-    [((23, 9, 0, 0), "en", "Infectious risk: 39.1% of patients / no severe infection / no VZV infection"),
-     ((23, 9, 0, 0), "fr",
-      f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"),
-     ((4, 2, 1, 1), "en",
-      "Infectious risk: 50.0% of patients / severe infection in 1/4 (25.0%) / VZV infection in 1/4 (25.0%)"),
-     ((0, 0, 0, 0), "en", "No treated patient in this subgroup.")],
-)
-def test_headline_is_the_posters_line(counts, lang, line):
-    assert safety_headline(_safety(*counts), lang) == line
-
-
-@pytest.mark.parametrize(
-    "n, N, lang, text",
-    [(9, 23, "en", "9/23 · 95% CI 22.2%–59.2% (Wilson)"),
-     (0, 23, "fr", f"0/23 · IC 95{NNBSP}% 0,0{NNBSP}%–14,3{NNBSP}% (Wilson)"),
-     (0, 0, "en", "0/0")],
-)
-def test_tile_caption(n, N, lang, text):
-    assert tile_caption(estimate_proportion(n, N), lang) == text
-
-
-def test_events_table_translates_type_and_writes_months_per_locale():
-    table = events_table(EVENTS, "fr")
-    assert list(table.columns) == ["Patient", "Mois", "Type", "Description", "Sévère", "VZV"]
-    assert list(zip(table["Mois"], table["Type"])) == [("1", "Infection"), ("3", "Atteinte viscérale"),
-                                                       ("1,5", "Autre")]
-
-
-def test_events_table_keeps_descriptions_as_typed_and_unknown_flags_as_dash():
-    table = events_table(EVENTS, "en")
-    assert list(table["Description"]) == ["Bronchite", "Péricardite", ""]
-    assert list(table["Severe"]) == ["Yes", "—", "—"]
-
-
-def test_events_table_of_one_type():
-    assert list(events_table(EVENTS, "en", ("visceral",))["Patient"]) == ["P10"]
 
 
 def test_swimmer_axis_spans_follow_up_and_events_and_at_least_a_month():

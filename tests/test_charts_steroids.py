@@ -1,4 +1,4 @@
-"""Steroid tiles text and the dose chart builder (core.charts.steroids)."""
+"""The steroid dose chart builder (core.charts.steroids)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,9 +6,7 @@ import pytest
 
 from core.charts import steroids as charts
 from core.cohort import cohort_from_frames
-from core.i18n import NNBSP
 from core.settings import Settings
-from core.stats import NOTE_SMALL_N, NOTE_ZEROS_DROPPED, TestResult, estimate_proportion, summarise_continuous
 from core.steroids import steroids
 
 
@@ -39,66 +37,6 @@ def result():
 
 def _layer_data(spec: dict, layer: int) -> list[dict]:
     return spec["datasets"][spec["layer"][layer]["data"]["name"]]
-
-
-@pytest.mark.parametrize(
-    "n, N, lang, expected",
-    [(16, 22, "en", "95% CI 51.8% to 86.8%"), (16, 22, "fr", f"IC 95{NNBSP}% 51,8{NNBSP}% à 86,8{NNBSP}%"),
-     (0, 0, "en", "")],
-)
-def test_ci_text_is_the_wilson_interval(n, N, lang, expected):
-    assert charts.ci_text(estimate_proportion(n, N), lang) == expected
-
-
-@pytest.mark.parametrize(
-    "values, lang, expected",
-    [([5.0, 7.25, 7.25, 10.0], "en", "7.3 (6.7; 7.9)"), ([5.0, 7.25, 7.25, 10.0], "fr", "7,3 (6,7\u202f; 7,9)"),
-     ([], "en", "—")],
-)
-def test_median_iqr_rounds_half_up_per_locale(values, lang, expected):
-    assert charts.median_iqr(summarise_continuous(values), lang) == expected
-
-
-def test_wilcoxon_text_counts_the_unchanged_pairs():
-    test = TestResult(0.0, 0.0065, 16, "Wilcoxon", (NOTE_ZEROS_DROPPED,))
-    assert charts.wilcoxon_text(test, 7, "fr") == (
-        "Test des rangs signés de Wilcoxon p = 0,007 (N = 16 paires, 7 inchangées)")
-
-
-def test_wilcoxon_text_translates_other_notes():
-    test = TestResult(None, None, 2, "Wilcoxon", (NOTE_SMALL_N,))
-    assert charts.wilcoxon_text(test, 0, "fr").endswith("; n < 5 : interpréter avec prudence")
-
-
-def test_m0_tiles_have_no_stop_or_change(result):
-    labels = [tile.label for tile in charts.month_tiles(result.at(0), "en")]
-    assert labels == ["On corticosteroids", "Median dose, mg/day (quartiles)", "At or under 7.5 mg/day",
-                      "At or under 5.0 mg/day"]
-
-
-def test_m6_tiles_show_shares_stops_and_change(result):
-    tiles = {tile.label: tile for tile in charts.month_tiles(result.at(6), "en")}
-    # Known doses at M6: A 5, B 0, C 0 (D unknown).
-    assert tiles["On corticosteroids"].value == "1/3 (33.3%)"
-    assert tiles["At or under 5.0 mg/day"].value == "3/3 (100.0%)"
-    # On at M0 with a known M6 dose: A and B; B stopped.
-    assert tiles["Stopped since M0"].value == "1/2 (50.0%)"
-    # Changes: A -5, B -10, C 0.
-    assert tiles["Change from M0, mg/day (median, quartiles)"].value == "-5.0 (-7.5; -2.5)"
-    assert tiles["Change from M0, mg/day (median, quartiles)"].detail.startswith(
-        "Wilcoxon signed-rank p = 0.500 (N = 3 pairs, 1 unchanged)")
-
-
-def test_tiles_in_french_use_french_labels_and_commas(result):
-    tiles = charts.month_tiles(result.at(0), "fr")
-    # Known doses at M0: A 10, B 10, C 0, D 5; C and D are at or under 7.5.
-    assert (tiles[2].label, tiles[2].value) == ("Dose ≤ 7,5 mg/j", f"2/4 (50,0{NNBSP}%)")
-
-
-def test_factors_frame_lists_every_drug_most_potent_first():
-    frame = charts.factors_frame("fr")
-    assert list(frame.columns) == ["Médicament", "Facteur"]
-    assert frame.iloc[0].tolist() == ["betamethasone", "8,33"]
 
 
 def test_dose_summary_frame_is_one_row_per_month(result):

@@ -40,7 +40,7 @@ def test_complement_shows_activation_and_normalisation(open_page):
 def test_paired_table_shows_mcnemar_p_per_marker_and_month(open_page):
     frame = open_page(_PAGE).dataframe[0].value
     row = frame[(frame["Marker"] == "Complement") & (frame["Month"] == "M6")].iloc[0]
-    assert (row["Paired N"], row["McNemar p"]) == (16, "0.250")
+    assert (row["Paired N"], row["McNemar test"]) == (16, "p = 0.250")
 
 
 def test_shift_and_paired_charts_are_drawn(open_page):

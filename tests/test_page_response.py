@@ -21,7 +21,7 @@ def test_demo_response_page_runs_without_exception(app, open_page):
 def test_counts_table_shows_the_poster_response_numbers(open_page):
     table = _counts(open_page(_PAGE)).set_index(["Involvement", "Visit"])
     assert table.loc[("Cutaneous", "M3"), "CR"] == "8/17 (47.1%)"
-    assert table.loc[("Cutaneous", "M6"), "CR+PR (95% CI)"] == "13/14 (92.9%) [68.5; 98.7]"
+    assert table.loc[("Cutaneous", "M6"), "CR+PR (95% CI)"] == "13/14 (92.9%) 95% CI 68.5 to 98.7"
     assert table.loc[("Articular", "M3"), "NR"] == "5/10 (50.0%)"
     assert table.loc[("Articular", "M6"), "N"] == 9
 
@@ -52,7 +52,7 @@ def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
     assert app.title[0].value == t("nav.response", "fr")
     table = _counts(app).set_index(["Atteinte", "Visite"])
     assert table.loc[("Cutanée", "M3"), "RC"] == "8/17 (47,1\u202f%)"
-    assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95\u202f%)"] == "15/17 (88,2\u202f%) [65,7\u202f; 96,7]"
+    assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95\u202f%)"] == "15/17 (88,2\u202f%) IC 95\u202f% 65,7 à 96,7"
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
 

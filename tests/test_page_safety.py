@@ -33,7 +33,7 @@ def test_demo_shows_the_posters_safety_line(app, open_page):
 def test_demo_tiles_show_percentages_with_wilson_intervals(app, open_page):
     open_page(_PAGE)
     assert _metrics(app)["Patients with an infection"] == "39.1%"
-    assert "9/23 · 95% CI 22.2%–59.2% (Wilson)" in _texts(app)
+    assert "9/23 · 95% CI 22.2 to 59.2 (Wilson)" in _texts(app)
 
 
 def test_demo_shows_exposure_and_infection_rate(app, open_page):

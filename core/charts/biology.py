@@ -1,93 +1,24 @@
-"""Biology panel: the poster's arrows as text, shift bars per month, paired plots.
-
-Text composition lives here (not in the page) so that it is testable without Streamlit;
-the arrows follow the poster: ``↓ 15/16``, ``↑ 1/16``, ``→ 5/14``, ``(?) 6 patients``,
-where the denominator is the patients whose shift is known.
-"""
+"""Biology panel charts: shift bars per month and paired plots (the poster's arrows as
+text are in ``core.display.biology``)."""
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from core.biology import SHIFTS, Biology, Marker, ShiftCounts
+from core.biology import SHIFTS, Marker
 from core.charts.theme import HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, WIDTH, colour_scale, themed
-from core.i18n import fmt_count, fmt_num, note_text, t
-from core.scoring import DOWN, STABLE, UNKNOWN, UP
+from core.display.common import month_label
+from core.i18n import t
 
 # Above this many patients a paired plot would send one line per patient to the
 # browser: the chart shows the median of each shift bucket instead.
 PAIRED_LIMIT = 500
-ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
-MARKERS = ("ifn", "anti_dsdna", "complement")
 # Markers whose shifts core.biology counts among the patients positive at M0 only
 # (anti-dsDNA: elevated at M0); their paired plots show the same patients.
 SHIFT_AMONG_POSITIVE = frozenset({"anti_dsdna"})
 _SHIFT_COLUMNS = ["month", "shift", "n", "N"]
 # Taller than the theme's default: title, axis and legend share the chart's height.
 _HEIGHT = HEIGHT + 80
-
-
-def month_label(month: int) -> str:
-    """``M6``: the poster's month label, the same in both languages."""
-    return f"M{month}"
-
-
-def p_text(p: float | None, lang: str) -> str:
-    """A p-value to 3 decimals, ``< 0.001`` below that, an em dash when there is no test."""
-    if p is not None and p < 0.001:
-        return f"< {fmt_num(0.001, lang, 3)}"
-    return fmt_num(p, lang, 3)
-
-
-def status_m0_line(marker: Marker, lang: str) -> str:
-    """The marker's status at M0: ``Elevated at M0: 14/19 (73.7%)``."""
-    s = marker.status_m0
-    return t(f"biology.m0.{marker.name}", lang, count=fmt_count(s.n, s.N, s.pct, lang), n=s.n, N=s.N)
-
-
-def shift_arrows(counts: ShiftCounts, lang: str) -> tuple[str, ...]:
-    """The poster's arrows for one month: ↓ and ↑ always, → and (?) when not zero.
-
-    ↓/↑/→ are over the patients whose shift is known; (?) counts the others.
-    """
-    known = counts.N - counts.unknown
-    n = counts.as_dict()
-    lines = [f"{ARROWS[k]} {n[k]}/{known}" for k in (DOWN, UP, STABLE) if k != STABLE or n[k]]
-    if counts.unknown:
-        key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
-        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=counts.unknown)}")
-    return tuple(lines)
-
-
-def month_lines(marker: Marker, month: int, lang: str) -> tuple[str, ...]:
-    """What the poster writes for ``month``: arrows, or the complement's normalisation."""
-    if marker.shifts:
-        return shift_arrows(marker.shift_at(month), lang)
-    resolved = marker.change_at(month).resolved
-    return (t("biology.normalised", lang, count=fmt_count(resolved.n, resolved.N, resolved.pct, lang)),)
-
-
-def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
-    """Paired status change per marker and month, with the McNemar p-value, as display text."""
-    rows = []
-    for name in MARKERS:
-        marker: Marker = getattr(result, name)
-        for change in marker.changes:
-            r = change.resolved
-            rows.append({
-                "marker": t(f"biology.marker.{name}", lang),
-                "month": month_label(change.month),
-                "paired": change.N,
-                "positive_m0": change.positive_m0,
-                "positive_mk": change.positive_mk,
-                "resolved": fmt_count(r.n, r.N, r.pct, lang),
-                "appeared": change.appeared,
-                "p": p_text(change.test.p_value, lang),
-                "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
-            })
-    columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p", "notes"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.rename(columns={c: t(f"biology.col.{c}", lang) for c in columns})
 
 
 def shift_frame(marker: Marker) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 
 from core.charts.theme import OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, colour_scale, themed
-from core.i18n import fmt_pct, t
-from core.panel_display import category_label, ci_text
+from core.i18n import fmt_ci, fmt_pct, t
+from core.display.response import category_label
 
 DOMAINS = ("cutaneous", "articular")
 CATEGORIES = ("CR", "PR", "NR")
@@ -37,7 +37,7 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
     each segment labelled n/N, and above each bar CR + PR with its Wilson 95 % CI (also
     drawn as an error bar at the CR + PR boundary).
 
-    ``counts`` is ``ResponseResult.counts``; ``overall`` is ``panel_display.overall_frame``.
+    ``counts`` is ``ResponseResult.counts``; ``overall`` is ``core.display.response.overall_frame``.
     """
     labels = _labels(lang, CATEGORIES)
     panels = [_domain_bars(counts[counts["domain"] == d], overall[overall["domain"] == d], d, labels, lang)
@@ -60,7 +60,7 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
         month_label=_month_n(overall),
         text=[f"{t('response.overall_short', lang)} {fmt_pct(p, lang)}" if N else t("response.no_data", lang)
               for p, N in zip(overall["pct"], overall["N"])],
-        ci=[ci_text(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
+        ci=[fmt_ci(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
     )
     # Label heights: the middle of each segment, CR at the bottom of the stack.
     bars = bars.sort_values(["month", "rank"])
@@ -93,12 +93,13 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
     overall_text = alt.Chart(tops).mark_text(fontSize=13, baseline="bottom", fontWeight="bold").encode(
         x=x, y=alt.datum(113), text="text:N",
     )
-    ci_label = alt.Chart(tops).mark_text(fontSize=12, baseline="bottom").encode(
+    # The CI in words is wider than the bar: a smaller font keeps neighbours apart.
+    ci_label = alt.Chart(tops).mark_text(fontSize=11, baseline="bottom").encode(
         x=x, y=alt.datum(102), text="ci:N",
     )
     title = t(f"response.domain.{domain}", lang)
     layers = (stack, segment_text, error, point, overall_text, ci_label)
-    return alt.layer(*layers).properties(width=300, height=_BAR_HEIGHT, title=title)
+    return alt.layer(*layers).properties(width=340, height=_BAR_HEIGHT, title=title)
 
 
 def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:

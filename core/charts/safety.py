@@ -1,7 +1,6 @@
-"""Safety panel: the poster's headline, display tables, events by type, swimmer plot.
-
-Text and table composition live here (not in the page) so that they are testable
-without Streamlit. Event colours and shapes are fixed per type (``EVENT_COLOURS``).
+"""Safety panel charts: events by type and the swimmer plot (the headline and tables
+are in ``core.display.safety``). Event colours and shapes are fixed per type
+(``EVENT_COLOURS``).
 """
 from __future__ import annotations
 
@@ -11,9 +10,8 @@ import altair as alt
 import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
-from core.i18n import MISSING, fmt_count, fmt_num, fmt_pct, t
-from core.safety import Safety
-from core.stats import Proportion
+from core.display.safety import event_labels
+from core.i18n import MISSING, t
 
 # Above this many treated patients the swimmer plot keeps only patients with an event,
 # and at most this many of them (one bar per patient would not be readable, and
@@ -24,51 +22,6 @@ _ROW_PX = 20
 # Only the width follows the page: Streamlit's default "fit" would squeeze the title,
 # axes and legend into the height, leaving the bars a few pixels.
 _AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
-_TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
-
-
-def event_labels(lang: str) -> dict[str, str]:
-    """Event type -> its name in ``lang``."""
-    return {k: t(f"safety.type.{k}", lang) for k in EVENT_ORDER}
-
-
-def safety_headline(result: Safety, lang: str) -> str:
-    """The poster's line: ``Infectious risk: 39.1% of patients / no severe infection / ...``."""
-    if result.N == 0:
-        return t("safety.headline.no_data", lang)
-    parts = [t("safety.headline.infection", lang, pct=fmt_pct(result.infection.pct, lang))]
-    for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
-        parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
-                     else t(f"safety.headline.{name}", lang, count=fmt_count(p.n, p.N, p.pct, lang)))
-    return " / ".join(parts)
-
-
-def tile_caption(p: Proportion, lang: str) -> str:
-    """Under a tile: ``9/23 · 95% CI 22.2–59.2%`` (no interval without patients)."""
-    if p.N == 0:
-        return f"{p.n}/{p.N}"
-    return t("safety.tile_caption", lang, n=p.n, N=p.N, low=fmt_pct(p.ci_low, lang), high=fmt_pct(p.ci_high, lang))
-
-
-def events_table(events: pd.DataFrame, lang: str, types: tuple[str, ...] = EVENT_ORDER) -> pd.DataFrame:
-    """Events of ``types`` for display: type translated, months and yes/no per locale.
-
-    Descriptions stay as typed (the page shows them as plain text in a dataframe).
-    Values are formatted once per distinct value and mapped, not row by row.
-    """
-    rows = events[events["type"].isin(types)]
-    months = pd.Series(rows["month"].unique(), dtype=float)
-    month_text = dict(zip(months, (fmt_num(m, lang, 0 if float(m).is_integer() else 1) for m in months)))
-    yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
-    frame = pd.DataFrame({
-        "patient_id": rows["patient_id"].astype("string"),
-        "month": rows["month"].astype(float).map(month_text),
-        "type": rows["type"].map(event_labels(lang)),
-        "description": rows["description"].astype("string").fillna(""),
-        "severe": rows["severe"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING),
-        "vzv": rows["vzv"].astype("boolean").map(yes_no, na_action="ignore").fillna(MISSING),
-    }, columns=list(_TABLE_COLUMNS))
-    return frame.rename(columns={c: t(f"safety.col.{c}", lang) for c in _TABLE_COLUMNS})
 
 
 def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt.Chart:

@@ -1,16 +1,15 @@
-"""Display text for the Cohort and Response pages: numbers of panel results written as
-the poster writes them, in French or English. No computation beyond formatting.
-"""
+"""Cohort page display: the poster's M0 tiles, the baseline table with translated labels
+and test names, and the excluded or flagged patients."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
 from core.baseline import MEAN_SD, BaselineTable
-from core.i18n import MISSING, catalogue, fmt_count, fmt_num, fmt_pair, fmt_pct, t
+from core.display.common import Tile, translated
+from core.i18n import MISSING, fmt_num, fmt_pct, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
+
 
 # The poster's M0 tiles, in its order: (baseline variable, label key).
 M0_TILES = (
@@ -35,15 +34,6 @@ _TESTS = (
     ("Pearson", "cohort.test.chi2"),
     ("no test", "cohort.test.none"),
 )
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One headline number: label, value as shown, and its n/N or N underneath."""
-
-    label: str
-    value: str
-    detail: str
 
 
 def m0_tiles(table: BaselineTable, lang: str) -> tuple[Tile, ...]:
@@ -93,74 +83,6 @@ def baseline_display(table: BaselineTable, lang: str, level_label=None) -> pd.Da
     return frame.rename(columns=names)
 
 
-def overall_frame(results) -> pd.DataFrame:
-    """Overall response (CR + PR) per domain and month from ``ResponseResult.results``:
-    domain, month, n, N, pct, ci_low, ci_high."""
-    rows = [{"domain": r.domain, "month": r.month, "n": r.overall.n, "N": r.overall.N, "pct": r.overall.pct,
-             "ci_low": r.overall.ci_low, "ci_high": r.overall.ci_high} for r in results]
-    return pd.DataFrame(rows, columns=["domain", "month", "n", "N", "pct", "ci_low", "ci_high"])
-
-
-def ci_text(low: float | None, high: float | None, lang: str) -> str:
-    """``[64,4 ; 96,7]`` in French (a narrow no-break space before the semicolon, as
-    before "%"), ``[64.4; 96.7]`` in English: 95 % CI bounds in percent."""
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return ""
-    return f"[{fmt_pair(low, high, lang)}]"
-
-
-def response_table(results, lang: str) -> pd.DataFrame:
-    """One row per domain and month: N, CR, PR, NR as n/N (%), CR + PR with its 95 % CI."""
-    rows = []
-    for r in results:
-        rows.append({
-            t("response.col.domain", lang): t(f"response.domain.{r.domain}", lang),
-            t("response.col.month", lang): f"M{r.month}",
-            "N": r.N,
-            t("response.cat.CR", lang): fmt_count(r.cr.n, r.cr.N, r.cr.pct, lang),
-            t("response.cat.PR", lang): fmt_count(r.pr.n, r.pr.N, r.pr.pct, lang),
-            t("response.cat.NR", lang): fmt_count(r.nr.n, r.nr.N, r.nr.pct, lang),
-            t("response.col.overall", lang): " ".join(filter(None, (
-                fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
-                ci_text(r.overall.ci_low, r.overall.ci_high, lang)))),
-            t("response.col.scored", lang): r.scored,
-            t("response.col.unknown", lang): r.unknown,
-        })
-    return pd.DataFrame(rows)
-
-
-def count_line(n: int, lang: str) -> str:
-    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``.
-
-    The word is the same in both languages; French keeps the singular for 0 and 1."""
-    plural = n >= 2 if lang == "fr" else n != 1
-    return f"{fmt_num(n, lang, 0)} patient{'s' if plural else ''}"
-
-
-def _translated(values: pd.Series, label) -> pd.Series:
-    # One translation per distinct value, then a vectorised map over the column.
-    return values.map({v: label(v) for v in values.dropna().unique()})
-
-
-def discordance_table(discordant: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The recorded-versus-scored disagreements (``ResponseResult.discordant``), headers
-    and categories translated, in the order given."""
-    cols = ("patient", "domain", "month", "recorded", "scored_response")
-    frame = pd.DataFrame({
-        "patient": discordant["patient_id"].astype("string"),
-        "domain": _translated(discordant["domain"], lambda d: t(f"response.domain.{d}", lang)),
-        "month": "M" + discordant["month"].astype(int).astype(str),
-        "recorded": _translated(discordant["recorded"], lambda c: category_label(c, lang)),
-        "scored_response": _translated(discordant["scored"], lambda c: category_label(c, lang)),
-    }, columns=list(cols))
-    return frame.reset_index(drop=True).rename(columns={c: t(f"response.col.{c}", lang) for c in cols})
-
-
-def category_label(category: str, lang: str) -> str:
-    """CR / PR / NR / missing in ``lang`` (RC / RP / NR in French); other text unchanged."""
-    return catalogue(lang).get(f"response.cat.{category}", category)
-
-
 def exclusions_table(exclusions: pd.DataFrame, lang: str, min_age: float) -> pd.DataFrame:
     """Excluded patients with every reason, translated (``Populations.exclusions``)."""
     texts = pd.Series("", index=exclusions.index, dtype="string")
@@ -176,6 +98,6 @@ def exclusions_table(exclusions: pd.DataFrame, lang: str, min_age: float) -> pd.
 def flags_table(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Patients kept despite a missing inclusion value (``Populations.flags``)."""
     frame = pd.DataFrame({"patient": flags["patient_id"].astype("string"),
-                          "flag": _translated(flags["code"], lambda c: t(f"cohort.flag.{c}", lang))})
+                          "flag": translated(flags["code"], lambda c: t(f"cohort.flag.{c}", lang))})
     return frame.reset_index(drop=True).rename(
         columns={"patient": t("cohort.col.patient", lang), "flag": t("cohort.col.flag", lang)})

@@ -1,0 +1,68 @@
+"""Biology page display: the poster's arrows as text and the paired status changes.
+
+The arrows follow the poster: ``↓ 15/16``, ``↑ 1/16``, ``→ 5/14``, ``(?) 6 patients``,
+where the denominator is the patients whose shift is known.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.biology import Biology, Marker, ShiftCounts
+from core.display.common import month_label
+from core.i18n import fmt_count, fmt_p, note_text, t
+from core.scoring import DOWN, STABLE, UNKNOWN, UP
+
+
+ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
+MARKERS = ("ifn", "anti_dsdna", "complement")
+
+
+def status_m0_line(marker: Marker, lang: str) -> str:
+    """The marker's status at M0: ``Elevated at M0: 14/19 (73.7%)``."""
+    s = marker.status_m0
+    return t(f"biology.m0.{marker.name}", lang, count=fmt_count(s.n, s.N, s.pct, lang), n=s.n, N=s.N)
+
+
+def shift_arrows(counts: ShiftCounts, lang: str) -> tuple[str, ...]:
+    """The poster's arrows for one month: ↓ and ↑ always, → and (?) when not zero.
+
+    ↓/↑/→ are over the patients whose shift is known; (?) counts the others.
+    """
+    known = counts.N - counts.unknown
+    n = counts.as_dict()
+    lines = [f"{ARROWS[k]} {n[k]}/{known}" for k in (DOWN, UP, STABLE) if k != STABLE or n[k]]
+    if counts.unknown:
+        key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
+        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=counts.unknown)}")
+    return tuple(lines)
+
+
+def month_lines(marker: Marker, month: int, lang: str) -> tuple[str, ...]:
+    """What the poster writes for ``month``: arrows, or the complement's normalisation."""
+    if marker.shifts:
+        return shift_arrows(marker.shift_at(month), lang)
+    resolved = marker.change_at(month).resolved
+    return (t("biology.normalised", lang, count=fmt_count(resolved.n, resolved.N, resolved.pct, lang)),)
+
+
+def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
+    """Paired status change per marker and month, with the McNemar p-value, as display text."""
+    rows = []
+    for name in MARKERS:
+        marker: Marker = getattr(result, name)
+        for change in marker.changes:
+            r = change.resolved
+            rows.append({
+                "marker": t(f"biology.marker.{name}", lang),
+                "month": month_label(change.month),
+                "paired": change.N,
+                "positive_m0": change.positive_m0,
+                "positive_mk": change.positive_mk,
+                "resolved": fmt_count(r.n, r.N, r.pct, lang),
+                "appeared": change.appeared,
+                "p": fmt_p(change.test.p_value, lang),
+                "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
+            })
+    columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p", "notes"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.rename(columns={c: t(f"biology.col.{c}", lang) for c in columns})

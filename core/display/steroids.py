@@ -1,0 +1,61 @@
+"""Steroids page display: each month's tiles as text, and the table of drug factors.
+
+Doses are prednisone equivalents in mg/day (``core.steroids``).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.display.common import Tile
+from core.i18n import fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
+from core.schema import CS_DRUG_FACTORS
+from core.stats import NOTE_ZEROS_DROPPED, Continuous, Proportion, TestResult
+from core.steroids import SteroidMonth
+
+
+def median_iqr(c: Continuous, lang: str) -> str:
+    """``7.3 (5.0; 10.0)``: median and quartiles to one decimal, an em dash without data."""
+    return fmt_median_iqr(c, lang)
+
+
+def wilcoxon_text(test: TestResult, zeros: int, lang: str) -> str:
+    """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``, ``zeros`` being the unchanged
+    pairs (``SteroidMonth.zero_differences``); other notes in the reader's words."""
+    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=test.N, zeros=zeros)
+    # The zeros are in the sentence already; the note saying so would repeat it.
+    others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
+    return "; ".join([text, *others])
+
+
+def _count(p: Proportion, lang: str) -> str:
+    return fmt_count(p.n, p.N, p.pct, lang)
+
+
+def _ci(p: Proportion, lang: str) -> str:
+    return fmt_ci(p.ci_low, p.ci_high, lang)
+
+
+def month_tiles(month: SteroidMonth, lang: str) -> tuple[Tile, ...]:
+    """The month's tiles: on corticosteroids, median dose, at or under each threshold,
+    and after M0 the stops and the paired change with its Wilcoxon test."""
+    tiles = [
+        Tile(t("steroids.on_cs", lang), _count(month.on_cs, lang), _ci(month.on_cs, lang)),
+        Tile(t("steroids.dose", lang), median_iqr(month.dose, lang), t("steroids.dose_n", lang, n=month.dose.N)),
+    ]
+    for threshold, share in month.at_or_under:
+        label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))
+        tiles.append(Tile(label, _count(share, lang), _ci(share, lang)))
+    if month.stopped is not None:
+        tiles.append(Tile(t("steroids.stopped", lang), _count(month.stopped, lang), _ci(month.stopped, lang)))
+    if month.change is not None and month.test is not None:
+        tiles.append(Tile(t("steroids.change", lang), median_iqr(month.change, lang),
+                          wilcoxon_text(month.test, month.zero_differences or 0, lang)))
+    return tuple(tiles)
+
+
+def factors_frame(lang: str) -> pd.DataFrame:
+    """The prednisone-equivalent factor of every known drug name, most potent first."""
+    frame = pd.DataFrame(list(CS_DRUG_FACTORS.items()), columns=["drug", "factor"])
+    frame = frame.sort_values(["factor", "drug"], ascending=[False, True], kind="stable")
+    frame["factor"] = [fmt_num(f, lang, 2) for f in frame["factor"]]
+    return frame.rename(columns={c: t(f"steroids.col.{c}", lang) for c in ("drug", "factor")})

@@ -1,0 +1,66 @@
+"""The Safety page's headline, tile captions and events table (core.display.safety)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from core.display.safety import events_table, safety_headline, tile_caption
+from core.i18n import NNBSP
+from core.stats import estimate_proportion
+
+
+EVENTS = pd.DataFrame({
+    "patient_id": ["P2", "P10", "P3"],
+    "month": [1.0, 3.0, 1.5],
+    "type": ["infection", "visceral", "other"],
+    "description": ["Bronchite", "Péricardite", None],
+    "severe": pd.array([True, None, None], dtype="boolean"),
+    "vzv": pd.array([False, None, None], dtype="boolean"),
+})
+
+
+def _safety(N: int, infection: int, severe: int, vzv: int) -> SimpleNamespace:
+    return SimpleNamespace(N=N, infection=estimate_proportion(infection, N),
+                           severe_infection=estimate_proportion(severe, N), vzv=estimate_proportion(vzv, N))
+
+
+@pytest.mark.parametrize(
+    "counts, lang, line",
+    [((23, 9, 0, 0), "en", "Infectious risk: 39.1% of patients / no severe infection / no VZV infection"),
+     ((23, 9, 0, 0), "fr",
+      f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"),
+     ((4, 2, 1, 1), "en",
+      "Infectious risk: 50.0% of patients / severe infection in 1/4 (25.0%) / VZV infection in 1/4 (25.0%)"),
+     ((0, 0, 0, 0), "en", "No treated patient in this subgroup.")],
+)
+def test_headline_is_the_posters_line(counts, lang, line):
+    assert safety_headline(_safety(*counts), lang) == line
+
+
+@pytest.mark.parametrize(
+    "n, N, lang, text",
+    [(9, 23, "en", "9/23 · 95% CI 22.2 to 59.2 (Wilson)"),
+     (0, 23, "fr", f"0/23 · IC 95{NNBSP}% 0,0 à 14,3 (Wilson)"),
+     (0, 0, "en", "0/0")],
+)
+def test_tile_caption(n, N, lang, text):
+    assert tile_caption(estimate_proportion(n, N), lang) == text
+
+
+def test_events_table_translates_type_and_writes_months_per_locale():
+    table = events_table(EVENTS, "fr")
+    assert list(table.columns) == ["Patient", "Mois", "Type", "Description", "Sévère", "VZV"]
+    assert list(zip(table["Mois"], table["Type"])) == [("1", "Infection"), ("3", "Atteinte viscérale"),
+                                                       ("1,5", "Autre")]
+
+
+def test_events_table_keeps_descriptions_as_typed_and_unknown_flags_as_dash():
+    table = events_table(EVENTS, "en")
+    assert list(table["Description"]) == ["Bronchite", "Péricardite", ""]
+    assert list(table["Severe"]) == ["Yes", "—", "—"]
+
+
+def test_events_table_of_one_type():
+    assert list(events_table(EVENTS, "en", ("visceral",))["Patient"]) == ["P10"]
