@@ -1,42 +1,19 @@
 """Biology chart builders: shift bars and paired plots (core.charts.biology)."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from core.biology import biology
 from core.charts import biology as charts
 from core.charts.theme import SHIFT_COLOURS, SHIFT_ORDER
-from core.cohort import cohort_from_frames
 from core.settings import Settings
-
-
-def _cohort(visits: list[dict], ids=("A", "B", "C", "D")):
-    patients = pd.DataFrame({"patient_id": list(ids), "sex": "F", "age": 40.0, "cutaneous": True})
-    return cohort_from_frames({"patients": patients, "visits": pd.DataFrame(visits), "events": None})
-
-
-def _v(pid, month, **values) -> dict:
-    return {"patient_id": pid, "month": month} | values
-
-
-# IFN score at M0 -> M6: A down (20 -> 5), B up (10 -> 12), C stable (10 -> 9.5),
-# D has no score at M6 (unknown). anti-dsDNA: A elevated (40 -> 8), B not (5 -> 30).
-# Complement: A activated at M0 (C3 0.5), normal at M6.
-VISITS = [
-    _v("A", 0, ifn_signature="positive", ifn_score=20.0, anti_dsdna=40.0, c3=0.5, c4=0.2),
-    _v("A", 6, ifn_signature="negative", ifn_score=5.0, anti_dsdna=8.0, c3=1.2, c4=0.2),
-    _v("B", 0, ifn_signature="positive", ifn_score=10.0, anti_dsdna=5.0, c3=1.0, c4=0.2),
-    _v("B", 6, ifn_signature="positive", ifn_score=12.0, anti_dsdna=30.0, c3=1.0, c4=0.2),
-    _v("C", 0, ifn_signature="positive", ifn_score=10.0), _v("C", 6, ifn_score=9.5),
-    _v("D", 0, ifn_score=4.0), _v("D", 6),
-]
+from tests.helpers import BIOLOGY_VISITS, small_cohort
 
 
 @pytest.fixture(scope="module")
 def result():
     # Only M6: the poster's M3 would add an empty month.
-    return biology(_cohort(VISITS), settings=Settings(poster_months=(6,)))
+    return biology(small_cohort(BIOLOGY_VISITS), settings=Settings(poster_months=(6,)))
 
 
 def _data(spec: dict) -> list[dict]:

@@ -6,16 +6,10 @@ import pytest
 
 from core.charts.safety import EVENT_SHAPES, events_by_type_chart, swimmer_chart, swimmer_scope
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER
+from tests.helpers import safety_events
 
 SWIMMER = pd.DataFrame({"patient_id": ["P1", "P10", "P2", "P3"], "start": 0.0, "end": [6.0, 6.0, 3.0, 0.0]})
-EVENTS = pd.DataFrame({
-    "patient_id": ["P2", "P10", "P3"],
-    "month": [1.0, 3.0, 1.5],
-    "type": ["infection", "visceral", "other"],
-    "description": ["Bronchite", "Péricardite", None],
-    "severe": pd.array([True, None, None], dtype="boolean"),
-    "vzv": pd.array([False, None, None], dtype="boolean"),
-})
+EVENTS = safety_events()
 BY_TYPE = pd.DataFrame({"type": ["infection", "visceral"], "events": [10, 2], "patients": [9, 2]})
 
 

@@ -3,22 +3,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pandas as pd
 import pytest
 
 from core.display.safety import events_table, safety_headline, tile_caption
 from core.i18n import NNBSP
 from core.stats import estimate_proportion
+from tests.helpers import safety_events
 
-
-EVENTS = pd.DataFrame({
-    "patient_id": ["P2", "P10", "P3"],
-    "month": [1.0, 3.0, 1.5],
-    "type": ["infection", "visceral", "other"],
-    "description": ["Bronchite", "Péricardite", None],
-    "severe": pd.array([True, None, None], dtype="boolean"),
-    "vzv": pd.array([False, None, None], dtype="boolean"),
-})
+EVENTS = safety_events()
 
 
 def _safety(N: int, infection: int, severe: int, vzv: int) -> SimpleNamespace:

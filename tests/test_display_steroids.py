@@ -1,40 +1,20 @@
 """The Steroids page's tiles as text and the factors table (core.display.steroids)."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from core.cohort import cohort_from_frames
 from core.display import steroids as display
 from core.i18n import NNBSP
 from core.settings import Settings
 from core.stats import NOTE_SMALL_N, NOTE_ZEROS_DROPPED, TestResult, summarise_continuous
 from core.steroids import steroids
-
-
-def _cohort(visits: list[dict], ids=("A", "B", "C", "D")):
-    patients = pd.DataFrame({"patient_id": list(ids), "sex": "F", "age": 40.0, "cutaneous": True})
-    return cohort_from_frames({"patients": patients, "visits": pd.DataFrame(visits), "events": None})
-
-
-def _v(pid, month, dose, drug=None) -> dict:
-    return {"patient_id": pid, "month": month, "cs_dose_mg": dose, "cs_drug": drug}
-
-
-# M0 -> M6 (prednisone equivalents): A 10 -> 5, B 8 mg methylprednisolone = 10 -> 0
-# (stopped), C 0 -> 0, D 5 -> unknown.
-VISITS = [
-    _v("A", 0, 10.0), _v("A", 6, 5.0),
-    _v("B", 0, 8.0, "methylprednisolone"), _v("B", 6, 0.0, "methylprednisolone"),
-    _v("C", 0, 0.0), _v("C", 6, 0.0),
-    _v("D", 0, 5.0), _v("D", 6, None),
-]
+from tests.helpers import STEROID_VISITS, small_cohort
 
 
 @pytest.fixture(scope="module")
 def result():
     # Only M6: the poster's M3 would add an empty month.
-    return steroids(_cohort(VISITS), settings=Settings(poster_months=(6,)))
+    return steroids(small_cohort(STEROID_VISITS), settings=Settings(poster_months=(6,)))
 
 
 @pytest.mark.parametrize(
