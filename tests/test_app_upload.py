@@ -152,7 +152,8 @@ def test_sidebar_filter_choices_become_the_current_filter(app):
     _sidebar_widget(app.sidebar.slider, "age").set_value((30, 62)).run()
     _sidebar_widget(app.sidebar.button_group, "hcq").set_value("yes").run()
     assert app.session_state["_filter"] == Filter(sex=("F",), age=Band(low=30.0), hcq=True)
-    assert [x.value for x in app.sidebar.text] == [t("filters.active", "en", filter="sex=F; age>=30; hcq=true")]
+    described = "Sex: Female; Age (years): 30–…; Hydroxychloroquine at M0: Yes"
+    assert [x.value for x in app.sidebar.text] == [t("filters.active", "en", filter=described)]
 
 
 def test_clear_all_empties_the_filter(app):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.display.common import count_line, month_label
+from core.display.common import count_line, describe_filter, month_label
+from core.filters import Band, Filter
 from core.i18n import NNBSP
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +40,19 @@ def test_display_modules_import_neither_altair_nor_streamlit():
 def test_pages_reach_altair_only_through_core_charts(page):
     source = (_ROOT / "pages" / page).read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import|from)\s+altair\b", source, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("flt", "lang", "expected"),
+    [
+        (Filter(sex=("F",)), "fr", "Sexe\u202f: Femme"),
+        (Filter(sex=("F",)), "en", "Sex: Female"),
+        (Filter(age=Band(low=30, high=50), hcq=True), "fr",
+         "Âge (ans)\u202f: 30–50\u202f; Hydroxychloroquine à M0\u202f: Oui"),
+        (Filter(prior_lines=Band(low=2)), "en", "Prior lines: 2–…"),
+        (Filter(centre=("CHU Lille",), extra=(("groupe", ("B",)),)), "en", "Centre: CHU Lille; groupe: B"),
+        (Filter(), "en", ""),
+    ],
+)
+def test_subgroup_is_described_in_the_page_language(flt, lang, expected):
+    assert describe_filter(flt, lang) == expected

@@ -16,6 +16,7 @@ import math
 
 import streamlit as st
 
+from core.display.common import describe_filter
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
 from core.populations import Populations, populations
@@ -65,7 +66,7 @@ def sidebar_filters(lang: str) -> Filter:
         st.sidebar.text(", ".join(ignored))
     if not flt.is_empty:
         # Plain text: the description quotes centre names and extra columns as typed.
-        st.sidebar.text(t("filters.active", lang, filter=flt.describe()))
+        st.sidebar.text(t("filters.active", lang, filter=describe_filter(flt, lang)))
     st.session_state[_RESULT] = flt
     return flt
 

@@ -34,3 +34,36 @@ def translated(values: pd.Series, label) -> pd.Series:
     """``values`` mapped through ``label``: one translation per distinct value, then a
     vectorised map over the column."""
     return values.map({v: label(v) for v in values.dropna().unique()})
+
+
+def describe_filter(flt, lang: str) -> str:
+    """The sidebar's subgroup in words: ``Sexe : Femme ; Âge (ans) : 30 à 50``.
+
+    Labels come from the filter widgets' catalogue keys (``filters.<field>``); sex and
+    IFN values are translated; centre and extra-column values are shown as written.
+    """
+    from core.i18n import catalogue, t
+
+    words = catalogue(lang)
+    sep, colon = ("\u202f; ", "\u202f: ") if lang == "fr" else ("; ", ": ")
+
+    def value(kind: str, v: str) -> str:
+        return words.get(f"{kind}.{v}", v)
+
+    parts = []
+    for name in ("centre", "sex", "ifn"):
+        chosen = getattr(flt, name)
+        if chosen:
+            parts.append(t(f"filters.{name}", lang) + colon + ", ".join(value(name, v) for v in chosen))
+    for name in ("age", "prior_lines"):
+        band = getattr(flt, name)
+        if band is not None and (band.low is not None or band.high is not None):
+            low = "…" if band.low is None else fmt_num(band.low, lang, 0)
+            high = "…" if band.high is None else fmt_num(band.high, lang, 0)
+            parts.append(t(f"filters.{name}", lang) + colon + f"{low}–{high}")
+    for name in ("hcq", "corticosteroids", "cutaneous", "articular"):
+        answer = getattr(flt, name)
+        if answer is not None:
+            parts.append(t(f"filters.{name}", lang) + colon + t(f"filters.{'yes' if answer else 'no'}", lang))
+    parts += [column + colon + ", ".join(values) for column, values in flt.extra]
+    return sep.join(parts)
