@@ -65,6 +65,9 @@ def require_shell() -> None:
     whose ``st.navigation`` picks the same page (its hash comes from the same URL path)
     with the same query string. In every other run ``st.navigation`` has already
     cleared the flag and registered ``PAGES`` before the page starts: nothing happens.
+
+    These are Streamlit internals of the pinned version (1.67, requirements.txt); the
+    browser test that opens a shared link first on a fresh server guards an upgrade.
     """
     if PagesManager.uses_pages_directory or _entry_point_is_a_page():
         PagesManager.uses_pages_directory = False
