@@ -22,7 +22,7 @@ from core.i18n import catalogue, t
 from core.populations import Populations, populations
 from ui import filter_url
 from ui.settings import current_settings
-from ui.state import active_cohort, session_memo
+from ui.state import active_cohort, panel_result, session_memo
 
 _RESULT = "_filter"
 _URL_READ = "_filter_url_read"
@@ -81,7 +81,7 @@ def sidebar_populations(box, lang: str) -> Populations | None:
     flt = current_filter()
     settings = current_settings()
     try:
-        pops = session_memo(("populations", flt, settings), lambda: populations(cohort, flt, settings))
+        pops = panel_result(populations, cohort, flt, settings)
     except FilterError:
         box.error(t("sidebar.filter_error", lang), icon=":material/error:")
         return None

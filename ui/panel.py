@@ -19,7 +19,7 @@ from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
 from ui.settings import current_settings
-from ui.state import session_memo
+from ui.state import panel_result
 from ui.widgets import require_cohort
 
 T = TypeVar("T")
@@ -36,13 +36,8 @@ class PanelView:
 
     def result(self, panel: Callable[..., T], **options) -> T:
         """``panel(cohort, filter, settings, **options)``, computed once per cohort,
-        subgroup, definitions and options in this session (``ui.state.session_memo``).
-
-        The memo key is the panel's name, so the sidebar and a page asking for the same
-        panel share one computation.
-        """
-        key = (panel.__name__, self.filter, self.settings, *sorted(options.items()))
-        return session_memo(key, lambda: panel(self.cohort, self.filter, self.settings, **options))
+        subgroup, definitions and options in this session (``ui.state.panel_result``)."""
+        return panel_result(panel, self.cohort, self.filter, self.settings, **options)
 
 
 def open_panel() -> PanelView:

@@ -128,6 +128,14 @@ def session_memo(key: Hashable, compute: Callable[[], T]) -> T:
     return memo[(digest, key)]
 
 
+def panel_result(panel: Callable[..., T], cohort: Cohort, flt, settings, **options) -> T:
+    """``panel(cohort, flt, settings, **options)`` through ``session_memo``, keyed by the
+    panel's name and its inputs, so that the sidebar and a page asking for the same panel
+    share one computation."""
+    key = (panel.__name__, flt, settings, *sorted(options.items()))
+    return session_memo(key, lambda: panel(cohort, flt, settings, **options))
+
+
 def _demo() -> ActiveCohort:
     demo = st.session_state.get(_DEMO)
     if demo is None:
