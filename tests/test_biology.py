@@ -1,17 +1,11 @@
 """Biology panel: IFN status and score shift, anti-dsDNA, complement, McNemar."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from core.biology import biology
-from core.cohort import cohort_from_frames
 from core.settings import Settings
-
-
-def _cohort(visits: list[dict], ids=("A", "B", "C", "D")):
-    patients = pd.DataFrame({"patient_id": list(ids), "sex": "F", "age": 40.0, "cutaneous": True})
-    return cohort_from_frames({"patients": patients, "visits": pd.DataFrame(visits), "events": None})
+from tests.helpers import small_cohort as _cohort
 
 
 def _v(pid, month, **values) -> dict:
