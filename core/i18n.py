@@ -106,6 +106,14 @@ def fmt_num(x: float | int | None, lang: str, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _GROUP[lang])
 
 
+def number_locale(lang: str) -> dict:
+    """The d3-format locale of ``lang`` (Vega's ``config.locale.number``): charts write
+    their axes and labels with the same separators as ``fmt_num``."""
+    _check_lang(lang)
+    return {"decimal": _DECIMAL[lang], "thousands": _GROUP[lang], "grouping": [3],
+            "currency": ["", "\u00a0€"] if lang == "fr" else ["€", ""]}
+
+
 def fmt_pct(pct: float | None, lang: str, digits: int = 1) -> str:
     """A percentage: ``95,5 %`` (narrow no-break space) in French, ``95.5%`` in English."""
     text = fmt_num(pct, lang, digits)

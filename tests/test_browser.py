@@ -200,3 +200,35 @@ def test_shared_link_opened_first_on_a_fresh_server_gets_the_app_shell(browser, 
         # The demo analyses 22 patients, 21 of them women: the link's sex=F is applied.
         assert analysed.locator("[data-testid='stMetricValue']").inner_text() == "21"
         page.context.close()
+
+
+def _h1(page) -> str:
+    return page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text()
+
+
+def _click_nav(page, k: int) -> None:
+    page.locator("[data-testid='stSidebarNav'] a").nth(k).click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector(_IDLE)
+
+
+def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_path):
+    from ui.nav import PAGES
+
+    # A fresh process: the first session's first clicks are where the language flipped.
+    with _serve(tmp_path) as root:
+        page = _open(browser, root, locale="en-US")
+        assert _h1(page) == t("upload.title", "en")
+        for k in (1, 2):
+            _click_nav(page, k)
+            assert _h1(page) == t(PAGES[k].title_key, "en")
+            assert page.locator("[data-testid='stSidebar']").get_by_text(t("sidebar.lang", "en"), exact=True).is_visible()
+            assert "lang=en" in page.url
+        # The selector is what changes it, and the choice then survives links too.
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name="Français").click()
+        page.wait_for_selector(_IDLE)
+        _click_nav(page, 3)
+        assert _h1(page) == t(PAGES[3].title_key, "fr")
+        assert "lang=fr" in page.url
+        page.context.close()

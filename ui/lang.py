@@ -5,7 +5,12 @@ import streamlit as st
 
 from core.i18n import LANG_NAMES, LANGS, default_lang, t
 
+# The selectbox's key (tests and the URL use the same name).
 _KEY = "lang"
+# The language in force, a plain session value that no widget owns. Streamlit can hand
+# a keyed widget its default again (a click on a page link may send no widget state):
+# the selector's default is always this value, so such a reset changes nothing.
+_CHOICE = "_lang_choice"
 
 
 def browser_lang() -> str:
@@ -14,22 +19,31 @@ def browser_lang() -> str:
 
 
 def current_lang() -> str:
-    """The language of this run: the selector's value, else ``?lang=``, else the browser's."""
-    lang = st.session_state.get(_KEY) or st.query_params.get(_KEY)
+    """The language of this run: the one chosen in this session, else ``?lang=``, else
+    the browser's."""
+    lang = st.session_state.get(_CHOICE) or st.query_params.get(_KEY)
     return lang if lang in LANGS else browser_lang()
+
+
+def _remember_choice() -> None:
+    if st.session_state.get(_KEY) in LANGS:
+        st.session_state[_CHOICE] = st.session_state[_KEY]
 
 
 def language_selector() -> str:
     """Draw the selector in the sidebar and return the chosen language.
 
-    The choice is written to ``st.query_params["lang"]`` on every run, so the URL can be
-    shared or bookmarked in that language (``?lang=en``).
+    The language changes only when the user picks one here; page links, reruns and the
+    shell rerun of a fresh server keep it. It is written to ``st.query_params["lang"]``
+    on every run, so the URL can be shared or bookmarked in that language (``?lang=en``).
     """
-    if _KEY not in st.session_state:
-        # Seeded once per session; afterwards the widget owns the value.
-        st.session_state[_KEY] = current_lang()
-    lang = st.sidebar.selectbox(
-        t("sidebar.lang", st.session_state[_KEY]), LANGS, format_func=LANG_NAMES.__getitem__, key=_KEY
+    lang = current_lang()
+    st.session_state[_CHOICE] = lang
+    # Set before the widget is drawn (no ``index=``): the selector shows the choice even
+    # when Streamlit would hand it its default.
+    st.session_state[_KEY] = lang
+    st.sidebar.selectbox(
+        t("sidebar.lang", lang), LANGS, format_func=LANG_NAMES.__getitem__, key=_KEY, on_change=_remember_choice,
     )
     st.query_params[_KEY] = lang
     return lang

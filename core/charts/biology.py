@@ -54,7 +54,7 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
                  alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
                  alt.Tooltip("n:Q", title=t("biology.axis.patients", lang))],
     ).properties(width=WIDTH // 2, height=_HEIGHT)
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def _paired_rows(pairs: pd.DataFrame, month: int, positive_only: bool) -> pd.DataFrame:
@@ -109,11 +109,11 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
     base = alt.Chart(data).encode(
         x=alt.X("time:N", title=None, sort=[month_label(0), month_label(month)],
                 axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.2)),
-        y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang), axis=alt.Axis(format="~g")),
+        y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang)),
         color=colour,
         detail="patient_id:N",
         tooltip=tooltip,
     )
     width = 3 if aggregate else 1.5
     chart = alt.layer(base.mark_line(strokeWidth=width, opacity=0.8), base.mark_point(filled=True, size=40))
-    return themed(chart.properties(title=title, width=WIDTH // 2, height=_HEIGHT))
+    return themed(chart.properties(title=title, width=WIDTH // 2, height=_HEIGHT), lang)

@@ -71,4 +71,4 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
         width=WIDTH, height=alt.Step(46),
         title=t("cohort.flow.title", lang),
     )
-    return themed(chart)
+    return themed(chart, lang)

@@ -42,7 +42,7 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
     labels = _labels(lang, CATEGORIES)
     panels = [_domain_bars(counts[counts["domain"] == d], overall[overall["domain"] == d], d, labels, lang)
               for d in DOMAINS]
-    return themed(alt.hconcat(*panels, spacing=40).resolve_scale(color="shared"))
+    return themed(alt.hconcat(*panels, spacing=40).resolve_scale(color="shared"), lang)
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
@@ -137,7 +137,7 @@ def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
                           header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
         row=alt.Row("pair:N", title=None, header=alt.Header(labelFontSize=14)),
     ).properties(title=t("response.transitions_title", lang))
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
@@ -178,7 +178,7 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
         column=alt.Column("domain_label:N", title=None, sort=domains,
                           header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
     ).resolve_scale(y="independent").properties(title=t("response.grid_title", lang))
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def _grid_aggregate(frame: pd.DataFrame, colour: alt.Color, domains: list[str], lang: str) -> alt.FacetChart:
@@ -190,7 +190,7 @@ def _grid_aggregate(frame: pd.DataFrame, colour: alt.Color, domains: list[str], 
     ).properties(width=200, height=_BAR_HEIGHT).facet(
         column=alt.Column("domain_label:N", title=None, sort=domains),
     ).properties(title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def _natural(text: str) -> tuple:

@@ -44,7 +44,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     )
     chart = alt.layer(base.mark_bar().encode(color=colour), base.mark_text(align="left", dx=4).encode(text="events:Q"))
     title = t("safety.chart.by_type", lang, N=n_patients)
-    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE))
+    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE), lang)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     )
     title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
-    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE))
+    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE), lang)
 
 
 def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:

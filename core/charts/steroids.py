@@ -44,7 +44,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
         alt.Tooltip("q1:Q", title="Q1", format=".1f"), alt.Tooltip("q3:Q", title="Q3", format=".1f"),
     ])
     layers = [
-        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title, axis=alt.Axis(format="~g")), y2="max:Q"),
+        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title), y2="max:Q"),
         base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y="q1:Q", y2="q3:Q"),
         base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y="median:Q"),
     ]
@@ -62,4 +62,4 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
         ))
     subtitle = t("steroids.chart.subtitle" if patients <= LINES_LIMIT else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
-    return themed(alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT + 120))
+    return themed(alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT + 120), lang)

@@ -6,6 +6,8 @@ figures and presentations that are friendly to colorblind people. 2008.
 """
 from __future__ import annotations
 
+from core.i18n import number_locale
+
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -59,10 +61,15 @@ def colour_scale(colours: dict[str, str], order: tuple[str, ...], labels: dict[s
     return {"domain": domain, "range": [colours[k] for k in order]}
 
 
-def themed(chart):
-    """``chart`` with the shared configuration (font, sizes, no view border)."""
+def themed(chart, lang: str):
+    """``chart`` with the shared configuration (font, sizes, no view border) and the
+    number locale of ``lang``, so that every axis and label reads ``1,5`` in French.
+
+    Quantitative axes keep Vega's default format (fixed point, precision from the tick
+    step): a ``g`` or ``s`` format would let Vega write ``3.5e+2`` for 350.
+    """
     return (
-        chart.configure(font=FONT)
+        chart.configure(font=FONT, locale={"number": number_locale(lang)})
         .configure_view(strokeWidth=0)
         .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
