@@ -14,9 +14,9 @@ from ui.settings import sidebar_settings
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()
 lang = language_selector()
-# No page_icon: a Material or emoji favicon is fetched from a CDN, and the app loads
-# nothing from outside its own server.
-st.set_page_config(page_title=t("app.title", lang), layout="wide")
+# A favicon served by this server: without one, the page's Material icon would become the
+# favicon, fetched from a CDN, and the app loads nothing from outside its own server.
+st.set_page_config(page_title=t("app.title", lang), page_icon=str(nav.FAVICON), layout="wide")
 page = nav.navigation(lang)
 header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)

@@ -232,3 +232,17 @@ def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_pat
         assert _h1(page) == t(PAGES[3].title_key, "fr")
         assert "lang=fr" in page.url
         page.context.close()
+
+
+def test_controls_are_readable_on_a_two_chart_row(server, browser, tmp_path):
+    page = _open(browser, _url_of(server, "pages/biology.py"))
+    page.locator("[data-testid='stDownloadButton']").nth(7).wait_for()
+    labels = page.locator("[data-testid='stDownloadButton'] button [data-testid='stMarkdownContainer']")
+    assert labels.count() >= 8
+    for text, scroll, client in labels.evaluate_all("els => els.map(e => [e.innerText, e.scrollWidth, e.clientWidth])"):
+        assert text in ("PNG", "SVG") and scroll <= client, (text, scroll, client)
+    # Page icons come from the font Streamlit ships: no emoji left to render as boxes.
+    icons = page.locator("[data-testid='stSidebarNav'] [data-testid='stIconMaterial']")
+    assert icons.count() == len(_page_urls(page, server))
+    page.screenshot(path=tmp_path / "biology_controls.png", full_page=True)
+    page.context.close()

@@ -23,16 +23,17 @@ def show_chart(chart, name: str, lang: str, *, container=None, width: str = "str
     box = st if container is None else container
     box.altair_chart(chart, width=width)
     spec = chart.to_dict()
-    left, right, _ = box.columns((1, 1, 6))
-    left.download_button(
+    # A row sized to its buttons: fixed-width columns cut "PNG" to "P…" in a half-width chart.
+    row = box.container(horizontal=True, gap="small")
+    row.download_button(
         t("export.png", lang), data=lambda: _png(spec), file_name=f"{name}.png", mime="image/png",
         key=f"export_{name}_png", on_click="ignore", icon=":material/download:", type="tertiary",
-        help=t("export.png_help", lang),
+        help=t("export.png_help", lang), width="content",
     )
-    right.download_button(
+    row.download_button(
         t("export.svg", lang), data=lambda: _svg(spec), file_name=f"{name}.svg", mime="image/svg+xml",
         key=f"export_{name}_svg", on_click="ignore", icon=":material/download:", type="tertiary",
-        help=t("export.svg_help", lang),
+        help=t("export.svg_help", lang), width="content",
     )
 
 

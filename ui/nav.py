@@ -29,17 +29,20 @@ class PageSpec:
         return Path(self.path).stem
 
 
-# Icons are emoji: a page's icon becomes the browser tab's favicon, and a Material icon
-# there is fetched from a CDN (the browser test checks that nothing is).
+# Material Symbols: Streamlit ships the font, so the icons render in every browser (an
+# emoji is a box where no emoji font is installed) and nothing is fetched. The tab's
+# favicon is FAVICON (streamlit_app.py), never a page icon: Streamlit would fetch a
+# Material favicon from a CDN.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/upload.py", "nav.upload", "📤"),
-    PageSpec("pages/cohort.py", "nav.cohort", "👥"),
-    PageSpec("pages/response.py", "nav.response", "📈"),
-    PageSpec("pages/biology.py", "nav.biology", "🧪"),
-    PageSpec("pages/steroids.py", "nav.steroids", "💊"),
-    PageSpec("pages/safety.py", "nav.safety", "🛡️"),
-    PageSpec("pages/conclusion.py", "nav.conclusion", "🏁"),
+    PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:"),
+    PageSpec("pages/cohort.py", "nav.cohort", ":material/groups:"),
+    PageSpec("pages/response.py", "nav.response", ":material/trending_up:"),
+    PageSpec("pages/biology.py", "nav.biology", ":material/science:"),
+    PageSpec("pages/steroids.py", "nav.steroids", ":material/medication:"),
+    PageSpec("pages/safety.py", "nav.safety", ":material/health_and_safety:"),
+    PageSpec("pages/conclusion.py", "nav.conclusion", ":material/flag:"),
 )
+FAVICON = Path(__file__).parent / "favicon.png"
 
 
 def navigation(lang: str) -> StreamlitPage:

@@ -17,6 +17,8 @@ PAIRED_LIMIT = 500
 # (anti-dsDNA: elevated at M0); their paired plots show the same patients.
 SHIFT_AMONG_POSITIVE = frozenset({"anti_dsdna"})
 _SHIFT_COLUMNS = ["month", "shift", "n", "N"]
+# Two columns: four labels in one row are wider than a half-width chart and get cut.
+_LEGEND = alt.Legend(columns=2)
 # Taller than the theme's default: title, axis and legend share the chart's height.
 _HEIGHT = HEIGHT + 80
 
@@ -42,7 +44,8 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
         order=frame["shift"].map({k: i for i, k in enumerate(SHIFT_ORDER)}),
         month_label=[f"{month_label(m)} (n = {n})" for m, n in zip(frame["month"], frame["N"])],
     )
-    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)))
+    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)),
+                       legend=_LEGEND)
     chart = alt.Chart(data, title=t("biology.chart.shift", lang, marker=t(f"biology.marker.{marker}", lang))).mark_bar(
     ).encode(
         x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0)),
@@ -100,7 +103,8 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
         data = data.assign(n=data["shift"].map(rows.set_index("shift")["n"]))
     key = "biology.chart.paired_median" if aggregate else "biology.chart.paired"
     title = t(key, lang, marker=t(f"biology.marker.{marker}", lang), month=month_label(month), n=n)
-    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)))
+    colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)),
+                       legend=_LEGEND)
     tooltip = [alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
                alt.Tooltip("time:N", title=t("biology.axis.month", lang)),
                alt.Tooltip("y:Q", title=t(f"biology.axis.value.{marker}", lang), format=".1f")]
