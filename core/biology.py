@@ -33,20 +33,30 @@ class ShiftCounts:
 
 @dataclass(frozen=True)
 class PairedStatus:
-    """A yes/no status (positive, elevated, activated) at M0 versus ``month``.
+    """A yes/no status (IFN positive, anti-dsDNA elevated, complement activated) at M0
+    versus ``month``, among the ``paired`` patients: those whose status is known at
+    both visits. A patient unknown at either visit is in no count and no denominator.
 
-    ``resolved``: positive at M0 and known negative at the month, among all positive
-    at M0 (for complement, "normalised"). ``N``, ``positive_m0``, ``positive_mk``,
-    ``appeared`` and the McNemar ``test`` are over patients with both statuses known.
+    ``resolved``: positive at M0 and negative at the month, out of ``positive_m0`` (for
+    complement, "normalised"); ``appeared``: negative at M0 and positive at the month,
+    out of ``paired - positive_m0``; ``test``: McNemar on those two discordant counts.
+
+    Reference: summary-json.md, ``status_change`` (contract version 1.1).
     """
 
     month: int
-    N: int
+    paired: int
     positive_m0: int
     positive_mk: int
-    appeared: int
     resolved: Proportion
+    appeared: Proportion
     test: TestResult
+
+    def as_dict(self) -> dict:
+        """The ``status_change.<marker>.Mk`` entry of summary-json (all 0 when nobody is paired)."""
+        return {"paired": self.paired, "positive_M0": self.positive_m0,
+                "resolved": {"n": self.resolved.n, "N": self.resolved.N},
+                "appeared": {"n": self.appeared.n, "N": self.appeared.N}}
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,11 +105,12 @@ def _paired_status(status_m0: pd.Series, status: pd.Series, month_mask: pd.Serie
     before, after = status_m0[month_mask], status[month_mask]
     known = before.notna() & after.notna()
     b0, a0 = before[known].astype(bool), after[known].astype(bool)
+    paired, positive = int(known.sum()), int(b0.sum())
     resolved, appeared = int((b0 & ~a0).sum()), int((~b0 & a0).sum())
     return PairedStatus(
-        month=month, N=int(known.sum()), positive_m0=int(b0.sum()), positive_mk=int(a0.sum()),
-        appeared=appeared,
-        resolved=estimate_proportion(resolved, int(before.fillna(False).astype(bool).sum())),
+        month=month, paired=paired, positive_m0=positive, positive_mk=int(a0.sum()),
+        resolved=estimate_proportion(resolved, positive),
+        appeared=estimate_proportion(appeared, paired - positive),
         test=mcnemar(resolved, appeared),
     )
 

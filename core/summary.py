@@ -1,7 +1,8 @@
 """The poster numbers as one JSON-ready document: ``cohort-summary/1``.
 
 The same panel functions the pages call; the required keys are exactly those of
-summary-json.md, and CIs, transitions and rates go under ``details``.
+summary-json.md (contract version 1.1, which adds ``status_change``), and CIs,
+transitions and rates go under ``details``.
 """
 from __future__ import annotations
 
@@ -83,6 +84,10 @@ def build_summary(cohort, filter: Filter | None = None, settings: Settings = Set
                          **{f"shift_{_key(m)}": bio.anti_dsdna.shift_at(m).as_dict() for m in months}}
     doc["complement"] = {"activated_M0": bio.complement.status_m0.n,
                          **{f"normalised_{_key(m)}": bio.complement.change_at(m).resolved.n for m in months}}
+    doc["status_change"] = {
+        marker.name: {_key(m): marker.change_at(m).as_dict() for m in months}
+        for marker in (bio.ifn, bio.anti_dsdna, bio.complement)
+    }
     doc["discordant_responses"] = _records(resp.discordant.astype({"month": int}))
     doc["steroids"] = {_key(m.month): m.as_dict() for m in cs.by_month}
     doc["safety"] = {
@@ -112,7 +117,7 @@ def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:
         "response_transitions": transitions.to_dict(orient="records"),
         "ifn_positive_M0": _with_ci(bio.ifn.status_m0),
         "mcnemar": {
-            marker.name: {_key(m): {"N": marker.change_at(m).N, "p_value": marker.change_at(m).test.p_value}
+            marker.name: {_key(m): {"N": marker.change_at(m).paired, "p_value": marker.change_at(m).test.p_value}
                           for m in months}
             for marker in (bio.ifn, bio.anti_dsdna, bio.complement)
         },

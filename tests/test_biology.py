@@ -5,6 +5,7 @@ import pytest
 
 from core.biology import biology
 from core.settings import Settings
+from tests.helpers import STATUS_CHANGE, STATUS_VISITS
 from tests.helpers import small_cohort as _cohort
 
 
@@ -32,7 +33,7 @@ def test_ifn_score_shift_puts_every_patient_in_one_bucket():
 
 def test_ifn_signature_paired_change_with_mcnemar():
     change = biology(_cohort(IFN_VISITS)).ifn.change_at(6)
-    assert (change.N, change.resolved.n, change.appeared, change.test.p_value) == (3, 2, 0, 0.5)
+    assert (change.paired, change.resolved.n, change.appeared.n, change.test.p_value) == (3, 2, 0, 0.5)
 
 
 # anti-dsDNA: A elevated (value), B elevated (recorded flag, value low), C not elevated
@@ -73,9 +74,29 @@ def test_complement_activated_at_m0_among_known():
     assert biology(_cohort(COMPLEMENT_VISITS)).complement.status_m0.as_count() == {"n": 2, "N": 3, "pct": 66.7}
 
 
-def test_complement_normalised_needs_a_known_normal_value():
+def test_complement_normalised_is_out_of_the_activated_known_at_the_month():
+    # B, activated at M0 with no complement value at M6, is in neither count.
     normalised = biology(_cohort(COMPLEMENT_VISITS)).complement.change_at(6).resolved
-    assert (normalised.n, normalised.N) == (1, 2)
+    assert (normalised.n, normalised.N) == (1, 1)
+
+
+@pytest.mark.parametrize("marker", ["ifn", "anti_dsdna", "complement"])
+@pytest.mark.parametrize("month", [3, 6])
+def test_status_change_counts_only_patients_known_at_m0_and_at_the_month(marker, month):
+    change = getattr(biology(_cohort(STATUS_VISITS)), marker).change_at(month)
+    assert change.as_dict() == STATUS_CHANGE[marker][f"M{month}"]
+
+
+def test_positive_at_m0_with_no_status_at_the_month_leaves_empty_denominators():
+    # A and B are IFN positive at M0; A's M3 visit has no signature, B has no M3 visit.
+    change = biology(_cohort(STATUS_VISITS)).ifn.change_at(3)
+    assert (change.paired, change.resolved.N, change.resolved.pct, change.appeared.N) == (0, 0, None, 0)
+
+
+@pytest.mark.parametrize("marker", ["ifn", "anti_dsdna", "complement"])
+def test_mcnemar_is_on_the_paired_resolved_and_appeared(marker):
+    change = getattr(biology(_cohort(STATUS_VISITS)), marker).change_at(6)
+    assert change.test.N == change.resolved.n + change.appeared.n
 
 
 def test_pairs_frame_has_one_row_per_patient_and_follow_up_month():

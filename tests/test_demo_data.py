@@ -151,6 +151,35 @@ def test_demo_reproduces_poster_number(name):
     assert compute() == expected
 
 
+# --- Paired change of status (summary-json.md, status_change, version 1.1) ----------
+
+def _ifn_positive(frame: pd.DataFrame) -> pd.Series:
+    return frame["ifn_signature"].map({"positive": True, "negative": False})
+
+
+def _status_change(status, month: int) -> dict:
+    """Among analysed patients with the status known at M0 and at ``month``: resolved out
+    of those positive at M0, appeared out of those negative at M0."""
+    before, after = status(_m0()), status(_at(month).reindex(ANALYSED["patient_id"]))
+    known = before.notna() & after.notna()
+    b, a = before[known].astype(bool), after[known].astype(bool)
+    return {"paired": int(known.sum()), "positive_M0": int(b.sum()),
+            "resolved": {"n": int((b & ~a).sum()), "N": int(b.sum())},
+            "appeared": {"n": int((~b & a).sum()), "N": int((~b).sum())}}
+
+
+@pytest.mark.parametrize(("status", "month", "expected"), [
+    # summary-json.md's example.
+    (_complement_low, 6, {"paired": 16, "positive_M0": 3, "resolved": {"n": 3, "N": 3}, "appeared": {"n": 0, "N": 13}}),
+    # Out of the 16 known at M6, not the 21 positive at M0.
+    (_ifn_positive, 6, {"paired": 16, "positive_M0": 16, "resolved": {"n": 2, "N": 16}, "appeared": {"n": 0, "N": 0}}),
+    # Nobody has an IFN signature recorded at M3.
+    (_ifn_positive, 3, {"paired": 0, "positive_M0": 0, "resolved": {"n": 0, "N": 0}, "appeared": {"n": 0, "N": 0}}),
+], ids=["complement_M6", "ifn_M6", "ifn_M3"])
+def test_status_change_counts_patients_known_at_m0_and_at_the_month(status, month, expected):
+    assert _status_change(status, month) == expected
+
+
 # --- Responses: recorded, or scored from raw components against M0 -----------------
 # Reference: cohort-format.md, "Response when the practitioner column is blank".
 

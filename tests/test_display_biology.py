@@ -6,7 +6,9 @@ import pytest
 from core.biology import ShiftCounts, biology
 from core.display import biology as display
 from core.settings import Settings
-from tests.helpers import BIOLOGY_VISITS, small_cohort
+from core.i18n import NNBSP
+from core.stats import estimate_proportion
+from tests.helpers import BIOLOGY_VISITS, STATUS_VISITS, small_cohort
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,40 @@ def test_changes_frame_has_one_row_per_marker_and_month_with_mcnemar_p(result):
     frame = display.changes_frame(result, "en").set_index("Marker")
     assert list(frame.index) == ["IFN signature", "Farr test (anti-dsDNA)", "Complement"]
     assert (frame.loc["IFN signature", "Paired N"], frame.loc["IFN signature", "McNemar test"]) == (2, "p = 1.000")
+
+
+@pytest.mark.parametrize(
+    "n, N, lang, expected",
+    [(0, 0, "en", "—"), (0, 0, "fr", "—"), (0, 3, "en", "0/3 (0.0%)"), (1, 2, "fr", f"1/2 (50,0{NNBSP}%)")],
+)
+def test_share_is_a_dash_without_denominator_else_n_over_n_with_percent(n, N, lang, expected):
+    assert display.share(estimate_proportion(n, N), lang) == expected
+
+
+@pytest.fixture(scope="module")
+def status_rows():
+    frame = display.changes_frame(biology(small_cohort(STATUS_VISITS)), "en")
+    return frame.set_index(["Marker", "Month"])[["Paired N", "+ at M0", "Resolved", "Appeared"]]
+
+
+@pytest.mark.parametrize(
+    "marker, month, expected",
+    [
+        ("IFN signature", "M3", [0, 0, "—", "—"]),  # positive at M0, unknown at M3: nobody paired
+        ("IFN signature", "M6", [2, 1, "1/1 (100.0%)", "1/1 (100.0%)"]),
+        ("Farr test (anti-dsDNA)", "M3", [1, 0, "—", "0/1 (0.0%)"]),  # paired, none elevated at M0
+        ("Farr test (anti-dsDNA)", "M6", [3, 2, "1/2 (50.0%)", "1/1 (100.0%)"]),
+        ("Complement", "M3", [2, 1, "0/1 (0.0%)", "0/1 (0.0%)"]),
+        ("Complement", "M6", [2, 1, "1/1 (100.0%)", "1/1 (100.0%)"]),
+    ],
+)
+def test_changes_frame_counts_the_paired_and_writes_a_dash_for_an_empty_denominator(
+        status_rows, marker, month, expected):
+    assert status_rows.loc[(marker, month)].tolist() == expected
+
+
+def test_complement_month_line_is_a_dash_when_nobody_activated_is_known_at_the_month():
+    # Only B is activated at M0, and B has no complement value at M6.
+    visits = [v for v in STATUS_VISITS if v["patient_id"] != "A"]
+    result = biology(small_cohort(visits), settings=Settings(poster_months=(6,)))
+    assert display.month_lines(result.complement, 6, "fr") == ("normalisation : —",)

@@ -1,9 +1,12 @@
-"""The Biology page on the demo cohort, run headless with Streamlit's AppTest."""
+"""The Biology page on the demo cohort (and one small upload), run headless with Streamlit's AppTest."""
 from __future__ import annotations
 
 import json
 
+from core.demo import load_demo
 from core.i18n import NNBSP
+from core.summary import build_summary
+from tests.helpers import STATUS_VISITS, small_cohort_files
 
 _PAGE = "pages/biology.py"
 # Filter widgets carry the cohort digest; the demo's digest is "demo".
@@ -41,6 +44,41 @@ def test_paired_table_shows_mcnemar_p_per_marker_and_month(open_page):
     frame = open_page(_PAGE).dataframe[0].value
     row = frame[(frame["Marker"] == "Complement") & (frame["Month"] == "M6")].iloc[0]
     assert (row["Paired N"], row["McNemar test"]) == (16, "p = 0.250")
+
+
+def _changes(app):
+    """The paired-change table, one row per (marker, month)."""
+    return app.dataframe[0].value.set_index(["Marker", "Month"])
+
+
+def _count(entry: dict) -> str:
+    """A summary count as the page writes it before its percentage: ``n/N``, or a dash."""
+    return f"{entry['n']}/{entry['N']}" if entry["N"] else "—"
+
+
+def test_paired_table_writes_the_counts_of_the_summary_status_change(open_page):
+    table = _changes(open_page(_PAGE))
+    blocks = build_summary(load_demo("en").cohort)["status_change"]
+    names = {"ifn": "IFN signature", "anti_dsdna": "Farr test (anti-dsDNA)", "complement": "Complement"}
+    shown = {(marker, month): [row["Paired N"], row["+ at M0"], row["Resolved"].split(" (")[0],
+                               row["Appeared"].split(" (")[0]]
+             for marker, name in names.items() for month in blocks[marker]
+             for row in [table.loc[(name, month)]]}
+    expected = {(marker, month): [e["paired"], e["positive_M0"], _count(e["resolved"]), _count(e["appeared"])]
+                for marker in names for month, e in blocks[marker].items()}
+    assert shown == expected
+    assert table.loc[("IFN signature", "M6"), "Resolved"] == "2/16 (12.5%)"
+
+
+def test_paired_table_shows_a_dash_for_an_empty_denominator(app, upload_page):
+    # A and B are positive at M0 with no IFN signature at M3; nobody is elevated at M0
+    # among the patients known for anti-dsDNA at M3.
+    upload_page(small_cohort_files(STATUS_VISITS), _PAGE)
+    rows = _changes(app)[["Resolved", "Appeared"]]
+    assert not app.exception
+    assert rows.loc[("IFN signature", "M3")].tolist() == ["—", "—"]
+    assert rows.loc[("Farr test (anti-dsDNA)", "M3")].tolist() == ["—", "0/1 (0.0%)"]
+    assert rows.loc[("Complement", "M6")].tolist() == ["1/1 (100.0%)", "1/1 (100.0%)"]
 
 
 def test_shift_and_paired_charts_are_drawn(open_page):

@@ -10,6 +10,7 @@ import pytest
 from core.cohort import cohort_from_frames
 from core.demo import load_demo
 from core.summary import SCHEMA, build_summary
+from tests.helpers import STATUS_CHANGE, STATUS_VISITS, small_cohort
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,8 @@ POSTER_NUMBERS = [
     ("anti_dsdna.shift_M6", {"down": 6, "up": 3, "stable": 5, "unknown": 0}),
     ("complement.activated_M0", 3),
     ("complement.normalised_M6", 3),
+    ("status_change.complement.M6", {"paired": 16, "positive_M0": 3, "resolved": {"n": 3, "N": 3},
+                                     "appeared": {"n": 0, "N": 13}}),
     ("discordant_responses", [{"patient_id": "P7", "domain": "cutaneous", "month": 3, "recorded": "PR",
                                "scored": "CR"}]),
     ("steroids.M0", {"on_cs": {"n": 16, "N": 22, "pct": 72.7}, "N": 16, "median": 7.3, "q1": 5.0, "q3": 10.0}),
@@ -88,7 +91,7 @@ def test_steroid_entries_have_the_summary_shape(summary, month):
 
 def test_document_has_every_required_key(summary):
     assert {"schema", "populations", "followup", "baseline", "response", "ifn_shift_M6", "anti_dsdna",
-            "complement", "discordant_responses", "steroids", "safety"} <= set(summary)
+            "complement", "status_change", "discordant_responses", "steroids", "safety"} <= set(summary)
     assert summary["schema"] == SCHEMA
 
 
@@ -110,6 +113,18 @@ def test_cohort_without_visits_or_events_gives_no_data_not_an_error(demo_cohort)
     document = build_summary(cohort_from_frames({"patients": patients, "visits": None, "events": None}))
     assert (document["followup"], document["steroids"]["M0"]["on_cs"]["N"], document["safety"]["N"]) == (
         {"M0": 0, "M3": 0, "M6": 0}, 0, 23)
+
+
+def test_status_change_denominators_leave_out_patients_unknown_at_either_visit():
+    # Patients positive at M0 with no status at the month (IFN and anti-dsDNA at M3).
+    assert build_summary(small_cohort(STATUS_VISITS))["status_change"] == STATUS_CHANGE
+
+
+def test_status_change_has_every_marker_and_month_with_zeros_when_nobody_is_paired(demo_cohort):
+    patients = demo_cohort.con.table("patients").df()
+    document = build_summary(cohort_from_frames({"patients": patients, "visits": None, "events": None}))
+    zero = {"paired": 0, "positive_M0": 0, "resolved": {"n": 0, "N": 0}, "appeared": {"n": 0, "N": 0}}
+    assert document["status_change"] == {m: {"M3": zero, "M6": zero} for m in ("ifn", "anti_dsdna", "complement")}
 
 
 def test_visceral_event_months_are_written_as_entered_and_missing_descriptions_as_null():

@@ -1,7 +1,8 @@
 """Biology page display: the poster's arrows as text and the paired status changes.
 
 The arrows follow the poster: ``↓ 15/16``, ``↑ 1/16``, ``→ 5/14``, ``(?) 6 patients``,
-where the denominator is the patients whose shift is known.
+where the denominator is the patients whose shift is known. A status change with an
+empty denominator (nobody paired, or nobody positive at M0) is a dash, never ``0/0``.
 """
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pandas as pd
 
 from core.biology import Biology, Marker, ShiftCounts
 from core.display.common import month_label
-from core.i18n import fmt_count, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
+from core.stats import Proportion
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
@@ -37,29 +39,33 @@ def shift_arrows(counts: ShiftCounts, lang: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def share(count: Proportion, lang: str) -> str:
+    """``n/N (pct%)`` in the locale's format, or a dash when there is nobody to count."""
+    return fmt_count(count.n, count.N, count.pct, lang) if count.N else MISSING
+
+
 def month_lines(marker: Marker, month: int, lang: str) -> tuple[str, ...]:
     """What the poster writes for ``month``: arrows, or the complement's normalisation."""
     if marker.shifts:
         return shift_arrows(marker.shift_at(month), lang)
-    resolved = marker.change_at(month).resolved
-    return (t("biology.normalised", lang, count=fmt_count(resolved.n, resolved.N, resolved.pct, lang)),)
+    return (t("biology.normalised", lang, count=share(marker.change_at(month).resolved, lang)),)
 
 
 def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
-    """Paired status change per marker and month, with the McNemar p-value, as display text."""
+    """Paired status change per marker and month, with the McNemar p-value, as display text:
+    resolved out of the paired positive at M0, appeared out of the paired negative."""
     rows = []
     for name in MARKERS:
         marker: Marker = getattr(result, name)
         for change in marker.changes:
-            r = change.resolved
             rows.append({
                 "marker": t(f"biology.marker.{name}", lang),
                 "month": month_label(change.month),
-                "paired": change.N,
+                "paired": change.paired,
                 "positive_m0": change.positive_m0,
                 "positive_mk": change.positive_mk,
-                "resolved": fmt_count(r.n, r.N, r.pct, lang),
-                "appeared": change.appeared,
+                "resolved": share(change.resolved, lang),
+                "appeared": share(change.appeared, lang),
                 "p": fmt_p(change.test.p_value, lang),
                 "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
             })
