@@ -183,4 +183,32 @@ def _unknown_filter_keys(cohort, flt) -> list[str]:
     return [name for name, _ in flt.extra if name not in extras and normalise(name) not in normal]
 
 
-COMMANDS = (_add_validate, _add_summarize)
+def _add_template(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("template", help="write the cohort template workbook (.xlsx)",
+                                 description="Write an empty cohort workbook to fill in: a sheet explaining each "
+                                             "column, then the patients, visits and events sheets.")
+    parser.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to write the workbook")
+    parser.add_argument("--lang", choices=("en", "fr"), default="en",
+                        help="language of the headers and explanations (default: en)")
+    parser.add_argument("--blank", action="store_true", help="headers only, without the example patient")
+    parser.set_defaults(run=_run_template, parser=parser)
+
+
+def _run_template(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Exit 0 once written, 1 when the file cannot be written, 2 for an --out not ending in .xlsx."""
+    from core.template import template_workbook
+
+    path = Path(args.out)
+    if path.suffix.lower() != ".xlsx":
+        parser.error(f"--out must name an .xlsx file: {path}")
+    content = template_workbook(args.lang, example=not args.blank)
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS = (_add_validate, _add_summarize, _add_template)

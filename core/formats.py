@@ -2,9 +2,10 @@
 
 A raw table keeps the header cells as the user wrote them and the data cells as the
 file holds them (CSV: text; workbook and Parquet: native values), with the row numbers
-the user sees in a spreadsheet. Nothing here knows the cohort schema: recognising
-tables and columns is ``core.layout``'s job. Bad input becomes an ``Issue``, never an
-exception.
+the user sees in a spreadsheet. Nothing here knows the cohort schema (recognising
+tables and columns is ``core.layout``'s job), except that a workbook sheet named as
+documentation ("Read me", "Lisez-moi": ``schema.DOCUMENTATION_SHEETS``) is not a
+table. Bad input becomes an ``Issue``, never an exception.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.report import ERROR, REJECTED, WARNING, Issue
+from core.schema import DOCUMENTATION_SHEETS, normalise
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -203,6 +205,8 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
     tables: list[RawTable] = []
     issues: list[Issue] = []
     for sheet in book.sheet_names:
+        if normalise(sheet) in DOCUMENTATION_SHEETS:
+            continue  # the template's explanations: text for the reader, no cohort data
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:  # one damaged sheet should not hide the others

@@ -126,6 +126,10 @@ TABLE_NAMES = {
     "events": ("events", "event", "evenements", "evenement", "evenements_indesirables", "effets_indesirables"),
 }
 
+# Sheet names (normalised) of a workbook's documentation, such as the template's first
+# sheet: never a table, so never read (nor reported as an unrecognised table).
+DOCUMENTATION_SHEETS = frozenset({"read_me", "readme", "lisez_moi", "lisezmoi"})
+
 # Visit columns that describe the visit itself rather than the patient (all but the keys).
 VISIT_VALUE_COLUMNS = tuple(c.name for c in VISITS if c.name not in ("patient_id", "month"))
 

@@ -10,6 +10,7 @@ require_shell()  # first: a shared link on a fresh server may run this page alon
 lang = current_lang()
 st.title(t("upload.title", lang))
 st.write(t("upload.intro", lang))
+widgets.template_download(lang)
 
 st.file_uploader(
     t("upload.label", lang),

@@ -1,4 +1,5 @@
-"""Shared display pieces: the validation report, the cohort badge, small-sample notes."""
+"""Shared display pieces: the validation report, the cohort badge, small-sample notes,
+the template download."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -66,6 +67,28 @@ def show_report(report: Report, lang: str) -> None:
         return
     st.caption(report_summary(report, lang))
     st.dataframe(issues_frame(report, lang), hide_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _template_bytes(lang: str) -> bytes:
+    # Keyed on the language only: the template holds no patient data.
+    from core.template import template_workbook
+
+    return template_workbook(lang)
+
+
+def template_download(lang: str) -> None:
+    """A button downloading the cohort template (with its example patient) in ``lang``."""
+    st.download_button(
+        t("upload.template_button", lang),
+        data=_template_bytes(lang),
+        file_name=t("template.file_name", lang),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help=t("upload.template_help", lang),
+        icon=":material/download:",
+        on_click="ignore",
+        key="template_download",
+    )
 
 
 def cohort_badge(active: ActiveCohort, lang: str) -> None:
