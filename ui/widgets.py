@@ -1,4 +1,5 @@
-"""Shared display pieces: the validation report, the cohort badge, small-sample notes."""
+"""Shared display pieces: the validation report (with how each column was read), the
+cohort badge, small-sample notes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.cohort import Cohort
+from core.display.upload import readings_frame
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
@@ -60,12 +62,22 @@ def show_report(report: Report, lang: str) -> None:
     if report.counts:
         st.subheader(t("report.counts", lang))
         st.dataframe(counts_frame(report, lang), hide_index=True, width="content")
+    show_readings(report, lang)
     st.subheader(t("report.issues", lang))
     if not report.issues:
         st.write(t("report.no_issues", lang))
         return
     st.caption(report_summary(report, lang))
     st.dataframe(issues_frame(report, lang), hide_index=True)
+
+
+def show_readings(report: Report, lang: str) -> None:
+    """How each uploaded column was read, as a table (headers are user text: never Markdown)."""
+    if not report.columns:
+        return
+    st.subheader(t("reading.title", lang))
+    st.caption(t("reading.caption", lang))
+    st.dataframe(readings_frame(report.columns, lang), hide_index=True)
 
 
 def cohort_badge(active: ActiveCohort, lang: str) -> None:
