@@ -93,7 +93,8 @@ def _run_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def format_report(report: Report, lang: str = "en") -> str:
-    """The report as plain text in ``lang``: verdict, counts per table, then issues (errors first)."""
+    """The report as plain text in ``lang``: verdict, counts per table, issues (errors
+    first), then the columns not read as fields."""
     from core.i18n import t
 
     def say(key: str, **fmt: object) -> str:
@@ -116,7 +117,10 @@ def format_report(report: Report, lang: str = "en") -> str:
         lines.append(f"           {issue.text(lang)}")
         if issue.hint:
             lines.append(f"           {say('fix', hint=issue.hint_text(lang))}")
-    return "\n".join(lines)
+    from core.display.upload import readings_lines
+
+    columns = readings_lines(report.columns, lang)
+    return "\n".join(lines + ([""] + columns if columns else []))
 
 
 def _add_summarize(commands: argparse._SubParsersAction) -> None:

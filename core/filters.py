@@ -216,6 +216,23 @@ def _usable_extras(cohort, columns) -> dict[str, tuple[str, ...]]:
     return {name: tuple(group["value"]) for name, group in levels.groupby("column", sort=False)}
 
 
+def extra_filter_reasons(cohort) -> dict[str, str | None]:
+    """For each extra patient column of ``cohort``: None when it is offered as a filter,
+    else why not, by the rule in the module docstring: ``too_few_values``,
+    ``too_many_values`` or ``rare_value`` (a value held by too few patients)."""
+    extras = tuple(dict.fromkeys(cohort.extra_columns.get("patients", ())))
+    counts = queries.extra_level_counts_query(cohort.con, extras)
+    reasons: dict[str, str | None] = {}
+    for name, levels, fewest in counts.itertuples(index=False):  # one row per column
+        if levels < MIN_LEVELS:
+            reasons[name] = "too_few_values"
+        elif levels > MAX_LEVELS:
+            reasons[name] = "too_many_values"
+        else:
+            reasons[name] = "rare_value" if fewest < MIN_PATIENTS_PER_LEVEL else None
+    return reasons
+
+
 def resolve_filter(cohort, flt: Filter | None) -> Filter:
     """``flt`` with centre and extra values mapped to the values stored in ``cohort``.
 

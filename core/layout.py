@@ -63,6 +63,9 @@ class Piece:
     synthesised). ``source`` orders pieces by upload (a later row loses duplicates).
     ``rejected`` counts rows of the sheet left out while reading it (``RawTable.rejected``),
     on the one piece whose rows are the sheet's rows, so that table counts them.
+    ``positions`` gives the column of ``cells`` read from each position of the raw table;
+    ``dropped`` the positions this piece left out, as (reason, canonical column or None):
+    ``duplicate_column`` or ``empty_column`` (``core.readings`` reports both).
     """
 
     table: str
@@ -75,6 +78,8 @@ class Piece:
     repeated: bool = False
     month: int | None = None
     rejected: int = 0
+    positions: dict[int, str] = field(default_factory=dict)
+    dropped: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue]]:
@@ -254,38 +259,54 @@ def _build(
     issues: list[Issue] = []
     columns: dict[str, pd.Series] = {}
     headers: dict[str, str] = {}
+    positions: dict[int, str] = {}
+    dropped: dict[int, tuple[str, str | None]] = {}
     for i, header in enumerate(raw.headers):
         if i in skip:
             continue
         name = mapping.get(i)
         if name is None:
-            if not extras or (not header and is_missing(raw.data[i]).all()):
-                continue  # an unnamed empty column is spreadsheet padding, not data
+            if not extras:
+                continue  # another piece of the sheet reads this column
+            if not header and is_missing(raw.data[i]).all():
+                dropped[i] = ("empty_column", None)  # spreadsheet padding, not data
+                continue
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
             issues.append(_unknown(raw, table, header, i))
         elif name in columns:
             issues.append(_at(raw, ERROR, "duplicate_column", table, header, "",
                               {"first": headers[name], "second": header, "table": table, "col": name}))
+            dropped[i] = ("duplicate_column", name)
             continue
         columns[name] = raw.data[i]
         headers[name] = header
+        positions[i] = name
     cells = pd.DataFrame(columns, index=raw.data.index)
     rows = np.asarray(raw.row_numbers)
     if keep is not None:
         cells, rows = cells[keep], rows[keep]
-    return Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source), issues
+    piece = Piece(table, raw.file, raw.sheet, cells.reset_index(drop=True), rows, headers, source)
+    piece.positions, piece.dropped = positions, dropped
+    return piece, issues
 
 
 def _unknown(raw: RawTable, table: str, header: str, position: int) -> Issue:
     """The note for a header kept as an extra column: a visit column whose month is out
     of range is a header problem (one issue at the header row, not one per patient)."""
     marked = _month_marked(normalise(header))
-    if marked and not _wide_reading(normalise(header)):
+    if bad_month_header(header):
         params = {"header": header, "month": marked[1], "low": _MONTH.low, "high": _MONTH.high}
         return Issue.of(WARNING, "bad_month_header", params, file=raw.file, sheet=raw.sheet, row=raw.header_row,
                         column=header, table=table)
     return _at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
                {"header": header, "position": position + 1, "table": table})
+
+
+def bad_month_header(header: str) -> bool:
+    """Whether ``header`` names a visit column at a month outside the contract's range
+    (``Dose CT M999``): such a column is kept as an extra, not read as a visit."""
+    name = normalise(header)
+    return bool(_month_marked(name)) and not _wide_reading(name)
 
 
 def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:

@@ -1,15 +1,18 @@
 """Uploaded files -> a validated cohort: the one path every upload (and the demo) takes.
 
 bytes -> ``formats.read_files`` -> ``layout.classify_tables`` -> ``validate.check_cohort``
--> ``cohort.cohort_from_frames``. Nothing is written to disk.
+-> ``cohort.cohort_from_frames``; ``readings.read_columns`` then records how each
+uploaded column was read. Nothing is written to disk.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from core.cohort import LoadResult, cohort_from_frames
+from core.filters import extra_filter_reasons
 from core.formats import read_files
 from core.layout import classify_tables
+from core.readings import read_columns
 from core.report import ERROR, Issue, Report
 from core.validate import check_cohort
 
@@ -24,7 +27,8 @@ def load_cohort(files: Sequence[tuple[str, bytes]]) -> LoadResult:
 
     Returns
     -------
-    The report, and the cohort when the report has no error (else None).
+    The report (with ``columns``, the reading of each uploaded column), and the cohort
+    when the report has no error (else None).
     """
     tables, issues = read_files(files)
     report = Report(issues=list(issues))
@@ -34,6 +38,9 @@ def load_cohort(files: Sequence[tuple[str, bytes]]) -> LoadResult:
         report.issues.append(Issue.of(ERROR, "no_table", variant="upload"))
     frames = check_cohort(pieces, report)
     if not report.usable:
+        report.columns = read_columns(tables, pieces, None)
         return LoadResult(report, None)
     source = ", ".join(name for name, _ in files)
-    return LoadResult(report, cohort_from_frames(frames, report, source))
+    cohort = cohort_from_frames(frames, report, source)
+    report.columns = read_columns(tables, pieces, extra_filter_reasons(cohort))
+    return LoadResult(report, cohort)

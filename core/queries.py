@@ -241,20 +241,48 @@ def extra_levels_query(con, extras: tuple[str, ...], max_levels: int, min_levels
     """(column, value) for each extra patient column with ``min_levels``..``max_levels``
     distinct non-blank values, each held by at least ``min_patients`` patients, ordered
     by column position then value."""
-    parts = []
     params = {"max_levels": max_levels, "min_levels": min_levels, "min_patients": min_patients}
+    levels = _extra_levels_sql(con, extras, params)
+    if levels is None:
+        return pd.DataFrame({"column": pd.Series([], dtype="string"), "value": pd.Series([], dtype="string")})
+    return _run(con, f"""
+        WITH {levels},
+        usable AS (SELECT "column" FROM levels GROUP BY "column"
+                   HAVING count(*) BETWEEN $min_levels AND $max_levels AND min(patients) >= $min_patients)
+        SELECT l."column", l.value FROM levels l SEMI JOIN usable u ON u."column" = l."column"
+        ORDER BY l.position, l.value""", params)
+
+
+def extra_level_counts_query(con, extras: tuple[str, ...]) -> pd.DataFrame:
+    """(column, levels, min_patients) for each extra patient column: its number of
+    distinct non-blank values and the fewest patients holding one of them (0 levels and
+    a null minimum for a blank column), in the order of ``extras``."""
+    params: dict = {}
+    levels = _extra_levels_sql(con, extras, params)
+    if levels is None:
+        return pd.DataFrame({"column": pd.Series([], dtype="string"), "levels": pd.Series([], dtype="int64"),
+                             "min_patients": pd.Series([], dtype="Int64")})
+    names = ", ".join(f"($name{k}, {k})" for k in range(len(extras)))
+    return _run(con, f"""
+        WITH {levels},
+        asked("column", position) AS (VALUES {names})
+        SELECT a."column", count(l.value) AS levels, min(l.patients) AS min_patients
+        FROM asked a LEFT JOIN levels l ON l."column" = a."column"
+        GROUP BY a."column", a.position ORDER BY a.position""", params)
+
+
+def _extra_levels_sql(con, extras: tuple[str, ...], params: dict) -> str | None:
+    """The CTE ``levels`` (column, position, value, patients): each non-blank value of each
+    extra patient column (as text) and how many patients hold it; None without extras.
+    Column names go to ``params`` as ``name<k>``."""
+    parts = []
     for k, column in enumerate(extras):
         ident = _checked(con, "patients", column)
         params[f"name{k}"] = column
         parts.append(f"""SELECT $name{k} AS "column", {k} AS position, CAST({ident} AS VARCHAR) AS value, patient_id
                          FROM patients WHERE nullif(trim(CAST({ident} AS VARCHAR)), '') IS NOT NULL""")
     if not parts:
-        return pd.DataFrame({"column": pd.Series([], dtype="string"), "value": pd.Series([], dtype="string")})
-    return _run(con, f"""
-        WITH vals AS ({' UNION ALL '.join(parts)}),
+        return None
+    return f"""vals AS ({' UNION ALL '.join(parts)}),
         levels AS (SELECT "column", position, value, count(DISTINCT patient_id) AS patients
-                   FROM vals GROUP BY "column", position, value),
-        usable AS (SELECT "column" FROM levels GROUP BY "column"
-                   HAVING count(*) BETWEEN $min_levels AND $max_levels AND min(patients) >= $min_patients)
-        SELECT l."column", l.value FROM levels l SEMI JOIN usable u ON u."column" = l."column"
-        ORDER BY l.position, l.value""", params)
+                   FROM vals GROUP BY "column", position, value)"""

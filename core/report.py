@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.readings import ColumnReading
 
 ERROR = "error"  # the cohort cannot be analysed until the file is fixed
 REJECTED = "rejected"  # the row is left out and listed
@@ -142,10 +146,12 @@ class TableCount:
 
 @dataclass
 class Report:
-    """Every issue of one load, plus per-table row counts."""
+    """Every issue of one load, plus per-table row counts and how each uploaded column
+    was read (``core.readings.ColumnReading``, in upload order)."""
 
     issues: list[Issue] = field(default_factory=list)
     counts: dict[str, TableCount] = field(default_factory=dict)
+    columns: list[ColumnReading] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
@@ -168,4 +174,5 @@ class Report:
             "usable": self.usable,
             "counts": {t: c.to_dict() for t, c in self.counts.items()},
             "issues": [i.to_dict(lang) for i in self.sorted_issues()],
+            "columns": [c.to_dict(lang) for c in self.columns],
         }

@@ -121,7 +121,7 @@ def test_language_selector_switches_page_to_english(app):
 def test_french_report_headers(app, upload_page):
     app.context["locale"] = "fr-FR"
     upload_page([("cohort.csv", _CSV)])
-    assert app.dataframe[1].value.columns.tolist()[:4] == ["Gravité", "Fichier", "Feuille", "Ligne"]
+    assert app.dataframe[-1].value.columns.tolist()[:4] == ["Gravité", "Fichier", "Feuille", "Ligne"]
 
 
 def test_digest_ignores_upload_order():
@@ -184,3 +184,36 @@ def test_loader_failure_is_reported_with_its_type_only(app, upload_page, monkeyp
     row = _issue_rows(app)[0]
     assert row["Problem"] == t("issue.load_failed.message", "en", kind="RuntimeError")
     assert "secret" not in str(_issue_rows(app))
+
+
+# A French wide export: a visit column named with its month, an extra column each value
+# of which two patients hold (offered as a filter); and a file that is no cohort table.
+_WIDE_FR = "N° patient;Sexe;Âge;Réponse cutanée M6;Groupe\nP1;F;40;RC;A\nP2;M;50;NR;A\nP3;F;30;RP;B\nP4;F;33;;B\n"
+
+
+def _readings_table(at: AppTest, lang: str):
+    header = t("reading.col.header", lang)
+    tables = [d.value for d in at.dataframe if header in d.value.columns]
+    assert len(tables) == 1
+    return tables[0].set_index(header)
+
+
+def test_upload_shows_how_each_column_was_read(app, upload_page):
+    upload_page([("cohort.csv", _WIDE_FR.encode()), ("notes.csv", b"foo\n1\n")])
+    assert not app.exception
+    table = _readings_table(app, "en")
+    assert table.index.tolist() == ["N° patient", "Sexe", "Âge", "Réponse cutanée M6", "Groupe", "foo"]
+    assert table.loc["Réponse cutanée M6", ["File", "Read as", "Table"]].tolist() == [
+        "cohort.csv", "Cutaneous response, M6", "Visits"]
+    assert table.loc["Groupe", "Read as"] == t("reading.status.filter", "en")
+    assert (table.loc["foo", "Read as"], table.loc["foo", "File"]) == (t("reading.status.unused", "en"), "notes.csv")
+    assert table.loc["foo", "Why"] == t("reading.reason.unrecognised_table", "en")
+
+
+def test_column_readings_are_shown_in_french(app, upload_page):
+    app.context["locale"] = "fr-FR"
+    upload_page([("cohort.csv", _WIDE_FR.encode())])
+    table = _readings_table(app, "fr")
+    assert table.loc["Réponse cutanée M6", "Lue comme"] == "Réponse cutanée, M6"
+    assert table.loc["Groupe", "Lue comme"] == "Colonne supplémentaire, proposée comme filtre"
+    assert t("reading.title", "fr") in [h.value for h in app.subheader]

@@ -117,3 +117,50 @@ def test_a_reader_crash_names_the_exception_type_but_never_its_text(monkeypatch,
     assert main(["validate", _write(tmp_path, "patients.csv", GOOD)]) == 1
     err = capsys.readouterr().err
     assert ("RuntimeError" in err, "DUPONT" in err) == (True, False)
+
+
+# A French wide export with an extra column two patients hold per value, plus a file
+# that is no cohort table.
+WIDE_FR = ("N° patient;Sexe;Âge;Réponse cutanée M6;Groupe\n"
+           "P1;F;40;RC;A\nP2;M;50;NR;A\nP3;F;30;RP;B\nP4;F;33;;B\n")
+
+
+def _columns(tmp_path: Path, capsys, *args: str) -> dict[str, dict]:
+    files = [_write(tmp_path, "cohort.csv", WIDE_FR), _write(tmp_path, "notes.csv", "foo\n1\n")]
+    main(["validate", "--json", *args, *files])
+    return {c["header"]: c for c in json.loads(capsys.readouterr().out)["columns"]}
+
+
+def test_json_lists_every_column_of_every_file_in_upload_order(tmp_path: Path, capsys) -> None:
+    columns = _columns(tmp_path, capsys)
+    assert [(c["file"], h) for h, c in columns.items()] == [
+        ("cohort.csv", "N° patient"), ("cohort.csv", "Sexe"), ("cohort.csv", "Âge"),
+        ("cohort.csv", "Réponse cutanée M6"), ("cohort.csv", "Groupe"), ("notes.csv", "foo")]
+
+
+def test_json_reads_a_wide_french_header_as_its_field_and_month(tmp_path: Path, capsys) -> None:
+    reading = _columns(tmp_path, capsys)["Réponse cutanée M6"]
+    assert {k: reading[k] for k in ("sheet", "status", "field", "month", "table", "reason")} == {
+        "sheet": None, "status": "field", "field": "cutaneous_response", "month": 6, "table": "visits",
+        "reason": None}
+    assert reading["message"] == "Read as Cutaneous response, M6 (visits)"
+
+
+def test_json_marks_an_extra_column_offered_as_a_filter(tmp_path: Path, capsys) -> None:
+    reading = _columns(tmp_path, capsys)["Groupe"]
+    assert (reading["status"], reading["field"], reading["table"], reading["reason"]) == (
+        "filter", None, "patients", None)
+
+
+def test_json_says_why_a_column_is_not_used_in_the_chosen_language(tmp_path: Path, capsys) -> None:
+    reading = _columns(tmp_path, capsys, "--lang", "fr")["foo"]
+    assert (reading["status"], reading["reason"]) == ("unused", "unrecognised_table")
+    assert reading["message"].startswith("Non utilisée : la feuille ou le fichier n'a pas été reconnu")
+
+
+def test_text_report_lists_the_columns_not_read_as_fields(tmp_path: Path, capsys) -> None:
+    main(["validate", _write(tmp_path, "cohort.csv", WIDE_FR), _write(tmp_path, "notes.csv", "foo\n1\n")])
+    out = capsys.readouterr().out
+    assert "Columns (6): read as fields 4; extra, offered as filters 1; extra, not filters 0; not used 1" in out
+    assert "  notes.csv, column 'foo': Not used: the sheet or file was not recognised" in out
+    assert "column 'Sexe'" not in out.split("Columns (6)")[1]

@@ -1,5 +1,5 @@
-"""Shared display pieces: the validation report, the cohort badge, small-sample notes,
-the template download."""
+"""Shared display pieces: the validation report (with how each column was read), the
+cohort badge, small-sample notes, the template download."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.cohort import Cohort
+from core.display.upload import readings_frame
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
@@ -61,6 +62,7 @@ def show_report(report: Report, lang: str) -> None:
     if report.counts:
         st.subheader(t("report.counts", lang))
         st.dataframe(counts_frame(report, lang), hide_index=True, width="content")
+    show_readings(report, lang)
     st.subheader(t("report.issues", lang))
     if not report.issues:
         st.write(t("report.no_issues", lang))
@@ -89,6 +91,15 @@ def template_download(lang: str) -> None:
         on_click="ignore",
         key="template_download",
     )
+
+
+def show_readings(report: Report, lang: str) -> None:
+    """How each uploaded column was read, as a table (headers are user text: never Markdown)."""
+    if not report.columns:
+        return
+    st.subheader(t("reading.title", lang))
+    st.caption(t("reading.caption", lang))
+    st.dataframe(readings_frame(report.columns, lang), hide_index=True)
 
 
 def cohort_badge(active: ActiveCohort, lang: str) -> None:
