@@ -7,7 +7,7 @@ navigation over ``ui.nav.PAGES``.
 import streamlit as st
 
 from core.i18n import t
-from ui import filters, nav, state, widgets
+from ui import filters, nav, present, state, widgets
 from ui.lang import language_selector
 from ui.settings import sidebar_settings
 
@@ -16,8 +16,15 @@ header = st.sidebar.container()
 lang = language_selector()
 # A favicon served by this server: without one, the page's Material icon would become the
 # favicon, fetched from a CDN, and the app loads nothing from outside its own server.
-st.set_page_config(page_title=t("app.title", lang), page_icon=str(nav.FAVICON), layout="wide")
-page = nav.navigation(lang)
+# Presentation mode (poster page) hides the sidebar and the navigation menu.
+presenting = present.presenting()
+st.set_page_config(page_title=t("app.title", lang), page_icon=str(nav.FAVICON), layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
+page = nav.navigation(lang, hidden=presenting)
+if presenting and page.url_path != present.PAGE:
+    # Another page (the browser's Back button): presentation mode ends there.
+    present.leave()
+    st.rerun()
 header.title(t("app.title", lang))
 widgets.cohort_badge(state.active_cohort(), lang)
 # The live N sits above the filters but counts the subgroup they choose.

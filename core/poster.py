@@ -50,3 +50,46 @@ def _read() -> dict:
     if raw.get("schema") != SCHEMA or not all(lang in raw for lang in LANGS):
         raise ValueError(f"{POSTER_FILE.name} is not {SCHEMA} with sections {LANGS}")
     return raw
+
+
+# The fields a user can edit in the app, each as one text: a list field holds one item
+# per line, an abbreviation is "ABBR: meaning". ``introduction`` edits its bullets.
+EDITABLE = ("title", "authors", "centres", "introduction", "study_design", "inclusion_criteria",
+            "conclusion", "perspectives", "abbreviations")
+_LINES = ("authors", "inclusion_criteria", "conclusion", "perspectives")
+
+
+def edit_text(view: dict, field: str) -> str:
+    """The ``EDITABLE`` ``field`` of a metadata view (``load_poster``) as one text."""
+    value = view.get(field)
+    if field == "introduction":
+        return "\n".join((value or {}).get("bullets", []))
+    if field == "abbreviations":
+        return "\n".join(f"{a.get('abbr', '')}: {a.get('meaning', '')}" for a in value or [])
+    if field in _LINES:
+        return "\n".join(value or [])
+    return value or ""
+
+
+def apply_edits(view: dict, edits: dict[str, str]) -> dict:
+    """A copy of ``view`` with the edited texts (``field -> text`` as ``edit_text``
+    writes it) read back into their fields; blank lines are dropped."""
+    out = copy.deepcopy(view)
+    for field, text in edits.items():
+        if field not in EDITABLE:
+            raise ValueError(f"{field!r} is not an editable poster field: {EDITABLE}")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if field == "introduction":
+            out["introduction"] = {**(out.get("introduction") or {}), "bullets": lines}
+        elif field == "abbreviations":
+            out["abbreviations"] = [_abbreviation(line) for line in lines]
+        elif field in _LINES:
+            out[field] = lines
+        else:
+            out[field] = text.strip()
+    return out
+
+
+def _abbreviation(line: str) -> dict:
+    abbr, sep, meaning = line.partition(":")
+    return {"abbr": abbr.strip(), "meaning": meaning.strip()} if sep else {"abbr": line, "meaning": ""}

@@ -35,6 +35,7 @@ class PageSpec:
 # Material favicon from a CDN.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:"),
+    PageSpec("pages/poster.py", "nav.poster", ":material/dashboard:"),
     PageSpec("pages/cohort.py", "nav.cohort", ":material/groups:"),
     PageSpec("pages/response.py", "nav.response", ":material/trending_up:"),
     PageSpec("pages/biology.py", "nav.biology", ":material/science:"),
@@ -45,13 +46,15 @@ PAGES: tuple[PageSpec, ...] = (
 FAVICON = Path(__file__).parent / "favicon.png"
 
 
-def navigation(lang: str) -> StreamlitPage:
-    """The ``st.navigation`` menu over ``PAGES`` with titles in ``lang``; call ``.run()``."""
+def navigation(lang: str, hidden: bool = False) -> StreamlitPage:
+    """The ``st.navigation`` menu over ``PAGES`` with titles in ``lang``; call ``.run()``.
+
+    ``hidden``: no menu (presentation mode); the pages stay registered."""
     pages = [
         st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=k == 0)
         for k, p in enumerate(PAGES)
     ]
-    return st.navigation(pages)
+    return st.navigation(pages, position="hidden" if hidden else "sidebar")
 
 
 def require_shell() -> None:

@@ -1,0 +1,258 @@
+"""The poster page's texts: the metadata's blocks and the panels' numbers, for the whole
+poster on one screen and for presentation mode, one panel at a time.
+
+Metadata texts (title, authors, introduction, ...) are the user's: the page shows them
+as plain text only. Every other line is catalogue text with numbers, written the way
+the language reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.biology import Biology
+from core.conclusion import Conclusion, render
+from core.display.biology import MARKERS, month_lines, status_m0_line
+from core.display.cohort import m0_tiles
+from core.display.common import Tile, describe_filter, month_label
+from core.display.safety import safety_headline
+from core.display.steroids import median_iqr
+from core.filters import Filter
+from core.i18n import catalogue, fmt_count, fmt_num, fmt_pct, t
+from core.populations import Baseline
+from core.response import ResponseResult
+from core.safety import Safety
+from core.settings import Settings
+from core.steroids import Steroids
+
+# Presentation mode's panels, in order: the one list the page, its counter and the
+# tests read. ``methods`` holds the introduction, objectives and methods.
+PANELS = ("title", "methods", "baseline", "response", "biology", "steroids", "safety", "conclusion")
+_DOMAINS = ("cutaneous", "articular")
+_LEVELS = ("complete", "partial")
+
+
+@dataclass(frozen=True, eq=False)
+class PosterResults:
+    """The panel results the poster quotes, for one cohort, subgroup and definitions."""
+
+    baseline: Baseline
+    response: ResponseResult
+    biology: Biology
+    steroids: Steroids
+    safety: Safety
+    conclusion: Conclusion
+    events_recorded: bool
+
+
+@dataclass(frozen=True)
+class MarkerBox:
+    """One biology box: the marker's name, its status at M0, each follow-up month's lines."""
+
+    title: str
+    m0: str
+    months: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The response definitions of one domain: its name and (level, definition) pairs."""
+
+    domain: str
+    levels: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SteroidColumn:
+    """One month of the corticosteroid panel: its label and tiles."""
+
+    month: str
+    tiles: tuple[Tile, ...]
+
+
+@dataclass(frozen=True)
+class PosterText:
+    """Everything the poster writes. The fields up to ``abbreviations`` and ``visceral``
+    (event descriptions) are user text; the others are catalogue text and numbers."""
+
+    title: str
+    authors: str
+    centres: str
+    intro_heading: str
+    intro: tuple[str, ...]
+    objectives: tuple[str, ...]
+    design: str
+    inclusion: tuple[str, ...]
+    data_collection: str
+    endpoint: str
+    definitions: tuple[Definition, ...]
+    conclusion: tuple[str, ...]
+    perspectives: tuple[str, ...]
+    abbreviations: str
+    analysed: str
+    tiles: tuple[Tile, ...]
+    response: tuple[str, ...]
+    markers: tuple[MarkerBox, ...]
+    steroids: tuple[SteroidColumn, ...]
+    safety: str
+    visceral: tuple[str, ...]
+    findings: tuple[str, ...]
+
+
+def poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
+    """The poster's texts from a metadata view (``core.poster.load_poster``'s shape, any
+    field may be missing) and the panel results, in ``lang``."""
+    intro = meta.get("introduction") or {}
+    return PosterText(
+        title=meta.get("title") or t("poster.untitled", lang),
+        authors=", ".join(meta.get("authors") or ()),
+        centres=centres_line(meta),
+        intro_heading=intro.get("heading", ""),
+        intro=tuple(intro.get("bullets", ())),
+        objectives=_objectives(meta.get("objectives") or {}, lang),
+        design=meta.get("study_design", ""),
+        inclusion=tuple(meta.get("inclusion_criteria") or ()),
+        data_collection=meta.get("data_collection", ""),
+        endpoint=meta.get("primary_endpoint", ""),
+        definitions=definitions(meta.get("response_definitions") or {}, lang),
+        conclusion=tuple(meta.get("conclusion") or ()),
+        perspectives=tuple(meta.get("perspectives") or ()),
+        abbreviations=abbreviations_line(meta.get("abbreviations") or (), lang),
+        analysed=t("poster.analysed", lang, N=results.baseline.table.N),
+        tiles=m0_tiles(results.baseline.table, lang),
+        response=response_lines(results.response, lang),
+        markers=marker_boxes(results.biology, lang),
+        steroids=steroid_columns(results.steroids, lang),
+        safety=safety_headline(results.safety, lang) if results.events_recorded else t("poster.no_events", lang),
+        visceral=visceral_lines(results.safety, lang) if results.events_recorded else (),
+        findings=tuple(render(finding, lang) for finding in results.conclusion.findings),
+    )
+
+
+def centres_line(meta: dict) -> str:
+    """``Centres · 2022–2025``: the centres' sentence (or names) and the period."""
+    centres = meta.get("centres") or ", ".join(meta.get("centre_names") or ())
+    period = meta.get("period") or ""
+    if isinstance(period, dict):
+        period = "–".join(str(period[k]) for k in ("start", "end") if k in period)
+    return " · ".join(part for part in (centres, period) if part)
+
+
+def _objectives(objectives: dict, lang: str) -> tuple[str, ...]:
+    return tuple(t(f"poster.objective.{kind}", lang, text=objectives[kind])
+                 for kind in ("primary", "secondary") if objectives.get(kind))
+
+
+def definitions(response_definitions: dict, lang: str) -> tuple[Definition, ...]:
+    """The primary endpoint's response definitions, per domain (cutaneous, articular)
+    and level (complete, partial), named as the metadata names them."""
+    names = response_definitions.get("domains") or {}
+    levels = response_definitions.get("levels") or {}
+    return tuple(
+        Definition(names.get(domain) or t(f"response.domain.{domain}", lang),
+                   tuple((levels.get(level) or t(f"poster.level.{level}", lang), response_definitions[domain][level])
+                         for level in _LEVELS if response_definitions[domain].get(level)))
+        for domain in _DOMAINS if response_definitions.get(domain)
+    )
+
+
+def abbreviations_line(abbreviations, lang: str) -> str:
+    """``LS : Lupus systémique, IFN-I : Interféron de type I``, as the poster's footer."""
+    colon = " : " if lang == "fr" else ": "
+    return ", ".join(f"{a.get('abbr', '')}{colon}{a.get('meaning', '')}" if a.get("meaning") else a.get("abbr", "")
+                     for a in abbreviations)
+
+
+def response_lines(result: ResponseResult, lang: str) -> tuple[str, ...]:
+    """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``."""
+    lines = []
+    for domain in _DOMAINS:
+        visits = [r for r in result.results if r.domain == domain]
+        if not visits:
+            continue
+        parts = " · ".join(f"{month_label(r.month)} {fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)}"
+                           for r in visits)
+        lines.append(t("poster.response_line", lang, domain=t(f"response.domain.{domain}", lang), visits=parts))
+    return tuple(lines)
+
+
+def marker_boxes(result: Biology, lang: str) -> tuple[MarkerBox, ...]:
+    """The poster's three biology boxes: IFN signature, Farr test, complement."""
+    boxes = []
+    for name in MARKERS:
+        marker = getattr(result, name)
+        months = tuple((month_label(m), month_lines(marker, m, lang)) for m in result.months)
+        boxes.append(MarkerBox(t(f"biology.marker.{name}", lang), status_m0_line(marker, lang), months))
+    return tuple(boxes)
+
+
+def steroid_columns(result: Steroids, lang: str) -> tuple[SteroidColumn, ...]:
+    """Each month: on corticosteroids, median dose (quartiles) and, after M0, stops."""
+    columns = []
+    for month in result.by_month:
+        tiles = [
+            Tile(t("steroids.on_cs", lang), fmt_count(month.on_cs.n, month.on_cs.N, month.on_cs.pct, lang)),
+            Tile(t("steroids.dose", lang), median_iqr(month.dose, lang), t("steroids.dose_n", lang, n=month.dose.N)),
+        ]
+        if month.stopped is not None:
+            s = month.stopped
+            tiles.append(Tile(t("steroids.stopped", lang), fmt_count(s.n, s.N, s.pct, lang)))
+        columns.append(SteroidColumn(month_label(month.month), tuple(tiles)))
+    return tuple(columns)
+
+
+def visceral_lines(result: Safety, lang: str) -> tuple[str, ...]:
+    """``P3 : GN IV + V / M2``: each visceral event's patient, description and month, as
+    the poster writes them (descriptions as typed: shown as plain text)."""
+    colon = " : " if lang == "fr" else ": "
+    lines = []
+    for row in result.visceral_events.itertuples(index=False):
+        description = "" if pd.isna(row.description) else str(row.description)
+        month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, 0 if float(row.month).is_integer() else 1)}"
+        lines.append(f"{row.patient_id}{colon}{description or t('poster.no_description', lang)}{month}")
+    return tuple(lines)
+
+
+def subgroup_line(flt: Filter, lang: str) -> str:
+    """The header's subgroup: ``Subgroup: Sex: Female``, or all analysed patients."""
+    if flt.is_empty:
+        return t("poster.everyone", lang)
+    return t("poster.subgroup", lang, filter=describe_filter(flt, lang))
+
+
+def stamp_line(digest: str | None, settings: Settings, version: str, date: str, lang: str) -> str:
+    """The snapshot stamp: the data's short SHA-256 (``digest`` None for the demo), the
+    definitions changed from the defaults, the app version and the date (ISO)."""
+    data = t("poster.stamp.demo", lang) if digest is None else digest[:12]
+    changed = settings.changed()
+    if changed:
+        sep = "\u202f; " if lang == "fr" else "; "
+        definitions = sep.join(f"{_setting_label(name, lang)} = {_setting_text(name, value, lang)}"
+                               for name, value in changed.items())
+    else:
+        definitions = t("poster.stamp.defaults", lang)
+    return t("poster.stamp.line", lang, data=data, definitions=definitions, version=version, date=date)
+
+
+def counter(step: int, lang: str) -> str:
+    """``3 / 8``: the panel shown (``step`` from 0) out of ``PANELS``."""
+    return t("poster.counter", lang, k=step + 1, n=len(PANELS))
+
+
+def _setting_label(name: str, lang: str) -> str:
+    return catalogue(lang).get(f"poster.setting.{name}", name)
+
+
+def _setting_text(name: str, value, lang: str) -> str:
+    # The stable band is a fraction in Settings and a percentage in the sidebar.
+    return fmt_pct(100 * value, lang, 0) if name == "shift_tolerance" else _setting_value(value, lang)
+
+
+def _setting_value(value, lang: str) -> str:
+    if isinstance(value, (list, tuple)):
+        return " / ".join(_setting_value(v, lang) for v in value)
+    if isinstance(value, float) and not value.is_integer():
+        # The digits the value has: 0,15 rather than 0,2.
+        return fmt_num(value, lang, min(len(repr(value).split(".")[1]), 6))
+    return fmt_num(value, lang, 0)

@@ -1,0 +1,24 @@
+"""Poster page: the whole poster on one screen, and presentation mode one panel at a time."""
+import streamlit as st
+
+from core.i18n import t
+from ui import present
+from ui.panel import open_panel
+from ui.poster import open_poster
+from ui.poster_meta import meta_controls, poster_meta
+from ui.poster_sections import draw_poster
+from ui.state import active_cohort
+
+view = open_panel()
+lang = view.lang
+active = active_cohort()
+poster = open_poster(view, poster_meta(lang, active.is_demo), active.digest, active.is_demo)
+
+if present.presenting():
+    present.show(poster, lang)
+else:
+    st.title(t("nav.poster", lang))
+    st.caption(t("poster.demo_label" if active.is_demo else "poster.upload_label", lang))
+    present.present_button(lang)
+    meta_controls(lang, active.is_demo)
+    draw_poster(poster, lang)

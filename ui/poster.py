@@ -1,0 +1,83 @@
+"""The poster's content for this session: panel results, texts, chart specs and stamp,
+computed once per cohort, subgroup, definitions, language and texts.
+
+Presentation mode redraws from this memo: a step to the next panel computes nothing
+and converts no chart (each chart is converted to its Vega-Lite spec once).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import __version__
+from core.analysis import baseline, biology, response, safety, steroids
+from core.conclusion import conclusion
+from core.display.poster import PosterResults, PosterText, poster_text, stamp_line, subgroup_line
+from ui.panel import PanelView
+from ui.state import session_memo
+
+
+@dataclass(frozen=True, eq=False)
+class PosterView:
+    """What the poster page and presentation mode draw.
+
+    ``charts`` maps a chart's name to its Vega-Lite spec (data as Arrow, ready for
+    ``st.vega_lite_chart``); ``subgroup`` may quote centre names: plain text only;
+    ``filtered``: a subgroup is chosen.
+    """
+
+    text: PosterText
+    charts: dict[str, dict]
+    subgroup: str
+    filtered: bool
+    stamp: str
+    is_demo: bool
+
+
+def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> PosterView:
+    """The poster of ``view``'s cohort, subgroup and definitions with the texts ``meta``.
+
+    ``digest`` is the active cohort's SHA-256 (``ui.state``); the demo's is not shown.
+    """
+    lang, flt, settings = view.lang, view.filter, view.settings
+    results = PosterResults(
+        baseline=view.result(baseline), response=view.result(response), biology=view.result(biology),
+        steroids=view.result(steroids), safety=view.result(safety), conclusion=view.result(conclusion),
+        events_recorded="events" in view.cohort.tables_present,
+    )
+    # The texts are user input: a digest of them keys the memo, never the dict itself.
+    meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    text = session_memo(("poster_text", flt, settings, lang, meta_key), lambda: poster_text(meta, results, lang))
+    charts = session_memo(("poster_charts", flt, settings, lang), lambda: _chart_specs(results, lang))
+    stamp = stamp_line(None if is_demo else digest, settings, __version__, dt.date.today().isoformat(), lang)
+    return PosterView(text, charts, subgroup_line(flt, lang), not flt.is_empty, stamp, is_demo)
+
+
+def draw_chart(spec: dict, container=None) -> None:
+    """Draw a spec of ``PosterView.charts`` at the container's width."""
+    (container or st).vega_lite_chart(spec, width="stretch")
+
+
+def _chart_specs(results: PosterResults, lang: str) -> dict[str, dict]:
+    from core.charts.response import response_chart
+    from core.charts.steroids import dose_chart, dose_summary_frame
+    from core.display.response import overall_frame
+
+    resp, ster = results.response, results.steroids
+    return {
+        "response": _spec(response_chart(resp.counts, overall_frame(resp.results), lang)),
+        "steroids": _spec(dose_chart(dose_summary_frame(ster), ster.doses, lang)),
+    }
+
+
+def _spec(chart) -> dict:
+    # What st.altair_chart draws: the chart's spec with its data as Arrow datasets,
+    # converted under Streamlit's lock on Altair's global theme and data transformer.
+    # Streamlit internals of the pinned version (1.67); the poster tests draw it.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(chart)

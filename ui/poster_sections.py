@@ -1,0 +1,176 @@
+"""The poster's sections, each drawn the same way on the poster page and as one panel of
+presentation mode (``DRAW``, in the order of ``core.display.poster.PANELS``).
+
+User text (the metadata's blocks, event descriptions, the subgroup's centre names) is
+drawn with ``st.text``, never as Markdown; its size and weight come from fixed CSS on
+the keyed containers around it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import streamlit as st
+
+from core.display.poster import PANELS
+from core.i18n import t
+from ui.poster import PosterView, draw_chart
+
+_TILE_COLUMNS = 4
+# Style only, no user text: the poster's title and the small print.
+POSTER_CSS = """<style>
+.st-key-poster_title [data-testid="stText"] * {font-size: 2rem; font-weight: 700; line-height: 1.25;}
+.st-key-poster_authors [data-testid="stText"] * {font-size: 1.15rem;}
+.st-key-poster_steroids [data-testid="stMetricValue"] {font-size: 1.2rem;}
+.st-key-poster_abbreviations [data-testid="stText"] *, .st-key-poster_stamp [data-testid="stText"] * {
+  font-size: 0.8rem; opacity: 0.85;}
+</style>"""
+
+
+def _plain(lines: Iterable[str], bullet: str = "• ") -> None:
+    lines = [line for line in lines if line]
+    if lines:
+        st.text("\n".join(f"{bullet}{line}" for line in lines))
+
+
+def _heading(key: str, lang: str) -> None:
+    st.subheader(t(key, lang))
+
+
+def draw_title(poster: PosterView, lang: str) -> None:
+    """Title, authors, centres and period, the subgroup and its N."""
+    text = poster.text
+    with st.container(key="poster_title"):
+        st.text(text.title)
+    with st.container(key="poster_authors"):
+        _plain((text.authors, text.centres), bullet="")
+    st.text(f"{poster.subgroup} · {text.analysed}")
+
+
+def draw_methods(poster: PosterView, lang: str) -> None:
+    """Introduction, objectives and methods, with the response definitions."""
+    text = poster.text
+    if text.intro:
+        _heading("poster.section.introduction", lang)
+        _plain((text.intro_heading,), bullet="")
+        _plain(text.intro)
+    if text.objectives:
+        _heading("poster.section.objectives", lang)
+        _plain(text.objectives)
+    if text.design or text.inclusion or text.data_collection:
+        _heading("poster.section.methods", lang)
+        _plain((text.design,), bullet="")
+        if text.inclusion:
+            st.markdown(f"**{t('poster.section.inclusion', lang)}**")
+            _plain(text.inclusion)
+        _plain((text.data_collection, text.endpoint), bullet="")
+    for definition in text.definitions:
+        with st.container(border=True):
+            st.text(definition.domain)
+            _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
+
+
+def draw_baseline(poster: PosterView, lang: str) -> None:
+    """The M0 tiles."""
+    _heading("poster.section.baseline", lang)
+    tiles = poster.text.tiles
+    for start in range(0, len(tiles), _TILE_COLUMNS):
+        for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
+            column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
+
+
+def draw_response(poster: PosterView, lang: str) -> None:
+    """CR, PR and NR per domain and visit: the chart, then CR + PR in numbers."""
+    _heading("poster.section.response", lang)
+    draw_chart(poster.charts["response"])
+    for line in poster.text.response:
+        st.markdown(line)
+
+
+def draw_biology(poster: PosterView, lang: str) -> None:
+    """The IFN signature, Farr test and complement boxes."""
+    _heading("poster.section.biology", lang)
+    boxes = poster.text.markers
+    for column, box in zip(st.columns(len(boxes)), boxes):
+        with column.container(border=True):
+            st.markdown(f"**{box.title}**")
+            st.write(box.m0)
+            for month, lines in box.months:
+                st.markdown(f"**{month}**  \n" + "  \n".join(lines))
+
+
+def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> None:
+    """Corticosteroid use and dose at each month, and the dose chart (under the months,
+    or ``chart_beside`` them)."""
+    _heading("poster.section.steroids", lang)
+    tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
+    months = poster.text.steroids
+    for column, month in zip(tiles.columns(len(months)), months):
+        with column.container(border=True):
+            st.markdown(f"**{month.month}**")
+            for tile in month.tiles:
+                st.metric(tile.label, tile.value)
+                if tile.detail:
+                    st.caption(tile.detail)
+    draw_chart(poster.charts["steroids"], chart)
+
+
+def draw_safety(poster: PosterView, lang: str) -> None:
+    """The infectious risk line and the visceral events."""
+    _heading("poster.section.safety", lang)
+    st.markdown(f"**{poster.text.safety}**")
+    st.markdown(f"**{t('poster.section.visceral', lang)}**")
+    if poster.text.visceral:
+        # Plain text: descriptions are typed by users.
+        _plain(poster.text.visceral, bullet="")
+    else:
+        st.write(t("poster.no_visceral", lang))
+
+
+def draw_conclusion(poster: PosterView, lang: str) -> None:
+    """The authors' conclusion; the findings recomputed for the subgroup when one is
+    chosen or the texts have no conclusion; perspectives and abbreviations."""
+    text = poster.text
+    _heading("poster.section.conclusion", lang)
+    _plain(text.conclusion)
+    if poster.filtered or not text.conclusion:
+        st.markdown(f"**{t('poster.section.findings', lang)}**")
+        # Catalogue sentences with numbers: no user text.
+        st.markdown("\n".join(f"- {finding}" for finding in text.findings))
+    if text.perspectives:
+        _heading("poster.section.perspectives", lang)
+        _plain(text.perspectives)
+    if text.abbreviations:
+        st.markdown(f"**{t('poster.section.abbreviations', lang)}**")
+        with st.container(key="poster_abbreviations"):
+            st.text(text.abbreviations)
+
+
+DRAW: dict[str, Callable[[PosterView, str], None]] = dict(zip(PANELS, (
+    draw_title, draw_methods, draw_baseline, draw_response, draw_biology, draw_steroids, draw_safety,
+    draw_conclusion,
+)))
+
+
+def draw_poster(poster: PosterView, lang: str) -> None:
+    """The whole poster on one screen, laid out like the printed one: title band;
+    introduction and methods beside the results; conclusion, perspectives and
+    abbreviations; the snapshot stamp."""
+    st.html(POSTER_CSS)
+    with st.container(border=True):
+        draw_title(poster, lang)
+    methods, results = st.columns([1, 2], gap="large")
+    with methods:
+        draw_methods(poster, lang)
+    with results:
+        st.header(t("poster.section.results", lang))
+        draw_baseline(poster, lang)
+        draw_biology(poster, lang)
+        draw_safety(poster, lang)
+    # The charts need the page's width.
+    draw_response(poster, lang)
+    with st.container(key="poster_steroids"):
+        draw_steroids(poster, lang, chart_beside=True)
+    with st.container(border=True):
+        draw_conclusion(poster, lang)
+    with st.container(key="poster_stamp"):
+        st.text(poster.stamp)

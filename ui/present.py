@@ -1,0 +1,128 @@
+"""Presentation mode: the poster one panel at a time, full width and in large type, with
+the sidebar and the navigation hidden.
+
+Next / Previous come from the buttons, the arrow keys or a presenter's clicker (which
+sends PageDown / PageUp); Esc leaves. A button takes one keyboard shortcut, so the
+clicker's keys have buttons of their own, hidden by CSS (their shortcuts still work).
+
+Every panel is drawn ahead, once, when presentation mode starts; fixed CSS shows the one
+whose marker (``present_at_<panel>``) the controls carry. The controls are a fragment:
+a step reruns them only, so the browser receives a counter and four buttons and
+switches which drawn panel is visible (nothing is computed, converted or drawn again).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.display.poster import PANELS, counter
+from core.i18n import t
+from ui.poster import PosterView
+from ui.poster_sections import DRAW, POSTER_CSS
+
+# The url path of the page that presents (pages/poster.py); any other ends the mode.
+PAGE = "poster"
+_STEP = "_present_step"
+# Style only, no user text. The sidebar stays drawn (its widgets keep the subgroup and
+# definitions) but is not shown; Streamlit's header and the clicker's buttons neither.
+_BASE_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], .st-key-present_keys {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 6rem; max-width: none;}
+.st-key-slides {position: relative;}
+.st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
+.st-key-slides [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.45;}
+.st-key-slides h3 {font-size: 2.6rem;}
+.st-key-slides [data-testid="stMetricValue"] {font-size: 3rem;}
+.st-key-slides [data-testid="stMetricLabel"] p, .st-key-slides [data-testid="stMetricDelta"] {font-size: 1.3rem;}
+.st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: 3.4rem; font-weight: 700; line-height: 1.2;}
+.st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: 2rem;}
+.st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: 1.1rem;}
+.st-key-slide_bar {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; padding: 0.5rem 5rem;
+  background: #ffffff; border-top: 1px solid #e6e0e8;}
+.st-key-slide_footer [data-testid="stText"] * {font-size: 0.95rem; opacity: 0.8;}
+.st-key-slide_counter [data-testid="stText"] * {font-size: 1.2rem; font-weight: 600;}
+"""
+# Hidden panels keep their layout (visibility, not display), so that their charts are
+# drawn at their width ahead of time, and leave the flow; the shown panel gets no rule.
+# Some Streamlit elements set their own visibility: descendants are hidden too.
+_PANEL_CSS = "".join(
+    f"[data-testid='stMain']:not(:has(.st-key-present_at_{name})) .st-key-panel_{name} "
+    "{position: absolute; top: 0; left: 0; right: 0;}\n"
+    f"[data-testid='stMain']:not(:has(.st-key-present_at_{name})) .st-key-panel_{name}, "
+    f"[data-testid='stMain']:not(:has(.st-key-present_at_{name})) .st-key-panel_{name} * "
+    "{visibility: hidden !important;}\n"
+    for name in PANELS
+)
+# Style only, no user text: built from fixed strings and the panel names.
+PRESENT_CSS = f"<style>{_BASE_CSS}{_PANEL_CSS}</style>"
+
+
+def presenting() -> bool:
+    """Whether this session is in presentation mode (the app shell hides the sidebar
+    and navigation then)."""
+    return _STEP in st.session_state
+
+
+def start() -> None:
+    """Button callback: enter presentation mode on the first panel."""
+    st.session_state[_STEP] = 0
+
+
+def leave() -> None:
+    """Button callback: back to the poster page."""
+    st.session_state.pop(_STEP, None)
+
+
+def current_step() -> int:
+    """The panel shown, from 0 to ``len(PANELS) - 1``."""
+    return min(max(int(st.session_state.get(_STEP, 0)), 0), len(PANELS) - 1)
+
+
+def _move(delta: int) -> None:
+    st.session_state[_STEP] = min(max(current_step() + delta, 0), len(PANELS) - 1)
+
+
+def present_button(lang: str) -> None:
+    """The poster page's "Present" button."""
+    st.button(t("poster.present", lang), key="present_start", on_click=start, icon=":material/slideshow:",
+              type="primary", help=t("poster.present_help", lang))
+
+
+def show(poster: PosterView, lang: str) -> None:
+    """Presentation mode's page: the style, every panel (one shown), the controls."""
+    st.html(POSTER_CSS)
+    st.html(PRESENT_CSS)
+    with st.container(key="slides"):
+        for name in PANELS:
+            with st.container(key=f"panel_{name}"):
+                DRAW[name](poster, lang)
+    _controls(poster, lang)
+
+
+@st.fragment
+def _controls(poster: PosterView, lang: str) -> None:
+    if not presenting():
+        # Esc was pressed: the whole app runs again, with its sidebar and navigation.
+        st.rerun()
+    step = current_step()
+    first, last = step == 0, step == len(PANELS) - 1
+    # A bar fixed at the bottom of the screen: the controls stay in reach on a long panel.
+    with st.container(key="slide_bar", horizontal=True, vertical_alignment="center"):
+        st.button(t("poster.previous", lang), key="present_previous", on_click=_move, args=(-1,), disabled=first,
+                  icon=":material/arrow_back:", shortcut="Left")
+        with st.container(key="slide_counter", width="content"):
+            # The marker the CSS reads to show this panel.
+            with st.container(key=f"present_at_{PANELS[step]}"):
+                st.text(counter(step, lang))
+        st.button(t("poster.next", lang), key="present_next", on_click=_move, args=(1,), disabled=last,
+                  icon=":material/arrow_forward:", shortcut="Right", type="primary")
+        with st.container(key="slide_footer", width="stretch"):
+            # Plain text: the subgroup may quote centre names.
+            st.text(f"{poster.subgroup} · {poster.stamp}")
+        st.button(t("poster.leave", lang), key="present_leave", on_click=leave, icon=":material/close:",
+                  shortcut="Escape")
+    with st.container(key="present_keys"):
+        st.button(t("poster.previous", lang), key="present_page_up", on_click=_move, args=(-1,), disabled=first,
+                  shortcut="PageUp")
+        st.button(t("poster.next", lang), key="present_page_down", on_click=_move, args=(1,), disabled=last,
+                  shortcut="PageDown")
