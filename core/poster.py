@@ -73,11 +73,14 @@ def edit_text(view: dict, field: str) -> str:
 
 def apply_edits(view: dict, edits: dict[str, str]) -> dict:
     """A copy of ``view`` with the edited texts (``field -> text`` as ``edit_text``
-    writes it) read back into their fields; blank lines are dropped."""
+    writes it) read back into their fields; blank lines are dropped, and a text equal to
+    the field's own leaves the field as it is."""
     out = copy.deepcopy(view)
     for field, text in edits.items():
         if field not in EDITABLE:
             raise ValueError(f"{field!r} is not an editable poster field: {EDITABLE}")
+        if text == edit_text(view, field):
+            continue
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if field == "introduction":
             out["introduction"] = {**(out.get("introduction") or {}), "bullets": lines}

@@ -246,3 +246,43 @@ def test_controls_are_readable_on_a_two_chart_row(server, browser, tmp_path):
     assert icons.count() == len(_page_urls(page, server))
     page.screenshot(path=tmp_path / "biology_controls.png", full_page=True)
     page.context.close()
+
+
+def _shown_panel(page, k: int) -> None:
+    """Wait until presentation mode shows panel ``k`` (from 0) and the app is idle."""
+    from core.display.poster import counter
+
+    page.locator(".st-key-slide_counter").get_by_text(counter(k, "en"), exact=True).wait_for()
+    page.wait_for_selector(_IDLE)
+
+
+def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, browser, tmp_path):
+    from core.display.poster import PANELS
+
+    page = _open(browser, _url_of(server, "pages/poster.py"))
+    page.locator(".st-key-present_start button").first.click()
+    _shown_panel(page, 0)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    last = len(PANELS) - 1
+    for k in range(1, last + 1):
+        page.keyboard.press("PageDown")
+        _shown_panel(page, k)
+        # Every panel is drawn ahead; only the current one is visible.
+        visible = [name for name in PANELS if page.locator(f".st-key-panel_{name}").is_visible()]
+        assert visible == [PANELS[k]]
+    page.screenshot(path=tmp_path / "presentation_last.png")
+    for k in range(last - 1, -1, -1):
+        page.keyboard.press("PageUp")
+        _shown_panel(page, k)
+    for k in range(1, last + 1):
+        page.keyboard.press("ArrowRight")
+        _shown_panel(page, k)
+    page.keyboard.press("ArrowLeft")
+    _shown_panel(page, last - 1)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.keyboard.press("Escape")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
+    page.wait_for_selector(_IDLE)
+    assert _h1(page) == t("nav.poster", "en")
+    assert page.locator("[data-testid='stSidebar']").is_visible()
+    page.context.close()

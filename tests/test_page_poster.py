@@ -136,6 +136,22 @@ def test_uploaded_cohort_does_not_borrow_the_demo_studys_texts(upload_page):
     assert not app.exception
     assert t("poster.untitled", "en") in text
     assert load_poster("en")["title"] not in text and load_poster("en")["perspectives"][0] not in text
+    # No events table: infections are not counted, and no visceral event is claimed.
+    assert t("poster.no_events", "en") in text and t("poster.no_visceral", "en") not in text
+    assert app.info[0].value == t("poster.no_methods", "en")
+
+
+def test_presentation_of_an_upload_names_its_data_by_digest(upload_page):
+    from tests.helpers import STEROID_VISITS
+    from ui.state import files_digest
+
+    files = small_cohort_files(STEROID_VISITS)
+    app = upload_page(files, _PAGE)
+    app.button(key="present_start").click().run()
+    for _ in PANELS[1:]:
+        app.button(key="present_next").click().run()
+        assert not app.exception
+    assert any(f"Data {files_digest(files)[:12]} · default definitions" in x for x in _plain_texts(app))
 
 
 def test_presentation_walks_from_first_to_last_panel_and_back(open_page):

@@ -45,3 +45,31 @@ def test_changing_the_returned_dict_does_not_change_the_next_one():
 def test_unknown_language_raises():
     with pytest.raises(ValueError):
         load_poster("de")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_editable_texts_read_back_unchanged(lang):
+    from core.poster import EDITABLE, apply_edits, edit_text
+
+    poster = load_poster(lang)
+    assert apply_edits(poster, {field: edit_text(poster, field) for field in EDITABLE}) == poster
+
+
+def test_edits_replace_their_fields_only():
+    from core.poster import apply_edits
+
+    poster = load_poster("en")
+    edited = apply_edits(poster, {"title": "  New title ", "authors": "A. Martin\n\n B. Durand",
+                                  "introduction": "One\nTwo", "abbreviations": "SLE: lupus: systemic\nGN"})
+    assert (edited["title"], edited["authors"]) == ("New title", ["A. Martin", "B. Durand"])
+    assert edited["introduction"] == {"heading": poster["introduction"]["heading"], "bullets": ["One", "Two"]}
+    assert edited["abbreviations"] == [{"abbr": "SLE", "meaning": "lupus: systemic"}, {"abbr": "GN", "meaning": ""}]
+    assert edited["perspectives"] == poster["perspectives"]
+    assert load_poster("en")["title"] == poster["title"]
+
+
+def test_edit_of_an_unknown_field_raises():
+    from core.poster import apply_edits
+
+    with pytest.raises(ValueError):
+        apply_edits({}, {"drug": "x"})

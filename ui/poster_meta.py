@@ -33,7 +33,7 @@ def meta_controls(lang: str, is_demo: bool) -> None:
     issues = st.session_state.get(_ISSUES)
     with st.expander(t("poster.meta.title", lang), icon=":material/edit_note:", expanded=bool(issues)):
         st.caption(t("poster.meta.intro", lang))
-        st.file_uploader(t("poster.meta.upload", lang), type=["toml"], key=UPLOAD_KEY,
+        st.file_uploader(t("poster.meta.upload", lang), type=["toml"], key=UPLOAD_KEY, max_upload_size=1,
                          on_change=_on_upload, help=t("poster.meta.upload_help", lang))
         if issues:
             st.error(t("poster.meta.invalid", lang), icon=":material/error:")

@@ -49,6 +49,9 @@ def draw_title(poster: PosterView, lang: str) -> None:
 def draw_methods(poster: PosterView, lang: str) -> None:
     """Introduction, objectives and methods, with the response definitions."""
     text = poster.text
+    if not (text.intro or text.objectives or text.design or text.inclusion or text.data_collection
+            or text.endpoint or text.definitions):
+        st.info(t("poster.no_methods", lang), icon=":material/edit_note:")
     if text.intro:
         _heading("poster.section.introduction", lang)
         _plain((text.intro_heading,), bullet="")
@@ -118,6 +121,8 @@ def draw_safety(poster: PosterView, lang: str) -> None:
     """The infectious risk line and the visceral events."""
     _heading("poster.section.safety", lang)
     st.markdown(f"**{poster.text.safety}**")
+    if not poster.text.events_recorded:
+        return
     st.markdown(f"**{t('poster.section.visceral', lang)}**")
     if poster.text.visceral:
         # Plain text: descriptions are typed by users.

@@ -96,6 +96,7 @@ class PosterText:
     markers: tuple[MarkerBox, ...]
     steroids: tuple[SteroidColumn, ...]
     safety: str
+    events_recorded: bool
     visceral: tuple[str, ...]
     findings: tuple[str, ...]
 
@@ -125,6 +126,7 @@ def poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
         markers=marker_boxes(results.biology, lang),
         steroids=steroid_columns(results.steroids, lang),
         safety=safety_headline(results.safety, lang) if results.events_recorded else t("poster.no_events", lang),
+        events_recorded=results.events_recorded,
         visceral=visceral_lines(results.safety, lang) if results.events_recorded else (),
         findings=tuple(render(finding, lang) for finding in results.conclusion.findings),
     )
