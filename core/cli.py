@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.cli_poster import add_poster
 from core.cohort import LoadResult
 from core.report import Report
 
@@ -183,4 +184,4 @@ def _unknown_filter_keys(cohort, flt) -> list[str]:
     return [name for name, _ in flt.extra if name not in extras and normalise(name) not in normal]
 
 
-COMMANDS = (_add_validate, _add_summarize)
+COMMANDS = (_add_validate, _add_summarize, add_poster)
