@@ -1,11 +1,13 @@
 """``python -m core poster``: every export of the poster written into one folder.
 
     python -m core poster FILE [FILE ...] --out DIR [--lang fr|en] [--filter ...]
-        [--set ...] [--meta poster.toml] [--url URL] [--group centre] [--demo]
+        [--set ...] [--meta poster.toml] [--url URL] [--group centre] [--landscape] [--demo]
 
-Writes the tables (CSV, XLSX), the charts (PNG, SVG, PDF), ``summary.json`` (the
-``cohort-summary/1`` document of ``summarize``), ``methods.txt``, ``stamp.txt``,
-``manifest.json`` (each file's SHA-256) and ``poster.zip`` holding them all. Exit
+Writes the poster (``poster.html``, self-contained; ``poster.pdf``, A0), the slide deck
+(``deck.pptx``), the tables (CSV, XLSX, DOCX), the charts (PNG, SVG, PDF),
+``summary.json`` (the ``cohort-summary/1`` document of ``summarize``), ``methods.txt``,
+``stamp.txt``, ``manifest.json`` (each file's SHA-256) and ``poster.zip`` holding them
+all. Exit
 codes as ``summarize``: 1 for an unusable cohort, a filter value the cohort does not
 hold or a failed export; 2 for a filter, setting, address, grouping or metadata file
 the command cannot use.
@@ -21,7 +23,8 @@ def add_poster(commands: argparse._SubParsersAction) -> None:
     """Register the ``poster`` subcommand (``core.cli.COMMANDS``)."""
     from core import cli
 
-    parser = commands.add_parser("poster", help="write the poster's exports (tables, charts, methods, ZIP) into DIR",
+    parser = commands.add_parser("poster",
+                                 help="write the poster (HTML, A0 PDF), slides, tables, charts and methods into DIR",
                                  description="Write every export of the poster into one folder, with a manifest.")
     cli._add_source_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", type=Path, help="folder to write into (created)")
@@ -34,6 +37,7 @@ def add_poster(commands: argparse._SubParsersAction) -> None:
                         help="the poster's title, authors and texts (TOML; the demo has its own)")
     parser.add_argument("--url", metavar="URL", help="the app's public address: adds a QR code to the live view")
     parser.add_argument("--group", metavar="COLUMN", help="split Table 1 by centre, sex or an extra column")
+    parser.add_argument("--landscape", action="store_true", help="lay the DOCX tables out in landscape")
     parser.set_defaults(run=run_poster, parser=parser)
 
 
@@ -102,7 +106,7 @@ def _export(args, parser, cohort, flt, settings, meta_file) -> int:
         meta = None  # an upload is another study: never the demo's title
     try:
         ctx = prepare_export(cohort, _source_files(args), args.lang, flt, settings, meta=meta,
-                             base_url=args.url, group=args.group)
+                             base_url=args.url, group=args.group, landscape=args.landscape)
         files = full_export(ctx)
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -133,3 +134,124 @@ def test_methods_text_is_french_and_names_populations_and_versions(out, summary)
     text = (out / "methods.txt").read_text(encoding="utf-8")
     assert f"N = {summary['populations']['treated']}" in text and f"N = {summary['populations']['analysed']}" in text
     assert "Wilson" in text and "McNemar" in text and "pandas" in text and "Instantané" in text
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without any whitespace (narrow no-break spaces and line breaks included),
+    so that numbers compare whatever a format does with spaces."""
+    return "".join(text.split())
+
+
+def _panel_numbers(summary: dict) -> list[str]:
+    """One number or more of each poster panel, written the French way."""
+    base, response = summary["baseline"], summary["details"]["response"]
+    shift_ifn, shift_dna = summary["ifn_shift_M6"], summary["anti_dsdna"]["shift_M6"]
+    known_ifn = shift_ifn["down"] + shift_ifn["up"] + shift_ifn["stable"]
+    known_dna = shift_dna["down"] + shift_dna["up"] + shift_dna["stable"]
+    numbers = [
+        fmt_num(base["female"]["pct"], "fr"), fmt_num(base["age"]["mean"], "fr"),
+        fmt_num(base["disease_duration_years"]["median"], "fr"), fmt_num(base["prior_lines_4plus"]["pct"], "fr"),
+        *(fmt_num(response[d][m]["overall"]["pct"], "fr") for d in ("cutaneous", "articular") for m in ("M3", "M6")),
+        f"{shift_ifn['down']}/{known_ifn}", f"{shift_dna['down']}/{known_dna}",
+        f"{summary['complement']['normalised_M6']}/{summary['complement']['activated_M0']}",
+        fmt_num(summary["steroids"]["M0"]["on_cs"]["pct"], "fr"), fmt_num(summary["steroids"]["M0"]["median"], "fr"),
+        fmt_num(summary["safety"]["infection"]["pct"], "fr"),
+        *(event["patient_id"] for event in summary["safety"]["visceral_events"]),
+    ]
+    assert "95,5" in numbers and "39,1" in numbers  # the seed poster's, with decimal commas
+    return numbers
+
+
+def _missing(numbers: list[str], text: str) -> list[str]:
+    squeezed = _squeeze(text)
+    return [n for n in numbers if _squeeze(n) not in squeezed]
+
+
+def test_html_poster_loads_nothing_from_the_network(out):
+    from html.parser import HTMLParser
+
+    page = (out / "poster.html").read_text(encoding="utf-8")
+    references = []
+
+    class Resources(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            references.extend(v for k, v in attrs if k in ("src", "href", "xlink:href", "srcset", "data") and v)
+            if tag in ("script", "link", "iframe", "object", "embed"):
+                references.append(tag)
+
+    Resources().feed(page)
+    assert references == []
+    assert "http://" not in page and "https://" not in page and "@import" not in page
+    assert re.findall(r"url\((?!#)", page) == []  # only fragments of the page itself: url(#clip1)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_html_poster_shows_every_panels_numbers_and_the_stamp(out, summary):
+    page = (out / "poster.html").read_text(encoding="utf-8")
+    assert _missing(_panel_numbers(summary), page) == []
+    assert page.count("<svg") >= len(CHARTS)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stamp"]["text"] in page
+
+
+def test_pdf_poster_is_one_a0_page_with_every_panels_numbers(out, summary):
+    from pypdf import PdfReader
+
+    reader = PdfReader(out / "poster.pdf")
+    box = reader.pages[0].mediabox
+    assert len(reader.pages) == 1
+    assert abs(float(box.width) - 2384) < 2 and abs(float(box.height) - 3370) < 2  # 841 x 1189 mm in points
+    text = reader.pages[0].extract_text()
+    assert _missing(_panel_numbers(summary), text) == []
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stamp"]["short"] in text
+
+
+def test_pdf_poster_embeds_its_fonts(out):
+    from pypdf import PdfReader
+
+    fonts = [f.get_object() for f in PdfReader(out / "poster.pdf").pages[0]["/Resources"]["/Font"].values()]
+    descriptors = [(f.get("/FontDescriptor") or f["/DescendantFonts"][0].get_object()["/FontDescriptor"]).get_object()
+                   for f in fonts]
+    assert fonts and all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+
+
+def test_pptx_has_a_title_slide_a_slide_per_panel_with_a_table_and_the_numbers_in_the_notes(out, summary):
+    from pptx import Presentation
+
+    deck = Presentation(out / "deck.pptx")
+    slides = list(deck.slides)
+    panels = slides[1:-1]
+    assert len(slides) == 1 + 5 + 1  # title, five panels, conclusion
+    assert all(any(shape.has_table for shape in slide.shapes) for slide in panels)
+    assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in panels)  # a picture: the chart
+    notes = "\n".join(slide.notes_slide.notes_text_frame.text for slide in panels)
+    assert _missing(_panel_numbers(summary), notes) == []
+    short = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stamp"]["short"]
+    assert all(any(short in shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+               for slide in slides)
+
+
+def test_docx_table1_has_spanning_headers_and_the_summary_cells(out, summary):
+    from docx import Document
+
+    document = Document(out / "tables.docx")
+    table = document.tables[0]
+    top = table.rows[0].cells
+    assert top[1].text == f"Patients analysés (N = {summary['populations']['analysed']})"
+    assert top[1]._tc is top[3]._tc  # one merged cell over N, missing and the values
+    assert top[0]._tc is table.rows[1].cells[0]._tc  # "Caractéristique" over both header rows
+    cells = {cell.text for row in table.rows for cell in row.cells}
+    for entry in ("female", "cutaneous", "hcq"):
+        assert _count(summary["baseline"][entry]) in cells
+
+
+def test_docx_has_fixed_widths_small_footnotes_and_the_stamp_in_the_footer(out):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(out / "tables.docx")
+    layout = document.tables[0]._tbl.tblPr.find(qn("w:tblLayout"))
+    assert layout is not None and layout.get(qn("w:type")) == "fixed"
+    notes = [p for p in document.paragraphs if p.text.startswith("n/N (%)")]
+    assert notes and all(run.font.size.pt <= 8 for run in notes[0].runs)
+    short = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stamp"]["short"]
+    assert short in document.sections[0].footer.paragraphs[0].text

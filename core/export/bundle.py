@@ -54,6 +54,7 @@ class ExportContext:
     charts: tuple[PosterChart, ...]
     poster: PosterContent
     summary: dict
+    landscape: bool = False
 
     def table(self, name: str) -> ExportTable:
         return next(x for x in self.tables if x.name == name)
@@ -69,12 +70,13 @@ class ExportContext:
 
 def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter: Filter | None = None,
                    settings: Settings = Settings(), *, meta: dict | None = None, base_url: str | None = None,
-                   today: dt.date | None = None, group: str | None = None) -> ExportContext:
+                   today: dt.date | None = None, group: str | None = None, landscape: bool = False) -> ExportContext:
     """Compute everything the exports show for ``cohort`` (loaded from ``files``).
 
     ``meta``: the poster texts in ``lang`` (``core.poster.load_poster`` shape) or None;
     ``base_url``: the app's public address, for the QR code to the live view (raises
-    ``core.export.live.AddressError`` when it is not an http(s) address). Raises
+    ``core.export.live.AddressError`` when it is not an http(s) address); ``group``:
+    Table 1's grouping column; ``landscape``: the DOCX tables' orientation. Raises
     ``FilterError`` as the panels do.
     """
     from core.summary import build_summary
@@ -92,7 +94,7 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     # As ``python -m core summarize``: numbers under other definitions say so.
     summary["details"]["settings"] = settings.changed() or None
     return ExportContext(lang, panels, stamp, export_tables(panels, lang), charts,
-                         poster_content(panels, charts, stamp, lang, meta, url), summary)
+                         poster_content(panels, charts, stamp, lang, meta, url), summary, landscape)
 
 
 def _tables(ctx: ExportContext) -> list[ExportFile]:
@@ -101,6 +103,35 @@ def _tables(ctx: ExportContext) -> list[ExportFile]:
     files = [ExportFile(f"tables/{x.name}.csv", table_csv(x, ctx.lang)) for x in ctx.tables]
     files.append(ExportFile("tables.xlsx", tables_xlsx(ctx.tables, ctx.stamp, ctx.lang, ctx.poster.title)))
     return files
+
+
+def _docx(ctx: ExportContext) -> list[ExportFile]:
+    from core.export.word import tables_docx
+
+    data = tables_docx(ctx.tables, ctx.stamp, ctx.lang, ctx.poster.title, landscape=ctx.landscape)
+    return [ExportFile("tables.docx", data)]
+
+
+def _pdf(ctx: ExportContext) -> list[ExportFile]:
+    from core.export.live import qr_svg
+    from core.export.poster_pdf import poster_pdf
+
+    qr = qr_svg(ctx.poster.url) if ctx.poster.url else None
+    return [ExportFile("poster.pdf", poster_pdf(ctx.poster, ctx.svgs, ctx.stamp.short, qr))]
+
+
+def _pptx(ctx: ExportContext) -> list[ExportFile]:
+    from core.export.deck import deck_pptx
+
+    return [ExportFile("deck.pptx", deck_pptx(ctx.poster, ctx.pngs))]
+
+
+def _html(ctx: ExportContext) -> list[ExportFile]:
+    from core.export.live import qr_svg
+    from core.export.poster_html import poster_html
+
+    qr = qr_svg(ctx.poster.url) if ctx.poster.url else None
+    return [ExportFile("poster.html", poster_html(ctx.poster, ctx.svgs, qr))]
 
 
 def _charts(ctx: ExportContext) -> list[ExportFile]:
@@ -128,7 +159,8 @@ def _stamp_text(ctx: ExportContext) -> str:
 
 
 # Each format's writer, in the order the files are listed; a page may call one alone.
-FORMATS = {"tables": _tables, "charts": _charts, "texts": _texts}
+FORMATS = {"html": _html, "pdf": _pdf, "pptx": _pptx, "tables": _tables, "docx": _docx, "charts": _charts,
+           "texts": _texts}
 
 
 def export_files(ctx: ExportContext, formats: Sequence[str] | None = None) -> tuple[ExportFile, ...]:

@@ -22,7 +22,7 @@ from core.export.charts import PosterChart
 from core.export.methods import methods_text
 from core.export.panels import Panels
 from core.export.stamp import Stamp
-from core.i18n import NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.response import DOMAINS
 from core.settings import Settings
 
@@ -31,12 +31,13 @@ PANELS = ("cohort", "response", "biology", "steroids", "safety")
 
 @dataclass(frozen=True)
 class Block:
-    """A text block: heading, paragraphs, then bullets."""
+    """A text block: heading, an optional subheading, paragraphs, then bullets."""
 
     key: str
     heading: str
     paragraphs: tuple[str, ...] = ()
     bullets: tuple[str, ...] = ()
+    subheading: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,8 @@ def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp
         period=meta.get("period", ""),
         subgroup="" if panels.filter.is_empty else t("filters.active", lang, filter=stamp.subgroup(lang)),
         note=meta.get("note", ""),
-        introduction=Block("introduction", t("exports.poster.introduction", lang), (intro.get("heading", ""),),
-                           tuple(intro.get("bullets", ()))) if intro else None,
+        introduction=Block("introduction", t("exports.poster.introduction", lang), (),
+                           tuple(intro.get("bullets", ())), intro.get("heading", "")) if intro else None,
         methods=_methods(panels, stamp, lang, meta),
         definitions=_definitions(meta),
         panels=panel_list,
@@ -174,7 +175,7 @@ def _response(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
         for month in result.months:
             r = result.get(domain, month)
             tiles.append(Tile(f"{t(f'response.domain.{domain}', lang)} {month_label(month)}",
-                              fmt_pct(r.overall.pct, lang) if r.N else "—",
+                              fmt_pct(r.overall.pct, lang) if r.N else MISSING,
                               f"{t('response.overall_short', lang)} {r.overall.n}/{r.overall.N} · "
                               f"{t('response.cat.CR', lang)} {r.cr.n}/{r.cr.N}"))
     notes = (*(_tile_note(x, lang) for x in tiles), _ci_note(result, lang), t("response.bars_caption", lang))
@@ -210,8 +211,9 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
     tiles, lines = [], []
     for month in panels.steroids.by_month:
         on = month.on_cs
-        tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}", fmt_pct(on.pct, lang) if on.N else "—",
-                          f"{on.n}/{on.N} · {t('exports.poster.median_dose', lang, dose=steroid_display.median_iqr(month.dose, lang))}"))
+        dose = t("exports.poster.median_dose", lang, dose=steroid_display.median_iqr(month.dose, lang))
+        tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
+                          fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"))
         if month.test is not None and month.change is not None:
             change = (f"{steroid_display.median_iqr(month.change, lang)} · "
                       f"{steroid_display.wilcoxon_text(month.test, month.zero_differences or 0, lang)}")
@@ -226,7 +228,7 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
     tiles, lines = [], []
     if panels.events_recorded:
         for key, p in (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv)):
-            tiles.append(Tile(t(f"safety.tile.{key}", lang), fmt_pct(p.pct, lang) if p.N else "—",
+            tiles.append(Tile(t(f"safety.tile.{key}", lang), fmt_pct(p.pct, lang) if p.N else MISSING,
                               safety_display.tile_caption(p, lang)))
         lines.append(safety_display.safety_headline(result, lang))
         visceral = result.visceral_events
@@ -234,8 +236,10 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
                      if not visceral.empty else t("safety.no_visceral", lang))
         for row in visceral.itertuples(index=False):
             # The poster's form: "P3 : GN IV + V / M2" (id and description as typed).
-            month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, 0 if float(row.month).is_integer() else 1)}"
-            lines.append(_labelled(str(row.patient_id), ("" if pd.isna(row.description) else str(row.description)) + month, lang))
+            digits = 0 if pd.isna(row.month) or float(row.month).is_integer() else 1
+            month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, digits)}"
+            description = "" if pd.isna(row.description) else str(row.description)
+            lines.append(_labelled(str(row.patient_id), description + month, lang))
     else:
         lines.append(t("safety.no_events_table", lang))
     lines.append(t("safety.population", lang, N=result.N))

@@ -136,7 +136,8 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
     rows = []
     if panels.events_recorded:
         for key, p in (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv)):
-            rows.append([t(f"safety.tile.{key}", lang), fmt_count(p.n, p.N, p.pct, lang), fmt_ci(p.ci_low, p.ci_high, lang)])
+            rows.append([t(f"safety.tile.{key}", lang), fmt_count(p.n, p.N, p.pct, lang),
+                         fmt_ci(p.ci_low, p.ci_high, lang)])
     rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
     if panels.events_recorded:
         rows.append([t("safety.metric.infection_events", lang), str(result.infection_events), ""])
