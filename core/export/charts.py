@@ -3,8 +3,10 @@ PNG (slides), SVG (print, the HTML poster) and PDF (print).
 
 Numbers on the axes follow the language (d3's ``fr-FR`` locale writes decimal
 commas). A chart's data travel inside its Vega-Lite spec, so ``chart_spec`` refuses
-a spec holding more than ``MAX_SPEC_ROWS`` rows: the builders aggregate large
-cohorts, and a spec past the limit is a programming error, not a slow export.
+a spec holding more than ``MAX_SPEC_ROWS`` rows over all its datasets (Altair's own
+limit is 5,000 per dataset): the builders aggregate large cohorts (the dose chart
+draws per-patient lines up to 500 patients), and a spec past the limit is a
+programming error, not a slow export.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from core.export.panels import Panels
 from core.i18n import t
 
-MAX_SPEC_ROWS = 5000
+MAX_SPEC_ROWS = 3000
 # Twice the screen resolution: sharp on a projector.
 PNG_SCALE = 2
 _LOCALES = {"fr": "fr-FR", "en": "en-US"}
