@@ -26,13 +26,19 @@ def load_poster(lang: str) -> dict:
     kept as ``centre_names``; ``note`` is the synthetic-data note in ``lang``. A fresh
     copy is returned, so callers may change it without touching the cached file.
     """
+    return poster_view(_read(), lang)
+
+
+def poster_view(raw: dict, lang: str) -> dict:
+    """The view of ``load_poster`` over any ``poster-metadata/1`` document ``raw``
+    (``core.poster_meta`` reads an uploaded one); a language ``raw`` lacks takes the
+    other language's texts."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: expected one of {LANGS}")
-    raw = _read()
     view = {key: raw[key] for key in _SHARED if key in raw}
     view["centre_names"] = view.pop("centres", [])
     view["note"] = raw.get("note", {}).get(lang, "")
-    view.update(raw[lang])
+    view.update(raw.get(lang) or next((raw[other] for other in LANGS if other in raw), {}))
     return copy.deepcopy(view)
 
 
