@@ -97,8 +97,8 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
                 t(f"biology.marker.{name}", lang), fmt_count(status.n, status.N, status.pct, lang), month_label(month),
                 *((MISSING,) * 4 if shift is None else
                   (f"{shift.down}/{known}", f"{shift.up}/{known}", f"{shift.stable}/{known}", str(shift.unknown))),
-                change.N, fmt_count(change.resolved.n, change.resolved.N, change.resolved.pct, lang),
-                change.appeared, fmt_p(change.test.p_value, lang),
+                change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
+                fmt_p(change.test.p_value, lang),
             ])
     columns = [t("biology.col.marker", lang), t("exports.shifts.m0", lang), t("biology.col.month", lang),
                *(t(f"biology.shift.{k}", lang) for k in ("down", "up", "stable", "unknown")),
