@@ -70,14 +70,16 @@ class ExportContext:
 
 def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter: Filter | None = None,
                    settings: Settings = Settings(), *, meta: dict | None = None, base_url: str | None = None,
-                   today: dt.date | None = None, group: str | None = None, landscape: bool = False) -> ExportContext:
+                   today: dt.date | None = None, group: str | None = None, landscape: bool = False,
+                   digest: str | None = None) -> ExportContext:
     """Compute everything the exports show for ``cohort`` (loaded from ``files``).
 
     ``meta``: the poster texts in ``lang`` (``core.poster.load_poster`` shape) or None;
     ``base_url``: the app's public address, for the QR code to the live view (raises
     ``core.export.live.AddressError`` when it is not an http(s) address); ``group``:
     Table 1's grouping column; ``landscape``: the DOCX tables' orientation. Raises
-    ``FilterError`` as the panels do.
+    ``FilterError`` as the panels do. ``digest``: the files' ``files_digest`` when the
+    caller has it already and no longer holds the bytes (the app's session).
     """
     from core.summary import build_summary
 
@@ -88,7 +90,7 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
         from core.filters import filter_options
 
         url = live_url(base_url, panels.filter, lang, filter_options(cohort))
-    stamp = make_stamp(files, panels.filter, settings, today=today, url=url)
+    stamp = make_stamp(files, panels.filter, settings, today=today, url=url, digest=digest)
     charts = poster_charts(panels, lang)
     summary = build_summary(cohort, panels.filter, settings)
     # As ``python -m core summarize``: numbers under other definitions say so.

@@ -7,8 +7,9 @@ come from the same upload. The digest reveals nothing of the data.
 """
 from __future__ import annotations
 
+from core.cohort import files_digest  # noqa: F401 - the stamp's digest, re-exported
+
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,17 +22,6 @@ from core.settings import Settings
 # Characters of the hexadecimal digest shown on a stamp: 48 bits, enough to tell
 # uploads apart by eye, short enough for a slide footer.
 SHORT = 12
-
-
-def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
-    """SHA-256 over every file's name and bytes, independent of order (as ``ui.state``)."""
-    h = hashlib.sha256()
-    for name, data in sorted(files):
-        for part in (name.encode("utf-8"), data):
-            # Length prefixes keep ("ab", "c") and ("a", "bc") apart.
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -76,10 +66,12 @@ class Stamp:
 
 
 def make_stamp(files: Sequence[tuple[str, bytes]], filter: Filter | None = None,
-               settings: Settings = Settings(), *, today: dt.date | None = None, url: str | None = None) -> Stamp:
-    """The stamp of an export of ``files`` under ``filter`` and ``settings``."""
+               settings: Settings = Settings(), *, today: dt.date | None = None, url: str | None = None,
+               digest: str | None = None) -> Stamp:
+    """The stamp of an export of ``files`` under ``filter`` and ``settings``; ``digest``
+    (``files_digest`` of the files, computed earlier) stands for ``files`` when given."""
     changed = tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in settings.changed().items())
-    return Stamp(files_digest(files), filter or Filter(), changed, __version__,
+    return Stamp(digest or files_digest(files), filter or Filter(), changed, __version__,
                  (today or dt.date.today()).isoformat(), url)
 
 
