@@ -32,8 +32,8 @@ class SheetGrid:
 
 
 def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[SheetGrid], list[Issue]]:
-    """Every non-empty sheet's grid, and the issues met; an error issue means nothing
-    could be read."""
+    """The grid of every sheet holding cells (or noted cells), and the issues met; an
+    error issue means nothing could be read."""
     scan = scan_workbook(name, content, limits)
     if any(i.severity == ERROR for i in scan.issues):
         return [], list(scan.issues)
@@ -56,9 +56,9 @@ def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[S
         noted = [c for c in scan.flagged if c.sheet == sheet.name]
         noted += [FlaggedCell(sheet.name, row, column, code="cell_too_long", length=length)
                   for row, column, length in sheet.long_cells]
-        if sheet.rows:
+        if sheet.rows or noted:  # a sheet of uncomputed formulas reads as empty: say why
             # Empty cells come back as "": the contract's native form for them is None.
-            grid = pd.DataFrame(sheet.rows, dtype=object).replace("", None)
+            grid = pd.DataFrame(sheet.rows or [], dtype=object).replace("", None)
             grids.append(SheetGrid(sheet.name, grid, tuple(sorted(noted, key=lambda c: (c.row, c.column)))))
     return grids, issues
 
