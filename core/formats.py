@@ -22,6 +22,7 @@ import pandas as pd
 
 from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
+from core.workbooks import cell_issues, read_workbook
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -205,8 +206,6 @@ def _sniff_delimiter(text: str) -> str:
 # --- Workbooks ---------------------------------------------------------------------
 
 def _read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
-    from core.workbooks import cell_issues, read_workbook
-
     sheets, issues = read_workbook(name, content, limits)
     if any(i.severity == ERROR for i in issues):
         return [], issues

@@ -22,6 +22,8 @@ import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+import numpy as np
+
 from core.limits import MB, ReadLimits, megabytes, shape_issue
 from core.report import ERROR, Issue
 
@@ -33,11 +35,15 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,4})(\d{1,9})"')
+# Cells written as Excel writes them (<c r="B5" ...>) are measured by ``_cell_refs``; a
+# sheet with cells in any other spelling is walked tag by tag with these patterns (XML
+# allows either quote and spaces around "=" in attributes).
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_ATTR_R = re.compile(rb'\sr="([A-Z]{0,4})(\d{0,9})"')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([A-Z]{0,4})(\d{0,9})["']""")
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b([^>]*\st\s*=\s*["']e["'][^>]*)>(.*?)</(?:\w+:)?c>""", re.DOTALL)
+_SPACES = np.frombuffer(b" \t\n\r", dtype=np.uint8)
+_CELL_END = np.frombuffer(b" \t\n\r>/", dtype=np.uint8)  # what follows "<c" in a cell's tag
+_FORMULA_END = np.frombuffer(b"f/", dtype=np.uint8)  # "</f>" or a self-closing "<f .../>"
 # A cell whose first child is a formula, and the value element after it if any.
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
                            rb"(<(?:\w+:)?v\b)?")
@@ -92,10 +98,8 @@ def scan_workbook(name: str, content: bytes, limits: ReadLimits) -> WorkbookScan
                                limit=float(limits.max_zip_entries)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        found = _check_sizes(name, archive.infolist(), limits)
-        if found:
-            return WorkbookScan(tuple(found))
-        return _scan_parts(name, archive, limits)
+        too_large = _size_issue(name, archive.infolist(), limits)
+        return _stopped(too_large) if too_large else _scan_parts(name, archive, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as exc:
         return _stopped(_error("unreadable_file", name, "workbook", kind=type(exc).__name__))
 
@@ -115,20 +119,22 @@ def _declared_entries(content: bytes) -> int | None:
     return struct.unpack_from("<H", content, end + 10)[0]
 
 
-def _check_sizes(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits) -> list[Issue]:
+def _size_issue(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits) -> Issue | None:
+    """The error for an archive whose entries, as its directory declares them, unpack past
+    the limits (in all, one entry, or one entry's compression ratio), else None."""
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        return [_error("file_too_large", name, "uncompressed", size=megabytes(total),
-                       limit=megabytes(limits.max_uncompressed_bytes))]
+        return _error("file_too_large", name, "uncompressed", size=megabytes(total),
+                      limit=megabytes(limits.max_uncompressed_bytes))
     for info in infos:
         if info.file_size > limits.max_entry_bytes:
-            return [_error("file_too_large", name, "entry", part=info.filename, size=megabytes(info.file_size),
-                           limit=megabytes(limits.max_entry_bytes))]
+            return _error("file_too_large", name, "entry", part=info.filename, size=megabytes(info.file_size),
+                          limit=megabytes(limits.max_entry_bytes))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > limits.max_compression_ratio:
-            return [_error("file_too_large", name, "ratio", part=info.filename, ratio=float(round(ratio)),
-                           limit=float(limits.max_compression_ratio))]
-    return []
+            return _error("file_too_large", name, "ratio", part=info.filename, ratio=float(round(ratio)),
+                          limit=float(limits.max_compression_ratio))
+    return None
 
 
 def _error(code: str, name: str, variant: str = "", **params: object) -> Issue:
@@ -226,6 +232,57 @@ def _chunks(stream):
         yield pending
 
 
+@dataclass(frozen=True)
+class _ChunkFacts:
+    """What array operations read from a chunk of sheet XML (regular expressions take
+    seconds on a large sheet): the (column, row) of each `` r="B5"`` reference, how many
+    cells open, and whether it may hold error cells or formulas without a value."""
+
+    columns: np.ndarray
+    rows: np.ndarray
+    cells: int
+    errors: bool
+    uncomputed: bool
+
+
+def _chunk_facts(chunk: bytes) -> _ChunkFacts:
+    data = np.frombuffer(chunk + b"\0" * 16, dtype=np.uint8)  # room to read past the end
+    quotes = np.flatnonzero(data == ord('"'))
+    quotes = quotes[quotes >= 3]
+    quotes = quotes[data[quotes - 1] == ord("=")]  # each attribute's opening quote
+    errors = bool(((data[quotes + 1] == ord("e")) & (data[quotes + 2] == ord('"'))).any())  # t="e"
+    at = quotes[data[quotes - 2] == ord("r")]
+    at = at[np.isin(data[at - 3], _SPACES)]  # r="B5" after a space: a reference
+    opens = np.flatnonzero(data == ord("<"))
+    after = data[opens + 1]
+    cell_opens = opens[after == ord("c")]
+    cells = int(np.isin(data[cell_opens + 2], _CELL_END).sum())
+    closing = opens[after == ord("/")]
+    ends = closing[(data[closing + 2] == ord("c")) & (data[closing + 3] == ord(">"))]
+    ends = ends[ends >= 2]
+    # "</c>" right after "</f>" or ".../>" (a formula with no value), or after whitespace.
+    before = data[ends - 1]
+    uncomputed = bool(((before == ord(">")) & np.isin(data[ends - 2], _FORMULA_END)).any()
+                      or np.isin(before, _SPACES).any())
+    start = at + 1
+    columns = np.zeros(len(at), dtype=np.int64)
+    letters = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
+    for k in range(4):  # XFD, the last Excel column, has 3 letters; a fourth is read to be refused
+        char = data[start + k].astype(np.int64)
+        going &= (char >= ord("A")) & (char <= ord("Z"))
+        columns = np.where(going, columns * 26 + char - ord("A") + 1, columns)
+        letters += going
+    rows = np.zeros(len(at), dtype=np.int64)
+    going = letters > 0  # a row's own r="5" has no letters: cells only
+    for k in range(10):
+        char = data[start + letters + k].astype(np.int64)
+        going &= (char >= ord("0")) & (char <= ord("9"))
+        rows = np.where(going, rows * 10 + char - ord("0"), rows)
+    cell = letters > 0
+    return _ChunkFacts(columns[cell], rows[cell], cells, errors, uncomputed)
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
@@ -245,18 +302,16 @@ class _SheetShape:
         self._column = 0
 
     def feed(self, chunk: bytes) -> None:
-        refs = _REF.findall(chunk)
-        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
-        if cells > len(refs):
-            self._walk(chunk)  # some cells have no reference: follow positions one by one
-        elif refs:
-            letters, digits = zip(*refs)
-            self.columns = max(self.columns, max(map(_column_number, set(letters))))
-            self.rows = max(self.rows, max(map(int, set(digits))))
-            self._row, self._column = int(refs[-1][1]), _column_number(refs[-1][0])
-        if b't="e"' in chunk:
+        facts = _chunk_facts(chunk)
+        if facts.cells > len(facts.columns):
+            self._walk(chunk)  # some cells are written another way: follow them one by one
+        elif len(facts.columns):
+            self.columns = max(self.columns, int(facts.columns.max()))
+            self.rows = max(self.rows, int(facts.rows.max()))
+            self._row, self._column = int(facts.rows[-1]), int(facts.columns[-1])
+        if facts.errors:
             self._errors(chunk)
-        if _FORMULA.search(chunk):
+        if facts.uncomputed:
             self._formulas(chunk)
 
     def _walk(self, chunk: bytes) -> None:

@@ -224,3 +224,10 @@ def test_a_parquet_file_is_measured_from_its_metadata():
     _, issues = _read("patients.parquet", buffer.getvalue(), ReadLimits(max_rows=50))
     assert _codes(issues) == [("too_many_rows", "")]
     assert dict(issues[0].params)["rows"] == 51.0  # the header row a spreadsheet would show
+
+
+def test_load_cohort_takes_the_limits():
+    from core.loader import load_cohort
+
+    result = load_cohort([("patients.csv", b"patient_id,sex,age\nP1,F,40\nP2,M,50\n")], ReadLimits(max_rows=2))
+    assert (result.cohort, _codes(result.report.issues)) == (None, [("too_many_rows", "")])
