@@ -231,3 +231,9 @@ def test_load_cohort_takes_the_limits():
 
     result = load_cohort([("patients.csv", b"patient_id,sex,age\nP1,F,40\nP2,M,50\n")], ReadLimits(max_rows=2))
     assert (result.cohort, _codes(result.report.issues)) == (None, [("too_many_rows", "")])
+
+
+def test_references_in_single_quotes_are_measured_too():
+    content = raw_xlsx({"patients": PATIENTS + "<row r='7'><c r='XFD7'><v>1</v></c></row>"})
+    _, issues = _read("quotes.xlsx", content)
+    assert _codes(issues) == [("too_many_columns", "sheet")]

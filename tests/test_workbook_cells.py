@@ -82,3 +82,14 @@ def test_a_sheet_whose_only_values_are_uncomputed_formulas_says_why_it_is_empty(
     codes = [i.code for i in result.report.issues]
     assert codes.count("formula_not_computed") == 2
     assert "empty_file" in codes
+
+
+def test_cells_are_found_in_every_chunk_of_a_large_sheet():
+    # About 6 MB of sheet XML, read in 1 MB chunks: an error cell near the start, the
+    # middle and the end is found each time.
+    errors = {5, 20_000, 39_999}
+    rows = "".join(_row(r, f"P{r}", '<c r="{ref}" t="e"><v>#N/A</v></c>') if r in errors
+                   else inline_row(r, f"P{r}", "F", 20 + r % 70) for r in range(2, 40_001))
+    result = _load(HEADER + rows)
+    assert [row for _, row, _, _ in _flagged(result)] == sorted(errors)
+    assert result.report.counts["patients"].kept == 39_999
