@@ -16,7 +16,8 @@ import pandas as pd
 from core.limits import ReadLimits, megabytes
 from core.report import ERROR, WARNING, Issue
 from core.workbook_reader import read_sheets
-from core.workbook_scan import FlaggedCell, column_letters, scan_workbook
+from core.sheet_xml import FlaggedCell, column_letters
+from core.workbook_scan import scan_workbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls (and password-protected xlsx)
 

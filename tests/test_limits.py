@@ -12,7 +12,8 @@ import pytest
 from core.formats import read_files
 from core.limits import ReadLimits, limits_from_env, shape_issue
 from core.report import ERROR
-from core.workbook_scan import column_letters, scan_workbook
+from core.sheet_xml import column_letters
+from core.workbook_scan import scan_workbook
 from tests.helpers import inline_row, raw_xlsx, xlsx_bytes
 
 HEADER = inline_row(1, "patient_id", "sex", "age")
