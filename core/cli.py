@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.cli_poster import add_poster
 from core.cohort import LoadResult
 from core.report import Report
 
@@ -215,4 +216,4 @@ def _run_template(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     return EXIT_OK
 
 
-COMMANDS = (_add_validate, _add_summarize, _add_template)
+COMMANDS = (_add_validate, _add_summarize, _add_template, add_poster)

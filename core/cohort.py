@@ -1,6 +1,8 @@
 """A loaded cohort: its DuckDB connection, what the upload supplied, and its report."""
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -54,3 +56,15 @@ def cohort_from_frames(
         extra_columns={t: tuple(c for c in frames[t].columns if c not in canonical[t]) for t in present},
         source=source,
     )
+
+
+def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
+    """SHA-256 over every file's name and bytes, independent of upload order: what keys
+    a session's cohort and what an export's stamp names."""
+    h = hashlib.sha256()
+    for name, data in sorted(files):
+        for part in (name.encode("utf-8"), data):
+            # Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+    return h.hexdigest()

@@ -20,3 +20,10 @@ def load_demo(layout: str = "fr") -> LoadResult:
     if layout not in DEMO_FILES:
         raise ValueError(f"unknown demo layout {layout!r}; expected one of {sorted(DEMO_FILES)}")
     return load_cohort([(path.name, path.read_bytes()) for path in DEMO_FILES[layout]])
+
+
+def demo_digest(layout: str = "fr") -> str:
+    """``files_digest`` of the demo's files in ``layout``: what an export of it is stamped with."""
+    from core.cohort import files_digest
+
+    return files_digest([(path.name, path.read_bytes()) for path in DEMO_FILES[layout]])

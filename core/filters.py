@@ -134,6 +134,8 @@ def parse_filters(expressions: list[str] | tuple[str, ...]) -> Filter:
         if op != "=":
             raise FilterError(f"filter {text!r}: {key_text.strip()} takes '=', not {op!r}")
         values = tuple(v.strip() for v in value.split(",") if v.strip())
+        if not values:  # "centre=," would otherwise select nothing, i.e. the whole cohort
+            raise FilterError(f"filter {text!r}: no value; write {key_text.strip()}=VALUE (several: a,b)")
         if key in _BOOL_FIELDS:
             flt = _set_once(flt, text, key, _boolean(text, value))
         elif key == "sex":

@@ -14,14 +14,17 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
 from core.schema import DOCUMENTATION_SHEETS, normalise
+from core.workbooks import cell_issues, read_workbook
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -33,6 +36,8 @@ _PARQUET_MAGIC = b"PAR1"
 _DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
 _SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
+# The unnamed index pandas stores in a Parquet file; a named index is a column.
+_INDEX_COLUMN = re.compile(r"__index_level_\d+__")
 
 
 @dataclass(frozen=True)
@@ -53,17 +58,20 @@ class RawTable:
     rejected: int = 0
 
 
-def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list[Issue]]:
+def read_files(files: Sequence[tuple[str, bytes]],
+               limits: ReadLimits | None = None) -> tuple[list[RawTable], list[Issue]]:
     """Every table of every uploaded file, and the issues met reading them.
 
     A table with headers but no data row is an error when no table of the upload has
     data; otherwise it is kept with zero rows (an events sheet with no event is
-    legitimate) and noted with a warning.
+    legitimate) and noted with a warning. A file past one of ``limits`` (default:
+    ``core.limits.limits_from_env()``) is an error and is not read.
     """
+    limits = limits or limits_from_env()
     tables: list[RawTable] = []
     issues: list[Issue] = []
     for name, content in files:
-        found, met = _read_one(name, content)
+        found, met = _read_one(name, content, limits)
         tables.extend(found)
         issues.extend(met)
     any_data = any(len(t.data) for t in tables)
@@ -77,15 +85,18 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> tuple[list[RawTable], list
     return kept, issues
 
 
-def _read_one(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+def _read_one(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+    too_large = size_issue(name, len(content), limits)
+    if too_large is not None:
+        return [], [too_large]
     if not content or not content.strip():
         return [], [_error("empty_file", name, None)]
     fmt = _format_of(name, content)
     if fmt == "workbook":
-        return _read_workbook(name, content)
+        return _read_workbook(name, content, limits)
     if fmt == "parquet":
-        return _read_parquet(name, content)
-    return _read_csv(name, content)
+        return _read_parquet(name, content, limits)
+    return _read_csv(name, content, limits)
 
 
 def _format_of(name: str, content: bytes) -> str:
@@ -121,7 +132,7 @@ def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
 
 # --- CSV ---------------------------------------------------------------------------
 
-def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
     text = _decode(content)
     if text is None:
         return [], [_error("unreadable_file", name, None)]
@@ -132,6 +143,9 @@ def _read_csv(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
         # Fields per record: pandas pads short rows with "", so only this tells how many
         # fields the header row really has.
         fields = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), dtype=np.int64)
+        too_large = shape_issue(name, None, len(fields), int(fields.max(initial=0)), limits)
+        if too_large is not None:
+            return [], [too_large]
         grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(fields.max(initial=0), 1)),
                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
     except (csv.Error, pd.errors.ParserError, ValueError):
@@ -193,33 +207,21 @@ def _sniff_delimiter(text: str) -> str:
 
 # --- Workbooks ---------------------------------------------------------------------
 
-def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as exc:  # calamine raises several types for corrupt or protected files
-        protected = content.startswith(_OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm"))
-        variant = "protected" if protected else "workbook"
-        return [], [_error("unreadable_file", name, None, variant, kind=type(exc).__name__)]
+def _read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+    sheets, issues = read_workbook(name, content, limits)
+    if any(i.severity == ERROR for i in issues):
+        return [], issues
     tables: list[RawTable] = []
-    issues: list[Issue] = []
-    for sheet in book.sheet_names:
-        if normalise(sheet) in DOCUMENTATION_SHEETS:
+    for sheet in sheets:
+        if normalise(sheet.name) in DOCUMENTATION_SHEETS:
             continue  # the template's explanations: text for the reader, no cohort data
-        try:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:  # one damaged sheet should not hide the others
-            issues.append(_error("unreadable_sheet", name, sheet, "", WARNING, kind=type(exc).__name__))
-            continue
-        if not rows:
-            continue
-        # Empty cells come back as "": the contract's native form for them is None.
-        grid = pd.DataFrame(rows, dtype=object).replace("", None)
-        found, met = _table_from_grid(name, sheet, grid)
+        found, met = _table_from_grid(name, sheet.name, sheet.grid)
         tables.extend(found)
         issues.extend(i for i in met if i.code != "empty_file")
-    if not tables and issues:
+        header_row = found[0].header_row if found else None
+        headers = [_header_text(v) for v in sheet.grid.iloc[header_row - 1]] if header_row else []
+        issues.extend(cell_issues(name, sheet, headers, header_row, limits))
+    if not tables and any(i.code == "unreadable_sheet" for i in issues):
         issues.append(_error("unreadable_file", name, None, "no_sheet"))
     elif not tables:
         issues.append(_error("empty_file", name, None, "workbook"))
@@ -228,23 +230,52 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawTable], list[Issu
 
 # --- Parquet -----------------------------------------------------------------------
 
-def _read_parquet(name: str, content: bytes) -> tuple[list[RawTable], list[Issue]]:
+def _read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(io.BytesIO(content))
+        source = pq.ParquetFile(io.BytesIO(content))
+        meta = source.metadata
+        # The grid as a spreadsheet export of it would be: a header row, then the rows.
+        too_large = shape_issue(name, None, meta.num_rows + 1, meta.num_columns, limits)
+        if too_large is None and _parquet_bytes(meta) > limits.max_uncompressed_bytes:
+            too_large = _error("file_too_large", name, None, "uncompressed", size=megabytes(_parquet_bytes(meta)),
+                               limit=megabytes(limits.max_uncompressed_bytes))
+        if too_large is not None:
+            return [], [too_large]
+        arrow = source.read()
+        columns = [(field.name, _python_cells(arrow.column(i)))
+                   for i, field in enumerate(arrow.schema) if not _INDEX_COLUMN.fullmatch(field.name)]
     except Exception as exc:  # pyarrow raises several types for corrupt files
         return [], [_error("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
-    headers = tuple(_header_text(c) for c in frame.columns)
+    headers = tuple(_header_text(c) for c, _ in columns)
     if not headers:
         return [], [_error("empty_file", name, None, "parquet")]
-    data = frame.astype(object)
+    data = pd.DataFrame({i: cells for i, (_, cells) in enumerate(columns)}, index=range(meta.num_rows), dtype=object)
     data = data.where(data.notna(), None)
-    data.columns = range(len(headers))
-    data.index = range(len(data))
     # No header row in Parquet: number rows as a spreadsheet export of it would.
     keep = ~_blank(data).all(axis=1).to_numpy()
     table = RawTable(name, None, headers, data[keep].reset_index(drop=True),
                      np.arange(2, len(data) + 2)[keep], 1)
     return [table], []
+
+
+def _parquet_bytes(meta) -> int:
+    """The uncompressed size of a Parquet file's data, as its row groups declare it."""
+    return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+
+
+def _python_cells(column) -> list[object]:
+    """One Parquet column as native cells: every numeric type as a Python number
+    (decimals and half floats as floats), dictionary-encoded text as text, nulls None.
+    Whole numbers stay ints (not floats, as pandas would make a column with nulls)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_decimal(column.type) or pa.types.is_float16(column.type):
+        column = column.cast(pa.float64(), safe=False)
+    return column.to_pylist()
 
 
 # --- Shared: grid of cells -> header and data --------------------------------------

@@ -12,25 +12,28 @@ from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
 from core.formats import read_files
 from core.layout import classify_tables
+from core.limits import ReadLimits
 from core.readings import read_columns
 from core.report import ERROR, Issue, Report
 from core.validate import check_cohort
 
 
-def load_cohort(files: Sequence[tuple[str, bytes]]) -> LoadResult:
+def load_cohort(files: Sequence[tuple[str, bytes]], limits: ReadLimits | None = None) -> LoadResult:
     """Read, recognise and validate uploaded files.
 
     Parameters
     ----------
     files: (file name as uploaded, content) pairs; one workbook, or several CSV/Parquet
         files, in any layout of the cohort format.
+    limits: how much the files may hold (``core.limits``; default: the defaults, changed
+        by any ``LIVING_POSTER_*`` environment variable).
 
     Returns
     -------
     The report (with ``columns``, the reading of each uploaded column), and the cohort
     when the report has no error (else None).
     """
-    tables, issues = read_files(files)
+    tables, issues = read_files(files, limits)
     report = Report(issues=list(issues))
     pieces, found = classify_tables(tables)
     report.issues += found

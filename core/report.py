@@ -24,6 +24,16 @@ CODES: dict[str, tuple[str, ...]] = {
     "unreadable_sheet": (),
     "title_row_skipped": (),
     "too_many_cells": ("all",),
+    # core.limits, core.workbook_scan, core.workbooks: reading within limits
+    "file_too_large": ("uncompressed", "entry", "ratio", "entries", "strings"),
+    "too_many_rows": ("sheet",),
+    "too_many_columns": ("sheet",),
+    "table_too_large": ("sheet",),
+    "too_many_sheets": (),
+    "reader_failed": ("time",),
+    "cell_too_long": (),
+    "formula_not_computed": (),
+    "spreadsheet_error_value": (),
     # core.layout
     "unknown_column": ("unnamed",),
     "bad_month_header": (),

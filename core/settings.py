@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, replace
 
+from core.schema import COLUMNS
 from core.stats import SMALL_N
 
 
@@ -25,9 +26,14 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "c4_low": (0, None, True),
     "cs_thresholds": (0, None, True),
     "small_n": (0, None, True),
+    # A follow-up month is a visit month of the cohort format.
+    "response_months": (0, COLUMNS["visits"]["month"].high, True),
 }
-# Settings written as a comma-separated list on the command line.
+# Settings written as a comma-separated list on the command line. Each value costs a
+# computation (a response table per month, a steroid share per threshold), so a list
+# holds at most ``MAX_LIST_VALUES``.
 _LISTS = ("cs_thresholds", "response_months")
+MAX_LIST_VALUES = 12
 _INTEGERS = ("small_n", "response_months")
 # What ``parse_settings`` accepts: the contract's definitions, not the poster's layout.
 SETTABLE = ("min_age", "shift_tolerance", "anti_dsdna_threshold", "c3_low", "c4_low", "cs_thresholds",
@@ -66,6 +72,9 @@ class Settings:
     small_n: int = SMALL_N
 
     def __post_init__(self) -> None:
+        for name in _LISTS:
+            if len(getattr(self, name)) > MAX_LIST_VALUES:
+                raise ValueError(f"{name} takes at most {MAX_LIST_VALUES} values, not {len(getattr(self, name))}")
         for name, (low, high, high_inclusive) in _RANGES.items():
             value = getattr(self, name)
             for number in value if isinstance(value, tuple) else (value,):

@@ -4,6 +4,7 @@ import streamlit as st
 from core.conclusion import THRESHOLDS, conclusion, render
 from core.i18n import fmt_pct, t
 from core.poster import load_poster
+from ui.exports import export_downloads
 from ui.panel import open_panel
 from ui.state import active_cohort
 from ui.widgets import show_notes, small_n_note
@@ -43,3 +44,5 @@ if is_demo:
     st.markdown("\n".join(f"- {line}" for line in poster["perspectives"]))
 
 show_notes(result.notes, lang)
+
+export_downloads(view, poster)

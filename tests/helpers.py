@@ -118,3 +118,74 @@ def safety_events():
         "severe": pd.array([True, None, None], dtype="boolean"),
         "vzv": pd.array([False, None, None], dtype="boolean"),
     })
+
+
+_SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def inline_row(number: int, *cells: object) -> str:
+    """One ``<row>`` of sheet XML: text as inline strings, numbers as values, from column A."""
+    xml = []
+    for k, cell in enumerate(cells):
+        ref = f"{chr(65 + k)}{number}"
+        if isinstance(cell, str):
+            xml.append(f'<c r="{ref}" t="inlineStr"><is><t>{cell}</t></is></c>')
+        else:
+            xml.append(f'<c r="{ref}"><v>{cell}</v></c>')
+    return f'<row r="{number}">{"".join(xml)}</row>'
+
+
+def raw_xlsx(sheets: dict[str, str], shared_strings: str | None = None, declared: dict[str, int] | None = None,
+             compression: int = 8) -> bytes:
+    """An .xlsx written by hand, in memory: {sheet name: the XML inside ``<sheetData>``}.
+
+    ``shared_strings`` is the whole ``xl/sharedStrings.xml``; ``declared`` overrides the
+    uncompressed size the zip's directory declares for an entry (``xl/worksheets/sheet1.xml``),
+    as a hostile archive would.
+    """
+    import zipfile
+
+    names = list(sheets)
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                  for k in range(1, len(names) + 1))
+        + ('<Override PartName="/xl/sharedStrings.xml" '
+           'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+           if shared_strings else "")
+        + "</Types>")
+    root_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS_NS}">'
+                 f'<Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+                 "</Relationships>")
+    book = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_SPREADSHEET_NS}" xmlns:r="{_DOC_RELS}">'
+            "<sheets>" + "".join(f'<sheet name="{n}" sheetId="{k}" r:id="rId{k}"/>' for k, n in enumerate(names, 1))
+            + "</sheets></workbook>")
+    book_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS_NS}">'
+                 + "".join(f'<Relationship Id="rId{k}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{k}.xml"/>'
+                           for k in range(1, len(names) + 1))
+                 + (f'<Relationship Id="rId{len(names) + 1}" Type="{_DOC_RELS}/sharedStrings" '
+                    'Target="sharedStrings.xml"/>' if shared_strings else "")
+                 + "</Relationships>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compression) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", root_rels)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        for k, name in enumerate(names, 1):
+            archive.writestr(f"xl/worksheets/sheet{k}.xml",
+                             f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_SPREADSHEET_NS}">'
+                             f"<sheetData>{sheets[name]}</sheetData></worksheet>")
+        if shared_strings:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+        for info in archive.infolist():  # the central directory is written on close
+            info.file_size = (declared or {}).get(info.filename, info.file_size)
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
-from ui.state import files_digest
+from core.cohort import files_digest
 
 # Two patients; P2's age cannot be read (spreadsheet row 3), "Age (ans)" as written.
 _CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()

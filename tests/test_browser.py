@@ -248,6 +248,37 @@ def test_controls_are_readable_on_a_two_chart_row(server, browser, tmp_path):
     page.context.close()
 
 
+def test_html_poster_opens_with_the_network_blocked(browser, tmp_path):
+    from core.demo import load_demo
+    from core.export.bundle import export_files, prepare_export
+    from core.poster import load_poster
+    from core.summary import build_summary
+    from tests.test_export_cli import _missing, _panel_numbers
+
+    cohort = load_demo().cohort
+    try:
+        ctx = prepare_export(cohort, (), "fr", meta=load_poster("fr"), digest="0" * 64)
+        summary = build_summary(cohort)
+    finally:
+        cohort.close()
+    poster = tmp_path / "poster.html"
+    poster.write_bytes(next(f.data for f in export_files(ctx, ["html"]) if f.name == "poster.html"))
+    context = browser.new_context(locale="fr-FR", offline=True)
+    requested = []
+    context.route("**/*", lambda route: (requested.append(route.request.url), route.abort()
+                                         if route.request.url != poster.as_uri() else route.continue_()))
+    page = context.new_page()
+    page.goto(poster.as_uri())
+    page.wait_for_load_state("load")
+    assert requested == [poster.as_uri()]
+    text = page.locator("body").inner_text()
+    assert _missing(_panel_numbers(summary), text) == []
+    # Every chart is drawn inline, with its axes.
+    assert page.locator("svg").count() >= 6
+    page.screenshot(path=tmp_path / "poster_html.png", full_page=True)
+    context.close()
+
+
 def _shown_panel(page, k: int) -> None:
     """Wait until presentation mode shows panel ``k`` (from 0) and the app is idle."""
     from core.display.poster import counter

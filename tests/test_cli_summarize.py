@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_repeated_filters_restrict_the_cohort():
     assert document["populations"]["treated"] < 23
 
 
-@pytest.mark.parametrize("expression", ["sex=X", "age<old", "nooperator", "=F", "genotype=a"])
+@pytest.mark.parametrize("expression", ["sex=X", "age<old", "nooperator", "=F", "genotype=a", "centre=,", "centre="])
 def test_malformed_or_unknown_filter_is_a_usage_error(expression):
     result = _run("--demo", "--filter", expression)
     assert (result.returncode, result.stdout, "error: " in result.stderr, "Traceback" in result.stderr) == (
@@ -80,6 +81,14 @@ def test_malformed_unknown_or_out_of_range_setting_is_a_usage_error(setting):
     result = _run("--demo", "--set", setting)
     assert (result.returncode, result.stdout, "error: " in result.stderr, "Traceback" in result.stderr) == (
         2, "", True, False)
+
+
+def test_a_setting_list_too_long_to_compute_is_refused_at_once():
+    started = time.perf_counter()
+    result = _run("--demo", "--set", "response_months=" + ",".join(map(str, range(1, 5000))))
+    assert (result.returncode, result.stdout, "Traceback" in result.stderr) == (2, "", False)
+    assert "response_months takes at most 12 values" in result.stderr
+    assert time.perf_counter() - started < 30  # the whole run, Python's start included
 
 
 def test_unusable_cohort_exits_1_with_the_report(tmp_path):

@@ -8,11 +8,10 @@ from core.analysis import baseline, biology, response, safety, steroids
 from core.conclusion import conclusion
 from core.demo import load_demo
 from core.display.poster import (PANELS, PosterResults, abbreviations_line, centres_line, counter, definitions,
-                                 poster_text, stamp_line, subgroup_line, visceral_lines)
+                                 poster_text, subgroup_line, visceral_lines)
 from core.filters import Filter
 from core.i18n import NNBSP
 from core.poster import load_poster
-from core.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +90,6 @@ def test_visceral_lines_write_patient_description_and_month():
 def test_subgroup_line_names_the_filter_or_everyone():
     assert subgroup_line(Filter(), "en") == "All analysed patients"
     assert subgroup_line(Filter(sex=("F",)), "fr") == f"Sous-groupe : Sexe{NNBSP}: Femme"
-
-
-def test_stamp_names_the_data_the_changed_definitions_version_and_date():
-    assert stamp_line("ab" * 32, Settings(), "1.2.3", "2026-05-01", "en") == (
-        "Data abababababab · default definitions · version 1.2.3 · 2026-05-01")
-    changed = stamp_line(None, Settings(shift_tolerance=0.15, cs_thresholds=(10.0, 2.5)), "1.2.3", "2026-05-01", "fr")
-    assert changed == (f"Données démo synthétique · zone de stabilité = 15{NNBSP}%{NNBSP}; "
-                       "seuils de corticoïdes = 10 / 2,5 · version 1.2.3 · 2026-05-01")
 
 
 def test_counter_counts_the_panels_from_one():

@@ -84,6 +84,10 @@ def test_parse_filters(expressions, expected):
         ("age<abc", "not a number"),
         ("sex>=F", "takes '='"),
         ("ifn=weak", "positive or negative"),
+        ("centre=,", "no value; write centre=VALUE"),
+        ("centre= , ,", "no value; write centre=VALUE"),
+        ("sex=,", "no value; write sex=VALUE"),
+        ("phenotype=,", "no value; write phenotype=VALUE"),
     ],
 )
 def test_parse_filters_rejects_with_a_message(expression, message):

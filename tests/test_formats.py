@@ -268,6 +268,74 @@ def test_parquet_fully_empty_row_is_dropped():
     assert table.row_numbers.tolist() == [2, 4]
 
 
+def _arrow_parquet(columns: dict) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns), buffer)
+    return buffer.getvalue()
+
+
+def _numeric_types():
+    import pyarrow as pa
+
+    return [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(), pa.uint32(), pa.uint64(),
+            pa.float16(), pa.float32(), pa.float64(), pa.decimal128(5, 1), pa.decimal256(40, 2)]
+
+
+@pytest.mark.parametrize("kind", _numeric_types(), ids=str)
+def test_every_parquet_numeric_type_gives_ages_the_validator_reads(kind):
+    import decimal
+
+    import pyarrow as pa
+
+    ages = [decimal.Decimal(40), decimal.Decimal(52), None] if pa.types.is_decimal(kind) else [40, 52, None]
+    # Half floats are built from floats (pyarrow takes no Python numbers for them).
+    age_column = pa.array(ages, pa.float32()).cast(kind) if pa.types.is_float16(kind) else pa.array(ages, kind)
+    content = _arrow_parquet({"patient_id": ["P1", "P2", "P3"], "sex": ["F", "M", "F"], "age": age_column})
+    from core.loader import load_cohort
+
+    result = load_cohort([("patients.parquet", content)])
+    assert [i.code for i in result.report.issues] == []
+    ages = result.cohort.con.execute("SELECT age FROM patients ORDER BY patient_id").fetchall()
+    assert ages == [(40.0,), (52.0,), (None,)]
+
+
+def test_a_parquet_decimal_keeps_its_fraction():
+    import decimal
+
+    import pyarrow as pa
+
+    content = _arrow_parquet({"dose": pa.array([decimal.Decimal("7.5"), None], pa.decimal128(4, 1))})
+    assert _cells(_only("visits.parquet", content)) == [[7.5]]
+
+
+def test_parquet_whole_numbers_with_nulls_stay_exact_integers():
+    import pyarrow as pa
+
+    content = _arrow_parquet({"id": pa.array([2**60 + 1, None, 7], pa.uint64()), "age": [40, 41, 42]})
+    cells = _cells(_only("patients.parquet", content))
+    assert [row[0] for row in cells] == [2**60 + 1, None, 7]
+    assert isinstance(cells[0][0], int)
+
+
+def test_parquet_dictionary_text_and_a_named_index_are_read_as_columns():
+    frame = pd.DataFrame({"sex": pd.Categorical(["F", "M"]), "age": [40, 41]},
+                         index=pd.Index(["P1", "P2"], name="patient_id"))
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)  # the index is stored: pandas names it patient_id
+    table = _only("patients.parquet", buffer.getvalue())
+    assert table.headers == ("sex", "age", "patient_id")
+    assert _cells(table) == [["F", 40, "P1"], ["M", 41, "P2"]]
+
+
+def test_an_unnamed_parquet_index_is_not_a_column():
+    buffer = io.BytesIO()
+    pd.DataFrame({"id": ["P1", "P2"]}, index=[5, 9]).to_parquet(buffer)
+    assert _only("patients.parquet", buffer.getvalue()).headers == ("id",)
+
+
 # --- Format detection ----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["COHORTE.XLSX", "export", "cohorte.dat"])

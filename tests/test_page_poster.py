@@ -151,7 +151,8 @@ def test_presentation_of_an_upload_names_its_data_by_digest(upload_page):
     for _ in PANELS[1:]:
         app.button(key="present_next").click().run()
         assert not app.exception
-    assert any(f"Data {files_digest(files)[:12]} · default definitions" in x for x in _plain_texts(app))
+    assert any(x.startswith(f"Snapshot {files_digest(files)[:12]} · Subgroup: all patients · Definitions: defaults")
+               for x in _plain_texts(app))
 
 
 def test_presentation_walks_from_first_to_last_panel_and_back(open_page):
@@ -190,13 +191,17 @@ def test_presentation_buttons_carry_the_keyboard_shortcuts(open_page, key, short
 
 
 def test_every_panel_carries_the_subgroup_and_the_stamp(open_page):
+    from core.demo import demo_digest
+    from core.export.stamp import make_stamp
+    from core.filters import Filter
+
     app = open_page(_PAGE)
     app.multiselect(key=_SEX).set_value(["F"]).run()
     app.button(key="present_start").click().run()
+    stamp = make_stamp((), Filter(sex=("F",)), digest=demo_digest()).line("en")
     for _ in PANELS:
-        footer = [x for x in _plain_texts(app) if " · version " in x]
-        assert len(footer) == 1
-        assert footer[0].startswith("Subgroup: Sex: Female · Data synthetic demo · default definitions · version ")
+        assert [x for x in _plain_texts(app) if x.startswith("Snapshot ")] == [stamp]
+        assert "Subgroup: Sex: Female" in stamp
         if not app.button(key="present_next").disabled:
             app.button(key="present_next").click().run()
 

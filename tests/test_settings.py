@@ -40,6 +40,8 @@ def test_impossible_settings_are_refused(values):
     (["c3_low=0.8", "c4_low=0.12"], Settings(c3_low=0.8, c4_low=0.12)),
     (["cs_thresholds=10, 5"], Settings(cs_thresholds=(10.0, 5.0))),
     (["response_months=3,6,12"], Settings(response_months=(3, 6, 12))),
+    (["response_months=" + ",".join(map(str, range(1, 13)))], Settings(response_months=tuple(range(1, 13)))),
+    (["response_months=600"], Settings(response_months=(600,))),
     (["small_n=3"], Settings(small_n=3)),
 ])
 def test_valid_expressions_give_these_settings(expressions, expected):
@@ -65,6 +67,9 @@ def test_valid_expressions_give_these_settings(expressions, expected):
     ("c4_low=-0.1", "c4_low must be >= 0"),
     ("cs_thresholds=7.5,-5", "cs_thresholds must be >= 0"),
     ("response_months=0,3", "after the baseline month"),
+    ("response_months=3,601", "response_months must be in [0, 600]"),
+    ("response_months=" + ",".join(map(str, range(1, 5000))), "response_months takes at most 12 values, not 4999"),
+    ("cs_thresholds=" + ",".join(map(str, range(13))), "cs_thresholds takes at most 12 values, not 13"),
 ])
 def test_invalid_expressions_are_refused_with_a_message(expression, says):
     with pytest.raises(SettingError, match=re.escape(says)):

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import __version__
 from core.analysis import baseline, biology, response, safety, steroids
 from core.conclusion import conclusion
-from core.display.poster import PosterResults, PosterText, poster_text, stamp_line, subgroup_line
+from core.display.poster import PosterResults, PosterText, poster_text, subgroup_line
 from ui.panel import PanelView
 from ui.state import session_memo
 
@@ -26,8 +25,9 @@ class PosterView:
     """What the poster page and presentation mode draw.
 
     ``charts`` maps a chart's name to its Vega-Lite spec (data as Arrow, ready for
-    ``st.vega_lite_chart``); ``subgroup`` may quote centre names: plain text only;
-    ``filtered``: a subgroup is chosen.
+    ``st.vega_lite_chart``); ``filtered``: a subgroup is chosen; ``stamp``: the snapshot
+    stamp's line, as the exports write it. ``subgroup`` and ``stamp`` may quote centre
+    names: plain text only.
     """
 
     text: PosterText
@@ -41,7 +41,8 @@ class PosterView:
 def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> PosterView:
     """The poster of ``view``'s cohort, subgroup and definitions with the texts ``meta``.
 
-    ``digest`` is the active cohort's SHA-256 (``ui.state``); the demo's is not shown.
+    ``digest`` is the active cohort's SHA-256 (``ui.state``); the demo is stamped with
+    its files' digest, as its exports are.
     """
     lang, flt, settings = view.lang, view.filter, view.settings
     results = PosterResults(
@@ -53,8 +54,17 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     text = session_memo(("poster_text", flt, settings, lang, meta_key), lambda: poster_text(meta, results, lang))
     charts = session_memo(("poster_charts", flt, settings, lang), lambda: _chart_specs(results, lang))
-    stamp = stamp_line(None if is_demo else digest, settings, __version__, dt.date.today().isoformat(), lang)
+    # The stamp is dated: a new day is a new stamp.
+    stamp = session_memo(("poster_stamp", flt, settings, lang, dt.date.today()),
+                         lambda: _stamp(digest, is_demo, flt, settings, lang))
     return PosterView(text, charts, subgroup_line(flt, lang), not flt.is_empty, stamp, is_demo)
+
+
+def _stamp(digest: str, is_demo: bool, flt, settings, lang: str) -> str:
+    from core.demo import demo_digest
+    from core.export.stamp import make_stamp
+
+    return make_stamp((), flt, settings, digest=demo_digest() if is_demo else digest).line(lang)
 
 
 def draw_chart(spec: dict, container=None) -> None:

@@ -117,8 +117,8 @@ def _controls(poster: PosterView, lang: str) -> None:
         st.button(t("poster.next", lang), key="present_next", on_click=_move, args=(1,), disabled=last,
                   icon=":material/arrow_forward:", shortcut="Right", type="primary")
         with st.container(key="slide_footer", width="stretch"):
-            # Plain text: the subgroup may quote centre names.
-            st.text(f"{poster.subgroup} · {poster.stamp}")
+            # Plain text: the stamp names the subgroup, which may quote centre names.
+            st.text(poster.stamp)
         st.button(t("poster.leave", lang), key="present_leave", on_click=leave, icon=":material/close:",
                   shortcut="Escape")
     with st.container(key="present_keys"):

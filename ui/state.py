@@ -7,14 +7,13 @@ it and different files rebuild it.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import streamlit as st
 
-from core.cohort import Cohort, LoadResult
+from core.cohort import Cohort, LoadResult, files_digest
 from core.report import ERROR, Issue, Report
 
 _UPLOAD = "_cohort_upload"
@@ -45,17 +44,6 @@ class ActiveCohort:
     @property
     def report(self) -> Report:
         return self.result.report
-
-
-def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
-    """SHA-256 over every file's name and bytes, independent of upload order."""
-    h = hashlib.sha256()
-    for name, data in sorted(files):
-        for part in (name.encode("utf-8"), data):
-            # Length prefixes keep ("ab", "c") and ("a", "bc") apart.
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-    return h.hexdigest()
 
 
 def set_upload(files: Sequence[tuple[str, bytes]]) -> ActiveCohort:

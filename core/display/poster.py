@@ -19,11 +19,10 @@ from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline
 from core.display.steroids import median_iqr
 from core.filters import Filter
-from core.i18n import catalogue, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import fmt_count, fmt_num, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
-from core.settings import Settings
 from core.steroids import Steroids
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
@@ -223,38 +222,6 @@ def subgroup_line(flt: Filter, lang: str) -> str:
     return t("poster.subgroup", lang, filter=describe_filter(flt, lang))
 
 
-def stamp_line(digest: str | None, settings: Settings, version: str, date: str, lang: str) -> str:
-    """The snapshot stamp: the data's short SHA-256 (``digest`` None for the demo), the
-    definitions changed from the defaults, the app version and the date (ISO)."""
-    data = t("poster.stamp.demo", lang) if digest is None else digest[:12]
-    changed = settings.changed()
-    if changed:
-        sep = "\u202f; " if lang == "fr" else "; "
-        definitions = sep.join(f"{_setting_label(name, lang)} = {_setting_text(name, value, lang)}"
-                               for name, value in changed.items())
-    else:
-        definitions = t("poster.stamp.defaults", lang)
-    return t("poster.stamp.line", lang, data=data, definitions=definitions, version=version, date=date)
-
-
 def counter(step: int, lang: str) -> str:
     """``3 / 8``: the panel shown (``step`` from 0) out of ``PANELS``."""
     return t("poster.counter", lang, k=step + 1, n=len(PANELS))
-
-
-def _setting_label(name: str, lang: str) -> str:
-    return catalogue(lang).get(f"poster.setting.{name}", name)
-
-
-def _setting_text(name: str, value, lang: str) -> str:
-    # The stable band is a fraction in Settings and a percentage in the sidebar.
-    return fmt_pct(100 * value, lang, 0) if name == "shift_tolerance" else _setting_value(value, lang)
-
-
-def _setting_value(value, lang: str) -> str:
-    if isinstance(value, (list, tuple)):
-        return " / ".join(_setting_value(v, lang) for v in value)
-    if isinstance(value, float) and not value.is_integer():
-        # The digits the value has: 0,15 rather than 0,2.
-        return fmt_num(value, lang, min(len(repr(value).split(".")[1]), 6))
-    return fmt_num(value, lang, 0)

@@ -1,0 +1,123 @@
+"""Tables as CSV files and as one formatted XLSX workbook, every text cell safe.
+
+CSV: one file per table, UTF-8 with a byte-order mark (so that Excel reads accents),
+separated by ``;`` in French (the decimal comma is taken) and ``,`` in English, one
+header row; the title, spans, notes and stamp, which a CSV cannot hold without
+breaking its columns, go to the XLSX, the manifest and ``stamp.txt``.
+
+XLSX (XlsxWriter): one sheet per table with its title, the stamp, the merged header
+spans, bold headers, fixed column widths, frozen headers and footnotes; the stamp is
+also in the workbook's properties.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from core.export.safe import csv_cell
+from core.export.stamp import Stamp
+from core.export.tables import ExportTable
+
+CSV_DELIMITER = {"fr": ";", "en": ","}
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_MAX_WIDTH, _MIN_WIDTH = 60, 6
+
+
+def table_csv(table: ExportTable, lang: str) -> bytes:
+    """``table`` as CSV bytes (header row, then data rows)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER[lang], lineterminator="\r\n")
+    writer.writerow([csv_cell(str(c)) for c in table.frame.columns])
+    for row in table.frame.itertuples(index=False):
+        writer.writerow([csv_cell(_plain(v)) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _plain(value: object) -> object:
+    """Missing values as an empty cell; numpy scalars as Python numbers."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value
+
+
+def tables_xlsx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: str) -> bytes:
+    """Every table on its own sheet of one workbook, as bytes."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    # No automatic conversion of text: a value starting with "=" stays text.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": title, "subject": stamp.line(lang), "comments": stamp.line(lang),
+                         "keywords": stamp.short, "author": "", "company": ""})
+    styles = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "stamp": book.add_format({"font_size": 8, "font_color": "#555555"}),
+        "span": book.add_format({"bold": True, "align": "center", "bottom": 1}),
+        "head": book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"}),
+        "cell": book.add_format({"valign": "top"}),
+        "note": book.add_format({"italic": True, "font_size": 8}),
+    }
+    used: set[str] = set()
+    for table in tables:
+        _write_sheet(book.add_worksheet(_sheet_name(table.title, used)), table, stamp, lang, styles)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, table: ExportTable, stamp: Stamp, lang: str, styles: dict) -> None:
+    frame = table.frame
+    sheet.write_string(0, 0, table.title, styles["title"])
+    sheet.write_string(1, 0, stamp.line(lang), styles["stamp"])
+    row = 3
+    if table.spans:
+        col = 0
+        for label, width in table.spans:
+            if width > 1:
+                sheet.merge_range(row, col, row, col + width - 1, label, styles["span"])
+            else:
+                sheet.write_string(row, col, label, styles["span"])
+            col += width
+        row += 1
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(row, col, str(name), styles["head"])
+    sheet.freeze_panes(row + 1, 1)
+    for values in frame.itertuples(index=False):
+        row += 1
+        for col, value in enumerate(values):
+            _write_cell(sheet, row, col, _plain(value), styles["cell"])
+    row += 1
+    for note in table.notes:
+        row += 1
+        sheet.write_string(row, 0, note, styles["note"])
+    for col, name in enumerate(frame.columns):
+        longest = max([len(str(name)) // 2, *(len(str(v)) for v in frame.iloc[:, col].tolist())], default=0)
+        sheet.set_column(col, col, max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2)))
+
+
+def _write_cell(sheet, row: int, col: int, value: object, style) -> None:
+    """Numbers as numbers, everything else as a text cell (never a formula)."""
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, style)
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        sheet.write_number(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value), style)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, no ``[]:*?/\\``), unique in the book."""
+    base = _SHEET_FORBIDDEN.sub(" ", title).strip("' ")[:31] or "Sheet"
+    name, k = base, 2
+    while name.lower() in used:
+        suffix = f" ({k})"
+        name, k = base[:31 - len(suffix)] + suffix, k + 1
+    used.add(name.lower())
+    return name

@@ -1,0 +1,56 @@
+"""Every panel result of a (sub)cohort, computed once for all the exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.biology import Biology, biology
+from core.conclusion import (Conclusion, articular_finding, cutaneous_finding, population_finding,
+                             safety_finding, steroid_finding)
+from core.filters import Filter, resolve_filter
+from core.populations import Baseline, Populations, baseline, populations
+from core.response import ResponseResult, response
+from core.safety import Safety, safety
+from core.settings import Settings
+from core.steroids import Steroids, steroids
+
+
+@dataclass(frozen=True, eq=False)
+class Panels:
+    """The poster's panels for one cohort, subgroup and settings.
+
+    ``filter`` is the resolved subgroup (values as stored); ``events_recorded`` says
+    whether the upload had an events table (without one, infections cannot be counted).
+    """
+
+    filter: Filter
+    settings: Settings
+    populations: Populations
+    baseline: Baseline
+    response: ResponseResult
+    biology: Biology
+    steroids: Steroids
+    safety: Safety
+    conclusion: Conclusion
+    events_recorded: bool
+
+
+def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Settings(),
+                   group: str | None = None) -> Panels:
+    """Every panel of ``cohort`` restricted to ``filter``; ``group`` splits Table 1
+    (centre, sex or an extra column). Raises ``FilterError`` as the panels do."""
+    flt = resolve_filter(cohort, filter)
+    pops = populations(cohort, flt, settings)
+    base = baseline(cohort, flt, settings, group=group)
+    # The conclusion's population sentence reads the ungrouped table.
+    plain = base if group is None else baseline(cohort, flt, settings)
+    resp = response(cohort, flt, settings)
+    ster = steroids(cohort, flt, settings)
+    safe = safety(cohort, flt, settings)
+    events = "events" in cohort.tables_present
+    findings = (population_finding(plain), cutaneous_finding(resp, settings), articular_finding(resp, settings),
+                steroid_finding(ster, settings), safety_finding(safe, events, settings))
+    return Panels(
+        filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
+        biology=biology(cohort, flt, settings), steroids=ster, safety=safe,
+        conclusion=Conclusion(pops.treated, pops.analysed, findings, pops.notes), events_recorded=events,
+    )

@@ -1,0 +1,47 @@
+"""The poster as an A0 PDF (841 x 1189 mm), compiled on the server by Typst.
+
+The template is ``templates/poster.typ`` in this repository (no Typst package import,
+so nothing is downloaded). The poster's content reaches it as JSON and the charts as
+SVG strings, all through Typst's ``sys.inputs``: the source, data and images stay in
+memory, no temporary file is written, and no text is ever read as Typst markup.
+Typst embeds (subsets of) the fonts it uses in the PDF.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from core.export.content import PosterContent
+from core.i18n import t
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "poster.typ"
+
+
+class PosterPdfError(RuntimeError):
+    """Typst could not compile the poster (a template or content problem)."""
+
+
+def poster_pdf(poster: PosterContent, svgs: dict[str, str], stamp_short: str, qr_svg: str | None = None) -> bytes:
+    """The A0 PDF of ``poster``; ``svgs`` maps chart names to SVG documents."""
+    import typst
+
+    inputs = {"data": json.dumps(_data(poster, stamp_short), ensure_ascii=False)}
+    inputs |= {f"chart:{name}": svg for name, svg in svgs.items()}
+    if poster.url and qr_svg:
+        inputs["qr"] = qr_svg
+    try:
+        return typst.compile(TEMPLATE.read_bytes(), format="pdf", sys_inputs=inputs)
+    except typst.TypstError as exc:
+        # Typst's diagnostic names the template line; it never quotes cohort data.
+        raise PosterPdfError(exc.message) from None
+
+
+def _data(poster: PosterContent, stamp_short: str) -> dict:
+    data = dataclasses.asdict(poster)
+    data["where"] = " · ".join(filter(None, (poster.centres, poster.period)))
+    data["stamp_short"] = stamp_short
+    data["colon"] = "\u202f: " if poster.lang == "fr" else ": "
+    data["words"] = {key: t(f"exports.poster.{key}", poster.lang)
+                     for key in ("results", "abbreviations", "definitions", "qr")}
+    return data

@@ -1,0 +1,157 @@
+"""The poster's tables as display frames, one per concept: Table 1, responses, biology
+shifts, corticosteroids, safety and events.
+
+Cells hold the text the pages show (numbers written for the language: ``95,5 %`` in
+French), headers are in the language, and ``spans`` gives the header row above the
+column headers (label, columns spanned) that XLSX and DOCX draw merged. Patient ids
+and event descriptions stay as the user wrote them; writers keep them as text
+(``core.export.safe``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.display import biology as bio_display
+from core.display import cohort as cohort_display
+from core.display import response as response_display
+from core.display import safety as safety_display
+from core.display import steroids as steroid_display
+from core.display.common import month_label
+from core.export.panels import Panels
+from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_text, t
+
+TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
+
+
+@dataclass(frozen=True, eq=False)
+class ExportTable:
+    """One table: file stem ``name``, ``title``, the display ``frame``, the merged
+    header row ``spans`` ((label, columns), covering every column; empty: none) and
+    footnotes."""
+
+    name: str
+    title: str
+    frame: pd.DataFrame
+    spans: tuple[tuple[str, int], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.spans and sum(n for _, n in self.spans) != len(self.frame.columns):
+            raise ValueError(f"spans of {self.name} cover {sum(n for _, n in self.spans)} columns, "
+                             f"the frame has {len(self.frame.columns)}")
+
+
+def export_tables(panels: Panels, lang: str) -> tuple[ExportTable, ...]:
+    """Every table of ``TABLES``, in that order."""
+    return (table1(panels, lang), responses_table(panels, lang), shifts_table(panels, lang),
+            steroids_table(panels, lang), safety_table(panels, lang), events_table(panels, lang))
+
+
+def _notes(codes, lang: str) -> tuple[str, ...]:
+    return tuple(text for text in dict.fromkeys(note_text(c, lang) for c in codes) if text)
+
+
+def table1(panels: Panels, lang: str) -> ExportTable:
+    """Baseline characteristics (M0) of the analysed patients, by group when Table 1 was
+    computed with one; header spans: all patients, then the groups."""
+    table = panels.baseline.table
+    words = catalogue(lang)
+    level_label = (lambda v: words.get(f"sex.{v}", v)) if table.group == "sex" else None
+    frame = cohort_display.baseline_display(table, lang, level_label)
+    overall = t("cohort.col.overall", lang)
+    frame = frame.rename(columns={overall: f"{overall} (N = {table.N})"})
+    spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=table.N), 3))
+    if table.group is not None:
+        group = words.get(f"cohort.group.{table.group}", table.group)
+        spans += ((group, len(table.groups)), ("", 2))
+    notes = (t("cohort.baseline_caption", lang),)
+    if table.group_missing:
+        notes += (t("cohort.group_missing", lang, n=table.group_missing),)
+    notes += _notes((*panels.baseline.notes, *table.notes), lang)
+    return ExportTable("table1", t("exports.table.table1", lang), frame, spans, notes)
+
+
+def responses_table(panels: Panels, lang: str) -> ExportTable:
+    """CR / PR / NR per involvement and visit with CR + PR and its 95 % CI."""
+    result = panels.response
+    frame = response_display.response_table(result.results, lang)
+    notes = (t("response.ci", lang), *_notes((*result.notes, *(n for r in result.results for n in r.notes)), lang))
+    return ExportTable("responses", t("exports.table.responses", lang), frame, notes=notes)
+
+
+def shifts_table(panels: Panels, lang: str) -> ExportTable:
+    """Per marker and follow-up month: the value's change from M0 (↓ ↑ → over the
+    patients whose change is known, (?) the others) and the paired change of status."""
+    result = panels.biology
+    rows = []
+    for name in bio_display.MARKERS:
+        marker = getattr(result, name)
+        status = marker.status_m0
+        for month in result.months:
+            shift = marker.shift_at(month) if marker.shifts else None
+            change = marker.change_at(month)
+            known = None if shift is None else shift.N - shift.unknown
+            rows.append([
+                t(f"biology.marker.{name}", lang), fmt_count(status.n, status.N, status.pct, lang), month_label(month),
+                *((MISSING,) * 4 if shift is None else
+                  (f"{shift.down}/{known}", f"{shift.up}/{known}", f"{shift.stable}/{known}", str(shift.unknown))),
+                change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
+                fmt_p(change.test.p_value, lang),
+            ])
+    columns = [t("biology.col.marker", lang), t("exports.shifts.m0", lang), t("biology.col.month", lang),
+               *(t(f"biology.shift.{k}", lang) for k in ("down", "up", "stable", "unknown")),
+               t("biology.col.paired", lang), t("biology.col.resolved", lang), t("biology.col.appeared", lang),
+               t("biology.col.p", lang)]
+    spans = (("", 3), (t("exports.shifts.value", lang), 4), (t("exports.shifts.status", lang), 4))
+    tolerance = fmt_pct(100 * panels.settings.shift_tolerance, lang, 0)
+    notes = (t("biology.legend", lang, tolerance=tolerance), t("biology.changes_help", lang),
+             *_notes((*result.notes, *(n for m in bio_display.MARKERS for n in getattr(result, m).notes)), lang))
+    return ExportTable("shifts", t("exports.table.shifts", lang), pd.DataFrame(rows, columns=columns), spans, notes)
+
+
+def steroids_table(panels: Panels, lang: str) -> ExportTable:
+    """One row per figure of the month tiles (on corticosteroids, median dose, at or
+    under each threshold, stopped, change), one column per month."""
+    months = panels.steroids.by_month
+    cells: dict[str, dict[int, str]] = {}
+    for month in months:
+        for tile in steroid_display.month_tiles(month, lang):
+            text = f"{tile.value} · {tile.detail}" if tile.detail and tile.value != MISSING else tile.value
+            cells.setdefault(tile.label, {})[month.month] = text
+    label = t("exports.steroids.figure", lang)
+    frame = pd.DataFrame([{label: name, **{month_label(m.month): by.get(m.month, "") for m in months}}
+                          for name, by in cells.items()], columns=[label, *(month_label(m.month) for m in months)])
+    spans = (("", 1), (t("exports.steroids.months", lang), len(months))) if months else ()
+    notes = (t("steroids.intro", lang), t("steroids.tiles_help", lang),
+             *_notes((*panels.steroids.notes, *(n for m in months for n in m.notes)), lang))
+    return ExportTable("steroids", t("exports.table.steroids", lang), frame, spans, notes)
+
+
+def safety_table(panels: Panels, lang: str) -> ExportTable:
+    """Patients with an infection, a severe infection, a VZV infection (n/N (%), 95 %
+    CI) among the treated, then follow-up and the infection rate."""
+    result = panels.safety
+    rows = []
+    if panels.events_recorded:
+        for key, p in (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv)):
+            rows.append([t(f"safety.tile.{key}", lang), fmt_count(p.n, p.N, p.pct, lang),
+                         fmt_ci(p.ci_low, p.ci_high, lang)])
+    rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
+    if panels.events_recorded:
+        rows.append([t("safety.metric.infection_events", lang), str(result.infection_events), ""])
+        rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
+    columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
+    notes = (t("safety.population", lang, N=result.N), t("safety.exposure_help", lang))
+    if not panels.events_recorded:
+        notes += (t("safety.no_events_table", lang),)
+    notes += _notes(result.notes, lang)
+    return ExportTable("safety", t("exports.table.safety", lang), pd.DataFrame(rows, columns=columns), notes=notes)
+
+
+def events_table(panels: Panels, lang: str) -> ExportTable:
+    """Every event of the treated patients: patient, month, type, description, severe, VZV."""
+    frame = safety_display.events_table(panels.safety.events, lang).reset_index(drop=True)
+    notes = () if panels.events_recorded else (t("safety.no_events_table", lang),)
+    return ExportTable("events", t("exports.table.events", lang), frame, notes=notes)

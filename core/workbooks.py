@@ -1,0 +1,82 @@
+"""Workbook bytes -> one grid of native cells per sheet, read within ``ReadLimits``.
+
+First ``core.workbook_scan`` checks the archive (sizes, cell positions, shared strings)
+and notes the cells the reader shows as blank although they hold something; then
+``core.workbook_reader`` parses the workbook in a child process with memory and time
+limits. ``core.formats`` turns each grid into a table and ``cell_issues`` locates the
+noted cells under the table's headers.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.limits import ReadLimits, megabytes
+from core.report import ERROR, WARNING, Issue
+from core.workbook_reader import read_sheets
+from core.sheet_xml import FlaggedCell, column_letters
+from core.workbook_scan import scan_workbook
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls (and password-protected xlsx)
+
+
+@dataclass(frozen=True)
+class SheetGrid:
+    """One sheet's cells from A1 (row i of ``grid`` is spreadsheet row i + 1; empty
+    cells are None) and its noted cells."""
+
+    name: str
+    grid: pd.DataFrame
+    cells: tuple[FlaggedCell, ...] = ()
+
+
+def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[SheetGrid], list[Issue]]:
+    """The grid of every sheet holding cells (or noted cells), and the issues met; an
+    error issue means nothing could be read."""
+    scan = scan_workbook(name, content, limits)
+    if any(i.severity == ERROR for i in scan.issues):
+        return [], list(scan.issues)
+    book = read_sheets(content, limits.reader_memory_bytes, limits.reader_seconds, limits.max_cell_chars)
+    if book.failure is not None:
+        params = {"memory": megabytes(limits.reader_memory_bytes), "seconds": float(limits.reader_seconds)}
+        variant = "time" if book.failure == "time" else ""
+        return [], [Issue.of(ERROR, "reader_failed", params, variant=variant, file=name)]
+    if book.error is not None:
+        protected = content.startswith(_OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm"))
+        return [], [Issue.of(ERROR, "unreadable_file", {"kind": book.error},
+                             variant="protected" if protected else "workbook", file=name)]
+    grids: list[SheetGrid] = []
+    issues: list[Issue] = []
+    for sheet in book.sheets:
+        if sheet.error is not None:
+            issues.append(Issue.of(WARNING, "unreadable_sheet", {"sheet": sheet.name, "kind": sheet.error},
+                                   file=name, sheet=sheet.name))
+            continue
+        noted = [c for c in scan.flagged if c.sheet == sheet.name]
+        noted += [FlaggedCell(sheet.name, row, column, code="cell_too_long", length=length)
+                  for row, column, length in sheet.long_cells]
+        if sheet.rows or noted:  # a sheet of uncomputed formulas reads as empty: say why
+            # Empty cells come back as "": the contract's native form for them is None.
+            grid = pd.DataFrame(sheet.rows or [], dtype=object).replace("", None)
+            grids.append(SheetGrid(sheet.name, grid, tuple(sorted(noted, key=lambda c: (c.row, c.column)))))
+    return grids, issues
+
+
+def cell_issues(name: str, sheet: SheetGrid, headers: Sequence[str], header_row: int | None,
+                limits: ReadLimits) -> list[Issue]:
+    """A located warning per noted cell of ``sheet``: the row as the spreadsheet shows
+    it and the column under its header (or its letter, above or without a header)."""
+    issues = []
+    for cell in sheet.cells:
+        below = header_row is not None and cell.row > header_row and cell.column <= len(headers)
+        column = headers[cell.column - 1] if below and headers[cell.column - 1] else column_letters(cell.column)
+        params: dict[str, object] = {"cell": cell.ref}
+        if cell.code == "cell_too_long":
+            params.update(length=float(cell.length), limit=float(limits.max_cell_chars))
+        elif cell.text:
+            params["value"] = cell.text
+        issues.append(Issue.of(WARNING, cell.code, params, file=name, sheet=sheet.name, row=cell.row,
+                               column=column, value=cell.text or None))
+    return issues

@@ -1,0 +1,37 @@
+"""The poster's files as download buttons: present in the page's language, and the bytes
+behind them are the export of the view the page shows."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.i18n import t
+from ui.exports import DOWNLOADS
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_conclusion_page_offers_every_poster_file(open_page, lang):
+    app = open_page("pages/conclusion.py", lang=lang)
+    assert not app.exception
+    buttons = {b.proto.label: b for b in app.get("download_button")}
+    for _, name, key, _ in DOWNLOADS:
+        assert t(key, lang) in buttons, name
+
+
+def test_download_bytes_are_the_export_of_the_filtered_view(app):
+    from core.filters import parse_filters
+    from core.settings import Settings
+    from ui import exports
+    from ui.panel import PanelView
+    from ui.state import active_cohort
+
+    app.run()  # a session with the demo cohort
+    cohort = active_cohort().cohort
+    view = PanelView("fr", cohort, parse_filters(["sex=F"]), Settings())
+    summary = json.loads(exports._file(view, None, "texts", "summary.json"))
+    assert summary["baseline"]["female"] == {"n": 21, "N": 21, "pct": 100.0}
+    methods = exports._file(view, None, "texts", "methods.txt").decode("utf-8")
+    assert "Sexe" in methods or "sexe" in methods
+    archive = exports._file(view, None, "zip", "poster.zip")
+    assert archive[:2] == b"PK"

@@ -1,0 +1,74 @@
+"""The poster of a subgroup with a public address: QR code to the live view on the
+poster and the title slide; user text shown as typed in HTML and PDF."""
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+
+from core.demo import load_demo
+from core.export.bundle import export_files, prepare_export
+from core.export.poster_html import poster_html
+from core.export.poster_pdf import poster_pdf
+from core.filters import parse_filters
+from core.poster import load_poster
+
+ADDRESS = "https://poster.example.org/app"
+TRICKY = "<script>alert(1)</script> #set page(width: 1cm) *x* $y$ \\ [z]"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    cohort = load_demo().cohort
+    try:
+        yield prepare_export(cohort, [("demo.csv", b"demo")], "en", parse_filters(["sex=F"]),
+                             meta=load_poster("en"), base_url=ADDRESS)
+    finally:
+        cohort.close()
+
+
+def test_the_live_address_carries_the_language_and_the_subgroup(ctx):
+    assert ctx.poster.url == f"{ADDRESS}?lang=en&sex=F" and ctx.stamp.url == ctx.poster.url
+
+
+def test_html_poster_has_the_qr_code_and_names_the_subgroup(ctx):
+    page = export_files(ctx, ["html"])[0].data.decode("utf-8")
+    assert 'class="segno"' in page and "sex=F" in page
+    assert "Subgroup: Sex: Female" in page
+
+
+def test_title_slide_has_the_qr_code(ctx):
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(export_files(ctx, ["pptx"])[0].data))
+    title = deck.slides[0]
+    assert any(shape.shape_type == 13 for shape in title.shapes)  # the QR picture
+    assert all(not any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(deck.slides)[-1:])
+
+
+def test_pdf_poster_draws_the_qr_code(ctx):
+    from pypdf import PdfReader
+
+    from core.export.live import qr_svg
+
+    with_qr = PdfReader(io.BytesIO(poster_pdf(ctx.poster, {}, ctx.stamp.short, qr_svg(ctx.poster.url))))
+    without = PdfReader(io.BytesIO(poster_pdf(dataclasses.replace(ctx.poster, url=None), {}, ctx.stamp.short)))
+    assert "Live view with these filters" in with_qr.pages[0].extract_text()
+    assert "Live view with these filters" not in without.pages[0].extract_text()
+
+
+def test_html_escapes_user_text(ctx):
+    poster = dataclasses.replace(ctx.poster, title=TRICKY, authors=("<b>A</b>",))
+    page = poster_html(poster, {}).decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;A&lt;/b&gt;" in page
+
+
+def test_pdf_shows_typst_markup_in_user_text_as_typed(ctx):
+    from pypdf import PdfReader
+
+    poster = dataclasses.replace(ctx.poster, title=TRICKY)
+    reader = PdfReader(io.BytesIO(poster_pdf(poster, {}, ctx.stamp.short)))
+    text = "".join(reader.pages[0].extract_text().split())
+    assert "".join(TRICKY.split()) in text
+    assert abs(float(reader.pages[0].mediabox.width) - 2384) < 2

@@ -1,0 +1,73 @@
+"""The poster's files, one download button each: everything is built on the server, in
+memory, from the same panel results as the pages (``core.export``), only when clicked."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.i18n import t
+from ui.panel import PanelView
+from ui.state import active_cohort, session_memo
+
+# (format of core.export.bundle.FORMATS or "zip", file in that format, catalogue key, icon)
+DOWNLOADS = (
+    ("zip", "poster.zip", "downloads.zip", ":material/folder_zip:"),
+    ("pdf", "poster.pdf", "downloads.pdf", ":material/picture_as_pdf:"),
+    ("html", "poster.html", "downloads.html", ":material/web:"),
+    ("pptx", "deck.pptx", "downloads.pptx", ":material/slideshow:"),
+    ("docx", "tables.docx", "downloads.docx", ":material/description:"),
+    ("tables", "tables.xlsx", "downloads.xlsx", ":material/table:"),
+    ("texts", "summary.json", "downloads.json", ":material/data_object:"),
+    ("texts", "methods.txt", "downloads.methods", ":material/article:"),
+)
+_MIME = {"zip": "application/zip", "pdf": "application/pdf", "html": "text/html",
+         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "json": "application/json", "txt": "text/plain"}
+
+
+def export_downloads(view: PanelView, meta: dict | None) -> None:
+    """A row of download buttons for the view's poster, deck, tables, JSON and methods.
+
+    ``meta``: the poster texts in the view's language, or None for a cohort without them.
+    """
+    st.subheader(t("downloads.title", view.lang))
+    st.caption(t("downloads.caption", view.lang))
+    row = st.container(horizontal=True, gap="small")
+    for fmt, name, key, icon in DOWNLOADS:
+        row.download_button(
+            t(key, view.lang), data=lambda fmt=fmt, name=name: _file(view, meta, fmt, name),
+            file_name=name, mime=_MIME[name.rsplit(".", 1)[1]], key=f"download_{name}", on_click="ignore",
+            icon=icon, width="content",
+        )
+
+
+def _file(view: PanelView, meta: dict | None, fmt: str, name: str) -> bytes:
+    from core.export.bundle import export_files, full_export
+
+    ctx = _context(view, meta)
+    files = full_export(ctx) if fmt == "zip" else export_files(ctx, [fmt])
+    return next(f.data for f in files if f.name == name)
+
+
+def _context(view: PanelView, meta: dict | None):
+    """The export's computed content, once per cohort, subgroup, definitions, language
+    and poster texts in this session."""
+    import json
+
+    from core.export.bundle import prepare_export
+
+    active = active_cohort()
+    meta_key = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
+    key = ("export", view.lang, view.filter, view.settings, meta_key)
+
+    def build():
+        if active.is_demo:
+            from core.demo import demo_digest
+
+            digest = demo_digest()
+        else:
+            digest = active.digest
+        return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest)
+
+    return session_memo(key, build)
