@@ -301,6 +301,9 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
         # Every panel is drawn ahead; only the current one is visible.
         visible = [name for name in PANELS if page.locator(f".st-key-panel_{name}").is_visible()]
         assert visible == [PANELS[k]]
+        # ... at the top of the screen: the panels drawn before it take no room.
+        top = page.locator(f".st-key-panel_{PANELS[k]}").bounding_box()["y"]
+        assert abs(top - page.locator(".st-key-slides").bounding_box()["y"]) < 2
     page.screenshot(path=tmp_path / "presentation_last.png")
     for k in range(last - 1, -1, -1):
         page.keyboard.press("PageUp")

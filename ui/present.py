@@ -28,7 +28,7 @@ _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}
 [data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 6rem; max-width: none;}
-.st-key-slides {position: relative;}
+.st-key-slides {position: relative; gap: 0;}
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
 .st-key-slides [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.45;}
 .st-key-slides h3 {font-size: 2.6rem;}
