@@ -1,0 +1,337 @@
+"""Direct identifiers: uploaded columns that look like patients' names, birth dates,
+French social security numbers (NIR), phone numbers, e-mail addresses or postal addresses.
+
+A column is flagged by its header (``core.schema.normalise``d, compared word by word)
+or by its content: the share of its distinct non-blank values that match one kind's
+pattern, over the first ``SCAN_ROWS`` rows. Names and birth dates, whose patterns are
+loose, need half of at least ``MIN_DISTINCT`` values; the strict patterns (a NIR whose
+key checks, a phone number, an e-mail, a street address) need ``STRICT_SHARE``, so a
+comment column that now and then holds an e-mail is flagged too. The contract's own
+columns (any header the schema reads, ``core.layout.canonical_header``) are never
+examined. Detectors are pure; ``core.loader`` reports what they find
+(``identifier_column``) and keeps those columns out of the cohort.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from core.formats import RawTable
+from core.layout import Piece, bad_month_header, canonical_header
+from core.report import WARNING, Issue, Report
+from core.schema import (COLUMNS, CS_DRUG_FACTORS, EVENT_TYPE_WORDS, FALSE_WORDS, IFN_WORDS, MISSING_WORDS,
+                         RESPONSE_WORDS, SEX_WORDS, TABLES, TRUE_WORDS, normalise)
+
+KINDS = ("name", "birth_date", "nir", "phone", "email", "address")
+HEADER, CONTENT = "header", "content"
+CODE = "identifier_column"
+SCAN_ROWS = 20_000  # rows read per column: bounds the cost of a registry-size upload
+MIN_DISTINCT = 3  # names and birth dates: fewer distinct values tell nothing
+LOOSE_SHARE = 0.5
+STRICT_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class IdentifierColumn:
+    """One flagged column: where it is (``source`` indexes the upload's raw tables,
+    ``position`` its column there), its header as written, the kind of identifier and
+    whether its ``HEADER`` or its ``CONTENT`` gave it away."""
+
+    file: str
+    sheet: str | None
+    header: str
+    kind: str
+    basis: str
+    source: int
+    position: int
+    header_row: int = 1
+    table: str | None = None
+
+    def issue(self) -> Issue:
+        """The located warning ``identifier_column`` for this column."""
+        return Issue.of(WARNING, "identifier_column", {"header": self.header, "identifier": self.kind},
+                        variant="content" if self.basis == CONTENT else "", file=self.file, sheet=self.sheet,
+                        row=self.header_row, column=self.header, table=self.table)
+
+
+# ---- headers -------------------------------------------------------------------------
+_NAME_WORDS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "names", "surname", "firstname", "lastname",
+                         "forename", "fullname", "givenname", "familyname", "maidenname", "patronyme", "initiales",
+                         "initials"})
+# Words that may accompany a name word without naming something else ("nom du centre" is not).
+_NAME_COMPANIONS = frozenset({"patient", "patiente", "du", "de", "d", "la", "le", "naissance", "usage", "famille",
+                              "jeune", "fille", "marital", "maritale", "epouse", "first", "last", "full", "family",
+                              "given", "birth", "maiden", "middle", "of", "the", "s", "complet", "et", "and", "usuel",
+                              "1", "2"})
+_BIRTH_WORDS = frozenset({"naissance", "naiss", "birth", "birthdate", "birthday"})
+_DATE_WORDS = frozenset({"date", "dt", "jour", "day", "ddn", "dob", "le"})
+_NIR_WORDS = frozenset({"nir", "nss", "ssn", "secu", "insee"})
+_NIR_HEADERS = frozenset({"ins", "matricule_ins", "n_ins", "numero_ins", "n_ss", "no_ss", "num_ss", "numero_ss"})
+_PHONE_WORDS = frozenset({"tel", "telephone", "telephones", "phone", "phones", "mobile", "portable", "gsm",
+                          "cellulaire", "cellphone", "fax"})
+_EMAIL_WORDS = frozenset({"email", "emails", "mail", "mails", "courriel", "courriels", "mel"})
+_ADDRESS_WORDS = frozenset({"adresse", "adresses", "address", "addresses", "domicile", "rue", "street", "postcode",
+                            "zipcode", "zip"})
+
+
+def name_header(words: frozenset[str]) -> bool:
+    """A name word (nom, prénom, name, surname...) with only words that go with it
+    ("nom de naissance", "patient name"), not "nom du centre" or "drug name"."""
+    return bool(words & _NAME_WORDS) and words <= _NAME_WORDS | _NAME_COMPANIONS
+
+
+def birth_date_header(words: frozenset[str]) -> bool:
+    """"DDN", "DOB", "né(e) le", or a birth word with a date word ("date de naissance",
+    "birth date"); not "poids de naissance" nor "lieu de naissance"."""
+    born_on = {"le"} < words <= {"ne", "nee", "e", "le"}
+    return bool(words & {"ddn", "dob"}) or born_on or (bool(words & _BIRTH_WORDS) and bool(words & _DATE_WORDS))
+
+
+def nir_header(words: frozenset[str]) -> bool:
+    """NIR, NSS, INS, "n° de sécurité sociale", "social security number"."""
+    return bool(words & _NIR_WORDS) or {"securite", "sociale"} <= words or {"social", "security"} <= words
+
+
+def phone_header(words: frozenset[str]) -> bool:
+    """Téléphone, tél., phone, mobile, portable, fax."""
+    return bool(words & _PHONE_WORDS)
+
+
+def email_header(words: frozenset[str]) -> bool:
+    """E-mail, mail, courriel."""
+    return bool(words & _EMAIL_WORDS)
+
+
+def address_header(words: frozenset[str]) -> bool:
+    """Adresse, address, domicile, street, code postal, postcode (a city alone is not)."""
+    return bool(words & _ADDRESS_WORDS) or {"code", "postal"} <= words
+
+
+_HEADER_RULES = {"name": name_header, "birth_date": birth_date_header, "nir": nir_header, "phone": phone_header,
+                 "email": email_header, "address": address_header}
+
+
+def header_kind(header: str) -> str | None:
+    """The kind of identifier a header names, or None."""
+    norm = normalise(header)
+    words = frozenset(norm.split("_")) - {""}
+    if not words:
+        return None
+    if norm in _NIR_HEADERS:
+        return "nir"
+    return next((kind for kind, rule in _HEADER_RULES.items() if rule(words)), None)
+
+
+# ---- content -------------------------------------------------------------------------
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_TITLE = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}]?[{_LOW}]+)*"  # Jean, Jean-Pierre, O'Neil
+_CAPS = rf"[{_UP}]{{2,}}(?:['’-][{_UP}]+)*"  # DUPONT, LE-GALL
+_PARTICLE = r"(?:de|du|des|le|la|van|von|der|den|da|di|del|d'|l')"
+_SURNAME = rf"(?:{_PARTICLE}\s*)?{_CAPS}(?:\s+{_CAPS})?"
+_NAME = re.compile(rf"{_TITLE}\s+{_SURNAME}|{_SURNAME}\s*,?\s+{_TITLE}|{_TITLE}\s+(?:{_PARTICLE}\s*)?{_TITLE}"
+                   rf"|{_TITLE}\s*,\s*{_TITLE}")
+# Words of the study's vocabularies, of hospitals and of prescriptions: a value holding
+# one is a centre, a drug or a description, not a person ("CHU Lille", "Rituximab IV").
+_NOT_NAMES = frozenset(
+    {*TRUE_WORDS, *FALSE_WORDS, *MISSING_WORDS, *SEX_WORDS, *RESPONSE_WORDS, *IFN_WORDS, *EVENT_TYPE_WORDS,
+     *CS_DRUG_FACTORS}
+    | {"chu", "ch", "chr", "chru", "chi", "chg", "ap", "hp", "aphp", "aphm", "hcl", "ghu", "gh", "hia", "clcc",
+       "hopital", "hopitaux", "hospital", "hospitalier", "hospitaliere", "hospices", "centre", "center", "clinique",
+       "clinic", "institut", "institute", "universitaire", "university", "universite", "groupe", "group", "service",
+       "unite", "unit", "pole", "departement", "department", "medical", "medicale", "general", "generale", "regional",
+       "nord", "sud", "est", "ouest", "north", "south", "east", "west", "saint", "sainte", "st", "ste", "site",
+       "iv", "sc", "po", "im", "lp", "mg", "ui", "ml", "gn", "hta", "lupus", "acide", "vaccin", "bolus"})
+_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+# 13 characters and a 2-digit key, spaces, dots or dashes allowed between them.
+_NIR = r"(?<![0-9A-Za-z])([1-478](?:[ .-]?[0-9ABab]){14})(?![0-9A-Za-z])"
+_NIR_SHAPE = re.compile(r"[1-478]\d{4}(?:\d{2}|2[AB])\d{8}")
+_PHONE = (r"(?<![\w+])(?:(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|0)[1-9](?:[\s.-]?\d{2}){4}"
+          r"|\+[1-9](?:[\s.-]?\d){7,14})(?!\d)")
+_STREET = (r"(?i:\b\d{1,4}\s?(?:bis|ter)?\s*,?\s+(?:(?:rue|avenue|bd|boulevard|chemin|impasse|all[ée]e|place"
+           r"|route|quai|square|r[ée]sidence|lotissement|lieu[- ]dit|hameau|faubourg|passage)\b|av\.))"
+           rf"|\b\d{{1,5}}[A-Za-z]?\s+(?:[{_UP}][\w'.-]*\s+){{1,4}}"
+           r"(?i:street|road|avenue|ave|lane|drive|boulevard|blvd|crescent|terrace)\b")
+_POSTCODE_CITY = rf"(?:^|,)\s*(?:0[1-9]|[1-8]\d|9[0-8])\d{{3}}\s+[{_UP}][\w'’-]{{2,}}(?:[\s-]+[\w'’-]+)*\s*$"
+_FULL_DATE = r"^\s*(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?)\s*$"
+# A date column about something else than birth is not read for birth dates.
+_OTHER_DATES = frozenset({"diagnostic", "diagnosis", "diag", "inclusion", "debut", "start", "fin", "end", "visite",
+                          "visit", "consultation", "injection", "perfusion", "infusion", "dose", "traitement",
+                          "treatment", "initiation", "arret", "stop", "deces", "death", "evenement", "event",
+                          "survenue", "onset", "prelevement", "sample", "bilan", "examen", "exam", "admission",
+                          "hospitalisation", "sortie", "discharge", "suivi", "randomisation", "consentement",
+                          "consent", "saisie", "modification", "greffe", "chirurgie", "surgery"})
+_BIRTH_AGE = 16  # the youngest plausible patient, in years; born from 1900
+
+
+def nir_key(number: str) -> int:
+    """The check key of a NIR's first 13 characters: 97 - (number mod 97), with Corsica's
+    2A read as 19 and 2B as 18.
+
+    Reference: INSEE, NIR (numéro d'inscription au répertoire), clé de contrôle.
+    """
+    department = {"2A": "19", "2B": "18"}.get(number[5:7].upper(), number[5:7])
+    return 97 - int(number[:5] + department + number[7:13]) % 97
+
+
+def nir_values(text: pd.Series) -> np.ndarray:
+    """Values holding a NIR: sex 1-4, 7 or 8, birth year and month, department (2A, 2B
+    for Corsica), commune, order number, and a key that checks (``nir_key``)."""
+    found = text.str.extractall(_NIR)
+    if found.empty:
+        return np.zeros(len(text), dtype=bool)
+    compact = found[0].str.replace(r"[ .-]", "", regex=True).str.upper()
+    shaped = compact[compact.str.fullmatch(_NIR_SHAPE)]
+    valid = shaped[[nir_key(n[:13]) == int(n[13:]) for n in shaped]]  # candidate NIRs only
+    return text.index.isin(valid.index.get_level_values(0))
+
+
+def email_values(text: pd.Series) -> np.ndarray:
+    """Values holding an e-mail address (local part, @, a dotted domain)."""
+    return text.str.contains(_EMAIL, regex=True).to_numpy(dtype=bool)
+
+
+def phone_values(text: pd.Series) -> np.ndarray:
+    """Values holding a French number (0X XX XX XX XX, +33 X XX XX XX XX, 0033...) or an
+    international one in E.164 form (+, country code, 8 to 15 digits in all).
+
+    Reference: ARCEP, plan de numérotation; ITU-T E.164.
+    """
+    return text.str.contains(_PHONE, regex=True).to_numpy(dtype=bool)
+
+
+def address_values(text: pd.Series) -> np.ndarray:
+    """Values holding a street address (a number then rue, avenue, bd, chemin...; or a
+    number, capitalised words and street, road, lane...), or ending in a French postcode
+    and a city ("59000 Lille")."""
+    return (text.str.contains(_STREET, regex=True) | text.str.contains(_POSTCODE_CITY, regex=True)).to_numpy(dtype=bool)
+
+
+def name_values(text: pd.Series) -> np.ndarray:
+    """Values shaped like a person's name ("Jean DUPONT", "DUPONT Jean", "Jean Dupont",
+    "Dupont, Jean") with no word of the study's vocabularies, of hospitals or of
+    prescriptions."""
+    shaped = text.str.strip().str.fullmatch(_NAME).to_numpy(dtype=bool, copy=True)
+    words = text[shaped].map(lambda v: set(normalise(v).split("_")))  # name-shaped values only
+    shaped[np.flatnonzero(shaped)] = [not (w & _NOT_NAMES) for w in words]
+    return shaped
+
+
+def birth_date_values(values: pd.Series, today: dt.date | None = None) -> np.ndarray:
+    """Values that are a full date (a date cell, d/m/yyyy, m/d/yyyy or yyyy-mm-dd) of a
+    plausible birth: from 1900 to ``_BIRTH_AGE`` years before ``today``."""
+    last = (today or dt.date.today()).year - _BIRTH_AGE
+    is_date = values.map(lambda v: isinstance(v, (dt.date, np.datetime64))).to_numpy(dtype=bool)
+    years = np.zeros(len(values), dtype=int)
+    years[is_date] = [pd.Timestamp(v).year for v in values[is_date]]
+    parts = _text(values).str.extract(_FULL_DATE).apply(pd.to_numeric, errors="coerce")
+    first, second, year = parts[0].fillna(parts[5]), parts[1].fillna(parts[4]), parts[2].fillna(parts[3])
+    low, high = np.fmin(first, second), np.fmax(first, second)
+    valid = year.notna() & low.between(1, 12) & high.le(31)  # day and month, in either order
+    years = np.where(valid.to_numpy(dtype=bool), year.fillna(0).to_numpy(dtype=int), years)
+    return (years >= 1900) & (years <= last)
+
+
+_CONTENT_RULES = (("nir", nir_values, STRICT_SHARE), ("email", email_values, STRICT_SHARE),
+                  ("phone", phone_values, STRICT_SHARE), ("address", address_values, STRICT_SHARE),
+                  ("name", name_values, LOOSE_SHARE))
+
+
+def content_kind(header: str, values: pd.Series) -> str | None:
+    """The kind of identifier most of a column's distinct non-blank values hold, or None."""
+    distinct = _distinct(values)
+    if distinct.empty:
+        return None
+    text = _text(distinct).fillna("")
+    for kind, rule, share in _CONTENT_RULES:
+        if kind == "name" and len(distinct) < MIN_DISTINCT:
+            break
+        if rule(text).mean() >= share:
+            return kind
+    other_date = set(normalise(header).split("_")) & _OTHER_DATES
+    if len(distinct) >= MIN_DISTINCT and not other_date and birth_date_values(distinct).mean() >= LOOSE_SHARE:
+        return "birth_date"
+    return None
+
+
+def _distinct(values: pd.Series) -> pd.Series:
+    head = values.iloc[:SCAN_ROWS]
+    unique = pd.Series(pd.unique(head[head.notna()].to_numpy(dtype=object)), dtype=object)
+    text = _text(unique)
+    blank = text.fillna("x").str.strip().eq("") | text.map(normalise, na_action="ignore").isin(MISSING_WORDS)
+    return unique[~blank.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as text: a whole number without ".0" (a NIR typed as a number), no booleans."""
+    def one(v: object) -> str | None:
+        if isinstance(v, str):
+            return v
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            return str(v)
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return None
+
+    return values.map(one).astype(object)
+
+
+# ---- the upload ------------------------------------------------------------------------
+def find_identifiers(tables: Sequence[RawTable], pieces: Sequence[Piece]) -> list[IdentifierColumn]:
+    """Every column of ``tables`` (as ``core.layout.classify_tables`` read them into
+    ``pieces``) that is not the contract's and looks like a direct identifier, in
+    upload order; the header is tried first, then the content."""
+    found = []
+    for source, raw in enumerate(tables):
+        mine = [p for p in pieces if p.source == source]
+        contract = {i for p in mine for i, n in p.positions.items() if n in COLUMNS[p.table]}
+        contract |= {i for p in mine for i, (_, n) in p.dropped.items() if n is not None}
+        for i, header in enumerate(raw.headers):  # one column at a time
+            if i in contract or _contract_header(header):
+                continue
+            kind, basis = header_kind(header), HEADER
+            if kind is None:
+                kind, basis = content_kind(header, raw.data[i]), CONTENT
+            if kind is not None:
+                table = next((p.table for p in mine if i in p.positions), None)
+                found.append(IdentifierColumn(raw.file, raw.sheet, header, kind, basis, source, i,
+                                              raw.header_row, table))
+    return found
+
+
+def _contract_header(header: str) -> bool:
+    name = normalise(header)
+    return any(canonical_header(table, name) for table in TABLES) or bad_month_header(header)
+
+
+def hold_back(pieces: Sequence[Piece], found: Sequence[IdentifierColumn]) -> list[Piece]:
+    """``pieces`` without the flagged columns: they never reach the cohort (nor its extra
+    columns, so never a filter, a chart or an export); each is recorded as not used,
+    ``identifier``, for ``core.readings``."""
+    flagged = {(c.source, c.position) for c in found}
+    out = []
+    for piece in pieces:
+        drop = [i for i, n in piece.positions.items()
+                if (piece.source, i) in flagged and n not in COLUMNS[piece.table]]
+        if drop:
+            names = {piece.positions[i] for i in drop}
+            piece = replace(piece, cells=piece.cells.drop(columns=list(names)),
+                            headers={n: h for n, h in piece.headers.items() if n not in names},
+                            positions={i: n for i, n in piece.positions.items() if n not in names},
+                            dropped={**piece.dropped, **{i: ("identifier", None) for i in drop}})
+        out.append(piece)
+    return out
+
+
+def identifier_issues(report: Report) -> list[Issue]:
+    """The report's ``identifier_column`` warnings, in upload order."""
+    return [i for i in report.issues if i.code == CODE]
+
+
+def identifier_keys(report: Report) -> frozenset[tuple[str, str | None, str]]:
+    """(file, sheet, header as written) of every flagged column of ``report``."""
+    return frozenset((i.file, i.sheet, i.column) for i in identifier_issues(report))
