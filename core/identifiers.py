@@ -1,65 +1,34 @@
-"""Direct identifiers: uploaded columns that look like patients' names, birth dates,
-French social security numbers (NIR), phone numbers, e-mail addresses or postal addresses.
+"""Direct identifiers, column by column: does a header or a column's content look like
+patients' names, birth dates, French social security numbers (NIR), phone numbers,
+e-mail addresses or postal addresses?
 
-A column is flagged by its header (``core.schema.normalise``d, compared word by word)
-or by its content: the share of its distinct non-blank values that match one kind's
-pattern, over the first ``SCAN_ROWS`` rows. Names and birth dates, whose patterns are
-loose, need half of at least ``MIN_DISTINCT`` values; the strict patterns (a NIR whose
-key checks, a phone number, an e-mail, a street address) need ``STRICT_SHARE``, so a
-comment column that now and then holds an e-mail is flagged too. The contract's own
-columns (any header the schema reads, ``core.layout.canonical_header``) are never
-examined. Detectors are pure; ``core.loader`` reports what they find
-(``identifier_column``) and keeps those columns out of the cohort.
+A header is ``core.schema.normalise``d and compared word by word. Content is judged on
+the distinct non-blank values of the first ``SCAN_ROWS`` rows: names and birth dates,
+whose patterns are loose, need ``LOOSE_SHARE`` of at least ``MIN_DISTINCT`` values; the
+strict patterns (a NIR whose key checks, a phone number, an e-mail, a street address)
+need ``STRICT_SHARE``, so a comment column that now and then holds an e-mail counts too.
+Everything here is pure and vectorised over a column's values;
+``core.identifier_columns`` applies it to an upload.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from core.formats import RawTable
-from core.layout import Piece, bad_month_header, canonical_header
-from core.report import WARNING, Issue, Report
-from core.schema import (COLUMNS, CS_DRUG_FACTORS, EVENT_TYPE_WORDS, FALSE_WORDS, IFN_WORDS, MISSING_WORDS,
-                         RESPONSE_WORDS, SEX_WORDS, TABLES, TRUE_WORDS, normalise)
+from core.schema import (CS_DRUG_FACTORS, EVENT_TYPE_WORDS, FALSE_WORDS, IFN_WORDS, MISSING_WORDS, RESPONSE_WORDS,
+                         SEX_WORDS, TRUE_WORDS, normalise)
 
 KINDS = ("name", "birth_date", "nir", "phone", "email", "address")
-HEADER, CONTENT = "header", "content"
-CODE = "identifier_column"
 SCAN_ROWS = 20_000  # rows read per column: bounds the cost of a registry-size upload
 MIN_DISTINCT = 3  # names and birth dates: fewer distinct values tell nothing
 LOOSE_SHARE = 0.5
 STRICT_SHARE = 0.1
 
 
-@dataclass(frozen=True)
-class IdentifierColumn:
-    """One flagged column: where it is (``source`` indexes the upload's raw tables,
-    ``position`` its column there), its header as written, the kind of identifier and
-    whether its ``HEADER`` or its ``CONTENT`` gave it away."""
-
-    file: str
-    sheet: str | None
-    header: str
-    kind: str
-    basis: str
-    source: int
-    position: int
-    header_row: int = 1
-    table: str | None = None
-
-    def issue(self) -> Issue:
-        """The located warning ``identifier_column`` for this column."""
-        return Issue.of(WARNING, "identifier_column", {"header": self.header, "identifier": self.kind},
-                        variant="content" if self.basis == CONTENT else "", file=self.file, sheet=self.sheet,
-                        row=self.header_row, column=self.header, table=self.table)
-
-
-# ---- headers -------------------------------------------------------------------------
+# ---- headers ---------------------------------------------------------------------------------
 _NAME_WORDS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "names", "surname", "firstname", "lastname",
                          "forename", "fullname", "givenname", "familyname", "maidenname", "patronyme", "initiales",
                          "initials"})
@@ -278,60 +247,3 @@ def _text(values: pd.Series) -> pd.Series:
         return None
 
     return values.map(one).astype(object)
-
-
-# ---- the upload ------------------------------------------------------------------------
-def find_identifiers(tables: Sequence[RawTable], pieces: Sequence[Piece]) -> list[IdentifierColumn]:
-    """Every column of ``tables`` (as ``core.layout.classify_tables`` read them into
-    ``pieces``) that is not the contract's and looks like a direct identifier, in
-    upload order; the header is tried first, then the content."""
-    found = []
-    for source, raw in enumerate(tables):
-        mine = [p for p in pieces if p.source == source]
-        contract = {i for p in mine for i, n in p.positions.items() if n in COLUMNS[p.table]}
-        contract |= {i for p in mine for i, (_, n) in p.dropped.items() if n is not None}
-        for i, header in enumerate(raw.headers):  # one column at a time
-            if i in contract or _contract_header(header):
-                continue
-            kind, basis = header_kind(header), HEADER
-            if kind is None:
-                kind, basis = content_kind(header, raw.data[i]), CONTENT
-            if kind is not None:
-                table = next((p.table for p in mine if i in p.positions), None)
-                found.append(IdentifierColumn(raw.file, raw.sheet, header, kind, basis, source, i,
-                                              raw.header_row, table))
-    return found
-
-
-def _contract_header(header: str) -> bool:
-    name = normalise(header)
-    return any(canonical_header(table, name) for table in TABLES) or bad_month_header(header)
-
-
-def hold_back(pieces: Sequence[Piece], found: Sequence[IdentifierColumn]) -> list[Piece]:
-    """``pieces`` without the flagged columns: they never reach the cohort (nor its extra
-    columns, so never a filter, a chart or an export); each is recorded as not used,
-    ``identifier``, for ``core.readings``."""
-    flagged = {(c.source, c.position) for c in found}
-    out = []
-    for piece in pieces:
-        drop = [i for i, n in piece.positions.items()
-                if (piece.source, i) in flagged and n not in COLUMNS[piece.table]]
-        if drop:
-            names = {piece.positions[i] for i in drop}
-            piece = replace(piece, cells=piece.cells.drop(columns=list(names)),
-                            headers={n: h for n, h in piece.headers.items() if n not in names},
-                            positions={i: n for i, n in piece.positions.items() if n not in names},
-                            dropped={**piece.dropped, **{i: ("identifier", None) for i in drop}})
-        out.append(piece)
-    return out
-
-
-def identifier_issues(report: Report) -> list[Issue]:
-    """The report's ``identifier_column`` warnings, in upload order."""
-    return [i for i in report.issues if i.code == CODE]
-
-
-def identifier_keys(report: Report) -> frozenset[tuple[str, str | None, str]]:
-    """(file, sheet, header as written) of every flagged column of ``report``."""
-    return frozenset((i.file, i.sheet, i.column) for i in identifier_issues(report))

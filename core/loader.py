@@ -1,7 +1,7 @@
 """Uploaded files -> a validated cohort: the one path every upload (and the demo) takes.
 
 bytes -> ``formats.read_files`` -> (columns the user dropped are removed) ->
-``layout.classify_tables`` -> ``identifiers.find_identifiers`` (flagged columns are
+``layout.classify_tables`` -> ``identifier_columns.find_identifiers`` (flagged columns are
 reported and held back) -> ``validate.check_cohort`` -> ``cohort.cohort_from_frames``;
 ``readings.read_columns`` then records how each uploaded column was read. Nothing is
 written to disk.
@@ -14,7 +14,7 @@ from dataclasses import replace
 from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
 from core.formats import RawTable, read_files
-from core.identifiers import find_identifiers, hold_back
+from core.identifier_columns import find_identifiers, hold_back
 from core.layout import classify_tables
 from core.readings import UNUSED, ColumnReading, read_columns
 from core.report import ERROR, Issue, Report

@@ -42,7 +42,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "duplicate_patient": (),
     "conflicting_patient_values": (),
     "unknown_drug": (),
-    # core.identifiers: a column that looks like a direct identifier (by its header, or its content)
+    # core.identifier_columns: a column that looks like a direct identifier (by its header, or its content)
     "identifier_column": ("content",),
     # ui.state: the loader itself failed
     "load_failed": (),

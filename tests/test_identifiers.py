@@ -1,6 +1,6 @@
-"""Direct identifiers (core.identifiers): each kind found by its header and by its
-content, no false alarm on the study's own values, and flagged columns kept out of the
-cohort (or dropped on request)."""
+"""Direct identifiers (core.identifiers, core.identifier_columns): each kind found by
+its header and by its content, no false alarm on the study's own values, and flagged
+columns kept out of the cohort (or dropped on request)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +10,8 @@ import pytest
 
 from core.demo import load_demo
 from core.filters import filter_options
-from core.identifiers import (CONTENT, HEADER, content_kind, header_kind, identifier_issues, identifier_keys,
-                              nir_key, nir_values)
+from core.identifier_columns import CONTENT, HEADER, identifier_issues, identifier_keys
+from core.identifiers import content_kind, header_kind, nir_key, nir_values
 from core.loader import load_cohort
 from core.readings import UNUSED
 
@@ -40,7 +40,8 @@ def _flagged(result) -> list[tuple[str, str, str]]:
     ("first name", "name"), ("Surname", "name"), ("Initiales", "name"),
     ("Date de naissance", "birth_date"), ("DDN", "birth_date"), ("Né(e) le", "birth_date"), ("DOB", "birth_date"),
     ("Date of birth", "birth_date"),
-    ("NIR", "nir"), ("N° de sécurité sociale", "nir"), ("NSS", "nir"), ("INS", "nir"), ("Social security number", "nir"),
+    ("NIR", "nir"), ("N° de sécurité sociale", "nir"), ("NSS", "nir"), ("INS", "nir"),
+    ("Social security number", "nir"),
     ("Téléphone", "phone"), ("Tél. portable", "phone"), ("Phone", "phone"),
     ("E-mail", "email"), ("Courriel", "email"), ("Adresse mail", "email"),
     ("Adresse", "address"), ("Code postal", "address"), ("Address", "address"), ("Domicile", "address"),
@@ -147,8 +148,8 @@ def test_demo_values_of_centres_drugs_and_events_are_not_identifiers(layout):
 
 
 @pytest.mark.parametrize("values", [
-    ["CHU Lille", "CH Boulogne-sur-Mer", "Hôpital Nord", "CHU de Bordeaux", "Hôpital Cochin AP-HP", "Clinique Pasteur",
-     "CHRU Nancy", "Hospices Civils de Lyon"],
+    ["CHU Lille", "CH Boulogne-sur-Mer", "Hôpital Nord", "CHU de Bordeaux", "Hôpital Cochin AP-HP",
+     "Clinique Pasteur", "CHRU Nancy", "Hospices Civils de Lyon"],
     ["Prednisone", "Cortancyl 5 mg", "Méthylprednisolone IV", "Rituximab IV", "Benlysta SC", "Plaquenil 200 mg",
      "Acide folique", "Saphnelo"],
     ["Infection urinaire", "GN IV + V", "Zona thoracique", "Pneumopathie à pneumocoque", "Poussée lupique",
