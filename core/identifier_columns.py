@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core.formats import RawTable
-from core.identifiers import content_kind, header_kind
+from core.identifiers import content_kinds, header_kind
 from core.layout import Piece, bad_month_header, canonical_header
 from core.report import WARNING, Issue, Report
 from core.schema import COLUMNS, TABLES, normalise
@@ -54,15 +54,16 @@ def find_identifiers(tables: Sequence[RawTable], pieces: Sequence[Piece]) -> lis
         mine = [p for p in pieces if p.source == source]
         contract = {i for p in mine for i, n in p.positions.items() if n in COLUMNS[p.table]}
         contract |= {i for p in mine for i, (_, n) in p.dropped.items() if n is not None}
-        for i, header in enumerate(raw.headers):  # one column at a time
-            if i in contract or _contract_header(header):
-                continue
-            kind, basis = header_kind(header), HEADER
-            if kind is None:
-                kind, basis = content_kind(header, raw.data[i]), CONTENT
+        others = [i for i, h in enumerate(raw.headers) if i not in contract and not _contract_header(h)]
+        kinds = {i: (header_kind(raw.headers[i]), HEADER) for i in others}
+        unnamed = [i for i in others if kinds[i][0] is None]
+        by_content = content_kinds([raw.headers[i] for i in unnamed], [raw.data[i] for i in unnamed])
+        kinds.update({i: (kind, CONTENT) for i, kind in zip(unnamed, by_content)})
+        for i in others:  # upload order
+            kind, basis = kinds[i]
             if kind is not None:
                 table = next((p.table for p in mine if i in p.positions), None)
-                found.append(IdentifierColumn(raw.file, raw.sheet, header, kind, basis, source, i,
+                found.append(IdentifierColumn(raw.file, raw.sheet, raw.headers[i], kind, basis, source, i,
                                               raw.header_row, table))
     return found
 

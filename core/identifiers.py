@@ -3,7 +3,7 @@ patients' names, birth dates, French social security numbers (NIR), phone number
 e-mail addresses or postal addresses?
 
 A header is ``core.schema.normalise``d and compared word by word. Content is judged on
-the distinct non-blank values of the first ``SCAN_ROWS`` rows: names and birth dates,
+the distinct non-blank values of a column's first rows (``content_kinds``): names and birth dates,
 whose patterns are loose, need ``LOOSE_SHARE`` of at least ``MIN_DISTINCT`` values; the
 strict patterns (a NIR whose key checks, a phone number, an e-mail, a street address)
 need ``STRICT_SHARE``, so a comment column that now and then holds an e-mail counts too.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,10 @@ from core.schema import (CS_DRUG_FACTORS, EVENT_TYPE_WORDS, FALSE_WORDS, IFN_WOR
                          SEX_WORDS, TRUE_WORDS, normalise)
 
 KINDS = ("name", "birth_date", "nir", "phone", "email", "address")
-SCAN_ROWS = 20_000  # rows read per column: bounds the cost of a registry-size upload
+# Rows read per column, and cells per table: bound the cost of a registry-size upload.
+SCAN_ROWS = 20_000
+SCAN_CELLS = 2_000_000
+MIN_SCAN_ROWS = 200
 MIN_DISTINCT = 3  # names and birth dates: fewer distinct values tell nothing
 LOOSE_SHARE = 0.5
 STRICT_SHARE = 0.1
@@ -211,28 +215,43 @@ _CONTENT_RULES = (("nir", nir_values, STRICT_SHARE), ("email", email_values, STR
 
 
 def content_kind(header: str, values: pd.Series) -> str | None:
-    """The kind of identifier most of a column's distinct non-blank values hold, or None."""
-    distinct = _distinct(values)
-    if distinct.empty:
-        return None
-    text = _text(distinct).fillna("")
-    for kind, rule, share in _CONTENT_RULES:
-        if kind == "name" and len(distinct) < MIN_DISTINCT:
-            break
-        if rule(text).mean() >= share:
-            return kind
-    other_date = set(normalise(header).split("_")) & _OTHER_DATES
-    if len(distinct) >= MIN_DISTINCT and not other_date and birth_date_values(distinct).mean() >= LOOSE_SHARE:
-        return "birth_date"
-    return None
+    """The kind of identifier a column's distinct non-blank values hold, or None."""
+    return content_kinds([header], [values])[0]
 
 
-def _distinct(values: pd.Series) -> pd.Series:
-    head = values.iloc[:SCAN_ROWS]
-    unique = pd.Series(pd.unique(head[head.notna()].to_numpy(dtype=object)), dtype=object)
-    text = _text(unique)
-    blank = text.fillna("x").str.strip().eq("") | text.map(normalise, na_action="ignore").isin(MISSING_WORDS)
-    return unique[~blank.to_numpy(dtype=bool)].reset_index(drop=True)
+def content_kinds(headers: Sequence[str], columns: Sequence[pd.Series]) -> list[str | None]:
+    """``content_kind`` of many columns (``headers`` as written, in the same order) at
+    once: each pattern runs once over all their distinct values, so a table of
+    thousands of columns costs a few passes, not thousands. Each column gives the
+    distinct values of its first rows: ``SCAN_ROWS``, fewer when the table is wide
+    (``SCAN_CELLS`` in all, at least ``MIN_SCAN_ROWS`` each)."""
+    n = len(columns)
+    if n == 0:
+        return []
+    rows = min(SCAN_ROWS, max(MIN_SCAN_ROWS, SCAN_CELLS // n))
+    parts = [pd.unique(column.to_numpy(dtype=object)[:rows]) for column in columns]
+    owner = np.repeat(np.arange(n), [len(p) for p in parts])
+    values = pd.Series(np.concatenate(parts), dtype=object)
+    text = _text(values)
+    blank = (values.isna() | text.fillna("x").str.strip().eq("")
+             | text.map(normalise, na_action="ignore").isin(MISSING_WORDS)).to_numpy(dtype=bool)
+    values, text, owner = values[~blank].reset_index(drop=True), text[~blank].fillna("").reset_index(drop=True), \
+        owner[~blank]
+    counts = np.bincount(owner, minlength=n)
+
+    def shares(hits: np.ndarray) -> np.ndarray:
+        return np.bincount(owner, weights=hits.astype(float), minlength=n) / np.maximum(counts, 1)
+
+    kinds: list[str | None] = [None] * n
+    many = counts >= MIN_DISTINCT
+    tests = [(kind, (shares(rule(text)) >= share) & (many if kind == "name" else counts > 0))
+             for kind, rule, share in _CONTENT_RULES]
+    other_date = np.array([bool(set(normalise(h).split("_")) & _OTHER_DATES) for h in headers])
+    tests.append(("birth_date", (shares(birth_date_values(values)) >= LOOSE_SHARE) & many & ~other_date))
+    for kind, hit in tests:  # the first kind a column meets, in the order of the rules
+        for k in np.flatnonzero(hit):
+            kinds[k] = kinds[k] or kind
+    return kinds
 
 
 def _text(values: pd.Series) -> pd.Series:

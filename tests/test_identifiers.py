@@ -247,3 +247,15 @@ def test_validate_command_prints_the_warning(tmp_path, capsys):
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Column 'Nom' looks like patients' names" in out
+
+
+def test_columns_judged_together_get_the_kinds_they_get_alone():
+    from core.identifiers import content_kinds
+
+    columns = {f"Notes {kind}": values for kind, values in _CONTENT.items()}
+    columns |= {"Date de diagnostic": ["12/03/1995", "01/01/2001", "31/12/1998"], "Groupe": ["A", "A", "B"],
+                "Vide": ["", "ND", None], "Deux noms": ["Jean DUPONT", "Paul MARTIN"]}
+    series = [pd.Series(v, dtype=object) for v in columns.values()]
+    alone = [content_kind(h, s) for h, s in zip(columns, series)]
+    assert content_kinds(list(columns), series) == alone
+    assert alone == [*_CONTENT, None, None, None, None]
