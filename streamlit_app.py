@@ -8,12 +8,14 @@ import streamlit as st
 
 from core.i18n import t
 from ui import filters, nav, state, widgets
+from ui.forget import forget_if_idle
 from ui.lang import language_selector
 from ui.settings import sidebar_settings
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()
 lang = language_selector()
+forget_if_idle(lang)  # before anything reads the cohort
 # A favicon served by this server: without one, the page's Material icon would become the
 # favicon, fetched from a CDN, and the app loads nothing from outside its own server.
 st.set_page_config(page_title=t("app.title", lang), page_icon=str(nav.FAVICON), layout="wide")
