@@ -25,7 +25,7 @@ from core.validate import check_cohort
 ColumnKey = tuple[str, str | None, str]
 
 
-def load_cohort(files: Sequence[tuple[str, bytes]], drop_columns: Collection[ColumnKey] = frozenset(),
+def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[ColumnKey] = frozenset(),
                 limits: ReadLimits | None = None) -> LoadResult:
     """Read, recognise and validate uploaded files.
 
