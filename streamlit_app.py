@@ -8,12 +8,15 @@ import streamlit as st
 
 from core.i18n import t
 from ui import filters, nav, present, state, widgets
+from ui.forget import forget_if_idle
 from ui.lang import language_selector
 from ui.settings import sidebar_settings
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()
 lang = language_selector()
+if forget_if_idle(lang):  # before anything reads the cohort
+    present.leave()  # the sidebar says why the data are gone
 # A favicon served by this server: without one, the page's Material icon would become the
 # favicon, fetched from a CDN, and the app loads nothing from outside its own server.
 # Presentation mode (poster page) hides the sidebar and the navigation menu.

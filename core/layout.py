@@ -65,7 +65,8 @@ class Piece:
     on the one piece whose rows are the sheet's rows, so that table counts them.
     ``positions`` gives the column of ``cells`` read from each position of the raw table;
     ``dropped`` the positions this piece left out, as (reason, canonical column or None):
-    ``duplicate_column`` or ``empty_column`` (``core.readings`` reports both).
+    ``duplicate_column`` or ``empty_column``, or ``identifier`` (``core.identifier_columns.hold_back``);
+    ``core.readings`` reports each.
     """
 
     table: str

@@ -1,49 +1,96 @@
 """Uploaded files -> a validated cohort: the one path every upload (and the demo) takes.
 
-bytes -> ``formats.read_files`` -> ``layout.classify_tables`` -> ``validate.check_cohort``
--> ``cohort.cohort_from_frames``; ``readings.read_columns`` then records how each
-uploaded column was read. Nothing is written to disk.
+bytes -> ``formats.read_files`` -> (columns the user dropped are removed) ->
+``layout.classify_tables`` -> ``identifier_columns.find_identifiers`` (flagged columns are
+reported and held back) -> ``validate.check_cohort`` -> ``cohort.cohort_from_frames``;
+``readings.read_columns`` then records how each uploaded column was read. Nothing is
+written to disk.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
-from core.formats import read_files
+from core.formats import RawTable, read_files
+from core.identifier_columns import find_identifiers, hold_back
 from core.layout import classify_tables
 from core.limits import ReadLimits
-from core.readings import read_columns
+from core.readings import UNUSED, ColumnReading, read_columns
 from core.report import ERROR, Issue, Report
 from core.validate import check_cohort
 
+# A column as the user sees it: (file, sheet or None, header as written).
+ColumnKey = tuple[str, str | None, str]
 
-def load_cohort(files: Sequence[tuple[str, bytes]], limits: ReadLimits | None = None) -> LoadResult:
+
+def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[ColumnKey] = frozenset(),
+                limits: ReadLimits | None = None) -> LoadResult:
     """Read, recognise and validate uploaded files.
 
     Parameters
     ----------
     files: (file name as uploaded, content) pairs; one workbook, or several CSV/Parquet
         files, in any layout of the cohort format.
+    drop_columns: columns to leave out as if the files did not have them, e.g. the
+        direct identifiers the user chose to drop; each is read as not used,
+        ``identifier_dropped``.
     limits: how much the files may hold (``core.limits``; default: the defaults, changed
         by any ``LIVING_POSTER_*`` environment variable).
 
     Returns
     -------
     The report (with ``columns``, the reading of each uploaded column), and the cohort
-    when the report has no error (else None).
+    when the report has no error (else None). A column that looks like a direct
+    identifier is reported (``identifier_column``) and never enters the cohort.
     """
-    tables, issues = read_files(files, limits)
+    read, issues = read_files(files, limits)
+    drop = frozenset(drop_columns)
+    tables = _without(read, drop)
     report = Report(issues=list(issues))
     pieces, found = classify_tables(tables)
-    report.issues += found
+    identifiers = find_identifiers(tables, pieces)
+    # A flagged column is not "kept as is": its identifier warning replaces that note.
+    flagged = {(column.file, column.sheet, column.header) for column in identifiers}
+    report.issues += [i for i in found if i.code != "unknown_column" or (i.file, i.sheet, i.column) not in flagged]
+    report.issues += [column.issue() for column in identifiers]
+    pieces = hold_back(pieces, identifiers)
     if not tables and report.usable:
         report.issues.append(Issue.of(ERROR, "no_table", variant="upload"))
     frames = check_cohort(pieces, report)
     if not report.usable:
-        report.columns = read_columns(tables, pieces, None)
+        report.columns = _with_dropped(read, read_columns(tables, pieces, None), drop)
         return LoadResult(report, None)
     source = ", ".join(name for name, _ in files)
     cohort = cohort_from_frames(frames, report, source)
-    report.columns = read_columns(tables, pieces, extra_filter_reasons(cohort))
+    report.columns = _with_dropped(read, read_columns(tables, pieces, extra_filter_reasons(cohort)), drop)
     return LoadResult(report, cohort)
+
+
+def _without(tables: Sequence[RawTable], drop: frozenset[ColumnKey]) -> list[RawTable]:
+    """``tables`` without the ``drop`` columns; a table left with no column is left out."""
+    kept = []
+    for raw in tables:
+        keep = [i for i, header in enumerate(raw.headers) if (raw.file, raw.sheet, header) not in drop]
+        if len(keep) < len(raw.headers):
+            if not keep:
+                continue
+            data = raw.data[keep].set_axis(range(len(keep)), axis=1)
+            raw = replace(raw, headers=tuple(raw.headers[i] for i in keep), data=data)
+        kept.append(raw)
+    return kept
+
+
+def _with_dropped(read: Sequence[RawTable], readings: Sequence[ColumnReading],
+                  drop: frozenset[ColumnKey]) -> list[ColumnReading]:
+    """The readings of the kept columns with the dropped ones back in their place (upload order)."""
+    rest = iter(readings)
+    out = []
+    for raw in read:
+        for header in raw.headers:
+            if (raw.file, raw.sheet, header) in drop:
+                out.append(ColumnReading(raw.file, raw.sheet, header, UNUSED, reason="identifier_dropped"))
+            else:
+                out.append(next(rest))
+    return out

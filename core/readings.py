@@ -25,7 +25,7 @@ STATUSES = (FIELD, FILTER, EXTRA, UNUSED)
 EXTRA_REASONS = ("bad_month_header", "patient_column_elsewhere", "not_patient_table", "too_few_values",
                  "too_many_values", "rare_value", "cohort_unusable")
 UNUSED_REASONS = ("unrecognised_table", "duplicate_column", "empty_column", "no_patient_id",
-                  "missing_key_column")
+                  "missing_key_column", "identifier", "identifier_dropped")
 REASONS = EXTRA_REASONS + UNUSED_REASONS
 
 

@@ -52,12 +52,14 @@ CODES: dict[str, tuple[str, ...]] = {
     "duplicate_patient": (),
     "conflicting_patient_values": (),
     "unknown_drug": (),
+    # core.identifier_columns: a column that looks like a direct identifier (by its header, or its content)
+    "identifier_column": ("content",),
     # ui.state: the loader itself failed
     "load_failed": (),
 }
-# Parameters naming a canonical table or column: shown translated, not as the identifier.
-_TABLE_PARAMS = frozenset({"table"})
-_COLUMN_PARAMS = frozenset({"col"})
+# Parameters naming a code (a canonical table or column, a kind of identifier): shown
+# translated, from the catalogue key ``<prefix>.<value>``, not as the code.
+_LABEL_PARAMS = {"table": "issue.table", "col": "column", "identifier": "identifier.kind"}
 
 
 def issue_key(code: str, variant: str, part: str) -> str:
@@ -130,10 +132,8 @@ def _render(code: str, variant: str, part: str, params: tuple[tuple[str, object]
     from core.i18n import fmt_num, t
 
     def shown(name: str, value: object) -> str:
-        if name in _TABLE_PARAMS:
-            return t(f"issue.table.{value}", lang)
-        if name in _COLUMN_PARAMS:
-            return t(f"column.{value}", lang)
+        if name in _LABEL_PARAMS:
+            return t(f"{_LABEL_PARAMS[name]}.{value}", lang)
         if isinstance(value, float):
             # Bounds such as 0.5: the locale's decimal mark, no trailing zeros.
             return fmt_num(value, lang, 0) if value.is_integer() else fmt_num(value, lang, 2).rstrip("0")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.i18n import t
-from ui import state, widgets
+from ui import forget, identifiers, state, widgets
 from ui.lang import current_lang
 from ui.nav import require_shell
 
@@ -28,6 +28,8 @@ if active.is_demo:
 else:
     # Plain text: file names come from the user.
     st.text(t("upload.current", lang, names=", ".join(active.names)))
-    st.button(t("upload.back_to_demo", lang), on_click=state.return_to_demo, icon=":material/undo:")
+    # Everything the upload left in the session goes with it (as "Forget my data" does).
+    st.button(t("upload.back_to_demo", lang), on_click=forget.forget_my_data, icon=":material/undo:")
+    identifiers.identifier_panel(active, lang)
 
 widgets.show_report(active.report, lang)

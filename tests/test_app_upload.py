@@ -174,7 +174,7 @@ def test_unusable_cohort_gets_no_filters(app, upload_page):
 def test_loader_failure_is_reported_with_its_type_only(app, upload_page, monkeypatch):
     import core.loader
 
-    def _crash(files):
+    def _crash(*args, **kwargs):
         raise RuntimeError("cell P2 = secret")
 
     app.run()  # the demo is loaded before the loader breaks

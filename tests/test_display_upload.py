@@ -44,3 +44,16 @@ def test_command_line_lines_count_statuses_and_list_columns_not_read_as_fields()
 
 def test_no_readings_print_nothing():
     assert readings_lines([], "fr") == []
+
+
+def test_identifiers_frame_lists_flagged_columns_in_french():
+    from core.display.upload import identifiers_frame
+    from core.loader import load_cohort
+
+    csv = "patient_id,sex,age,Nom,Notes\nP1,F,40,Dupont,a@b.fr\nP2,M,50,Martin,c@d.fr\n".encode()
+    frame = identifiers_frame(load_cohort([("p.csv", csv)]).report, "fr")
+    assert frame.to_dict("records") == [
+        {"Fichier": "p.csv", "Feuille": "", "Colonne telle qu'écrite": "Nom", "Semble contenir": "noms de patients",
+         "Repérée par": "son en-tête"},
+        {"Fichier": "p.csv", "Feuille": "", "Colonne telle qu'écrite": "Notes", "Semble contenir": "adresses e-mail",
+         "Repérée par": "ses valeurs"}]

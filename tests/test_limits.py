@@ -230,7 +230,7 @@ def test_a_parquet_file_is_measured_from_its_metadata():
 def test_load_cohort_takes_the_limits():
     from core.loader import load_cohort
 
-    result = load_cohort([("patients.csv", b"patient_id,sex,age\nP1,F,40\nP2,M,50\n")], ReadLimits(max_rows=2))
+    result = load_cohort([("patients.csv", b"patient_id,sex,age\nP1,F,40\nP2,M,50\n")], limits=ReadLimits(max_rows=2))
     assert (result.cohort, _codes(result.report.issues)) == (None, [("too_many_rows", "")])
 
 

@@ -215,3 +215,21 @@ def test_leave_returns_to_the_poster(open_page):
     assert app.main.title[0].value == t("nav.poster", "en")
     assert not any(x.value.endswith(f" / {len(PANELS)}") for x in app.text)
     assert app.button(key="present_start")
+
+
+def test_an_idle_upload_is_forgotten_and_presentation_ends(monkeypatch, upload_page):
+    import ui.state
+    from tests.helpers import STEROID_VISITS
+
+    now = [1_000.0]
+    monkeypatch.setattr(ui.state, "clock", lambda: now[0])
+    app = upload_page(small_cohort_files(STEROID_VISITS), _PAGE)
+    app.button(key="present_start").click().run()
+    now[0] += 10 * 60
+    app.button(key="present_next").click().run()
+    assert _counter(app) == f"2 / {len(PANELS)}"
+    now[0] += 31 * 60
+    app.button(key="present_next").click().run()
+    assert app.main.title[0].value == t("nav.poster", "en")
+    assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes=30)]
+    assert t("poster.demo_label", "en") in [c.value for c in app.caption]

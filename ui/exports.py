@@ -67,7 +67,7 @@ def _context(view: PanelView, meta: dict | None):
 
             digest = demo_digest()
         else:
-            digest = active.digest
+            digest = active.upload_digest
         return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest)
 
     return session_memo(key, build)

@@ -25,6 +25,7 @@ from ui.settings import current_settings
 from ui.state import active_cohort, panel_result, session_memo
 
 _RESULT = "_filter"
+_PREFIX = "flt_"  # widget keys: the prefix, the cohort's digest, the field
 _URL_READ = "_filter_url_read"
 _URL_IGNORED = "_filter_url_ignored"
 _URL_OPEN = "_filter_url_open"
@@ -45,7 +46,7 @@ def sidebar_filters(lang: str) -> Filter:
         return Filter()
     cohort = active.cohort
     options: FilterOptions = session_memo("filter_options", lambda: filter_options(cohort))
-    prefix = f"flt_{active.digest[:12]}_"
+    prefix = f"{_PREFIX}{active.digest[:12]}_"
     if _URL_READ not in st.session_state:
         # A session's first run: a shared link's filters seed the widgets.
         st.session_state[_URL_READ] = True
@@ -92,6 +93,15 @@ def sidebar_populations(box, lang: str) -> Populations | None:
         box.warning(t("sidebar.small_subgroup", lang, n=pops.analysed, min=settings.small_n),
                            icon=":material/warning:")
     return pops
+
+
+def forget_choices() -> None:
+    """Forget every filter chosen in this session (an upload's centres and values among
+    them); the next run starts unfiltered."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(_PREFIX)]:
+        del st.session_state[key]
+    st.session_state.pop(_RESULT, None)
+    st.session_state.pop(_URL_IGNORED, None)
 
 
 def current_filter() -> Filter:

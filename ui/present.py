@@ -16,6 +16,8 @@ import streamlit as st
 
 from core.display.poster import PANELS, counter
 from core.i18n import t
+from ui import state
+from ui.forget import idle_minutes
 from ui.poster import PosterView
 from ui.poster_sections import DRAW, POSTER_CSS
 
@@ -82,6 +84,10 @@ def _move(delta: int) -> None:
     st.session_state[_STEP] = min(max(current_step() + delta, 0), len(PANELS) - 1)
 
 
+def _idle_too_long() -> bool:
+    return state.has_upload() and state.idle_seconds() > idle_minutes() * 60
+
+
 def present_button(lang: str) -> None:
     """The poster page's "Present" button."""
     st.button(t("poster.present", lang), key="present_start", on_click=start, icon=":material/slideshow:",
@@ -101,9 +107,12 @@ def show(poster: PosterView, lang: str) -> None:
 
 @st.fragment
 def _controls(poster: PosterView, lang: str) -> None:
-    if not presenting():
-        # Esc was pressed: the whole app runs again, with its sidebar and navigation.
+    if not presenting() or _idle_too_long():
+        # Esc was pressed, or the session was idle too long: the whole app runs again,
+        # with its sidebar and navigation (and forgets an idle upload: ui.forget).
         st.rerun()
+    # A step is activity: it runs the fragment only, not the app's idle check.
+    state.mark_active()
     step = current_step()
     first, last = step == 0, step == len(PANELS) - 1
     # A bar fixed at the bottom of the screen: the controls stay in reach on a long panel.

@@ -3,23 +3,29 @@
 Patient data live only in ``st.session_state`` (in memory, one browser session): never
 in ``st.cache_resource`` (shared by every session), never on disk. A cohort is keyed by
 the SHA-256 of its files' names and bytes, so uploading the same files again reuses
-it and different files rebuild it.
+it and different files rebuild it. Columns the user dropped as direct identifiers are
+kept per upload (by that hash), so the same files come back without them.
 """
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import streamlit as st
 
 from core.cohort import Cohort, LoadResult, files_digest
+from core.identifier_columns import identifier_keys
 from core.report import ERROR, Issue, Report
 
 _UPLOAD = "_cohort_upload"
 _DEMO = "_cohort_demo"
 _MEMO = "_cohort_memo"
 _GENERATION = "_uploader_generation"
+_DROPPED = "_cohort_dropped"  # {files digest: (file, sheet, header) dropped as identifiers}
+_LAST_ACTIVE = "_last_active"
 _MEMO_LIMIT = 64
 
 # What the uploader accepts; core.formats decides how each is read.
@@ -36,6 +42,13 @@ class ActiveCohort:
     is_demo: bool
     names: tuple[str, ...]
     digest: str
+    # The uploaded bytes, kept only while a column is flagged as a direct identifier, so
+    # that it can be dropped once the uploader has let the files go (another page).
+    files: tuple[tuple[str, bytes], ...] = field(default=(), repr=False, compare=False)
+    dropped: frozenset[tuple[str, str | None, str]] = frozenset()
+    # files_digest of the uploaded bytes (``digest`` also covers the dropped columns):
+    # what an export's stamp names.
+    upload_digest: str = ""
 
     @property
     def cohort(self) -> Cohort | None:
@@ -47,15 +60,60 @@ class ActiveCohort:
 
 
 def set_upload(files: Sequence[tuple[str, bytes]]) -> ActiveCohort:
-    """Make the uploaded ``files`` the session's cohort, loading them unless already loaded."""
-    digest = files_digest(files)
+    """Make the uploaded ``files`` the session's cohort, loading them unless already loaded
+    (without the columns dropped from these files in this session)."""
+    mark_active()
+    upload = files_digest(files)
+    dropped = st.session_state.get(_DROPPED, {}).get(upload, frozenset())
+    # Another digest once columns are dropped: memos and filter widgets start afresh.
+    digest = upload if not dropped else hashlib.sha256(f"{upload}{sorted(dropped)!r}".encode()).hexdigest()
     current = st.session_state.get(_UPLOAD)
     if current is not None and current.digest == digest:
         return current
     clear_upload()
-    active = ActiveCohort(_load(files), False, tuple(n for n, _ in files), digest)
+    result = _load(files, dropped)
+    kept = tuple(files) if identifier_keys(result.report) else ()
+    active = ActiveCohort(result, False, tuple(n for n, _ in files), digest, kept, dropped, upload)
     st.session_state[_UPLOAD] = active
     return active
+
+
+def drop_identifier_columns() -> None:
+    """Button callback: reload the uploaded cohort without the columns flagged as direct
+    identifiers; the choice holds for these files for the rest of the session."""
+    current = st.session_state.get(_UPLOAD)
+    if current is None or not current.files:
+        return
+    drops = st.session_state.setdefault(_DROPPED, {})
+    drops[files_digest(current.files)] = current.dropped | identifier_keys(current.report)
+    clear_upload()
+    set_upload(current.files)
+
+
+def forget_dropped_columns() -> None:
+    """Forget which columns were dropped from which files (headers are the user's text)."""
+    st.session_state.pop(_DROPPED, None)
+
+
+def clock() -> float:
+    """Seconds on a monotonic clock (what idle times are measured with)."""
+    return time.monotonic()
+
+
+def mark_active() -> None:
+    """Record that the user acted now (a run, an upload)."""
+    st.session_state[_LAST_ACTIVE] = clock()
+
+
+def idle_seconds() -> float:
+    """Seconds since the user last acted in this session (0 on its first run)."""
+    last = st.session_state.get(_LAST_ACTIVE)
+    return 0.0 if last is None else clock() - last
+
+
+def has_upload() -> bool:
+    """Whether the session holds uploaded files (usable or not) rather than the demo."""
+    return st.session_state.get(_UPLOAD) is not None
 
 
 def clear_upload() -> None:
@@ -134,11 +192,11 @@ def _demo() -> ActiveCohort:
     return demo
 
 
-def _load(files: Sequence[tuple[str, bytes]]) -> LoadResult:
+def _load(files: Sequence[tuple[str, bytes]], dropped: frozenset = frozenset()) -> LoadResult:
     from core.loader import load_cohort
 
     try:
-        return load_cohort(list(files))
+        return load_cohort(list(files), drop_columns=dropped)
     except Exception as exc:  # noqa: BLE001 - a user's file must never show a traceback
         # Only the exception's type is shown: its text may quote patient values.
         issue = Issue.of(ERROR, "load_failed", {"kind": type(exc).__name__})

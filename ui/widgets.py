@@ -1,5 +1,6 @@
 """Shared display pieces: the validation report (with how each column was read), the
-cohort badge, small-sample notes, the template download."""
+cohort badge (with "Forget my data" for an upload), small-sample notes, the template
+download."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from core.display.upload import readings_frame
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
+from ui.forget import forget_button
 from ui.state import ActiveCohort, active_cohort
 
 _ISSUE_FIELDS = ("severity", "file", "sheet", "row", "column", "value", "message", "hint")
@@ -114,6 +116,7 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
         st.sidebar.badge(t("badge.upload", lang), icon=":material/upload_file:", color="green")
     # Plain text: file names are user input and are never rendered as HTML or Markdown.
     st.sidebar.text(t("sidebar.files", lang, names=", ".join(active.names)))
+    forget_button(lang)
 
 
 def small_n_note(n: int, lang: str) -> None:

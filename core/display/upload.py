@@ -1,4 +1,5 @@
-"""Data page display: how each uploaded column was read, as a table of plain text."""
+"""Data page display: how each uploaded column was read, and the columns flagged as
+direct identifiers, as tables of plain text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,7 +7,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from core.i18n import t
+from core.identifier_columns import identifier_issues
 from core.readings import EXTRA, FIELD, FILTER, STATUSES, UNUSED, ColumnReading
+from core.report import Report
 
 READING_FIELDS = ("file", "sheet", "header", "read_as", "table", "why")
 
@@ -46,3 +49,24 @@ def readings_lines(readings: Sequence[ColumnReading], lang: str) -> list[str]:
             where = r.file + (f" [{r.sheet}]" if r.sheet is not None else "")
             lines.append("  " + t("reading.cli.line", lang, where=where, header=r.header, reading=r.text(lang)))
     return lines
+
+
+IDENTIFIER_FIELDS = ("file", "sheet", "column", "kind", "basis")
+
+
+def identifiers_frame(report: Report, lang: str) -> pd.DataFrame:
+    """One row per column flagged as a direct identifier (``identifier_column``): file,
+    sheet, the header as written, what it looks like, and whether its header or its
+    values gave it away. Cells hold user text: show the frame as a table."""
+    rows = [
+        {
+            "file": issue.file,
+            "sheet": issue.sheet or "",
+            "column": issue.column or "",
+            "kind": t(f"identifier.kind.{dict(issue.params or ())['identifier']}", lang),
+            "basis": t(f"identifiers.basis.{issue.variant or 'header'}", lang),
+        }
+        for issue in identifier_issues(report)
+    ]
+    frame = pd.DataFrame(rows, columns=list(IDENTIFIER_FIELDS))
+    return frame.rename(columns={f: t(f"identifiers.col.{f}", lang) for f in IDENTIFIER_FIELDS})
