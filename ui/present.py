@@ -34,8 +34,11 @@ _BASE_CSS = """
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
 .st-key-slides [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.45;}
 .st-key-slides h3 {font-size: 2.6rem;}
-.st-key-slides [data-testid="stMetricValue"] {font-size: 3rem;}
-.st-key-slides [data-testid="stMetricLabel"] p, .st-key-slides [data-testid="stMetricDelta"] {font-size: 1.3rem;}
+.st-key-slides [data-testid="stMetricValue"], .st-key-slides [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
+  {font-size: 3.2rem; line-height: 1.2;}
+.st-key-slides [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p,
+.st-key-slides [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p,
+.st-key-slides [data-testid="stMetricDelta"] {font-size: 1.3rem;}
 .st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: 3.4rem; font-weight: 700; line-height: 1.2;}
 .st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: 2rem;}
 .st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: 1.1rem;}
