@@ -35,3 +35,21 @@ def test_download_bytes_are_the_export_of_the_filtered_view(app):
     assert "Sexe" in methods or "sexe" in methods
     archive = exports._file(view, None, "zip", "poster.zip")
     assert archive[:2] == b"PK"
+
+
+def test_public_address_setting_puts_the_live_link_in_the_exports(app, monkeypatch):
+    from core.filters import parse_filters
+    from core.settings import Settings
+    from ui import exports
+    from ui.panel import PanelView
+    from ui.state import active_cohort
+
+    monkeypatch.setenv(exports.PUBLIC_URL_ENV, "https://poster.example.org/app")
+    app.run()
+    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings())
+    html = exports._file(view, None, "html", "poster.html").decode("utf-8")
+    assert "https://poster.example.org/app" in html and "sex=F" in html
+    monkeypatch.setenv(exports.PUBLIC_URL_ENV, "ftp://nowhere")
+    assert exports.public_url() is None
+    monkeypatch.delenv(exports.PUBLIC_URL_ENV)
+    assert exports.public_url() is None

@@ -2,6 +2,8 @@
 memory, from the same panel results as the pages (``core.export``), only when clicked."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from core.i18n import t
@@ -26,6 +28,22 @@ _MIME = {"zip": "application/zip", "pdf": "application/pdf", "html": "text/html"
          "json": "application/json", "txt": "text/plain"}
 
 
+# The app's public address (e.g. https://poster.example.org): when set, the exported
+# poster and the deck's title slide carry a QR code to the live view with its filters.
+PUBLIC_URL_ENV = "LIVING_POSTER_PUBLIC_URL"
+
+
+def public_url() -> str | None:
+    """The checked public address from ``PUBLIC_URL_ENV``, or None when unset or invalid."""
+    from core.export.live import AddressError, check_address
+
+    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    try:
+        return check_address(value) if value else None
+    except AddressError:
+        return None
+
+
 def export_downloads(view: PanelView, meta: dict | None) -> None:
     """A row of download buttons for the view's poster, deck, tables, JSON and methods.
 
@@ -33,6 +51,8 @@ def export_downloads(view: PanelView, meta: dict | None) -> None:
     """
     st.subheader(t("downloads.title", view.lang))
     st.caption(t("downloads.caption", view.lang))
+    if os.environ.get(PUBLIC_URL_ENV, "").strip() and public_url() is None:
+        st.warning(t("downloads.bad_url", view.lang, name=PUBLIC_URL_ENV))
     row = st.container(horizontal=True, gap="small")
     for fmt, name, key, icon in DOWNLOADS:
         row.download_button(
@@ -59,7 +79,8 @@ def _context(view: PanelView, meta: dict | None):
 
     active = active_cohort()
     meta_key = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
-    key = ("export", view.lang, view.filter, view.settings, meta_key)
+    base_url = public_url()
+    key = ("export", view.lang, view.filter, view.settings, meta_key, base_url)
 
     def build():
         if active.is_demo:
@@ -68,6 +89,7 @@ def _context(view: PanelView, meta: dict | None):
             digest = demo_digest()
         else:
             digest = active.upload_digest
-        return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest)
+        return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest,
+                              base_url=base_url)
 
     return session_memo(key, build)
