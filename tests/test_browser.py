@@ -240,7 +240,7 @@ def test_controls_are_readable_on_a_two_chart_row(server, browser, tmp_path):
     labels = page.locator("[data-testid='stDownloadButton'] button [data-testid='stMarkdownContainer']")
     assert labels.count() >= 8
     for text, scroll, client in labels.evaluate_all("els => els.map(e => [e.innerText, e.scrollWidth, e.clientWidth])"):
-        assert text in ("PNG", "SVG") and scroll <= client, (text, scroll, client)
+        assert text in ("PNG", "SVG", "PDF") and scroll <= client, (text, scroll, client)
     # Page icons come from the font Streamlit ships: no emoji left to render as boxes.
     icons = page.locator("[data-testid='stSidebarNav'] [data-testid='stIconMaterial']")
     assert icons.count() == len(_page_urls(page, server))

@@ -22,10 +22,15 @@ def test_svg_export_keeps_the_chart_title_text():
     assert svg.lstrip().startswith("<svg") and "Réponse cutanée" in svg
 
 
-def test_every_chart_of_the_response_page_offers_png_and_svg(open_page):
+def test_pdf_export_is_a_pdf_document():
+    pdf = charts._pdf(_chart().to_dict())
+    assert pdf[:5] == b"%PDF-" and len(pdf) > 1000
+
+
+def test_every_chart_of_the_response_page_offers_png_svg_and_pdf(open_page):
     app = open_page("pages/response.py")
     charts_drawn = len(app.get("vega_lite_chart"))
     buttons = app.get("download_button")
     labels = sorted(b.proto.label for b in buttons)
     assert charts_drawn == 3
-    assert labels == ["PNG"] * 3 + ["SVG"] * 3
+    assert labels == ["PDF"] * 3 + ["PNG"] * 3 + ["SVG"] * 3

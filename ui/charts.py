@@ -15,7 +15,7 @@ _PNG_SCALE = 2
 
 
 def show_chart(chart, name: str, lang: str, *, container=None, width: str = "stretch") -> None:
-    """Draw ``chart`` in ``container`` (the page by default) with PNG and SVG downloads.
+    """Draw ``chart`` in ``container`` (the page by default) with PNG, SVG and PDF downloads.
 
     ``name`` is unique on the page: it keys the download buttons and names the files
     (``<name>.png``); it must hold no patient data.
@@ -25,16 +25,12 @@ def show_chart(chart, name: str, lang: str, *, container=None, width: str = "str
     spec = chart.to_dict()
     # A row sized to its buttons: fixed-width columns cut "PNG" to "P…" in a half-width chart.
     row = box.container(horizontal=True, gap="small")
-    row.download_button(
-        t("export.png", lang), data=lambda: _png(spec), file_name=f"{name}.png", mime="image/png",
-        key=f"export_{name}_png", on_click="ignore", icon=":material/download:", type="tertiary",
-        help=t("export.png_help", lang), width="content",
-    )
-    row.download_button(
-        t("export.svg", lang), data=lambda: _svg(spec), file_name=f"{name}.svg", mime="image/svg+xml",
-        key=f"export_{name}_svg", on_click="ignore", icon=":material/download:", type="tertiary",
-        help=t("export.svg_help", lang), width="content",
-    )
+    for fmt, mime in _FORMATS:
+        row.download_button(
+            t(f"export.{fmt}", lang), data=lambda fmt=fmt: _RENDER[fmt](spec), file_name=f"{name}.{fmt}", mime=mime,
+            key=f"export_{name}_{fmt}", on_click="ignore", icon=":material/download:", type="tertiary",
+            help=t(f"export.{fmt}_help", lang), width="content",
+        )
 
 
 def _png(spec: dict) -> bytes:
@@ -47,3 +43,14 @@ def _svg(spec: dict) -> str:
     import vl_convert
 
     return vl_convert.vegalite_to_svg(spec)
+
+
+def _pdf(spec: dict) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_pdf(spec)
+
+
+# PNG for slides, SVG and PDF (vector) for a printed poster.
+_FORMATS = (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
+_RENDER = {"png": _png, "svg": _svg, "pdf": _pdf}
