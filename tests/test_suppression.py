@@ -1,0 +1,120 @@
+"""Small-cell suppression (``Settings.min_cell``): no count from 1 to k - 1 reaches the
+summarize JSON, the pages' tables or the exports; secondary suppression protects a
+suppressed cell of a row; off by default."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from core.demo import load_demo
+from core.settings import SettingError, Settings, parse_settings
+from core.summary import build_summary
+from core.suppression import mask_frame, mask_text, row_mask, suppress_count, suppress_summary
+
+K = 5
+# Keys whose integer values are counts of patients or events (not months, doses, ages,
+# p-values, statistics of values).
+COUNT_KEYS = {"n", "N", "CR", "PR", "NR", "down", "up", "stable", "unknown", "treated", "analysed",
+              "paired", "positive_M0", "involved", "seen", "scored", "infection_events", "events",
+              "patients", "activated_M0", "paired_N"}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    cohort = load_demo().cohort
+    yield cohort
+    cohort.close()
+
+
+def _counts(node, path=()):
+    """Every (path, value) of a count in a summary document."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _counts(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                yield from _counts(value, (*path, key))
+            elif key in COUNT_KEYS or path[:1] == ("followup",) or path[:1] == ("complement",):
+                yield (*path, key), value
+
+
+def _suppressed_objects(node):
+    if isinstance(node, list):
+        for item in node:
+            yield from _suppressed_objects(item)
+    elif isinstance(node, dict):
+        if node.get("suppressed"):
+            yield node
+        for value in node.values():
+            yield from _suppressed_objects(value)
+
+
+def test_min_cell_is_a_setting_with_a_range():
+    assert Settings().min_cell == 0
+    assert parse_settings(["min_cell=5"]).min_cell == 5
+    for bad in ("min_cell=-1", "min_cell=2.5", "min_cell=1000"):
+        with pytest.raises(SettingError):
+            parse_settings([bad])
+
+
+def test_the_summary_holds_no_small_count(demo):
+    plain = build_summary(demo)
+    doc = build_summary(demo, settings=Settings(min_cell=K))
+    small_before = [(p, v) for p, v in _counts(plain) if isinstance(v, int) and 1 <= v < K]
+    assert small_before, "the demo has small counts to suppress"
+    small_after = [(p, v) for p, v in _counts(doc) if isinstance(v, int) and not isinstance(v, bool) and 1 <= v < K]
+    assert small_after == []
+    # Each count that went missing is null in an object marked suppressed.
+    for path, _ in small_before:
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and path[-1] in parent:
+            assert parent[path[-1]] is None and parent["suppressed"] is True, path
+    assert doc["baseline"]["first_line"] == {"n": None, "N": 22, "pct": None, "suppressed": True}
+    assert all(obj.get("pct") is None and obj.get("ci_low") is None for obj in _suppressed_objects(doc)
+               if "n" in obj and obj["n"] is None)
+    # Per-patient listings are withheld, and the document says so.
+    assert doc["safety"]["visceral_events"] == [] and plain["safety"]["visceral_events"]
+    assert "safety.visceral_events" in doc["details"]["suppression"]["withheld_listings"]
+    # Large counts stay.
+    assert doc["populations"]["analysed"] == plain["populations"]["analysed"] == 22
+    assert doc["safety"]["infection"] == plain["safety"]["infection"]
+
+
+def test_default_off_changes_nothing(demo):
+    assert build_summary(demo) == build_summary(demo, settings=Settings(min_cell=0))
+    assert build_summary(demo) == build_summary(demo, settings=Settings(min_cell=1))
+
+
+def test_secondary_suppression_on_a_response_row():
+    # NR = 2 is small; without a second hidden cell N - CR - PR would give it back.
+    doc = suppress_summary({"response": {"d": {"M3": {"CR": 8, "PR": 7, "NR": 2, "N": 17}}}}, K)
+    row = doc["response"]["d"]["M3"]
+    assert row == {"CR": 8, "PR": None, "NR": None, "N": 17, "suppressed": True}
+    # Two small cells protect each other; zeros stay.
+    assert row_mask((10, 3, 1), K) == ((False, True, True), False)
+    assert row_mask((9, 0, 2), K) == ((True, False, True), False)
+    # A single small cell and only zeros beside it: the total must go.
+    assert row_mask((0, 3, 0), K) == ((False, True, False), True)
+    assert row_mask((6, 7, 8), K) == ((False, False, False), False)
+
+
+def test_a_count_and_its_complement():
+    assert suppress_count(2, 22, K).n is None and suppress_count(2, 22, K).primary
+    assert suppress_count(21, 22, K).n is None and not suppress_count(21, 22, K).primary
+    assert suppress_count(3, 3, K).N is None
+    assert suppress_count(0, 22, K).n == 0 and suppress_count(12, 22, K).n == 12
+
+
+def test_texts_and_frames_are_masked():
+    assert mask_text("Severe: 2/23 (8.7%) 95% CI 2.4 to 26.8", K) == "Severe: < 5"
+    assert mask_text("↓ 15/16 and 9/23 (39,1\u202f%)", K, "hidden") == "↓ hidden and 9/23 (39,1\u202f%)"
+    assert mask_text("M3 · 12/22 (54.5%)", K) == "M3 · 12/22 (54.5%)"
+    frame = pd.DataFrame({"Month": ["M3"], "N": [17], "CR": ["8/17 (47.1%)"], "PR": ["7/17 (41.2%)"],
+                          "NR": ["2/17 (11.8%)"], "Scored": [3]})
+    out = mask_frame(frame, K, count_columns=("N", "Scored"), hidden="hidden", rows=(("CR", "PR", "NR"),))
+    assert out.iloc[0].tolist() == ["M3", 17, "8/17 (47.1%)", "hidden", "< 5", "< 5"]
