@@ -168,7 +168,7 @@ def _mask_row(obj: dict, keys: tuple[str, ...], total: str | None, k: int) -> No
 # ``n/N``, its percentage ``(95.5%)`` / ``(95,5 %)`` and a CI that follows it.
 _NUM = r"-?\d+(?:[.,]\d+)?"
 _COUNT = re.compile(
-    rf"(?<![\w/.,])(\d+)/(\d+)(?![\w/])"
+    rf"(?<![\w/.])(\d+)/(\d+)(?![\w/])"
     rf"(?:\s*\({_NUM}\s?\u202f?%\))?"
     rf"(?:\s*(?:·\s*)?(?:95% CI|IC 95\u202f%) {_NUM} (?:to|à) {_NUM}(?: \(Wilson\))?)?"
 )
@@ -198,6 +198,8 @@ def mask_text(text: str, k: int, hidden: str = "") -> str:
 def mask_cell(value, k: int, hidden: str = ""):
     """One table cell: text through ``mask_text``; a whole number from 1 to k - 1 as ``< k``."""
     if isinstance(value, str):
+        if value.strip().isdigit():
+            return less_than(k) if small(int(value), k) else value
         return mask_text(value, k, hidden)
     if small(value, k) and float(value).is_integer():
         return less_than(k)

@@ -118,3 +118,79 @@ def test_texts_and_frames_are_masked():
                           "NR": ["2/17 (11.8%)"], "Scored": [3]})
     out = mask_frame(frame, K, count_columns=("N", "Scored"), hidden="hidden", rows=(("CR", "PR", "NR"),))
     assert out.iloc[0].tolist() == ["M3", 17, "8/17 (47.1%)", "hidden", "< 5", "< 5"]
+
+
+# --- exports ----------------------------------------------------------------------
+
+# ``n/N`` as written in tables and texts.
+_FRACTION = re.compile(r"(?<![\w/.])(\d+)/(\d+)(?![\w/])")
+
+
+def _small_fractions(text: str) -> list[str]:
+    """``n/N`` with n or N from 1 to K - 1 in ``text``."""
+    return [m.group(0) for m in _FRACTION.finditer(text)
+            if 1 <= int(m.group(1)) < K or 1 <= int(m.group(2)) < K]
+
+
+def _file_texts(files) -> dict[str, str]:
+    """The text of each table, page and slide file (CSV, XLSX cells, HTML, PPTX shapes,
+    JSON)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    texts = {}
+    for f in files:
+        if f.name.endswith((".csv", ".html", ".json", ".txt")):
+            texts[f.name] = f.data.decode("utf-8-sig")
+        elif f.name.endswith(".xlsx"):
+            book = load_workbook(io.BytesIO(f.data), read_only=True)
+            texts[f.name] = "\n".join(" | ".join("" if v is None else str(v) for v in row)
+                                      for sheet in book for row in sheet.values)
+        elif f.name.endswith((".pptx", ".docx")):
+            with zipfile.ZipFile(io.BytesIO(f.data)) as archive:
+                texts[f.name] = "\n".join(re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8"))
+                                          for n in archive.namelist() if n.endswith(".xml"))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def exported():
+    from core.export.bundle import export_files, prepare_export
+
+    cohort = load_demo().cohort
+    try:
+        plain = prepare_export(cohort, [], "en", settings=Settings(), digest="0" * 64)
+        masked = prepare_export(cohort, [], "en", settings=Settings(min_cell=K), digest="0" * 64)
+        yield plain, masked, export_files(masked, ("tables", "docx", "html", "pptx", "texts"))
+    finally:
+        cohort.close()
+
+
+def test_exports_hold_no_small_count(exported):
+    plain, masked, files = exported
+    texts = _file_texts(files)
+    assert {"tables/responses.csv", "tables.xlsx", "tables.docx", "poster.html", "deck.pptx", "summary.json"} <= set(texts)
+    # The same files without suppression do hold small counts: the check can fail.
+    from core.export.bundle import export_files
+    plain_texts = _file_texts(export_files(plain, ("tables", "html", "pptx")))
+    assert _small_fractions(plain_texts["tables/responses.csv"]) and _small_fractions(plain_texts["poster.html"])
+    for name, text in texts.items():
+        assert _small_fractions(text) == [], name
+    for name in ("tables/responses.csv", "tables.xlsx", "poster.html", "deck.pptx"):
+        assert "< 5" in texts[name] or "&lt; 5" in texts[name], name
+    # Per-patient listings and charts are withheld; a note says so.
+    assert "P3" not in texts["tables/events.csv"] and "P3" in plain_texts["tables/events.csv"]
+    assert "Péricardite" not in texts["poster.html"]
+    assert masked.charts == () and not any(f.name.startswith("charts/") for f in files)
+    assert "Small-cell suppression is on" in texts["poster.html"]
+    assert "Small-cell suppression is on" in texts["tables/responses.csv"] or \
+        "Small-cell suppression is on" in texts["tables.xlsx"]
+
+
+def test_the_response_export_keeps_its_large_counts(exported):
+    _, masked, _ = exported
+    frame = masked.table("responses").frame
+    assert frame.loc[0, "CR"] == "8/17 (47.1%)"
+    assert frame.loc[0, "PR"] == "hidden" and frame.loc[0, "NR"] == "< 5"
