@@ -227,7 +227,10 @@ def mask_frame(frame: pd.DataFrame, k: int, count_columns: Sequence[str] = (), h
                     out.at[index, column] = less_than(k) if small(count, k) else (hidden or less_than(k))
     for column in out.columns:
         if column in count_columns:
-            out[column] = out[column].astype(object).map(lambda v: mask_cell(v, k, hidden))
+            values = out[column].astype(object).map(lambda v: mask_cell(v, k, hidden))
+            if any(isinstance(v, str) for v in values):  # one type per column (Arrow, Excel)
+                values = values.map(lambda v: "" if v is None or v != v else str(v))
+            out[column] = values
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: mask_text(v, k, hidden) if isinstance(v, str) else v)
     return out

@@ -194,3 +194,40 @@ def test_the_response_export_keeps_its_large_counts(exported):
     frame = masked.table("responses").frame
     assert frame.loc[0, "CR"] == "8/17 (47.1%)"
     assert frame.loc[0, "PR"] == "hidden" and frame.loc[0, "NR"] == "< 5"
+
+
+# --- pages ------------------------------------------------------------------------
+
+def _page_texts(app) -> tuple[str, str]:
+    """(every table cell, every other text) of the page's main area."""
+    tables = "\n".join(frame.value.astype(str).to_csv(index=False) for frame in app.main.dataframe)
+    others = [m.value for m in app.main.markdown] + [c.value for c in app.main.caption] + \
+        [s.value for s in app.main.subheader] + [i.value for i in app.main.info] + \
+        [f"{m.label} {m.value}" for m in app.main.metric]
+    return tables, "\n".join(str(x) for x in others)
+
+
+@pytest.mark.parametrize("page, has_small_table", [
+    ("pages/cohort.py", True), ("pages/response.py", True), ("pages/biology.py", True),
+    ("pages/steroids.py", False), ("pages/safety.py", False), ("pages/conclusion.py", False),
+])
+def test_pages_show_no_small_count(open_page, page, has_small_table):
+    from core.display.suppressed import suppression_note
+
+    app = open_page(page)
+    tables, texts = _page_texts(app)
+    before = _small_fractions(tables + texts)
+    charts = app.get("vega_lite_chart")
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    tables, texts = _page_texts(app)
+    assert _small_fractions(tables) == [] and _small_fractions(texts) == []
+    assert suppression_note(K, "en") in texts
+    if has_small_table:
+        assert before, "the page shows small counts without suppression"
+        assert "< 5" in tables
+    # Charts are withheld (their marks are counts), and so are per-patient listings.
+    assert page == "pages/conclusion.py" or charts
+    assert not app.get("vega_lite_chart")
+    if page in ("pages/safety.py", "pages/cohort.py"):
+        assert "P3" not in tables and "P23" not in tables
