@@ -17,8 +17,8 @@ result = view.result(biology)
 
 st.title(t("nav.biology", lang))
 st.write(t("biology.intro", lang))
-st.markdown(f"**{t('biology.analysed', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('biology.analysed', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 # The poster's three boxes: status at M0, then each follow-up month's arrows.
 for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):

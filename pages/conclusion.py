@@ -26,8 +26,10 @@ else:
     st.subheader(t("conclusion.ui.generic_title", lang))
     st.caption(t("conclusion.ui.upload_label", lang))
 
-st.markdown(f"**{t('conclusion.ui.populations', lang, analysed=result.analysed, treated=result.treated)}**")
-small_n_note(result.analysed, lang)
+populations_line = t("conclusion.ui.populations", lang, analysed=suppression.count(result.analysed, view),
+                     treated=suppression.count(result.treated, view))
+st.markdown(f"**{populations_line}**")
+small_n_note(result.analysed, lang, view.settings.min_cell)
 
 st.subheader(t("conclusion.ui.findings", lang))
 # The sentences hold catalogue text and numbers only, no user text.

@@ -18,8 +18,8 @@ events_recorded = "events" in view.cohort.tables_present
 
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))
-st.markdown(f"**{t('safety.population', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('safety.population', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 if not events_recorded:
     st.info(t("safety.no_events_table", lang), icon=":material/info:")

@@ -17,8 +17,8 @@ result = view.result(steroids)
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))
-st.markdown(f"**{t('steroids.analysed', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('steroids.analysed', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 if result.unknown_drugs:
     st.warning(t("steroids.unknown_drugs", lang), icon=":material/warning:")

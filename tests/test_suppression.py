@@ -231,3 +231,18 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     assert not app.get("vega_lite_chart")
     if page in ("pages/safety.py", "pages/cohort.py"):
         assert "P3" not in tables and "P23" not in tables
+
+
+def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
+    # The demo has one man: every N of the subgroup is from 1 to k - 1.
+    app = open_page("pages/safety.py")
+    app.multiselect(key="flt_demo_sex").set_value(["M"]).run()
+    sizes = {m.label: m.value for m in app.sidebar.metric}
+    assert "1" in sizes.values()
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    assert set({m.label: m.value for m in app.sidebar.metric}.values()) == {"< 5"}
+    tables, texts = _page_texts(app)
+    assert _small_fractions(tables + texts) == []
+    assert "N = 1" not in texts and "N = < 5" in texts
+    assert all("1" not in w.value for w in app.sidebar.warning)
