@@ -27,7 +27,8 @@ for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):
         st.subheader(t(f"biology.marker.{name}", lang))
         st.write(display.status_m0_line(marker, lang, view.settings.min_cell))
         for month in result.months:
-            st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(display.month_lines(marker, month, lang, view.settings.min_cell)))
+            lines = display.month_lines(marker, month, lang, view.settings.min_cell)
+            st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(lines))
         show_notes(marker.notes, lang)
 st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift_tolerance, lang, 0)))
 

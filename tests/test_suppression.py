@@ -171,7 +171,8 @@ def exported():
 def test_exports_hold_no_small_count(exported):
     plain, masked, files = exported
     texts = _file_texts(files)
-    assert {"tables/responses.csv", "tables.xlsx", "tables.docx", "poster.html", "deck.pptx", "summary.json"} <= set(texts)
+    assert {"tables/responses.csv", "tables.xlsx", "tables.docx", "poster.html", "deck.pptx",
+            "summary.json"} <= set(texts)
     # The same files without suppression do hold small counts: the check can fail.
     from core.export.bundle import export_files
     plain_texts = _file_texts(export_files(plain, ("tables", "html", "pptx")))
@@ -246,3 +247,15 @@ def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
     assert _small_fractions(tables + texts) == []
     assert "N = 1" not in texts and "N = < 5" in texts
     assert all("1" not in w.value for w in app.sidebar.warning)
+
+
+def test_shift_arrows_hide_a_second_arrow():
+    from core.biology import ShiftCounts
+    from core.display.biology import shift_arrows
+
+    counts = ShiftCounts(month=6, N=14, down=6, up=3, stable=5, unknown=0)
+    assert shift_arrows(counts, "en") == ("↓ 6/14", "↑ 3/14", "→ 5/14")
+    # ↑ 3 is small; → 5 (the smallest other) is hidden so that 14 - 6 - 5 cannot give it back.
+    assert shift_arrows(counts, "en", K) == ("↓ 6/14", "↑ < 5", "→ hidden")
+    assert shift_arrows(ShiftCounts(month=3, N=22, down=17, up=1, stable=0, unknown=4), "fr", K) == (
+        "↓ masqué", "↑ < 5", "(?) < 5 patients")

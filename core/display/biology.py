@@ -10,11 +10,11 @@ import pandas as pd
 
 from core.biology import Biology, Marker, ShiftCounts
 from core.display.common import month_label
-from core.display.suppressed import count_token, masked
+from core.display.suppressed import count_token, hidden_word, masked
 from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
-from core.suppression import less_than, small
+from core.suppression import active, less_than, row_mask, small
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
@@ -38,12 +38,20 @@ def shift_arrows(counts: ShiftCounts, lang: str, k: int = 0) -> tuple[str, ...]:
     """
     known = counts.N - counts.unknown
     n = counts.as_dict()
-    lines = [masked(f"{ARROWS[c]} {n[c]}/{known}", k, lang) for c in (DOWN, UP, STABLE) if c != STABLE or n[c]]
+    # ↓ + ↑ + → = the known: a row for secondary suppression (core.suppression).
+    hide, _ = row_mask([n[c] for c in (DOWN, UP, STABLE)], k) if active(k) else ((False,) * 3, False)
+    hide = dict(zip((DOWN, UP, STABLE), hide))
+    lines = [f"{ARROWS[c]} {_hidden(n[c], k, lang) if hide[c] else masked(f'{n[c]}/{known}', k, lang)}"
+             for c in (DOWN, UP, STABLE) if c != STABLE or n[c]]
     if counts.unknown:
         key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
         unknown = less_than(k) if small(counts.unknown, k) else counts.unknown
         lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=unknown)}")
     return tuple(lines)
+
+
+def _hidden(n: int, k: int, lang: str) -> str:
+    return less_than(k) if small(n, k) else hidden_word(lang)
 
 
 def share(count: Proportion, lang: str) -> str:

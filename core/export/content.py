@@ -26,7 +26,7 @@ from core.export.stamp import Stamp
 from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.response import DOMAINS
 from core.settings import Settings
-from core.suppression import active
+from core.suppression import active, small
 
 PANELS = ("cohort", "response", "biology", "steroids", "safety")
 
@@ -234,12 +234,16 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
     tiles, lines = [], []
     for month in panels.steroids.by_month:
         on = month.on_cs
-        dose = t("exports.poster.median_dose", lang, dose=steroid_display.median_iqr(month.dose, lang))
+        hide = small(month.dose.N, panels.settings.min_cell)
+        median = MISSING if hide else steroid_display.median_iqr(month.dose, lang)
+        dose = t("exports.poster.median_dose", lang, dose=median)
         tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
                           fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"))
         if month.test is not None and month.change is not None:
-            change = (f"{steroid_display.median_iqr(month.change, lang)} · "
-                      f"{steroid_display.wilcoxon_text(month.test, month.zero_differences or 0, lang)}")
+            k = panels.settings.min_cell
+            median = MISSING if small(month.change.N, k) else steroid_display.median_iqr(month.change, lang)
+            test = steroid_display.wilcoxon_text(month.test, month.zero_differences or 0, lang, k)
+            change = f"{median} · {test}"
             lines.append(_labelled(f"{month_label(month.month)} · {t('steroids.change', lang)}", change, lang))
     notes = (*(_tile_note(x, lang) for x in tiles), *lines, t("steroids.tiles_help", lang))
     return PanelContent("steroids", t("exports.poster.panel.steroids", lang), tuple(tiles), tuple(lines), charts,

@@ -143,7 +143,7 @@ def steroids_table(panels: Panels, lang: str) -> ExportTable:
     months = panels.steroids.by_month
     cells: dict[str, dict[int, str]] = {}
     for month in months:
-        for tile in steroid_display.month_tiles(month, lang):
+        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell):
             text = f"{tile.value} · {tile.detail}" if tile.detail and tile.value != MISSING else tile.value
             cells.setdefault(tile.label, {})[month.month] = text
     label = t("exports.steroids.figure", lang)
