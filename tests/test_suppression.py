@@ -259,3 +259,14 @@ def test_shift_arrows_hide_a_second_arrow():
     assert shift_arrows(counts, "en", K) == ("↓ 6/14", "↑ < 5", "→ hidden")
     assert shift_arrows(ShiftCounts(month=3, N=22, down=17, up=1, stable=0, unknown=4), "fr", K) == (
         "↓ masqué", "↑ < 5", "(?) < 5 patients")
+
+
+def test_french_exports_hold_no_small_count(demo):
+    from core.export.bundle import export_files, prepare_export
+
+    ctx = prepare_export(demo, [], "fr", settings=Settings(min_cell=K), digest="0" * 64)
+    texts = _file_texts(export_files(ctx, ("tables", "html")))
+    for name, text in texts.items():
+        assert _small_fractions(text) == [], name
+    assert "masqué" in texts["tables/responses.csv"] and "< 5" in texts["tables/responses.csv"]
+    assert "Masquage des petits effectifs activé" in texts["poster.html"]
