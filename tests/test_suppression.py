@@ -270,3 +270,21 @@ def test_french_exports_hold_no_small_count(demo):
         assert _small_fractions(text) == [], name
     assert "masqué" in texts["tables/responses.csv"] and "< 5" in texts["tables/responses.csv"]
     assert "Masquage des petits effectifs activé" in texts["poster.html"]
+
+
+def test_summarize_set_min_cell_on_the_command_line():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "core", "summarize", "--demo", "--set", "min_cell=5"], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["details"]["settings"] == {"min_cell": 5} and doc["details"]["suppression"]["min_cell"] == 5
+    assert [v for _, v in _counts(doc) if type(v) is int and 1 <= v < K] == []
+    bad = subprocess.run([sys.executable, "-m", "core", "summarize", "--demo", "--set", "min_cell=-3"], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "min_cell" in bad.stderr
