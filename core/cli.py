@@ -134,7 +134,7 @@ def _add_summarize(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="settings",
                         help="change a derived definition (repeatable): min_age=16, shift_tolerance=0.15, "
                              "anti_dsdna_threshold=20, c3_low=0.8, c4_low=0.12, cs_thresholds=10,5, "
-                             "response_months=3,6,12, small_n=5")
+                             "response_months=3,6,12, small_n=5, min_cell=5 (small-cell suppression)")
     parser.set_defaults(run=_run_summarize, parser=parser)
 
 

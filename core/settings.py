@@ -26,6 +26,8 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "c4_low": (0, None, True),
     "cs_thresholds": (0, None, True),
     "small_n": (0, None, True),
+    # 0 is off; 1 masks nothing either (no count lies in 1..0). Above 100 nothing is left.
+    "min_cell": (0, 100, True),
     # A follow-up month is a visit month of the cohort format.
     "response_months": (0, COLUMNS["visits"]["month"].high, True),
 }
@@ -34,10 +36,10 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
 # holds at most ``MAX_LIST_VALUES``.
 _LISTS = ("cs_thresholds", "response_months")
 MAX_LIST_VALUES = 12
-_INTEGERS = ("small_n", "response_months")
+_INTEGERS = ("small_n", "response_months", "min_cell")
 # What ``parse_settings`` accepts: the contract's definitions, not the poster's layout.
 SETTABLE = ("min_age", "shift_tolerance", "anti_dsdna_threshold", "c3_low", "c4_low", "cs_thresholds",
-            "response_months", "small_n")
+            "response_months", "small_n", "min_cell")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Settings:
       in the data (plus ``poster_months``).
     - ``poster_months``: months always reported (the poster's), even when nobody was seen.
     - ``small_n``: a result on fewer patients carries a note (``core.stats.SMALL_N``).
+    - ``min_cell``: small-cell suppression for public display; every count from 1 to
+      ``min_cell - 1`` is shown as ``< min_cell`` (``core.suppression``). 0 (default): off.
 
     Reference: cohort-format.md, "Derived definitions" (version 1).
     """
@@ -70,6 +74,7 @@ class Settings:
     poster_months: tuple[int, ...] = (3, 6)
     baseline_month: int = 0
     small_n: int = SMALL_N
+    min_cell: int = 0
 
     def __post_init__(self) -> None:
         for name in _LISTS:
@@ -80,6 +85,8 @@ class Settings:
             for number in value if isinstance(value, tuple) else (value,):
                 if not _within(number, low, high, high_inclusive):
                     raise ValueError(f"{name} must be {_range_text(low, high, high_inclusive)}, not {number!r}")
+        if self.min_cell != int(self.min_cell):
+            raise ValueError(f"min_cell must be a whole number, not {self.min_cell!r}")
         if any(m <= self.baseline_month for m in self.response_months):
             raise ValueError("response_months must come after the baseline month")
 

@@ -2,7 +2,8 @@
 
 The same panel functions the pages call; the required keys are exactly those of
 summary-json.md (contract version 1.1, which adds ``status_change``), and CIs,
-transitions and rates go under ``details``.
+transitions and rates go under ``details``. With ``Settings.min_cell`` on, small counts
+are ``null`` in objects marked ``"suppressed": true`` (``core.suppression``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.safety import safety
 from core.settings import Settings
 from core.stats import Continuous, Proportion
 from core.steroids import steroids
+from core.suppression import suppress_summary
 
 SCHEMA = "cohort-summary/1"
 
@@ -98,7 +100,7 @@ def build_summary(cohort, filter: Filter | None = None, settings: Settings = Set
         "visceral_events": _records(safe.visceral_events.assign(month=_numbers(safe.visceral_events["month"]))),
     }
     doc["details"] = _details(pops, resp, bio, cs, safe, months, flt)
-    return doc
+    return suppress_summary(doc, settings.min_cell)
 
 
 def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:

@@ -7,6 +7,7 @@ from core.display import biology as display
 from core.display.common import month_label
 from core.i18n import fmt_pct, t
 from ui.charts import show_chart
+from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes, small_n_note
 
@@ -16,23 +17,25 @@ result = view.result(biology)
 
 st.title(t("nav.biology", lang))
 st.write(t("biology.intro", lang))
-st.markdown(f"**{t('biology.analysed', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('biology.analysed', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 # The poster's three boxes: status at M0, then each follow-up month's arrows.
 for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):
     marker = getattr(result, name)
     with column.container(border=True):
         st.subheader(t(f"biology.marker.{name}", lang))
-        st.write(display.status_m0_line(marker, lang))
+        st.write(display.status_m0_line(marker, lang, view.settings.min_cell))
         for month in result.months:
-            st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(display.month_lines(marker, month, lang)))
+            lines = display.month_lines(marker, month, lang, view.settings.min_cell)
+            st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(lines))
         show_notes(marker.notes, lang)
 st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift_tolerance, lang, 0)))
 
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))
-st.dataframe(display.changes_frame(result, lang), hide_index=True)
+counts = tuple(t(f"biology.col.{c}", lang) for c in ("paired", "positive_m0", "positive_mk"))
+st.dataframe(suppression.table(display.changes_frame(result, lang), view, counts), hide_index=True)
 
 st.subheader(t("biology.charts_title", lang))
 if not result.months:

@@ -7,6 +7,7 @@ from core.display import cohort as display
 from core.display.common import count_line
 from core.i18n import catalogue, t
 from ui.charts import show_chart
+from ui import suppression
 from ui.panel import open_panel
 from ui.state import session_memo
 from ui.widgets import show_notes
@@ -28,18 +29,20 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("cohort.exclusions", lang))
     if not pops.exclusions.empty:
-        st.caption(count_line(len(pops.exclusions), lang))
-        st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
+        if not suppression.withheld(view):
+            st.caption(count_line(len(pops.exclusions), lang))
+            st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
     with right:
         st.subheader(t("cohort.flags", lang))
-        st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
-        st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
+        if not suppression.withheld(view):
+            st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
+            st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))
-tiles = display.m0_tiles(base.table, lang)
+tiles = tuple(suppression.tile(x, view) for x in display.m0_tiles(base.table, lang))
 for start in range(0, len(tiles), _TILE_COLUMNS):
     for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
         column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
@@ -57,10 +60,12 @@ group = st.selectbox(
 )
 grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
-st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True, height="content")
+baseline_frame = display.baseline_display(grouped.table, lang, level_label)
+counts = (t("cohort.col.N", lang), t("cohort.col.missing", lang))
+st.dataframe(suppression.table(baseline_frame, view, counts), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))
 if grouped.table.group_missing:
-    st.caption(t("cohort.group_missing", lang, n=grouped.table.group_missing))
+    st.caption(t("cohort.group_missing", lang, n=suppression.count(grouped.table.group_missing, view)))
 show_notes((*grouped.notes, *grouped.table.notes), lang)
 if grouped.unknown_drugs:
     st.caption(t("cohort.unknown_drugs", lang))

@@ -8,6 +8,7 @@ from core.display import response as display
 from core.display.common import count_line
 from core.i18n import t
 from ui.charts import show_chart
+from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes
 
@@ -21,7 +22,10 @@ st.caption(t("response.intro", lang))
 st.subheader(t("response.bars", lang))
 show_chart(response_chart(result.counts, display.overall_frame(result.results), lang), "response_by_visit", lang)
 st.caption(t("response.bars_caption", lang))
-st.dataframe(display.response_table(result.results, lang), hide_index=True)
+categories = tuple(t(f"response.cat.{c}", lang) for c in ("CR", "PR", "NR"))
+counts = (t("response.col.scored", lang), t("response.col.unknown", lang), "N")
+st.dataframe(suppression.table(display.response_table(result.results, lang), view, counts, (categories,)),
+             hide_index=True)
 show_notes((*result.notes, *(note for r in result.results for note in r.notes)), lang)
 
 st.subheader(t("response.transitions", lang))
@@ -34,7 +38,8 @@ st.caption(t("response.grid_caption", lang))
 st.subheader(t("response.discordant", lang))
 if not result.discordant.empty:
     st.caption(t("response.discordant_caption", lang))
-    st.caption(count_line(result.discordant["patient_id"].nunique(), lang))
-    st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
+    if not suppression.withheld(view):
+        st.caption(count_line(result.discordant["patient_id"].nunique(), lang))
+        st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
 else:
     st.write(t("response.no_discordant", lang))

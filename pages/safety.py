@@ -6,6 +6,8 @@ from core.charts import safety as charts
 from core.display import safety as display
 from core.i18n import fmt_num, fmt_pct, t
 from ui.charts import show_chart
+from core.display.common import Tile
+from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes, small_n_note
 
@@ -16,23 +18,25 @@ events_recorded = "events" in view.cohort.tables_present
 
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))
-st.markdown(f"**{t('safety.population', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('safety.population', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 if not events_recorded:
     st.info(t("safety.no_events_table", lang), icon=":material/info:")
 else:
-    st.subheader(display.safety_headline(result, lang))
+    st.subheader(display.safety_headline(result, lang, view.settings.min_cell))
     tiles = (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv))
     for column, (name, proportion) in zip(st.columns(len(tiles)), tiles):
-        column.metric(t(f"safety.tile.{name}", lang), fmt_pct(proportion.pct, lang), border=True)
-        column.caption(display.tile_caption(proportion, lang))
+        tile = suppression.tile(Tile(t(f"safety.tile.{name}", lang), fmt_pct(proportion.pct, lang),
+                                     display.tile_caption(proportion, lang)), view)
+        column.metric(tile.label, tile.value, border=True)
+        column.caption(tile.detail)
 
 st.subheader(t("safety.exposure_title", lang))
 exposure = st.columns(3)
 exposure[0].metric(t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang))
 if events_recorded:
-    exposure[1].metric(t("safety.metric.infection_events", lang), result.infection_events)
+    exposure[1].metric(t("safety.metric.infection_events", lang), suppression.count(result.infection_events, view))
     exposure[2].metric(t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang))
 st.caption(t("safety.exposure_help", lang))
 
@@ -50,14 +54,14 @@ show_chart(charts.swimmer_chart(result.swimmer, result.events, lang), "swimmer",
 if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.
     st.subheader(t("safety.visceral_title", lang))
-    if not result.visceral_events.empty:
+    if not result.visceral_events.empty and not suppression.withheld(view):
         st.dataframe(display.events_table(result.events, lang, ("visceral",)), hide_index=True)
     else:
         st.write(t("safety.no_visceral", lang))
     st.subheader(t("safety.events_title", lang))
     if result.events.empty:
         st.write(t("safety.no_events", lang))
-    else:
+    elif not suppression.withheld(view):
         st.dataframe(display.events_table(result.events, lang), hide_index=True)
 
 show_notes(result.notes, lang)

@@ -7,6 +7,7 @@ from core.display import steroids as display
 from core.display.common import month_label
 from core.i18n import t
 from ui.charts import show_chart
+from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes, small_n_note
 
@@ -16,8 +17,8 @@ result = view.result(steroids)
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))
-st.markdown(f"**{t('steroids.analysed', lang, N=result.N)}**")
-small_n_note(result.N, lang)
+st.markdown(f"**{t('steroids.analysed', lang, N=suppression.count(result.N, view))}**")
+small_n_note(result.N, lang, view.settings.min_cell)
 
 if result.unknown_drugs:
     st.warning(t("steroids.unknown_drugs", lang), icon=":material/warning:")
@@ -27,12 +28,12 @@ if result.unknown_drugs:
 for column, month in zip(st.columns(len(result.by_month)), result.by_month):
     with column.container(border=True):
         st.subheader(month_label(month.month))
-        for tile in display.month_tiles(month, lang):
+        for tile in map(lambda x: suppression.tile(x, view), display.month_tiles(month, lang, view.settings.min_cell)):
             st.metric(tile.label, tile.value)
             st.caption(tile.detail)
         show_notes(month.notes, lang)
         if month.unknown_drug_doses:
-            st.caption(t("steroids.unknown_drug_doses", lang, n=month.unknown_drug_doses))
+            st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
 st.caption(t("steroids.tiles_help", lang))
 
 show_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), "steroid_doses", lang)

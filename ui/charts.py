@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.display.suppressed import withheld_note
 from core.i18n import t
+from core.suppression import active
+from ui.settings import current_settings
 
 # Twice the screen resolution: sharp on a projector and in a printed poster panel.
 _PNG_SCALE = 2
@@ -21,6 +24,10 @@ def show_chart(chart, name: str, lang: str, *, container=None, width: str = "str
     (``<name>.png``); it must hold no patient data.
     """
     box = st if container is None else container
+    if active(current_settings().min_cell):
+        # Bar heights, marks and labels show counts: no chart under small-cell suppression.
+        box.caption(withheld_note(lang))
+        return
     box.altair_chart(chart, width=width)
     spec = chart.to_dict()
     # A row sized to its buttons: fixed-width columns cut "PNG" to "P…" in a half-width chart.

@@ -20,6 +20,7 @@ from core.display.common import describe_filter
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
 from core.populations import Populations, populations
+from core.suppression import mask_cell
 from ui import filter_url
 from ui.settings import current_settings
 from ui.state import active_cohort, panel_result, session_memo
@@ -87,10 +88,12 @@ def sidebar_populations(box, lang: str) -> Populations | None:
         box.error(t("sidebar.filter_error", lang), icon=":material/error:")
         return None
     analysed, safety = box.columns(2)
-    analysed.metric(t("sidebar.n_analysed", lang), pops.analysed)
-    safety.metric(t("sidebar.n_safety", lang), pops.treated)
+    # Small-cell suppression (core.suppression): a subgroup of 1 to k - 1 patients is "< k".
+    analysed.metric(t("sidebar.n_analysed", lang), mask_cell(pops.analysed, settings.min_cell))
+    safety.metric(t("sidebar.n_safety", lang), mask_cell(pops.treated, settings.min_cell))
     if pops.analysed < settings.small_n:
-        box.warning(t("sidebar.small_subgroup", lang, n=pops.analysed, min=settings.small_n),
+        box.warning(t("sidebar.small_subgroup", lang, n=mask_cell(pops.analysed, settings.min_cell),
+                      min=settings.small_n),
                            icon=":material/warning:")
     return pops
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 from core.cohort import Cohort
 from core.filters import Filter
 from core.settings import Settings
+from ui import suppression
 from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
@@ -47,4 +48,6 @@ def open_panel() -> PanelView:
     """
     require_shell()  # first: a shared link on a fresh server may run a page alone
     lang = current_lang()
-    return PanelView(lang, require_cohort(lang), current_filter(), current_settings())
+    view = PanelView(lang, require_cohort(lang), current_filter(), current_settings())
+    suppression.note(view.settings.min_cell, lang)
+    return view

@@ -42,6 +42,8 @@ def _inputs() -> tuple[_Input, ...]:
         _Input("c4_low", d.c4_low, 1, 0.0, None, 0.01, "%.2f"),
         _Input("cs_threshold_1", d.cs_thresholds[0], 1, 0.0, None, 0.5, "%.1f"),
         _Input("cs_threshold_2", d.cs_thresholds[1], 1, 0.0, None, 0.5, "%.1f"),
+        # Small-cell suppression (core.suppression): 0 is off.
+        _Input("min_cell", float(d.min_cell), 1, 0.0, 100.0, 1.0, "%.0f"),
     )
 
 
@@ -75,6 +77,7 @@ def current_settings() -> Settings:
         c3_low=values["c3_low"],
         c4_low=values["c4_low"],
         cs_thresholds=(values["cs_threshold_1"], values["cs_threshold_2"]),
+        min_cell=int(values["min_cell"]),
     )
 
 

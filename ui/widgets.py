@@ -13,6 +13,7 @@ from core.display.upload import readings_frame
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
+from core.suppression import mask_cell
 from ui.forget import forget_button
 from ui.state import ActiveCohort, active_cohort
 
@@ -119,10 +120,11 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
     forget_button(lang)
 
 
-def small_n_note(n: int, lang: str) -> None:
-    """A caution under a result computed on fewer than ``SMALL_N`` patients."""
+def small_n_note(n: int, lang: str, k: int = 0) -> None:
+    """A caution under a result computed on fewer than ``SMALL_N`` patients (``n``
+    written ``< k`` under small-cell suppression ``k``)."""
     if n < SMALL_N:
-        st.caption(t("note.small_n", lang, n=n))
+        st.caption(t("note.small_n", lang, n=mask_cell(n, k)))
 
 
 def show_notes(notes: Iterable[str], lang: str) -> None:

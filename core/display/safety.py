@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
+from core.display.suppressed import count_token, masked
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
@@ -20,14 +21,16 @@ def event_labels(lang: str) -> dict[str, str]:
     return {k: t(f"safety.type.{k}", lang) for k in EVENT_ORDER}
 
 
-def safety_headline(result: Safety, lang: str) -> str:
-    """The poster's line: ``Infectious risk: 39.1% of patients / no severe infection / ...``."""
+def safety_headline(result: Safety, lang: str, k: int = 0) -> str:
+    """The poster's line: ``Infectious risk: 39.1% of patients / no severe infection / ...``;
+    with small-cell suppression ``k``, a suppressed count and its percentage masked."""
     if result.N == 0:
         return t("safety.headline.no_data", lang)
-    parts = [t("safety.headline.infection", lang, pct=fmt_pct(result.infection.pct, lang))]
+    p = result.infection
+    parts = [t("safety.headline.infection", lang, pct=count_token(p.n, p.N, k, lang) or fmt_pct(p.pct, lang))]
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
-                     else t(f"safety.headline.{name}", lang, count=fmt_count(p.n, p.N, p.pct, lang)))
+                     else t(f"safety.headline.{name}", lang, count=masked(fmt_count(p.n, p.N, p.pct, lang), k, lang)))
     return " / ".join(parts)
 
 

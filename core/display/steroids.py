@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import Tile
-from core.i18n import fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
 from core.schema import CS_DRUG_FACTORS
 from core.stats import NOTE_ZEROS_DROPPED, Continuous, Proportion, TestResult
 from core.steroids import SteroidMonth
+from core.suppression import mask_cell, small
 
 
 def median_iqr(c: Continuous, lang: str) -> str:
@@ -18,10 +19,12 @@ def median_iqr(c: Continuous, lang: str) -> str:
     return fmt_median_iqr(c, lang)
 
 
-def wilcoxon_text(test: TestResult, zeros: int, lang: str) -> str:
+def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
     """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``, ``zeros`` being the unchanged
-    pairs (``SteroidMonth.zero_differences``); other notes in the reader's words."""
-    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=test.N, zeros=zeros)
+    pairs (``SteroidMonth.zero_differences``); other notes in the reader's words. Counts
+    from 1 to k - 1 are ``< k`` (small-cell suppression, ``core.suppression``)."""
+    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=mask_cell(test.N, k),
+             zeros=mask_cell(zeros, k))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
     return "; ".join([text, *others])
@@ -35,12 +38,16 @@ def _ci(p: Proportion, lang: str) -> str:
     return fmt_ci(p.ci_low, p.ci_high, lang)
 
 
-def month_tiles(month: SteroidMonth, lang: str) -> tuple[Tile, ...]:
+def month_tiles(month: SteroidMonth, lang: str, k: int = 0) -> tuple[Tile, ...]:
     """The month's tiles: on corticosteroids, median dose, at or under each threshold,
-    and after M0 the stops and the paired change with its Wilcoxon test."""
+    and after M0 the stops and the paired change with its Wilcoxon test. Under
+    small-cell suppression ``k``, the patients counted in a plain number are ``< k``
+    and a median over fewer than k patients is a dash (counts ``n/N`` are masked by
+    ``core.display.suppressed.masked_tile``)."""
+    dose = MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
     tiles = [
         Tile(t("steroids.on_cs", lang), _count(month.on_cs, lang), _ci(month.on_cs, lang)),
-        Tile(t("steroids.dose", lang), median_iqr(month.dose, lang), t("steroids.dose_n", lang, n=month.dose.N)),
+        Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=mask_cell(month.dose.N, k))),
     ]
     for threshold, share in month.at_or_under:
         label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))
@@ -48,8 +55,9 @@ def month_tiles(month: SteroidMonth, lang: str) -> tuple[Tile, ...]:
     if month.stopped is not None:
         tiles.append(Tile(t("steroids.stopped", lang), _count(month.stopped, lang), _ci(month.stopped, lang)))
     if month.change is not None and month.test is not None:
-        tiles.append(Tile(t("steroids.change", lang), median_iqr(month.change, lang),
-                          wilcoxon_text(month.test, month.zero_differences or 0, lang)))
+        change = MISSING if small(month.change.N, k) else median_iqr(month.change, lang)
+        tiles.append(Tile(t("steroids.change", lang), change,
+                          wilcoxon_text(month.test, month.zero_differences or 0, lang, k)))
     return tuple(tiles)
 
 

@@ -25,6 +25,7 @@ from core.export.tables import ExportTable, export_tables
 from core.filters import Filter
 from core.i18n import t
 from core.settings import Settings
+from core.suppression import active
 
 MANIFEST_SCHEMA = "poster-export/1"
 MANIFEST = "manifest.json"
@@ -91,7 +92,9 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
 
         url = live_url(base_url, panels.filter, lang, filter_options(cohort))
     stamp = make_stamp(files, panels.filter, settings, today=today, url=url, digest=digest)
-    charts = poster_charts(panels, lang)
+    # Under small-cell suppression no chart is drawn: bar heights and marks show the
+    # counts (core.suppression); the tables and texts say what is masked.
+    charts = () if active(settings.min_cell) else poster_charts(panels, lang)
     summary = build_summary(cohort, panels.filter, settings)
     # As ``python -m core summarize``: numbers under other definitions say so.
     summary["details"]["settings"] = settings.changed() or None

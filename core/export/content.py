@@ -8,7 +8,7 @@ the panel results. Everything here is plain text: writers escape it for their fo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from core.display import cohort as cohort_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import Tile, month_label
+from core.display.suppressed import masked, masked_tile, suppression_note, withheld_note
 from core.export.charts import PosterChart
 from core.export.methods import methods_text
 from core.export.panels import Panels
@@ -25,6 +26,7 @@ from core.export.stamp import Stamp
 from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.response import DOMAINS
 from core.settings import Settings
+from core.suppression import active, small
 
 PANELS = ("cohort", "response", "biology", "steroids", "safety")
 
@@ -84,6 +86,11 @@ def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp
     meta = meta or {}
     chart_names = {c.panel: tuple(x.name for x in charts if x.panel == c.panel) for c in charts}
     panel_list = tuple(builder(panels, lang, chart_names.get(key, ())) for key, builder in _BUILDERS.items())
+    k = panels.settings.min_cell
+    note = meta.get("note", "")
+    if active(k):
+        panel_list = tuple(_masked_panel(p, k, lang) for p in panel_list)
+        note = " ".join(filter(None, (note, suppression_note(k, lang), withheld_note(lang))))
     intro = meta.get("introduction")
     return PosterContent(
         lang=lang,
@@ -92,19 +99,35 @@ def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp
         centres=meta.get("centres", ""),
         period=meta.get("period", ""),
         subgroup="" if panels.filter.is_empty else t("filters.active", lang, filter=stamp.subgroup(lang)),
-        note=meta.get("note", ""),
+        note=note,
         introduction=Block("introduction", t("exports.poster.introduction", lang), (),
                            tuple(intro.get("bullets", ())), intro.get("heading", "")) if intro else None,
         methods=_methods(panels, stamp, lang, meta),
         definitions=_definitions(meta),
         panels=panel_list,
-        conclusion=_conclusion(panels, lang, meta),
+        conclusion=_masked_block(_conclusion(panels, lang, meta), k, lang),
         perspectives=Block("perspectives", t("conclusion.ui.perspectives", lang), (),
                            tuple(meta["perspectives"])) if meta.get("perspectives") else None,
         abbreviations=tuple((a["abbr"], a["meaning"]) for a in meta.get("abbreviations", ())),
         stamp=stamp.line(lang),
         url=url,
     )
+
+
+def _masked_panel(panel: PanelContent, k: int, lang: str) -> PanelContent:
+    """``panel`` under small-cell suppression: tiles, lines and notes masked
+    (``core.display.suppressed``)."""
+    tiles = tuple(masked_tile(x, k, lang) for x in panel.tiles)
+    by_note = {_tile_note(old, lang): _tile_note(new, lang) for old, new in zip(panel.tiles, tiles)}
+    notes = tuple(masked(by_note.get(n, n), k, lang) for n in panel.notes)
+    return replace(panel, tiles=tiles, lines=tuple(masked(x, k, lang) for x in panel.lines), notes=notes)
+
+
+def _masked_block(block: Block, k: int, lang: str) -> Block:
+    if not active(k):
+        return block
+    return replace(block, paragraphs=tuple(masked(x, k, lang) for x in block.paragraphs),
+                   bullets=tuple(masked(x, k, lang) for x in block.bullets))
 
 
 def _methods(panels: Panels, stamp: Stamp, lang: str, meta: dict) -> tuple[Block, ...]:
@@ -197,11 +220,11 @@ def _biology(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent
     lines = []
     for name in bio_display.MARKERS:
         marker = getattr(result, name)
-        status = bio_display.status_m0_line(marker, lang)
+        status = bio_display.status_m0_line(marker, lang, panels.settings.min_cell)
         # The IFN line names its marker already ("IFN signature + at M0").
         lines.append(status if name == "ifn" else _labelled(t(f"biology.marker.{name}", lang), status, lang))
         for month in result.months:
-            lines.append(_labelled(month_label(month), " · ".join(bio_display.month_lines(marker, month, lang)), lang))
+            lines.append(_labelled(month_label(month), " · ".join(bio_display.month_lines(marker, month, lang, panels.settings.min_cell)), lang))
     tolerance = fmt_pct(100 * panels.settings.shift_tolerance, lang, 0)
     notes = (*lines, t("biology.legend", lang, tolerance=tolerance), t("biology.changes_help", lang))
     return PanelContent("biology", t("exports.poster.panel.biology", lang), (), tuple(lines), charts, "shifts", notes)
@@ -211,12 +234,16 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
     tiles, lines = [], []
     for month in panels.steroids.by_month:
         on = month.on_cs
-        dose = t("exports.poster.median_dose", lang, dose=steroid_display.median_iqr(month.dose, lang))
+        hide = small(month.dose.N, panels.settings.min_cell)
+        median = MISSING if hide else steroid_display.median_iqr(month.dose, lang)
+        dose = t("exports.poster.median_dose", lang, dose=median)
         tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
                           fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"))
         if month.test is not None and month.change is not None:
-            change = (f"{steroid_display.median_iqr(month.change, lang)} · "
-                      f"{steroid_display.wilcoxon_text(month.test, month.zero_differences or 0, lang)}")
+            k = panels.settings.min_cell
+            median = MISSING if small(month.change.N, k) else steroid_display.median_iqr(month.change, lang)
+            test = steroid_display.wilcoxon_text(month.test, month.zero_differences or 0, lang, k)
+            change = f"{median} · {test}"
             lines.append(_labelled(f"{month_label(month.month)} · {t('steroids.change', lang)}", change, lang))
     notes = (*(_tile_note(x, lang) for x in tiles), *lines, t("steroids.tiles_help", lang))
     return PanelContent("steroids", t("exports.poster.panel.steroids", lang), tuple(tiles), tuple(lines), charts,
@@ -230,10 +257,13 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
         for key, p in (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv)):
             tiles.append(Tile(t(f"safety.tile.{key}", lang), fmt_pct(p.pct, lang) if p.N else MISSING,
                               safety_display.tile_caption(p, lang)))
-        lines.append(safety_display.safety_headline(result, lang))
+        lines.append(safety_display.safety_headline(result, lang, panels.settings.min_cell))
         visceral = result.visceral_events
         lines.append(_labelled(t("safety.visceral_title", lang), "", lang).rstrip()
                      if not visceral.empty else t("safety.no_visceral", lang))
+        if not visceral.empty and active(panels.settings.min_cell):
+            lines.append(withheld_note(lang))  # one line per patient
+            visceral = visceral.iloc[0:0]
         for row in visceral.itertuples(index=False):
             # The poster's form: "P3 : GN IV + V / M2" (id and description as typed).
             digits = 0 if pd.isna(row.month) or float(row.month).is_integer() else 1

@@ -9,7 +9,7 @@ and event descriptions stay as the user wrote them; writers keep them as text
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -19,8 +19,10 @@ from core.display import response as response_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import month_label
+from core.display.suppressed import masked_table, suppression_note, withheld_note
 from core.export.panels import Panels
 from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_text, t
+from core.suppression import active, mask_cell
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
 
@@ -44,9 +46,33 @@ class ExportTable:
 
 
 def export_tables(panels: Panels, lang: str) -> tuple[ExportTable, ...]:
-    """Every table of ``TABLES``, in that order."""
-    return (table1(panels, lang), responses_table(panels, lang), shifts_table(panels, lang),
-            steroids_table(panels, lang), safety_table(panels, lang), events_table(panels, lang))
+    """Every table of ``TABLES``, in that order; under small-cell suppression
+    (``Settings.min_cell``) with their counts masked and a note saying so."""
+    tables = (table1(panels, lang), responses_table(panels, lang), shifts_table(panels, lang),
+              steroids_table(panels, lang), safety_table(panels, lang), events_table(panels, lang))
+    k = panels.settings.min_cell
+    if not active(k):
+        return tables
+    return tuple(_suppressed(table, k, lang) for table in tables)
+
+
+def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:
+    """``table`` with every count from 1 to k - 1 masked (``core.display.suppressed``);
+    the events table (one row per patient's event) is withheld."""
+    if table.name == "events":
+        frame = table.frame.iloc[0:0]
+        return replace(table, frame=frame, notes=(*table.notes, withheld_note(lang)))
+    counts = {"table1": ("cohort.col.N", "cohort.col.missing"),
+              "responses": ("response.col.scored", "response.col.unknown"),
+              "shifts": ("biology.col.paired", "biology.shift.unknown")}.get(table.name, ())
+    columns = [t(key, lang) for key in counts] + ["N"]
+    rows = {"responses": ((t("response.cat.CR", lang), t("response.cat.PR", lang), t("response.cat.NR", lang)),),
+            "shifts": (tuple(t(f"biology.shift.{c}", lang) for c in ("down", "up", "stable")),)}.get(table.name, ())
+    frame = masked_table(table.frame, k, lang, columns, rows)
+    if table.name == "safety":  # a masked value's interval is in the next column
+        value, ci = frame.columns[1], frame.columns[2]
+        frame[ci] = frame[ci].where(frame[value] == table.frame[value], "")
+    return replace(table, frame=frame, notes=(*table.notes, suppression_note(k, lang)))
 
 
 def _notes(codes, lang: str) -> tuple[str, ...]:
@@ -117,7 +143,7 @@ def steroids_table(panels: Panels, lang: str) -> ExportTable:
     months = panels.steroids.by_month
     cells: dict[str, dict[int, str]] = {}
     for month in months:
-        for tile in steroid_display.month_tiles(month, lang):
+        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell):
             text = f"{tile.value} · {tile.detail}" if tile.detail and tile.value != MISSING else tile.value
             cells.setdefault(tile.label, {})[month.month] = text
     label = t("exports.steroids.figure", lang)
@@ -140,7 +166,8 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
                          fmt_ci(p.ci_low, p.ci_high, lang)])
     rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
     if panels.events_recorded:
-        rows.append([t("safety.metric.infection_events", lang), str(result.infection_events), ""])
+        rows.append([t("safety.metric.infection_events", lang),
+                     str(mask_cell(result.infection_events, panels.settings.min_cell)), ""])
         rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
     notes = (t("safety.population", lang, N=result.N), t("safety.exposure_help", lang))

@@ -1,0 +1,290 @@
+"""Small-cell suppression (``Settings.min_cell``): no count from 1 to k - 1 reaches the
+summarize JSON, the pages' tables or the exports; secondary suppression protects a
+suppressed cell of a row; off by default."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from core.demo import load_demo
+from core.settings import SettingError, Settings, parse_settings
+from core.summary import build_summary
+from core.suppression import mask_frame, mask_text, row_mask, suppress_count, suppress_summary
+
+K = 5
+# Keys whose integer values are counts of patients or events (not months, doses, ages,
+# p-values, statistics of values).
+COUNT_KEYS = {"n", "N", "CR", "PR", "NR", "down", "up", "stable", "unknown", "treated", "analysed",
+              "paired", "positive_M0", "involved", "seen", "scored", "infection_events", "events",
+              "patients", "activated_M0", "paired_N"}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    cohort = load_demo().cohort
+    yield cohort
+    cohort.close()
+
+
+def _counts(node, path=()):
+    """Every (path, value) of a count in a summary document."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _counts(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                yield from _counts(value, (*path, key))
+            elif key in COUNT_KEYS or path[:1] == ("followup",) or path[:1] == ("complement",):
+                yield (*path, key), value
+
+
+def _suppressed_objects(node):
+    if isinstance(node, list):
+        for item in node:
+            yield from _suppressed_objects(item)
+    elif isinstance(node, dict):
+        if node.get("suppressed"):
+            yield node
+        for value in node.values():
+            yield from _suppressed_objects(value)
+
+
+def test_min_cell_is_a_setting_with_a_range():
+    assert Settings().min_cell == 0
+    assert parse_settings(["min_cell=5"]).min_cell == 5
+    for bad in ("min_cell=-1", "min_cell=2.5", "min_cell=1000"):
+        with pytest.raises(SettingError):
+            parse_settings([bad])
+
+
+def test_the_summary_holds_no_small_count(demo):
+    plain = build_summary(demo)
+    doc = build_summary(demo, settings=Settings(min_cell=K))
+    small_before = [(p, v) for p, v in _counts(plain) if isinstance(v, int) and 1 <= v < K]
+    assert small_before, "the demo has small counts to suppress"
+    small_after = [(p, v) for p, v in _counts(doc) if isinstance(v, int) and not isinstance(v, bool) and 1 <= v < K]
+    assert small_after == []
+    # Each count that went missing is null in an object marked suppressed.
+    for path, _ in small_before:
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and path[-1] in parent:
+            assert parent[path[-1]] is None and parent["suppressed"] is True, path
+    assert doc["baseline"]["first_line"] == {"n": None, "N": 22, "pct": None, "suppressed": True}
+    assert all(obj.get("pct") is None and obj.get("ci_low") is None for obj in _suppressed_objects(doc)
+               if "n" in obj and obj["n"] is None)
+    # Per-patient listings are withheld, and the document says so.
+    assert doc["safety"]["visceral_events"] == [] and plain["safety"]["visceral_events"]
+    assert "safety.visceral_events" in doc["details"]["suppression"]["withheld_listings"]
+    # Large counts stay.
+    assert doc["populations"]["analysed"] == plain["populations"]["analysed"] == 22
+    assert doc["safety"]["infection"] == plain["safety"]["infection"]
+
+
+def test_default_off_changes_nothing(demo):
+    assert build_summary(demo) == build_summary(demo, settings=Settings(min_cell=0))
+    assert build_summary(demo) == build_summary(demo, settings=Settings(min_cell=1))
+
+
+def test_secondary_suppression_on_a_response_row():
+    # NR = 2 is small; without a second hidden cell N - CR - PR would give it back.
+    doc = suppress_summary({"response": {"d": {"M3": {"CR": 8, "PR": 7, "NR": 2, "N": 17}}}}, K)
+    row = doc["response"]["d"]["M3"]
+    assert row == {"CR": 8, "PR": None, "NR": None, "N": 17, "suppressed": True}
+    # Two small cells protect each other; zeros stay.
+    assert row_mask((10, 3, 1), K) == ((False, True, True), False)
+    assert row_mask((9, 0, 2), K) == ((True, False, True), False)
+    # A single small cell and only zeros beside it: the total must go.
+    assert row_mask((0, 3, 0), K) == ((False, True, False), True)
+    assert row_mask((6, 7, 8), K) == ((False, False, False), False)
+
+
+def test_a_count_and_its_complement():
+    assert suppress_count(2, 22, K).n is None and suppress_count(2, 22, K).primary
+    assert suppress_count(21, 22, K).n is None and not suppress_count(21, 22, K).primary
+    assert suppress_count(3, 3, K).N is None
+    assert suppress_count(0, 22, K).n == 0 and suppress_count(12, 22, K).n == 12
+
+
+def test_texts_and_frames_are_masked():
+    assert mask_text("Severe: 2/23 (8.7%) 95% CI 2.4 to 26.8", K) == "Severe: < 5"
+    assert mask_text("↓ 15/16 and 9/23 (39,1\u202f%)", K, "hidden") == "↓ hidden and 9/23 (39,1\u202f%)"
+    assert mask_text("M3 · 12/22 (54.5%)", K) == "M3 · 12/22 (54.5%)"
+    frame = pd.DataFrame({"Month": ["M3"], "N": [17], "CR": ["8/17 (47.1%)"], "PR": ["7/17 (41.2%)"],
+                          "NR": ["2/17 (11.8%)"], "Scored": [3]})
+    out = mask_frame(frame, K, count_columns=("N", "Scored"), hidden="hidden", rows=(("CR", "PR", "NR"),))
+    assert out.iloc[0].tolist() == ["M3", 17, "8/17 (47.1%)", "hidden", "< 5", "< 5"]
+
+
+# --- exports ----------------------------------------------------------------------
+
+# ``n/N`` as written in tables and texts.
+_FRACTION = re.compile(r"(?<![\w/.])(\d+)/(\d+)(?![\w/])")
+
+
+def _small_fractions(text: str) -> list[str]:
+    """``n/N`` with n or N from 1 to K - 1 in ``text``."""
+    return [m.group(0) for m in _FRACTION.finditer(text)
+            if 1 <= int(m.group(1)) < K or 1 <= int(m.group(2)) < K]
+
+
+def _file_texts(files) -> dict[str, str]:
+    """The text of each table, page and slide file (CSV, XLSX cells, HTML, PPTX shapes,
+    JSON)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    texts = {}
+    for f in files:
+        if f.name.endswith((".csv", ".html", ".json", ".txt")):
+            texts[f.name] = f.data.decode("utf-8-sig")
+        elif f.name.endswith(".xlsx"):
+            book = load_workbook(io.BytesIO(f.data), read_only=True)
+            texts[f.name] = "\n".join(" | ".join("" if v is None else str(v) for v in row)
+                                      for sheet in book for row in sheet.values)
+        elif f.name.endswith((".pptx", ".docx")):
+            with zipfile.ZipFile(io.BytesIO(f.data)) as archive:
+                texts[f.name] = "\n".join(re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8"))
+                                          for n in archive.namelist() if n.endswith(".xml"))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def exported():
+    from core.export.bundle import export_files, prepare_export
+
+    cohort = load_demo().cohort
+    try:
+        plain = prepare_export(cohort, [], "en", settings=Settings(), digest="0" * 64)
+        masked = prepare_export(cohort, [], "en", settings=Settings(min_cell=K), digest="0" * 64)
+        yield plain, masked, export_files(masked, ("tables", "docx", "html", "pptx", "texts"))
+    finally:
+        cohort.close()
+
+
+def test_exports_hold_no_small_count(exported):
+    plain, masked, files = exported
+    texts = _file_texts(files)
+    assert {"tables/responses.csv", "tables.xlsx", "tables.docx", "poster.html", "deck.pptx",
+            "summary.json"} <= set(texts)
+    # The same files without suppression do hold small counts: the check can fail.
+    from core.export.bundle import export_files
+    plain_texts = _file_texts(export_files(plain, ("tables", "html", "pptx")))
+    assert _small_fractions(plain_texts["tables/responses.csv"]) and _small_fractions(plain_texts["poster.html"])
+    for name, text in texts.items():
+        assert _small_fractions(text) == [], name
+    for name in ("tables/responses.csv", "tables.xlsx", "poster.html", "deck.pptx"):
+        assert "< 5" in texts[name] or "&lt; 5" in texts[name], name
+    # Per-patient listings and charts are withheld; a note says so.
+    assert "P3" not in texts["tables/events.csv"] and "P3" in plain_texts["tables/events.csv"]
+    assert "Péricardite" not in texts["poster.html"]
+    assert masked.charts == () and not any(f.name.startswith("charts/") for f in files)
+    assert "Small-cell suppression is on" in texts["poster.html"]
+    assert "Small-cell suppression is on" in texts["tables/responses.csv"] or \
+        "Small-cell suppression is on" in texts["tables.xlsx"]
+
+
+def test_the_response_export_keeps_its_large_counts(exported):
+    _, masked, _ = exported
+    frame = masked.table("responses").frame
+    assert frame.loc[0, "CR"] == "8/17 (47.1%)"
+    assert frame.loc[0, "PR"] == "hidden" and frame.loc[0, "NR"] == "< 5"
+
+
+# --- pages ------------------------------------------------------------------------
+
+def _page_texts(app) -> tuple[str, str]:
+    """(every table cell, every other text) of the page's main area."""
+    tables = "\n".join(frame.value.astype(str).to_csv(index=False) for frame in app.main.dataframe)
+    others = [m.value for m in app.main.markdown] + [c.value for c in app.main.caption] + \
+        [s.value for s in app.main.subheader] + [i.value for i in app.main.info] + \
+        [f"{m.label} {m.value}" for m in app.main.metric]
+    return tables, "\n".join(str(x) for x in others)
+
+
+@pytest.mark.parametrize("page, has_small_table", [
+    ("pages/cohort.py", True), ("pages/response.py", True), ("pages/biology.py", True),
+    ("pages/steroids.py", False), ("pages/safety.py", False), ("pages/conclusion.py", False),
+])
+def test_pages_show_no_small_count(open_page, page, has_small_table):
+    from core.display.suppressed import suppression_note
+
+    app = open_page(page)
+    tables, texts = _page_texts(app)
+    before = _small_fractions(tables + texts)
+    charts = app.get("vega_lite_chart")
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    tables, texts = _page_texts(app)
+    assert _small_fractions(tables) == [] and _small_fractions(texts) == []
+    assert suppression_note(K, "en") in texts
+    if has_small_table:
+        assert before, "the page shows small counts without suppression"
+        assert "< 5" in tables
+    # Charts are withheld (their marks are counts), and so are per-patient listings.
+    assert page == "pages/conclusion.py" or charts
+    assert not app.get("vega_lite_chart")
+    if page in ("pages/safety.py", "pages/cohort.py"):
+        assert "P3" not in tables and "P23" not in tables
+
+
+def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
+    # The demo has one man: every N of the subgroup is from 1 to k - 1.
+    app = open_page("pages/safety.py")
+    app.multiselect(key="flt_demo_sex").set_value(["M"]).run()
+    sizes = {m.label: m.value for m in app.sidebar.metric}
+    assert "1" in sizes.values()
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    assert set({m.label: m.value for m in app.sidebar.metric}.values()) == {"< 5"}
+    tables, texts = _page_texts(app)
+    assert _small_fractions(tables + texts) == []
+    assert "N = 1" not in texts and "N = < 5" in texts
+    assert all("1" not in w.value for w in app.sidebar.warning)
+
+
+def test_shift_arrows_hide_a_second_arrow():
+    from core.biology import ShiftCounts
+    from core.display.biology import shift_arrows
+
+    counts = ShiftCounts(month=6, N=14, down=6, up=3, stable=5, unknown=0)
+    assert shift_arrows(counts, "en") == ("↓ 6/14", "↑ 3/14", "→ 5/14")
+    # ↑ 3 is small; → 5 (the smallest other) is hidden so that 14 - 6 - 5 cannot give it back.
+    assert shift_arrows(counts, "en", K) == ("↓ 6/14", "↑ < 5", "→ hidden")
+    assert shift_arrows(ShiftCounts(month=3, N=22, down=17, up=1, stable=0, unknown=4), "fr", K) == (
+        "↓ masqué", "↑ < 5", "(?) < 5 patients")
+
+
+def test_french_exports_hold_no_small_count(demo):
+    from core.export.bundle import export_files, prepare_export
+
+    ctx = prepare_export(demo, [], "fr", settings=Settings(min_cell=K), digest="0" * 64)
+    texts = _file_texts(export_files(ctx, ("tables", "html")))
+    for name, text in texts.items():
+        assert _small_fractions(text) == [], name
+    assert "masqué" in texts["tables/responses.csv"] and "< 5" in texts["tables/responses.csv"]
+    assert "Masquage des petits effectifs activé" in texts["poster.html"]
+
+
+def test_summarize_set_min_cell_on_the_command_line():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "core", "summarize", "--demo", "--set", "min_cell=5"], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["details"]["settings"] == {"min_cell": 5} and doc["details"]["suppression"]["min_cell"] == 5
+    assert [v for _, v in _counts(doc) if type(v) is int and 1 <= v < K] == []
+    bad = subprocess.run([sys.executable, "-m", "core", "summarize", "--demo", "--set", "min_cell=-3"], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "min_cell" in bad.stderr
