@@ -204,13 +204,14 @@ def _page_texts(app) -> tuple[str, str]:
     tables = "\n".join(frame.value.astype(str).to_csv(index=False) for frame in app.main.dataframe)
     others = [m.value for m in app.main.markdown] + [c.value for c in app.main.caption] + \
         [s.value for s in app.main.subheader] + [i.value for i in app.main.info] + \
-        [f"{m.label} {m.value}" for m in app.main.metric]
+        [x.value for x in app.main.text] + [f"{m.label} {m.value} {m.delta}" for m in app.main.metric]
     return tables, "\n".join(str(x) for x in others)
 
 
 @pytest.mark.parametrize("page, has_small_table", [
     ("pages/cohort.py", True), ("pages/response.py", True), ("pages/biology.py", True),
     ("pages/steroids.py", False), ("pages/safety.py", False), ("pages/conclusion.py", False),
+    ("pages/poster.py", False),
 ])
 def test_pages_show_no_small_count(open_page, page, has_small_table):
     from core.display.suppressed import suppression_note
@@ -232,6 +233,8 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     assert not app.get("vega_lite_chart")
     if page in ("pages/safety.py", "pages/cohort.py"):
         assert "P3" not in tables and "P23" not in tables
+    if page == "pages/poster.py":
+        assert "Péricardite" not in texts and "GN IV" not in texts
 
 
 def test_a_subgroup_smaller_than_k_shows_no_size(open_page):

@@ -16,6 +16,8 @@ import streamlit as st
 from core.analysis import baseline, biology, response, safety, steroids
 from core.conclusion import conclusion
 from core.display.poster import PosterResults, PosterText, poster_text, subgroup_line
+from core.display.suppressed import withheld_note
+from core.suppression import active
 from ui.panel import PanelView
 from ui.state import session_memo
 
@@ -52,8 +54,10 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     )
     # The texts are user input: a digest of them keys the memo, never the dict itself.
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    text = session_memo(("poster_text", flt, settings, lang, meta_key), lambda: poster_text(meta, results, lang))
-    charts = session_memo(("poster_charts", flt, settings, lang), lambda: _chart_specs(results, lang))
+    text = session_memo(("poster_text", flt, settings, lang, meta_key), lambda: poster_text(meta, results, lang, settings.min_cell))
+    # Bar heights and marks are counts: no chart under small-cell suppression.
+    charts = {} if active(settings.min_cell) else session_memo(("poster_charts", flt, settings, lang),
+                                                               lambda: _chart_specs(results, lang))
     # The stamp is dated: a new day is a new stamp.
     stamp = session_memo(("poster_stamp", flt, settings, lang, dt.date.today()),
                          lambda: _stamp(digest, is_demo, flt, settings, lang))
@@ -67,8 +71,12 @@ def _stamp(digest: str, is_demo: bool, flt, settings, lang: str) -> str:
     return make_stamp((), flt, settings, digest=demo_digest() if is_demo else digest).line(lang)
 
 
-def draw_chart(spec: dict, container=None) -> None:
-    """Draw a spec of ``PosterView.charts`` at the container's width."""
+def draw_chart(spec: dict | None, lang: str, container=None) -> None:
+    """Draw a spec of ``PosterView.charts`` at the container's width; None (charts
+    withheld under small-cell suppression) leaves a note in its place."""
+    if spec is None:
+        (container or st).caption(withheld_note(lang))
+        return
     (container or st).vega_lite_chart(spec, width="stretch")
 
 

@@ -84,7 +84,7 @@ def draw_baseline(poster: PosterView, lang: str) -> None:
 def draw_response(poster: PosterView, lang: str) -> None:
     """CR, PR and NR per domain and visit: the chart, then CR + PR in numbers."""
     _heading("poster.section.response", lang)
-    draw_chart(poster.charts["response"])
+    draw_chart(poster.charts.get("response"), lang)
     for line in poster.text.response:
         st.markdown(line)
 
@@ -114,7 +114,7 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
                 st.metric(tile.label, tile.value)
                 if tile.detail:
                     st.caption(tile.detail)
-    draw_chart(poster.charts["steroids"], chart)
+    draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:

@@ -17,6 +17,7 @@ from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline
+from core.display.suppressed import masked, masked_tile, withheld_note
 from core.display.steroids import median_iqr
 from core.filters import Filter
 from core.i18n import fmt_count, fmt_num, t
@@ -24,6 +25,7 @@ from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
 from core.steroids import Steroids
+from core.suppression import active, less_than, small
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
 # tests read. ``methods`` holds the introduction, objectives and methods.
@@ -100,9 +102,37 @@ class PosterText:
     findings: tuple[str, ...]
 
 
-def poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
+def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0) -> PosterText:
     """The poster's texts from a metadata view (``core.poster.load_poster``'s shape, any
-    field may be missing) and the panel results, in ``lang``."""
+    field may be missing) and the panel results, in ``lang``; with ``min_cell`` (small-cell
+    suppression, ``core.suppression``) every count from 1 to ``min_cell - 1`` is masked."""
+    text = _poster_text(meta, results, lang)
+    return _masked(text, results, min_cell, lang) if active(min_cell) else text
+
+
+def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> PosterText:
+    """``text`` under small-cell suppression: counts masked in tiles and lines, and the
+    per-patient listing (visceral events with patient ids) withheld."""
+    from dataclasses import replace
+
+    def lines(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(masked(v, k, lang) for v in values)
+
+    analysed = results.baseline.table.N
+    return replace(
+        text,
+        analysed=t("poster.analysed", lang, N=less_than(k)) if small(analysed, k) else text.analysed,
+        tiles=tuple(masked_tile(x, k, lang) for x in text.tiles),
+        response=lines(text.response),
+        markers=marker_boxes(results.biology, lang, k),
+        steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles)) for c in text.steroids),
+        safety=masked(text.safety, k, lang),
+        visceral=(withheld_note(lang),) if text.visceral else (),
+        findings=lines(text.findings),
+    )
+
+
+def _poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
     intro = meta.get("introduction") or {}
     return PosterText(
         title=meta.get("title") or t("poster.untitled", lang),
@@ -178,13 +208,14 @@ def response_lines(result: ResponseResult, lang: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def marker_boxes(result: Biology, lang: str) -> tuple[MarkerBox, ...]:
-    """The poster's three biology boxes: IFN signature, Farr test, complement."""
+def marker_boxes(result: Biology, lang: str, k: int = 0) -> tuple[MarkerBox, ...]:
+    """The poster's three biology boxes: IFN signature, Farr test, complement (counts
+    masked under small-cell suppression ``k``)."""
     boxes = []
     for name in MARKERS:
         marker = getattr(result, name)
-        months = tuple((month_label(m), month_lines(marker, m, lang)) for m in result.months)
-        boxes.append(MarkerBox(t(f"biology.marker.{name}", lang), status_m0_line(marker, lang), months))
+        months = tuple((month_label(m), month_lines(marker, m, lang, k)) for m in result.months)
+        boxes.append(MarkerBox(t(f"biology.marker.{name}", lang), status_m0_line(marker, lang, k), months))
     return tuple(boxes)
 
 
