@@ -9,7 +9,6 @@ table. Bad input becomes an ``Issue``, never an exception.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
 from core.schema import DOCUMENTATION_SHEETS, normalise
@@ -36,6 +36,7 @@ _PARQUET_MAGIC = b"PAR1"
 _DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
 _SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
+_SHOWN_LINES = 5  # line numbers named by a mixed-encoding warning
 # The unnamed index pandas stores in a Parquet file; a named index is a column.
 _INDEX_COLUMN = re.compile(r"__index_level_\d+__")
 
@@ -133,9 +134,11 @@ def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
 # --- CSV ---------------------------------------------------------------------------
 
 def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
-    text = _decode(content)
-    if text is None:
+    decoded = decode(content)
+    if decoded is None:
         return [], [_error("unreadable_file", name, None)]
+    text = decoded.text
+    mixed = [_mixed_encoding(name, decoded.cp1252_lines)] if decoded.cp1252_lines else []
     # Old Mac exports end lines with a lone CR, which the csv module refuses.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _sniff_delimiter(text)
@@ -154,31 +157,13 @@ def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
         # string"; csv: "field larger than field limit").
         return [], [_error("unreadable_file", name, None, "csv")]
     # A field missing from a short row, or a blank line, reads as "".
-    return _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
+    tables, issues = _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
+    return tables, mixed + issues
 
 
-def _decode(content: bytes) -> str | None:
-    """The file's text: UTF-16 or UTF-8 when marked or valid, else cp1252, else latin-1;
-    None when the bytes are binary rather than text."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = content.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    else:
-        text = None
-        # cp1252 before latin-1: French Excel exports are cp1252, and latin-1 never fails.
-        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    sample = text[:8192]
-    controls = sum(sample.count(ch) for ch in map(chr, range(32)) if ch not in "\t\n\r\f")
-    if "\x00" in sample or controls > len(sample) // 100:
-        return None
-    return text
+def _mixed_encoding(name: str, lines: tuple[int, ...]) -> Issue:
+    shown = ", ".join(map(str, lines[:_SHOWN_LINES])) + (", …" if len(lines) > _SHOWN_LINES else "")
+    return Issue.of(WARNING, "mixed_encoding", {"rows": shown, "count": float(len(lines))}, file=name, row=lines[0])
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -325,7 +310,10 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame,
     keep_rows = below & (per_row > 0)
     wide = np.zeros(len(grid), dtype=bool)
     if fields is not None and header_pos < len(fields):
-        wide, found = _too_wide(name, filled, keep_rows, int(fields[header_pos]))
+        # A trailing empty header field (``id,sex,age,``) names no column: a value under
+        # it is as shifted as one past the header's end.
+        named = np.flatnonzero(filled.iloc[header_pos].to_numpy(dtype=bool)[: int(fields[header_pos])])
+        wide, found = _too_wide(name, filled, keep_rows, int(named[-1]) + 1 if len(named) else 0)
         issues += found
         if wide.any() and not (keep_rows & ~wide).any():
             return [], issues

