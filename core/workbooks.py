@@ -16,6 +16,7 @@ import pandas as pd
 from core.limits import ReadLimits, megabytes
 from core.report import ERROR, WARNING, Issue
 from core.workbook_reader import read_sheets
+from core.sheet_styles import padded_number
 from core.sheet_xml import FlaggedCell, column_letters
 from core.workbook_scan import scan_workbook
 
@@ -30,6 +31,7 @@ class SheetGrid:
     name: str
     grid: pd.DataFrame
     cells: tuple[FlaggedCell, ...] = ()
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first column, last row, last column)
 
 
 def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[SheetGrid], list[Issue]]:
@@ -60,8 +62,19 @@ def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[S
         if sheet.rows or noted:  # a sheet of uncomputed formulas reads as empty: say why
             # Empty cells come back as "": the contract's native form for them is None.
             grid = pd.DataFrame(sheet.rows or [], dtype=object).replace("", None)
-            grids.append(SheetGrid(sheet.name, grid, tuple(sorted(noted, key=lambda c: (c.row, c.column)))))
+            _as_displayed(grid, scan.padded.get(sheet.name, ()))
+            grids.append(SheetGrid(sheet.name, grid, tuple(sorted(noted, key=lambda c: (c.row, c.column))),
+                                   scan.merges.get(sheet.name, ())))
     return grids, issues
+
+
+def _as_displayed(grid: pd.DataFrame, padded: Sequence[tuple[int, int, int]]) -> None:
+    """Numbers shown zero-padded by their format (an id ``42`` shown ``0042``) as the
+    text Excel displays, in place."""
+    rows, columns = grid.shape
+    for row, column, digits in padded:
+        if row <= rows and column <= columns:
+            grid.iat[row - 1, column - 1] = padded_number(grid.iat[row - 1, column - 1], digits)
 
 
 def cell_issues(name: str, sheet: SheetGrid, headers: Sequence[str], header_row: int | None,

@@ -87,3 +87,45 @@ def test_a_whole_cp1252_file_is_not_mixed():
     content = "patient_id;centre\nP1;Hôpital\nP2;Créteil\n".encode("cp1252")
     tables, issues = read_files([("p.csv", content)])
     assert list(tables[0].data[1]) == ["Hôpital", "Créteil"] and not issues
+
+
+# --- ids shown by a number format ---------------------------------------------------
+
+def _book(build) -> bytes:
+    """Workbook bytes from ``build(book)``, written in memory with openpyxl."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    build(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _padded_ids(book):
+    patients = book.create_sheet("patients")
+    patients.append(["patient_id", "sex", "age"])
+    for number, sex in ((42, "F"), (7, "M")):
+        patients.append([number, sex, 40])
+    visits = book.create_sheet("visits")
+    visits.append(["patient_id", "month", "c3"])
+    for pid in ("0042", "0007"):
+        visits.append([pid, "M0", 0.9])
+    for row in range(2, 4):
+        patients.cell(row, 1).number_format = "0000"
+        patients.cell(row, 3).number_format = "000"  # any zero-padded number reads as displayed
+    visits.cell(2, 3).number_format = "0.00"  # other formats change nothing
+
+
+def test_numeric_ids_read_as_their_zero_padded_format_shows_them():
+    result = load_cohort([("cohort.xlsx", _book(_padded_ids))])
+    assert result.cohort is not None and not _codes(result, "unknown_patient") and not _codes(result, "invalid_value")
+    assert result.report.counts["visits"].kept == 2
+    tables, _ = read_files([("cohort.xlsx", _book(_padded_ids))])
+    patients = next(t for t in tables if t.sheet == "patients")
+    assert patients.data[0].tolist() == ["0042", "0007"] and patients.data[2].tolist() == ["040", "040"]
+    visits = next(t for t in tables if t.sheet == "visits")
+    assert visits.data[2].tolist() == [0.9, 0.9]
