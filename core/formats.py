@@ -59,20 +59,21 @@ class RawTable:
     rejected: int = 0
 
 
-def read_files(files: Sequence[tuple[str, bytes]],
-               limits: ReadLimits | None = None) -> tuple[list[RawTable], list[Issue]]:
+def read_files(files: Sequence[tuple[str, bytes]], limits: ReadLimits | None = None, *,
+               read_hidden_sheets: bool = False) -> tuple[list[RawTable], list[Issue]]:
     """Every table of every uploaded file, and the issues met reading them.
 
     A table with headers but no data row is an error when no table of the upload has
     data; otherwise it is kept with zero rows (an events sheet with no event is
     legitimate) and noted with a warning. A file past one of ``limits`` (default:
-    ``core.limits.limits_from_env()``) is an error and is not read.
+    ``core.limits.limits_from_env()``) is an error and is not read. A workbook's hidden
+    sheets are read only with ``read_hidden_sheets`` (noted either way).
     """
     limits = limits or limits_from_env()
     tables: list[RawTable] = []
     issues: list[Issue] = []
     for name, content in files:
-        found, met = _read_one(name, content, limits)
+        found, met = _read_one(name, content, limits, read_hidden_sheets)
         tables.extend(found)
         issues.extend(met)
     any_data = any(len(t.data) for t in tables)
@@ -86,7 +87,8 @@ def read_files(files: Sequence[tuple[str, bytes]],
     return kept, issues
 
 
-def _read_one(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+def _read_one(name: str, content: bytes, limits: ReadLimits,
+              read_hidden: bool = False) -> tuple[list[RawTable], list[Issue]]:
     too_large = size_issue(name, len(content), limits)
     if too_large is not None:
         return [], [too_large]
@@ -94,7 +96,7 @@ def _read_one(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
         return [], [_error("empty_file", name, None)]
     fmt = _format_of(name, content)
     if fmt == "workbook":
-        return _read_workbook(name, content, limits)
+        return _read_workbook(name, content, limits, read_hidden)
     if fmt == "parquet":
         return _read_parquet(name, content, limits)
     return _read_csv(name, content, limits)
@@ -192,8 +194,9 @@ def _sniff_delimiter(text: str) -> str:
 
 # --- Workbooks ---------------------------------------------------------------------
 
-def _read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
-    sheets, issues = read_workbook(name, content, limits)
+def _read_workbook(name: str, content: bytes, limits: ReadLimits,
+                   read_hidden: bool = False) -> tuple[list[RawTable], list[Issue]]:
+    sheets, issues = read_workbook(name, content, limits, read_hidden)
     if any(i.severity == ERROR for i in issues):
         return [], issues
     tables: list[RawTable] = []

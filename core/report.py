@@ -35,6 +35,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "cell_too_long": (),
     "formula_not_computed": (),
     "spreadsheet_error_value": (),
+    "hidden_sheet": ("read",),
     # core.layout
     "unknown_column": ("unnamed",),
     "bad_month_header": (),

@@ -34,13 +34,16 @@ class SheetGrid:
     merges: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first column, last row, last column)
 
 
-def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[SheetGrid], list[Issue]]:
+def read_workbook(name: str, content: bytes, limits: ReadLimits,
+                  read_hidden: bool = False) -> tuple[list[SheetGrid], list[Issue]]:
     """The grid of every sheet holding cells (or noted cells), and the issues met; an
-    error issue means nothing could be read."""
+    error issue means nothing could be read. A sheet the workbook hides (hidden or very
+    hidden) is left out unless ``read_hidden``; either way a warning says which."""
     scan = scan_workbook(name, content, limits)
     if any(i.severity == ERROR for i in scan.issues):
         return [], list(scan.issues)
-    book = read_sheets(content, limits.reader_memory_bytes, limits.reader_seconds, limits.max_cell_chars)
+    book = read_sheets(content, limits.reader_memory_bytes, limits.reader_seconds, limits.max_cell_chars,
+                      read_hidden)
     if book.failure is not None:
         params = {"memory": megabytes(limits.reader_memory_bytes), "seconds": float(limits.reader_seconds)}
         variant = "time" if book.failure == "time" else ""
@@ -52,6 +55,11 @@ def read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[S
     grids: list[SheetGrid] = []
     issues: list[Issue] = []
     for sheet in book.sheets:
+        if sheet.hidden:
+            issues.append(Issue.of(WARNING, "hidden_sheet", {"sheet": sheet.name},
+                                   variant="read" if read_hidden else "", file=name, sheet=sheet.name))
+            if not read_hidden:
+                continue
         if sheet.error is not None:
             issues.append(Issue.of(WARNING, "unreadable_sheet", {"sheet": sheet.name, "kind": sheet.error},
                                    file=name, sheet=sheet.name))

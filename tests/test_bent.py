@@ -129,3 +129,50 @@ def test_numeric_ids_read_as_their_zero_padded_format_shows_them():
     assert patients.data[0].tolist() == ["0042", "0007"] and patients.data[2].tolist() == ["040", "040"]
     visits = next(t for t in tables if t.sheet == "visits")
     assert visits.data[2].tolist() == [0.9, 0.9]
+
+
+# --- hidden sheets ------------------------------------------------------------------
+
+def _hidden_sheets(book):
+    patients = book.create_sheet("patients")
+    for row in (["patient_id", "sex", "age"], ["P1", "F", 40], ["P2", "M", 50]):
+        patients.append(row)
+    for title, state in (("old", "hidden"), ("older", "veryHidden")):
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in (["patient_id", "sex", "age"], ["P9", "F", 30]):
+            sheet.append(row)
+
+
+def test_hidden_sheets_are_skipped_by_default_and_said_so():
+    result = load_cohort([("book.xlsx", _book(_hidden_sheets))])
+    issues = _codes(result, "hidden_sheet")
+    assert [(i.sheet, i.variant, i.severity) for i in issues] == [("old", "", "warning"), ("older", "", "warning")]
+    assert "not read" in issues[0].message and issues[0].text("fr") != issues[0].message
+    assert result.report.counts["patients"].read == 2 and result.cohort is not None
+
+
+def test_hidden_sheets_are_read_when_asked():
+    result = load_cohort([("book.xlsx", _book(_hidden_sheets))], read_hidden_sheets=True)
+    assert [i.variant for i in _codes(result, "hidden_sheet")] == ["read", "read"]
+    # Three patients tables now: the duplicate tables are the user's to sort out, but all were read.
+    tables, _ = read_files([("book.xlsx", _book(_hidden_sheets))], read_hidden_sheets=True)
+    assert sorted(t.sheet for t in tables) == ["old", "older", "patients"]
+
+
+def test_validate_reads_hidden_sheets_with_its_flag(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(_book(_hidden_sheets))
+    root = Path(__file__).resolve().parent.parent
+    variants = []
+    for flags in ([], ["--hidden-sheets"]):
+        done = subprocess.run([sys.executable, "-m", "core", "validate", "--json", str(path), *flags],
+                              capture_output=True, text=True, cwd=root, timeout=120)
+        report = json.loads(done.stdout)
+        variants.append({i["variant"] for i in report["issues"] if i["code"] == "hidden_sheet"})
+    assert variants == [{""}, {"read"}]
