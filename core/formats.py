@@ -24,7 +24,7 @@ from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
 from core.schema import DOCUMENTATION_SHEETS, normalise
-from core.workbooks import cell_issues, read_workbook
+from core.workbooks import cell_issues, merged_cells, read_workbook
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -204,10 +204,15 @@ def _read_workbook(name: str, content: bytes, limits: ReadLimits,
         if normalise(sheet.name) in DOCUMENTATION_SHEETS:
             continue  # the template's explanations: text for the reader, no cohort data
         found, met = _table_from_grid(name, sheet.name, sheet.grid)
-        tables.extend(found)
-        issues.extend(i for i in met if i.code != "empty_file")
         header_row = found[0].header_row if found else None
         headers = [_header_text(v) for v in sheet.grid.iloc[header_row - 1]] if header_row else []
+        if sheet.merges:
+            filled, merged = merged_cells(name, sheet, headers, header_row)
+            if filled is not None:  # a merged value fills its rows: read the table again
+                found, met = _table_from_grid(name, sheet.name, filled)
+            met = [*met, *merged]
+        tables.extend(found)
+        issues.extend(i for i in met if i.code != "empty_file")
         issues.extend(cell_issues(name, sheet, headers, header_row, limits))
     if not tables and any(i.code == "unreadable_sheet" for i in issues):
         issues.append(_error("unreadable_file", name, None, "no_sheet"))

@@ -36,6 +36,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "formula_not_computed": (),
     "spreadsheet_error_value": (),
     "hidden_sheet": ("read",),
+    "merged_cells": ("kept",),
     # core.layout
     "unknown_column": ("unnamed",),
     "bad_month_header": (),

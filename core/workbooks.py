@@ -101,3 +101,41 @@ def cell_issues(name: str, sheet: SheetGrid, headers: Sequence[str], header_row:
         issues.append(Issue.of(WARNING, cell.code, params, file=name, sheet=sheet.name, row=cell.row,
                                column=column, value=cell.text or None))
     return issues
+
+
+def merged_cells(name: str, sheet: SheetGrid, headers: Sequence[str],
+                 header_row: int | None) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """``sheet``'s grid with each merged value filled down its rows (None when no merge
+    fills anything), and a located warning per merged range.
+
+    A value merged over several rows of data (a centre over three patients) is what
+    Excel shows on each of them, so it fills them; a merge across columns, or touching
+    the header, is reported only (its first cell's value is read). A merge wholly
+    above the header is a title's (already noted as a skipped title row).
+    """
+    grid = None
+    issues = []
+    for first_row, first_col, last_row, last_col in sorted(sheet.merges):
+        if header_row is None or last_row < header_row:
+            continue
+        ref = f"{column_letters(first_col)}{first_row}:{column_letters(last_col)}{last_row}"
+        inside = first_row <= sheet.grid.shape[0] and first_col <= sheet.grid.shape[1]
+        value = sheet.grid.iat[first_row - 1, first_col - 1] if inside else None
+        below = first_row > header_row and first_col <= len(headers) and headers[first_col - 1]
+        column = headers[first_col - 1] if below else column_letters(first_col)
+        if below and last_row > first_row and value is not None:
+            grid = sheet.grid.copy() if grid is None else grid
+            grid.iloc[first_row:last_row, first_col - 1] = value  # rows first + 1 .. last, where the grid has them
+            params = {"range": ref, "value": _shown(value), "first": first_row, "last": last_row}
+            issues.append(Issue.of(WARNING, "merged_cells", params, file=name, sheet=sheet.name, row=first_row,
+                                   column=column, value=_shown(value)))
+        elif value is not None or first_row <= header_row:
+            issues.append(Issue.of(WARNING, "merged_cells", {"range": ref}, variant="kept", file=name,
+                                   sheet=sheet.name, row=first_row, column=column))
+    return grid, issues
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

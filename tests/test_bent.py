@@ -176,3 +176,39 @@ def test_validate_reads_hidden_sheets_with_its_flag(tmp_path):
         report = json.loads(done.stdout)
         variants.append({i["variant"] for i in report["issues"] if i["code"] == "hidden_sheet"})
     assert variants == [{""}, {"read"}]
+
+
+# --- merged cells -------------------------------------------------------------------
+
+def _merged_centre(book):
+    sheet = book.create_sheet("patients")
+    sheet.append(["patient_id", "sex", "age", "centre", "note"])
+    for k, sex in enumerate("FMF", start=1):
+        sheet.append([f"P{k}", sex, 40 + k, "Lille" if k == 1 else None, None])
+    sheet.append(["P4", "M", 50, "Paris", "long note"])
+    sheet.merge_cells("D2:D4")  # a centre over three patients
+    sheet.merge_cells("E5:F5")  # a note across two columns
+
+
+def test_a_value_merged_over_rows_fills_them_and_is_noted(table_of):
+    result = load_cohort([("book.xlsx", _book(_merged_centre))])
+    assert table_of(result.cohort, "patients")["centre"].tolist() == ["Lille", "Lille", "Lille", "Paris"]
+    issues = _codes(result, "merged_cells")
+    assert [(i.variant, i.row, i.column) for i in issues] == [("", 2, "centre"), ("kept", 5, "note")]
+    assert "D2:D4" in issues[0].message and "'Lille'" in issues[0].message and "2 to 4" in issues[0].message
+    assert "E5:F5" in issues[1].message and issues[1].text("fr") != issues[1].message
+
+
+def _merged_header(book):
+    sheet = book.create_sheet("patients")
+    sheet.append(["Cohort 2024"])
+    sheet.append(["patient_id", "sex", "age"])
+    sheet.append(["P1", "F", 40])
+    sheet.merge_cells("A1:C1")  # a title above the table: noted as a title row
+    sheet.merge_cells("B2:C2")  # a header over two columns
+
+
+def test_a_merge_in_the_header_is_reported_and_fills_nothing():
+    result = load_cohort([("book.xlsx", _book(_merged_header))])
+    assert [(i.variant, i.row) for i in _codes(result, "merged_cells")] == [("kept", 2)]
+    assert _codes(result, "title_row_skipped")
