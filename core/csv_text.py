@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")  # how every UTF-8 accent starts
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def decode(content: bytes) -> DecodedText | None:
 def _by_line(content: bytes) -> DecodedText:
     """Bytes that are not UTF-8 as a whole: UTF-8 lines kept UTF-8 when some accented
     lines are valid UTF-8, the rest cp1252 (latin-1 for bytes cp1252 leaves undefined)."""
+    if not _UTF8_PAIR.search(content):  # no line can be UTF-8 with accents: one encoding
+        return DecodedText(_single_byte(content))
     pieces: list[str] = []
     cp1252: list[int] = []
     utf8 = 0

@@ -21,6 +21,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Letters drawn like Latin ones, after case folding: Cyrillic then Greek.
 _CONFUSABLE = str.maketrans("авекмнорстх" + "αβεζηικμνορτυχ", "abekmhopctx" + "abezhikmnoptyx")
 _SHOWN_ROWS = 5
+_MAX_GROUPS = 100  # groups named one by one; the rest are counted in one more warning
 
 
 def fold(ids: pd.Series) -> pd.Series:
@@ -30,17 +31,29 @@ def fold(ids: pd.Series) -> pd.Series:
     return text.str.casefold().str.translate(_CONFUSABLE)
 
 
+def _keys(ids: pd.Series) -> pd.Series:
+    """Each id's folded form (NA for a missing id), folding each distinct id once."""
+    text = ids.astype(object).where(ids.notna(), None).dropna().astype(str)
+    distinct = pd.unique(text)
+    folded = pd.Series(fold(pd.Series(distinct, dtype=object)).to_numpy(), index=distinct)
+    return text.map(folded).reindex(ids.index)
+
+
+def _shared(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The ids (as text) and folded keys of the rows whose key is shared by two or more
+    distinct ids."""
+    keys = _keys(ids)
+    text = ids.astype(object).where(keys.notna(), None).astype(str)
+    spellings = pd.DataFrame({"id": text, "key": keys}).dropna().drop_duplicates()
+    shared = spellings["key"][spellings["key"].duplicated(keep=False)]
+    rows = keys.isin(set(shared)).to_numpy(dtype=bool)
+    return text[rows], keys[rows]
+
+
 def lookalike_groups(ids: pd.Series) -> list[list[str]]:
     """Groups of two or more distinct ids (in order of first appearance) that fold alike."""
-    distinct = pd.Series(pd.unique(ids.dropna().astype(str)), dtype=object)
-    if len(distinct) < 2:
-        return []
-    folded = fold(distinct)
-    shared = folded.duplicated(keep=False)
-    if not shared.any():
-        return []
-    groups = distinct[shared].groupby(folded[shared], sort=False)
-    return [list(members) for _, members in groups]
+    text, keys = _shared(ids)
+    return [list(pd.unique(members)) for _, members in text.groupby(keys, sort=False)]
 
 
 def shown(value: str) -> str:
@@ -56,18 +69,30 @@ def shown(value: str) -> str:
 def lookalike_issues(frame: pd.DataFrame, locate: Sequence[tuple[str, str | None, str | None]]) -> list[Issue]:
     """One warning per group of look-alike ids in ``frame`` (``patient_id``, ``_row``,
     ``_piece``); ``locate[piece]`` gives (file, sheet, id header) of each piece."""
+    frame = frame.reset_index(drop=True)
+    text, keys = _shared(frame["patient_id"])
+    if text.empty:
+        return []
+    rows = pd.DataFrame({"_id": text, "_key": keys, "_row": frame.loc[text.index, "_row"].astype(int),
+                         "_piece": frame.loc[text.index, "_piece"].astype(int)})
+    order = pd.unique(rows["_key"])  # groups in order of first appearance
+    rows = rows[rows["_key"].isin(set(order[:_MAX_GROUPS]))]
+    spellings = rows.groupby(["_key", "_id"], sort=False).agg(rows=("_row", list), piece=("_piece", "first"))
     issues = []
-    ids = frame["patient_id"].where(frame["patient_id"].notna(), None)
-    for group in lookalike_groups(ids):
-        rows = frame[frame["patient_id"].isin(group)]
-        listed = []
-        for value in group:
-            at = rows.loc[rows["patient_id"] == value, "_row"].astype(int).tolist()
-            more = f", … (+{len(at) - _SHOWN_ROWS})" if len(at) > _SHOWN_ROWS else ""
-            listed.append(f"{shown(value)} ({', '.join(map(str, at[:_SHOWN_ROWS]))}{more})")
-        first = rows.iloc[0]
-        file, sheet, header = locate[int(first["_piece"])]
-        issues.append(Issue.of(WARNING, "lookalike_id", {"ids": "; ".join(listed), "count": float(len(group))},
-                               file=file, sheet=sheet, row=int(first["_row"]), column=header,
-                               value=str(first["patient_id"])))
+    for _, group in spellings.groupby(level="_key", sort=False):
+        listed = [f"{shown(value)} ({_rows_text(at)})" for (_, value), at in group["rows"].items()]
+        first = group.iloc[0]
+        file, sheet, header = locate[int(first["piece"])]
+        issues.append(Issue.of(WARNING, "lookalike_id", {"ids": "; ".join(listed), "count": float(len(listed))},
+                               file=file, sheet=sheet, row=int(first["rows"][0]), column=header,
+                               value=str(group.index[0][1])))
+    if len(order) > _MAX_GROUPS:
+        last = issues[-1]
+        issues.append(Issue.of(WARNING, "lookalike_id", {"count": float(len(order) - _MAX_GROUPS)}, variant="more",
+                               file=last.file, sheet=last.sheet, column=last.column))
     return issues
+
+
+def _rows_text(rows: list[int]) -> str:
+    more = f", … (+{len(rows) - _SHOWN_ROWS})" if len(rows) > _SHOWN_ROWS else ""
+    return ", ".join(map(str, rows[:_SHOWN_ROWS])) + more

@@ -44,10 +44,23 @@ def test_distinct_ids_are_not_alike():
     assert fold(pd.Series(["\u0420\u0410\u0412"])).tolist() == ["pab"]
 
 
-def test_rows_of_a_large_group_are_shortened():
+def test_many_groups_are_named_up_to_a_hundred_then_counted():
     rows = "".join(f"P{k},F,40\np\u200b{k},F,41\n" for k in range(300))
     result = load_cohort([("p.csv", f"patient_id,sex,age\n{rows}".encode())])
-    assert len(_codes(result, "lookalike_id")) == 300
+    issues = _codes(result, "lookalike_id")
+    assert [i.variant for i in issues] == [""] * 100 + ["more"]
+    assert issues[0].row == 2 and "(2)" in issues[0].message and "(3)" in issues[0].message
+    assert "200 more" in issues[-1].message and issues[-1].text("fr") != issues[-1].message
+
+
+def test_rows_of_an_id_written_many_times_are_shortened():
+    rows = "".join(f"P1,M{k}\n" for k in range(8)) + "p1,M9\n"
+    result = load_cohort([("p.csv", f"patient_id,sex,age\nP1,F,40\np1,M,40\n".encode()),
+                          ("v.csv", f"patient_id,month\n{rows}".encode())])
+    [issue] = _codes(result, "lookalike_id")  # the patients table's ids only
+    assert "'P1' (2); 'p1' (3)" in issue.message
+    from core.lookalike_ids import _rows_text
+    assert _rows_text(list(range(2, 10))) == "2, 3, 4, 5, 6, … (+3)"
 
 
 # --- a decimal comma under a header ending with a delimiter -----------------------
