@@ -96,3 +96,31 @@ def lookalike_issues(frame: pd.DataFrame, locate: Sequence[tuple[str, str | None
 def _rows_text(rows: list[int]) -> str:
     more = f", … (+{len(rows) - _SHOWN_ROWS})" if len(rows) > _SHOWN_ROWS else ""
     return ", ".join(map(str, rows[:_SHOWN_ROWS])) + more
+
+
+def unknown_lookalike_issues(rows: pd.DataFrame, known: pd.Index,
+                             locate: Sequence[tuple[str, str | None, str | None]]) -> list[Issue]:
+    """One warning per id of ``rows`` (visits or events of no known patient: ``patient_id``,
+    ``_row``, ``_piece``) that folds like a known patient's id: ``Р1`` (Cyrillic) in the
+    visits of patient ``P1``. The rows stay rejected; the warning says why they matched
+    no patient."""
+    if rows.empty or known.empty:
+        return []
+    rows = rows.reset_index(drop=True)
+    known_ids = pd.Series(pd.unique(known.astype(str)), dtype=object)
+    by_key = pd.Series(known_ids.to_numpy(), index=fold(known_ids).to_numpy())
+    by_key = by_key[~by_key.index.duplicated()]
+    keys = _keys(rows["patient_id"])
+    matched = keys.isin(set(by_key.index)).to_numpy(dtype=bool)
+    rows, keys = rows[matched], keys[matched]
+    issues = []
+    for value, group in rows.assign(_id=rows["patient_id"].astype(str)).groupby("_id", sort=False):
+        if len(issues) == _MAX_GROUPS:
+            break
+        first = group.iloc[0]
+        file, sheet, header = locate[int(first["_piece"])]
+        params = {"value": shown(value), "known": shown(str(by_key[keys[group.index[0]]])),
+                  "rows": _rows_text(group["_row"].astype(int).tolist())}
+        issues.append(Issue.of(WARNING, "lookalike_id", params, variant="unknown", file=file, sheet=sheet,
+                               row=int(first["_row"]), column=header, value=value))
+    return issues

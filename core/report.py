@@ -56,7 +56,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "conflicting_patient_values": (),
     "unknown_drug": (),
     # core.lookalike_ids
-    "lookalike_id": ("more",),
+    "lookalike_id": ("more", "unknown"),
     # core.identifier_columns: a column that looks like a direct identifier (by its header, or its content)
     "identifier_column": ("content",),
     # ui.state: the loader itself failed

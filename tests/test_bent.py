@@ -225,3 +225,14 @@ def test_a_merge_in_the_header_is_reported_and_fills_nothing():
     result = load_cohort([("book.xlsx", _book(_merged_header))])
     assert [(i.variant, i.row) for i in _codes(result, "merged_cells")] == [("kept", 2)]
     assert _codes(result, "title_row_skipped")
+
+
+def test_a_visit_keyed_by_a_lookalike_of_a_known_id_says_which_patient_it_resembles():
+    patients = "patient_id,sex,age\nP1,F,40\nP2,M,50\n".encode()
+    visits = "patient_id,month,c3\n\u04201,M0,0.9\n\u04201,M3,1.0\nP2,M0,1.1\nP9,M0,1\n".encode()
+    result = load_cohort([("patients.csv", patients), ("visits.csv", visits)])
+    assert len(_codes(result, "unknown_patient")) == 3  # still left out: never merged silently
+    [issue] = _codes(result, "lookalike_id")
+    assert (issue.variant, issue.file, issue.row, issue.column) == ("unknown", "visits.csv", 2, "patient_id")
+    assert "U+0420" in issue.message and "'P1'" in issue.message and "rows 2, 3" in issue.message
+    assert issue.text("fr") != issue.message
