@@ -14,8 +14,6 @@ from xml.etree import ElementTree
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PADDING = re.compile(r"0{2,}")
-# A numeric cell (no t= attribute, or t="n") and its attributes.
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _ATTR = re.compile(rb"""\s(r|s|t)\s*=\s*["']([^"']*)["']""")
 _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*\sref\s*=\s*["']([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)["']""")
@@ -50,8 +48,11 @@ def cell_position(ref: str) -> tuple[int, int] | None:
 
 def padded_cells(chunk: bytes, widths: dict[int, int]) -> list[tuple[int, int, int]]:
     """(row, column, digits) of each numeric cell of ``chunk`` styled with a zero-padding format."""
+    # Only the cells carrying one of these styles are parsed (re caches the pattern).
+    styled = re.compile(rb"<(?:\w+:)?c\b([^>]*\ss\s*=\s*[\"'](?:"
+                        + b"|".join(str(k).encode() for k in sorted(widths)) + rb")[\"'][^>]*)>")
     found = []
-    for match in _CELL.finditer(chunk):
+    for match in styled.finditer(chunk):
         attrs = {k.decode(): v.decode("ascii", "replace") for k, v in _ATTR.findall(match.group(1))}
         style = attrs.get("s", "")
         if not style.isdigit() or int(style) not in widths or attrs.get("t", "n") != "n":
