@@ -236,3 +236,30 @@ def test_a_visit_keyed_by_a_lookalike_of_a_known_id_says_which_patient_it_resemb
     assert (issue.variant, issue.file, issue.row, issue.column) == ("unknown", "visits.csv", 2, "patient_id")
     assert "U+0420" in issue.message and "'P1'" in issue.message and "rows 2, 3" in issue.message
     assert issue.text("fr") != issue.message
+
+
+# --- styles and merges as written by hand (no openpyxl) ------------------------------
+
+def test_hand_written_styles_and_merges_are_read():
+    from tests.test_corpus import _merged_centre, _padded_ids
+
+    [padded], _ = read_files([("p.xlsx", _padded_ids())])
+    assert padded.data[0].tolist() == ["0042"]
+    [merged], _ = read_files([("m.xlsx", _merged_centre())])
+    assert merged.data[3].tolist() == ["Lille"] * 3
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (42, 4, "0042"), (42.0, 4, "0042"), (12345, 4, "12345"), (-7, 3, "-007"), (4.5, 4, 4.5), (True, 4, True),
+    ("x", 4, "x"), (None, 4, None)])
+def test_padded_number_pads_whole_numbers_only(value, digits, shown):
+    from core.sheet_styles import padded_number
+
+    assert padded_number(value, digits) == shown
+
+
+def test_merged_ranges_ignore_single_cells_and_order_corners():
+    from core.sheet_styles import merged_ranges
+
+    xml = b'<mergeCells><mergeCell ref="B2:B4"/><mergeCell ref="C1"/><x:mergeCell ref=\'AA10:AB10\'/></mergeCells>'
+    assert merged_ranges(xml) == [(2, 2, 4, 2), (10, 27, 10, 28)]
