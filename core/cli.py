@@ -63,7 +63,7 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResu
             return load_demo(args.demo_layout)
         from core.loader import load_cohort
 
-        return load_cohort(named)
+        return load_cohort(named, read_hidden_sheets=getattr(args, "hidden_sheets", False))
     except Exception as exc:  # no input may end in a traceback; the message names the failure
         # The type only: an exception's text can quote cell values (patient data).
         print(f"error: the files could not be read ({type(exc).__name__})", file=sys.stderr)
@@ -77,6 +77,8 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", choices=("en", "fr"), default="en",
                         help="language of the report's sentences (default: en)")
+    parser.add_argument("--hidden-sheets", action="store_true",
+                        help="read a workbook's hidden sheets too (default: leave them out, with a warning)")
     parser.set_defaults(run=_run_validate, parser=parser)
 
 

@@ -9,7 +9,6 @@ table. Bad input becomes an ``Issue``, never an exception.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -21,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
 from core.schema import DOCUMENTATION_SHEETS, normalise
-from core.workbooks import cell_issues, read_workbook
+from core.workbooks import cell_issues, merged_cells, read_workbook
 
 CSV_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
 WORKBOOK_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
@@ -36,6 +36,7 @@ _PARQUET_MAGIC = b"PAR1"
 _DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
 _SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
+_SHOWN_LINES = 5  # line numbers named by a mixed-encoding warning
 # The unnamed index pandas stores in a Parquet file; a named index is a column.
 _INDEX_COLUMN = re.compile(r"__index_level_\d+__")
 
@@ -58,20 +59,21 @@ class RawTable:
     rejected: int = 0
 
 
-def read_files(files: Sequence[tuple[str, bytes]],
-               limits: ReadLimits | None = None) -> tuple[list[RawTable], list[Issue]]:
+def read_files(files: Sequence[tuple[str, bytes]], limits: ReadLimits | None = None, *,
+               read_hidden_sheets: bool = False) -> tuple[list[RawTable], list[Issue]]:
     """Every table of every uploaded file, and the issues met reading them.
 
     A table with headers but no data row is an error when no table of the upload has
     data; otherwise it is kept with zero rows (an events sheet with no event is
     legitimate) and noted with a warning. A file past one of ``limits`` (default:
-    ``core.limits.limits_from_env()``) is an error and is not read.
+    ``core.limits.limits_from_env()``) is an error and is not read. A workbook's hidden
+    sheets are read only with ``read_hidden_sheets`` (noted either way).
     """
     limits = limits or limits_from_env()
     tables: list[RawTable] = []
     issues: list[Issue] = []
     for name, content in files:
-        found, met = _read_one(name, content, limits)
+        found, met = _read_one(name, content, limits, read_hidden_sheets)
         tables.extend(found)
         issues.extend(met)
     any_data = any(len(t.data) for t in tables)
@@ -85,7 +87,8 @@ def read_files(files: Sequence[tuple[str, bytes]],
     return kept, issues
 
 
-def _read_one(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+def _read_one(name: str, content: bytes, limits: ReadLimits,
+              read_hidden: bool = False) -> tuple[list[RawTable], list[Issue]]:
     too_large = size_issue(name, len(content), limits)
     if too_large is not None:
         return [], [too_large]
@@ -93,7 +96,7 @@ def _read_one(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
         return [], [_error("empty_file", name, None)]
     fmt = _format_of(name, content)
     if fmt == "workbook":
-        return _read_workbook(name, content, limits)
+        return _read_workbook(name, content, limits, read_hidden)
     if fmt == "parquet":
         return _read_parquet(name, content, limits)
     return _read_csv(name, content, limits)
@@ -133,9 +136,11 @@ def _header_only_issue(table: RawTable, any_data: bool) -> Issue:
 # --- CSV ---------------------------------------------------------------------------
 
 def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
-    text = _decode(content)
-    if text is None:
+    decoded = decode(content)
+    if decoded is None:
         return [], [_error("unreadable_file", name, None)]
+    text = decoded.text
+    mixed = [_mixed_encoding(name, decoded.cp1252_lines)] if decoded.cp1252_lines else []
     # Old Mac exports end lines with a lone CR, which the csv module refuses.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _sniff_delimiter(text)
@@ -154,31 +159,13 @@ def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
         # string"; csv: "field larger than field limit").
         return [], [_error("unreadable_file", name, None, "csv")]
     # A field missing from a short row, or a blank line, reads as "".
-    return _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
+    tables, issues = _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
+    return tables, mixed + issues
 
 
-def _decode(content: bytes) -> str | None:
-    """The file's text: UTF-16 or UTF-8 when marked or valid, else cp1252, else latin-1;
-    None when the bytes are binary rather than text."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = content.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    else:
-        text = None
-        # cp1252 before latin-1: French Excel exports are cp1252, and latin-1 never fails.
-        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    sample = text[:8192]
-    controls = sum(sample.count(ch) for ch in map(chr, range(32)) if ch not in "\t\n\r\f")
-    if "\x00" in sample or controls > len(sample) // 100:
-        return None
-    return text
+def _mixed_encoding(name: str, lines: tuple[int, ...]) -> Issue:
+    shown = ", ".join(map(str, lines[:_SHOWN_LINES])) + (", …" if len(lines) > _SHOWN_LINES else "")
+    return Issue.of(WARNING, "mixed_encoding", {"rows": shown, "count": float(len(lines))}, file=name, row=lines[0])
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -207,8 +194,9 @@ def _sniff_delimiter(text: str) -> str:
 
 # --- Workbooks ---------------------------------------------------------------------
 
-def _read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
-    sheets, issues = read_workbook(name, content, limits)
+def _read_workbook(name: str, content: bytes, limits: ReadLimits,
+                   read_hidden: bool = False) -> tuple[list[RawTable], list[Issue]]:
+    sheets, issues = read_workbook(name, content, limits, read_hidden)
     if any(i.severity == ERROR for i in issues):
         return [], issues
     tables: list[RawTable] = []
@@ -216,10 +204,15 @@ def _read_workbook(name: str, content: bytes, limits: ReadLimits) -> tuple[list[
         if normalise(sheet.name) in DOCUMENTATION_SHEETS:
             continue  # the template's explanations: text for the reader, no cohort data
         found, met = _table_from_grid(name, sheet.name, sheet.grid)
-        tables.extend(found)
-        issues.extend(i for i in met if i.code != "empty_file")
         header_row = found[0].header_row if found else None
         headers = [_header_text(v) for v in sheet.grid.iloc[header_row - 1]] if header_row else []
+        if sheet.merges:
+            filled, merged = merged_cells(name, sheet, headers, header_row)
+            if filled is not None:  # a merged value fills its rows: read the table again
+                found, met = _table_from_grid(name, sheet.name, filled)
+            met = [*met, *merged]
+        tables.extend(found)
+        issues.extend(i for i in met if i.code != "empty_file")
         issues.extend(cell_issues(name, sheet, headers, header_row, limits))
     if not tables and any(i.code == "unreadable_sheet" for i in issues):
         issues.append(_error("unreadable_file", name, None, "no_sheet"))
@@ -325,7 +318,10 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame,
     keep_rows = below & (per_row > 0)
     wide = np.zeros(len(grid), dtype=bool)
     if fields is not None and header_pos < len(fields):
-        wide, found = _too_wide(name, filled, keep_rows, int(fields[header_pos]))
+        # A trailing empty header field (``id,sex,age,``) names no column: a value under
+        # it is as shifted as one past the header's end.
+        named = np.flatnonzero(filled.iloc[header_pos].to_numpy(dtype=bool)[: int(fields[header_pos])])
+        wide, found = _too_wide(name, filled, keep_rows, int(named[-1]) + 1 if len(named) else 0)
         issues += found
         if wide.any() and not (keep_rows & ~wide).any():
             return [], issues

@@ -26,7 +26,7 @@ ColumnKey = tuple[str, str | None, str]
 
 
 def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[ColumnKey] = frozenset(),
-                limits: ReadLimits | None = None) -> LoadResult:
+                limits: ReadLimits | None = None, read_hidden_sheets: bool = False) -> LoadResult:
     """Read, recognise and validate uploaded files.
 
     Parameters
@@ -38,6 +38,8 @@ def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[
         ``identifier_dropped``.
     limits: how much the files may hold (``core.limits``; default: the defaults, changed
         by any ``LIVING_POSTER_*`` environment variable).
+    read_hidden_sheets: read a workbook's hidden and very hidden sheets like the visible
+        ones (default: left out); each hidden sheet is noted (``hidden_sheet``) either way.
 
     Returns
     -------
@@ -45,7 +47,7 @@ def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[
     when the report has no error (else None). A column that looks like a direct
     identifier is reported (``identifier_column``) and never enters the cohort.
     """
-    read, issues = read_files(files, limits)
+    read, issues = read_files(files, limits, read_hidden_sheets=read_hidden_sheets)
     drop = frozenset(drop_columns)
     tables = _without(read, drop)
     report = Report(issues=list(issues))

@@ -24,6 +24,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "unreadable_sheet": (),
     "title_row_skipped": (),
     "too_many_cells": ("all",),
+    "mixed_encoding": (),
     # core.limits, core.workbook_scan, core.workbooks: reading within limits
     "file_too_large": ("uncompressed", "entry", "ratio", "entries", "strings"),
     "too_many_rows": ("sheet",),
@@ -34,6 +35,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "cell_too_long": (),
     "formula_not_computed": (),
     "spreadsheet_error_value": (),
+    "hidden_sheet": ("read",),
+    "merged_cells": ("kept",),
     # core.layout
     "unknown_column": ("unnamed",),
     "bad_month_header": (),
@@ -52,6 +55,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "duplicate_patient": (),
     "conflicting_patient_values": (),
     "unknown_drug": (),
+    # core.lookalike_ids
+    "lookalike_id": ("more", "unknown"),
     # core.identifier_columns: a column that looks like a direct identifier (by its header, or its content)
     "identifier_column": ("content",),
     # ui.state: the loader itself failed

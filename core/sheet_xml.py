@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.limits import MB
+from core.sheet_styles import merged_ranges, padded_cells
 
 _MAX_PENDING = 16 * MB  # a chunk with no row end yet is cut at a cell end past this size
 
@@ -137,11 +138,14 @@ def _column_number(letters: bytes) -> int:
 class SheetShape:
     """The extent of one sheet's cells and its flagged cells, fed chunk by chunk."""
 
-    def __init__(self, sheet: str) -> None:
+    def __init__(self, sheet: str, padded_styles: dict[int, int] | None = None) -> None:
         self.sheet = sheet
         self.rows = 0
         self.columns = 0
         self.flagged: list[FlaggedCell] = []
+        self.padded: list[tuple[int, int, int]] = []  # (row, column, digits): see core.sheet_styles
+        self.merges: list[tuple[int, int, int, int]] = []  # (first row, first column, last row, last column)
+        self._styles = padded_styles or {}
         self._row = 0  # position state for cells written without a reference
         self._column = 0
 
@@ -157,6 +161,10 @@ class SheetShape:
             self._errors(chunk)
         if facts.uncomputed:
             self._formulas(chunk)
+        if self._styles and b"s=" in chunk:
+            self.padded += padded_cells(chunk, self._styles)
+        if b"mergeCell" in chunk:
+            self.merges += merged_ranges(chunk)
 
     def _walk(self, chunk: bytes) -> None:
         for match in _TAG.finditer(chunk):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.layout import PATIENT_ONLY, Piece, parse_cells
+from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
@@ -132,6 +133,7 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
     twice = kept.duplicated("patient_id", keep=False).to_numpy(dtype=bool)
     _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
+    report.issues += lookalike_issues(kept, _locations(pieces))
     return _finish(kept, "patients", read, rejected, report)
 
 
@@ -170,6 +172,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     if known is not None:
         unknown = ~kept["patient_id"].isin(known).to_numpy(dtype=bool)
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
+        report.issues += unknown_lookalike_issues(kept[unknown], known, _locations(pieces))
         kept, rejected = kept[~unknown], rejected + int(unknown.sum())
     if table == "visits":
         twice = kept.duplicated(["patient_id", "month"], keep="first").to_numpy(dtype=bool)
@@ -207,6 +210,11 @@ def _list_rows(rows: pd.DataFrame, column: str, severity: str, code: str, table:
         report.issues.append(Issue.of(severity, code, {"value": text, "col": column, "table": table},
                                       variant=variant, file=piece.file, sheet=piece.sheet, row=int(row),
                                       column=_header(piece, column), value=text, table=table))
+
+
+def _locations(pieces: list[Piece]) -> list[tuple[str, str | None, str | None]]:
+    """(file, sheet, patient id header) of each piece: where a look-alike id is shown."""
+    return [(p.file, p.sheet, _header(p, "patient_id")) for p in pieces]
 
 
 def _header(piece: Piece, column: str) -> str | None:

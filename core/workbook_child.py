@@ -1,4 +1,5 @@
-"""The child process that runs python-calamine: ``python -m core.workbook_child MEMORY SECONDS MAX_CHARS``.
+"""The child process that runs python-calamine: ``python -m core.workbook_child MEMORY SECONDS MAX_CHARS [HIDDEN]``
+(HIDDEN "1": read hidden sheets too).
 
 It caps its own address space (bytes) and CPU time (seconds), reads a workbook's bytes
 from stdin and writes its sheets to stdout as a pickle of plain data (see ``_read``);
@@ -27,10 +28,12 @@ def _limit_self(memory_bytes: int, seconds: float) -> None:
         resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
 
 
-def _read(content: bytes, max_cell_chars: int) -> dict:
+def _read(content: bytes, max_cell_chars: int, read_hidden: bool = False) -> dict:
     """The workbook as plain data: {"error": exception type or None, "sheets": [(name,
-    rows or None, exception type or None, long cells)]}."""
-    from python_calamine import CalamineWorkbook
+    rows or None, exception type or None, long cells, state)]}; ``state`` is "" for a
+    visible sheet, "hidden" or "veryHidden". A hidden sheet's rows are read only when
+    ``read_hidden``."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -38,16 +41,23 @@ def _read(content: bytes, max_cell_chars: int) -> dict:
         raise
     except Exception as exc:  # calamine raises several types for corrupt or protected files
         return {"error": type(exc).__name__, "sheets": []}
+    hidden = {meta.name: "hidden" if meta.visible == SheetVisibleEnum.Hidden
+              else "veryHidden" if meta.visible == SheetVisibleEnum.VeryHidden else ""
+              for meta in book.sheets_metadata}
     sheets = []
     for name in book.sheet_names:
+        state = hidden.get(name, "")
+        if state and not read_hidden:
+            sheets.append((name, None, None, (), state))
+            continue
         try:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except MemoryError:
             raise
         except Exception as exc:  # one damaged sheet should not hide the others
-            sheets.append((name, None, type(exc).__name__, ()))
+            sheets.append((name, None, type(exc).__name__, (), state))
             continue
-        sheets.append((name, rows, None, _clear_long_cells(rows, max_cell_chars)))
+        sheets.append((name, rows, None, _clear_long_cells(rows, max_cell_chars), state))
     return {"error": None, "sheets": sheets}
 
 
@@ -64,9 +74,10 @@ def _clear_long_cells(rows: list[list[object]], max_chars: int) -> tuple[tuple[i
 
 def _child(argv: list[str]) -> int:
     memory_bytes, seconds, max_cell_chars = int(argv[0]), float(argv[1]), int(argv[2])
+    read_hidden = argv[3:4] == ["1"]
     _limit_self(memory_bytes, seconds)
     try:
-        result = _read(sys.stdin.buffer.read(), max_cell_chars)
+        result = _read(sys.stdin.buffer.read(), max_cell_chars, read_hidden)
         pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         return EXIT_MEMORY

@@ -36,6 +36,7 @@ class SheetCells:
     rows: list[list[object]] | None = None
     error: str | None = None
     long_cells: tuple[tuple[int, int, int], ...] = ()
+    hidden: str = ""  # "hidden" or "veryHidden" for a sheet the workbook hides
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,13 @@ class BookCells:
     failure: str | None = None
 
 
-def read_sheets(content: bytes, memory_bytes: int, seconds: float, max_cell_chars: int) -> BookCells:
-    """Read every sheet of the workbook ``content`` in a child process within the limits."""
+def read_sheets(content: bytes, memory_bytes: int, seconds: float, max_cell_chars: int,
+                read_hidden: bool = False) -> BookCells:
+    """Read every sheet of the workbook ``content`` in a child process within the limits
+    (a hidden sheet's cells only when ``read_hidden``; its name and state always)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
     command = [sys.executable, "-m", "core.workbook_child", str(int(memory_bytes)), repr(float(seconds)),
-               str(int(max_cell_chars))]
+               str(int(max_cell_chars)), "1" if read_hidden else "0"]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                           cwd=_ROOT, env=env) as child:
         try:
@@ -87,6 +90,6 @@ def _book(data: object) -> BookCells:
     """The child's plain output (see ``_read``) as a ``BookCells``."""
     if not isinstance(data, dict):
         raise ValueError("unexpected output")
-    sheets = tuple(SheetCells(str(name), rows, error, tuple(map(tuple, long_cells)))
-                   for name, rows, error, long_cells in data["sheets"])
+    sheets = tuple(SheetCells(str(name), rows, error, tuple(map(tuple, long_cells)), str(state))
+                   for name, rows, error, long_cells, state in data["sheets"])
     return BookCells(sheets, data["error"])

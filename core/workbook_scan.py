@@ -19,11 +19,12 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from core.limits import MB, ReadLimits, megabytes, shape_issue
 from core.report import ERROR, Issue
+from core.sheet_styles import padded_styles
 from core.sheet_xml import FlaggedCell, SheetShape, xml_chunks
 
 _CHUNK = 1 << 20
@@ -43,6 +44,10 @@ class WorkbookScan:
 
     issues: tuple[Issue, ...] = ()
     flagged: tuple[FlaggedCell, ...] = ()
+    # {sheet name: (row, column, digits)} of numbers shown zero-padded; {sheet name:
+    # merged ranges (first row, first column, last row, last column)}.
+    padded: dict[str, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+    merges: dict[str, tuple[tuple[int, int, int, int], ...]] = field(default_factory=dict)
 
 
 def scan_workbook(name: str, content: bytes, limits: ReadLimits) -> WorkbookScan:
@@ -103,7 +108,7 @@ def _error(code: str, name: str, variant: str = "", **params: object) -> Issue:
 def _scan_parts(name: str, archive: zipfile.ZipFile, limits: ReadLimits) -> WorkbookScan:
     """Sheets, shared strings, then every other entry read through (``zipfile`` stops at
     each entry's declared size and checks its CRC, so a lying header is caught)."""
-    sheets, strings = _parts(archive)
+    sheets, strings, styles = _parts(archive)
     if len(sheets) > limits.max_sheets:
         return _stopped(_error("too_many_sheets", name, sheets=float(len(sheets)), limit=float(limits.max_sheets)))
     names = set(archive.namelist())
@@ -112,11 +117,13 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, limits: ReadLimits) -> Work
         if declared > limits.max_shared_strings:
             return _stopped(_error("file_too_large", name, "strings", strings=float(declared),
                                    limit=float(limits.max_shared_strings)))
+    widths = _padded_styles(archive, styles) if styles in names else {}
     flagged: list[FlaggedCell] = []
+    padded, merges = {}, {}
     for path, sheet in sheets.items():
         if path not in names:
             continue
-        shape = SheetShape(sheet)
+        shape = SheetShape(sheet, widths)
         with archive.open(path) as stream:
             for chunk in xml_chunks(stream, _CHUNK):
                 shape.feed(chunk)
@@ -124,35 +131,47 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, limits: ReadLimits) -> Work
         if problem is not None:
             return _stopped(problem)
         flagged += shape.flagged
+        padded[sheet], merges[sheet] = tuple(shape.padded), tuple(shape.merges)
     for info in archive.infolist():
         if info.filename not in sheets:
             with archive.open(info) as stream:
                 while stream.read(_CHUNK):
                     pass
-    return WorkbookScan((), tuple(flagged))
+    return WorkbookScan((), tuple(flagged), padded, merges)
 
 
-def _parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
-    """{entry path: sheet name} and the shared-string table's path of an .xlsx/.xlsm
-    workbook (({}, None) for other kinds)."""
+def _parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None, str | None]:
+    """{entry path: sheet name}, the shared-string table's and the styles' paths of an
+    .xlsx/.xlsm workbook (({}, None, None) for other kinds)."""
     try:
         book = _small_xml(archive, "xl/workbook.xml")
         rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
     except KeyError:
-        return {}, None
-    targets, strings = {}, None
+        return {}, None, None
+    targets, strings, styles = {}, None, None
     for rel in rels.iter(f"{{{_PKG_REL}}}Relationship"):
         target = rel.get("Target", "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
         targets[rel.get("Id")] = path
         if rel.get("Type", "").endswith("/sharedStrings"):
             strings = path
+        elif rel.get("Type", "").endswith("/styles"):
+            styles = path
     sheets = {}
     for sheet in book.iter(f"{{{_MAIN}}}sheet"):
         path = targets.get(sheet.get(f"{{{_REL}}}id"))
         if path:
             sheets[path] = sheet.get("name", "")
-    return sheets, strings
+    return sheets, strings, styles
+
+
+def _padded_styles(archive: zipfile.ZipFile, path: str) -> dict[int, int]:
+    """The zero-padding styles of the workbook (none when its styles cannot be read:
+    the reader then shows stored numbers, as before)."""
+    try:
+        return padded_styles(_small_xml(archive, path))
+    except ValueError:
+        return {}
 
 
 def _small_xml(archive: zipfile.ZipFile, path: str) -> ElementTree.Element:

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.i18n import t
-from ui import forget, identifiers, state, widgets
+from ui import forget, hidden_sheets, identifiers, state, widgets
 from ui.lang import current_lang
 from ui.nav import require_shell
 
@@ -30,6 +30,7 @@ else:
     st.text(t("upload.current", lang, names=", ".join(active.names)))
     # Everything the upload left in the session goes with it (as "Forget my data" does).
     st.button(t("upload.back_to_demo", lang), on_click=forget.forget_my_data, icon=":material/undo:")
+    hidden_sheets.hidden_sheets_option(active, lang)
     identifiers.identifier_panel(active, lang)
 
 widgets.show_report(active.report, lang)

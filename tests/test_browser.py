@@ -184,6 +184,33 @@ def test_uploaded_file_gets_a_report(server, browser, tmp_path):
     page.context.close()
 
 
+def test_abort_causing_workbook_gets_a_clear_error_and_the_server_keeps_serving(server, browser, tmp_path):
+    # A 2 KB workbook with one cell at XFD1048576: the native reader would ask for 512 GB
+    # and abort its process. The upload ends in a clear error; another session still gets
+    # the app and its demo.
+    from playwright.sync_api import expect
+
+    from tests.helpers import inline_row, raw_xlsx
+
+    rows = inline_row(1, "patient_id", "sex", "age") + inline_row(2, "P1", "F", 40)
+    far = raw_xlsx({"patients": rows + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'})
+    page = _open(browser, _url_of(server, "pages/upload.py"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "far.xlsx", "buffer": far,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    expect(page.get_by_text(t("upload.current", "en", names="far.xlsx"))).to_be_visible(timeout=_TIMEOUT_MS)
+    page.wait_for_selector(_IDLE)
+    expect(page.get_by_text(t("report.unusable", "en"))).to_be_visible()
+    expect(page.get_by_text(t("report.summary", "en", errors=1, rejected=0, warnings=0))).to_be_visible()
+    page.screenshot(path=tmp_path / "far_cell.png", full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    other = _open(browser, server)  # a second session, in its own browser context
+    expect(other.locator("[data-testid='stSidebar']").get_by_text(t("badge.demo", "en"))).to_be_visible()
+    assert other.locator("[data-testid='stException']").count() == 0
+    other.context.close()
+    page.context.close()
+
+
 def test_shared_link_opened_first_on_a_fresh_server_gets_the_app_shell(browser, tmp_path):
     # A fresh process: the shared server has already opened the root, which hides the
     # pages/-folder first run that ui.nav.require_shell handles.

@@ -102,6 +102,47 @@ def _decimal_ages() -> bytes:
     return buffer.getvalue()
 
 
+def _raw_sheet(rows: str, hidden: bool = False, merges: str = "", style: str = "") -> bytes:
+    """A one-sheet .xlsx written by hand (plus a hidden sheet of old patients when
+    ``hidden``); ``merges`` goes after the sheet data, ``style`` is the xf list of styles.xml."""
+    import zipfile
+
+    content = raw_xlsx({"patients": rows, **({"old": PATIENTS} if hidden else {})})
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml" and merges:
+                data = data.replace(b"</sheetData>", f"</sheetData><mergeCells>{merges}</mergeCells>".encode())
+            if info.filename == "xl/workbook.xml" and hidden:
+                data = data.replace(b'name="old"', b'name="old" state="veryHidden"')
+            if info.filename == "xl/_rels/workbook.xml.rels" and style:
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>')
+            archive.writestr(info.filename, data)
+        if style:
+            archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{_NS}"><numFmts count="1"><numFmt numFmtId="164" '
+                             f'formatCode="0000"/></numFmts><cellXfs>{style}</cellXfs></styleSheet>')
+    return target.getvalue()
+
+
+def _merged_centre() -> bytes:
+    rows = inline_row(1, "patient_id", "sex", "age", "centre") + inline_row(2, "P1", "F", 40, "Lille")
+    rows += inline_row(3, "P2", "M", 50) + inline_row(4, "P3", "F", 30)
+    return _raw_sheet(rows, merges='<mergeCell ref="D2:D4"/>')
+
+
+def _padded_ids() -> bytes:
+    rows = inline_row(1, "patient_id", "sex", "age") + '<row r="2"><c r="A2" s="1"><v>42</v></c>'
+    rows += '<c r="B2" t="inlineStr"><is><t>F</t></is></c><c r="C2"><v>40</v></c></row>'
+    return _raw_sheet(rows, style='<xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/>')
+
+
+def _mixed_encoding() -> bytes:
+    return ("patient_id;sex;age;centre\nP1;F;40;Hôpital Nord\n".encode()
+            + "P2;M;50;Hôpital Nord\n".encode("cp1252"))
+
+
 # (file name, content builder, exit code, issue codes expected among the report's)
 CORPUS = [
     ("far_cell.xlsx", _far_cell, 1, {"too_many_columns"}),
@@ -124,6 +165,13 @@ CORPUS = [
     ("image.csv", lambda: _PNG, 1, {"unreadable_file"}),
     ("nul.csv", lambda: b"patient_id,sex,age\nP1,F,40\n" + b"\x00" * 5000, 1, {"unreadable_file"}),
     ("ages.parquet", _decimal_ages, 0, set()),
+    ("lookalike.csv", lambda: "patient_id,sex,age\nP1,F,40\n\u04201,F,40\n\uff301,F,40\nP\u200b1,F,40\n", 0,
+     {"lookalike_id"}),
+    ("trailing_comma.csv", lambda: "patient_id,sex,age,duration,\nP1,F,40,7,5\nP2,M,50,8,\n", 0, {"too_many_cells"}),
+    ("mixed.csv", _mixed_encoding, 0, {"mixed_encoding"}),
+    ("merged.xlsx", _merged_centre, 0, {"merged_cells"}),
+    ("hidden.xlsx", lambda: _raw_sheet(PATIENTS, hidden=True), 0, {"hidden_sheet"}),
+    ("padded.xlsx", _padded_ids, 0, set()),
 ]
 
 

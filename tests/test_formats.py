@@ -411,12 +411,17 @@ def test_rejected_wide_row_is_left_out_and_counted_on_the_table():
 
 @pytest.mark.parametrize("text", [
     "id,sex,age\nP1,F,40,,\nP2,M,50\n",  # trailing empty fields
-    "id,sex,age,\nP1,F,40,vu\nP2,M,50\n",  # the header's own trailing field names an unnamed column
+    "id,sex,age,\nP1,F,40,\nP2,M,50,\n",  # the header's trailing empty field, empty in every row
     "id;sex;age\nP1;F;40;  \n",  # a blank cell beyond the header
 ])
 def test_trailing_empty_or_header_covered_cells_are_not_too_many(text):
     tables, issues = read_files([("p.csv", text.encode())])
     assert issues == [] and tables[0].rejected == 0
+
+
+def test_a_value_under_the_headers_trailing_empty_field_is_too_many():
+    _, issues = read_files([("p.csv", b"id,sex,age,\nP1,F,40,vu\nP2,M,50\n")])
+    assert [(i.code, i.row, dict(i.params)["header"]) for i in issues] == [("too_many_cells", 2, 3)]
 
 
 def test_cell_count_ignores_trailing_empty_fields():

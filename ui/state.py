@@ -26,6 +26,7 @@ _MEMO = "_cohort_memo"
 _GENERATION = "_uploader_generation"
 _DROPPED = "_cohort_dropped"  # {files digest: (file, sheet, header) dropped as identifiers}
 _LAST_ACTIVE = "_last_active"
+_HIDDEN = "_read_hidden_sheets"  # whether a workbook's hidden sheets are read (this session)
 _MEMO_LIMIT = 64
 
 # What the uploader accepts; core.formats decides how each is read.
@@ -65,14 +66,19 @@ def set_upload(files: Sequence[tuple[str, bytes]]) -> ActiveCohort:
     mark_active()
     upload = files_digest(files)
     dropped = st.session_state.get(_DROPPED, {}).get(upload, frozenset())
-    # Another digest once columns are dropped: memos and filter widgets start afresh.
-    digest = upload if not dropped else hashlib.sha256(f"{upload}{sorted(dropped)!r}".encode()).hexdigest()
+    hidden = reads_hidden_sheets()
+    # Another digest once columns are dropped or hidden sheets read: memos and filter
+    # widgets start afresh.
+    digest = upload if not dropped and not hidden else hashlib.sha256(
+        f"{upload}{sorted(dropped)!r}{'hidden' if hidden else ''}".encode()).hexdigest()
     current = st.session_state.get(_UPLOAD)
     if current is not None and current.digest == digest:
         return current
     clear_upload()
-    result = _load(files, dropped)
-    kept = tuple(files) if identifier_keys(result.report) else ()
+    result = _load(files, dropped, hidden)
+    # The bytes stay while a choice can reload them: a column to drop, hidden sheets to read.
+    reloadable = identifier_keys(result.report) or any(i.code == "hidden_sheet" for i in result.report.issues)
+    kept = tuple(files) if reloadable else ()
     active = ActiveCohort(result, False, tuple(n for n, _ in files), digest, kept, dropped, upload)
     st.session_state[_UPLOAD] = active
     return active
@@ -86,6 +92,21 @@ def drop_identifier_columns() -> None:
         return
     drops = st.session_state.setdefault(_DROPPED, {})
     drops[files_digest(current.files)] = current.dropped | identifier_keys(current.report)
+    clear_upload()
+    set_upload(current.files)
+
+
+def reads_hidden_sheets() -> bool:
+    """Whether this session reads a workbook's hidden sheets (off until the user ticks it)."""
+    return bool(st.session_state.get(_HIDDEN, False))
+
+
+def set_read_hidden_sheets(read: bool) -> None:
+    """Checkbox callback: read (or leave out) hidden sheets, reloading the uploaded files."""
+    st.session_state[_HIDDEN] = read
+    current = st.session_state.get(_UPLOAD)
+    if current is None or not current.files:
+        return
     clear_upload()
     set_upload(current.files)
 
@@ -192,11 +213,11 @@ def _demo() -> ActiveCohort:
     return demo
 
 
-def _load(files: Sequence[tuple[str, bytes]], dropped: frozenset = frozenset()) -> LoadResult:
+def _load(files: Sequence[tuple[str, bytes]], dropped: frozenset = frozenset(), hidden: bool = False) -> LoadResult:
     from core.loader import load_cohort
 
     try:
-        return load_cohort(list(files), drop_columns=dropped)
+        return load_cohort(list(files), drop_columns=dropped, read_hidden_sheets=hidden)
     except Exception as exc:  # noqa: BLE001 - a user's file must never show a traceback
         # Only the exception's type is shown: its text may quote patient values.
         issue = Issue.of(ERROR, "load_failed", {"kind": type(exc).__name__})
