@@ -107,13 +107,10 @@ def registry_frames(n: int, seed: int = 1) -> dict[str, pd.DataFrame]:
             "joint_flares": _with_missing(np.maximum(flares0[seen] - rng.integers(0, 3, k) * (month > 0), 0),
                                           rng, 0.1, "Float64"),
         })
-        # Responses recorded at follow-up for about two visits in three; blank at M0.
-        for domain in ("cutaneous_response", "articular_response"):
-            values = rng.choice(np.array(["CR", "PR", "NR", None], dtype=object), k, p=[0.3, 0.25, 0.15, 0.3])
-            part[domain] = pd.Series(values if month else None, index=part.index, dtype="string")
         parts.append(part)
     visits = pd.concat(parts, ignore_index=True)
     visits = visits.sort_values(["patient_id", "month"], key=_natural_key, ignore_index=True)
+    _record_responses(visits, rng)
     visits = visits[["patient_id", "month", "cs_dose_mg", "cs_drug", "hcq", "cutaneous_response",
                      "articular_response", "ifn_signature", "ifn_score", "anti_dsdna", "c3", "c4",
                      "active_skin_lesions", "new_skin_lesions", "painful_joints", "swollen_joints",
@@ -130,6 +127,30 @@ def registry_frames(n: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         "vzv": _flags(rng, k, 0.03, 0.1),
     })
     return {"patients": patients, "visits": visits, "events": events}
+
+
+def _record_responses(visits: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Responses as practitioners record them at follow-up: the one the components give
+    (``core.scoring``), left blank at about one visit in three, and a different one at
+    about one visit in fifty; blank at M0."""
+    from core.scoring import score_articular, score_cutaneous
+
+    m0 = visits[visits["month"] == 0].set_index("patient_id")
+    at_m0 = {c: visits["patient_id"].map(m0[c]) for c in ("active_skin_lesions", "painful_joints",
+                                                           "swollen_joints", "joint_flares")}
+    scored = {
+        "cutaneous_response": score_cutaneous(at_m0["active_skin_lesions"], visits["active_skin_lesions"],
+                                              visits["new_skin_lesions"]),
+        "articular_response": score_articular(at_m0["painful_joints"], at_m0["swollen_joints"],
+                                              at_m0["joint_flares"], visits["painful_joints"],
+                                              visits["swollen_joints"], visits["new_painful_joints"],
+                                              visits["joint_flares"]),
+    }
+    follow_up = visits["month"].to_numpy() > 0
+    for column, values in scored.items():
+        other = pd.Series(rng.choice(["CR", "PR", "NR"], len(visits)), index=visits.index, dtype="string")
+        recorded = values.mask(rng.random(len(visits)) < 0.02, other)
+        visits[column] = recorded.mask((rng.random(len(visits)) < 0.33) | ~follow_up).astype("string")
 
 
 def _natural_key(column: pd.Series) -> pd.Series:
