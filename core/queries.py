@@ -415,6 +415,97 @@ def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
         ORDER BY a._pid""")
 
 
+# --- Response ------------------------------------------------------------------------
+
+DOMAINS = ("cutaneous", "articular")
+_RESPONSE_BASE = """p.cutaneous, p.articular, v0.active_skin_lesions, v0.painful_joints, v0.swollen_joints,
+                 v0.joint_flares"""
+
+
+def _scored_visits_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTE ``visits`` (``grid`` with ``every_month``: with or without a visit): one
+    row per analysed patient involved in a domain at M0 and visit at a month of
+    ``months``, with per domain (``cutaneous_*``, ``articular_*``): recorded, scored
+    (``cutaneous_response_sql``, ``articular_response_sql``) and response (recorded,
+    else scored), and the involvement flags (a domain counts only for patients with it
+    recorded true at M0)."""
+    cutaneous = cutaneous_response_sql("b.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
+    articular = articular_response_sql("b.painful_joints", "b.swollen_joints", "b.joint_flares",
+                                       "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
+                                       "v.joint_flares")
+    select = f"""b.cutaneous, b.articular,
+        v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored,
+        coalesce(v.cutaneous_response, {cutaneous}) AS cutaneous_response,
+        v.articular_response AS articular_recorded, {articular} AS articular_scored,
+        coalesce(v.articular_response, {articular}) AS articular_response"""
+    rows, params = (_grid_sql(select, months) if every_month else _visits_sql("TRUE AS seen, " + select, months))
+    return _base_sql(_RESPONSE_BASE) + rows, params
+
+
+def involved_query(con, flt, settings) -> pd.DataFrame:
+    """One row: analysed patients, and those involved at M0 in each domain."""
+    return _scoped(con, flt, settings, """
+        SELECT count(*) AS analysed, count(*) FILTER (p.cutaneous) AS cutaneous,
+               count(*) FILTER (p.articular) AS articular
+        FROM analysed a JOIN _patients p ON p._pid = a._pid""")
+
+
+def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
+    """Involved analysed patients with a visit at some month of ``months``, counted
+    (``patients``) per domain and course: for each month k (``$month<k>`` in order)
+    ``seen<k>`` (a visit then), ``response<k>`` (recorded, else scored; NULL for none)
+    and ``scored<k>`` (no recorded response but one scored from the components). The
+    involved patients with no visit at any of ``months`` are in no row."""
+    cte, params = _scored_visits_sql(months)
+    per_month = []
+    for k, name in enumerate(params):
+        at = f"month = ${name}"
+        per_month.append(f"bool_or({at}) AS seen{k}")
+        for domain in DOMAINS:
+            per_month += [f"any_value({domain}_response) FILTER ({at}) AS {domain}_response{k}",
+                          f"coalesce(bool_or({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL) "
+                          f"FILTER ({at}), FALSE) AS {domain}_scored{k}"]
+    courses = " UNION ALL ".join(
+        f"""SELECT '{domain}' AS domain, {", ".join(
+            f"seen{k}, {domain}_response{k} AS response{k}, {domain}_scored{k} AS scored{k}"
+            for k in range(len(params)))}, count(*) AS patients
+            FROM per_patient WHERE {domain} GROUP BY ALL""" for domain in DOMAINS)
+    return _scoped(con, flt, settings, cte + f""",
+        per_patient AS MATERIALIZED (
+            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {", ".join(per_month)}
+            FROM visits GROUP BY _pid
+        )
+        {courses}""", params)
+
+
+def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
+    """Visits whose recorded response differs from the one scored from components in
+    some domain: patient_id, month, and per domain whether it does (``<domain>_differs``),
+    the recorded and the scored response, by patient_id and month."""
+    cte, params = _scored_visits_sql(months)
+    differs = {d: f"coalesce(s.{d} AND s.{d}_recorded <> s.{d}_scored, FALSE)" for d in DOMAINS}
+    columns = ", ".join(f"{sql} AS {d}_differs, s.{d}_recorded, s.{d}_scored" for d, sql in differs.items())
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT p.patient_id, s.month, {columns}
+        FROM visits s JOIN _patients p ON p._pid = s._pid
+        WHERE {" OR ".join(differs.values())}
+        ORDER BY s._pid, s.month""", params)
+
+
+def response_patients_query(con, flt, settings, months) -> pd.DataFrame:
+    """Every involved analysed patient x domain x month: patient_id, domain, month, seen,
+    recorded, scored, response, by domain, month and patient_id."""
+    cte, params = _scored_visits_sql(months, every_month=True)
+    parts = " UNION ALL ".join(
+        f"""SELECT _pid, '{d}' AS domain, month, seen, {d}_recorded AS recorded, {d}_scored AS scored,
+                   {d}_response AS response FROM grid WHERE {d}""" for d in DOMAINS)
+    return _scoped(con, flt, settings, cte + f"""
+        , responses AS ({parts})
+        SELECT p.patient_id, r.domain, r.month, r.seen, r.recorded, r.scored, r.response
+        FROM responses r JOIN _patients p ON p._pid = r._pid
+        ORDER BY r.domain, r.month, r._pid""", params)
+
+
 # --- Per-patient rows of the panels still scored in pandas --------------------------
 
 def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_baseline: tuple[str, ...]):
@@ -435,17 +526,6 @@ def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_ba
         LEFT JOIN _visits v ON v._pid = a._pid AND v.month = m.month
         LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
         ORDER BY a._pid, m.month""", {"months": [int(m) for m in months]})
-
-
-_RESPONSE_COLUMNS = ("cutaneous_response", "articular_response", "active_skin_lesions", "new_skin_lesions",
-                     "painful_joints", "swollen_joints", "new_painful_joints", "joint_flares")
-
-
-def response_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x follow-up months: recorded responses and raw components at
-    Mk, the components at M0 (``*_m0``) and the M0 involvement."""
-    return _paired_visits(con, flt, settings, _RESPONSE_COLUMNS, months,
-                          ("active_skin_lesions", "painful_joints", "swollen_joints", "joint_flares"))
 
 
 _LAB_COLUMNS = ("ifn_signature", "ifn_score", "anti_dsdna", "anti_dsdna_elevated", "c3", "c4", "complement_low")
