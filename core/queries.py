@@ -506,6 +506,81 @@ def response_patients_query(con, flt, settings, months) -> pd.DataFrame:
         ORDER BY r.domain, r.month, r._pid""", params)
 
 
+# --- Biology -------------------------------------------------------------------------
+
+_MARKER_RULES = {
+    # marker: (status at a visit over the columns named "<prefix>column", shifting value or None)
+    "ifn": (lambda c: ifn_positive_sql(c("ifn_signature")), "ifn_score"),
+    "anti_dsdna": (lambda c: anti_dsdna_elevated_sql(c("anti_dsdna_elevated"), c("anti_dsdna")), "anti_dsdna"),
+    "complement": (lambda c: complement_activated_sql(c("complement_low"), c("c3"), c("c4")), None),
+}
+BIOLOGY_MARKERS = tuple(_MARKER_RULES)
+# Markers whose shifts count only the patients positive at M0 (anti-dsDNA: elevated).
+SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
+_LABS = ("ifn_signature", "ifn_score", "anti_dsdna_elevated", "anti_dsdna", "complement_low", "c3", "c4")
+
+
+def _marker_base_sql() -> str:
+    """The CTE ``base``: each marker's status at M0 (``<marker>_m0``), the M0 labs
+    (``m0_<lab>``)."""
+    select = [f"v0.{lab} AS m0_{lab}" for lab in _LABS]
+    select += [f"{status(lambda c: 'v0.' + c)} AS {name}_m0" for name, (status, _) in _MARKER_RULES.items()]
+    return _base_sql(", ".join(select))
+
+
+def _markers_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTEs ``base`` (``_marker_base_sql``) and ``visits`` (``grid`` with
+    ``every_month``): each marker's status at the month (``<marker>_mk``) and shift of
+    its value (``_shift``)."""
+    columns = ["v.ifn_score", "v.anti_dsdna", "v.c3", "v.c4", "b.m0_ifn_score", "b.m0_anti_dsdna", "b.m0_c3",
+               "b.m0_c4"]
+    for name, (status, value) in _MARKER_RULES.items():
+        columns += [f"b.{name}_m0", f"{status(lambda c: 'v.' + c)} AS {name}_mk"]
+        columns.append(f"{shift_sql(f'b.m0_{value}', f'v.{value}')} AS {name}_shift" if value
+                       else f"'unknown' AS {name}_shift")
+    rows, params = (_grid_sql if every_month else _visits_sql)(", ".join(columns), months)
+    return _marker_base_sql() + rows, params
+
+
+def biology_baseline_query(con, flt, settings) -> pd.DataFrame:
+    """One row over the analysed patients: ``patients``, and per marker (ifn,
+    anti_dsdna, complement) ``<marker>_known`` and ``<marker>_positive`` at M0."""
+    parts = [f"count({name}_m0) AS {name}_known, count(*) FILTER ({name}_m0) AS {name}_positive"
+             for name in BIOLOGY_MARKERS]
+    return _scoped(con, flt, settings, _marker_base_sql() + f"""
+        SELECT count(*) AS patients, {", ".join(parts)} FROM base""", rule_params(settings))
+
+
+def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
+    """Visits of analysed patients at the follow-up ``months``, counted (``n``) per month
+    and, for each marker, status at M0 (``<marker>_m0``), status at the month (``_mk``)
+    and shift (``_shift``, none for complement). Patients without a visit at a month are
+    in no row: at that month they have no status and an unknown shift."""
+    cte, params = _markers_sql(months)
+    keys = ["month"] + [f"{name}_{part}" for name in BIOLOGY_MARKERS for part in ("m0", "mk", "shift")
+                        if not (name == "complement" and part == "shift")]
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT {", ".join(keys)}, count(*) AS n FROM visits GROUP BY ALL ORDER BY ALL""",
+                   params | rule_params(settings))
+
+
+def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame:
+    """Analysed patients x follow-up ``months`` for ``marker``: patient_id, month, seen,
+    value_m0, value, status_m0, status, shift (complement: c3_m0, c4_m0, c3, c4 too and
+    no value), by patient_id and month."""
+    if marker not in BIOLOGY_MARKERS:
+        raise ValueError(f"unknown marker {marker!r}")
+    value = _MARKER_RULES[marker][1]
+    values = f"g.m0_{value} AS value_m0, g.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
+    extra = ", g.m0_c3 AS c3_m0, g.m0_c4 AS c4_m0, g.c3, g.c4" if marker == "complement" else ""
+    cte, params = _markers_sql(months, every_month=True)
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT p.patient_id, g.month, g.seen, {values}, g.{marker}_m0 AS status_m0, g.{marker}_mk AS status,
+               g.{marker}_shift AS shift{extra}
+        FROM grid g JOIN _patients p ON p._pid = g._pid
+        ORDER BY g._pid, g.month""", params | rule_params(settings))
+
+
 # --- Per-patient rows of the panels still scored in pandas --------------------------
 
 def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_baseline: tuple[str, ...]):
@@ -526,14 +601,6 @@ def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_ba
         LEFT JOIN _visits v ON v._pid = a._pid AND v.month = m.month
         LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
         ORDER BY a._pid, m.month""", {"months": [int(m) for m in months]})
-
-
-_LAB_COLUMNS = ("ifn_signature", "ifn_score", "anti_dsdna", "anti_dsdna_elevated", "c3", "c4", "complement_low")
-
-
-def biology_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x months: lab values at Mk and at M0 (``*_m0``)."""
-    return _paired_visits(con, flt, settings, _LAB_COLUMNS, months, _LAB_COLUMNS)
 
 
 def steroid_query(con, flt, settings, months) -> pd.DataFrame:
