@@ -581,31 +581,50 @@ def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame
         ORDER BY g._pid, g.month""", params | rule_params(settings))
 
 
-# --- Per-patient rows of the panels still scored in pandas --------------------------
+# --- Steroids ------------------------------------------------------------------------
 
-def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_baseline: tuple[str, ...]):
-    """Analysed patients x ``months``: the Mk values of ``columns``, the M0 values of
-    ``with_baseline`` (suffixed ``_m0``), the M0 involvement and ``seen`` (a visit row at Mk)."""
-    valid = COLUMNS["visits"]
-    for name in (*columns, *with_baseline):
-        if name not in valid:
-            raise ValueError(f"visits has no canonical column {name!r}")
-    mk = "".join(f", v.{_Q(c)}" for c in columns)
-    m0 = "".join(f", v0.{_Q(c)} AS {_Q(c + '_m0')}" for c in with_baseline)
-    return _scoped(con, flt, settings, f"""
-        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month)
-        SELECT p.patient_id, m.month, p.cutaneous, p.articular,
-               v._pid IS NOT NULL AS seen{mk}{m0}
-        FROM analysed a CROSS JOIN months m
-        JOIN _patients p ON p._pid = a._pid
-        LEFT JOIN _visits v ON v._pid = a._pid AND v.month = m.month
-        LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
-        ORDER BY a._pid, m.month""", {"months": [int(m) for m in months]})
+def _doses_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTEs ``base`` and ``visits`` (``grid`` with ``every_month``) with the doses as
+    recorded and as prednisone equivalents, at the month and at M0, and whether each
+    names a drug with no known equivalent."""
+    base = _base_sql(f"""v0.cs_dose_mg AS recorded_m0_mg,
+        {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
+        {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0""")
+    rows, params = (_grid_sql if every_month else _visits_sql)(f"""v.cs_dose_mg AS recorded_mg,
+        b.recorded_m0_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg, b.dose_m0_mg,
+        {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
+        coalesce(b.unknown_drug_m0, FALSE) AS unknown_drug_m0, v.cs_drug""", months)
+    return base + rows, params
 
 
-def steroid_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x months: corticosteroid dose and drug at Mk and at M0."""
-    return _paired_visits(con, flt, settings, ("cs_dose_mg", "cs_drug"), months, ("cs_dose_mg", "cs_drug"))
+def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
+    """The visits of analysed patients at ``months``, by month then patient, as arrays:
+    month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
+    (prednisone equivalents), unknown_drug and unknown_drug_m0. A patient without a
+    visit at a month has no dose there and is in no row."""
+    cte, params = _doses_sql(months)
+    return _scoped_arrays(con, flt, settings, cte + """
+        SELECT month, _pid, recorded_mg, recorded_m0_mg, dose_mg, dose_m0_mg, unknown_drug, unknown_drug_m0
+        FROM visits ORDER BY month, _pid""", params)
+
+
+def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
+    """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
+    cte, params = _doses_sql(months)
+    sql, params = _scoped_sql(con, flt, settings, cte + """
+        SELECT DISTINCT cs_drug FROM visits WHERE unknown_drug ORDER BY cs_drug""", params)
+    return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
+def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
+    """Analysed patients x ``months``: patient_id, month, seen, dose_mg, dose_m0_mg,
+    recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0, by patient_id and month."""
+    cte, params = _doses_sql(months, every_month=True)
+    return _scoped(con, flt, settings, cte + """
+        SELECT p.patient_id, g.month, g.seen, g.dose_mg, g.dose_m0_mg, g.recorded_mg, g.recorded_m0_mg,
+               g.unknown_drug, g.unknown_drug_m0
+        FROM grid g JOIN _patients p ON p._pid = g._pid
+        ORDER BY g._pid, g.month""", params)
 
 
 def safety_patients_query(con, flt, settings) -> pd.DataFrame:

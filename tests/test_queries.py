@@ -45,7 +45,7 @@ def test_followup_query_counts_analysed_patients_per_month(con):
 
 
 def test_paired_visit_rows_exist_for_patients_not_seen(con):
-    frame = queries.steroid_query(con, None, Settings(), (0, 3))
+    frame = queries.steroid_doses_query(con, None, Settings(), (0, 3))
     assert list(zip(frame["patient_id"], frame["month"], frame["seen"])) == [
         ("A", 0, True), ("A", 3, False), ("B", 0, True), ("B", 3, True)]
 
