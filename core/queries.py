@@ -627,10 +627,9 @@ def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
         ORDER BY g._pid, g.month""", params)
 
 
-def safety_patients_query(con, flt, settings) -> pd.DataFrame:
-    """One row per treated patient: follow-up (months, the later of the last visit and
-    the last event) and whether they had any infection, a severe one, or VZV."""
-    return _scoped(con, flt, settings, """
+# --- Safety --------------------------------------------------------------------------
+
+_FOLLOWUP = """
         , last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
         ev AS (
             SELECT _pid, max(month) AS last_event_month,
@@ -639,25 +638,81 @@ def safety_patients_query(con, flt, settings) -> pd.DataFrame:
                    coalesce(bool_or(type = 'infection' AND severe), FALSE) AS severe_infection,
                    coalesce(bool_or(vzv), FALSE) AS vzv
             FROM _events GROUP BY _pid
+        ),
+        followup AS (
+            -- Follow-up: the later of the last visit and the last event (0 with neither).
+            SELECT s._pid, coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0)
+                       AS followup_months,
+                   coalesce(ev.infection_events, 0) AS infection_events,
+                   coalesce(ev.any_infection, FALSE) AS any_infection,
+                   coalesce(ev.severe_infection, FALSE) AS severe_infection,
+                   coalesce(ev.vzv, FALSE) AS vzv, ev._pid IS NOT NULL AS with_events
+            FROM sel s
+            LEFT JOIN last_visit lv ON lv._pid = s._pid
+            LEFT JOIN ev ON ev._pid = s._pid
+        )"""
+
+
+def safety_counts_query(con, flt, settings) -> pd.DataFrame:
+    """One row over the treated patients: N, patients with an infection, a severe
+    infection, VZV, with any event, and the infection events."""
+    return _scoped(con, flt, settings, _FOLLOWUP + """
+        SELECT count(*) AS treated, count(*) FILTER (any_infection) AS infection,
+               count(*) FILTER (severe_infection) AS severe_infection, count(*) FILTER (vzv) AS vzv,
+               count(*) FILTER (with_events) AS with_events,
+               CAST(coalesce(sum(infection_events), 0) AS BIGINT) AS infection_events
+        FROM followup""")
+
+
+def followup_months_query(con, flt, settings) -> np.ndarray:
+    """Each treated patient's follow-up in months, by patient_id."""
+    return _scoped_arrays(con, flt, settings, _FOLLOWUP + """
+        SELECT followup_months FROM followup ORDER BY _pid""")["followup_months"]
+
+
+def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
+    """Treated patients: patient_id, start (0) and end (follow-up months), by patient_id.
+
+    With ``limit``, the patients a swimmer plot of at most ``limit`` bars shows: all of
+    them when they are that few, else those with an event, the first ``limit`` of them
+    by natural patient id order (P2 before P10).
+    """
+    if limit is None:
+        return _scoped(con, flt, settings, _FOLLOWUP + """
+            SELECT p.patient_id, 0.0 AS start, f.followup_months AS "end"
+            FROM followup f JOIN _patients p ON p._pid = f._pid ORDER BY f._pid""")
+    return _scoped(con, flt, settings, _FOLLOWUP + """
+        , shown AS (
+            SELECT f.* FROM followup f
+            WHERE (SELECT count(*) FROM followup) <= $limit OR f.with_events
         )
-        SELECT p.patient_id, lv.last_visit_month, ev.last_event_month,
-               coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0) AS followup_months,
-               coalesce(ev.infection_events, 0) AS infection_events,
-               coalesce(ev.any_infection, FALSE) AS any_infection,
-               coalesce(ev.severe_infection, FALSE) AS severe_infection,
-               coalesce(ev.vzv, FALSE) AS vzv
-        FROM sel s JOIN _patients p ON p._pid = s._pid
-        LEFT JOIN last_visit lv ON lv._pid = s._pid
-        LEFT JOIN ev ON ev._pid = s._pid
-        ORDER BY s._pid""")
+        SELECT p.patient_id, 0.0 AS start, s.followup_months AS "end"
+        FROM shown s JOIN _patients p ON p._pid = s._pid
+        ORDER BY length(p.patient_id), p.patient_id LIMIT $limit""", {"limit": int(limit)})
 
 
-def events_query(con, flt, settings) -> pd.DataFrame:
-    """Every event of the treated patients of the subgroup."""
-    return _scoped(con, flt, settings, """
+def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every event of the treated patients of the subgroup (of ``patient_ids`` only if
+    given), by month, patient_id, type and description."""
+    only, params = "", {}
+    if patient_ids is not None:
+        only, params = "AND list_contains(CAST($ids AS VARCHAR[]), p.patient_id)", {"ids": list(patient_ids)}
+    return _scoped(con, flt, settings, f"""
         SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv
-        FROM _events e JOIN sel s ON s._pid = e._pid JOIN _patients p ON p._pid = e._pid
-        ORDER BY e.month, e._pid, e.type, e.description""")
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid {only}
+        ORDER BY e.month, e._pid, e.type, e.description""", params)
+
+
+def visceral_events_query(con, flt, settings) -> pd.DataFrame:
+    """The visceral events of the treated patients: patient_id, month, description, by
+    month, patient_id and description."""
+    return _scoped(con, flt, settings, """
+        SELECT p.patient_id, e.month, e.description
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid
+        WHERE e.type = 'visceral'
+        ORDER BY e.month, e._pid, e.description""")
 
 
 def events_by_type_query(con, flt, settings) -> pd.DataFrame:

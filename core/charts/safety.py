@@ -4,14 +4,13 @@ are in ``core.display.safety``). Event colours and shapes are fixed per type
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import altair as alt
 import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
 from core.display.safety import event_labels
 from core.i18n import MISSING, t
+from core.safety import SwimmerScope, scope_of
 
 # Above this many treated patients the swimmer plot keeps only patients with an event,
 # and at most this many of them (one bar per patient would not be readable, and
@@ -47,26 +46,10 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE), lang)
 
 
-@dataclass(frozen=True)
-class SwimmerScope:
-    """Which patients the swimmer plot shows: ``all``, ``with_events`` (over the limit)
-    or ``first_with_events`` (the first ``shown`` of them by patient id)."""
-
-    mode: str
-    shown: int
-    total: int
-    with_events: int
-
-
 def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIMMER_LIMIT) -> SwimmerScope:
     """How many of the ``swimmer`` patients the plot shows, and why."""
-    total = len(swimmer)
     with_events = int(swimmer["patient_id"].isin(events["patient_id"]).sum())
-    if total <= limit:
-        return SwimmerScope("all", total, total, with_events)
-    if with_events <= limit:
-        return SwimmerScope("with_events", with_events, total, with_events)
-    return SwimmerScope("first_with_events", limit, total, with_events)
+    return scope_of(len(swimmer), with_events, limit)
 
 
 def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
