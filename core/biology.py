@@ -67,14 +67,15 @@ class Marker:
     status changes, and per-patient pairs (patient_id, month, seen, value_m0, value,
     status_m0, status, shift; complement adds c3_m0, c4_m0, c3, c4) for paired plots,
     one row per analysed patient and follow-up month, read from the cohort when first
-    asked for (its connection must still be open)."""
+    asked for (its connection must still be open); ``pairs_at`` reads one month."""
 
     name: str
     status_m0: Proportion
     shifts: tuple[ShiftCounts, ...]
     changes: tuple[PairedStatus, ...]
     notes: tuple[str, ...]
-    fetch_pairs: Callable[[], pd.DataFrame] = field(repr=False, default=lambda: pd.DataFrame(columns=PAIR_COLUMNS))
+    fetch_pairs: Callable[..., pd.DataFrame] = field(repr=False,
+                                                     default=lambda at=(): pd.DataFrame(columns=PAIR_COLUMNS))
 
     def shift_at(self, month: int) -> ShiftCounts:
         return next(s for s in self.shifts if s.month == month)
@@ -85,6 +86,15 @@ class Marker:
     @cached_property
     def pairs(self) -> pd.DataFrame:
         return self.fetch_pairs()
+
+    def pairs_at(self, month: int) -> pd.DataFrame:
+        """``pairs`` at one follow-up ``month`` only (read once, then kept)."""
+        if "pairs" in self.__dict__:
+            return self.pairs[self.pairs["month"] == month].reset_index(drop=True)
+        kept = self.__dict__.setdefault("_pairs_at", {})
+        if month not in kept:
+            kept[month] = self.fetch_pairs((month,))
+        return kept[month]
 
 
 PAIR_COLUMNS = ["patient_id", "month", "seen", "value_m0", "value", "status_m0", "status", "shift"]
@@ -158,8 +168,8 @@ def biology(cohort, filter: Filter | None = None, settings: Settings = Settings(
     base = queries.biology_baseline_query(con, flt, settings).iloc[0].to_dict()
     visits = queries.biology_visits_query(con, flt, settings, months)
 
-    def fetch(name: str) -> Callable[[], pd.DataFrame]:
-        return lambda: _pairs(queries.biology_pairs_query(con, flt, settings, months, name), name)
+    def fetch(name: str) -> Callable[..., pd.DataFrame]:
+        return lambda at=months: _pairs(queries.biology_pairs_query(con, flt, settings, at, name), name)
 
     markers = {name: _marker(name, base, visits, months, settings, fetch(name)) for name in queries.BIOLOGY_MARKERS}
     N = int(base["patients"])

@@ -52,12 +52,14 @@ def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIM
     return scope_of(len(swimmer), with_events, limit)
 
 
-def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
+def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT,
+                  note: str | None = None) -> alt.LayerChart:
     """One bar per patient from month 0 to the end of follow-up, events marked at their
     month with colour and shape by type, descriptions in the tooltips.
 
     ``swimmer``: ``Safety.swimmer`` (patient_id, start, end); ``events``:
-    ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``.
+    ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``; ``note`` (which
+    patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
     labels = event_labels(lang)
@@ -93,8 +95,24 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
     title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
+    if note:
+        title = alt.TitleParams(title, subtitle=note)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
     return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE), lang)
+
+
+def swimmer_note(scope: SwimmerScope, lang: str) -> str | None:
+    """Which patients a swimmer plot shows when not all of them (None when all)."""
+    if scope.mode == "all":
+        return None
+    return t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown, with_events=scope.with_events)
+
+
+def safety_swimmer_chart(result, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
+    """The swimmer plot of a ``Safety`` result: only the patients it shows (at most
+    ``limit``) and their events are read from the cohort; the subtitle says which."""
+    bars, marks = result.swimmer_rows(limit)
+    return swimmer_chart(bars, marks, lang, limit, note=swimmer_note(result.swimmer_scope(limit), lang))
 
 
 def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
