@@ -21,7 +21,7 @@ base = view.result(baseline)
 st.title(t("nav.cohort", lang))
 st.caption(t("cohort.intro", lang))
 
-show_chart(flow_chart(pops.flow, lang), "patient_flow", lang)
+show_chart(view.chart("patient_flow", lambda: flow_chart(pops.flow, lang)), "patient_flow", lang)
 show_notes(pops.notes, lang)
 
 left, right = st.columns(2)
@@ -29,17 +29,19 @@ with left:
     st.subheader(t("cohort.exclusions", lang))
     if not pops.exclusions.empty:
         st.caption(count_line(len(pops.exclusions), lang))
-        st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
+        exclusions = view.memo("exclusions_table",
+                               lambda: display.exclusions_table(pops.exclusions, lang, view.settings.min_age))
+        st.dataframe(exclusions, hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
     with right:
         st.subheader(t("cohort.flags", lang))
         st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
-        st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
+        st.dataframe(view.memo("flags_table", lambda: display.flags_table(pops.flags, lang)), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))
-tiles = display.m0_tiles(base.table, lang)
+tiles = view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang))
 for start in range(0, len(tiles), _TILE_COLUMNS):
     for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
         column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
@@ -57,7 +59,8 @@ group = st.selectbox(
 )
 grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
-st.dataframe(display.baseline_display(grouped.table, lang, level_label), hide_index=True, height="content")
+table = view.memo("baseline_table", lambda: display.baseline_display(grouped.table, lang, level_label), group)
+st.dataframe(table, hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))
 if grouped.table.group_missing:
     st.caption(t("cohort.group_missing", lang, n=grouped.table.group_missing))

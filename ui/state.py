@@ -21,7 +21,7 @@ _UPLOAD = "_cohort_upload"
 _DEMO = "_cohort_demo"
 _MEMO = "_cohort_memo"
 _GENERATION = "_uploader_generation"
-_MEMO_LIMIT = 64
+_MEMO_LIMIT = 256
 
 # What the uploader accepts; core.formats decides how each is read.
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet")
