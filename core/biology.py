@@ -1,14 +1,16 @@
 """Biology: IFN signature, anti-dsDNA and complement at M0 and their course."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from core import queries
 from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
-from core.scoring import DOWN, STABLE, UNKNOWN, UP, anti_dsdna_elevated, complement_activated, shift
+from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.settings import Settings
 from core.stats import Proportion, TestResult, estimate_proportion, mcnemar
 
@@ -64,20 +66,38 @@ class Marker:
     """One biological marker: status at M0 (among known), shifts of its value, paired
     status changes, and per-patient pairs (patient_id, month, seen, value_m0, value,
     status_m0, status, shift; complement adds c3_m0, c4_m0, c3, c4) for paired plots,
-    one row per analysed patient and follow-up month."""
+    one row per analysed patient and follow-up month, read from the cohort when first
+    asked for (its connection must still be open); ``pairs_at`` reads one month."""
 
     name: str
     status_m0: Proportion
     shifts: tuple[ShiftCounts, ...]
     changes: tuple[PairedStatus, ...]
-    pairs: pd.DataFrame
     notes: tuple[str, ...]
+    fetch_pairs: Callable[..., pd.DataFrame] = field(repr=False,
+                                                     default=lambda at=(): pd.DataFrame(columns=PAIR_COLUMNS))
 
     def shift_at(self, month: int) -> ShiftCounts:
         return next(s for s in self.shifts if s.month == month)
 
     def change_at(self, month: int) -> PairedStatus:
         return next(c for c in self.changes if c.month == month)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        return self.fetch_pairs()
+
+    def pairs_at(self, month: int) -> pd.DataFrame:
+        """``pairs`` at one follow-up ``month`` only (read once, then kept)."""
+        if "pairs" in self.__dict__:
+            return self.pairs[self.pairs["month"] == month].reset_index(drop=True)
+        kept = self.__dict__.setdefault("_pairs_at", {})
+        if month not in kept:
+            kept[month] = self.fetch_pairs((month,))
+        return kept[month]
+
+
+PAIR_COLUMNS = ["patient_id", "month", "seen", "value_m0", "value", "status_m0", "status", "shift"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,75 +114,73 @@ class Biology:
     notes: tuple[str, ...]
 
 
-def _shift_counts(shifts: pd.Series, months: pd.Series, month: int, settings: Settings) -> ShiftCounts:
-    counts = shifts[months == month].value_counts()
-    n = {k: int(counts.get(k, 0)) for k in SHIFTS}
-    total = sum(n.values())
-    return ShiftCounts(month, total, n[DOWN], n[UP], n[STABLE], n[UNKNOWN], small_n_notes(total, settings))
+def _marker(name: str, base: dict, visits: pd.DataFrame, months: tuple[int, ...], settings: Settings,
+            fetch_pairs: Callable[[], pd.DataFrame]) -> Marker:
+    positive = estimate_proportion(int(base[f"{name}_positive"]), int(base[f"{name}_known"]))
+    status_m0 = visits[f"{name}_m0"].astype("boolean")
+    status = visits[f"{name}_mk"].astype("boolean")
+    shifts = ()
+    if f"{name}_shift" in visits.columns:  # complement has no value to shift
+        # Every analysed patient (anti-dsDNA: elevated at M0) is in one bucket at each
+        # month; those without a visit at the month have no value there: unknown.
+        among = int(base[f"{name}_positive"]) if name in queries.SHIFT_AMONG_POSITIVE else int(base["patients"])
+        counted = status_m0.fillna(False) if name in queries.SHIFT_AMONG_POSITIVE else pd.Series(True, index=visits.index)
+        shifts = tuple(_shift_counts(visits[counted.to_numpy(dtype=bool)], name, m, among, settings) for m in months)
+    changes = tuple(_paired_status(visits, status_m0, status, m) for m in months)
+    return Marker(name, positive, shifts, changes, small_n_notes(positive.N, settings), fetch_pairs)
 
 
-def _paired_status(status_m0: pd.Series, status: pd.Series, month_mask: pd.Series, month: int) -> PairedStatus:
-    before, after = status_m0[month_mask], status[month_mask]
-    known = before.notna() & after.notna()
-    b0, a0 = before[known].astype(bool), after[known].astype(bool)
-    paired, positive = int(known.sum()), int(b0.sum())
-    resolved, appeared = int((b0 & ~a0).sum()), int((~b0 & a0).sum())
+def _shift_counts(visits: pd.DataFrame, name: str, month: int, total: int, settings: Settings) -> ShiftCounts:
+    at = visits[visits["month"] == month]
+    n = {k: int(at.loc[at[f"{name}_shift"] == k, "n"].sum()) for k in (DOWN, UP, STABLE)}
+    unknown = total - sum(n.values())
+    return ShiftCounts(month, total, n[DOWN], n[UP], n[STABLE], unknown, small_n_notes(total, settings))
+
+
+def _paired_status(visits: pd.DataFrame, before: pd.Series, after: pd.Series, month: int) -> PairedStatus:
+    at = (visits["month"] == month).to_numpy(dtype=bool)
+    known = at & (before.notna() & after.notna()).to_numpy(dtype=bool)
+    n = visits["n"].to_numpy()[known]
+    b0, a0 = before[known].to_numpy(dtype=bool), after[known].to_numpy(dtype=bool)
+    paired, positive = int(n.sum()), int(n[b0].sum())
+    resolved, appeared = int(n[b0 & ~a0].sum()), int(n[~b0 & a0].sum())
     return PairedStatus(
-        month=month, paired=paired, positive_m0=positive, positive_mk=int(a0.sum()),
+        month=month, paired=paired, positive_m0=positive, positive_mk=int(n[a0].sum()),
         resolved=estimate_proportion(resolved, positive),
         appeared=estimate_proportion(appeared, paired - positive),
         test=mcnemar(resolved, appeared),
     )
 
 
-def _marker(name: str, frame: pd.DataFrame, value_m0, value, status_m0: pd.Series, status: pd.Series,
-            months: tuple[int, ...], settings: Settings, shift_among: pd.Series | None,
-            extra_columns: tuple[str, ...] = ()) -> Marker:
-    shifts = (shift(value_m0, value, settings.shift_tolerance) if value is not None
-              else pd.Series(UNKNOWN, index=frame.index, dtype="string"))
-    at_m0 = frame["month"] == settings.baseline_month
-    base = status_m0[at_m0]
-    positive = estimate_proportion(int(base.fillna(False).astype(bool).sum()), int(base.notna().sum()))
-    counted = shift_among.fillna(False).astype(bool) if shift_among is not None else pd.Series(True, index=frame.index)
-    shift_rows = tuple(
-        _shift_counts(shifts[counted], frame.loc[counted, "month"], m, settings) for m in months
-    ) if value is not None else ()
-    changes = tuple(_paired_status(status_m0, status, frame["month"] == m, m) for m in months)
-    pairs = pd.DataFrame({
-        "patient_id": frame["patient_id"], "month": frame["month"], "seen": frame["seen"],
-        "value_m0": value_m0 if value is not None else pd.NA, "value": value if value is not None else pd.NA,
-        "status_m0": status_m0, "status": status, "shift": shifts,
-        **{column: frame[column] for column in extra_columns},
-    })[~at_m0].reset_index(drop=True)
-    return Marker(name, positive, shift_rows, changes, pairs, small_n_notes(positive.N, settings))
-
-
 def biology(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Biology:
     """IFN signature, anti-dsDNA and complement of the analysed patients.
+
+    Statuses and shifts are counted in SQL (``core.queries``: ``shift_sql``,
+    ``anti_dsdna_elevated_sql``, ``complement_activated_sql``), per month and
+    combination of statuses; the counts below add those up.
 
     Reference: cohort-format.md, "Derived definitions" (shift, anti-dsDNA elevated,
     complement activation); McNemar Q. Psychometrika 1947;12:153-157 (paired status).
     """
     flt = resolve_filter(cohort, filter)
     months = report_months(cohort, settings)
-    f = queries.biology_query(cohort.con, flt, settings, (settings.baseline_month, *months))
-    ifn = _marker(
-        "ifn", f, f["ifn_score_m0"], f["ifn_score"],
-        _status_positive(f["ifn_signature_m0"]), _status_positive(f["ifn_signature"]),
-        months, settings, None,
-    )
-    elevated_m0 = anti_dsdna_elevated(f["anti_dsdna_elevated_m0"], f["anti_dsdna_m0"], settings.anti_dsdna_threshold)
-    elevated = anti_dsdna_elevated(f["anti_dsdna_elevated"], f["anti_dsdna"], settings.anti_dsdna_threshold)
-    dsdna = _marker("anti_dsdna", f, f["anti_dsdna_m0"], f["anti_dsdna"], elevated_m0, elevated,
-                    months, settings, elevated_m0)
-    activated_m0 = complement_activated(f["complement_low_m0"], f["c3_m0"], f["c4_m0"], settings.c3_low, settings.c4_low)
-    activated = complement_activated(f["complement_low"], f["c3"], f["c4"], settings.c3_low, settings.c4_low)
-    complement = _marker("complement", f, None, None, activated_m0, activated, months, settings, None,
-                         ("c3_m0", "c4_m0", "c3", "c4"))
-    N = int(f["patient_id"].nunique())
-    return Biology(N, months, ifn, dsdna, complement, small_n_notes(N, settings))
+    con = cohort.con
+    base = queries.biology_baseline_query(con, flt, settings).iloc[0].to_dict()
+    visits = queries.biology_visits_query(con, flt, settings, months)
+
+    def fetch(name: str) -> Callable[..., pd.DataFrame]:
+        return lambda at=months: _pairs(queries.biology_pairs_query(con, flt, settings, at, name), name)
+
+    markers = {name: _marker(name, base, visits, months, settings, fetch(name)) for name in queries.BIOLOGY_MARKERS}
+    N = int(base["patients"])
+    return Biology(N, months, markers["ifn"], markers["anti_dsdna"], markers["complement"],
+                   small_n_notes(N, settings))
 
 
-def _status_positive(signature: pd.Series) -> pd.Series:
-    text = signature.astype("string")
-    return (text == "positive").astype("boolean").where(text.notna(), pd.NA)
+def _pairs(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``Marker.pairs`` from ``queries.biology_pairs_query`` rows."""
+    out = rows.astype({"patient_id": "string", "month": int, "seen": bool, "status_m0": "boolean",
+                       "status": "boolean", "shift": "string"})
+    if name == "complement":
+        return out.assign(value_m0=pd.NA, value=pd.NA).astype({"value_m0": object, "value": object})
+    return out.astype({"value_m0": float, "value": float})

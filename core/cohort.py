@@ -29,6 +29,9 @@ class Cohort:
     columns_present: dict[str, frozenset[str]] = field(default_factory=dict)
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
+    # Facts about the whole cohort that analyses reuse (its tables never change once
+    # loaded), e.g. the months to report under given settings; lives as long as ``con``.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def close(self) -> None:
         self.con.close()

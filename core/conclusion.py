@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from core.filters import Filter
 from core.i18n import MISSING, fmt_count, fmt_num, fmt_p, fmt_pct, t
-from core.populations import Baseline, baseline, populations
+from core.populations import Baseline, Populations, baseline, populations
 from core.response import ResponseResult, response
 from core.safety import Safety, safety
 from core.settings import Settings
@@ -58,14 +58,20 @@ class Conclusion:
 
 def conclusion(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Conclusion:
     """The poster's conclusion recomputed for ``cohort`` and the subgroup ``filter``."""
-    pops = populations(cohort, filter, settings)
-    resp = response(cohort, filter, settings)
+    return conclude(populations(cohort, filter, settings), baseline(cohort, filter, settings),
+                    response(cohort, filter, settings), steroids(cohort, filter, settings),
+                    safety(cohort, filter, settings), "events" in cohort.tables_present, settings)
+
+
+def conclude(pops: Populations, base: Baseline, resp: ResponseResult, ster: Steroids, safe: Safety,
+             events_recorded: bool, settings: Settings = Settings()) -> Conclusion:
+    """The conclusion read off panel results already computed (a page that has them)."""
     findings = (
-        population_finding(baseline(cohort, filter, settings)),
+        population_finding(base),
         cutaneous_finding(resp, settings),
         articular_finding(resp, settings),
-        steroid_finding(steroids(cohort, filter, settings), settings),
-        safety_finding(safety(cohort, filter, settings), "events" in cohort.tables_present, settings),
+        steroid_finding(ster, settings),
+        safety_finding(safe, events_recorded, settings),
     )
     return Conclusion(pops.treated, pops.analysed, findings, pops.notes)
 

@@ -5,13 +5,23 @@ it has no temporary directory (DuckDB would otherwise spill large operations to
 ``./.tmp``; without one it fails with an out-of-memory error instead), and once the
 tables are loaded it can neither read nor write files (``enable_external_access``)
 and its configuration is locked.
+
+Each table is stored as ``_patients``, ``_visits`` and ``_events`` with one more
+column, ``_pid``: a whole number per patient, in ``patient_id`` order, so that the
+analysis joins and sorts on integers (about ten times faster than on text at registry
+scale); ``_visits`` also holds ``_cs_factor``, the prednisone factor of the visit's
+corticosteroid (``core.scoring.drug_factor``: 1 without a drug, NULL for an unknown
+one). The views ``patients``, ``visits`` and ``events`` show the tables as the
+contract defines them, without those columns.
 """
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core.schema import TABLES, quote_identifier
+from core.scoring import drug_factor
 
 
 def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyConnection:
@@ -34,10 +44,16 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     for table, columns in TABLES.items():
         frame = frames.get(table)
         canonical = {c.name for c in columns}
-        defs = [f"{quote_identifier(c.name)} {c.sql_type}" for c in columns]
         extras = [] if frame is None else [c for c in frame.columns if c not in canonical]
+        names = [c.name for c in columns] + extras
+        defs = ["_pid INTEGER"] + [f"{quote_identifier(c.name)} {c.sql_type}" for c in columns]
         defs += [f"{quote_identifier(c)} VARCHAR" for c in extras]
-        con.execute(f"CREATE TABLE {quote_identifier(table)} ({', '.join(defs)})")
+        if table == "visits":
+            defs.append("_cs_factor DOUBLE")
+        stored = quote_identifier(f"_{table}")
+        con.execute(f"CREATE TABLE {stored} ({', '.join(defs)})")
+        con.execute(f"CREATE VIEW {quote_identifier(table)} AS SELECT "
+                    f"{', '.join(quote_identifier(c) for c in names)} FROM {stored}")
         if frame is None or frame.empty:
             continue
         present = [c.name for c in columns if c.name in frame.columns] + extras
@@ -46,11 +62,33 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         staged = frame[present].copy()
         for c in extras:
             staged[c] = staged[c].astype("string")
+        if table == "visits":
+            # Each visit's prednisone factor, read once here (drug names are text to match).
+            drugs = frame["cs_drug"] if "cs_drug" in frame.columns else pd.Series(pd.NA, index=frame.index)
+            staged["_cs_factor"] = drug_factor(drugs).to_numpy(dtype=float, na_value=np.nan)
+            present = [*present, "_cs_factor"]
+            cols_sql += ", _cs_factor"
         con.register("_staged", staged)
-        con.execute(f"INSERT INTO {quote_identifier(table)} ({cols_sql}) SELECT {cols_sql} FROM _staged")
+        con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) {_keyed(table, present)}")
         con.unregister("_staged")
     # Once loaded, the cohort needs no file: refuse COPY, read_csv, ATTACH, extensions and
     # scans of Python variables; the lock stops a later SET from turning any of it back on.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def _keyed(table: str, present: list[str]) -> str:
+    """The SELECT that stores ``_staged`` with its ``_pid``, rows in ``_pid`` order.
+
+    Patients are numbered in ``patient_id`` order; a visit or event takes its patient's
+    number (NULL for an id with no patient row, which no join then matches, as before).
+    """
+    cols = ", ".join(f"s.{quote_identifier(c)}" for c in present)
+    if table == "patients":
+        return (f"SELECT CAST(row_number() OVER (ORDER BY s.patient_id) AS INTEGER) AS _pid, {cols} "
+                "FROM _staged s ORDER BY _pid")
+    order = "k._pid, s.month" if "month" in present else "k._pid"
+    return (f"SELECT k._pid, {cols} FROM _staged s LEFT JOIN "
+            "(SELECT patient_id, min(_pid) AS _pid FROM _patients GROUP BY patient_id) k "
+            f"ON k.patient_id = s.patient_id ORDER BY {order}")

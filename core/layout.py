@@ -231,15 +231,24 @@ def parse_cells(series: pd.Series, kind: str) -> Parsed:
     return _per_distinct(lambda cells: parse_column(cells, kind), series)
 
 
+# Columns whose non-missing cells are all of one kind of Python value: text, booleans,
+# or numbers (ints and floats read alike, 1 and 1.0 give the same value in every kind).
+_ONE_KIND = frozenset({"string", "boolean", "floating", "integer", "mixed-integer-float", "empty"})
+
+
 def _per_distinct(compute, series: pd.Series):
-    """``compute`` over the distinct cells of an all-text column, spread back to every
-    cell: columns repeat a few words (oui/non, F/M, ND), so a large upload parses ~10x
-    faster. Native workbook cells go whole, since 1, 1.0 and True hash alike.
+    """``compute`` over the distinct cells of a column, spread back to every cell:
+    columns repeat a few words (oui/non, F/M, ND) or values (a typed Parquet column of
+    ages or flags), so a large upload parses each distinct cell once. Missing cells
+    (None, NaN, NA) all parse as one missing cell. A column mixing kinds of values
+    (native workbook cells: True, 1 and 1.0 hash alike but read differently) goes whole.
     """
-    if pd.api.types.infer_dtype(series, skipna=False) != "string":
+    if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
         return compute(series)
     codes, uniques = pd.factorize(series.to_numpy(dtype=object))
-    result = compute(pd.Series(uniques, dtype=object))
+    # One trailing missing cell stands for every missing cell (code -1).
+    codes = np.where(codes < 0, len(uniques), codes)
+    result = compute(pd.Series([*uniques, None], dtype=object))
 
     def spread(part: pd.Series) -> pd.Series:
         return part.take(codes).set_axis(series.index)

@@ -9,7 +9,7 @@ import pandas as pd
 from core import queries
 from core.baseline import BaselineTable, baseline_table
 from core.filters import Filter, resolve_filter
-from core.scoring import NOTE_UNKNOWN_DRUG, prednisone_equivalent, unknown_drug_dose, unknown_drugs
+from core.scoring import NOTE_UNKNOWN_DRUG, unknown_drugs
 from core.settings import Settings
 from core.stats import NOTE_NO_DATA, NOTE_SMALL_N
 
@@ -42,8 +42,11 @@ def report_months(cohort, settings: Settings = Settings()) -> tuple[int, ...]:
     """
     if settings.response_months:
         return tuple(sorted(settings.response_months))
-    seen = queries.followup_query(cohort.con, None, settings)["month"].astype(int)
-    return tuple(sorted({*(m for m in seen if m > settings.baseline_month), *settings.poster_months}))
+    key = ("report_months", settings.baseline_month, settings.min_age, settings.poster_months)
+    if key not in cohort.memo:
+        seen = queries.visit_months_query(cohort.con, settings)
+        cohort.memo[key] = tuple(sorted({*(m for m in seen if m > settings.baseline_month), *settings.poster_months}))
+    return cohort.memo[key]
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,14 +83,16 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     Reference: cohort-format.md, "Derived definitions" (analysed population).
     """
     flt = resolve_filter(cohort, filter)
-    frame = queries.population_query(cohort.con, flt, settings)
-    exclusions = _exclusions(frame[frame["excluded"]], settings)
-    flags = _flags(frame)
-    counts = queries.followup_query(cohort.con, flt, settings)
-    by_month = dict(zip(counts["month"].astype(int), counts["patients"].astype(int)))
+    counts = queries.population_counts_query(cohort.con, flt, settings)
+    treated, analysed = int(counts.loc[0, "treated"]), int(counts.loc[0, "analysed"])
+    wording = {code: text.format(min_age=settings.min_age) for code, text in REASONS.items()}
+    exclusions = queries.exclusions_query(cohort.con, flt, settings, wording).astype("string")
+    flags = queries.population_flags_query(cohort.con, flt, settings).astype("string")
+    flags["message"] = flags["code"].map(FLAGS).astype("string")
+    followed = queries.followup_query(cohort.con, flt, settings)
+    by_month = dict(zip(followed["month"].astype(int), followed["patients"].astype(int)))
     months = report_months(cohort, settings)
     followup = {m: by_month.get(m, 0) for m in (settings.baseline_month, *months)}
-    treated, analysed = len(frame), int((~frame["excluded"]).sum())
     flow = pd.DataFrame(
         {
             "step": ["treated", "analysed", *(["visit"] * len(followup))],
@@ -97,31 +102,6 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     ).astype({"month": "Int64"})
     return Populations(treated, analysed, exclusions, flags, followup, months, flow,
                        small_n_notes(analysed, settings))
-
-
-def _exclusions(excluded: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    # Codes and wording are accumulated column by column, one pass per reason.
-    codes = pd.Series("", index=excluded.index, dtype="string")
-    texts = codes.copy()
-    for code, wording in REASONS.items():
-        hit = excluded[code].astype(bool)
-        codes = codes.mask(hit, codes + code + " ")
-        texts = texts.mask(hit, texts + wording.format(min_age=settings.min_age) + "; ")
-    frame = pd.DataFrame({"patient_id": excluded["patient_id"].astype("string"),
-                          "reasons": codes.str.rstrip(" "), "reason": texts.str.removesuffix("; ")})
-    return frame.sort_values("patient_id", ignore_index=True)
-
-
-def _flags(frame: pd.DataFrame) -> pd.DataFrame:
-    cutaneous, articular = frame["cutaneous"].astype("boolean"), frame["articular"].astype("boolean")
-    involved = (cutaneous.fillna(False) | articular.fillna(False)).astype(bool)
-    missing = {"age_missing": frame["age"].isna(), "criteria_missing": frame["acr_eular_2019"].isna(),
-               # Neither recorded true and one unknown: the unknown one may be true.
-               "involvement_missing": ~involved & (cutaneous.isna() | articular.isna())}
-    parts = [pd.DataFrame({"patient_id": frame.loc[mask, "patient_id"].astype("string"), "code": code,
-                           "message": FLAGS[code]}) for code, mask in missing.items()]
-    flags = pd.concat(parts, ignore_index=True).astype({"code": "string", "message": "string"})
-    return flags.sort_values(["patient_id", "code"], ignore_index=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,10 +132,10 @@ def baseline(cohort, filter: Filter | None = None, settings: Settings = Settings
     extras = cohort.extra_columns.get("patients", ())
     frame = queries.baseline_query(cohort.con, flt, settings, extras)
     notes = small_n_notes(len(frame), settings)
-    left_out = unknown_drug_dose(frame["cs_dose_mg_m0"], frame["cs_drug_m0"])
-    unknown = unknown_drugs(frame.loc[left_out.to_numpy(dtype=bool), "cs_drug_m0"])
+    left_out = frame["unknown_drug_m0"].to_numpy(dtype=bool)
+    unknown = unknown_drugs(frame.loc[left_out, "cs_drug_m0"])
     if unknown:
         notes += (NOTE_UNKNOWN_DRUG,)
-    frame = frame.assign(cs_dose_equiv_m0=prednisone_equivalent(frame["cs_dose_mg_m0"], frame["cs_drug_m0"]))
-    frame = frame.drop(columns="cs_drug_m0")
+    columns = [c for c in frame.columns if c not in ("cs_drug_m0", "unknown_drug_m0", "cs_dose_equiv_m0")]
+    frame = frame[[*columns, "cs_dose_equiv_m0"]]
     return Baseline(baseline_table(frame, group=group), frame, len(frame), notes, unknown, int(left_out.sum()))

@@ -1,17 +1,24 @@
-"""Every SQL query of the analysis, one function per panel query.
+"""Every SQL query of the analysis, one function per panel query, and the clinical
+rules the panels apply, written in SQL (each with its reference to the contract).
 
-Each query starts from the same scope: ``sel`` (the patients of the subgroup filter,
-which is the safety population), ``pop`` (their exclusion flags) and ``analysed``
-(the efficacy population). Values are bound parameters; identifiers come from the
-schema or are checked against the table's actual columns, and are quoted by
-``schema.quote_identifier``. Results are small aggregated or patient-level frames,
+Each query starts from the same scope: ``pop`` (the patients of the subgroup filter,
+which is the safety population, with their exclusion flags), ``sel`` (their ids) and
+``analysed`` (the efficacy population). Panels aggregate here and bring back counts,
+the values an estimator needs (in patient order, so that sums and tests see them as
+before), or the few per-patient rows a chart or a table shows. Tables are joined and
+sorted on ``_pid`` (``core.db``); a patient's visits are read with the baseline values
+of ``base`` (one row per analysed patient), so that no visit is joined twice. Values
+are bound parameters; identifiers come from the schema or are checked against the
+table's actual columns, and are quoted by ``schema.quote_identifier``. Results are
 always in a stated order.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core.schema import COLUMNS, quote_identifier
@@ -22,28 +29,49 @@ if TYPE_CHECKING:
 
 _Q = quote_identifier
 
-_SCOPE = """
-sel AS (
-    SELECT p.patient_id FROM patients p
-    LEFT JOIN visits v0 ON v0.patient_id = p.patient_id AND v0.month = $baseline
-    WHERE {where}
-),
-pop AS (
-    SELECT p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,
+_EXCLUSIONS = """
            coalesce(p.age < $min_age, FALSE) AS age_under_min,
            coalesce(NOT p.acr_eular_2019, FALSE) AS criteria_not_met,
            -- Only both involvements recorded false exclude; a missing one is not a reason.
-           coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement
-    FROM patients p SEMI JOIN sel ON sel.patient_id = p.patient_id
+           coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement"""
+# The subgroup reads the baseline visit ``v0`` only when the filter does (hcq, IFN or
+# corticosteroids at M0); then a patient is kept once even if given two M0 visits.
+_POP = """
+pop AS (
+    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    FROM _patients p WHERE {where}
+),"""
+_POP_M0 = """
+sel_m0 AS (
+    SELECT p._pid FROM _patients p LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+    WHERE {where}
 ),
+pop AS (
+    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    FROM _patients p SEMI JOIN sel_m0 s ON s._pid = p._pid
+),"""
+_SCOPE = """
+sel AS (SELECT _pid FROM pop),
 analysed AS (
-    SELECT patient_id FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
+    SELECT _pid FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
 )
 """
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
     return con.execute(sql, params).df()
+
+
+def _arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
+    """Each column of the result as a numpy array: numbers as float with NaN for NULL,
+    flags as bool with NULL read False."""
+    out = {}
+    for name, column in con.execute(sql, params).fetchnumpy().items():
+        if column.dtype == bool:
+            out[name] = np.ma.filled(column, False)
+        else:
+            out[name] = np.ma.filled(np.ma.asarray(column).astype(float), np.nan)
+    return out
 
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -98,124 +126,600 @@ def _filter_sql(con: duckdb.DuckDBPyConnection, flt: Filter | None, params: dict
     return " AND ".join(conds)
 
 
-def _scoped(con, flt, settings: Settings, body: str, params: dict | None = None) -> pd.DataFrame:
-    """Run ``body`` (a SELECT that may use sel, pop, analysed) within the scope CTEs."""
+def _scoped_sql(con, flt, settings: Settings, body: str, params: dict | None) -> tuple[str, dict]:
     params = {"baseline": settings.baseline_month, "min_age": settings.min_age, **(params or {})}
     where = _filter_sql(con, flt, params)
-    return _run(con, "WITH " + _SCOPE.format(where=where) + body, params)
+    pop = (_POP_M0 if "v0." in where else _POP).format(where=where, exclusions=_EXCLUSIONS)
+    sql = "WITH " + pop + _SCOPE + body
+    # DuckDB refuses a parameter the statement does not use (rules bind only their own).
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
-def population_query(con, flt, settings) -> pd.DataFrame:
-    """One row per treated patient of the subgroup with the exclusion flags."""
+def _scoped(con, flt, settings: Settings, body: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``body`` (a SELECT that may use pop, sel, analysed) within the scope CTEs."""
+    return _run(con, *_scoped_sql(con, flt, settings, body, params))
+
+
+def _scoped_arrays(con, flt, settings: Settings, body: str, params: dict | None = None) -> dict[str, np.ndarray]:
+    """``_scoped``, each column as a numpy array (``_arrays``)."""
+    return _arrays(con, *_scoped_sql(con, flt, settings, body, params))
+
+
+def _base_sql(select: str) -> str:
+    """The CTE ``base``: one row per analysed patient (``_pid``) with ``select`` over the
+    patient ``p`` and the baseline visit ``v0`` (NULLs without one)."""
+    return f"""
+        , base AS (
+            SELECT a._pid, {select}
+            FROM analysed a JOIN _patients p ON p._pid = a._pid
+            LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
+        )"""
+
+
+def _at_months(months) -> tuple[str, dict]:
+    """``v.month IN (...)`` over ``months``, and its parameters."""
+    params = {f"month{k}": int(m) for k, m in enumerate(months)}
+    if not params:
+        return "FALSE", params
+    return f"v.month IN ({', '.join('$' + k for k in params)})", params
+
+
+def _visits_sql(select: str, months) -> tuple[str, dict]:
+    """The CTE ``visits``: the visit rows ``v`` at ``months`` of the analysed patients,
+    with ``select`` over ``v`` and the patient's ``base`` row ``b``. A patient without a
+    visit at a month is in no row (the rules find nothing to score without a visit)."""
+    at, params = _at_months(months)
+    return f"""
+        , visits AS (
+            SELECT v._pid, v.month, {select}
+            FROM _visits v JOIN base b ON b._pid = v._pid
+            WHERE {at}
+        )""", params
+
+
+def _grid_sql(select: str, months) -> tuple[str, dict]:
+    """The CTE ``grid``: one row per analysed patient and month of ``months``, with
+    ``seen`` (a visit row at the month) and ``select`` over the visit at the month ``v``
+    (NULLs when not seen) and the patient's ``base`` row ``b``: the per-patient rows
+    charts and tables show."""
+    params = {"months": [int(m) for m in months]}
+    return """
+        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month),
+        grid AS (
+            SELECT b._pid, m.month, v._pid IS NOT NULL AS seen, """ + select + """
+            FROM base b CROSS JOIN months m
+            LEFT JOIN _visits v ON v._pid = b._pid AND v.month = m.month
+        )""", params
+
+
+# --- Clinical rules ------------------------------------------------------------------
+# Each returns one SQL expression over the column expressions it is given (identifiers
+# written in this module, never user text). Parameters ($name) are bound by the query
+# that uses the rule (``rule_params``). ``core.scoring`` evaluates the same expressions
+# over pandas columns (``evaluate_rule``), so each rule is written once.
+
+# Relative slack on the +-tolerance boundary so that binary rounding (3.3 -> 3.63 is
+# 10.000000000000009 %) does not move an exact boundary out of "stable".
+BOUNDARY_SLACK = 1e-9
+
+
+def rule_params(settings: Settings) -> dict:
+    """The settings the rules read, as bound parameters."""
+    return {"shift_tolerance": float(settings.shift_tolerance), "boundary_slack": 1 + BOUNDARY_SLACK,
+            "anti_dsdna_threshold": float(settings.anti_dsdna_threshold),
+            "c3_low": float(settings.c3_low), "c4_low": float(settings.c4_low)}
+
+
+def cutaneous_response_sql(active_m0: str, active_mk: str, new_mk: str) -> str:
+    """Cutaneous response at Mk from raw components, against M0: 'CR', 'PR', 'NR' or NULL.
+
+    CR: no active lesion left (count known to be 0) and no new lesion. PR: fewer active
+    lesions than at M0 (both known) and no new lesion. NR: a new lesion, or counts known
+    at both visits without a decrease. Otherwise unknown (NULL). A blank new-lesion flag
+    means none.
+
+    Reference: cohort-format.md, "Derived definitions" (response from raw components).
+    """
+    new = f"coalesce({new_mk}, FALSE)"
+    comparable = f"({active_m0} IS NOT NULL AND {active_mk} IS NOT NULL)"
+    return f"""CASE
+        WHEN NOT {new} AND {active_mk} = 0 THEN 'CR'
+        WHEN NOT {new} AND {comparable} AND {active_mk} < {active_m0} THEN 'PR'
+        WHEN {new} OR {comparable} THEN 'NR'
+    END"""
+
+
+def articular_response_sql(painful_m0: str, swollen_m0: str, flares_m0: str, painful_mk: str,
+                           swollen_mk: str, new_mk: str, flares_mk: str) -> str:
+    """Articular response at Mk from raw components, against M0: 'CR', 'PR', 'NR' or NULL.
+
+    CR: no painful and no swollen joint left (both known to be 0) and no new painful
+    joint. PR: not CR, and fewer painful joints, or fewer swollen joints, or fewer
+    flares than at M0 (each comparison needs both values). NR: not CR nor PR with at
+    least one component known at both visits. Otherwise unknown (NULL). A blank
+    new-painful-joint flag means none.
+
+    Reference: cohort-format.md, "Derived definitions" (response from raw components).
+    """
+    pairs = ((painful_m0, painful_mk), (swollen_m0, swollen_mk), (flares_m0, flares_mk))
+    decreased = " OR ".join(f"coalesce({after} < {before}, FALSE)" for before, after in pairs)
+    comparable = " OR ".join(f"({before} IS NOT NULL AND {after} IS NOT NULL)" for before, after in pairs)
+    return f"""CASE
+        WHEN NOT coalesce({new_mk}, FALSE) AND {painful_mk} = 0 AND {swollen_mk} = 0 THEN 'CR'
+        WHEN {decreased} THEN 'PR'
+        WHEN {comparable} THEN 'NR'
+    END"""
+
+
+def shift_sql(m0: str, mk: str) -> str:
+    """Shift of a lab value from M0 to Mk: 'down', 'up', 'stable' or 'unknown'.
+
+    Stable when the relative change against M0 is within +-$shift_tolerance, inclusive
+    (with ``BOUNDARY_SLACK``). From an M0 of 0: stable if still 0, else up. Unknown when
+    either value is missing.
+
+    Reference: cohort-format.md, "Derived definitions" (shift of a lab value).
+    """
+    return f"""CASE
+        WHEN {m0} = 0 AND {mk} = 0 THEN 'stable'
+        WHEN {m0} = 0 AND {mk} IS NOT NULL THEN 'up'
+        WHEN abs({mk} - {m0}) <= abs({m0}) * $shift_tolerance * $boundary_slack THEN 'stable'
+        WHEN {mk} - {m0} < 0 THEN 'down'
+        WHEN {mk} - {m0} > 0 THEN 'up'
+        ELSE 'unknown'
+    END"""
+
+
+def anti_dsdna_elevated_sql(elevated: str, value: str) -> str:
+    """Anti-dsDNA elevated: the recorded flag if given, else value > $anti_dsdna_threshold
+    (IU/mL); NULL when both are missing.
+
+    Reference: cohort-format.md, "Derived definitions" (anti-dsDNA elevated).
+    """
+    return f"coalesce({elevated}, {value} > $anti_dsdna_threshold)"
+
+
+def complement_activated_sql(low: str, c3: str, c4: str) -> str:
+    """Complement activation: the recorded flag if given, else C3 < $c3_low or
+    C4 < $c4_low (g/L): activated when any known value is low, not activated when at
+    least one is known and none is low, NULL when both are missing.
+
+    Reference: cohort-format.md, "Derived definitions" (complement activation).
+    """
+    derived = (f"CASE WHEN {c3} IS NULL AND {c4} IS NULL THEN NULL "
+               f"ELSE coalesce({c3} < $c3_low, FALSE) OR coalesce({c4} < $c4_low, FALSE) END")
+    return f"coalesce({low}, {derived})"
+
+
+def ifn_positive_sql(signature: str) -> str:
+    """IFN signature positive: TRUE for 'positive', FALSE for 'negative', NULL when missing.
+
+    Reference: cohort-format.md, visits table (``ifn_signature``).
+    """
+    return f"({signature} = 'positive')"
+
+
+def prednisone_equivalent_sql(dose: str, factor: str) -> str:
+    """Dose in mg/day of prednisone equivalent, ``factor`` being the drug's (``core.db``
+    stores it with each visit as ``_cs_factor``: 1 without a drug, NULL for a drug with
+    no known equivalent): NULL when the dose is unknown or a dose above 0 names an
+    unknown drug; a dose of 0 is 0 whatever the drug.
+
+    Reference: cohort-format.md, visits table (``cs_drug``); Liu D et al. Allergy Asthma
+    Clin Immunol 2013;9:30 (Table 1).
+    """
+    return f"CASE WHEN {dose} = 0 THEN 0.0 ELSE {dose} * {factor} END"
+
+
+def unknown_drug_dose_sql(dose: str, factor: str) -> str:
+    """A dose above 0 of a drug with no known prednisone equivalent: the patient is on
+    corticosteroids, but the dose is left out of the equivalent summaries.
+
+    Reference: cohort-format.md, "Derived definitions" (on corticosteroids).
+    """
+    return f"coalesce({dose} > 0 AND {factor} IS NULL, FALSE)"
+
+
+def evaluate_rule(expression: str, columns: dict[str, pd.Series], params: dict | None = None) -> pd.Series:
+    """``expression`` (a rule above, written over the names of ``columns``) for each row
+    of ``columns``, in a throwaway in-memory DuckDB; indexed like the first column."""
+    index = next(iter(columns.values())).index
+    frame = pd.DataFrame({name: series.reset_index(drop=True) for name, series in columns.items()})
+    con = duckdb.connect(":memory:", config={"temp_directory": ""})
+    try:
+        con.register("rows", frame)
+        result = con.execute(f"SELECT {expression} AS value FROM rows", params or {}).df()["value"]
+    finally:
+        con.close()
+    return result.set_axis(index)
+
+
+# --- Populations ---------------------------------------------------------------------
+
+_EXCLUSION_REASONS = ("age_under_min", "criteria_not_met", "no_involvement")
+
+
+def population_counts_query(con, flt, settings) -> pd.DataFrame:
+    """One row: treated (the subgroup) and analysed patients."""
     return _scoped(con, flt, settings, """
-        SELECT patient_id, age, acr_eular_2019, cutaneous, articular,
-               age_under_min, criteria_not_met, no_involvement,
-               (age_under_min OR criteria_not_met OR no_involvement) AS excluded
-        FROM pop ORDER BY patient_id""")
+        SELECT (SELECT count(*) FROM pop) AS treated, (SELECT count(*) FROM analysed) AS analysed""")
+
+
+def analysed_count_query(con, flt, settings) -> int:
+    """The analysed patients of the subgroup."""
+    return int(population_counts_query(con, flt, settings).loc[0, "analysed"])
+
+
+def exclusions_query(con, flt, settings, wording: dict[str, str]) -> pd.DataFrame:
+    """Treated patients left out of the analysed population: patient_id, reasons (codes
+    joined by a space), reason (``wording`` of each code joined by "; "), by patient_id.
+
+    Reference: cohort-format.md, "Derived definitions" (analysed population).
+    """
+    params = {f"code{k}": code for k, code in enumerate(_EXCLUSION_REASONS)}
+    params |= {f"text{k}": wording[code] for k, code in enumerate(_EXCLUSION_REASONS)}
+    codes = ", ".join(f"CASE WHEN {code} THEN $code{k} END" for k, code in enumerate(_EXCLUSION_REASONS))
+    texts = ", ".join(f"CASE WHEN {code} THEN $text{k} END" for k, code in enumerate(_EXCLUSION_REASONS))
+    return _scoped(con, flt, settings, f"""
+        SELECT patient_id, concat_ws(' ', {codes}) AS reasons, concat_ws('; ', {texts}) AS reason
+        FROM pop WHERE {' OR '.join(_EXCLUSION_REASONS)}
+        ORDER BY _pid""", params)
+
+
+def population_flags_query(con, flt, settings) -> pd.DataFrame:
+    """(patient_id, code) for each treated patient and missing inclusion value, by
+    patient_id then code: age_missing, criteria_missing, and involvement_missing
+    (neither involvement recorded true and one unknown: it may be true).
+
+    Reference: cohort-format.md, "Derived definitions" (a missing value is not a reason).
+    """
+    return _scoped(con, flt, settings, """
+        , flagged AS (
+            SELECT _pid, patient_id, 'age_missing' AS code FROM pop WHERE age IS NULL
+            UNION ALL SELECT _pid, patient_id, 'criteria_missing' FROM pop WHERE acr_eular_2019 IS NULL
+            UNION ALL SELECT _pid, patient_id, 'involvement_missing' FROM pop
+            WHERE NOT (coalesce(cutaneous, FALSE) OR coalesce(articular, FALSE))
+              AND (cutaneous IS NULL OR articular IS NULL)
+        )
+        SELECT patient_id, code FROM flagged ORDER BY _pid, code""")
+
+
+def visit_months_query(con, settings) -> list[int]:
+    """The months at which some analysed patient of the whole cohort has a visit row."""
+    sql, params = _scoped_sql(con, None, settings, """
+        SELECT DISTINCT v.month FROM _visits v JOIN analysed a ON a._pid = v._pid ORDER BY v.month""", None)
+    return [int(r[0]) for r in con.execute(sql, params).fetchall()]
 
 
 def followup_query(con, flt, settings) -> pd.DataFrame:
     """Analysed patients with a visit row, per visit month."""
     return _scoped(con, flt, settings, """
-        SELECT v.month, count(DISTINCT v.patient_id) AS patients
-        FROM visits v SEMI JOIN analysed a ON a.patient_id = v.patient_id
+        SELECT v.month, count(DISTINCT v._pid) AS patients
+        FROM _visits v JOIN analysed a ON a._pid = v._pid
         GROUP BY v.month ORDER BY v.month""")
 
 
-def baseline_query(con, flt, settings, extras: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per analysed patient: patient columns, M0 visit values, extra columns."""
+def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
+    """One row per analysed patient by patient_id: patient columns, M0 visit values (the
+    dose as recorded and as prednisone equivalent, and whether its drug is unknown),
+    then the extra patient columns."""
     extra_sql = "".join(f", p.{_checked(con, 'patients', c)}" for c in extras)
     return _scoped(con, flt, settings, f"""
         SELECT p.patient_id, p.centre, p.sex, p.age, p.disease_duration_years, p.prior_lines,
                p.cutaneous, p.articular, v0.ifn_signature AS ifn_signature_m0,
-               v0.cs_dose_mg AS cs_dose_mg_m0, v0.cs_drug AS cs_drug_m0, v0.hcq AS hcq_m0{extra_sql}
-        FROM patients p SEMI JOIN analysed a ON a.patient_id = p.patient_id
-        LEFT JOIN visits v0 ON v0.patient_id = p.patient_id AND v0.month = $baseline
-        ORDER BY p.patient_id""")
+               v0.cs_dose_mg AS cs_dose_mg_m0, v0.cs_drug AS cs_drug_m0, v0.hcq AS hcq_m0,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
+               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{extra_sql}
+        FROM analysed a JOIN _patients p ON p._pid = a._pid
+        LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
+        ORDER BY a._pid""")
 
 
-def _paired_visits(con, flt, settings, columns: tuple[str, ...], months, with_baseline: tuple[str, ...]):
-    """Analysed patients x ``months``: the Mk values of ``columns``, the M0 values of
-    ``with_baseline`` (suffixed ``_m0``), the M0 involvement and ``seen`` (a visit row at Mk)."""
-    valid = COLUMNS["visits"]
-    for name in (*columns, *with_baseline):
-        if name not in valid:
-            raise ValueError(f"visits has no canonical column {name!r}")
-    mk = "".join(f", v.{_Q(c)}" for c in columns)
-    m0 = "".join(f", v0.{_Q(c)} AS {_Q(c + '_m0')}" for c in with_baseline)
-    return _scoped(con, flt, settings, f"""
-        , months AS (SELECT CAST(m AS BIGINT) AS month FROM unnest($months) t(m))
-        SELECT a.patient_id, m.month, p.cutaneous, p.articular,
-               v.patient_id IS NOT NULL AS seen{mk}{m0}
-        FROM analysed a CROSS JOIN months m
-        JOIN patients p ON p.patient_id = a.patient_id
-        LEFT JOIN visits v ON v.patient_id = a.patient_id AND v.month = m.month
-        LEFT JOIN visits v0 ON v0.patient_id = a.patient_id AND v0.month = $baseline
-        ORDER BY a.patient_id, m.month""", {"months": [int(m) for m in months]})
+# --- Response ------------------------------------------------------------------------
+
+DOMAINS = ("cutaneous", "articular")
+_RESPONSE_BASE = """p.cutaneous, p.articular, v0.active_skin_lesions, v0.painful_joints, v0.swollen_joints,
+                 v0.joint_flares"""
 
 
-_RESPONSE_COLUMNS = ("cutaneous_response", "articular_response", "active_skin_lesions", "new_skin_lesions",
-                     "painful_joints", "swollen_joints", "new_painful_joints", "joint_flares")
+def _scored_visits_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTE ``visits`` (``grid`` with ``every_month``: with or without a visit): one
+    row per analysed patient involved in a domain at M0 and visit at a month of
+    ``months``, with per domain (``cutaneous_*``, ``articular_*``): recorded, scored
+    (``cutaneous_response_sql``, ``articular_response_sql``) and response (recorded,
+    else scored), and the involvement flags (a domain counts only for patients with it
+    recorded true at M0)."""
+    cutaneous = cutaneous_response_sql("b.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
+    articular = articular_response_sql("b.painful_joints", "b.swollen_joints", "b.joint_flares",
+                                       "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
+                                       "v.joint_flares")
+    select = f"""b.cutaneous, b.articular,
+        v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored,
+        coalesce(v.cutaneous_response, {cutaneous}) AS cutaneous_response,
+        v.articular_response AS articular_recorded, {articular} AS articular_scored,
+        coalesce(v.articular_response, {articular}) AS articular_response"""
+    rows, params = (_grid_sql(select, months) if every_month else _visits_sql("TRUE AS seen, " + select, months))
+    return _base_sql(_RESPONSE_BASE) + rows, params
 
 
-def response_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x follow-up months: recorded responses and raw components at
-    Mk, the components at M0 (``*_m0``) and the M0 involvement."""
-    return _paired_visits(con, flt, settings, _RESPONSE_COLUMNS, months,
-                          ("active_skin_lesions", "painful_joints", "swollen_joints", "joint_flares"))
-
-
-_LAB_COLUMNS = ("ifn_signature", "ifn_score", "anti_dsdna", "anti_dsdna_elevated", "c3", "c4", "complement_low")
-
-
-def biology_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x months: lab values at Mk and at M0 (``*_m0``)."""
-    return _paired_visits(con, flt, settings, _LAB_COLUMNS, months, _LAB_COLUMNS)
-
-
-def steroid_query(con, flt, settings, months) -> pd.DataFrame:
-    """Analysed patients x months: corticosteroid dose and drug at Mk and at M0."""
-    return _paired_visits(con, flt, settings, ("cs_dose_mg", "cs_drug"), months, ("cs_dose_mg", "cs_drug"))
-
-
-def safety_patients_query(con, flt, settings) -> pd.DataFrame:
-    """One row per treated patient: follow-up (months, the later of the last visit and
-    the last event) and whether they had any infection, a severe one, or VZV."""
+def involved_query(con, flt, settings) -> pd.DataFrame:
+    """One row: analysed patients, and those involved at M0 in each domain."""
     return _scoped(con, flt, settings, """
-        , last_visit AS (SELECT patient_id, max(month) AS last_visit_month FROM visits GROUP BY patient_id),
+        SELECT count(*) AS analysed, count(*) FILTER (p.cutaneous) AS cutaneous,
+               count(*) FILTER (p.articular) AS articular
+        FROM analysed a JOIN _patients p ON p._pid = a._pid""")
+
+
+def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
+    """Involved analysed patients with a visit at some month of ``months``, counted
+    (``patients``) per domain and course: for each month k (``$month<k>`` in order)
+    ``seen<k>`` (a visit then), ``response<k>`` (recorded, else scored; NULL for none)
+    and ``scored<k>`` (no recorded response but one scored from the components). The
+    involved patients with no visit at any of ``months`` are in no row."""
+    cte, params = _scored_visits_sql(months)
+    per_month = []
+    for k, name in enumerate(params):
+        at = f"month = ${name}"
+        per_month.append(f"bool_or({at}) AS seen{k}")
+        for domain in DOMAINS:
+            per_month += [f"any_value({domain}_response) FILTER ({at}) AS {domain}_response{k}",
+                          f"coalesce(bool_or({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL) "
+                          f"FILTER ({at}), FALSE) AS {domain}_scored{k}"]
+    courses = " UNION ALL ".join(
+        f"""SELECT '{domain}' AS domain, {", ".join(
+            f"seen{k}, {domain}_response{k} AS response{k}, {domain}_scored{k} AS scored{k}"
+            for k in range(len(params)))}, count(*) AS patients
+            FROM per_patient WHERE {domain} GROUP BY ALL""" for domain in DOMAINS)
+    return _scoped(con, flt, settings, cte + f""",
+        per_patient AS MATERIALIZED (
+            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {", ".join(per_month)}
+            FROM visits GROUP BY _pid
+        )
+        {courses}""", params)
+
+
+def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
+    """Visits whose recorded response differs from the one scored from components in
+    some domain: patient_id, month, and per domain whether it does (``<domain>_differs``),
+    the recorded and the scored response, by patient_id and month."""
+    cte, params = _scored_visits_sql(months)
+    differs = {d: f"coalesce(s.{d} AND s.{d}_recorded <> s.{d}_scored, FALSE)" for d in DOMAINS}
+    columns = ", ".join(f"{sql} AS {d}_differs, s.{d}_recorded, s.{d}_scored" for d, sql in differs.items())
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT p.patient_id, s.month, {columns}
+        FROM visits s JOIN _patients p ON p._pid = s._pid
+        WHERE {" OR ".join(differs.values())}
+        ORDER BY s._pid, s.month""", params)
+
+
+def response_patients_query(con, flt, settings, months) -> pd.DataFrame:
+    """Every involved analysed patient x domain x month: patient_id, domain, month, seen,
+    recorded, scored, response, by domain, month and patient_id."""
+    cte, params = _scored_visits_sql(months, every_month=True)
+    parts = " UNION ALL ".join(
+        f"""SELECT _pid, '{d}' AS domain, month, seen, {d}_recorded AS recorded, {d}_scored AS scored,
+                   {d}_response AS response FROM grid WHERE {d}""" for d in DOMAINS)
+    return _scoped(con, flt, settings, cte + f"""
+        , responses AS ({parts})
+        SELECT p.patient_id, r.domain, r.month, r.seen, r.recorded, r.scored, r.response
+        FROM responses r JOIN _patients p ON p._pid = r._pid
+        ORDER BY r.domain, r.month, r._pid""", params)
+
+
+# --- Biology -------------------------------------------------------------------------
+
+_MARKER_RULES = {
+    # marker: (status at a visit over the columns named "<prefix>column", shifting value or None)
+    "ifn": (lambda c: ifn_positive_sql(c("ifn_signature")), "ifn_score"),
+    "anti_dsdna": (lambda c: anti_dsdna_elevated_sql(c("anti_dsdna_elevated"), c("anti_dsdna")), "anti_dsdna"),
+    "complement": (lambda c: complement_activated_sql(c("complement_low"), c("c3"), c("c4")), None),
+}
+BIOLOGY_MARKERS = tuple(_MARKER_RULES)
+# Markers whose shifts count only the patients positive at M0 (anti-dsDNA: elevated).
+SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
+_LABS = ("ifn_signature", "ifn_score", "anti_dsdna_elevated", "anti_dsdna", "complement_low", "c3", "c4")
+
+
+def _marker_base_sql() -> str:
+    """The CTE ``base``: each marker's status at M0 (``<marker>_m0``), the M0 labs
+    (``m0_<lab>``)."""
+    select = [f"v0.{lab} AS m0_{lab}" for lab in _LABS]
+    select += [f"{status(lambda c: 'v0.' + c)} AS {name}_m0" for name, (status, _) in _MARKER_RULES.items()]
+    return _base_sql(", ".join(select))
+
+
+def _markers_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTEs ``base`` (``_marker_base_sql``) and ``visits`` (``grid`` with
+    ``every_month``): each marker's status at the month (``<marker>_mk``) and shift of
+    its value (``_shift``)."""
+    columns = ["v.ifn_score", "v.anti_dsdna", "v.c3", "v.c4", "b.m0_ifn_score", "b.m0_anti_dsdna", "b.m0_c3",
+               "b.m0_c4"]
+    for name, (status, value) in _MARKER_RULES.items():
+        columns += [f"b.{name}_m0", f"{status(lambda c: 'v.' + c)} AS {name}_mk"]
+        columns.append(f"{shift_sql(f'b.m0_{value}', f'v.{value}')} AS {name}_shift" if value
+                       else f"'unknown' AS {name}_shift")
+    rows, params = (_grid_sql if every_month else _visits_sql)(", ".join(columns), months)
+    return _marker_base_sql() + rows, params
+
+
+def biology_baseline_query(con, flt, settings) -> pd.DataFrame:
+    """One row over the analysed patients: ``patients``, and per marker (ifn,
+    anti_dsdna, complement) ``<marker>_known`` and ``<marker>_positive`` at M0."""
+    parts = [f"count({name}_m0) AS {name}_known, count(*) FILTER ({name}_m0) AS {name}_positive"
+             for name in BIOLOGY_MARKERS]
+    return _scoped(con, flt, settings, _marker_base_sql() + f"""
+        SELECT count(*) AS patients, {", ".join(parts)} FROM base""", rule_params(settings))
+
+
+def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
+    """Visits of analysed patients at the follow-up ``months``, counted (``n``) per month
+    and, for each marker, status at M0 (``<marker>_m0``), status at the month (``_mk``)
+    and shift (``_shift``, none for complement). Patients without a visit at a month are
+    in no row: at that month they have no status and an unknown shift."""
+    cte, params = _markers_sql(months)
+    keys = ["month"] + [f"{name}_{part}" for name in BIOLOGY_MARKERS for part in ("m0", "mk", "shift")
+                        if not (name == "complement" and part == "shift")]
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT {", ".join(keys)}, count(*) AS n FROM visits GROUP BY ALL ORDER BY ALL""",
+                   params | rule_params(settings))
+
+
+def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame:
+    """Analysed patients x follow-up ``months`` for ``marker``: patient_id, month, seen,
+    value_m0, value, status_m0, status, shift (complement: c3_m0, c4_m0, c3, c4 too and
+    no value), by patient_id and month."""
+    if marker not in BIOLOGY_MARKERS:
+        raise ValueError(f"unknown marker {marker!r}")
+    value = _MARKER_RULES[marker][1]
+    values = f"g.m0_{value} AS value_m0, g.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
+    extra = ", g.m0_c3 AS c3_m0, g.m0_c4 AS c4_m0, g.c3, g.c4" if marker == "complement" else ""
+    cte, params = _markers_sql(months, every_month=True)
+    return _scoped(con, flt, settings, cte + f"""
+        SELECT p.patient_id, g.month, g.seen, {values}, g.{marker}_m0 AS status_m0, g.{marker}_mk AS status,
+               g.{marker}_shift AS shift{extra}
+        FROM grid g JOIN _patients p ON p._pid = g._pid
+        ORDER BY g._pid, g.month""", params | rule_params(settings))
+
+
+# --- Steroids ------------------------------------------------------------------------
+
+def _doses_sql(months, every_month: bool = False) -> tuple[str, dict]:
+    """The CTEs ``base`` and ``visits`` (``grid`` with ``every_month``) with the doses as
+    recorded and as prednisone equivalents, at the month and at M0, and whether each
+    names a drug with no known equivalent."""
+    base = _base_sql(f"""v0.cs_dose_mg AS recorded_m0_mg,
+        {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
+        {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0""")
+    rows, params = (_grid_sql if every_month else _visits_sql)(f"""v.cs_dose_mg AS recorded_mg,
+        b.recorded_m0_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg, b.dose_m0_mg,
+        {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
+        coalesce(b.unknown_drug_m0, FALSE) AS unknown_drug_m0, v.cs_drug""", months)
+    return base + rows, params
+
+
+def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
+    """The visits of analysed patients at ``months``, by month then patient, as arrays:
+    month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
+    (prednisone equivalents), unknown_drug and unknown_drug_m0. A patient without a
+    visit at a month has no dose there and is in no row."""
+    cte, params = _doses_sql(months)
+    return _scoped_arrays(con, flt, settings, cte + """
+        SELECT month, _pid, recorded_mg, recorded_m0_mg, dose_mg, dose_m0_mg, unknown_drug, unknown_drug_m0
+        FROM visits ORDER BY month, _pid""", params)
+
+
+def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
+    """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
+    cte, params = _doses_sql(months)
+    sql, params = _scoped_sql(con, flt, settings, cte + """
+        SELECT DISTINCT cs_drug FROM visits WHERE unknown_drug ORDER BY cs_drug""", params)
+    return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
+def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
+    """Analysed patients x ``months``: patient_id, month, seen, dose_mg, dose_m0_mg,
+    recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0, by patient_id and month."""
+    cte, params = _doses_sql(months, every_month=True)
+    return _scoped(con, flt, settings, cte + """
+        SELECT p.patient_id, g.month, g.seen, g.dose_mg, g.dose_m0_mg, g.recorded_mg, g.recorded_m0_mg,
+               g.unknown_drug, g.unknown_drug_m0
+        FROM grid g JOIN _patients p ON p._pid = g._pid
+        ORDER BY g._pid, g.month""", params)
+
+
+# --- Safety --------------------------------------------------------------------------
+
+_FOLLOWUP = """
+        , last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
         ev AS (
-            SELECT patient_id, max(month) AS last_event_month,
+            SELECT _pid, max(month) AS last_event_month,
                    count(*) FILTER (WHERE type = 'infection') AS infection_events,
                    coalesce(bool_or(type = 'infection'), FALSE) AS any_infection,
                    coalesce(bool_or(type = 'infection' AND severe), FALSE) AS severe_infection,
                    coalesce(bool_or(vzv), FALSE) AS vzv
-            FROM events GROUP BY patient_id
+            FROM _events GROUP BY _pid
+        ),
+        followup AS (
+            -- Follow-up: the later of the last visit and the last event (0 with neither).
+            SELECT s._pid, coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0)
+                       AS followup_months,
+                   coalesce(ev.infection_events, 0) AS infection_events,
+                   coalesce(ev.any_infection, FALSE) AS any_infection,
+                   coalesce(ev.severe_infection, FALSE) AS severe_infection,
+                   coalesce(ev.vzv, FALSE) AS vzv, ev._pid IS NOT NULL AS with_events
+            FROM sel s
+            LEFT JOIN last_visit lv ON lv._pid = s._pid
+            LEFT JOIN ev ON ev._pid = s._pid
+        )"""
+
+
+def safety_counts_query(con, flt, settings) -> pd.DataFrame:
+    """One row over the treated patients: N, patients with an infection, a severe
+    infection, VZV, with any event, and the infection events."""
+    return _scoped(con, flt, settings, _FOLLOWUP + """
+        SELECT count(*) AS treated, count(*) FILTER (any_infection) AS infection,
+               count(*) FILTER (severe_infection) AS severe_infection, count(*) FILTER (vzv) AS vzv,
+               count(*) FILTER (with_events) AS with_events,
+               CAST(coalesce(sum(infection_events), 0) AS BIGINT) AS infection_events
+        FROM followup""")
+
+
+def followup_months_query(con, flt, settings) -> np.ndarray:
+    """Each treated patient's follow-up in months, by patient_id."""
+    return _scoped_arrays(con, flt, settings, _FOLLOWUP + """
+        SELECT followup_months FROM followup ORDER BY _pid""")["followup_months"]
+
+
+def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
+    """Treated patients: patient_id, start (0) and end (follow-up months), by patient_id.
+
+    With ``limit``, the patients a swimmer plot of at most ``limit`` bars shows: all of
+    them when they are that few, else those with an event, the first ``limit`` of them
+    by natural patient id order (P2 before P10).
+    """
+    if limit is None:
+        return _scoped(con, flt, settings, _FOLLOWUP + """
+            SELECT p.patient_id, 0.0 AS start, f.followup_months AS "end"
+            FROM followup f JOIN _patients p ON p._pid = f._pid ORDER BY f._pid""")
+    return _scoped(con, flt, settings, _FOLLOWUP + """
+        , shown AS (
+            SELECT f.* FROM followup f
+            WHERE (SELECT count(*) FROM followup) <= $limit OR f.with_events
         )
-        SELECT s.patient_id, lv.last_visit_month, ev.last_event_month,
-               coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0) AS followup_months,
-               coalesce(ev.infection_events, 0) AS infection_events,
-               coalesce(ev.any_infection, FALSE) AS any_infection,
-               coalesce(ev.severe_infection, FALSE) AS severe_infection,
-               coalesce(ev.vzv, FALSE) AS vzv
-        FROM sel s
-        LEFT JOIN last_visit lv ON lv.patient_id = s.patient_id
-        LEFT JOIN ev ON ev.patient_id = s.patient_id
-        ORDER BY s.patient_id""")
+        SELECT p.patient_id, 0.0 AS start, s.followup_months AS "end"
+        FROM shown s JOIN _patients p ON p._pid = s._pid
+        ORDER BY length(p.patient_id), p.patient_id LIMIT $limit""", {"limit": int(limit)})
 
 
-def events_query(con, flt, settings) -> pd.DataFrame:
-    """Every event of the treated patients of the subgroup."""
+def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every event of the treated patients of the subgroup (of ``patient_ids`` only if
+    given), by month, patient_id, type and description."""
+    only, params = "", {}
+    if patient_ids is not None:
+        only, params = "AND list_contains(CAST($ids AS VARCHAR[]), p.patient_id)", {"ids": list(patient_ids)}
+    return _scoped(con, flt, settings, f"""
+        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid {only}
+        ORDER BY e.month, e._pid, e.type, e.description""", params)
+
+
+def visceral_events_query(con, flt, settings) -> pd.DataFrame:
+    """The visceral events of the treated patients: patient_id, month, description, by
+    month, patient_id and description."""
     return _scoped(con, flt, settings, """
-        SELECT e.patient_id, e.month, e.type, e.description, e.severe, e.vzv
-        FROM events e SEMI JOIN sel s ON s.patient_id = e.patient_id
-        ORDER BY e.month, e.patient_id, e.type, e.description""")
+        SELECT p.patient_id, e.month, e.description
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid
+        WHERE e.type = 'visceral'
+        ORDER BY e.month, e._pid, e.description""")
 
 
 def events_by_type_query(con, flt, settings) -> pd.DataFrame:
     """Events and distinct patients per event type among the treated patients."""
     return _scoped(con, flt, settings, """
-        SELECT e.type, count(*) AS events, count(DISTINCT e.patient_id) AS patients
-        FROM events e SEMI JOIN sel s ON s.patient_id = e.patient_id
+        SELECT e.type, count(*) AS events, count(DISTINCT e._pid) AS patients
+        FROM _events e JOIN sel s ON s._pid = e._pid
         GROUP BY e.type ORDER BY e.type""")
 
 

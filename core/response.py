@@ -2,14 +2,16 @@
 from raw components where not, disagreements listed, transitions between months."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from core import queries
 from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
-from core.scoring import CR, NR, PR, score_articular, score_cutaneous
+from core.scoring import CR, NR, PR
 from core.settings import Settings
 from core.stats import Proportion, estimate_proportion
 
@@ -57,7 +59,8 @@ class ResponseResult:
     - ``transitions``: domain, from_month, to_month, from_response, to_response,
       patients; responses include "missing" (not seen or no response).
     - ``patients``: patient_id, domain, month, seen, recorded, scored, response,
-      source ("recorded" / "scored" / NA) for every involved analysed patient.
+      source ("recorded" / "scored" / NA) for every involved analysed patient; read
+      from the cohort when first asked for (its connection must still be open).
     """
 
     N: int
@@ -66,8 +69,8 @@ class ResponseResult:
     discordant: pd.DataFrame
     counts: pd.DataFrame
     transitions: pd.DataFrame
-    patients: pd.DataFrame
     notes: tuple[str, ...]
+    fetch_patients: Callable[[], pd.DataFrame] = field(repr=False, default=lambda: _patient_frame(None))
 
     def get(self, domain: str, month: int) -> DomainResponse:
         for result in self.results:
@@ -75,96 +78,117 @@ class ResponseResult:
                 return result
         raise KeyError((domain, month))
 
+    @cached_property
+    def patients(self) -> pd.DataFrame:
+        return self.fetch_patients()
 
-def _patient_responses(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long frame: one row per involved patient x domain x month."""
-    scored = {
-        "cutaneous": score_cutaneous(frame["active_skin_lesions_m0"], frame["active_skin_lesions"],
-                                     frame["new_skin_lesions"]),
-        "articular": score_articular(frame["painful_joints_m0"], frame["swollen_joints_m0"],
-                                     frame["joint_flares_m0"], frame["painful_joints"],
-                                     frame["swollen_joints"], frame["new_painful_joints"],
-                                     frame["joint_flares"]),
-    }
-    parts = []
-    for domain in DOMAINS:
-        involved = frame[domain].astype("boolean").fillna(False)
-        recorded = frame[f"{domain}_response"].astype("string")
-        part = pd.DataFrame({
-            "patient_id": frame["patient_id"],
-            "domain": domain,
-            "month": frame["month"].astype(int),
-            "seen": frame["seen"].astype(bool),
-            "recorded": recorded,
-            "scored": scored[domain],
-        })[involved.to_numpy(dtype=bool)]
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    out["response"] = out["recorded"].fillna(out["scored"])
+    @property
+    def involved(self) -> int:
+        """The most involved patients in one domain (the rows of a patient grid)."""
+        return max((r.involved for r in self.results), default=0)
+
+
+def _patient_frame(rows: pd.DataFrame | None) -> pd.DataFrame:
+    """``ResponseResult.patients`` from ``queries.response_patients_query`` rows."""
+    if rows is None:
+        rows = pd.DataFrame(columns=["patient_id", "domain", "month", "seen", "recorded", "scored", "response"])
+    out = rows.astype({"patient_id": "string", "domain": object, "month": int, "seen": bool,
+                       "recorded": "string", "scored": "string", "response": "string"})
     source = pd.Series(pd.NA, index=out.index, dtype="string")
-    source = source.mask(out["scored"].notna(), "scored").mask(out["recorded"].notna(), "recorded")
-    out["source"] = source
-    return out.sort_values(["domain", "month", "patient_id"], ignore_index=True)
+    out["source"] = source.mask(out["scored"].notna(), "scored").mask(out["recorded"].notna(), "recorded")
+    return out
 
 
-def _domain_result(rows: pd.DataFrame, domain: str, month: int, settings: Settings) -> DomainResponse:
-    counts = rows["response"].value_counts()
-    n = {c: int(counts.get(c, 0)) for c in CATEGORIES}
+def _domain_result(courses: pd.DataFrame, k: int, involved: int, domain: str, month: int,
+                   settings: Settings) -> DomainResponse:
+    """The ``month`` (the k-th reported) of one domain's ``courses``."""
+    patients, response = courses["patients"], courses[f"response{k}"]
+    n = {c: int(patients[response == c].sum()) for c in CATEGORIES}
     total = sum(n.values())
-    seen = int(rows["seen"].sum())
+    seen = courses[f"seen{k}"].to_numpy(dtype=bool)
     return DomainResponse(
-        domain=domain, month=month, involved=len(rows), seen=seen, N=total,
+        domain=domain, month=month, involved=involved, seen=int(patients[seen].sum()), N=total,
         cr=estimate_proportion(n[CR], total), pr=estimate_proportion(n[PR], total),
         nr=estimate_proportion(n[NR], total), overall=estimate_proportion(n[CR] + n[PR], total),
-        scored=int((rows["source"] == "scored").sum()),
-        unknown=int((rows["seen"] & rows["response"].isna()).sum()),
+        scored=int(patients[courses[f"scored{k}"].to_numpy(dtype=bool)].sum()),
+        unknown=int(patients[seen & response.isna().to_numpy(dtype=bool)].sum()),
         notes=small_n_notes(total, settings),
     )
 
 
-def _transitions(patients: pd.DataFrame, months: tuple[int, ...]) -> pd.DataFrame:
-    wide = patients.pivot(index=["domain", "patient_id"], columns="month", values="response")
-    wide = wide.reindex(columns=list(months))
+_TRANSITION_COLUMNS = ["domain", "from_month", "to_month", "from_response", "to_response", "patients"]
+
+
+def _transitions(courses: pd.DataFrame, involved: dict[str, int], months: tuple[int, ...]) -> pd.DataFrame:
+    """Patients per domain and response at each month and the next ("missing" when not
+    seen or without a response): every involved patient, those never seen at any
+    reported month included."""
     parts = []
-    for start, end in zip(months, months[1:]):
-        pair = pd.DataFrame({
-            "domain": wide.index.get_level_values("domain"),
-            "from_month": start, "to_month": end,
-            "from_response": wide[start].fillna(MISSING).to_numpy(),
-            "to_response": wide[end].fillna(MISSING).to_numpy(),
-        })
-        parts.append(pair.groupby(["domain", "from_month", "to_month", "from_response", "to_response"],
-                                  as_index=False).size().rename(columns={"size": "patients"}))
+    for domain in DOMAINS:
+        own = courses[courses["domain"] == domain]
+        never = involved[domain] - int(own["patients"].sum())
+        for k, (start, end) in enumerate(zip(months, months[1:])):
+            pairs = pd.DataFrame({"from_response": own[f"response{k}"].astype(object).fillna(MISSING),
+                                  "to_response": own[f"response{k + 1}"].astype(object).fillna(MISSING),
+                                  "patients": own["patients"]})
+            if never:
+                pairs.loc[len(pairs)] = [MISSING, MISSING, never]
+            counted = pairs.groupby(["from_response", "to_response"], as_index=False)["patients"].sum()
+            parts.append(counted.assign(domain=domain, from_month=start, to_month=end))
     if not parts:
-        return pd.DataFrame(columns=["domain", "from_month", "to_month", "from_response", "to_response",
-                                     "patients"])
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame(columns=_TRANSITION_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)[_TRANSITION_COLUMNS]
+    out = out[out["patients"] > 0]
+    return out.sort_values(["from_month", "to_month", "domain", "from_response", "to_response"],
+                           ignore_index=True).astype({"from_month": int, "to_month": int, "patients": int})
+
+
+def _discordant(visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per visit and domain whose recorded response differs from the scored one."""
+    parts = [pd.DataFrame({"patient_id": visits["patient_id"], "domain": domain, "month": visits["month"],
+                           "recorded": visits[f"{domain}_recorded"], "scored": visits[f"{domain}_scored"]}
+                          )[visits[f"{domain}_differs"].to_numpy(dtype=bool)] for domain in DOMAINS]
+    out = pd.concat(parts, ignore_index=True).astype(
+        {"patient_id": "string", "domain": object, "month": int, "recorded": "string", "scored": "string"})
+    return out.sort_values(["patient_id", "domain", "month"], ignore_index=True)[list(_DISCORDANT_COLUMNS)]
 
 
 def response(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> ResponseResult:
     """CR / PR / NR per domain and follow-up month, with Wilson 95 % CIs.
+
+    Responses are scored and counted in SQL (``core.queries``: the recorded response,
+    else the one scored from raw components by ``cutaneous_response_sql`` /
+    ``articular_response_sql``), per domain and course over the reported months.
 
     Reference: cohort-format.md, "Derived definitions" (response scoring);
     Wilson EB. J Am Stat Assoc 1927;22:209-212 (CIs).
     """
     flt = resolve_filter(cohort, filter)
     months = report_months(cohort, settings)
-    frame = queries.response_query(cohort.con, flt, settings, months)
-    analysed = frame["patient_id"].nunique()
-    patients = _patient_responses(frame)
+    con = cohort.con
+    heads = queries.involved_query(con, flt, settings).iloc[0]
+    analysed = int(heads["analysed"]) if months else 0
+    involved = {domain: int(heads[domain]) for domain in DOMAINS}
+    courses = queries.response_courses_query(con, flt, settings, months) if months else pd.DataFrame()
     results, rows = [], []
     for domain in DOMAINS:
-        for month in months:
-            sub = patients[(patients["domain"] == domain) & (patients["month"] == month)]
-            result = _domain_result(sub, domain, month, settings)
+        own = courses[courses["domain"] == domain] if len(courses) else courses
+        for k, month in enumerate(months):
+            result = (_domain_result(own, k, involved[domain], domain, month, settings) if len(own)
+                      else _domain_result(_no_course(k), k, involved[domain], domain, month, settings))
             results.append(result)
             for category, est in zip(CATEGORIES, (result.cr, result.pr, result.nr)):
                 rows.append({"domain": domain, "month": month, "category": category, "n": est.n,
                              "N": est.N, "pct": est.pct, "ci_low": est.ci_low, "ci_high": est.ci_high})
-    both = patients[patients["recorded"].notna() & patients["scored"].notna()]
-    discordant = both.loc[both["recorded"] != both["scored"], list(_DISCORDANT_COLUMNS)]
-    discordant = discordant.astype({"patient_id": "string"}).sort_values(["patient_id", "domain", "month"],
-                                                                         ignore_index=True)
+    discordant = _discordant(queries.response_discordant_query(con, flt, settings, months))
+    transitions = _transitions(courses, involved, months) if len(months) > 1 else \
+        pd.DataFrame(columns=_TRANSITION_COLUMNS)
     counts = pd.DataFrame(rows, columns=["domain", "month", "category", "n", "N", "pct", "ci_low", "ci_high"])
-    return ResponseResult(analysed, months, tuple(results), discordant, counts,
-                          _transitions(patients, months), patients, small_n_notes(analysed, settings))
+    return ResponseResult(
+        analysed, months, tuple(results), discordant, counts, transitions, small_n_notes(analysed, settings),
+        fetch_patients=lambda: _patient_frame(queries.response_patients_query(con, flt, settings, months)))
+
+
+def _no_course(k: int) -> pd.DataFrame:
+    return pd.DataFrame({"patients": pd.Series([], dtype=int), f"response{k}": pd.Series([], dtype=object),
+                         f"seen{k}": pd.Series([], dtype=bool), f"scored{k}": pd.Series([], dtype=bool)})

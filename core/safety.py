@@ -1,7 +1,9 @@
 """Safety over the treated population: infections, VZV, visceral events, exposure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -24,7 +26,10 @@ class Safety:
     - ``events_by_type``: type, events, patients. ``events``: every event (patient_id,
       month, type, description, severe, vzv); ``visceral_events``: its rows of type
       visceral (patient_id, month, description). ``swimmer``: patient_id, start (0), end
-      (follow-up months), for a swimmer plot with ``events`` as markers.
+      (follow-up months), for a swimmer plot with ``events`` as markers. ``events`` and
+      ``swimmer`` are read from the cohort when first asked for (its connection must
+      still be open); ``swimmer_rows`` reads only the patients a plot shows.
+    - ``with_events``: treated patients with at least one event.
     """
 
     N: int
@@ -36,9 +41,50 @@ class Safety:
     infection_rate_per_100py: float | None
     events_by_type: pd.DataFrame
     visceral_events: pd.DataFrame
-    events: pd.DataFrame
-    swimmer: pd.DataFrame
     notes: tuple[str, ...]
+    with_events: int = 0
+    fetch_events: Callable[..., pd.DataFrame] = field(repr=False, default=lambda ids=None: pd.DataFrame(
+        columns=["patient_id", "month", "type", "description", "severe", "vzv"]))
+    fetch_swimmer: Callable[..., pd.DataFrame] = field(repr=False, default=lambda limit=None: pd.DataFrame(
+        columns=["patient_id", "start", "end"]))
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return self.fetch_events()
+
+    @cached_property
+    def swimmer(self) -> pd.DataFrame:
+        return self.fetch_swimmer()
+
+    def swimmer_scope(self, limit: int) -> SwimmerScope:
+        """Which patients a swimmer plot of at most ``limit`` bars shows."""
+        return scope_of(self.N, self.with_events, limit)
+
+    def swimmer_rows(self, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The swimmer rows (patient_id, start, end) of the patients ``swimmer_scope``
+        shows, and their events, read from the cohort without reading every patient."""
+        bars = self.fetch_swimmer(limit)
+        return bars, self.fetch_events(list(bars["patient_id"]))
+
+
+@dataclass(frozen=True)
+class SwimmerScope:
+    """Which patients the swimmer plot shows: ``all``, ``with_events`` (over the limit)
+    or ``first_with_events`` (the first ``shown`` of them by patient id)."""
+
+    mode: str
+    shown: int
+    total: int
+    with_events: int
+
+
+def scope_of(total: int, with_events: int, limit: int) -> SwimmerScope:
+    """All ``total`` patients up to ``limit``; beyond it those with an event, at most ``limit``."""
+    if total <= limit:
+        return SwimmerScope("all", total, total, with_events)
+    if with_events <= limit:
+        return SwimmerScope("with_events", with_events, total, with_events)
+    return SwimmerScope("first_with_events", limit, total, with_events)
 
 
 def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Safety:
@@ -48,28 +94,31 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
     events / person-time (Rothman KJ, Modern Epidemiology, 3rd ed., ch. 3).
     """
     flt = resolve_filter(cohort, filter)
-    per_patient = queries.safety_patients_query(cohort.con, flt, settings)
-    events = queries.events_query(cohort.con, flt, settings)
-    N = len(per_patient)
-    infection_events = int(per_patient["infection_events"].sum())
-    patient_months = float(per_patient["followup_months"].sum())
+    con = cohort.con
+    counts = queries.safety_counts_query(con, flt, settings).loc[0]
+    N = int(counts["treated"])
+    infection_events = int(counts["infection_events"])
+    # Summed as a pandas column in patient order, as every release has summed it.
+    patient_months = float(pd.Series(queries.followup_months_query(con, flt, settings), dtype=float).sum())
     rate = round_half_up(100 * infection_events / (patient_months / 12), 1) if patient_months > 0 else None
-    visceral_events = events.loc[events["type"] == "visceral", ["patient_id", "month", "description"]]
+    visceral_events = queries.visceral_events_query(con, flt, settings)
     visceral_events = visceral_events.astype({"patient_id": "string", "month": float, "description": "string"})
-    visceral_events = visceral_events.reset_index(drop=True)
-    swimmer = pd.DataFrame({"patient_id": per_patient["patient_id"], "start": 0.0,
-                            "end": per_patient["followup_months"].astype(float)})
     return Safety(
         N=N,
-        infection=estimate_proportion(int(per_patient["any_infection"].sum()), N),
-        severe_infection=estimate_proportion(int(per_patient["severe_infection"].sum()), N),
-        vzv=estimate_proportion(int(per_patient["vzv"].sum()), N),
+        infection=estimate_proportion(int(counts["infection"]), N),
+        severe_infection=estimate_proportion(int(counts["severe_infection"]), N),
+        vzv=estimate_proportion(int(counts["vzv"]), N),
         infection_events=infection_events,
         patient_months=patient_months,
         infection_rate_per_100py=rate,
-        events_by_type=queries.events_by_type_query(cohort.con, flt, settings),
-        visceral_events=visceral_events,
-        events=events,
-        swimmer=swimmer,
+        events_by_type=queries.events_by_type_query(con, flt, settings),
+        visceral_events=visceral_events.reset_index(drop=True),
         notes=small_n_notes(N, settings),
+        with_events=int(counts["with_events"]),
+        fetch_events=lambda ids=None: queries.events_query(con, flt, settings, ids),
+        fetch_swimmer=lambda limit=None: _swimmer(queries.swimmer_query(con, flt, settings, limit)),
     )
+
+
+def _swimmer(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.astype({"start": float, "end": float})

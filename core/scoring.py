@@ -1,5 +1,9 @@
-"""Clinical rules, one function per concept, vectorised over pandas Series.
+"""Clinical rules over pandas Series, one function per concept.
 
+The rules the panels apply are written once, in SQL (``core.queries``, each with its
+reference to the contract); the functions here evaluate the same expressions over
+columns, for tests and callers holding Series. Reading a drug name
+(``drug_name``) is text matching and stays here; the panels pass its factors to SQL.
 Missing values are ``pd.NA``; every rule says what a missing value does.
 """
 from __future__ import annotations
@@ -7,13 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core import queries
 from core.schema import CS_DRUG_FACTORS, normalise
 
 CR, PR, NR = "CR", "PR", "NR"
 DOWN, UP, STABLE, UNKNOWN = "down", "up", "stable", "unknown"
-# Relative slack on the +-tolerance boundary so that binary rounding (3.3 -> 3.63 is
-# 10.000000000000009 %) does not move an exact boundary out of "stable".
-_BOUNDARY_SLACK = 1e-9
 # A fixed sentence (never the drug names, which are user text): the names travel in
 # their own field (e.g. ``Steroids.unknown_drugs``) and are shown as plain text.
 NOTE_UNKNOWN_DRUG = "corticosteroid drug not recognised: its doses are left out of the prednisone-equivalent summaries"
@@ -27,97 +29,65 @@ def _flag(series) -> pd.Series:
     return pd.Series(series).astype("boolean")
 
 
-def _category(conditions: list[pd.Series], labels: list[str], index) -> pd.Series:
-    """The first label whose condition is (known) true, else NA."""
-    conds = [c.fillna(False).to_numpy(dtype=bool) for c in conditions]
-    out = np.select(conds, labels, default="")
-    return pd.Series(out, index=index, dtype="string").replace("", pd.NA)
+def _rule(expression: str, columns: dict[str, pd.Series], dtype: str, params: dict | None = None) -> pd.Series:
+    index = next(iter(columns.values())).index
+    aligned = {name: column.set_axis(index) for name, column in columns.items()}
+    return queries.evaluate_rule(expression, aligned, params).astype(dtype)
 
 
 def score_cutaneous(active_m0, active_mk, new_mk) -> pd.Series:
-    """Cutaneous response at Mk from raw components, against M0.
-
-    CR: no active lesion left (count known to be 0) and no new lesion. PR: fewer active
-    lesions than at M0 (both known) and no new lesion. NR: a new lesion, or counts known
-    at both visits without a decrease. Otherwise unknown (NA). A blank new-lesion flag
-    means none.
+    """Cutaneous response at Mk from raw components, against M0 (NA when unknown):
+    ``queries.cutaneous_response_sql`` over these columns.
 
     Reference: cohort-format.md, "Derived definitions" (poster response table).
     """
-    m0, mk = _num(active_m0), _num(active_mk)
-    new = _flag(new_mk).fillna(False)
-    comparable = m0.notna() & mk.notna()
-    return _category(
-        [~new & (mk == 0), ~new & comparable & (mk < m0), new | comparable],
-        [CR, PR, NR],
-        mk.index,
-    )
+    sql = queries.cutaneous_response_sql("m0", "mk", "new")
+    return _rule(sql, {"m0": _num(active_m0), "mk": _num(active_mk), "new": _flag(new_mk)}, "string")
 
 
 def score_articular(painful_m0, swollen_m0, flares_m0, painful_mk, swollen_mk, new_mk, flares_mk) -> pd.Series:
-    """Articular response at Mk from raw components, against M0.
-
-    CR: no painful and no swollen joint left (both known to be 0) and no new painful
-    joint. PR: not CR, and fewer painful joints, or fewer swollen joints, or fewer
-    flares than at M0 (each comparison needs both values). NR: not CR nor PR with at
-    least one component known at both visits. Otherwise unknown (NA). A blank
-    new-painful-joint flag means none.
+    """Articular response at Mk from raw components, against M0 (NA when unknown):
+    ``queries.articular_response_sql`` over these columns.
 
     Reference: cohort-format.md, "Derived definitions" (poster response table).
     """
-    pairs = [(_num(painful_m0), _num(painful_mk)), (_num(swollen_m0), _num(swollen_mk)),
-             (_num(flares_m0), _num(flares_mk))]
-    new = _flag(new_mk).fillna(False)
-    painful, swollen = pairs[0][1], pairs[1][1]
-    complete = ~new & (painful == 0) & (swollen == 0)
-    decreased = pd.Series(False, index=painful.index, dtype="boolean")
-    comparable = decreased.copy()
-    for before, after in pairs:
-        decreased = decreased | (after < before).fillna(False)
-        comparable = comparable | (before.notna() & after.notna())
-    return _category([complete, decreased, comparable], [CR, PR, NR], painful.index)
+    columns = {"painful_m0": _num(painful_m0), "swollen_m0": _num(swollen_m0), "flares_m0": _num(flares_m0),
+               "painful": _num(painful_mk), "swollen": _num(swollen_mk), "new": _flag(new_mk),
+               "flares": _num(flares_mk)}
+    sql = queries.articular_response_sql("painful_m0", "swollen_m0", "flares_m0", "painful", "swollen", "new",
+                                         "flares")
+    return _rule(sql, columns, "string")
 
 
 def shift(m0, mk, tolerance: float = 0.10) -> pd.Series:
-    """Shift of a lab value from M0 to Mk: "down", "up", "stable" or "unknown".
-
-    Stable when the relative change against M0 is within +-tolerance, inclusive. From
-    an M0 of 0: stable if still 0, else up. Unknown when either value is missing.
+    """Shift of a lab value from M0 to Mk: "down", "up", "stable" or "unknown"
+    (``queries.shift_sql``: stable within +-tolerance of M0, inclusive).
 
     Reference: cohort-format.md, "Derived definitions" (shift of a lab value).
     """
-    before, after = _num(m0), _num(mk)
-    change = after - before
-    allowed = before.abs() * tolerance * (1 + _BOUNDARY_SLACK)
-    zero = before == 0
-    out = _category(
-        [zero & (after == 0), zero & after.notna(), change.abs() <= allowed, change < 0, change > 0],
-        [STABLE, UP, STABLE, DOWN, UP],
-        before.index,
-    )
-    return out.fillna(UNKNOWN)
+    params = {"shift_tolerance": float(tolerance), "boundary_slack": 1 + queries.BOUNDARY_SLACK}
+    return _rule(queries.shift_sql("m0", "mk"), {"m0": _num(m0), "mk": _num(mk)}, "string", params)
 
 
 def anti_dsdna_elevated(elevated, value, threshold: float = 10.0) -> pd.Series:
     """Anti-dsDNA elevated: the recorded flag if given, else value > threshold (IU/mL);
-    NA when both are missing.
+    NA when both are missing (``queries.anti_dsdna_elevated_sql``).
 
     Reference: cohort-format.md, "Derived definitions" (anti-dsDNA elevated).
     """
-    return _flag(elevated).fillna(_num(value) > threshold)
+    return _rule(queries.anti_dsdna_elevated_sql("flag", "value"), {"flag": _flag(elevated), "value": _num(value)},
+                 "boolean", {"anti_dsdna_threshold": float(threshold)})
 
 
 def complement_activated(low, c3, c4, c3_low: float = 0.9, c4_low: float = 0.1) -> pd.Series:
     """Complement activation: the recorded flag if given, else C3 < c3_low or C4 < c4_low
-    (g/L): activated when any known value is low, not activated when at least one is
-    known and none is low, NA when both are missing.
+    (g/L); NA when both are missing (``queries.complement_activated_sql``).
 
     Reference: cohort-format.md, "Derived definitions" (complement activation).
     """
-    c3, c4 = _num(c3), _num(c4)
-    any_low = (c3 < c3_low).fillna(False) | (c4 < c4_low).fillna(False)
-    derived = any_low.astype("boolean").where(c3.notna() | c4.notna(), pd.NA)
-    return _flag(low).fillna(derived)
+    return _rule(queries.complement_activated_sql("low", "c3", "c4"),
+                 {"low": _flag(low), "c3": _num(c3), "c4": _num(c4)}, "boolean",
+                 {"c3_low": float(c3_low), "c4_low": float(c4_low)})
 
 
 # Brand names of ``schema.CS_DRUG_FACTORS`` and the drug each one is, so that a cell
@@ -167,18 +137,22 @@ def drug_factor(drug) -> pd.Series:
 
 def prednisone_equivalent(dose, drug) -> pd.Series:
     """Dose in mg/day of prednisone equivalent; NA when the dose is unknown or a dose
-    above 0 names an unknown drug (a dose of 0 is 0 whatever the drug).
+    above 0 names an unknown drug, a dose of 0 is 0 whatever the drug
+    (``queries.prednisone_equivalent_sql``).
 
     Reference: Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (Table 1).
     """
     mg = _num(dose)
-    return (mg * drug_factor(drug)).mask((mg == 0).fillna(False), 0.0)
+    return _rule(queries.prednisone_equivalent_sql("dose", "factor"),
+                 {"dose": mg, "factor": drug_factor(drug).set_axis(mg.index)}, "Float64")
 
 
 def unknown_drug_dose(dose, drug) -> pd.Series:
     """True where a dose above 0 names a drug with no known prednisone equivalent: the
     patient is on corticosteroids, but the dose is left out of the equivalent summaries."""
-    return ((_num(dose) > 0) & drug_factor(drug).isna()).fillna(False).astype(bool)
+    mg = _num(dose)
+    return _rule(queries.unknown_drug_dose_sql("dose", "factor"),
+                 {"dose": mg, "factor": drug_factor(drug).set_axis(mg.index)}, "bool")
 
 
 def unknown_drugs(drug) -> tuple[str, ...]:

@@ -1,14 +1,17 @@
 """Steroid sparing: corticosteroid use and prednisone-equivalent dose over follow-up."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from core import queries
 from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
-from core.scoring import NOTE_UNKNOWN_DRUG, prednisone_equivalent, unknown_drug_dose, unknown_drugs
+from core.scoring import NOTE_UNKNOWN_DRUG, unknown_drugs
 from core.settings import Settings
 from core.stats import (Continuous, Proportion, TestResult, estimate_proportion, summarise_continuous,
                         wilcoxon_signed_rank)
@@ -55,30 +58,41 @@ class Steroids:
     """Steroid panel: one ``SteroidMonth`` per month (M0 first); ``doses`` is a tidy
     frame (patient_id, month, seen, dose_mg, dose_m0_mg, recorded_mg, recorded_m0_mg,
     unknown_drug, unknown_drug_m0): prednisone equivalents for paired plots and the
-    doses as recorded. ``unknown_drugs`` names, as the user wrote them, the drugs whose
+    doses as recorded, read from the cohort when first asked for (its connection must
+    still be open). ``unknown_drugs`` names, as the user wrote them, the drugs whose
     doses were left out of the equivalent summaries (``unknown_drug_doses`` of them);
-    ``notes`` are fixed codes only (``core.i18n.note_text``)."""
+    ``notes`` are fixed codes only (``core.i18n.note_text``). ``patients_with_doses``:
+    the patients with a known equivalent dose at some month (the lines of a dose chart)."""
 
     N: int
     months: tuple[int, ...]
     by_month: tuple[SteroidMonth, ...]
-    doses: pd.DataFrame
     unknown_drugs: tuple[str, ...]
     notes: tuple[str, ...]
     unknown_drug_doses: int = 0
+    patients_with_doses: int = 0
+    fetch_doses: Callable[[], pd.DataFrame] = field(repr=False, default=lambda: pd.DataFrame(columns=DOSE_COLUMNS))
 
     def at(self, month: int) -> SteroidMonth:
         return next(m for m in self.by_month if m.month == month)
 
+    @cached_property
+    def doses(self) -> pd.DataFrame:
+        return self.fetch_doses()
 
-def _month(rows: pd.DataFrame, month: int, settings: Settings) -> SteroidMonth:
+
+DOSE_COLUMNS = ["patient_id", "month", "seen", "dose_mg", "dose_m0_mg", "recorded_mg", "recorded_m0_mg",
+                "unknown_drug", "unknown_drug_m0"]
+
+
+def _month(rows: dict[str, np.ndarray], month: int, settings: Settings) -> SteroidMonth:
     # On corticosteroids, known doses and stops read the dose as recorded (a drug the
     # app does not recognise is still a corticosteroid); only the equivalent-dose
     # summaries need the conversion and leave unconverted doses out.
     recorded, recorded_m0 = rows["recorded_mg"], rows["recorded_m0_mg"]
     dose, dose_m0 = rows["dose_mg"], rows["dose_m0_mg"]
-    known, converted = recorded.notna(), dose.notna()
-    on = (recorded > 0).fillna(False)
+    known, converted = ~np.isnan(recorded), ~np.isnan(dose)
+    on = recorded > 0
     at_or_under = tuple(
         (float(t), estimate_proportion(int((dose[converted] <= t).sum()), int(converted.sum())))
         for t in settings.cs_thresholds
@@ -86,13 +100,13 @@ def _month(rows: pd.DataFrame, month: int, settings: Settings) -> SteroidMonth:
     left_out = int(rows["unknown_drug"].sum())
     stopped = change = test = zeros = None
     if month != settings.baseline_month:
-        was_on = (recorded_m0 > 0).fillna(False) & known
+        was_on = (recorded_m0 > 0) & known
         stopped = estimate_proportion(int((was_on & (recorded == 0)).sum()), int(was_on.sum()))
-        both = converted & dose_m0.notna()
+        both = converted & ~np.isnan(dose_m0)
         diff = (dose - dose_m0)[both]
         change = summarise_continuous(diff)
         zeros = int((diff == 0).sum())
-        test = wilcoxon_signed_rank(dose_m0[both].to_numpy(dtype=float), dose[both].to_numpy(dtype=float))
+        test = wilcoxon_signed_rank(dose_m0[both], dose[both])
         pairs_left_out = bool((rows["unknown_drug_m0"] & known).any())
     else:
         pairs_left_out = False
@@ -113,7 +127,8 @@ def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings
 
     On corticosteroids: recorded dose > 0, whatever the drug. Equivalent-dose summaries
     (median and quartiles, thresholds, paired change and its test) leave out doses of a
-    drug with no known prednisone equivalent.
+    drug with no known prednisone equivalent. The doses come from SQL
+    (``queries.prednisone_equivalent_sql``) in patient order, as numpy arrays.
 
     Reference: cohort-format.md, "Derived definitions" (on corticosteroids);
     Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (prednisone equivalents);
@@ -121,18 +136,22 @@ def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings
     """
     flt = resolve_filter(cohort, filter)
     months = (settings.baseline_month, *report_months(cohort, settings))
-    f = queries.steroid_query(cohort.con, flt, settings, months)
-    doses = pd.DataFrame({
-        "patient_id": f["patient_id"], "month": f["month"].astype(int), "seen": f["seen"].astype(bool),
-        "dose_mg": prednisone_equivalent(f["cs_dose_mg"], f["cs_drug"]),
-        "dose_m0_mg": prednisone_equivalent(f["cs_dose_mg_m0"], f["cs_drug_m0"]),
-        "recorded_mg": pd.to_numeric(f["cs_dose_mg"], errors="coerce").astype("Float64"),
-        "recorded_m0_mg": pd.to_numeric(f["cs_dose_mg_m0"], errors="coerce").astype("Float64"),
-        "unknown_drug": unknown_drug_dose(f["cs_dose_mg"], f["cs_drug"]),
-        "unknown_drug_m0": unknown_drug_dose(f["cs_dose_mg_m0"], f["cs_drug_m0"]),
-    })
-    unknown = unknown_drugs(f.loc[doses["unknown_drug"].to_numpy(dtype=bool), "cs_drug"])
-    by_month = tuple(_month(doses[doses["month"] == m], m, settings) for m in months)
-    N = int(f["patient_id"].nunique())
+    con = cohort.con
+    values = queries.steroid_values_query(con, flt, settings, months)
+    month_of = values["month"]
+    by_month = tuple(_month({k: v[month_of == m] for k, v in values.items()}, m, settings) for m in months)
+    left_out = int(values["unknown_drug"].sum())
+    named = queries.steroid_unknown_drugs_query(con, flt, settings, months) if left_out else []
+    unknown = unknown_drugs(pd.Series(named, dtype="string"))
+    N = queries.analysed_count_query(con, flt, settings)
+    with_doses = int(np.unique(values["_pid"][~np.isnan(values["dose_mg"])]).size)
     notes = small_n_notes(N, settings) + ((NOTE_UNKNOWN_DRUG,) if unknown else ())
-    return Steroids(N, months, by_month, doses, unknown, notes, int(doses["unknown_drug"].sum()))
+    return Steroids(N, months, by_month, unknown, notes, left_out, with_doses,
+                    fetch_doses=lambda: _dose_frame(queries.steroid_doses_query(con, flt, settings, months)))
+
+
+def _dose_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """``Steroids.doses`` from ``queries.steroid_doses_query`` rows."""
+    return rows.astype({"month": int, "seen": bool, "dose_mg": "Float64", "dose_m0_mg": "Float64",
+                        "recorded_mg": "Float64", "recorded_m0_mg": "Float64", "unknown_drug": bool,
+                        "unknown_drug_m0": bool})[DOSE_COLUMNS]

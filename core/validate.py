@@ -37,7 +37,8 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     frames: dict[str, pd.DataFrame | None] = {
         t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
     frames["patients"] = _check_patients(frames["patients"], pieces, report)
-    known = None if frames["patients"] is None else pd.Index(frames["patients"]["patient_id"].dropna())
+    # Unique, so that rows are matched with get_indexer (Series.isin is slow on Arrow text).
+    known = None if frames["patients"] is None else pd.Index(frames["patients"]["patient_id"].dropna()).unique()
     for table in ("visits", "events"):
         frames[table] = _check_linked(frames[table], table, known, pieces, report)
     return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
@@ -170,7 +171,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     kept, rejected = _reject_missing_keys(frame, table, pieces, report)
     rejected += _left_out(pieces, table)
     if known is not None:
-        unknown = ~kept["patient_id"].isin(known).to_numpy(dtype=bool)
+        unknown = known.get_indexer(kept["patient_id"]) < 0
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
         report.issues += unknown_lookalike_issues(kept[unknown], known, _locations(pieces))
         kept, rejected = kept[~unknown], rejected + int(unknown.sum())

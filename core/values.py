@@ -10,6 +10,7 @@ Reference: cohort-format.md, version 1, section "Values".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from core import schema
 
 # Combining marks left by NFKD (accents); the blocks where Latin-script marks live.
 _COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_COMBINING_RE = re.compile(_COMBINING)
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 
 _NUMBER = r"[+\-\u2212]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+\-]?\d+)?"
 # Units that do not change the number's meaning in any cohort column. Units that would
@@ -45,14 +48,17 @@ class Parsed:
 
 def normalise_text(series: pd.Series) -> pd.Series:
     """``schema.normalise`` over a column: NA where the cell is not text."""
-    text = series.astype(object).where(_cell_types(series).eq("str"))
-    return (
-        text.str.normalize("NFKD")
-        .str.replace(_COMBINING, "", regex=True)
-        .str.lower()
-        .str.replace(r"[^a-z0-9]+", "_", regex=True)
-        .str.strip("_")
-    )
+    # One pass per cell rather than one per step; ASCII text (most cells) has no accent
+    # to decompose.
+    cells = series.to_numpy(dtype=object)
+    out = [_normalise_cell(v) if isinstance(v, str) else np.nan for v in cells]
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _normalise_cell(text: str) -> str:
+    if not text.isascii():
+        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    return _NON_ALNUM_RE.sub("_", text.lower()).strip("_")
 
 
 def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:

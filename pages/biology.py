@@ -35,7 +35,8 @@ st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))
 counts = tuple(t(f"biology.col.{c}", lang) for c in ("paired", "positive_m0", "positive_mk"))
-st.dataframe(suppression.table(display.changes_frame(result, lang), view, counts), hide_index=True)
+changes = view.memo("changes_table", lambda: display.changes_frame(result, lang))
+st.dataframe(suppression.table(changes, view, counts), hide_index=True)
 
 st.subheader(t("biology.charts_title", lang))
 if not result.months:
@@ -43,12 +44,18 @@ if not result.months:
 else:
     shifting = [name for name in display.MARKERS if getattr(result, name).shifts]
     for column, name in zip(st.columns(len(shifting)), shifting):
-        show_chart(charts.shift_chart(charts.shift_frame(getattr(result, name)), lang, name), f"{name}_shifts", lang, container=column)
+        marker = getattr(result, name)
+        spec = view.chart(f"{name}_shifts", lambda: charts.shift_chart(charts.shift_frame(marker), lang, name))
+        show_chart(spec, f"{name}_shifts", lang, container=column)
     month = st.segmented_control(
         t("biology.month_select", lang), result.months, default=result.months[-1], required=True,
         format_func=month_label, key="biology_month",
     )
     for column, name in zip(st.columns(len(shifting)), shifting):
-        show_chart(charts.paired_chart(getattr(result, name).pairs, month, lang, name), f"{name}_paired_m{month}", lang, container=column)
+        marker = getattr(result, name)
+        # Only the chosen month's pairs are read; over PAIRED_LIMIT the chart draws medians.
+        spec = view.chart(f"{name}_paired", lambda: charts.paired_chart(marker.pairs_at(month), month, lang, name),
+                          month)
+        show_chart(spec, f"{name}_paired_m{month}", lang, container=column)
 
 show_notes(result.notes, lang)

@@ -22,7 +22,7 @@ base = view.result(baseline)
 st.title(t("nav.cohort", lang))
 st.caption(t("cohort.intro", lang))
 
-show_chart(flow_chart(pops.flow, lang), "patient_flow", lang)
+show_chart(view.chart("patient_flow", lambda: flow_chart(pops.flow, lang)), "patient_flow", lang)
 show_notes(pops.notes, lang)
 
 left, right = st.columns(2)
@@ -31,7 +31,9 @@ with left:
     if not pops.exclusions.empty:
         if not suppression.withheld(view):
             st.caption(count_line(len(pops.exclusions), lang))
-            st.dataframe(display.exclusions_table(pops.exclusions, lang, view.settings.min_age), hide_index=True)
+            exclusions = view.memo("exclusions_table",
+                                   lambda: display.exclusions_table(pops.exclusions, lang, view.settings.min_age))
+            st.dataframe(exclusions, hide_index=True)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
@@ -39,10 +41,10 @@ if not pops.flags.empty:
         st.subheader(t("cohort.flags", lang))
         if not suppression.withheld(view):
             st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
-            st.dataframe(display.flags_table(pops.flags, lang), hide_index=True)
+            st.dataframe(view.memo("flags_table", lambda: display.flags_table(pops.flags, lang)), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))
-tiles = tuple(suppression.tile(x, view) for x in display.m0_tiles(base.table, lang))
+tiles = tuple(suppression.tile(x, view) for x in view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang)))
 for start in range(0, len(tiles), _TILE_COLUMNS):
     for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
         column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
@@ -60,7 +62,7 @@ group = st.selectbox(
 )
 grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
-baseline_frame = display.baseline_display(grouped.table, lang, level_label)
+baseline_frame = view.memo("baseline_table", lambda: display.baseline_display(grouped.table, lang, level_label), group)
 counts = (t("cohort.col.N", lang), t("cohort.col.missing", lang))
 st.dataframe(suppression.table(baseline_frame, view, counts), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))

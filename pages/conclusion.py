@@ -1,7 +1,8 @@
 """Conclusion page: the study's title, key findings recomputed for the subgroup, perspectives."""
 import streamlit as st
 
-from core.conclusion import THRESHOLDS, conclusion, render
+from core.analysis import baseline, populations, response, safety, steroids
+from core.conclusion import THRESHOLDS, conclude, render
 from core.i18n import fmt_pct, t
 from core.poster import load_poster
 from ui.exports import export_downloads
@@ -12,7 +13,9 @@ from ui.widgets import show_notes, small_n_note
 
 view = open_panel()
 lang = view.lang
-result = view.result(conclusion)
+# From the same panel results as the other pages (computed once per session).
+result = conclude(view.result(populations), view.result(baseline), view.result(response), view.result(steroids),
+                  view.result(safety), "events" in view.cohort.tables_present, view.settings)
 # The poster's title and perspectives describe the demo study only, never an upload.
 is_demo = active_cohort().is_demo
 poster = load_poster(lang) if is_demo else None

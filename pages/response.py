@@ -3,7 +3,7 @@ recorded-versus-scored disagreements."""
 import streamlit as st
 
 from core.analysis import response
-from core.charts.response import patient_grid_chart, response_chart, transitions_chart
+from core.charts.response import response_chart, response_grid_chart, transitions_chart
 from core.display import response as display
 from core.display.common import count_line
 from core.i18n import t
@@ -20,19 +20,23 @@ st.title(t("nav.response", lang))
 st.caption(t("response.intro", lang))
 
 st.subheader(t("response.bars", lang))
-show_chart(response_chart(result.counts, display.overall_frame(result.results), lang), "response_by_visit", lang)
+bars = view.chart("response_by_visit",
+                  lambda: response_chart(result.counts, display.overall_frame(result.results), lang))
+show_chart(bars, "response_by_visit", lang)
 st.caption(t("response.bars_caption", lang))
 categories = tuple(t(f"response.cat.{c}", lang) for c in ("CR", "PR", "NR"))
 counts = (t("response.col.scored", lang), t("response.col.unknown", lang), "N")
-st.dataframe(suppression.table(display.response_table(result.results, lang), view, counts, (categories,)),
-             hide_index=True)
+responses = view.memo("response_table", lambda: display.response_table(result.results, lang))
+st.dataframe(suppression.table(responses, view, counts, (categories,)), hide_index=True)
 show_notes((*result.notes, *(note for r in result.results for note in r.notes)), lang)
 
 st.subheader(t("response.transitions", lang))
-show_chart(transitions_chart(result.transitions, lang), "response_transitions", lang, width="content")
+show_chart(view.chart("response_transitions", lambda: transitions_chart(result.transitions, lang)),
+           "response_transitions", lang, width="content")
 
 st.subheader(t("response.grid", lang))
-show_chart(patient_grid_chart(result.patients, lang), "response_per_patient", lang, width="content")
+show_chart(view.chart("response_per_patient", lambda: response_grid_chart(result, lang)),
+           "response_per_patient", lang, width="content")
 st.caption(t("response.grid_caption", lang))
 
 st.subheader(t("response.discordant", lang))
@@ -40,6 +44,7 @@ if not result.discordant.empty:
     st.caption(t("response.discordant_caption", lang))
     if not suppression.withheld(view):
         st.caption(count_line(result.discordant["patient_id"].nunique(), lang))
-        st.dataframe(display.discordance_table(result.discordant, lang), hide_index=True)
+        st.dataframe(view.memo("discordance_table", lambda: display.discordance_table(result.discordant, lang)),
+                     hide_index=True)
 else:
     st.write(t("response.no_discordant", lang))

@@ -42,26 +42,26 @@ st.caption(t("safety.exposure_help", lang))
 
 if events_recorded:
     st.subheader(t("safety.by_type_title", lang))
-    show_chart(charts.events_by_type_chart(result.events_by_type, lang, result.N), "events_by_type", lang)
+    by_type = view.chart("events_by_type", lambda: charts.events_by_type_chart(result.events_by_type, lang, result.N))
+    show_chart(by_type, "events_by_type", lang)
 
 st.subheader(t("safety.swimmer_title", lang))
-scope = charts.swimmer_scope(result.swimmer, result.events)
-if scope.mode != "all":
-    st.caption(t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown,
-                 with_events=scope.with_events))
-show_chart(charts.swimmer_chart(result.swimmer, result.events, lang), "swimmer", lang)
+# The chart's subtitle says which patients it shows when there are too many to draw.
+show_chart(view.chart("swimmer", lambda: charts.safety_swimmer_chart(result, lang)), "swimmer", lang)
 
 if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.
     st.subheader(t("safety.visceral_title", lang))
     if not result.visceral_events.empty and not suppression.withheld(view):
-        st.dataframe(display.events_table(result.events, lang, ("visceral",)), hide_index=True)
+        st.dataframe(view.memo("visceral_table", lambda: display.events_table(result.events, lang, ("visceral",))),
+                     hide_index=True)
     else:
         st.write(t("safety.no_visceral", lang))
     st.subheader(t("safety.events_title", lang))
-    if result.events.empty:
+    events = view.memo("events_table", lambda: display.events_table(result.events, lang))
+    if events.empty:
         st.write(t("safety.no_events", lang))
     elif not suppression.withheld(view):
-        st.dataframe(display.events_table(result.events, lang), hide_index=True)
+        st.dataframe(events, hide_index=True)
 
 show_notes(result.notes, lang)

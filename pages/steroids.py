@@ -36,7 +36,7 @@ for column, month in zip(st.columns(len(result.by_month)), result.by_month):
             st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
 st.caption(t("steroids.tiles_help", lang))
 
-show_chart(charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang), "steroid_doses", lang)
+show_chart(view.chart("steroid_doses", lambda: charts.steroid_dose_chart(result, lang)), "steroid_doses", lang)
 
 with st.expander(t("steroids.method_title", lang)):
     st.write(t("steroids.method", lang))

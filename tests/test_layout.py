@@ -199,6 +199,13 @@ def test_header_only_events_sheet_is_an_empty_events_table(make_xlsx) -> None:
     ("number", ["7,5", "10 mg", "", "dix", "7,5"]),
     ("ifn", ["+", "-", "ND", "positif", "?"]),
     ("month", ["M0", "M3", "3", "Mx", "M0"]),
+    ("text", ["P1", None, " P2 ", "P1", pd.NA]),
+    # Typed columns (Parquet): numbers, flags and missing cells of every kind.
+    ("number", [7.5, None, 10, float("nan"), 7.5, -1.0]),
+    ("integer", [3.0, 2.5, None, 3, 1e300]),
+    ("bool", [True, None, False, True]),
+    ("text", [42.0, None, 42.5, 42]),
+    ("sex", [None, None]),
 ])
 def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells: list[str]) -> None:
     from core.layout import parse_cells

@@ -20,16 +20,18 @@ _PNG_SCALE = 2
 def show_chart(chart, name: str, lang: str, *, container=None, width: str = "stretch") -> None:
     """Draw ``chart`` in ``container`` (the page by default) with PNG, SVG and PDF downloads.
 
-    ``name`` is unique on the page: it keys the download buttons and names the files
-    (``<name>.png``); it must hold no patient data.
+    ``chart`` is a Vega-Lite spec (``ui.panel.PanelView.chart``, serialised once per
+    session) or an Altair chart (serialised here); the drawing and both exports read
+    the same spec. ``name`` is unique on the page: it keys the download buttons and
+    names the files (``<name>.png``); it must hold no patient data.
     """
     box = st if container is None else container
     if active(current_settings().min_cell):
         # Bar heights, marks and labels show counts: no chart under small-cell suppression.
         box.caption(withheld_note(lang))
         return
-    box.altair_chart(chart, width=width)
-    spec = chart.to_dict()
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    box.vega_lite_chart(spec, width=width)
     # A row sized to its buttons: fixed-width columns cut "PNG" to "P…" in a half-width chart.
     row = box.container(horizontal=True, gap="small")
     for fmt, mime in _FORMATS:

@@ -8,9 +8,9 @@ A panel page reads::
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from core.cohort import Cohort
 from core.filters import Filter
@@ -20,7 +20,7 @@ from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
 from ui.settings import current_settings
-from ui.state import panel_result
+from ui.state import panel_result, session_memo
 from ui.widgets import require_cohort
 
 T = TypeVar("T")
@@ -39,6 +39,17 @@ class PanelView:
         """``panel(cohort, filter, settings, **options)``, computed once per cohort,
         subgroup, definitions and options in this session (``ui.state.panel_result``)."""
         return panel_result(panel, self.cohort, self.filter, self.settings, **options)
+
+    def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
+        """``compute()`` once per cohort, subgroup, definitions, language and ``extra``
+        in this session (``ui.state.session_memo``), like the panel results it shows:
+        a page seen before redraws its tables without recomputing them."""
+        return session_memo(("page", name, self.filter, self.settings, self.lang, *extra), compute)
+
+    def chart(self, name: str, build: Callable[[], Any], *extra: Hashable) -> dict:
+        """The Vega-Lite spec of the Altair chart ``build()`` returns, built and serialised
+        once (``memo``); ``ui.charts.show_chart`` draws it and exports it from that spec."""
+        return self.memo(f"chart:{name}", lambda: build().to_dict(), *extra)
 
 
 def open_panel() -> PanelView:

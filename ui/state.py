@@ -27,7 +27,7 @@ _GENERATION = "_uploader_generation"
 _DROPPED = "_cohort_dropped"  # {files digest: (file, sheet, header) dropped as identifiers}
 _LAST_ACTIVE = "_last_active"
 _HIDDEN = "_read_hidden_sheets"  # whether a workbook's hidden sheets are read (this session)
-_MEMO_LIMIT = 64
+_MEMO_LIMIT = 256
 
 # What the uploader accepts; core.formats decides how each is read.
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet")

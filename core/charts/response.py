@@ -152,11 +152,11 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
         source_label=patients["source"].map(
             {"scored": t("response.source.scored", lang), "recorded": t("response.source.recorded", lang)}),
     )
-    colour = alt.Color("response_label:N", title=t("response.legend", lang),
-                       scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, RESPONSE_ORDER, labels)))
+    colour = _grid_colour(labels, lang)
     domains = [t(f"response.domain.{d}", lang) for d in DOMAINS]
     if patients["patient_id"].nunique() > GRID_LIMIT:
-        return _grid_aggregate(frame, colour, domains, lang)
+        counts = frame.groupby(["domain_label", "month_label", "response_label"], as_index=False).size()
+        return _grid_aggregate(counts, colour, domains, lang)
     ids = sorted(frame["patient_id"].astype(str).unique(), key=_natural)
     base = alt.Chart().encode(
         x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=13)),
@@ -181,8 +181,35 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
     return themed(chart, lang)
 
 
-def _grid_aggregate(frame: pd.DataFrame, colour: alt.Color, domains: list[str], lang: str) -> alt.FacetChart:
-    counts = frame.groupby(["domain_label", "month_label", "response_label"], as_index=False).size()
+def response_grid_chart(result, lang: str) -> alt.FacetChart:
+    """The patient grid of a ``ResponseResult``: one cell per patient and month up to
+    ``GRID_LIMIT`` involved patients (their rows are read from the cohort then), else
+    the counts per month and response, taken from the result's own counts (no
+    patient-level row is read or drawn)."""
+    if result.involved <= GRID_LIMIT:
+        return patient_grid_chart(result.patients, lang)
+    labels = _labels(lang)
+    rows = []
+    for r in result.results:
+        by_response = {"CR": r.cr.n, "PR": r.pr.n, "NR": r.nr.n, "missing": r.involved - r.N}
+        rows += [{"domain": r.domain, "month": r.month, "response": k, "size": n} for k, n in by_response.items() if n]
+    counts = pd.DataFrame(rows, columns=["domain", "month", "response", "size"])
+    counts = pd.DataFrame({
+        "domain_label": counts["domain"].map(lambda d: t(f"response.domain.{d}", lang)),
+        "month_label": _month(counts), "response_label": counts["response"].map(labels), "size": counts["size"],
+    })
+    return _grid_aggregate(counts, _grid_colour(labels, lang), [t(f"response.domain.{d}", lang) for d in DOMAINS],
+                           lang)
+
+
+def _grid_colour(labels: dict, lang: str) -> alt.Color:
+    return alt.Color("response_label:N", title=t("response.legend", lang),
+                     scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, RESPONSE_ORDER, labels)))
+
+
+def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str], lang: str) -> alt.FacetChart:
+    """Bars of patients per month and response: the grid of a cohort too large to draw
+    patient by patient (``counts``: domain_label, month_label, response_label, size)."""
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("month_label:N", title=t("response.axis.month", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("size:Q", title=t("response.axis.patients", lang)),

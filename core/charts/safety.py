@@ -4,14 +4,13 @@ are in ``core.display.safety``). Event colours and shapes are fixed per type
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import altair as alt
 import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
 from core.display.safety import event_labels
 from core.i18n import MISSING, t
+from core.safety import SwimmerScope, scope_of
 
 # Above this many treated patients the swimmer plot keeps only patients with an event,
 # and at most this many of them (one bar per patient would not be readable, and
@@ -47,34 +46,20 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE), lang)
 
 
-@dataclass(frozen=True)
-class SwimmerScope:
-    """Which patients the swimmer plot shows: ``all``, ``with_events`` (over the limit)
-    or ``first_with_events`` (the first ``shown`` of them by patient id)."""
-
-    mode: str
-    shown: int
-    total: int
-    with_events: int
-
-
 def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIMMER_LIMIT) -> SwimmerScope:
     """How many of the ``swimmer`` patients the plot shows, and why."""
-    total = len(swimmer)
     with_events = int(swimmer["patient_id"].isin(events["patient_id"]).sum())
-    if total <= limit:
-        return SwimmerScope("all", total, total, with_events)
-    if with_events <= limit:
-        return SwimmerScope("with_events", with_events, total, with_events)
-    return SwimmerScope("first_with_events", limit, total, with_events)
+    return scope_of(len(swimmer), with_events, limit)
 
 
-def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
+def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit: int = SWIMMER_LIMIT,
+                  note: str | None = None) -> alt.LayerChart:
     """One bar per patient from month 0 to the end of follow-up, events marked at their
     month with colour and shape by type, descriptions in the tooltips.
 
     ``swimmer``: ``Safety.swimmer`` (patient_id, start, end); ``events``:
-    ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``.
+    ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``; ``note`` (which
+    patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
     labels = event_labels(lang)
@@ -110,8 +95,24 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
     title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
+    if note:
+        title = alt.TitleParams(title, subtitle=note)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
     return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE), lang)
+
+
+def swimmer_note(scope: SwimmerScope, lang: str) -> str | None:
+    """Which patients a swimmer plot shows when not all of them (None when all)."""
+    if scope.mode == "all":
+        return None
+    return t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown, with_events=scope.with_events)
+
+
+def safety_swimmer_chart(result, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:
+    """The swimmer plot of a ``Safety`` result: only the patients it shows (at most
+    ``limit``) and their events are read from the cohort; the subtitle says which."""
+    bars, marks = result.swimmer_rows(limit)
+    return swimmer_chart(bars, marks, lang, limit, note=swimmer_note(result.swimmer_scope(limit), lang))
 
 
 def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -26,12 +26,23 @@ def dose_summary_frame(result: Steroids) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS)
 
 
-def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.LayerChart:
+def steroid_dose_chart(result: Steroids, lang: str) -> alt.LayerChart:
+    """``dose_chart`` of a ``Steroids`` result: its per-patient doses are read from the
+    cohort only when their lines are drawn (up to ``LINES_LIMIT`` patients)."""
+    if result.patients_with_doses <= LINES_LIMIT:
+        return dose_chart(dose_summary_frame(result), result.doses, lang)
+    no_lines = pd.DataFrame({"patient_id": pd.Series(dtype="string"), "month": pd.Series(dtype=int),
+                             "dose_mg": pd.Series(dtype="Float64")})
+    return dose_chart(dose_summary_frame(result), no_lines, lang, lines_for=result.patients_with_doses)
+
+
+def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for: int | None = None) -> alt.LayerChart:
     """Boxes (quartiles, median, range) of the dose among patients on corticosteroids per
     month, over one grey line per patient (every known dose, 0 included).
 
     ``summary``: ``dose_summary_frame``; ``doses``: ``Steroids.doses``. Over
-    ``LINES_LIMIT`` patients the lines are left out.
+    ``LINES_LIMIT`` patients the lines are left out, and the subtitle says so;
+    ``lines_for``: the patients with a dose when ``doses`` was not read for that reason.
     """
     labels = {m: f"{month_label(m)} (n = {n})" for m, n in zip(summary["month"], summary["N"])}
     order = [labels[m] for m in sorted(labels)]
@@ -49,7 +60,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str) -> alt.Lay
         base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y="median:Q"),
     ]
     known = doses[doses["dose_mg"].notna()]
-    patients = known["patient_id"].nunique()
+    patients = known["patient_id"].nunique() if lines_for is None else lines_for
     if patients <= LINES_LIMIT:
         lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "dose": known["dose_mg"].astype(float),
                               "time": known["month"].map(labels)}).dropna(subset=["time"])
