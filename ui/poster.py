@@ -82,13 +82,13 @@ def draw_chart(spec: dict | None, lang: str, container=None) -> None:
 
 def _chart_specs(results: PosterResults, lang: str) -> dict[str, dict]:
     from core.charts.response import response_chart
-    from core.charts.steroids import dose_chart, dose_summary_frame
+    from core.charts.steroids import steroid_dose_chart
     from core.display.response import overall_frame
 
     resp, ster = results.response, results.steroids
     return {
         "response": _spec(response_chart(resp.counts, overall_frame(resp.results), lang)),
-        "steroids": _spec(dose_chart(dose_summary_frame(ster), ster.doses, lang)),
+        "steroids": _spec(steroid_dose_chart(ster, lang)),
     }
 
 

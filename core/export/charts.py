@@ -50,7 +50,7 @@ def poster_charts(panels: Panels, lang: str) -> tuple[PosterChart, ...]:
             charts.append((f"{name}_shifts", "biology", title,
                            biology.shift_chart(biology.shift_frame(marker), lang, name)))
     charts.append(("steroid_doses", "steroids", t("steroids.chart.title", lang),
-                   steroids.dose_chart(steroids.dose_summary_frame(panels.steroids), panels.steroids.doses, lang)))
+                   steroids.steroid_dose_chart(panels.steroids, lang)))
     if panels.events_recorded:
         charts.append(("events_by_type", "safety", t("safety.by_type_title", lang),
                        safety.events_by_type_chart(panels.safety.events_by_type, lang, panels.safety.N)))
