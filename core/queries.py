@@ -36,9 +36,11 @@ _EXCLUSIONS = """
            coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement"""
 # The subgroup reads the baseline visit ``v0`` only when the filter does (hcq, IFN or
 # corticosteroids at M0); then a patient is kept once even if given two M0 visits.
+# ``pop`` and ``analysed`` carry the patient's columns, so that no query joins the
+# patients again.
 _POP = """
 pop AS (
-    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    SELECT p.*,{exclusions}
     FROM _patients p WHERE {where}
 ),"""
 _POP_M0 = """
@@ -47,13 +49,13 @@ sel_m0 AS (
     WHERE {where}
 ),
 pop AS (
-    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    SELECT p.*,{exclusions}
     FROM _patients p SEMI JOIN sel_m0 s ON s._pid = p._pid
 ),"""
 _SCOPE = """
 sel AS (SELECT _pid FROM pop),
 analysed AS (
-    SELECT _pid FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
+    SELECT * FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
 )
 """
 
@@ -150,9 +152,9 @@ def _base_sql(select: str) -> str:
     patient ``p`` and the baseline visit ``v0`` (NULLs without one)."""
     return f"""
         , base AS (
-            SELECT a._pid, {select}
-            FROM analysed a JOIN _patients p ON p._pid = a._pid
-            LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
+            SELECT p._pid, {select}
+            FROM analysed p
+            LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
         )"""
 
 
@@ -410,9 +412,9 @@ def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
                v0.cs_dose_mg AS cs_dose_mg_m0, v0.cs_drug AS cs_drug_m0, v0.hcq AS hcq_m0,
                {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
                {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{extra_sql}
-        FROM analysed a JOIN _patients p ON p._pid = a._pid
-        LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
-        ORDER BY a._pid""")
+        FROM analysed p
+        LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        ORDER BY p._pid""")
 
 
 # --- Response ------------------------------------------------------------------------
@@ -447,7 +449,7 @@ def involved_query(con, flt, settings) -> pd.DataFrame:
     return _scoped(con, flt, settings, """
         SELECT count(*) AS analysed, count(*) FILTER (p.cutaneous) AS cutaneous,
                count(*) FILTER (p.articular) AS articular
-        FROM analysed a JOIN _patients p ON p._pid = a._pid""")
+        FROM analysed p""")
 
 
 def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
