@@ -452,32 +452,37 @@ def involved_query(con, flt, settings) -> pd.DataFrame:
         FROM analysed p""")
 
 
+# A patient's course over the reported months as one number: the k-th month's state is
+# its k-th hexadecimal digit (``COURSE_BASE``), 0 without a visit, else
+# 1 + 2 x (0 no response, 1 CR, 2 PR, 3 NR) + (1 if scored from components). Summing
+# digits per patient is far cheaper than pivoting one column per month.
+COURSE_BASE = 16
+COURSE_RESPONSES = (None, "CR", "PR", "NR")
+
+
+def _course_state_sql(domain: str) -> str:
+    code = "CASE {0}_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'NR' THEN 3 ELSE 0 END".format(domain)
+    scored = f"CAST({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL AS BIGINT)"
+    return f"(1 + 2 * {code} + {scored})"
+
+
 def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
     """Involved analysed patients with a visit at some month of ``months``, counted
-    (``patients``) per domain and course: for each month k (``$month<k>`` in order)
-    ``seen<k>`` (a visit then), ``response<k>`` (recorded, else scored; NULL for none)
-    and ``scored<k>`` (no recorded response but one scored from the components). The
-    involved patients with no visit at any of ``months`` are in no row."""
+    (``patients``) per domain and ``course`` (the state at each month, see
+    ``COURSE_BASE``). The involved patients with no visit at any of ``months`` are in
+    no row."""
     cte, params = _scored_visits_sql(months)
-    per_month = []
-    for k, name in enumerate(params):
-        at = f"month = ${name}"
-        per_month.append(f"bool_or({at}) AS seen{k}")
-        for domain in DOMAINS:
-            per_month += [f"any_value({domain}_response) FILTER ({at}) AS {domain}_response{k}",
-                          f"coalesce(bool_or({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL) "
-                          f"FILTER ({at}), FALSE) AS {domain}_scored{k}"]
-    courses = " UNION ALL ".join(
-        f"""SELECT '{domain}' AS domain, {", ".join(
-            f"seen{k}, {domain}_response{k} AS response{k}, {domain}_scored{k} AS scored{k}"
-            for k in range(len(params)))}, count(*) AS patients
-            FROM per_patient WHERE {domain} GROUP BY ALL""" for domain in DOMAINS)
+    if len(params) > 15:
+        raise ValueError("at most 15 reported months fit in a course")
+    digit = "CASE month " + " ".join(f"WHEN ${name} THEN {COURSE_BASE ** k}" for k, name in enumerate(params)) + " END"
+    sums = ", ".join(f"sum({_course_state_sql(d)} * {digit}) AS {d}_course" for d in DOMAINS)
     return _scoped(con, flt, settings, cte + f""",
         per_patient AS MATERIALIZED (
-            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {", ".join(per_month)}
+            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {sums}
             FROM visits GROUP BY _pid
         )
-        {courses}""", params)
+        {" UNION ALL ".join(f"SELECT '{d}' AS domain, {d}_course AS course, count(*) AS patients "
+                            f"FROM per_patient WHERE {d} GROUP BY ALL" for d in DOMAINS)}""", params)
 
 
 def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
