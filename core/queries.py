@@ -417,6 +417,32 @@ def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
         ORDER BY p._pid""")
 
 
+def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.DataFrame:
+    """The columns Table 1 reads, one row per analysed patient by patient_id: sex, age,
+    disease_duration_years, prior_lines, cutaneous, articular, ifn_signature_m0,
+    cs_dose_mg_m0, cs_dose_equiv_m0, hcq_m0, unknown_drug_m0, and the patient column
+    ``group`` when given. Read through Arrow: no Python object per text cell."""
+    grouped = "" if group in (None, "sex") else f", p.{_checked(con, 'patients', group)}"
+    sql, params = _scoped_sql(con, flt, settings, f"""
+        SELECT p.sex, p.age, p.disease_duration_years, p.prior_lines, p.cutaneous, p.articular,
+               v0.ifn_signature AS ifn_signature_m0, v0.cs_dose_mg AS cs_dose_mg_m0,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
+               v0.hcq AS hcq_m0, {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{grouped}
+        FROM analysed p
+        LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        ORDER BY p._pid""", None)
+    return con.sql(sql, params=params).to_arrow_table().to_pandas()
+
+
+def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
+    """The M0 ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
+    sql, params = _scoped_sql(con, flt, settings, f"""
+        SELECT DISTINCT v0.cs_drug FROM analysed p
+        JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        WHERE {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} ORDER BY v0.cs_drug""", None)
+    return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
 # --- Response ------------------------------------------------------------------------
 
 DOMAINS = ("cutaneous", "articular")
