@@ -2,7 +2,9 @@
 follow-up per visit month, and the baseline table of the analysed patients."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -110,14 +112,20 @@ class Baseline:
     (fixed codes, e.g. ``NOTE_UNKNOWN_DRUG``). ``unknown_drugs`` names, as the user
     wrote them, the M0 drugs with no known prednisone equivalent; their
     ``unknown_drug_doses`` doses are missing from the dose row (not from "on
-    corticosteroids")."""
+    corticosteroids"). ``frame`` (one row per analysed patient, with patient_id and
+    the extra columns) is read from the cohort when first asked for (its connection
+    must still be open)."""
 
     table: BaselineTable
-    frame: pd.DataFrame
     N: int
     notes: tuple[str, ...]
     unknown_drugs: tuple[str, ...] = ()
     unknown_drug_doses: int = 0
+    fetch_frame: Callable[[], pd.DataFrame] = field(repr=False, default=lambda: pd.DataFrame())
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return self.fetch_frame()
 
 
 def baseline(cohort, filter: Filter | None = None, settings: Settings = Settings(),
@@ -125,17 +133,26 @@ def baseline(cohort, filter: Filter | None = None, settings: Settings = Settings
     """Baseline characteristics (M0) of the analysed patients, optionally by ``group``
     (a column of the frame: centre, sex or an extra column). On corticosteroids reads
     the recorded M0 dose; the dose row, its prednisone equivalent (``cs_dose_equiv_m0``).
+    The table is computed from the columns it needs only (``queries.baseline_values_query``).
 
     Reference: Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (dose equivalents).
     """
     flt = resolve_filter(cohort, filter)
+    con = cohort.con
     extras = cohort.extra_columns.get("patients", ())
-    frame = queries.baseline_query(cohort.con, flt, settings, extras)
-    notes = small_n_notes(len(frame), settings)
-    left_out = frame["unknown_drug_m0"].to_numpy(dtype=bool)
-    unknown = unknown_drugs(frame.loc[left_out, "cs_drug_m0"])
+
+    def full_frame() -> pd.DataFrame:
+        frame = queries.baseline_query(con, flt, settings, extras)
+        columns = [c for c in frame.columns if c not in ("cs_drug_m0", "unknown_drug_m0", "cs_dose_equiv_m0")]
+        return frame[[*columns, "cs_dose_equiv_m0"]]
+
+    patient_column = group is None or group in ("centre", "sex") or group in extras
+    values = queries.baseline_values_query(con, flt, settings, group) if patient_column else full_frame()
+    notes = small_n_notes(len(values), settings)
+    left_out = int(values["unknown_drug_m0"].sum()) if "unknown_drug_m0" in values else 0
+    unknown = unknown_drugs(pd.Series(queries.baseline_unknown_drugs_query(con, flt, settings), dtype="string")
+                            ) if left_out else ()
     if unknown:
         notes += (NOTE_UNKNOWN_DRUG,)
-    columns = [c for c in frame.columns if c not in ("cs_drug_m0", "unknown_drug_m0", "cs_dose_equiv_m0")]
-    frame = frame[[*columns, "cs_dose_equiv_m0"]]
-    return Baseline(baseline_table(frame, group=group), frame, len(frame), notes, unknown, int(left_out.sum()))
+    return Baseline(baseline_table(values, group=group), len(values), notes, unknown, left_out,
+                    fetch_frame=full_frame)

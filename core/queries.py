@@ -36,9 +36,11 @@ _EXCLUSIONS = """
            coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement"""
 # The subgroup reads the baseline visit ``v0`` only when the filter does (hcq, IFN or
 # corticosteroids at M0); then a patient is kept once even if given two M0 visits.
+# ``pop`` and ``analysed`` carry the patient's columns, so that no query joins the
+# patients again.
 _POP = """
 pop AS (
-    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    SELECT p.*,{exclusions}
     FROM _patients p WHERE {where}
 ),"""
 _POP_M0 = """
@@ -47,13 +49,13 @@ sel_m0 AS (
     WHERE {where}
 ),
 pop AS (
-    SELECT p._pid, p.patient_id, p.age, p.acr_eular_2019, p.cutaneous, p.articular,{exclusions}
+    SELECT p.*,{exclusions}
     FROM _patients p SEMI JOIN sel_m0 s ON s._pid = p._pid
 ),"""
 _SCOPE = """
 sel AS (SELECT _pid FROM pop),
 analysed AS (
-    SELECT _pid FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
+    SELECT * FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
 )
 """
 
@@ -150,9 +152,9 @@ def _base_sql(select: str) -> str:
     patient ``p`` and the baseline visit ``v0`` (NULLs without one)."""
     return f"""
         , base AS (
-            SELECT a._pid, {select}
-            FROM analysed a JOIN _patients p ON p._pid = a._pid
-            LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
+            SELECT p._pid, {select}
+            FROM analysed p
+            LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
         )"""
 
 
@@ -410,9 +412,35 @@ def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
                v0.cs_dose_mg AS cs_dose_mg_m0, v0.cs_drug AS cs_drug_m0, v0.hcq AS hcq_m0,
                {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
                {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{extra_sql}
-        FROM analysed a JOIN _patients p ON p._pid = a._pid
-        LEFT JOIN _visits v0 ON v0._pid = a._pid AND v0.month = $baseline
-        ORDER BY a._pid""")
+        FROM analysed p
+        LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        ORDER BY p._pid""")
+
+
+def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.DataFrame:
+    """The columns Table 1 reads, one row per analysed patient by patient_id: sex, age,
+    disease_duration_years, prior_lines, cutaneous, articular, ifn_signature_m0,
+    cs_dose_mg_m0, cs_dose_equiv_m0, hcq_m0, unknown_drug_m0, and the patient column
+    ``group`` when given. Read through Arrow: no Python object per text cell."""
+    grouped = "" if group in (None, "sex") else f", p.{_checked(con, 'patients', group)}"
+    sql, params = _scoped_sql(con, flt, settings, f"""
+        SELECT p.sex, p.age, p.disease_duration_years, p.prior_lines, p.cutaneous, p.articular,
+               v0.ifn_signature AS ifn_signature_m0, v0.cs_dose_mg AS cs_dose_mg_m0,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
+               v0.hcq AS hcq_m0, {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{grouped}
+        FROM analysed p
+        LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        ORDER BY p._pid""", None)
+    return con.sql(sql, params=params).to_arrow_table().to_pandas()
+
+
+def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
+    """The M0 ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
+    sql, params = _scoped_sql(con, flt, settings, f"""
+        SELECT DISTINCT v0.cs_drug FROM analysed p
+        JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        WHERE {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} ORDER BY v0.cs_drug""", None)
+    return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 # --- Response ------------------------------------------------------------------------
@@ -447,35 +475,40 @@ def involved_query(con, flt, settings) -> pd.DataFrame:
     return _scoped(con, flt, settings, """
         SELECT count(*) AS analysed, count(*) FILTER (p.cutaneous) AS cutaneous,
                count(*) FILTER (p.articular) AS articular
-        FROM analysed a JOIN _patients p ON p._pid = a._pid""")
+        FROM analysed p""")
+
+
+# A patient's course over the reported months as one number: the k-th month's state is
+# its k-th hexadecimal digit (``COURSE_BASE``), 0 without a visit, else
+# 1 + 2 x (0 no response, 1 CR, 2 PR, 3 NR) + (1 if scored from components). Summing
+# digits per patient is far cheaper than pivoting one column per month.
+COURSE_BASE = 16
+COURSE_RESPONSES = (None, "CR", "PR", "NR")
+
+
+def _course_state_sql(domain: str) -> str:
+    code = "CASE {0}_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'NR' THEN 3 ELSE 0 END".format(domain)
+    scored = f"CAST({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL AS BIGINT)"
+    return f"(1 + 2 * {code} + {scored})"
 
 
 def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
     """Involved analysed patients with a visit at some month of ``months``, counted
-    (``patients``) per domain and course: for each month k (``$month<k>`` in order)
-    ``seen<k>`` (a visit then), ``response<k>`` (recorded, else scored; NULL for none)
-    and ``scored<k>`` (no recorded response but one scored from the components). The
-    involved patients with no visit at any of ``months`` are in no row."""
+    (``patients``) per domain and ``course`` (the state at each month, see
+    ``COURSE_BASE``). The involved patients with no visit at any of ``months`` are in
+    no row."""
     cte, params = _scored_visits_sql(months)
-    per_month = []
-    for k, name in enumerate(params):
-        at = f"month = ${name}"
-        per_month.append(f"bool_or({at}) AS seen{k}")
-        for domain in DOMAINS:
-            per_month += [f"any_value({domain}_response) FILTER ({at}) AS {domain}_response{k}",
-                          f"coalesce(bool_or({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL) "
-                          f"FILTER ({at}), FALSE) AS {domain}_scored{k}"]
-    courses = " UNION ALL ".join(
-        f"""SELECT '{domain}' AS domain, {", ".join(
-            f"seen{k}, {domain}_response{k} AS response{k}, {domain}_scored{k} AS scored{k}"
-            for k in range(len(params)))}, count(*) AS patients
-            FROM per_patient WHERE {domain} GROUP BY ALL""" for domain in DOMAINS)
+    if len(params) > 15:
+        raise ValueError("at most 15 reported months fit in a course")
+    digit = "CASE month " + " ".join(f"WHEN ${name} THEN {COURSE_BASE ** k}" for k, name in enumerate(params)) + " END"
+    sums = ", ".join(f"sum({_course_state_sql(d)} * {digit}) AS {d}_course" for d in DOMAINS)
     return _scoped(con, flt, settings, cte + f""",
         per_patient AS MATERIALIZED (
-            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {", ".join(per_month)}
+            SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {sums}
             FROM visits GROUP BY _pid
         )
-        {courses}""", params)
+        {" UNION ALL ".join(f"SELECT '{d}' AS domain, {d}_course AS course, count(*) AS patients "
+                            f"FROM per_patient WHERE {d} GROUP BY ALL" for d in DOMAINS)}""", params)
 
 
 def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:

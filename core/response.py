@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from core import queries
@@ -99,11 +100,25 @@ def _patient_frame(rows: pd.DataFrame | None) -> pd.DataFrame:
     return out
 
 
+def _courses(rows: pd.DataFrame, months: tuple[int, ...]) -> pd.DataFrame:
+    """``queries.response_courses_query`` rows with each month's state spelled out:
+    ``seen<k>``, ``response<k>`` (CR, PR, NR or None) and ``scored<k>``."""
+    out = {"domain": rows["domain"].to_numpy(dtype=object), "patients": rows["patients"].to_numpy(dtype=int)}
+    course = rows["course"].to_numpy(dtype=np.int64)
+    for k in range(len(months)):
+        state = course // queries.COURSE_BASE ** k % queries.COURSE_BASE
+        out[f"seen{k}"] = state > 0
+        code = np.where(state > 0, (state - 1) // 2, 0)
+        out[f"response{k}"] = np.array(queries.COURSE_RESPONSES, dtype=object)[code]
+        out[f"scored{k}"] = (state > 0) & ((state - 1) % 2 == 1)
+    return pd.DataFrame(out)
+
+
 def _domain_result(courses: pd.DataFrame, k: int, involved: int, domain: str, month: int,
                    settings: Settings) -> DomainResponse:
     """The ``month`` (the k-th reported) of one domain's ``courses``."""
     patients, response = courses["patients"], courses[f"response{k}"]
-    n = {c: int(patients[response == c].sum()) for c in CATEGORIES}
+    n = {c: int(patients[(response == c).to_numpy(dtype=bool)].sum()) for c in CATEGORIES}
     total = sum(n.values())
     seen = courses[f"seen{k}"].to_numpy(dtype=bool)
     return DomainResponse(
@@ -169,13 +184,13 @@ def response(cohort, filter: Filter | None = None, settings: Settings = Settings
     heads = queries.involved_query(con, flt, settings).iloc[0]
     analysed = int(heads["analysed"]) if months else 0
     involved = {domain: int(heads[domain]) for domain in DOMAINS}
-    courses = queries.response_courses_query(con, flt, settings, months) if months else pd.DataFrame()
+    courses = _courses(queries.response_courses_query(con, flt, settings, months) if months
+                       else pd.DataFrame({"domain": [], "course": [], "patients": []}), months)
     results, rows = [], []
     for domain in DOMAINS:
-        own = courses[courses["domain"] == domain] if len(courses) else courses
+        own = courses[courses["domain"] == domain]
         for k, month in enumerate(months):
-            result = (_domain_result(own, k, involved[domain], domain, month, settings) if len(own)
-                      else _domain_result(_no_course(k), k, involved[domain], domain, month, settings))
+            result = _domain_result(own, k, involved[domain], domain, month, settings)
             results.append(result)
             for category, est in zip(CATEGORIES, (result.cr, result.pr, result.nr)):
                 rows.append({"domain": domain, "month": month, "category": category, "n": est.n,
@@ -187,8 +202,3 @@ def response(cohort, filter: Filter | None = None, settings: Settings = Settings
     return ResponseResult(
         analysed, months, tuple(results), discordant, counts, transitions, small_n_notes(analysed, settings),
         fetch_patients=lambda: _patient_frame(queries.response_patients_query(con, flt, settings, months)))
-
-
-def _no_course(k: int) -> pd.DataFrame:
-    return pd.DataFrame({"patients": pd.Series([], dtype=int), f"response{k}": pd.Series([], dtype=object),
-                         f"seen{k}": pd.Series([], dtype=bool), f"scored{k}": pd.Series([], dtype=bool)})
