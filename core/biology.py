@@ -130,6 +130,17 @@ def _marker(name: str, base: dict, visits: pd.DataFrame, months: tuple[int, ...]
     return Marker(name, positive, shifts, changes, small_n_notes(positive.N, settings), fetch_pairs)
 
 
+def _status_at_m0(m0_visits: pd.DataFrame, patients: int) -> dict:
+    """Per marker, the analysed patients with a status known at M0 and positive then,
+    counted on the baseline visits (one per patient who had it)."""
+    base = {"patients": patients}
+    for name in queries.BIOLOGY_MARKERS:
+        status = m0_visits[f"{name}_m0"].astype("boolean")
+        base[f"{name}_known"] = int(m0_visits.loc[status.notna().to_numpy(dtype=bool), "n"].sum())
+        base[f"{name}_positive"] = int(m0_visits.loc[status.fillna(False).to_numpy(dtype=bool), "n"].sum())
+    return base
+
+
 def _shift_counts(visits: pd.DataFrame, name: str, month: int, total: int, settings: Settings) -> ShiftCounts:
     at = visits[visits["month"] == month]
     n = {k: int(at.loc[at[f"{name}_shift"] == k, "n"].sum()) for k in (DOWN, UP, STABLE)}
@@ -165,8 +176,10 @@ def biology(cohort, filter: Filter | None = None, settings: Settings = Settings(
     flt = resolve_filter(cohort, filter)
     months = report_months(cohort, settings)
     con = cohort.con
-    base = queries.biology_baseline_query(con, flt, settings).iloc[0].to_dict()
-    visits = queries.biology_visits_query(con, flt, settings, months)
+    counted = queries.biology_visits_query(con, flt, settings, (settings.baseline_month, *months))
+    at_m0 = counted["month"] == settings.baseline_month
+    visits = counted[~at_m0].reset_index(drop=True)
+    base = _status_at_m0(counted[at_m0], queries.analysed_count_query(con, flt, settings))
 
     def fetch(name: str) -> Callable[..., pd.DataFrame]:
         return lambda at=months: _pairs(queries.biology_pairs_query(con, flt, settings, at, name), name)

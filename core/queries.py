@@ -6,20 +6,24 @@ which is the safety population, with their exclusion flags), ``sel`` (their ids)
 ``analysed`` (the efficacy population). Panels aggregate here and bring back counts,
 the values an estimator needs (in patient order, so that sums and tests see them as
 before), or the few per-patient rows a chart or a table shows. Tables are joined and
-sorted on ``_pid`` (``core.db``); a patient's visits are read with the baseline values
-of ``base`` (one row per analysed patient), so that no visit is joined twice. Values
-are bound parameters; identifiers come from the schema or are checked against the
-table's actual columns, and are quoted by ``schema.quote_identifier``. Results are
-always in a stated order.
+sorted on ``_pid`` (``core.db``). What the rules derive from each visit and its
+baseline visit (responses, marker statuses and shifts, prednisone equivalents) does
+not depend on the subgroup: each connection derives it once, on first use, into a
+table that the panels then join to the subgroup (``_visit_responses``,
+``_visit_markers``, ``_visit_doses``). Values are bound parameters; identifiers come
+from the schema or are checked against the table's actual columns, and are quoted by
+``schema.quote_identifier``. Results are always in a stated order.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.schema import COLUMNS, quote_identifier
 
@@ -58,6 +62,11 @@ analysed AS (
     SELECT * FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
 )
 """
+
+
+# Arrow types read as pandas' nullable types: a missing value stays NA, no object column.
+_NULLABLE = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+             pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
@@ -147,51 +156,12 @@ def _scoped_arrays(con, flt, settings: Settings, body: str, params: dict | None 
     return _arrays(con, *_scoped_sql(con, flt, settings, body, params))
 
 
-def _base_sql(select: str) -> str:
-    """The CTE ``base``: one row per analysed patient (``_pid``) with ``select`` over the
-    patient ``p`` and the baseline visit ``v0`` (NULLs without one)."""
-    return f"""
-        , base AS (
-            SELECT p._pid, {select}
-            FROM analysed p
-            LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
-        )"""
-
-
-def _at_months(months) -> tuple[str, dict]:
-    """``v.month IN (...)`` over ``months``, and its parameters."""
+def _at_months(months, column: str) -> tuple[str, dict]:
+    """``column IN (...)`` over ``months``, and its parameters."""
     params = {f"month{k}": int(m) for k, m in enumerate(months)}
     if not params:
         return "FALSE", params
-    return f"v.month IN ({', '.join('$' + k for k in params)})", params
-
-
-def _visits_sql(select: str, months) -> tuple[str, dict]:
-    """The CTE ``visits``: the visit rows ``v`` at ``months`` of the analysed patients,
-    with ``select`` over ``v`` and the patient's ``base`` row ``b``. A patient without a
-    visit at a month is in no row (the rules find nothing to score without a visit)."""
-    at, params = _at_months(months)
-    return f"""
-        , visits AS (
-            SELECT v._pid, v.month, {select}
-            FROM _visits v JOIN base b ON b._pid = v._pid
-            WHERE {at}
-        )""", params
-
-
-def _grid_sql(select: str, months) -> tuple[str, dict]:
-    """The CTE ``grid``: one row per analysed patient and month of ``months``, with
-    ``seen`` (a visit row at the month) and ``select`` over the visit at the month ``v``
-    (NULLs when not seen) and the patient's ``base`` row ``b``: the per-patient rows
-    charts and tables show."""
-    params = {"months": [int(m) for m in months]}
-    return """
-        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month),
-        grid AS (
-            SELECT b._pid, m.month, v._pid IS NOT NULL AS seen, """ + select + """
-            FROM base b CROSS JOIN months m
-            LEFT JOIN _visits v ON v._pid = b._pid AND v.month = m.month
-        )""", params
+    return f"{column} IN ({', '.join('$' + k for k in params)})", params
 
 
 # --- Clinical rules ------------------------------------------------------------------
@@ -431,7 +401,7 @@ def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.Da
         FROM analysed p
         LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
         ORDER BY p._pid""", None)
-    return con.sql(sql, params=params).to_arrow_table().to_pandas()
+    return con.sql(sql, params=params).to_arrow_table().to_pandas(types_mapper=_NULLABLE.get)
 
 
 def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
@@ -446,28 +416,52 @@ def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
 # --- Response ------------------------------------------------------------------------
 
 DOMAINS = ("cutaneous", "articular")
-_RESPONSE_BASE = """p.cutaneous, p.articular, v0.active_skin_lesions, v0.painful_joints, v0.swollen_joints,
-                 v0.joint_flares"""
 
 
-def _scored_visits_sql(months, every_month: bool = False) -> tuple[str, dict]:
+def _visit_responses(con, settings) -> str:
+    """The table of every visit's recorded responses and the ones scored from the raw
+    components against the baseline visit (``cutaneous_response_sql``,
+    ``articular_response_sql``): _pid, month, <domain>_recorded, <domain>_scored. The
+    rules read no setting and a cohort never changes, so each connection scores its
+    visits once, on first use; the table lives and goes with the cohort."""
+    name = f"_visit_responses_m{int(settings.baseline_month)}"
+    cutaneous = cutaneous_response_sql("v0.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
+    articular = articular_response_sql("v0.painful_joints", "v0.swollen_joints", "v0.joint_flares",
+                                       "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
+                                       "v.joint_flares")
+    con.execute(f"""CREATE TABLE IF NOT EXISTS {name} AS
+        SELECT v._pid, v.month, v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored,
+               v.articular_response AS articular_recorded, {articular} AS articular_scored
+        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
+        ORDER BY v._pid, v.month""")
+    return name
+
+
+def _scored_visits_sql(con, settings, months, every_month: bool = False) -> tuple[str, dict]:
     """The CTE ``visits`` (``grid`` with ``every_month``: with or without a visit): one
     row per analysed patient involved in a domain at M0 and visit at a month of
     ``months``, with per domain (``cutaneous_*``, ``articular_*``): recorded, scored
-    (``cutaneous_response_sql``, ``articular_response_sql``) and response (recorded,
-    else scored), and the involvement flags (a domain counts only for patients with it
-    recorded true at M0)."""
-    cutaneous = cutaneous_response_sql("b.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
-    articular = articular_response_sql("b.painful_joints", "b.swollen_joints", "b.joint_flares",
-                                       "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
-                                       "v.joint_flares")
-    select = f"""b.cutaneous, b.articular,
-        v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored,
-        coalesce(v.cutaneous_response, {cutaneous}) AS cutaneous_response,
-        v.articular_response AS articular_recorded, {articular} AS articular_scored,
-        coalesce(v.articular_response, {articular}) AS articular_response"""
-    rows, params = (_grid_sql(select, months) if every_month else _visits_sql("TRUE AS seen, " + select, months))
-    return _base_sql(_RESPONSE_BASE) + rows, params
+    (``_visit_responses``) and response (recorded, else scored), and the involvement
+    flags (a domain counts only for patients with it recorded true at M0)."""
+    table = _visit_responses(con, settings)
+    select = "".join(f""", r.{d}_recorded, r.{d}_scored, coalesce(r.{d}_recorded, r.{d}_scored) AS {d}_response"""
+                     for d in DOMAINS)
+    if every_month:
+        return f"""
+        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month),
+        grid AS (
+            SELECT p._pid, m.month, r._pid IS NOT NULL AS seen, p.cutaneous, p.articular{select}
+            FROM analysed p CROSS JOIN months m
+            LEFT JOIN {table} r ON r._pid = p._pid AND r.month = m.month
+            WHERE p.cutaneous OR p.articular
+        )""", {"months": [int(m) for m in months]}
+    at, params = _at_months(months, "r.month")
+    return f"""
+        , visits AS (
+            SELECT r._pid, r.month, TRUE AS seen, p.cutaneous, p.articular{select}
+            FROM {table} r JOIN analysed p ON p._pid = r._pid
+            WHERE {at} AND (p.cutaneous OR p.articular)
+        )""", params
 
 
 def involved_query(con, flt, settings) -> pd.DataFrame:
@@ -497,7 +491,7 @@ def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
     (``patients``) per domain and ``course`` (the state at each month, see
     ``COURSE_BASE``). The involved patients with no visit at any of ``months`` are in
     no row."""
-    cte, params = _scored_visits_sql(months)
+    cte, params = _scored_visits_sql(con, settings, months)
     if len(params) > 15:
         raise ValueError("at most 15 reported months fit in a course")
     digit = "CASE month " + " ".join(f"WHEN ${name} THEN {COURSE_BASE ** k}" for k, name in enumerate(params)) + " END"
@@ -513,22 +507,29 @@ def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
 
 def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
     """Visits whose recorded response differs from the one scored from components in
-    some domain: patient_id, month, and per domain whether it does (``<domain>_differs``),
-    the recorded and the scored response, by patient_id and month."""
-    cte, params = _scored_visits_sql(months)
-    differs = {d: f"coalesce(s.{d} AND s.{d}_recorded <> s.{d}_scored, FALSE)" for d in DOMAINS}
-    columns = ", ".join(f"{sql} AS {d}_differs, s.{d}_recorded, s.{d}_scored" for d, sql in differs.items())
-    return _scoped(con, flt, settings, cte + f"""
-        SELECT p.patient_id, s.month, {columns}
-        FROM visits s JOIN _patients p ON p._pid = s._pid
+    some domain the patient is involved in: patient_id, month, and per domain whether it
+    does (``<domain>_differs``), the recorded and the scored response, by patient_id and
+    month."""
+    table = _visit_responses(con, settings)
+    at, params = _at_months(months, "r.month")
+    differs = {d: f"coalesce(p.{d} AND r.{d}_recorded <> r.{d}_scored, FALSE)" for d in DOMAINS}
+    columns = ", ".join(f"{sql} AS {d}_differs, r.{d}_recorded, r.{d}_scored" for d, sql in differs.items())
+    # Visits whose responses differ are few: they are picked before meeting the subgroup.
+    return _scoped(con, flt, settings, f"""
+        , differing AS (
+            SELECT * FROM {table} r
+            WHERE {at} AND ({" OR ".join(f"r.{d}_recorded <> r.{d}_scored" for d in DOMAINS)})
+        )
+        SELECT p.patient_id, r.month, {columns}
+        FROM differing r JOIN analysed p ON p._pid = r._pid
         WHERE {" OR ".join(differs.values())}
-        ORDER BY s._pid, s.month""", params)
+        ORDER BY r._pid, r.month""", params)
 
 
 def response_patients_query(con, flt, settings, months) -> pd.DataFrame:
     """Every involved analysed patient x domain x month: patient_id, domain, month, seen,
     recorded, scored, response, by domain, month and patient_id."""
-    cte, params = _scored_visits_sql(months, every_month=True)
+    cte, params = _scored_visits_sql(con, settings, months, every_month=True)
     parts = " UNION ALL ".join(
         f"""SELECT _pid, '{d}' AS domain, month, seen, {d}_recorded AS recorded, {d}_scored AS scored,
                    {d}_response AS response FROM grid WHERE {d}""" for d in DOMAINS)
@@ -550,114 +551,129 @@ _MARKER_RULES = {
 BIOLOGY_MARKERS = tuple(_MARKER_RULES)
 # Markers whose shifts count only the patients positive at M0 (anti-dsDNA: elevated).
 SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
-_LABS = ("ifn_signature", "ifn_score", "anti_dsdna_elevated", "anti_dsdna", "complement_low", "c3", "c4")
 
 
-def _marker_base_sql() -> str:
-    """The CTE ``base``: each marker's status at M0 (``<marker>_m0``), the M0 labs
-    (``m0_<lab>``)."""
-    select = [f"v0.{lab} AS m0_{lab}" for lab in _LABS]
-    select += [f"{status(lambda c: 'v0.' + c)} AS {name}_m0" for name, (status, _) in _MARKER_RULES.items()]
-    return _base_sql(", ".join(select))
-
-
-def _markers_sql(months, every_month: bool = False) -> tuple[str, dict]:
-    """The CTEs ``base`` (``_marker_base_sql``) and ``visits`` (``grid`` with
-    ``every_month``): each marker's status at the month (``<marker>_mk``) and shift of
-    its value (``_shift``)."""
-    columns = ["v.ifn_score", "v.anti_dsdna", "v.c3", "v.c4", "b.m0_ifn_score", "b.m0_anti_dsdna", "b.m0_c3",
-               "b.m0_c4"]
-    for name, (status, value) in _MARKER_RULES.items():
-        columns += [f"b.{name}_m0", f"{status(lambda c: 'v.' + c)} AS {name}_mk"]
-        columns.append(f"{shift_sql(f'b.m0_{value}', f'v.{value}')} AS {name}_shift" if value
-                       else f"'unknown' AS {name}_shift")
-    rows, params = (_grid_sql if every_month else _visits_sql)(", ".join(columns), months)
-    return _marker_base_sql() + rows, params
-
-
-def biology_baseline_query(con, flt, settings) -> pd.DataFrame:
-    """One row over the analysed patients: ``patients``, and per marker (ifn,
-    anti_dsdna, complement) ``<marker>_known`` and ``<marker>_positive`` at M0."""
-    parts = [f"count({name}_m0) AS {name}_known, count(*) FILTER ({name}_m0) AS {name}_positive"
-             for name in BIOLOGY_MARKERS]
-    return _scoped(con, flt, settings, _marker_base_sql() + f"""
-        SELECT count(*) AS patients, {", ".join(parts)} FROM base""", rule_params(settings))
+def _visit_markers(con, settings) -> str:
+    """The table of every visit's marker statuses, at the baseline visit and at this one,
+    and value shifts (``_MARKER_RULES``, ``shift_sql``): _pid, month, <marker>_m0,
+    <marker>_mk, <marker>_shift. A cohort never changes: each connection computes it
+    once per rule settings, on first use; other settings replace it."""
+    params = rule_params(settings)
+    key = hashlib.sha256(repr((settings.baseline_month, sorted(params.items()))).encode()).hexdigest()[:16]
+    name = f"_visit_markers_{key}"
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_visit_markers_')").fetchall()}
+    if name not in tables:
+        for old in tables:
+            con.execute(f"DROP TABLE {_Q(old)}")
+        columns = []
+        for marker, (status, value) in _MARKER_RULES.items():
+            columns += [f"{status(lambda c: 'v0.' + c)} AS {marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk",
+                        f"{shift_sql(f'v0.{value}', f'v.{value}') if value else repr('unknown')} AS {marker}_shift"]
+        con.execute(f"""CREATE TABLE {name} AS
+            SELECT v._pid, v.month, {", ".join(columns)}
+            FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
+            ORDER BY v._pid, v.month""", params)
+    return name
 
 
 def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
-    """Visits of analysed patients at the follow-up ``months``, counted (``n``) per month
-    and, for each marker, status at M0 (``<marker>_m0``), status at the month (``_mk``)
-    and shift (``_shift``, none for complement). Patients without a visit at a month are
-    in no row: at that month they have no status and an unknown shift."""
-    cte, params = _markers_sql(months)
+    """Visits of analysed patients at ``months`` (baseline first), counted (``n``) per
+    month and, for each marker, status at M0 (``<marker>_m0``), status at the month
+    (``_mk``) and shift (``_shift``, none for complement). Patients without a visit at a
+    month are in no row: at that month they have no status and an unknown shift."""
+    table = _visit_markers(con, settings)
+    at, params = _at_months(months, "r.month")
     keys = ["month"] + [f"{name}_{part}" for name in BIOLOGY_MARKERS for part in ("m0", "mk", "shift")
                         if not (name == "complement" and part == "shift")]
-    return _scoped(con, flt, settings, cte + f"""
-        SELECT {", ".join(keys)}, count(*) AS n FROM visits GROUP BY ALL ORDER BY ALL""",
-                   params | rule_params(settings))
+    return _scoped(con, flt, settings, f"""
+        SELECT {", ".join("r." + k for k in keys)}, count(*) AS n
+        FROM {table} r JOIN analysed p ON p._pid = r._pid
+        WHERE {at} GROUP BY ALL ORDER BY ALL""", params)
 
 
 def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame:
     """Analysed patients x follow-up ``months`` for ``marker``: patient_id, month, seen,
     value_m0, value, status_m0, status, shift (complement: c3_m0, c4_m0, c3, c4 too and
-    no value), by patient_id and month."""
+    no value), by patient_id and month (``_visit_markers``)."""
     if marker not in BIOLOGY_MARKERS:
         raise ValueError(f"unknown marker {marker!r}")
+    table = _visit_markers(con, settings)
     value = _MARKER_RULES[marker][1]
-    values = f"g.m0_{value} AS value_m0, g.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
-    extra = ", g.m0_c3 AS c3_m0, g.m0_c4 AS c4_m0, g.c3, g.c4" if marker == "complement" else ""
-    cte, params = _markers_sql(months, every_month=True)
-    return _scoped(con, flt, settings, cte + f"""
-        SELECT p.patient_id, g.month, g.seen, {values}, g.{marker}_m0 AS status_m0, g.{marker}_mk AS status,
-               g.{marker}_shift AS shift{extra}
-        FROM grid g JOIN _patients p ON p._pid = g._pid
-        ORDER BY g._pid, g.month""", params | rule_params(settings))
+    values = f"v0.{value} AS value_m0, v.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
+    extra = ", v0.c3 AS c3_m0, v0.c4 AS c4_m0, v.c3, v.c4" if marker == "complement" else ""
+    return _scoped(con, flt, settings, f"""
+        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month)
+        SELECT p.patient_id, m.month, v._pid IS NOT NULL AS seen, {values}, r0.{marker}_m0 AS status_m0,
+               r.{marker}_mk AS status, coalesce(r.{marker}_shift, 'unknown') AS shift{extra}
+        FROM analysed p CROSS JOIN months m
+        LEFT JOIN _visits v ON v._pid = p._pid AND v.month = m.month
+        LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+        LEFT JOIN {table} r ON r._pid = p._pid AND r.month = m.month
+        LEFT JOIN {table} r0 ON r0._pid = p._pid AND r0.month = $baseline
+        ORDER BY p._pid, m.month""", {"months": [int(m) for m in months]})
 
 
 # --- Steroids ------------------------------------------------------------------------
 
-def _doses_sql(months, every_month: bool = False) -> tuple[str, dict]:
-    """The CTEs ``base`` and ``visits`` (``grid`` with ``every_month``) with the doses as
-    recorded and as prednisone equivalents, at the month and at M0, and whether each
-    names a drug with no known equivalent."""
-    base = _base_sql(f"""v0.cs_dose_mg AS recorded_m0_mg,
-        {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
-        {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0""")
-    rows, params = (_grid_sql if every_month else _visits_sql)(f"""v.cs_dose_mg AS recorded_mg,
-        b.recorded_m0_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg, b.dose_m0_mg,
-        {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
-        coalesce(b.unknown_drug_m0, FALSE) AS unknown_drug_m0, v.cs_drug""", months)
-    return base + rows, params
+def _visit_doses(con, settings) -> str:
+    """The table of every visit's corticosteroid dose as recorded and as prednisone
+    equivalent (``prednisone_equivalent_sql``), whether it names a drug with no known
+    equivalent (``unknown_drug_dose_sql``), the same at the baseline visit, and the
+    drug as written: _pid, month, recorded_mg, dose_mg, unknown_drug, recorded_m0_mg,
+    dose_m0_mg, unknown_drug_m0, cs_drug. The rules read no setting and a cohort never
+    changes, so each connection computes it once, on first use."""
+    name = f"_visit_doses_m{int(settings.baseline_month)}"
+    con.execute(f"""CREATE TABLE IF NOT EXISTS {name} AS
+        SELECT v._pid, v.month, v.cs_dose_mg AS recorded_mg,
+               {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg,
+               {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
+               v0.cs_dose_mg AS recorded_m0_mg,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
+               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug
+        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
+        ORDER BY v._pid, v.month""")
+    return name
 
 
 def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
     """The visits of analysed patients at ``months``, by month then patient, as arrays:
     month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
-    (prednisone equivalents), unknown_drug and unknown_drug_m0. A patient without a
-    visit at a month has no dose there and is in no row."""
-    cte, params = _doses_sql(months)
-    return _scoped_arrays(con, flt, settings, cte + """
-        SELECT month, _pid, recorded_mg, recorded_m0_mg, dose_mg, dose_m0_mg, unknown_drug, unknown_drug_m0
-        FROM visits ORDER BY month, _pid""", params)
+    (prednisone equivalents), unknown_drug and unknown_drug_m0 (``_visit_doses``). A
+    patient without a visit at a month has no dose there and is in no row."""
+    table = _visit_doses(con, settings)
+    at, params = _at_months(months, "r.month")
+    return _scoped_arrays(con, flt, settings, f"""
+        SELECT r.month, r._pid, r.recorded_mg, r.recorded_m0_mg, r.dose_mg, r.dose_m0_mg, r.unknown_drug,
+               r.unknown_drug_m0
+        FROM {table} r JOIN analysed p ON p._pid = r._pid
+        WHERE {at} ORDER BY r.month, r._pid""", params)
 
 
 def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
     """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
-    cte, params = _doses_sql(months)
-    sql, params = _scoped_sql(con, flt, settings, cte + """
-        SELECT DISTINCT cs_drug FROM visits WHERE unknown_drug ORDER BY cs_drug""", params)
+    table = _visit_doses(con, settings)
+    at, params = _at_months(months, "r.month")
+    sql, params = _scoped_sql(con, flt, settings, f"""
+        SELECT DISTINCT r.cs_drug FROM {table} r JOIN analysed p ON p._pid = r._pid
+        WHERE {at} AND r.unknown_drug ORDER BY r.cs_drug""", params)
     return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
     """Analysed patients x ``months``: patient_id, month, seen, dose_mg, dose_m0_mg,
-    recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0, by patient_id and month."""
-    cte, params = _doses_sql(months, every_month=True)
-    return _scoped(con, flt, settings, cte + """
-        SELECT p.patient_id, g.month, g.seen, g.dose_mg, g.dose_m0_mg, g.recorded_mg, g.recorded_m0_mg,
-               g.unknown_drug, g.unknown_drug_m0
-        FROM grid g JOIN _patients p ON p._pid = g._pid
-        ORDER BY g._pid, g.month""", params)
+    recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0 (the baseline values
+    also where the patient was not seen), by patient_id and month."""
+    table = _visit_doses(con, settings)
+    return _scoped(con, flt, settings, f"""
+        , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month)
+        SELECT p.patient_id, m.month, r._pid IS NOT NULL AS seen, r.dose_mg, r0.dose_mg AS dose_m0_mg,
+               r.recorded_mg, r0.recorded_mg AS recorded_m0_mg, coalesce(r.unknown_drug, FALSE) AS unknown_drug,
+               coalesce(r0.unknown_drug, FALSE) AS unknown_drug_m0
+        FROM analysed p CROSS JOIN months m
+        LEFT JOIN {table} r ON r._pid = p._pid AND r.month = m.month
+        LEFT JOIN {table} r0 ON r0._pid = p._pid AND r0.month = $baseline
+        ORDER BY p._pid, m.month""", {"months": [int(m) for m in months]})
 
 
 # --- Safety --------------------------------------------------------------------------

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import schema
 
 # Combining marks left by NFKD (accents); the blocks where Latin-script marks live.
 _COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _COMBINING_RE = re.compile(_COMBINING)
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM = r"[^a-z0-9]+"
+_NON_ALNUM_RE = re.compile(_NON_ALNUM)
 
 _NUMBER = r"[+\-\u2212]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+\-]?\d+)?"
 # Units that do not change the number's meaning in any cohort column. Units that would
@@ -48,10 +51,19 @@ class Parsed:
 
 def normalise_text(series: pd.Series) -> pd.Series:
     """``schema.normalise`` over a column: NA where the cell is not text."""
-    # One pass per cell rather than one per step; ASCII text (most cells) has no accent
-    # to decompose.
     cells = series.to_numpy(dtype=object)
-    out = [_normalise_cell(v) if isinstance(v, str) else np.nan for v in cells]
+    out = np.full(len(cells), np.nan, dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
+    if is_text.any():
+        text = pa.array(cells[is_text], type=pa.large_string())
+        ascii_ = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+        # ASCII text (most cells) has no accent to decompose: lower case, runs of other
+        # characters to "_", trimmed, all in Arrow; other text cell by cell.
+        plain = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(text.filter(ascii_)), _NON_ALNUM, "_"), "_")
+        normalised = np.empty(len(text), dtype=object)
+        normalised[ascii_] = plain.to_numpy(zero_copy_only=False)
+        normalised[~ascii_] = [_normalise_cell(v) for v in cells[is_text][~ascii_]]
+        out[is_text] = normalised
     return pd.Series(out, index=series.index, dtype=object)
 
 
@@ -185,6 +197,9 @@ def _parse_ifn(raw: pd.Series) -> pd.Series:
 
 
 def _parse_text(raw: pd.Series) -> pd.Series:
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        # Text and missing cells only (a CSV, a text column of Parquet): trimmed as is.
+        return raw.str.strip().astype("string")
     types = _cell_types(raw)
     out = _empty(raw, "string").astype(object)
     text = types.eq("str")

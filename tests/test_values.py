@@ -208,3 +208,11 @@ def test_unknown_kind_is_a_programming_error():
 @pytest.mark.parametrize("word", ["Durée d'évolution (ans)", "Réponse  complète", "  N/A ", "?", "ÉLEVÉ", "−", "a−b"])
 def test_column_normalisation_matches_schema_normalise(word):
     assert normalise_text(pd.Series([word], dtype=object)).iloc[0] == schema.normalise(word)
+
+
+def test_column_normalisation_of_mixed_cells_matches_schema_normalise_cell_by_cell():
+    # ASCII cells take a vectorised path, others are read one by one: same result.
+    cells = ["P12", " Oui ", "N.D.", "__x__y__", "Tab\there", "Réponse complète", "œdème", "", "½ dose", "ND"]
+    column = normalise_text(pd.Series([*cells, None, 7.5, True], dtype=object))
+    assert column.iloc[:len(cells)].tolist() == [schema.normalise(c) for c in cells]
+    assert column.iloc[len(cells):].isna().all()
