@@ -115,7 +115,8 @@ def _checks(runs: dict[int, dict]) -> list[dict]:
     big = runs[large]
     checks = [
         {"what": f"summarize {large} Parquet vs tableone (x faster)", "value": big["summarize_vs_tableone"],
-         "must": f">= {MUST['summarize_vs_tableone']}", "met": big["summarize_vs_tableone"] >= MUST["summarize_vs_tableone"]},
+         "must": f">= {MUST['summarize_vs_tableone']}",
+         "met": big["summarize_vs_tableone"] >= MUST["summarize_vs_tableone"]},
         {"what": f"validate {large} French CSVs (s)", "value": big["validate"]["s"], "must": f"<= {MUST['validate_s']}",
          "met": big["validate"]["s"] <= MUST["validate_s"]},
         {"what": f"validate {large} French CSVs (GB)", "value": big["validate"]["peak_gb"],

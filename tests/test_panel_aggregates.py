@@ -63,7 +63,8 @@ def test_biology_counts_are_those_of_the_pairs(cohort, flt):
             known = at["status_m0"].notna() & at["status"].notna()
             before, after = at.loc[known, "status_m0"].astype(bool), at.loc[known, "status"].astype(bool)
             assert (change.paired, change.positive_m0) == (int(known.sum()), int(before.sum()))
-            assert (change.resolved.n, change.appeared.n) == (int((before & ~after).sum()), int((~before & after).sum()))
+            resolved, appeared = int((before & ~after).sum()), int((~before & after).sum())
+            assert (change.resolved.n, change.appeared.n) == (resolved, appeared)
         for shift in marker.shifts:
             at = pairs[pairs["month"] == shift.month]
             if marker.name == "anti_dsdna":  # among the elevated at M0
