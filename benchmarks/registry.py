@@ -115,12 +115,17 @@ def _checks(runs: dict[int, dict]) -> list[dict]:
     big = runs[large]
     checks = [
         {"what": f"summarize {large} Parquet vs tableone (x faster)", "value": big["summarize_vs_tableone"],
-         "must": f">= {MUST['summarize_vs_tableone']}", "met": big["summarize_vs_tableone"] >= MUST["summarize_vs_tableone"]},
+         "must": f">= {MUST['summarize_vs_tableone']}",
+         "met": big["summarize_vs_tableone"] >= MUST["summarize_vs_tableone"]},
         {"what": f"validate {large} French CSVs (s)", "value": big["validate"]["s"], "must": f"<= {MUST['validate_s']}",
          "met": big["validate"]["s"] <= MUST["validate_s"]},
         {"what": f"validate {large} French CSVs (GB)", "value": big["validate"]["peak_gb"],
          "must": f"<= {MUST['validate_gb']}", "met": big["validate"]["peak_gb"] <= MUST["validate_gb"]},
     ]
+    for n, run in runs.items():
+        for step in ("tableone", "summarize", "validate"):
+            checks.append({"what": f"{step} at {n} exits 0", "value": run[step]["exit"], "must": "== 0",
+                           "met": run[step]["exit"] == 0})
     for name, t in big["panels_s"].items():
         checks.append({"what": f"{name} after a filter change at {large} (s, median)", "value": t["median"],
                        "must": f"<= {MUST['panel_s']}", "met": t["median"] <= MUST["panel_s"]})

@@ -60,7 +60,8 @@ def registry_frames(n: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         "sex": pd.Series(rng.choice(["F", "M"], n, p=[0.9, 0.1]), dtype="string"),
         # A few under 18: excluded from the analysed population.
         "age": _with_missing(rng.integers(16, 80, n).astype(float), rng, 0.005, "Float64"),
-        "disease_duration_years": _with_missing(np.round(np.minimum(rng.gamma(2.0, 7.0, n), 60), 1), rng, 0.05, "Float64"),
+        "disease_duration_years": _with_missing(np.round(np.minimum(rng.gamma(2.0, 7.0, n), 60), 1), rng, 0.05,
+                                                "Float64"),
         "prior_lines": _with_missing(rng.integers(0, 7, n), rng, 0.03, "Int64"),
         "cutaneous": _flags(rng, n, 0.85, 0.01),
         "articular": _flags(rng, n, 0.55, 0.01),

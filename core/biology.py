@@ -123,8 +123,9 @@ def _marker(name: str, base: dict, visits: pd.DataFrame, months: tuple[int, ...]
     if f"{name}_shift" in visits.columns:  # complement has no value to shift
         # Every analysed patient (anti-dsDNA: elevated at M0) is in one bucket at each
         # month; those without a visit at the month have no value there: unknown.
-        among = int(base[f"{name}_positive"]) if name in queries.SHIFT_AMONG_POSITIVE else int(base["patients"])
-        counted = status_m0.fillna(False) if name in queries.SHIFT_AMONG_POSITIVE else pd.Series(True, index=visits.index)
+        among_positive = name in queries.SHIFT_AMONG_POSITIVE
+        among = int(base[f"{name}_positive"]) if among_positive else int(base["patients"])
+        counted = status_m0.fillna(False) if among_positive else pd.Series(True, index=visits.index)
         shifts = tuple(_shift_counts(visits[counted.to_numpy(dtype=bool)], name, m, among, settings) for m in months)
     changes = tuple(_paired_status(visits, status_m0, status, m) for m in months)
     return Marker(name, positive, shifts, changes, small_n_notes(positive.N, settings), fetch_pairs)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from core.schema import COLUMNS, quote_identifier
+from core.schema import quote_identifier
 
 if TYPE_CHECKING:
     from core.filters import Band, Filter

@@ -137,23 +137,23 @@ _TRANSITION_COLUMNS = ["domain", "from_month", "to_month", "from_response", "to_
 def _transitions(courses: pd.DataFrame, involved: dict[str, int], months: tuple[int, ...]) -> pd.DataFrame:
     """Patients per domain and response at each month and the next ("missing" when not
     seen or without a response): every involved patient, those never seen at any
-    reported month included."""
-    parts = []
+    reported month included (``courses`` holds those seen at some month)."""
+    labels = np.array([MISSING, CR, PR, NR], dtype=object)
+    codes = {value: k for k, value in enumerate(labels) if k}
+    rows = []
     for domain in DOMAINS:
         own = courses[courses["domain"] == domain]
-        never = involved[domain] - int(own["patients"].sum())
+        patients = own["patients"].to_numpy(dtype=np.int64)
+        never = involved[domain] - int(patients.sum())
         for k, (start, end) in enumerate(zip(months, months[1:])):
-            pairs = pd.DataFrame({"from_response": own[f"response{k}"].astype(object).fillna(MISSING),
-                                  "to_response": own[f"response{k + 1}"].astype(object).fillna(MISSING),
-                                  "patients": own["patients"]})
-            if never:
-                pairs.loc[len(pairs)] = [MISSING, MISSING, never]
-            counted = pairs.groupby(["from_response", "to_response"], as_index=False)["patients"].sum()
-            parts.append(counted.assign(domain=domain, from_month=start, to_month=end))
-    if not parts:
-        return pd.DataFrame(columns=_TRANSITION_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)[_TRANSITION_COLUMNS]
-    out = out[out["patients"] > 0]
+            # No response (None) reads as missing, code 0.
+            before = np.array([codes.get(r, 0) for r in own[f"response{k}"]], dtype=int)
+            after = np.array([codes.get(r, 0) for r in own[f"response{k + 1}"]], dtype=int)
+            counts = np.bincount(before * 4 + after, weights=patients, minlength=16).astype(np.int64)
+            counts[0] += never  # missing -> missing
+            rows += [(domain, start, end, labels[pair // 4], labels[pair % 4], int(n))
+                     for pair, n in enumerate(counts) if n > 0]
+    out = pd.DataFrame(rows, columns=_TRANSITION_COLUMNS)
     return out.sort_values(["from_month", "to_month", "domain", "from_response", "to_response"],
                            ignore_index=True).astype({"from_month": int, "to_month": int, "patients": int})
 
