@@ -237,17 +237,17 @@ def _read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[R
         if too_large is not None:
             return [], [too_large]
         arrow = source.read()
-        columns = [(field.name, _python_cells(arrow.column(i)))
+        columns = [(field.name, *_parquet_column(arrow.column(i)))
                    for i, field in enumerate(arrow.schema) if not _INDEX_COLUMN.fullmatch(field.name)]
     except Exception as exc:  # pyarrow raises several types for corrupt files
         return [], [_error("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
-    headers = tuple(_header_text(c) for c, _ in columns)
+    headers = tuple(_header_text(c) for c, _, _ in columns)
     if not headers:
         return [], [_error("empty_file", name, None, "parquet")]
-    data = pd.DataFrame({i: cells for i, (_, cells) in enumerate(columns)}, index=range(meta.num_rows), dtype=object)
-    data = data.where(data.notna(), None)
+    index = pd.RangeIndex(meta.num_rows)
+    data = pd.DataFrame({i: cells for i, (_, cells, _) in enumerate(columns)}, index=index)
     # No header row in Parquet: number rows as a spreadsheet export of it would.
-    keep = ~_blank(data).all(axis=1).to_numpy()
+    keep = ~np.logical_and.reduce([blank for _, _, blank in columns])
     table = RawTable(name, None, headers, data[keep].reset_index(drop=True),
                      np.arange(2, len(data) + 2)[keep], 1)
     return [table], []
@@ -258,17 +258,38 @@ def _parquet_bytes(meta) -> int:
     return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
 
 
-def _python_cells(column) -> list[object]:
-    """One Parquet column as native cells: every numeric type as a Python number
-    (decimals and half floats as floats), dictionary-encoded text as text, nulls None.
-    Whole numbers stay ints (not floats, as pandas would make a column with nulls)."""
-    import pyarrow as pa
+def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
+    """One Parquet column as cells, and where its cells are blank (null, or text of spaces).
 
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    if pa.types.is_decimal(column.type) or pa.types.is_float16(column.type):
-        column = column.cast(pa.float64(), safe=False)
-    return column.to_pylist()
+    Typed columns stay typed, so that nothing reads them cell by cell: whole numbers as
+    nullable integers (never floats, as numpy would make a column with nulls), floats
+    (decimals and half floats too) as floats, booleans as nullable booleans, text
+    (dictionary-encoded too) as Arrow-backed text. Other types (dates, times, nested
+    values) become native Python cells. Missing cells are NA (None for Python cells).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if pa.types.is_decimal(kind) or pa.types.is_floating(kind):
+        column, kind = column.cast(pa.float64(), safe=False), pa.float64()
+    blank = column.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        column = column.cast(pa.large_string())
+        blank = blank | pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), False).to_numpy(
+            zero_copy_only=False)
+        return pd.Series(pd.arrays.ArrowStringArray(column.combine_chunks())), blank
+    if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
+        return pd.Series(column.cast(pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)), blank
+    if pa.types.is_boolean(kind):
+        return pd.Series(column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)), blank
+    if kind == pa.float64():
+        # NaN is missing, like null.
+        values = column.to_numpy()
+        return pd.Series(values), blank | np.isnan(values)
+    return pd.Series(column.to_pylist(), dtype=object), blank
 
 
 # --- Shared: grid of cells -> header and data --------------------------------------

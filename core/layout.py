@@ -20,8 +20,8 @@ import pandas as pd
 
 from core.formats import RawTable
 from core.report import ERROR, WARNING, Issue
-from core.schema import ALIASES, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, COLUMNS, normalise
-from core.values import Parsed, is_missing, parse_column
+from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, TEXT, VISIT_VALUE_COLUMNS, normalise
+from core.values import Parsed, is_missing, is_text_column, parse_column
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
 _MONTH = COLUMNS["visits"]["month"]
@@ -205,7 +205,7 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
     id_pos = [i for i, c in patient_map.items() if c == "patient_id"]
     if not id_pos:
         return pieces, issues  # the patients piece reports the missing id column
-    has_id = ~is_missing(raw.data[id_pos[0]]).to_numpy()
+    has_id = ~_per_distinct(is_missing, raw.data[id_pos[0]]).to_numpy(dtype=bool)
     for month in sorted(by_month):
         mapping = {id_pos[0]: "patient_id", **by_month[month]}
         present = np.zeros(len(raw.data), dtype=bool)
@@ -227,7 +227,10 @@ def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
 
 
 def parse_cells(series: pd.Series, kind: str) -> Parsed:
-    """``values.parse_column``, computed once per distinct text cell."""
+    """``values.parse_column``, computed once per distinct text cell (a text column
+    stored as text is read whole, in Arrow: ids have as many distinct cells as rows)."""
+    if kind == TEXT and is_text_column(series):
+        return parse_column(series, kind)
     return _per_distinct(lambda cells: parse_column(cells, kind), series)
 
 
@@ -240,15 +243,24 @@ def _per_distinct(compute, series: pd.Series):
     """``compute`` over the distinct cells of a column, spread back to every cell:
     columns repeat a few words (oui/non, F/M, ND) or values (a typed Parquet column of
     ages or flags), so a large upload parses each distinct cell once. Missing cells
-    (None, NaN, NA) all parse as one missing cell. A column mixing kinds of values
-    (native workbook cells: True, 1 and 1.0 hash alike but read differently) goes whole.
+    (None, NaN, NA) all parse as one missing cell. A typed column (numbers, booleans,
+    Arrow text) is factorised as it is stored, without a Python object per cell. A
+    column of Python cells mixing kinds of values (native workbook cells: True, 1 and
+    1.0 hash alike but read differently) goes whole.
     """
-    if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
-        return compute(series)
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    if series.dtype == object:
+        if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
+            return compute(series)
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    else:
+        codes, uniques = pd.factorize(series)
     # One trailing missing cell stands for every missing cell (code -1).
     codes = np.where(codes < 0, len(uniques), codes)
-    result = compute(pd.Series([*uniques, None], dtype=object))
+    if is_text_column(series):
+        cells = pd.Series(uniques).reindex(range(len(uniques) + 1))  # text stays in Arrow
+    else:
+        cells = pd.Series([*np.asarray(uniques.astype(object)), None], dtype=object)
+    result = compute(cells)
 
     def spread(part: pd.Series) -> pd.Series:
         return part.take(codes).set_axis(series.index)
@@ -278,7 +290,7 @@ def _build(
         if name is None:
             if not extras:
                 continue  # another piece of the sheet reads this column
-            if not header and is_missing(raw.data[i]).all():
+            if not header and _per_distinct(is_missing, raw.data[i]).all():
                 dropped[i] = ("empty_column", None)  # spreadsheet padding, not data
                 continue
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.report import WARNING, Issue
 
@@ -27,8 +30,17 @@ _MAX_GROUPS = 100  # groups named one by one; the rest are counted in one more w
 def fold(ids: pd.Series) -> pd.Series:
     """Each id as compared: invisible characters removed, NFKC (fullwidth ``Ｐ`` -> ``P``,
     non-breaking space -> space), trimmed, case folded, look-alike letters made Latin."""
-    text = ids.astype(str).str.translate(_INVISIBLE).str.normalize("NFKC").str.strip()
-    return text.str.casefold().str.translate(_CONFUSABLE)
+    text = ids.astype(str)
+    cells = pa.array(text.to_numpy(dtype=object), type=pa.large_string())
+    # Printable ASCII (most ids) folds to itself trimmed and lower-cased: done in Arrow.
+    plain = pc.match_substring_regex(cells, r"^[ -~]*$").to_numpy(zero_copy_only=False)
+    out = pd.Series(np.empty(len(text), dtype=object), index=ids.index)
+    if plain.any():
+        out[plain] = pc.ascii_lower(pc.utf8_trim(cells.filter(pa.array(plain)), " ")).to_numpy(zero_copy_only=False)
+    if not plain.all():
+        other = text[~plain].str.translate(_INVISIBLE).str.normalize("NFKC").str.strip()
+        out[~plain] = other.str.casefold().str.translate(_CONFUSABLE)
+    return out
 
 
 def _keys(ids: pd.Series) -> pd.Series:

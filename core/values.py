@@ -49,20 +49,30 @@ class Parsed:
     invalid: pd.Series
 
 
+def is_text_column(series: pd.Series) -> bool:
+    """Whether ``series`` is stored as text (pandas' string dtypes): every cell is text or NA."""
+    return isinstance(series.dtype, pd.StringDtype) or (
+        isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_string(series.dtype.pyarrow_dtype))
+
+
 def normalise_text(series: pd.Series) -> pd.Series:
     """``schema.normalise`` over a column: NA where the cell is not text."""
-    cells = series.to_numpy(dtype=object)
-    out = np.full(len(cells), np.nan, dtype=object)
-    is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
-    if is_text.any():
+    if is_text_column(series):
+        is_text = series.notna().to_numpy(dtype=bool)
+        text = pa.array(series[is_text].array, type=pa.large_string())
+    else:
+        cells = series.to_numpy(dtype=object)
+        is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
         text = pa.array(cells[is_text], type=pa.large_string())
+    out = np.full(len(series), np.nan, dtype=object)
+    if is_text.any():
         ascii_ = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
         # ASCII text (most cells) has no accent to decompose: lower case, runs of other
         # characters to "_", trimmed, all in Arrow; other text cell by cell.
         plain = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(text.filter(ascii_)), _NON_ALNUM, "_"), "_")
         normalised = np.empty(len(text), dtype=object)
         normalised[ascii_] = plain.to_numpy(zero_copy_only=False)
-        normalised[~ascii_] = [_normalise_cell(v) for v in cells[is_text][~ascii_]]
+        normalised[~ascii_] = [_normalise_cell(v) for v in text.filter(pa.array(~ascii_)).to_pylist()]
         out[is_text] = normalised
     return pd.Series(out, index=series.index, dtype=object)
 
@@ -79,12 +89,29 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     With ``kind=schema.IFN``, sign-only cells (``+``, ``-``, ``−``, ``++``) are not blanks:
     the signs are values and anything else made of signs is reported, not dropped.
     """
-    raw = series.astype(object).reset_index(drop=True)
+    raw = series.reset_index(drop=True)
+    if is_text_column(raw) and kind != schema.IFN:
+        words = _ascii_missing_words(raw)
+        if words is not None:
+            return (raw.isna().to_numpy(dtype=bool) | words).astype(bool)
+    if not is_text_column(raw):
+        raw = raw.astype(object)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
     if kind == schema.IFN:
         # Only signs ("+", "--") normalise to "" like a blank: read them, do not drop them.
         missing &= ~_stripped(raw).str.fullmatch(_SIGNS_ONLY).fillna(False).astype(bool)
     return missing.astype(bool).set_axis(series.index)
+
+
+def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
+    """Where a text column's cells are missing markers, all in Arrow; None when a cell is
+    not ASCII (accents need ``normalise_text``'s decomposition)."""
+    cells = pa.array(text.array, type=pa.large_string())
+    if not pc.all(pc.string_is_ascii(cells)).as_py() in (True, None):
+        return None
+    normalised = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(cells), _NON_ALNUM, "_"), "_")
+    words = pa.array(sorted(schema.MISSING_WORDS), type=pa.large_string())
+    return pc.fill_null(pc.is_in(normalised, value_set=words), False).to_numpy(zero_copy_only=False)
 
 
 def parse_column(series: pd.Series, kind: str) -> Parsed:
@@ -93,8 +120,11 @@ def parse_column(series: pd.Series, kind: str) -> Parsed:
         parser = _PARSERS[kind]
     except KeyError:
         raise ValueError(f"unknown value kind: {kind!r}") from None
-    # Work on positions so that a repeated index label cannot misalign the masks.
-    raw = series.astype(object).reset_index(drop=True)
+    # Work on positions so that a repeated index label cannot misalign the masks. Text
+    # read as text stays in Arrow (an id column has as many distinct cells as rows).
+    raw = series.reset_index(drop=True)
+    if not (kind == schema.TEXT and is_text_column(raw)):
+        raw = raw.astype(object)
     missing = is_missing(raw, kind)
     values = parser(raw.where(~missing, None))
     invalid = (~missing & values.isna()).astype(bool)
@@ -197,7 +227,7 @@ def _parse_ifn(raw: pd.Series) -> pd.Series:
 
 
 def _parse_text(raw: pd.Series) -> pd.Series:
-    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+    if is_text_column(raw) or pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
         # Text and missing cells only (a CSV, a text column of Parquet): trimmed as is.
         return raw.str.strip().astype("string")
     types = _cell_types(raw)

@@ -59,7 +59,9 @@ def _only(name: str, content: bytes) -> RawTable:
 
 
 def _cells(table: RawTable) -> list[list]:
-    return table.data.to_numpy().tolist()
+    """The cells as Python values, a missing cell as None (typed Parquet columns hold NA or NaN)."""
+    return [[None if v is None or (np.ndim(v) == 0 and pd.isna(v)) else v for v in row]
+            for row in table.data.to_numpy(dtype=object).tolist()]
 
 
 def _codes(issues) -> list[tuple[str, str]]:
