@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.formats import RawTable
 from core.report import ERROR, WARNING, Issue
-from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, TEXT, VISIT_VALUE_COLUMNS, normalise
+from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, normalise
 from core.values import Parsed, is_missing, is_text_column, parse_column
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
@@ -227,10 +227,7 @@ def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
 
 
 def parse_cells(series: pd.Series, kind: str) -> Parsed:
-    """``values.parse_column``, computed once per distinct text cell (a text column
-    stored as text is read whole, in Arrow: ids have as many distinct cells as rows)."""
-    if kind == TEXT and is_text_column(series):
-        return parse_column(series, kind)
+    """``values.parse_column``, computed once per distinct text cell."""
     return _per_distinct(lambda cells: parse_column(cells, kind), series)
 
 

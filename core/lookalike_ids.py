@@ -53,13 +53,13 @@ def _keys(ids: pd.Series) -> pd.Series:
 
 def _shared(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The ids (as text) and folded keys of the rows whose key is shared by two or more
-    distinct ids."""
-    keys = _keys(ids)
-    text = ids.astype(object).where(keys.notna(), None).astype(str)
-    spellings = pd.DataFrame({"id": text, "key": keys}).dropna().drop_duplicates()
-    shared = spellings["key"][spellings["key"].duplicated(keep=False)]
-    rows = keys.isin(set(shared)).to_numpy(dtype=bool)
-    return text[rows], keys[rows]
+    distinct ids; each distinct id is folded once."""
+    text = ids[ids.notna()].astype(object).astype(str)
+    codes, distinct = pd.factorize(text.to_numpy(dtype=object))
+    keys = fold(pd.Series(distinct, dtype=object)).to_numpy(dtype=object)
+    shared = pd.Series(keys).duplicated(keep=False).to_numpy(dtype=bool)
+    rows = shared[codes]
+    return text[rows], pd.Series(keys[codes[rows]], index=text.index[rows], dtype=object)
 
 
 def lookalike_groups(ids: pd.Series) -> list[list[str]]:
