@@ -21,7 +21,7 @@ import pandas as pd
 from core.formats import RawTable
 from core.report import ERROR, WARNING, Issue
 from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, normalise
-from core.values import Parsed, is_missing, is_text_column, parse_column
+from core.values import Parsed, is_missing, is_text_column, parse_column, parse_typed
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
 _MONTH = COLUMNS["visits"]["month"]
@@ -227,7 +227,10 @@ def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
 
 
 def parse_cells(series: pd.Series, kind: str) -> Parsed:
-    """``values.parse_column``, computed once per distinct text cell."""
+    """``values.parse_column``: a typed column as stored, else once per distinct cell."""
+    typed = parse_typed(series, kind)
+    if typed is not None:
+        return typed
     return _per_distinct(lambda cells: parse_column(cells, kind), series)
 
 

@@ -114,6 +114,33 @@ def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
     return pc.fill_null(pc.is_in(normalised, value_set=words), False).to_numpy(zero_copy_only=False)
 
 
+def parse_typed(series: pd.Series, kind: str) -> Parsed | None:
+    """A column stored typed (Parquet numbers, booleans) read without a cell-by-cell
+    parse, exactly as ``parse_column`` would read it; None when the kind needs the parser
+    (a month or a response from numbers, flags from numbers, text).
+
+    Numbers are numbers (NaN missing); a whole-number kind takes whole numbers within
+    the exact range and reports the rest; booleans are booleans.
+    """
+    dtype = series.dtype
+    numeric = dtype == np.float64 or isinstance(dtype, pd.Int64Dtype)
+    if kind in (schema.NUMBER, schema.EVENT_MONTH) and numeric:
+        values = series.astype("Float64")
+    elif kind in (schema.INTEGER, schema.MONTH) and numeric:
+        number = series.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(number) & (np.floor(number) == number) & (np.abs(number) < _MAX_EXACT)
+        values = pd.Series(pd.arrays.IntegerArray(np.where(ok, number, 0).astype(np.int64), ~ok), index=series.index)
+    elif kind == schema.BOOL and isinstance(dtype, pd.BooleanDtype):
+        values = series
+    else:
+        return None
+    invalid = (values.isna() & series.notna()).astype(bool)
+    if dtype == np.float64:
+        invalid &= ~np.isnan(series.to_numpy())
+    return Parsed(values=values, invalid=invalid)
+
+
 def parse_column(series: pd.Series, kind: str) -> Parsed:
     """Parse one column of raw cells (str or native Excel values) as ``kind`` (schema kinds)."""
     try:
