@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.report import WARNING, Issue
+from core.values import arrow_text
 
 # Invisible characters: zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -30,17 +31,22 @@ _MAX_GROUPS = 100  # groups named one by one; the rest are counted in one more w
 def fold(ids: pd.Series) -> pd.Series:
     """Each id as compared: invisible characters removed, NFKC (fullwidth ``Ｐ`` -> ``P``,
     non-breaking space -> space), trimmed, case folded, look-alike letters made Latin."""
-    text = ids.astype(str)
-    cells = pa.array(text.to_numpy(dtype=object), type=pa.large_string())
-    # Printable ASCII (most ids) folds to itself trimmed and lower-cased: done in Arrow.
+    cells = pa.array(ids.astype(str).to_numpy(dtype=object), type=pa.large_string())
+    return pd.Series(_fold(cells).to_numpy(zero_copy_only=False), index=ids.index, dtype=object)
+
+
+def _fold(cells: pa.Array) -> pa.Array:
+    """``fold`` over Arrow text without nulls. Printable ASCII (most ids) folds to itself
+    trimmed and lower-cased, in Arrow; other ids one by one."""
     plain = pc.match_substring_regex(cells, r"^[ -~]*$").to_numpy(zero_copy_only=False)
-    out = pd.Series(np.empty(len(text), dtype=object), index=ids.index)
-    if plain.any():
-        out[plain] = pc.ascii_lower(pc.utf8_trim(cells.filter(pa.array(plain)), " ")).to_numpy(zero_copy_only=False)
-    if not plain.all():
-        other = text[~plain].str.translate(_INVISIBLE).str.normalize("NFKC").str.strip()
-        out[~plain] = other.str.casefold().str.translate(_CONFUSABLE)
-    return out
+    folded = pc.ascii_lower(pc.utf8_trim(cells, " "))
+    if plain.all():
+        return folded
+    out = np.asarray(folded.to_pylist(), dtype=object)
+    other = pd.Series(out[~plain], dtype=object)
+    other = other.str.translate(_INVISIBLE).str.normalize("NFKC").str.strip()
+    out[~plain] = other.str.casefold().str.translate(_CONFUSABLE).to_numpy(dtype=object)
+    return pa.array(out, type=pa.large_string())
 
 
 def _keys(ids: pd.Series) -> pd.Series:
@@ -53,13 +59,20 @@ def _keys(ids: pd.Series) -> pd.Series:
 
 def _shared(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The ids (as text) and folded keys of the rows whose key is shared by two or more
-    distinct ids; each distinct id is folded once."""
-    text = ids[ids.notna()].astype(object).astype(str)
-    codes, distinct = pd.factorize(text.to_numpy(dtype=object))
-    keys = fold(pd.Series(distinct, dtype=object)).to_numpy(dtype=object)
-    shared = pd.Series(keys).duplicated(keep=False).to_numpy(dtype=bool)
+    distinct ids; each distinct id is folded once, in Arrow."""
+    present = ids.notna().to_numpy(dtype=bool)
+    text = ids[present] if isinstance(ids.dtype, pd.StringDtype) else ids[present].astype(object).astype(str)
+    encoded = arrow_text(text.astype("string")).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    keys = _fold(encoded.dictionary)
+    key_codes = keys.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    shared = np.bincount(key_codes, minlength=1)[key_codes] > 1  # per distinct id
     rows = shared[codes]
-    return text[rows], pd.Series(keys[codes[rows]], index=text.index[rows], dtype=object)
+    if not rows.any():
+        return pd.Series(dtype=object), pd.Series(dtype=object)
+    index = text.index[rows]
+    return (pd.Series(text[rows].astype(object).to_numpy(), index=index, dtype=object),
+            pd.Series(np.asarray(keys.to_pylist(), dtype=object)[codes[rows]], index=index, dtype=object))
 
 
 def lookalike_groups(ids: pd.Series) -> list[list[str]]:

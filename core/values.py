@@ -55,11 +55,17 @@ def is_text_column(series: pd.Series) -> bool:
         isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_string(series.dtype.pyarrow_dtype))
 
 
+def arrow_text(series: pd.Series) -> pa.Array:
+    """A text column (``is_text_column``) as one Arrow array of large strings."""
+    cells = pa.array(series.array, type=pa.large_string())
+    return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+
+
 def normalise_text(series: pd.Series) -> pd.Series:
     """``schema.normalise`` over a column: NA where the cell is not text."""
     if is_text_column(series):
         is_text = series.notna().to_numpy(dtype=bool)
-        text = pa.array(series[is_text].array, type=pa.large_string())
+        text = arrow_text(series[is_text])
     else:
         cells = series.to_numpy(dtype=object)
         is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
@@ -106,7 +112,7 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
 def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
     """Where a text column's cells are missing markers, all in Arrow; None when a cell is
     not ASCII (accents need ``normalise_text``'s decomposition)."""
-    cells = pa.array(text.array, type=pa.large_string())
+    cells = arrow_text(text)
     if not pc.all(pc.string_is_ascii(cells)).as_py() in (True, None):
         return None
     normalised = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(cells), _NON_ALNUM, "_"), "_")
