@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.layout import PATIENT_ONLY, Piece, parse_cells
 from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
+from core.values import arrow_text
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 
@@ -132,7 +135,8 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
     if repeated.any():
         derived = _collapse_repeated(frame[repeated], pieces, report)
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
-    twice = kept.duplicated("patient_id", keep=False).to_numpy(dtype=bool)
+    codes = arrow_text(kept["patient_id"].astype("string")).dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    twice = np.bincount(codes, minlength=1)[codes] > 1
     _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
     report.issues += lookalike_issues(kept, _locations(pieces))
     return _finish(kept, "patients", read, rejected, report)
@@ -166,20 +170,41 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     if frame is None:
         return None
     # Upload order: file by file, row by row, then month (a wide row gives several visits).
-    frame = frame.sort_values(["_source", "_row", "_month"], kind="stable").reset_index(drop=True)
+    order = ["_source", "_row", "_month"]
+    if not _in_order(frame[order].to_numpy(dtype=np.int64)):  # one long table is in order already
+        frame = frame.sort_values(order, kind="stable")
+    frame = frame.reset_index(drop=True)
     read = len(frame) + _left_out(pieces, table)
     kept, rejected = _reject_missing_keys(frame, table, pieces, report)
     rejected += _left_out(pieces, table)
+    # Each row's patient as a whole number (hashed once, in Arrow): the position of its
+    # id among the known patients' ids, else among its own table's ids.
+    ids = arrow_text(kept["patient_id"].astype("string"))
     if known is not None:
-        unknown = known.get_indexer(kept["patient_id"]) < 0
+        position = pc.index_in(ids, value_set=arrow_text(pd.Series(known, dtype="string")))
+        unknown = position.is_null().to_numpy(zero_copy_only=False)
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
         report.issues += unknown_lookalike_issues(kept[unknown], known, _locations(pieces))
         kept, rejected = kept[~unknown], rejected + int(unknown.sum())
+        patient = position.filter(pa.array(~unknown)).to_numpy(zero_copy_only=False)
+    else:
+        patient = ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     if table == "visits":
-        twice = kept.duplicated(["patient_id", "month"], keep="first").to_numpy(dtype=bool)
+        pairs = pd.DataFrame({"patient": patient, "month": kept["month"].to_numpy(dtype=np.int64)})
+        twice = pairs.duplicated(keep="first").to_numpy(dtype=bool)
         _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
         kept, rejected = kept[~twice], rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
+
+
+def _in_order(keys: np.ndarray) -> bool:
+    """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
+    consecutive rows, the first key that differs increases."""
+    steps = np.diff(keys, axis=0)
+    if len(steps) == 0:
+        return True
+    first = steps[np.arange(len(steps)), np.argmax(steps != 0, axis=1)]
+    return bool((first >= 0).all())
 
 
 def _left_out(pieces: list[Piece], table: str) -> int:
