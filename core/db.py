@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.schema import TABLES, quote_identifier
 from core.scoring import drug_factor
@@ -42,6 +43,10 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     """
     # An empty temp_directory disables spilling: patient rows never reach the disk.
     con = duckdb.connect(":memory:", config={"temp_directory": ""})
+    # Patients are numbered in ``patient_id`` order (byte order, as DuckDB sorts text); a
+    # visit or event takes its patient's number (NULL for an id with no patient row,
+    # which no join then matches).
+    patient_ids, patient_pid = pa.array([], pa.large_string()), pa.array([], pa.int32())
     for table, columns in TABLES.items():
         frame = frames.get(table)
         canonical = {c.name for c in columns}
@@ -70,9 +75,22 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
             present = [*present, "_cs_factor"]
             cols_sql += ", _cs_factor"
         # As Arrow: DuckDB scans Arrow columns directly, pandas' nullable ones far slower.
-        con.register("_staged", pa.Table.from_pandas(staged, preserve_index=False))
-        con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) {_keyed(table, present)}")
+        arrow = pa.Table.from_pandas(staged, preserve_index=False)
+        ids = _text(arrow.column("patient_id"))
+        if table == "patients":
+            patient_ids = ids
+            pid = pc.rank(ids, sort_keys="ascending", tiebreaker="first").cast(pa.int32())
+        else:
+            pid = pc.take(patient_pid, pc.index_in(ids, value_set=patient_ids))
+        arrow = arrow.append_column("_pid", pid)
+        # Rows in (_pid, month) order, sorted in Arrow: DuckDB keeps the insertion order.
+        arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in ("_pid", "month")
+                                                              if k in arrow.column_names]))
+        con.register("_staged", arrow)
+        con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) SELECT _pid, {cols_sql} FROM _staged")
         con.unregister("_staged")
+        if table == "patients":
+            patient_pid = pid
     # Once loaded, the cohort needs no file: refuse COPY, read_csv, ATTACH, extensions and
     # scans of Python variables; the lock stops a later SET from turning any of it back on.
     con.execute("SET enable_external_access = false")
@@ -80,17 +98,6 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     return con
 
 
-def _keyed(table: str, present: list[str]) -> str:
-    """The SELECT that stores ``_staged`` with its ``_pid``, rows in ``_pid`` order.
-
-    Patients are numbered in ``patient_id`` order; a visit or event takes its patient's
-    number (NULL for an id with no patient row, which no join then matches, as before).
-    """
-    cols = ", ".join(f"s.{quote_identifier(c)}" for c in present)
-    if table == "patients":
-        return (f"SELECT CAST(row_number() OVER (ORDER BY s.patient_id) AS INTEGER) AS _pid, {cols} "
-                "FROM _staged s ORDER BY _pid")
-    order = "k._pid, s.month" if "month" in present else "k._pid"
-    return (f"SELECT k._pid, {cols} FROM _staged s LEFT JOIN "
-            "(SELECT patient_id, min(_pid) AS _pid FROM _patients GROUP BY patient_id) k "
-            f"ON k.patient_id = s.patient_id ORDER BY {order}")
+def _text(column: pa.ChunkedArray) -> pa.Array:
+    """A text column as one Arrow array of large strings."""
+    return column.combine_chunks().cast(pa.large_string())

@@ -95,3 +95,26 @@ def test_without_a_temporary_directory_duckdb_fails_instead_of_spilling(tmp_path
                       "GROUP BY b ORDER BY b LIMIT 1").fetchall()
     probe.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_patients_are_numbered_in_id_order_and_rows_stored_in_that_order():
+    rng = __import__("numpy").random.default_rng(3)
+    ids = [f"P{i}" for i in rng.permutation(3000)] + ["Ω1", "a1"]
+    patients = pd.DataFrame({"patient_id": pd.array(ids, dtype="string")})
+    visit_ids = list(rng.choice(ids, 9000)) + ["NOBODY"]
+    visits = pd.DataFrame({"patient_id": pd.array(visit_ids, dtype="string"),
+                           "month": pd.array(rng.choice([0, 3, 6], len(visit_ids)), dtype="Int64")})
+    con = create_cohort_db({"patients": patients, "visits": visits, "events": None})
+    try:
+        stored = con.execute("SELECT _pid, patient_id FROM _patients").fetchall()
+        expected = con.execute("SELECT CAST(row_number() OVER (ORDER BY patient_id) AS INTEGER), patient_id "
+                               "FROM _patients ORDER BY patient_id").fetchall()
+        assert stored == expected  # stored in _pid order, numbered as DuckDB sorts text
+        rows = con.execute("SELECT v._pid, p._pid, v.month FROM _visits v "
+                           "LEFT JOIN _patients p USING (patient_id)").fetchall()
+        assert all(v == p for v, p, _ in rows)  # a visit takes its patient's number, NULL for none
+        assert sum(v is None for v, _, _ in rows) == 1
+        keys = [(v is None, v or 0, m) for v, _, m in rows]
+        assert keys == sorted(keys)
+    finally:
+        con.close()
