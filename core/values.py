@@ -115,9 +115,15 @@ def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
     cells = arrow_text(text)
     if not pc.all(pc.string_is_ascii(cells)).as_py() in (True, None):
         return None
-    normalised = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(cells), _NON_ALNUM, "_"), "_")
-    words = pa.array(sorted(schema.MISSING_WORDS), type=pa.large_string())
-    return pc.fill_null(pc.is_in(normalised, value_set=words), False).to_numpy(zero_copy_only=False)
+    # No missing marker has a digit: only the other cells (few in an id column) are normalised.
+    maybe = ~pc.fill_null(pc.match_substring_regex(cells, "[0-9]"), False).to_numpy(zero_copy_only=False)
+    missing = np.zeros(len(cells), dtype=bool)
+    if maybe.any():
+        some = cells.filter(pa.array(maybe))
+        normalised = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(some), _NON_ALNUM, "_"), "_")
+        words = pa.array(sorted(schema.MISSING_WORDS), type=pa.large_string())
+        missing[maybe] = pc.fill_null(pc.is_in(normalised, value_set=words), False).to_numpy(zero_copy_only=False)
+    return missing
 
 
 def parse_typed(series: pd.Series, kind: str) -> Parsed | None:

@@ -244,3 +244,8 @@ def test_a_typed_column_reads_as_the_parser_reads_its_cells(kind, stored):
     assert typed.values.astype(object).where(typed.values.notna(), None).tolist() == \
         expected.values.astype(object).where(expected.values.notna(), None).tolist()
     assert typed.invalid.tolist() == expected.invalid.tolist()
+
+
+def test_no_missing_marker_has_a_digit():
+    # values._ascii_missing_words normalises only the cells without a digit.
+    assert not any(ch.isdigit() for word in schema.MISSING_WORDS for ch in word)
