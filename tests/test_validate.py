@@ -1,6 +1,7 @@
 """Validation: every error, rejected row and warning, located by row and column; counts add up."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core.loader import load_cohort
@@ -192,3 +193,15 @@ def test_cell_naming_two_drugs_is_warned() -> None:
 def test_wide_drug_column_is_warned_under_its_header() -> None:
     wide = "patient_id,sex,age,Dose CT M0,Corticoïde M0\nP1,F,40,10,Mystery\n"
     assert _found(_load(("cohort.csv", wide)), "unknown_drug") == [("warning", 2, "Corticoïde M0")]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([], True), ([[0, 2, -1]], True), ([[0, 2, 0], [0, 2, 3], [0, 3, 0], [1, 1, 0]], True),
+    ([[0, 2, 3], [0, 2, 0]], False), ([[0, 3, 0], [0, 2, 6]], False), ([[1, 2, 0], [0, 9, 0]], False),
+])
+def test_rows_in_upload_order_are_recognised(rows, expected):
+    from core.validate import _in_order
+
+    keys = np.array(rows, dtype=np.int64).reshape(len(rows), 3)
+    assert _in_order(keys) is expected
+    assert expected == (sorted(map(tuple, rows)) == list(map(tuple, rows)))
