@@ -127,6 +127,8 @@ class Continuous:
 
 
 def _as_float_array(values) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(float, copy=False)  # numbers already: no pandas round trip
     series = pd.to_numeric(pd.Series(values, dtype=object if isinstance(values, list) else None))
     return series.to_numpy(dtype=float, na_value=np.nan)
 
