@@ -686,21 +686,14 @@ _FOLLOWUP = """
         )"""
 
 
-def safety_counts_query(con, flt, settings) -> pd.DataFrame:
-    """One row over the treated patients: N, patients with an infection, a severe
-    infection, VZV, with any event, and the infection events."""
-    return _scoped(con, flt, settings, _FOLLOWUP + """
-        SELECT count(*) AS treated, count(*) FILTER (any_infection) AS infection,
-               count(*) FILTER (severe_infection) AS severe_infection, count(*) FILTER (vzv) AS vzv,
-               count(*) FILTER (with_events) AS with_events,
-               CAST(coalesce(sum(infection_events), 0) AS BIGINT) AS infection_events
-        FROM followup""")
-
-
-def followup_months_query(con, flt, settings) -> np.ndarray:
-    """Each treated patient's follow-up in months, by patient_id."""
+def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
+    """Each treated patient, by patient_id, as arrays (one pass over the visits and
+    events): followup_months, infection_events, any_infection, severe_infection, vzv
+    and with_events. The panel counts the flags and sums the follow-up in patient order
+    (the exposure is summed as it always has been, to the last digit)."""
     return _scoped_arrays(con, flt, settings, _FOLLOWUP + """
-        SELECT followup_months FROM followup ORDER BY _pid""")["followup_months"]
+        SELECT followup_months, infection_events, any_infection, severe_infection, vzv, with_events
+        FROM followup ORDER BY _pid""")
 
 
 def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
