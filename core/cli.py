@@ -176,7 +176,9 @@ def _run_summarize(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         result.cohort.close()
     # Numbers computed under other definitions than the contract's say so.
     document["details"]["settings"] = settings.changed() or None
-    print(json.dumps(document, ensure_ascii=False, indent=2))
+    from core.json_text import readable_json
+
+    sys.stdout.write(readable_json(document) + "\n")
     return EXIT_OK
 
 

@@ -9,10 +9,9 @@ before), or the few per-patient rows a chart or a table shows. Tables are joined
 sorted on ``_pid`` (``core.db``). What the rules derive from each visit and its
 baseline visit (responses, marker statuses and shifts, prednisone equivalents) does
 not depend on the subgroup: each connection derives it once, on first use, into a
-table that the panels then join to the subgroup (``_visit_responses``,
-``_visit_markers``, ``_visit_doses``). Values are bound parameters; identifiers come
-from the schema or are checked against the table's actual columns, and are quoted by
-``schema.quote_identifier``. Results are always in a stated order.
+table that the panels then join to the subgroup (``_visit_rules``). Values are bound
+parameters; identifiers come from the schema or are checked against the table's actual
+columns, and are quoted by ``schema.quote_identifier``. Results are always in a stated order.
 """
 from __future__ import annotations
 
@@ -413,37 +412,66 @@ def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
     return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
-# --- Response ------------------------------------------------------------------------
+# --- What the rules derive from each visit ------------------------------------------
 
-DOMAINS = ("cutaneous", "articular")
+def _visit_rules(con, settings) -> str:
+    """The table of what the rules derive from every visit and its baseline visit, in
+    one pass over the visits joined to their baseline visit (_pid, month, then):
 
+    - responses: <domain>_recorded and <domain>_scored from the raw components
+      (``cutaneous_response_sql``, ``articular_response_sql``);
+    - markers: <marker>_m0 and <marker>_mk, the status at the baseline visit and at
+      this one, and <marker>_shift of the value (``_MARKER_RULES``, ``shift_sql``);
+    - doses: recorded_mg, dose_mg (prednisone equivalent, ``prednisone_equivalent_sql``),
+      unknown_drug (``unknown_drug_dose_sql``), the same at the baseline visit
+      (recorded_m0_mg, dose_m0_mg, unknown_drug_m0), and cs_drug as written.
 
-def _visit_responses(con, settings) -> str:
-    """The table of every visit's recorded responses and the ones scored from the raw
-    components against the baseline visit (``cutaneous_response_sql``,
-    ``articular_response_sql``): _pid, month, <domain>_recorded, <domain>_scored. The
-    rules read no setting and a cohort never changes, so each connection scores its
-    visits once, on first use; the table lives and goes with the cohort."""
-    name = f"_visit_responses_m{int(settings.baseline_month)}"
+    A cohort never changes: each connection computes the table once per baseline month
+    and rule settings, on first use; other settings replace it. Rows are in no stated
+    order: every query on it joins, aggregates or sorts.
+    """
+    params = rule_params(settings)
+    key = hashlib.sha256(repr((settings.baseline_month, sorted(params.items()))).encode()).hexdigest()[:16]
+    name = f"_visit_rules_{key}"
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_visit_rules_')").fetchall()}
+    if name in tables:
+        return name
+    for old in tables:
+        con.execute(f"DROP TABLE {_Q(old)}")
     cutaneous = cutaneous_response_sql("v0.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
     articular = articular_response_sql("v0.painful_joints", "v0.swollen_joints", "v0.joint_flares",
                                        "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
                                        "v.joint_flares")
-    con.execute(f"""CREATE TABLE IF NOT EXISTS {name} AS
-        SELECT v._pid, v.month, v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored,
-               v.articular_response AS articular_recorded, {articular} AS articular_scored
-        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
-        ORDER BY v._pid, v.month""")
+    columns = [f"v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored",
+               f"v.articular_response AS articular_recorded, {articular} AS articular_scored"]
+    for marker, (status, value) in _MARKER_RULES.items():
+        columns += [f"{status(lambda c: 'v0.' + c)} AS {marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk",
+                    f"{shift_sql(f'v0.{value}', f'v.{value}') if value else repr('unknown')} AS {marker}_shift"]
+    columns += [f"""v.cs_dose_mg AS recorded_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg,
+               {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
+               v0.cs_dose_mg AS recorded_m0_mg,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
+               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
+    con.execute(f"""CREATE TABLE {name} AS
+        SELECT v._pid, v.month, {", ".join(columns)}
+        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}""",
+                params)
     return name
+
+
+# --- Response ------------------------------------------------------------------------
+
+DOMAINS = ("cutaneous", "articular")
 
 
 def _scored_visits_sql(con, settings, months, every_month: bool = False) -> tuple[str, dict]:
     """The CTE ``visits`` (``grid`` with ``every_month``: with or without a visit): one
     row per analysed patient involved in a domain at M0 and visit at a month of
     ``months``, with per domain (``cutaneous_*``, ``articular_*``): recorded, scored
-    (``_visit_responses``) and response (recorded, else scored), and the involvement
+    (``_visit_rules``) and response (recorded, else scored), and the involvement
     flags (a domain counts only for patients with it recorded true at M0)."""
-    table = _visit_responses(con, settings)
+    table = _visit_rules(con, settings)
     select = "".join(f""", r.{d}_recorded, r.{d}_scored, coalesce(r.{d}_recorded, r.{d}_scored) AS {d}_response"""
                      for d in DOMAINS)
     if every_month:
@@ -510,7 +538,7 @@ def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
     some domain the patient is involved in: patient_id, month, and per domain whether it
     does (``<domain>_differs``), the recorded and the scored response, by patient_id and
     month."""
-    table = _visit_responses(con, settings)
+    table = _visit_rules(con, settings)
     at, params = _at_months(months, "r.month")
     differs = {d: f"coalesce(p.{d} AND r.{d}_recorded <> r.{d}_scored, FALSE)" for d in DOMAINS}
     columns = ", ".join(f"{sql} AS {d}_differs, r.{d}_recorded, r.{d}_scored" for d, sql in differs.items())
@@ -553,36 +581,12 @@ BIOLOGY_MARKERS = tuple(_MARKER_RULES)
 SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
 
 
-def _visit_markers(con, settings) -> str:
-    """The table of every visit's marker statuses, at the baseline visit and at this one,
-    and value shifts (``_MARKER_RULES``, ``shift_sql``): _pid, month, <marker>_m0,
-    <marker>_mk, <marker>_shift. A cohort never changes: each connection computes it
-    once per rule settings, on first use; other settings replace it."""
-    params = rule_params(settings)
-    key = hashlib.sha256(repr((settings.baseline_month, sorted(params.items()))).encode()).hexdigest()[:16]
-    name = f"_visit_markers_{key}"
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_visit_markers_')").fetchall()}
-    if name not in tables:
-        for old in tables:
-            con.execute(f"DROP TABLE {_Q(old)}")
-        columns = []
-        for marker, (status, value) in _MARKER_RULES.items():
-            columns += [f"{status(lambda c: 'v0.' + c)} AS {marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk",
-                        f"{shift_sql(f'v0.{value}', f'v.{value}') if value else repr('unknown')} AS {marker}_shift"]
-        con.execute(f"""CREATE TABLE {name} AS
-            SELECT v._pid, v.month, {", ".join(columns)}
-            FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
-            ORDER BY v._pid, v.month""", params)
-    return name
-
-
 def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
     """Visits of analysed patients at ``months`` (baseline first), counted (``n``) per
     month and, for each marker, status at M0 (``<marker>_m0``), status at the month
     (``_mk``) and shift (``_shift``, none for complement). Patients without a visit at a
     month are in no row: at that month they have no status and an unknown shift."""
-    table = _visit_markers(con, settings)
+    table = _visit_rules(con, settings)
     at, params = _at_months(months, "r.month")
     keys = ["month"] + [f"{name}_{part}" for name in BIOLOGY_MARKERS for part in ("m0", "mk", "shift")
                         if not (name == "complement" and part == "shift")]
@@ -595,10 +599,10 @@ def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
 def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame:
     """Analysed patients x follow-up ``months`` for ``marker``: patient_id, month, seen,
     value_m0, value, status_m0, status, shift (complement: c3_m0, c4_m0, c3, c4 too and
-    no value), by patient_id and month (``_visit_markers``)."""
+    no value), by patient_id and month (``_visit_rules``)."""
     if marker not in BIOLOGY_MARKERS:
         raise ValueError(f"unknown marker {marker!r}")
-    table = _visit_markers(con, settings)
+    table = _visit_rules(con, settings)
     value = _MARKER_RULES[marker][1]
     values = f"v0.{value} AS value_m0, v.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
     extra = ", v0.c3 AS c3_m0, v0.c4 AS c4_m0, v.c3, v.c4" if marker == "complement" else ""
@@ -616,32 +620,12 @@ def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame
 
 # --- Steroids ------------------------------------------------------------------------
 
-def _visit_doses(con, settings) -> str:
-    """The table of every visit's corticosteroid dose as recorded and as prednisone
-    equivalent (``prednisone_equivalent_sql``), whether it names a drug with no known
-    equivalent (``unknown_drug_dose_sql``), the same at the baseline visit, and the
-    drug as written: _pid, month, recorded_mg, dose_mg, unknown_drug, recorded_m0_mg,
-    dose_m0_mg, unknown_drug_m0, cs_drug. The rules read no setting and a cohort never
-    changes, so each connection computes it once, on first use."""
-    name = f"_visit_doses_m{int(settings.baseline_month)}"
-    con.execute(f"""CREATE TABLE IF NOT EXISTS {name} AS
-        SELECT v._pid, v.month, v.cs_dose_mg AS recorded_mg,
-               {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg,
-               {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
-               v0.cs_dose_mg AS recorded_m0_mg,
-               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
-               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug
-        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}
-        ORDER BY v._pid, v.month""")
-    return name
-
-
 def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
     """The visits of analysed patients at ``months``, by month then patient, as arrays:
     month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
-    (prednisone equivalents), unknown_drug and unknown_drug_m0 (``_visit_doses``). A
+    (prednisone equivalents), unknown_drug and unknown_drug_m0 (``_visit_rules``). A
     patient without a visit at a month has no dose there and is in no row."""
-    table = _visit_doses(con, settings)
+    table = _visit_rules(con, settings)
     at, params = _at_months(months, "r.month")
     return _scoped_arrays(con, flt, settings, f"""
         SELECT r.month, r._pid, r.recorded_mg, r.recorded_m0_mg, r.dose_mg, r.dose_m0_mg, r.unknown_drug,
@@ -652,7 +636,7 @@ def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
 
 def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
     """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
-    table = _visit_doses(con, settings)
+    table = _visit_rules(con, settings)
     at, params = _at_months(months, "r.month")
     sql, params = _scoped_sql(con, flt, settings, f"""
         SELECT DISTINCT r.cs_drug FROM {table} r JOIN analysed p ON p._pid = r._pid
@@ -664,7 +648,7 @@ def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
     """Analysed patients x ``months``: patient_id, month, seen, dose_mg, dose_m0_mg,
     recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0 (the baseline values
     also where the patient was not seen), by patient_id and month."""
-    table = _visit_doses(con, settings)
+    table = _visit_rules(con, settings)
     return _scoped(con, flt, settings, f"""
         , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month)
         SELECT p.patient_id, m.month, r._pid IS NOT NULL AS seen, r.dose_mg, r0.dose_mg AS dose_m0_mg,
@@ -702,21 +686,14 @@ _FOLLOWUP = """
         )"""
 
 
-def safety_counts_query(con, flt, settings) -> pd.DataFrame:
-    """One row over the treated patients: N, patients with an infection, a severe
-    infection, VZV, with any event, and the infection events."""
-    return _scoped(con, flt, settings, _FOLLOWUP + """
-        SELECT count(*) AS treated, count(*) FILTER (any_infection) AS infection,
-               count(*) FILTER (severe_infection) AS severe_infection, count(*) FILTER (vzv) AS vzv,
-               count(*) FILTER (with_events) AS with_events,
-               CAST(coalesce(sum(infection_events), 0) AS BIGINT) AS infection_events
-        FROM followup""")
-
-
-def followup_months_query(con, flt, settings) -> np.ndarray:
-    """Each treated patient's follow-up in months, by patient_id."""
+def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
+    """Each treated patient, by patient_id, as arrays (one pass over the visits and
+    events): followup_months, infection_events, any_infection, severe_infection, vzv
+    and with_events. The panel counts the flags and sums the follow-up in patient order
+    (the exposure is summed as it always has been, to the last digit)."""
     return _scoped_arrays(con, flt, settings, _FOLLOWUP + """
-        SELECT followup_months FROM followup ORDER BY _pid""")["followup_months"]
+        SELECT followup_months, infection_events, any_infection, severe_infection, vzv, with_events
+        FROM followup ORDER BY _pid""")
 
 
 def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:

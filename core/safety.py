@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from core import queries
@@ -95,26 +96,28 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
     """
     flt = resolve_filter(cohort, filter)
     con = cohort.con
-    counts = queries.safety_counts_query(con, flt, settings).loc[0]
-    N = int(counts["treated"])
-    infection_events = int(counts["infection_events"])
+    followed = queries.safety_followup_query(con, flt, settings)
+    counts = {name: int(np.count_nonzero(followed[name]))
+              for name in ("any_infection", "severe_infection", "vzv", "with_events")}
+    N = int(followed["followup_months"].size)
+    infection_events = int(followed["infection_events"].sum())
     # Summed as a pandas column in patient order, as every release has summed it.
-    patient_months = float(pd.Series(queries.followup_months_query(con, flt, settings), dtype=float).sum())
+    patient_months = float(pd.Series(followed["followup_months"], dtype=float).sum())
     rate = round_half_up(100 * infection_events / (patient_months / 12), 1) if patient_months > 0 else None
     visceral_events = queries.visceral_events_query(con, flt, settings)
     visceral_events = visceral_events.astype({"patient_id": "string", "month": float, "description": "string"})
     return Safety(
         N=N,
-        infection=estimate_proportion(int(counts["infection"]), N),
-        severe_infection=estimate_proportion(int(counts["severe_infection"]), N),
-        vzv=estimate_proportion(int(counts["vzv"]), N),
+        infection=estimate_proportion(counts["any_infection"], N),
+        severe_infection=estimate_proportion(counts["severe_infection"], N),
+        vzv=estimate_proportion(counts["vzv"], N),
         infection_events=infection_events,
         patient_months=patient_months,
         infection_rate_per_100py=rate,
         events_by_type=queries.events_by_type_query(con, flt, settings),
         visceral_events=visceral_events.reset_index(drop=True),
         notes=small_n_notes(N, settings),
-        with_events=int(counts["with_events"]),
+        with_events=counts["with_events"],
         fetch_events=lambda ids=None: queries.events_query(con, flt, settings, ids),
         fetch_swimmer=lambda limit=None: _swimmer(queries.swimmer_query(con, flt, settings, limit)),
     )

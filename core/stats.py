@@ -17,6 +17,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from core.distributions import binom_half_cdf, signed_rank_normal
+
 # Notes are constants so that the UI can map them to translated labels.
 NOTE_SMALL_N = "n < 5: interpret with care"
 NOTE_NO_DATA = "no data"
@@ -125,6 +127,8 @@ class Continuous:
 
 
 def _as_float_array(values) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(float, copy=False)  # numbers already: no pandas round trip
     series = pd.to_numeric(pd.Series(values, dtype=object if isinstance(values, list) else None))
     return series.to_numpy(dtype=float, na_value=np.nan)
 
@@ -180,7 +184,11 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     """Paired Wilcoxon signed-rank test as ``scipy.stats.wilcoxon(after - before)``.
 
     Pairs with a missing value are dropped; zero differences are dropped
-    (zero_method="wilcox"); the statistic is the smaller rank sum.
+    (zero_method="wilcox"); the statistic is the smaller rank sum. The p-value is
+    the one scipy's method="auto" picks: the normal approximation (no continuity
+    correction, tie-corrected variance) above 50 pairs or with ties or zeros above
+    13 pairs, computed here without scipy; otherwise scipy's exact or permutation
+    distribution.
     Reference: Wilcoxon F. Biometrics Bulletin 1945;1:80-83.
     """
     x, y = _as_float_array(before), _as_float_array(after)
@@ -193,32 +201,19 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     nonzero = d[d != 0]
     if nonzero.size == 0:
         return _no_test(int(d.size), base, NOTE_ALL_ZERO)
-    # Name the p-value method scipy's method="auto" picks (scipy >= 1.15).
+    zeros = int(d.size - nonzero.size)
+    notes = (NOTE_ZEROS_DROPPED,) if zeros else ()
     ties = np.unique(np.abs(nonzero)).size < nonzero.size
-    if d.size > 50:
-        how = "normal approximation with continuity correction"
-    elif not ties and nonzero.size == d.size:
-        how = "exact distribution"
-    elif d.size <= 13:
-        how = "exact permutation distribution"
-    else:
-        how = "normal approximation with continuity correction"
+    if d.size > 50 or ((ties or zeros) and d.size > 13):
+        statistic, p = signed_rank_normal(nonzero)
+        return TestResult(statistic, p, int(d.size), f"{base}, normal approximation",
+                          notes + _size_notes(int(d.size)))
+    how = "exact distribution" if not (ties or zeros) else "exact permutation distribution"
     from scipy import stats
 
     res, warned = _call_quietly(stats.wilcoxon, d)
-    zeros = int(d.size - nonzero.size)
-    notes = ((NOTE_ZEROS_DROPPED,) if zeros else ()) + warned
     return TestResult(_finite(res.statistic), _finite(res.pvalue), int(d.size),
-                      f"{base}, {how}", notes + _size_notes(int(d.size)))
-
-
-def _binom_half_cdf(k: int, n: int) -> float:
-    """P(X <= k) for X ~ Binomial(n, 1/2)."""
-    if n <= _EXACT_LIMIT:
-        return float(Fraction(sum(math.comb(n, i) for i in range(k + 1)), 2 ** n))
-    from scipy import stats
-
-    return float(stats.binom.cdf(k, n, 0.5))
+                      f"{base}, {how}", notes + warned + _size_notes(int(d.size)))
 
 
 def mcnemar(b: int, c: int) -> TestResult:
@@ -235,7 +230,7 @@ def mcnemar(b: int, c: int) -> TestResult:
     n = b + c
     if n == 0:
         return _no_test(0, method, NOTE_NO_DISCORDANT)
-    p = min(1.0, 2 * _binom_half_cdf(min(b, c), n))
+    p = min(1.0, 2 * binom_half_cdf(min(b, c), n))
     return TestResult(float(min(b, c)), p, n, method, _size_notes(n))
 
 

@@ -36,8 +36,14 @@ def _numbers(values: pd.Series) -> pd.Series:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: missing values (NA, NaN) as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    """JSON-ready rows of Python values: missing values (NA, NaN) as None.
+
+    Column by column (numpy's object conversion gives Python ints, floats and str),
+    then zipped into rows: a registry's per-patient lists without pandas' per-cell boxing.
+    """
+    names = [str(c) for c in frame.columns]
+    columns = [frame[c].to_numpy(dtype=object, na_value=None).tolist() for c in frame.columns]
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _with_ci(est: Proportion) -> dict:

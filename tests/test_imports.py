@@ -1,6 +1,6 @@
 """Heavy modules are imported only where a path uses them (each check in a fresh process):
 the command line never loads altair, statsmodels or streamlit, and only the statistics
-that need scipy's distributions load scipy."""
+that need scipy's exact distributions (small samples) load scipy."""
 from __future__ import annotations
 
 import json
@@ -40,7 +40,34 @@ def test_validate_loads_no_heavy_module():
 
 
 @pytest.mark.parametrize("layout", ["fr", "en"])
-def test_summarize_loads_scipy_only_for_its_tests(layout):
-    # The steroid panel's Wilcoxon signed-rank test is scipy's; nothing draws a chart.
+def test_summarize_loads_no_heavy_module(layout):
+    # The demo's steroid pairs have ties, so their Wilcoxon p-value is the normal
+    # approximation of core.distributions; nothing draws a chart.
     loaded = _loaded(_RUN.format(args=["summarize", "--demo", "--demo-layout", layout], heavy=HEAVY))
-    assert loaded == {"scipy"}
+    assert loaded == set()
+
+
+_REGISTRY = """
+import json, sys
+from benchmarks.registry_data import registry_frames
+from core.cohort import cohort_from_frames
+from core.summary import build_summary
+
+cohort = cohort_from_frames(registry_frames({patients}))
+doc = build_summary(cohort)
+cohort.close()
+discordant = max(c["resolved"]["n"] + c["appeared"]["n"]
+                 for marker in doc["status_change"].values() for c in marker.values())
+pairs = [s["paired_N"] for s in doc["details"]["steroids"].values() if s["paired_N"] is not None]
+print(json.dumps([discordant, pairs, sorted(m for m in {heavy!r} if m in sys.modules)]), file=sys.stderr)
+"""
+
+
+def test_registry_summary_computes_its_tests_without_scipy():
+    # McNemar on more than 1,000 discordant pairs and Wilcoxon on more than 50 pairs
+    # take their p-values from core.distributions, not from scipy.
+    code = _REGISTRY.format(patients=8_000, heavy=HEAVY)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    discordant, pairs, loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert discordant > 1_000 and pairs and min(pairs) > 50
+    assert loaded == []
