@@ -40,8 +40,9 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     frames: dict[str, pd.DataFrame | None] = {
         t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
     frames["patients"] = _check_patients(frames["patients"], pieces, report)
-    # Unique, so that rows are matched with get_indexer (Series.isin is slow on Arrow text).
-    known = None if frames["patients"] is None else pd.Index(frames["patients"]["patient_id"].dropna()).unique()
+    # The patients' distinct ids, as Arrow text: rows are matched to them in Arrow.
+    known = None if frames["patients"] is None else pc.unique(
+        arrow_text(frames["patients"]["patient_id"].astype("string")).drop_null())
     for table in ("visits", "events"):
         frames[table] = _check_linked(frames[table], table, known, pieces, report)
     return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
@@ -119,7 +120,8 @@ def _range(col) -> tuple[dict[str, object], str]:
 def _outside(values: pd.Series, low: float | None, high: float | None) -> np.ndarray:
     if low is None and high is None:
         return np.zeros(len(values), dtype=bool)
-    numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
+    typed = isinstance(values.dtype, (pd.Float64Dtype, pd.Int64Dtype))
+    numbers = values if typed else pd.to_numeric(values, errors="coerce").astype("Float64")
     below = numbers < low if low is not None else False
     above = numbers > high if high is not None else False
     return (below | above).fillna(False).to_numpy(dtype=bool)
@@ -164,7 +166,7 @@ def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report)
     return frame.groupby("patient_id", sort=False, as_index=False).first()
 
 
-def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None,
+def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None,
                   pieces: list[Piece], report: Report) -> pd.DataFrame | None:
     """Visits or events: reject rows without keys, of unknown patients, and repeated visits."""
     if frame is None:
@@ -181,10 +183,12 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pd.Index | None
     # id among the known patients' ids, else among its own table's ids.
     ids = arrow_text(kept["patient_id"].astype("string"))
     if known is not None:
-        position = pc.index_in(ids, value_set=arrow_text(pd.Series(known, dtype="string")))
+        position = pc.index_in(ids, value_set=known)
         unknown = position.is_null().to_numpy(zero_copy_only=False)
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
-        report.issues += unknown_lookalike_issues(kept[unknown], known, _locations(pieces))
+        if unknown.any():
+            known_ids = pd.Index(known.to_numpy(zero_copy_only=False), dtype=object)
+            report.issues += unknown_lookalike_issues(kept[unknown], known_ids, _locations(pieces))
         kept, rejected = kept[~unknown], rejected + int(unknown.sum())
         patient = position.filter(pa.array(~unknown)).to_numpy(zero_copy_only=False)
     else:
