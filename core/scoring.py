@@ -126,9 +126,10 @@ def drug_factor(drug) -> pd.Series:
 
     Reference: Liu D et al. Allergy Asthma Clin Immunol 2013;9:30 (Table 1).
     """
-    text = pd.Series(drug, dtype="string").str.strip()
+    text = pd.Series(drug, dtype="string")
     # Read each distinct name once (a handful), then spread to every cell.
     codes, names = pd.factorize(text)
+    names = [str(name).strip() for name in names]
     factors = np.array([1.0 if name == "" else CS_DRUG_FACTORS.get(drug_name(name), np.nan) for name in names]
                        + [1.0])  # the last one: blank cells (code -1)
     return pd.Series(factors[codes], index=text.index, dtype="Float64")
