@@ -263,7 +263,8 @@ def _per_distinct(compute, series: pd.Series):
     result = compute(cells)
 
     def spread(part: pd.Series) -> pd.Series:
-        return part.take(codes).set_axis(series.index)
+        # The values' array taken directly: Series.take would also take the index.
+        return pd.Series(part.array.take(codes), index=series.index, name=part.name)
 
     return Parsed(spread(result.values), spread(result.invalid)) if isinstance(result, Parsed) else spread(result)
 
