@@ -206,7 +206,8 @@ def _arrow_columns(data: bytes, delimiter: str, records: _Records, width: int) -
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data,
                                             ignore_empty_lines=True, invalid_row_handler=_skip_row),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                strings_can_be_null=False, check_utf8=False))
+                                                strings_can_be_null=False, check_utf8=False),
+        ) if regular.any() else pa.table({n: pa.array([], pa.string()) for n in names})
     except pa.ArrowInvalid:
         return None
     if table.num_rows != int(regular.sum()):
