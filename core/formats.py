@@ -292,7 +292,8 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame, fields: n
     contiguous = len(kept) == 0 or kept[-1] - kept[0] + 1 == len(kept)
     data = grid.iloc[kept[0]:kept[-1] + 1] if contiguous and len(kept) else grid.iloc[kept]
     # Columns with neither a header nor any data are padding (Excel's used range), not columns.
-    used = [j for j, h in enumerate(headers) if h or filled[kept, j].any()]
+    holds_data = filled[kept].any(axis=0)
+    used = [j for j, h in enumerate(headers) if h or holds_data[j]]
     data = data.iloc[:, used]
     data.columns = range(len(used))
     table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
