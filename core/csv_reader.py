@@ -185,7 +185,8 @@ def exact_reason(data: bytes, records: _Records) -> str | None:
 
 # --- Splitting: Arrow for the usual records, the csv module for the others ----------
 
-def _arrow_columns(data: bytes, delimiter: str, records: _Records, width: int) -> list[pa.Array] | None:
+def _arrow_columns(data: bytes, delimiter: str, records: _Records,
+                   width: int) -> list[pa.Array | pa.ChunkedArray] | None:
     """One string array per column, a cell per record; None when Arrow's rows are not
     the scan's records (the caller then reads the file exactly).
 
@@ -198,13 +199,15 @@ def _arrow_columns(data: bytes, delimiter: str, records: _Records, width: int) -
     nonblank = records.fields > 0
     usual = int(np.bincount(records.fields[nonblank]).argmax()) if nonblank.any() else 1
     regular = records.fields == usual
+    others = np.flatnonzero(nonblank & ~regular)
     names = [str(j) for j in range(usual)]
     try:
         table = pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(column_names=names),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data,
-                                            ignore_empty_lines=True, invalid_row_handler=_skip_row),
+                                            ignore_empty_lines=True,
+                                            invalid_row_handler=_skip_row if len(others) else None),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                 strings_can_be_null=False, check_utf8=False),
         ) if regular.any() else pa.table({n: pa.array([], pa.string()) for n in names})
@@ -212,9 +215,8 @@ def _arrow_columns(data: bytes, delimiter: str, records: _Records, width: int) -
         return None
     if table.num_rows != int(regular.sum()):
         return None
-    others = np.flatnonzero(nonblank & ~regular)
     if not len(others) and regular.all() and usual == width:
-        return [column.combine_chunks() for column in table.columns]
+        return table.columns
     split = _split_exactly(data, records, others, delimiter)
     # Each record's cell: its Arrow row, its csv-module row, or the one "" at the end.
     n_regular = table.num_rows
@@ -242,19 +244,21 @@ def _split_exactly(data: bytes, records: _Records, positions: np.ndarray, delimi
     return list(csv.reader(io.StringIO("\n".join(texts)), delimiter=delimiter))
 
 
-def _blank_cells(column: pa.Array) -> np.ndarray:
+def _blank_cells(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """True where the cell is "" or only whitespace (as ``str.strip`` sees it). Only cells
     whose first byte can start a whitespace character are matched against the pattern."""
     import pyarrow.compute as pc
 
+    if isinstance(column, pa.ChunkedArray):
+        return np.concatenate([np.zeros(0, dtype=bool), *map(_blank_cells, column.chunks)])
     offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + len(column) + 1]
-    values = column.buffers()[2]
     blank = offsets[1:] == offsets[:-1]
-    if values is None or blank.all():
+    if column.buffers()[2] is None or blank.all():
         return blank
-    filled = np.flatnonzero(~blank)
-    first = np.frombuffer(values, dtype=np.uint8)[offsets[:-1][filled]]
-    doubtful = filled[_LEADS_BLANK[first]]
+    values = np.frombuffer(column.buffers()[2], dtype=np.uint8)
+    # An empty cell's "first byte" is the next cell's: harmless, the cell is blank already.
+    first = values[np.minimum(offsets[:-1], len(values) - 1)]
+    doubtful = np.flatnonzero(_LEADS_BLANK[first] & ~blank)
     if len(doubtful):
         matched = pc.match_substring_regex(column.take(pa.array(doubtful)), _BLANK_PATTERN)
         blank[doubtful] = matched.to_numpy(zero_copy_only=False)
