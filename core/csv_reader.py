@@ -14,6 +14,7 @@ whose quoting the scan cannot follow: ``exact_reason`` names each case.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -39,6 +40,7 @@ _QUOTE, _NEWLINE = ord('"'), ord("\n")
 
 # Why a file goes to the exact reader (see ``exact_reason``).
 NUL_CHARACTER = "nul_character"
+LEADING_BOM = "leading_bom"
 QUOTE_LEFT_OPEN = "quote_left_open"
 QUOTE_INSIDE_FIELD = "quote_inside_field"
 RECORD_PAST_FIELD_LIMIT = "record_past_field_limit"
@@ -174,10 +176,14 @@ def _quoting_reason(buf: np.ndarray, quotes: np.ndarray, delimiter: int) -> str 
 
 def exact_reason(data: bytes, records: _Records) -> str | None:
     """Why a file whose quoting the scan follows still goes to the exact reader, or None:
-    a NUL character (parsers differ on it), or a record longer than the ``csv`` module's
-    field limit (the exact reader reports the file as unreadable rather than hold it)."""
+    a NUL character (parsers differ on it), a byte-order mark left at the start once
+    decoded (a file saved with two: each reader drops it from the first cell, but Arrow
+    only from a record of the usual field count), or a record longer than the ``csv``
+    module's field limit (the exact reader reports the file as unreadable rather than hold it)."""
     if b"\x00" in data:
         return NUL_CHARACTER
+    if data.startswith(codecs.BOM_UTF8):
+        return LEADING_BOM
     if len(records.ends) and int((records.ends - records.starts).max()) > csv.field_size_limit():
         return RECORD_PAST_FIELD_LIMIT
     return None

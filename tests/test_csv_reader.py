@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from benchmarks.registry_data import french_csv_files, registry_frames
 from core import csv_reader
-from core.csv_reader import (NUL_CHARACTER, QUOTE_INSIDE_FIELD, QUOTE_LEFT_OPEN, READERS_DISAGREE,
-                             RECORD_PAST_FIELD_LIMIT, WHITESPACE, _exact_grid, read_grid, sniff_delimiter)
+from core.csv_reader import (LEADING_BOM, NUL_CHARACTER, QUOTE_INSIDE_FIELD, QUOTE_LEFT_OPEN,
+                             READERS_DISAGREE, RECORD_PAST_FIELD_LIMIT, WHITESPACE, _exact_grid, read_grid,
+                             sniff_delimiter)
 from core.csv_text import _UTF8_PAIR, _has_utf8_pair, decode
 from core.formats import read_files
 from core.limits import ReadLimits
@@ -52,6 +53,7 @@ def _assert_same(fast, exact) -> None:
     "id\nP1\n\nP2\n",  # one column
     ";;;\n;;\n",  # nothing but delimiters
     "id;Durée d'évolution;Sévère\nP1;3,5;oui\nP2;è;non\n",
+    "id;age\n\ufeffP1;45\n\ufeff\n",  # a byte-order mark inside the file is a character
 ])
 def test_arrow_grid_is_the_exact_grid(text):
     _assert_same(*_both(text))
@@ -85,6 +87,8 @@ def test_a_french_registry_takes_the_arrow_path_and_reads_as_the_exact_reader_do
 
 @pytest.mark.parametrize("text, reason", [
     ("id;note\nP1;a\x00b\n", NUL_CHARACTER),
+    ("\ufeffTitre\nid;age\nP1;45\n", LEADING_BOM),  # a second byte-order mark
+    ("\ufeff\nid;age\nP1;45\n", LEADING_BOM),
     ('id;note\nP1;12" pouces\nP2;x\n', QUOTE_LEFT_OPEN),  # one plain quote: an odd count
     ('id;note\nP1;12" et 3"\nP2;x\n', QUOTE_INSIDE_FIELD),
     ('id;note\nP1;"a" b\nP2;x\n', QUOTE_INSIDE_FIELD),
