@@ -155,7 +155,7 @@ def test_utf8_pair_check_is_the_pattern(content):
     assert _has_utf8_pair(content) == bool(_UTF8_PAIR.search(content))
 
 
-_CELL = st.one_of(st.text(alphabet='ab é;,"\n\xa0\u2003', max_size=6), st.sampled_from(["", " ", "7,5", "oui"]))
+_CELL = st.one_of(st.text(alphabet='ab é;,"\n\t\x0c\xa0\u2003', max_size=6), st.sampled_from(["", " ", "7,5", "oui"]))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
