@@ -9,10 +9,8 @@ table. Bad input becomes an ``Issue``, never an exception.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.csv_reader import read_grid, sniff_delimiter
 from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, megabytes, shape_issue, size_issue
 from core.report import ERROR, REJECTED, WARNING, Issue
@@ -33,8 +32,6 @@ PARQUET_EXTENSIONS = frozenset({"parquet", "pq"})
 _ZIP_MAGIC = b"PK\x03\x04"  # xlsx, xlsm, ods
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls (and password-protected xlsx)
 _PARQUET_MAGIC = b"PAR1"
-_DELIMITERS = (";", ",", "\t")  # ties go to the first: ";" files often hold decimal commas
-_SNIFF_RECORDS = 50
 _MAX_TITLE_ROWS = 3
 _SHOWN_LINES = 5  # line numbers named by a mixed-encoding warning
 # The unnamed index pandas stores in a Parquet file; a named index is a column.
@@ -48,6 +45,7 @@ class RawTable:
     ``data`` columns are positions 0..n-1 matching ``headers`` (headers may repeat);
     ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally);
     ``rejected`` counts the data rows left out while reading (each listed as an issue).
+    A CSV table's columns are Arrow-backed text (``core.csv_reader.TEXT``), "" where blank.
     """
 
     file: str
@@ -141,55 +139,18 @@ def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
         return [], [_error("unreadable_file", name, None)]
     text = decoded.text
     mixed = [_mixed_encoding(name, decoded.cp1252_lines)] if decoded.cp1252_lines else []
-    # Old Mac exports end lines with a lone CR, which the csv module refuses.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    delimiter = _sniff_delimiter(text)
-    try:
-        # Fields per record: pandas pads short rows with "", so only this tells how many
-        # fields the header row really has.
-        fields = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=delimiter)), dtype=np.int64)
-        too_large = shape_issue(name, None, len(fields), int(fields.max(initial=0)), limits)
-        if too_large is not None:
-            return [], [too_large]
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(fields.max(initial=0), 1)),
-                           dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
-    except (csv.Error, pd.errors.ParserError, ValueError):
-        # The exception's text can quote cells, so the report gives a fixed sentence: in
-        # practice a quote left open swallows the rest of the file (pandas: "EOF inside
-        # string"; csv: "field larger than field limit").
-        return [], [_error("unreadable_file", name, None, "csv")]
-    # A field missing from a short row, or a blank line, reads as "".
-    tables, issues = _table_from_grid(name, None, grid.astype(object).fillna(""), fields)
+    if "\r" in text:  # old Mac exports end lines with a lone CR
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    read = read_grid(name, text, sniff_delimiter(text), limits)
+    if isinstance(read, Issue):
+        return [], [read]
+    tables, issues = _table_from_grid(name, None, read.grid, read.fields, read.filled)
     return tables, mixed + issues
 
 
 def _mixed_encoding(name: str, lines: tuple[int, ...]) -> Issue:
     shown = ", ".join(map(str, lines[:_SHOWN_LINES])) + (", …" if len(lines) > _SHOWN_LINES else "")
     return Issue.of(WARNING, "mixed_encoding", {"rows": shown, "count": float(len(lines))}, file=name, row=lines[0])
-
-
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter giving the most consistent column count (> 1) over the first records.
-
-    A ``;`` file with decimal commas (``P1;7,5``) splits on ``;``: its count is stable
-    while the comma count varies, and a tie goes to ``;``.
-    """
-    best, best_score = ",", (0.0, 0)
-    for delimiter in _DELIMITERS:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        try:
-            counts = [len(r) for r in itertools.islice(reader, _SNIFF_RECORDS) if r]
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        mode = max(set(counts), key=lambda n: (counts.count(n), n))
-        if mode < 2:
-            continue
-        score = (counts.count(mode) / len(counts), mode)
-        if score[0] > best_score[0]:
-            best, best_score = delimiter, score
-    return best
 
 
 # --- Workbooks ---------------------------------------------------------------------
@@ -314,16 +275,17 @@ def _header_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame,
-                     fields: np.ndarray | None = None) -> tuple[list[RawTable], list[Issue]]:
+def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame, fields: np.ndarray | None = None,
+                     filled: np.ndarray | None = None) -> tuple[list[RawTable], list[Issue]]:
     """Find the header row (skipping title lines) and the data rows below it.
 
     ``grid`` has one row per spreadsheet row, from row 1, so position + 1 is the row
     number the user sees. ``fields`` (CSV only) gives each row's field count: a data
     row with a filled cell beyond the header's fields is rejected (see ``_too_wide``).
+    ``filled`` marks the cells holding something (default: not ``_blank``).
     """
-    filled = ~_blank(grid)
-    per_row = filled.sum(axis=1).to_numpy()
+    filled = ~_blank(grid).to_numpy(dtype=bool) if filled is None else filled
+    per_row = filled.sum(axis=1)
     nonempty = np.flatnonzero(per_row > 0)
     if len(nonempty) == 0:
         return [], [_error("empty_file", name, sheet, "sheet" if sheet is not None else "")]
@@ -341,31 +303,34 @@ def _table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame,
     if fields is not None and header_pos < len(fields):
         # A trailing empty header field (``id,sex,age,``) names no column: a value under
         # it is as shifted as one past the header's end.
-        named = np.flatnonzero(filled.iloc[header_pos].to_numpy(dtype=bool)[: int(fields[header_pos])])
+        named = np.flatnonzero(filled[header_pos, : int(fields[header_pos])])
         wide, found = _too_wide(name, filled, keep_rows, int(named[-1]) + 1 if len(named) else 0)
         issues += found
         if wide.any() and not (keep_rows & ~wide).any():
             return [], issues
         keep_rows &= ~wide
-    data = grid[keep_rows]
+    kept = np.flatnonzero(keep_rows)
+    # Rows side by side (no blank or rejected row between) are a slice, which copies nothing.
+    contiguous = len(kept) == 0 or kept[-1] - kept[0] + 1 == len(kept)
+    data = grid.iloc[kept[0]:kept[-1] + 1] if contiguous and len(kept) else grid.iloc[kept]
     # Columns with neither a header nor any data are padding (Excel's used range), not columns.
-    used = [j for j, h in enumerate(headers) if h or filled.iloc[:, j][keep_rows].any()]
+    holds_data = filled[kept].any(axis=0)
+    used = [j for j, h in enumerate(headers) if h or holds_data[j]]
     data = data.iloc[:, used]
     data.columns = range(len(used))
     table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
-                     np.flatnonzero(keep_rows) + 1, header_pos + 1, int(wide.sum()))
+                     kept + 1, header_pos + 1, int(wide.sum()))
     return [table], issues
 
 
-def _too_wide(name: str, filled: pd.DataFrame, rows: np.ndarray, header_fields: int) -> tuple[np.ndarray, list[Issue]]:
+def _too_wide(name: str, cells: np.ndarray, rows: np.ndarray, header_fields: int) -> tuple[np.ndarray, list[Issue]]:
     """Data rows with a filled cell beyond the header's fields, and their issues.
 
     Their values are shifted (an unquoted decimal comma in a comma-separated file:
     ``P1,F,40,7,5`` under ``id,sex,age,dose``), so each is rejected rather than read
     wrongly; trailing empty fields are harmless. When every data row is too wide the
-    file is an error (one issue, not one per row).
+    file is an error (one issue, not one per row). ``cells`` marks the filled cells.
     """
-    cells = filled.to_numpy(dtype=bool)
     wide = rows & cells[:, header_fields:].any(axis=1)
     if not wide.any():
         return wide, []
