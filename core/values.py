@@ -52,7 +52,8 @@ class Parsed:
 def is_text_column(series: pd.Series) -> bool:
     """Whether ``series`` is stored as text (pandas' string dtypes): every cell is text or NA."""
     return isinstance(series.dtype, pd.StringDtype) or (
-        isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_string(series.dtype.pyarrow_dtype))
+        isinstance(series.dtype, pd.ArrowDtype)
+        and (pa.types.is_string(series.dtype.pyarrow_dtype) or pa.types.is_large_string(series.dtype.pyarrow_dtype)))
 
 
 def arrow_text(series: pd.Series) -> pa.Array:
