@@ -100,7 +100,7 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     if is_text_column(raw) and kind != schema.IFN:
         words = _ascii_missing_words(raw)
         if words is not None:
-            return (raw.isna().to_numpy(dtype=bool) | words).astype(bool)
+            return pd.Series(raw.isna().to_numpy(dtype=bool) | words, index=series.index)
     if not is_text_column(raw):
         raw = raw.astype(object)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)

@@ -249,3 +249,12 @@ def test_a_typed_column_reads_as_the_parser_reads_its_cells(kind, stored):
 def test_no_missing_marker_has_a_digit():
     # values._ascii_missing_words normalises only the cells without a digit.
     assert not any(ch.isdigit() for word in schema.MISSING_WORDS for ch in word)
+
+
+@pytest.mark.parametrize("dtype", ["string", "object"])
+def test_is_missing_gives_a_series_on_the_column_index(dtype):
+    series = pd.Series(["P1", "NA", None, " n/a "], index=[10, 11, 12, 13], dtype=dtype)
+    missing = is_missing(series)
+    assert isinstance(missing, pd.Series)
+    assert missing.index.tolist() == [10, 11, 12, 13]
+    assert missing.tolist() == [False, True, True, True]
