@@ -38,7 +38,7 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
         if _has_required(piece, report):
             parsed[piece.table].append(_parse(piece, index, report))
     frames: dict[str, pd.DataFrame | None] = {
-        t: pd.concat(f, ignore_index=True) if f else None for t, f in parsed.items()}
+        t: _stacked(f) for t, f in parsed.items()}
     frames["patients"] = _check_patients(frames["patients"], pieces, report)
     # The patients' distinct ids, as Arrow text: rows are matched to them in Arrow.
     known = None if frames["patients"] is None else pc.unique(
@@ -46,6 +46,19 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     for table in ("visits", "events"):
         frames[table] = _check_linked(frames[table], table, known, pieces, report)
     return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The parsed pieces of one table, one under the other (a single piece as it is)."""
+    if not frames:
+        return None
+    return frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep``; the frame itself when every row is kept (a
+    registry's tables are large: no copy when nothing is left out)."""
+    return frame if keep.all() else frame[keep]
 
 
 def _has_required(piece: Piece, report: Report) -> bool:
@@ -131,7 +144,7 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
     if frame is None:
         return None
     repeated = np.array([p.repeated for p in pieces], dtype=bool)[frame["_piece"].to_numpy(dtype=int)]
-    kept, rejected = _reject_missing_keys(frame[~repeated], "patients", pieces, report)
+    kept, rejected = _reject_missing_keys(_rows(frame, ~repeated), "patients", pieces, report)
     read = int((~repeated).sum()) + _left_out(pieces, "patients")
     rejected += _left_out(pieces, "patients")
     if repeated.any():
@@ -189,7 +202,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         if unknown.any():
             known_ids = pd.Index(known.to_numpy(zero_copy_only=False), dtype=object)
             report.issues += unknown_lookalike_issues(kept[unknown], known_ids, _locations(pieces))
-        kept, rejected = kept[~unknown], rejected + int(unknown.sum())
+        kept, rejected = _rows(kept, ~unknown), rejected + int(unknown.sum())
         patient = position.filter(pa.array(~unknown)).to_numpy(zero_copy_only=False)
     else:
         patient = ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
@@ -197,7 +210,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         pairs = pd.DataFrame({"patient": patient, "month": kept["month"].to_numpy(dtype=np.int64)})
         twice = pairs.duplicated(keep="first").to_numpy(dtype=bool)
         _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
-        kept, rejected = kept[~twice], rejected + int(twice.sum())
+        kept, rejected = _rows(kept, ~twice), rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
 
 
@@ -223,7 +236,7 @@ def _reject_missing_keys(frame: pd.DataFrame, table: str, pieces: list[Piece],
         missing = frame[key].isna().to_numpy(dtype=bool) & ~bad
         _list_rows(frame[missing], key, REJECTED, "missing_key", table, pieces, report, raw=f"_raw_{key}")
         bad |= missing
-    return frame[~bad], int(bad.sum())
+    return _rows(frame, ~bad), int(bad.sum())
 
 
 def _list_rows(rows: pd.DataFrame, column: str, severity: str, code: str, table: str,
