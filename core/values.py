@@ -101,7 +101,9 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
         words = _ascii_missing_words(raw)
         if words is not None:
             return pd.Series(raw.isna().to_numpy(dtype=bool) | words, index=series.index)
-    if not is_text_column(raw):
+    if not is_text_column(raw) or kind == schema.IFN:
+        # IFN cells as Python strings: the sign pattern's \s is Python's (Unicode) one,
+        # which a regular expression over Arrow text (ASCII \s) would not match.
         raw = raw.astype(object)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
     if kind == schema.IFN:

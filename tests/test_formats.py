@@ -338,6 +338,94 @@ def test_an_unnamed_parquet_index_is_not_a_column():
     assert _only("patients.parquet", buffer.getvalue()).headers == ("id",)
 
 
+def _stored_columns():
+    """Synthetic Parquet columns of every stored type, holding the cells a typed read
+    could take differently from a cell-by-cell one; the last row is blank in every column."""
+    import decimal
+
+    import numpy as np
+    import pyarrow as pa
+
+    floats = [1.0, 2.5, None, float("nan"), -0.0, float("inf"), -float("inf"), -3.0, 2.0**53, 1e300, 0.5, None]
+    ints = [1, 0, None, -1, 2**60, 7, 3, 12, 2**53 + 1, -5, 1, None]
+    texts = ["M3", " oui ", "ND", None, "", "\u00a0", "007", "+", "Non renseigné", "n/a", "\uff11\uff12", " \u202f"]
+    dec = [None if v is None else decimal.Decimal(v) for v in
+           ["1.10", "2", None, "-0", "3.000", "0.1", "12345678901234567.5", "1", "0", "7", "1", None]]
+    return {
+        "float64": pa.array(floats),
+        "float32": pa.array(floats, pa.float32()),
+        "float16": pa.array(np.array([np.nan if v is None else v if abs(v) < 6e4 else np.inf for v in floats],
+                                     dtype=np.float16)),
+        "int64": pa.array(ints),
+        "int8": pa.array([None if v is None else v % 100 - 50 for v in ints], pa.int8()),
+        "uint64": pa.array([None if v is None else abs(v) for v in ints], pa.uint64()),
+        "dict_int": pa.array([1, 2, None, 1, 2, 1, 0, 1, 2, 1, 2, None]).dictionary_encode(),
+        "bool": pa.array([True, False, None, True, False, True, True, False, None, True, False, None]),
+        "decimal": pa.array(dec, pa.decimal128(20, 3)),
+        "string": pa.array(texts),
+        "large_string": pa.array(texts, pa.large_string()),
+        "dict_string": pa.array(texts).dictionary_encode(),
+        "string_view": pa.array(texts, pa.string_view()),
+        "date": pa.array([1, 2, None, 3, 4, 5, 6, 7, 8, 9, 10, None], pa.date32()),
+        "null": pa.array([None] * 12, pa.null()),
+    }
+
+
+def _as_python_cells(column):
+    """A stored column as native Python cells, as Parquet was read before typed columns."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_decimal(column.type) or pa.types.is_float16(column.type):
+        column = column.cast(pa.float64(), safe=False)
+    return pd.Series(column.to_pylist(), dtype=object)
+
+
+_VALUE_KINDS = ["text", "sex", "number", "integer", "bool", "response", "ifn", "month", "event_month", "event_type"]
+
+
+def test_typed_parquet_columns_parse_as_their_python_cells_parse():
+    import pyarrow as pa
+
+    from core.layout import _per_distinct, parse_cells
+    from core.values import is_missing, parse_column
+
+    columns = _stored_columns()
+    table = _only("visits.parquet", _arrow_parquet(columns))
+    assert table.headers == tuple(columns)
+    assert table.row_numbers.tolist() == list(range(2, 13))  # the blank last row is left out
+    for j, (name, stored) in enumerate(columns.items()):
+        cells = _as_python_cells(pa.chunked_array([stored]))[:-1]
+        read = table.data[j]
+        for kind in _VALUE_KINDS:
+            typed, exact = parse_cells(read, kind), parse_column(cells, kind)
+            assert typed.values.dtype == exact.values.dtype, (name, kind)
+            assert typed.values.astype(object).where(typed.values.notna(), None).tolist() == \
+                exact.values.astype(object).where(exact.values.notna(), None).tolist(), (name, kind)
+            assert typed.invalid.tolist() == exact.invalid.tolist(), (name, kind)
+            assert _per_distinct(lambda c: is_missing(c, kind), read).tolist() == \
+                is_missing(cells, kind).tolist(), (name, kind)
+
+
+@pytest.mark.parametrize("blank", [None, float("nan"), "", "  ", "\u00a0", "\u3000\t"])
+def test_a_parquet_row_is_blank_when_every_cell_is_null_nan_or_spaces(blank):
+    import pyarrow as pa
+
+    content = _arrow_parquet({"id": pa.array(["P1", blank if isinstance(blank, str) else None, "P3"]),
+                              "age": pa.array([40.0, None if blank is None else float("nan"), 41.0]),
+                              "n": pa.array([1, None, 2]), "flag": pa.array([True, None, False])})
+    table = _only("patients.parquet", content)
+    assert table.row_numbers.tolist() == [2, 4]
+
+
+def test_a_parquet_cell_of_invisible_characters_is_not_blank():
+    import pyarrow as pa
+
+    content = _arrow_parquet({"id": pa.array(["P1", "\u200b", "\ufeff"]), "age": pa.array([40.0, None, None])})
+    assert _only("patients.parquet", content).row_numbers.tolist() == [2, 3, 4]
+
+
 # --- Format detection ----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["COHORTE.XLSX", "export", "cohorte.dat"])

@@ -106,6 +106,16 @@ def test_negative_ifn_sign_alone_makes_a_wide_visit(table_of) -> None:
     assert table_of(result.cohort, "visits")[["month", "ifn_signature"]].values.tolist() == [[6, "negative"]]
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u3000"])
+def test_signs_apart_in_a_wide_ifn_cell_make_a_visit_and_are_reported(space: str, table_of) -> None:
+    # "+ +" with a space Python knows but a regular expression over Arrow text may not:
+    # a value (reported unreadable), not a blank that would drop the visit silently.
+    text = f"id,sex,age,signature_ifn_m0,signature_ifn_m6\nP1,F,40,+,+{space}+\n"
+    result = load_cohort([("c.csv", text.encode())])
+    assert table_of(result.cohort, "visits")["month"].tolist() == [0, 6]
+    assert [(i.code, i.row) for i in result.report.issues if i.severity == "warning"] == [("invalid_value", 2)]
+
+
 def test_exact_alias_wins_over_month_suffix(table_of) -> None:
     result = load_cohort([("c.csv", b"id,sex,age_m0\nP1,F,40\n")])
     assert table_of(result.cohort, "patients")["age"].tolist() == [40.0]

@@ -205,3 +205,74 @@ def test_rows_in_upload_order_are_recognised(rows, expected):
     keys = np.array(rows, dtype=np.int64).reshape(len(rows), 3)
     assert _in_order(keys) is expected
     assert expected == (sorted(map(tuple, rows)) == list(map(tuple, rows)))
+
+
+# Synthetic ids: spellings that differ by case, by spaces (ASCII or not, trimmed or
+# inside), by script or width, by leading zeros; missing markers; months in every spelling.
+_ID_SPELLINGS = ["P1", "p1", " P1", "P1\u00a0", "P\u00a01", "\uff301", "\u04201", "P01", "007", "7", "P2", "P2 ",
+                 "ND", "", "n/a"]
+_MONTH_SPELLINGS = {"M0": 0, "0": 0, "M3": 3, "3": 3, "m 3": 3, "Mois 3": 3, "M6": 6, "6,0": 6, "M3,5": None,
+                    "ND": None}
+_PATIENT_IDS = ["P1", "p1", "P\u00a01", "007", "P2"]  # distinct once trimmed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rejected_visits_are_the_rows_found_on_trimmed_text(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    lines = ["patient_id;month;hcq"]
+    missing, unknown, twice, kept, seen = [], [], [], [], set()
+    for _ in range(80):
+        if rng.random() < 0.1:
+            lines.append("")  # a blank line is a spreadsheet row, not a visit
+            continue
+        cell, month_cell = rng.choice(_ID_SPELLINGS), rng.choice(list(_MONTH_SPELLINGS))
+        lines.append(f"{cell};{month_cell};oui")
+        row, patient, month = len(lines), cell.strip(), _MONTH_SPELLINGS[month_cell]
+        if patient in ("", "ND", "n/a") or month is None:
+            missing.append(row)
+        elif patient not in _PATIENT_IDS:
+            unknown.append(row)
+        elif (patient, month) in seen:
+            twice.append(row)
+        else:
+            seen.add((patient, month))
+            kept.append((patient, month))
+    patients = "patient_id;sex;age\n" + "".join(f"{p};F;40\n" for p in _PATIENT_IDS)
+    result = _load(("patients.csv", patients), ("visits.csv", "\n".join(lines) + "\n"))
+    assert result.cohort is not None
+    assert sorted(r for _, r, _ in _found(result, "missing_key")) == missing  # listed key by key
+    assert [r for _, r, _ in _found(result, "unknown_patient")] == unknown
+    assert [r for _, r, _ in _found(result, "duplicate_visit")] == twice
+    count = result.report.counts["visits"]
+    assert (count.read, count.kept, count.rejected) == (len(missing) + len(unknown) + len(twice) + len(kept),
+                                                        len(kept), len(missing) + len(unknown) + len(twice))
+    # Each stored visit carries its own patient's number.
+    stored = result.cohort.con.execute(
+        "SELECT v.patient_id, v.month, p.patient_id FROM _visits v LEFT JOIN _patients p USING (_pid)").fetchall()
+    assert sorted((v, m) for v, m, _ in stored) == sorted(kept)
+    assert all(v == p for v, _, p in stored)
+
+
+@pytest.mark.parametrize("ids, twice", [
+    (["P1", "p1", "P2"], []),
+    (["P1", " P1", "P2"], [2, 3]),
+    (["P1", "P1\u00a0", "P2"], [2, 3]),
+    (["P1", "P\u00a01", "P2"], []),
+    (["007", "7", "07"], []),
+    (["P1", "P2", "P1 ", "P2", "P3"], [2, 3, 4, 5]),
+])
+def test_duplicate_patients_are_equal_ids_once_trimmed(ids: list[str], twice: list[int]) -> None:
+    result = _load(("patients.csv", "patient_id;sex;age\n" + "".join(f"{p};F;40\n" for p in ids)))
+    assert sorted(r for _, r, _ in _found(result, "duplicate_patient")) == twice
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_in_upload_order_are_those_a_stable_sort_leaves_in_place(seed: int) -> None:
+    from core.validate import _in_order
+
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        keys = rng.integers(-1, 3, size=(int(rng.integers(0, 6)), 3))
+        assert _in_order(keys) == (np.lexsort(keys.T[::-1], axis=0) == np.arange(len(keys))).all()

@@ -258,3 +258,57 @@ def test_is_missing_gives_a_series_on_the_column_index(dtype):
     assert isinstance(missing, pd.Series)
     assert missing.index.tolist() == [10, 11, 12, 13]
     assert missing.tolist() == [False, True, True, True]
+
+
+# --- Text columns (CSV, Parquet text) read as their cells are read one by one ---------
+
+_KINDS = [schema.TEXT, schema.SEX, schema.NUMBER, schema.INTEGER, schema.BOOL, schema.RESPONSE, schema.IFN,
+          schema.MONTH, schema.EVENT_MONTH, schema.EVENT_TYPE]
+# Spaces Python's str.strip and \s know but a regular expression engine may not.
+_ODD_SPACES = ["", " ", "\t", "\n", "\v", "\x1c", "\x85", "\u00a0", "\u2007", "\u202f", "\u3000"]
+_SIGNS = ["+", "-", "\u2212"]
+_WORDS = ["NA", "n/a", "N.D.", "nd", "NC", "?", "nan", "NULL", "Non renseigné", "-", "oui", "NON", "Yes", "x",
+          "M3", "m 12", "mois 6", "7,5", "7.5 mg/j", "-2", "\u22122", "１２", "٣", "0042", "P1", "Réponse complète",
+          "CR", "nr", "Positif", "négatif", "infection", "F", "homme", "\u00bd", "ﬁ", "\u200b", "\ufeff", "N\nD"]
+_TEXT_CELLS = sorted({*(f"{pad}{word}{pad}" for word in _WORDS for pad in _ODD_SPACES),
+                      *(a + pad + b for a in _SIGNS for b in _SIGNS for pad in _ODD_SPACES),
+                      *(pad * 2 for pad in _ODD_SPACES)})
+
+
+def _text_dtypes():
+    import pyarrow as pa
+
+    from core.csv_reader import TEXT
+
+    return [TEXT, pd.ArrowDtype(pa.large_string()), pd.StringDtype("pyarrow"), pd.StringDtype("python")]
+
+
+@pytest.mark.parametrize("dtype", _text_dtypes(), ids=str)
+@pytest.mark.parametrize("kind", [None, *_KINDS])
+def test_missing_markers_of_a_text_column_are_those_of_its_cells(dtype, kind):
+    cells = [*_TEXT_CELLS, None]
+    column = is_missing(pd.Series(cells, dtype=dtype), kind).tolist()
+    one_by_one = is_missing(pd.Series(cells, dtype=object), kind).tolist()
+    assert [c for c, a, b in zip(cells, column, one_by_one) if a != b] == []
+
+
+@pytest.mark.parametrize("dtype", _text_dtypes(), ids=str)
+@pytest.mark.parametrize("kind", _KINDS)
+def test_a_text_column_parses_as_its_cells_parse(dtype, kind):
+    from core.layout import parse_cells
+
+    cells = [*_TEXT_CELLS, None]
+    column = parse_cells(pd.Series(cells, dtype=dtype), kind)
+    one_by_one = parse_column(pd.Series(cells, dtype=object), kind)
+    assert column.values.dtype == one_by_one.values.dtype
+    values = column.values.astype(object).where(column.values.notna(), None).tolist()
+    expected = one_by_one.values.astype(object).where(one_by_one.values.notna(), None).tolist()
+    assert [c for c, a, b in zip(cells, values, expected) if a != b] == []
+    assert [c for c, a, b in zip(cells, column.invalid, one_by_one.invalid) if a != b] == []
+
+
+@pytest.mark.parametrize("dtype", _text_dtypes(), ids=str)
+def test_text_column_normalises_as_schema_normalise(dtype):
+    column = normalise_text(pd.Series([*_TEXT_CELLS, None], dtype=dtype)).tolist()
+    assert column[:-1] == [schema.normalise(c) for c in _TEXT_CELLS]
+    assert pd.isna(column[-1])
