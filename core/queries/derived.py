@@ -1,0 +1,72 @@
+"""What the rules derive from every visit and its baseline visit, once per cohort.
+
+Responses, marker statuses and shifts, and prednisone equivalents do not depend on the
+subgroup: each connection derives them once, on first use, into a table that the panels
+then join to the subgroup (``visit_rules_table``).
+"""
+from __future__ import annotations
+
+import hashlib
+
+from core.queries.rules import (anti_dsdna_elevated_sql, articular_response_sql, complement_activated_sql,
+                                cutaneous_response_sql, ifn_positive_sql, prednisone_equivalent_sql, rule_params,
+                                shift_sql, unknown_drug_dose_sql)
+from core.schema import quote_identifier
+
+_Q = quote_identifier
+
+MARKER_RULES = {
+    # marker: (status at a visit over the columns named "<prefix>column", shifting value or None)
+    "ifn": (lambda c: ifn_positive_sql(c("ifn_signature")), "ifn_score"),
+    "anti_dsdna": (lambda c: anti_dsdna_elevated_sql(c("anti_dsdna_elevated"), c("anti_dsdna")), "anti_dsdna"),
+    "complement": (lambda c: complement_activated_sql(c("complement_low"), c("c3"), c("c4")), None),
+}
+BIOLOGY_MARKERS = tuple(MARKER_RULES)
+# Markers whose shifts count only the patients positive at M0 (anti-dsDNA: elevated).
+SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
+
+
+def visit_rules_table(con, settings) -> str:
+    """The table of what the rules derive from every visit and its baseline visit, in
+    one pass over the visits joined to their baseline visit (_pid, month, then):
+
+    - responses: <domain>_recorded and <domain>_scored from the raw components
+      (``cutaneous_response_sql``, ``articular_response_sql``);
+    - markers: <marker>_m0 and <marker>_mk, the status at the baseline visit and at
+      this one, and <marker>_shift of the value (``MARKER_RULES``, ``shift_sql``);
+    - doses: recorded_mg, dose_mg (prednisone equivalent, ``prednisone_equivalent_sql``),
+      unknown_drug (``unknown_drug_dose_sql``), the same at the baseline visit
+      (recorded_m0_mg, dose_m0_mg, unknown_drug_m0), and cs_drug as written.
+
+    A cohort never changes: each connection computes the table once per baseline month
+    and rule settings, on first use; other settings replace it. Rows are in no stated
+    order: every query on it joins, aggregates or sorts.
+    """
+    params = rule_params(settings)
+    key = hashlib.sha256(repr((settings.baseline_month, sorted(params.items()))).encode()).hexdigest()[:16]
+    name = f"_visit_rules_{key}"
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_visit_rules_')").fetchall()}
+    if name in tables:
+        return name
+    for old in tables:
+        con.execute(f"DROP TABLE {_Q(old)}")
+    cutaneous = cutaneous_response_sql("v0.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
+    articular = articular_response_sql("v0.painful_joints", "v0.swollen_joints", "v0.joint_flares",
+                                       "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
+                                       "v.joint_flares")
+    columns = [f"v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored",
+               f"v.articular_response AS articular_recorded, {articular} AS articular_scored"]
+    for marker, (status, value) in MARKER_RULES.items():
+        columns += [f"{status(lambda c: 'v0.' + c)} AS {marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk",
+                    f"{shift_sql(f'v0.{value}', f'v.{value}') if value else repr('unknown')} AS {marker}_shift"]
+    columns += [f"""v.cs_dose_mg AS recorded_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg,
+               {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
+               v0.cs_dose_mg AS recorded_m0_mg,
+               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
+               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
+    con.execute(f"""CREATE TABLE {name} AS
+        SELECT v._pid, v.month, {", ".join(columns)}
+        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}""",
+                params)
+    return name

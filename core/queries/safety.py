@@ -1,0 +1,93 @@
+"""Safety: follow-up and infection flags per treated patient, the swimmer plot, events."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.queries.scope import scoped, scoped_arrays
+
+_FOLLOWUP = """
+        , last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
+        ev AS (
+            SELECT _pid, max(month) AS last_event_month,
+                   count(*) FILTER (WHERE type = 'infection') AS infection_events,
+                   coalesce(bool_or(type = 'infection'), FALSE) AS any_infection,
+                   coalesce(bool_or(type = 'infection' AND severe), FALSE) AS severe_infection,
+                   coalesce(bool_or(vzv), FALSE) AS vzv
+            FROM _events GROUP BY _pid
+        ),
+        followup AS (
+            -- Follow-up: the later of the last visit and the last event (0 with neither).
+            SELECT s._pid, coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0)
+                       AS followup_months,
+                   coalesce(ev.infection_events, 0) AS infection_events,
+                   coalesce(ev.any_infection, FALSE) AS any_infection,
+                   coalesce(ev.severe_infection, FALSE) AS severe_infection,
+                   coalesce(ev.vzv, FALSE) AS vzv, ev._pid IS NOT NULL AS with_events
+            FROM sel s
+            LEFT JOIN last_visit lv ON lv._pid = s._pid
+            LEFT JOIN ev ON ev._pid = s._pid
+        )"""
+
+
+def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
+    """Each treated patient, by patient_id, as arrays (one pass over the visits and
+    events): followup_months, infection_events, any_infection, severe_infection, vzv
+    and with_events. The panel counts the flags and sums the follow-up in patient order
+    (the exposure is summed as it always has been, to the last digit)."""
+    return scoped_arrays(con, flt, settings, _FOLLOWUP + """
+        SELECT followup_months, infection_events, any_infection, severe_infection, vzv, with_events
+        FROM followup ORDER BY _pid""")
+
+
+def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
+    """Treated patients: patient_id, start (0) and end (follow-up months), by patient_id.
+
+    With ``limit``, the patients a swimmer plot of at most ``limit`` bars shows: all of
+    them when they are that few, else those with an event, the first ``limit`` of them
+    by natural patient id order (P2 before P10).
+    """
+    if limit is None:
+        return scoped(con, flt, settings, _FOLLOWUP + """
+            SELECT p.patient_id, 0.0 AS start, f.followup_months AS "end"
+            FROM followup f JOIN _patients p ON p._pid = f._pid ORDER BY f._pid""")
+    return scoped(con, flt, settings, _FOLLOWUP + """
+        , shown AS (
+            SELECT f.* FROM followup f
+            WHERE (SELECT count(*) FROM followup) <= $limit OR f.with_events
+        )
+        SELECT p.patient_id, 0.0 AS start, s.followup_months AS "end"
+        FROM shown s JOIN _patients p ON p._pid = s._pid
+        ORDER BY length(p.patient_id), p.patient_id LIMIT $limit""", {"limit": int(limit)})
+
+
+def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every event of the treated patients of the subgroup (of ``patient_ids`` only if
+    given), by month, patient_id, type and description."""
+    only, params = "", {}
+    if patient_ids is not None:
+        only, params = "AND list_contains(CAST($ids AS VARCHAR[]), p.patient_id)", {"ids": list(patient_ids)}
+    return scoped(con, flt, settings, f"""
+        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid {only}
+        ORDER BY e.month, e._pid, e.type, e.description""", params)
+
+
+def visceral_events_query(con, flt, settings) -> pd.DataFrame:
+    """The visceral events of the treated patients: patient_id, month, description, by
+    month, patient_id and description."""
+    return scoped(con, flt, settings, """
+        SELECT p.patient_id, e.month, e.description
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid
+        WHERE e.type = 'visceral'
+        ORDER BY e.month, e._pid, e.description""")
+
+
+def events_by_type_query(con, flt, settings) -> pd.DataFrame:
+    """Events and distinct patients per event type among the treated patients."""
+    return scoped(con, flt, settings, """
+        SELECT e.type, count(*) AS events, count(DISTINCT e._pid) AS patients
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        GROUP BY e.type ORDER BY e.type""")

@@ -1,0 +1,155 @@
+"""The scope every panel query starts from, and how queries are run.
+
+``pop`` (the patients of the subgroup filter, which is the safety population, with their
+exclusion flags), ``sel`` (their ids) and ``analysed`` (the efficacy population) are CTEs
+written once here; ``scoped`` runs a query body within them. The subgroup becomes one
+WHERE clause of bound parameters; a column named by the user (an extra column) is
+checked against the table's actual columns and quoted by ``schema.quote_identifier``.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from core.schema import quote_identifier
+
+if TYPE_CHECKING:
+    from core.filters import Band, Filter
+    from core.settings import Settings
+
+_Q = quote_identifier
+
+_EXCLUSIONS = """
+           coalesce(p.age < $min_age, FALSE) AS age_under_min,
+           coalesce(NOT p.acr_eular_2019, FALSE) AS criteria_not_met,
+           -- Only both involvements recorded false exclude; a missing one is not a reason.
+           coalesce(NOT p.cutaneous AND NOT p.articular, FALSE) AS no_involvement"""
+# The subgroup reads the baseline visit ``v0`` only when the filter does (hcq, IFN or
+# corticosteroids at M0); then a patient is kept once even if given two M0 visits.
+# ``pop`` and ``analysed`` carry the patient's columns, so that no query joins the
+# patients again.
+_POP = """
+pop AS (
+    SELECT p.*,{exclusions}
+    FROM _patients p WHERE {where}
+),"""
+_POP_M0 = """
+sel_m0 AS (
+    SELECT p._pid FROM _patients p LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+    WHERE {where}
+),
+pop AS (
+    SELECT p.*,{exclusions}
+    FROM _patients p SEMI JOIN sel_m0 s ON s._pid = p._pid
+),"""
+_SCOPE = """
+sel AS (SELECT _pid FROM pop),
+analysed AS (
+    SELECT * FROM pop WHERE NOT (age_under_min OR criteria_not_met OR no_involvement)
+)
+"""
+
+
+# Arrow types read as pandas' nullable types: a missing value stays NA, no object column.
+NULLABLE = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+             pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
+    """Each column of the result as a numpy array: numbers as float with NaN for NULL,
+    flags as bool with NULL read False."""
+    out = {}
+    for name, column in con.execute(sql, params).fetchnumpy().items():
+        if column.dtype == bool:
+            out[name] = np.ma.filled(column, False)
+        else:
+            out[name] = np.ma.filled(np.ma.asarray(column).astype(float), np.nan)
+    return out
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def checked_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
+    """The quoted identifier of ``column`` after checking the table really has it."""
+    if column not in _table_columns(con, table):
+        raise ValueError(f"{table} has no column {column!r}")
+    return _Q(column)
+
+
+def _band_sql(column: str, band: Band | None, name: str, params: dict) -> list[str]:
+    if band is None:
+        return []
+    conds = []
+    if band.low is not None:
+        params[f"{name}_low"] = band.low
+        conds.append(f"{column} {'>=' if band.low_inclusive else '>'} ${name}_low")
+    if band.high is not None:
+        params[f"{name}_high"] = band.high
+        conds.append(f"{column} {'<=' if band.high_inclusive else '<'} ${name}_high")
+    return conds
+
+
+def _filter_sql(con: duckdb.DuckDBPyConnection, flt: Filter | None, params: dict) -> str:
+    """The WHERE clause of the subgroup over ``patients p`` and its M0 visit ``v0``."""
+    if flt is None:
+        return "TRUE"
+    conds = ["TRUE"]
+    for name, column in (("centre", "p.centre"), ("sex", "p.sex"), ("ifn", "v0.ifn_signature")):
+        values = getattr(flt, name)
+        if values:
+            params[f"f_{name}"] = list(values)
+            conds.append(f"list_contains($f_{name}, {column})")
+    conds += _band_sql("p.age", flt.age, "f_age", params)
+    conds += _band_sql("p.prior_lines", flt.prior_lines, "f_lines", params)
+    for name, column in (("hcq", "v0.hcq"), ("cutaneous", "p.cutaneous"), ("articular", "p.articular")):
+        value = getattr(flt, name)
+        if value is not None:
+            params[f"f_{name}"] = value
+            conds.append(f"{column} = $f_{name}")
+    if flt.corticosteroids is not None:
+        conds.append("v0.cs_dose_mg > 0" if flt.corticosteroids else "v0.cs_dose_mg = 0")
+    for k, (column, values) in enumerate(flt.extra):
+        params[f"f_extra{k}"] = list(values)
+        conds.append(f"list_contains($f_extra{k}, p.{checked_column(con, 'patients', column)})")
+    return " AND ".join(conds)
+
+
+def scoped_sql(con, flt, settings: Settings, body: str, params: dict | None) -> tuple[str, dict]:
+    params = {"baseline": settings.baseline_month, "min_age": settings.min_age, **(params or {})}
+    where = _filter_sql(con, flt, params)
+    pop = (_POP_M0 if "v0." in where else _POP).format(where=where, exclusions=_EXCLUSIONS)
+    sql = "WITH " + pop + _SCOPE + body
+    # DuckDB refuses a parameter the statement does not use (rules bind only their own).
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def scoped(con, flt, settings: Settings, body: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``body`` (a SELECT that may use pop, sel, analysed) within the scope CTEs."""
+    return run_query(con, *scoped_sql(con, flt, settings, body, params))
+
+
+def scoped_arrays(con, flt, settings: Settings, body: str, params: dict | None = None) -> dict[str, np.ndarray]:
+    """``scoped``, each column as a numpy array (``query_arrays``)."""
+    return query_arrays(con, *scoped_sql(con, flt, settings, body, params))
+
+
+def at_months(months, column: str) -> tuple[str, dict]:
+    """``column IN (...)`` over ``months``, and its parameters."""
+    params = {f"month{k}": int(m) for k, m in enumerate(months)}
+    if not params:
+        return "FALSE", params
+    return f"{column} IN ({', '.join('$' + k for k in params)})", params
