@@ -5,7 +5,8 @@ characters and Cyrillic/Greek letters shaped like Latin ones are folded.
 are four different ids to a computer and one to a reader: the cohort would count four
 patients. They are not merged (that would change the data without the user's word):
 each group is a located warning naming its ids and their rows. The folding runs once
-per distinct id, with pandas' string methods.
+per distinct id: in Arrow for printable ASCII ids (most of them), with pandas' string
+methods for the others.
 """
 from __future__ import annotations
 

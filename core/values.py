@@ -132,7 +132,7 @@ def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
 def parse_typed(series: pd.Series, kind: str) -> Parsed | None:
     """A column stored typed (Parquet numbers, booleans) read without a cell-by-cell
     parse, exactly as ``parse_column`` would read it; None when the kind needs the parser
-    (a month or a response from numbers, flags from numbers, text).
+    (a sex, a response or a flag from numbers, a number from booleans, text).
 
     Numbers are numbers (NaN missing); a whole-number kind takes whole numbers within
     the exact range and reports the rest; booleans are booleans.
