@@ -67,6 +67,6 @@ def visit_rules_table(con, settings) -> str:
                {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
     con.execute(f"""CREATE TABLE {name} AS
         SELECT v._pid, v.month, {", ".join(columns)}
-        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = {int(settings.baseline_month)}""",
-                params)
+        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline""",
+                {**params, "baseline": int(settings.baseline_month)})
     return name
