@@ -6,6 +6,7 @@ import pandas as pd
 from core.queries.derived import BIOLOGY_MARKERS, MARKER_RULES, visit_rules_table
 from core.queries.scope import at_months, scoped
 
+
 def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
     """Visits of analysed patients at ``months`` (baseline first), counted (``n``) per
     month and, for each marker, status at M0 (``<marker>_m0``), status at the month

@@ -8,6 +8,7 @@ from core.schema import quote_identifier
 
 _Q = quote_identifier
 
+
 def distinct_values_query(con, table: str, column: str) -> list[str]:
     """The distinct non-missing values of ``table.column``, sorted."""
     ident = checked_column(con, table, column)

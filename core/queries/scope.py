@@ -64,7 +64,7 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.Data
     return con.execute(sql, params).df()
 
 
-def query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
+def _query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
     """Each column of the result as a numpy array: numbers as float with NaN for NULL,
     flags as bool with NULL read False."""
     out = {}
@@ -143,8 +143,8 @@ def scoped(con, flt, settings: Settings, body: str, params: dict | None = None) 
 
 
 def scoped_arrays(con, flt, settings: Settings, body: str, params: dict | None = None) -> dict[str, np.ndarray]:
-    """``scoped``, each column as a numpy array (``query_arrays``)."""
-    return query_arrays(con, *scoped_sql(con, flt, settings, body, params))
+    """``scoped``, each column as a numpy array (``_query_arrays``)."""
+    return _query_arrays(con, *scoped_sql(con, flt, settings, body, params))
 
 
 def at_months(months, column: str) -> tuple[str, dict]:

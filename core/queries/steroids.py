@@ -7,6 +7,7 @@ import pandas as pd
 from core.queries.derived import visit_rules_table
 from core.queries.scope import at_months, scoped, scoped_arrays, scoped_sql
 
+
 def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
     """The visits of analysed patients at ``months``, by month then patient, as arrays:
     month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
