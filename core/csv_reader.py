@@ -10,7 +10,8 @@ Two readers give the same grid. The fast one scans the bytes with numpy for reco
 ends, delimiters and quotes, lets ``pyarrow.csv`` split the records that have the
 file's usual field count, and the ``csv`` module the few others (a title line, a short
 row). The exact one (the ``csv`` module and pandas, record by record) takes the files
-whose quoting the scan cannot follow: ``exact_reason`` names each case.
+whose quoting the scan cannot follow, and the few others ``exact_reason`` names;
+``CsvGrid.reader`` says which reader read the file, and why the exact one.
 """
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ class RawTable:
     ``data`` columns are positions 0..n-1 matching ``headers`` (headers may repeat);
     ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally);
     ``rejected`` counts the data rows left out while reading (each listed as an issue).
-    A CSV table's columns are Arrow-backed text (``core.csv_reader.TEXT``), "" where blank.
+    A CSV table's columns are Arrow-backed text (``core.csv_reader.TEXT``), never NA: ""
+    for an empty field or one the record lacks (a cell of spaces stays as written).
     """
 
     file: str
