@@ -97,14 +97,14 @@ def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     the signs are values and anything else made of signs is reported, not dropped.
     """
     raw = series.reset_index(drop=True)
-    if is_text_column(raw) and kind != schema.IFN:
-        words = _ascii_missing_words(raw)
-        if words is not None:
-            return pd.Series(raw.isna().to_numpy(dtype=bool) | words, index=series.index)
-    if not is_text_column(raw) or kind == schema.IFN:
+    if kind == schema.IFN or not is_text_column(raw):
         # IFN cells as Python strings: the sign pattern's \s is Python's (Unicode) one,
         # which a regular expression over Arrow text (ASCII \s) would not match.
         raw = raw.astype(object)
+    else:
+        words = _ascii_missing_words(raw)
+        if words is not None:
+            return pd.Series(raw.isna().to_numpy(dtype=bool) | words, index=series.index)
     missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
     if kind == schema.IFN:
         # Only signs ("+", "--") normalise to "" like a blank: read them, do not drop them.
