@@ -20,7 +20,7 @@ below, as ``queries.<name>``.
 from __future__ import annotations
 
 from core.queries.biology import biology_pairs_query, biology_visits_query
-from core.queries.derived import BIOLOGY_MARKERS, SHIFT_AMONG_POSITIVE, visit_rules_table
+from core.queries.derived import BIOLOGY_MARKERS, SHIFT_AMONG_POSITIVE
 from core.queries.levels import (distinct_values_query, extra_level_counts_query, extra_levels_query,
                                  numeric_ranges_query)
 from core.queries.populations import (analysed_count_query, baseline_query, baseline_unknown_drugs_query,
@@ -35,15 +35,3 @@ from core.queries.safety import (events_by_type_query, events_query, safety_foll
                                  visceral_events_query)
 from core.queries.steroids import steroid_doses_query, steroid_unknown_drugs_query, steroid_values_query
 
-__all__ = [
-    "BIOLOGY_MARKERS", "BOUNDARY_SLACK", "COURSE_BASE", "COURSE_RESPONSES", "DOMAINS", "SHIFT_AMONG_POSITIVE",
-    "analysed_count_query", "anti_dsdna_elevated_sql", "articular_response_sql", "baseline_query",
-    "baseline_unknown_drugs_query", "baseline_values_query", "biology_pairs_query", "biology_visits_query",
-    "complement_activated_sql", "cutaneous_response_sql", "distinct_values_query", "evaluate_rule",
-    "events_by_type_query", "events_query", "exclusions_query", "extra_level_counts_query", "extra_levels_query",
-    "followup_query", "ifn_positive_sql", "involved_query", "numeric_ranges_query", "population_counts_query",
-    "population_flags_query", "prednisone_equivalent_sql", "response_courses_query", "response_discordant_query",
-    "response_patients_query", "rule_params", "safety_followup_query", "shift_sql", "steroid_doses_query",
-    "steroid_unknown_drugs_query", "steroid_values_query", "swimmer_query", "unknown_drug_dose_sql",
-    "visceral_events_query", "visit_months_query", "visit_rules_table",
-]
