@@ -41,9 +41,11 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
                         help="demo layout: fr (wide CSV + events) or en (workbook); default fr")
 
 
-def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResult | None:
+def _load(args: argparse.Namespace, parser: argparse.ArgumentParser, report_only: bool = False) -> LoadResult | None:
     """The loaded cohort, or None after printing a clean message (the files could not be read).
 
+    With ``report_only``, files are validated without building the cohort
+    (``loader.validate_files``): the result's cohort is None and its report is the same.
     A missing FILE, or FILE together with --demo, is a usage error (argparse exits 2).
     """
     if args.demo == bool(args.files):
@@ -61,9 +63,12 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> LoadResu
             from core.demo import load_demo
 
             return load_demo(args.demo_layout)
-        from core.loader import load_cohort
+        from core import loader
 
-        return load_cohort(named, read_hidden_sheets=getattr(args, "hidden_sheets", False))
+        hidden = getattr(args, "hidden_sheets", False)
+        if report_only:
+            return LoadResult(loader.validate_files(named, read_hidden_sheets=hidden), None)
+        return loader.load_cohort(named, read_hidden_sheets=hidden)
     except Exception as exc:  # no input may end in a traceback; the message names the failure
         # The type only: an exception's text can quote cell values (patient data).
         print(f"error: the files could not be read ({type(exc).__name__})", file=sys.stderr)
@@ -83,7 +88,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = _load(args, parser)
+    result = _load(args, parser, report_only=True)
     if result is None:
         return EXIT_UNUSABLE
     if result.cohort is not None:

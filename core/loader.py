@@ -4,18 +4,21 @@ bytes -> ``formats.read_files`` -> (columns the user dropped are removed) ->
 ``layout.classify_tables`` -> ``identifier_columns.find_identifiers`` (flagged columns are
 reported and held back) -> ``validate.check_cohort`` -> ``cohort.cohort_from_frames``;
 ``readings.read_columns`` then records how each uploaded column was read. Nothing is
-written to disk.
+written to disk. ``validate_files`` takes the same path for the report alone, without
+storing visits and events.
 """
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
 from core.formats import RawTable, read_files
 from core.identifier_columns import find_identifiers, hold_back
-from core.layout import classify_tables
+from core.layout import Piece, classify_tables
 from core.limits import ReadLimits
 from core.readings import UNUSED, ColumnReading, read_columns
 from core.report import ERROR, Issue, Report
@@ -47,6 +50,56 @@ def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[
     when the report has no error (else None). A column that looks like a direct
     identifier is reported (``identifier_column``) and never enters the cohort.
     """
+    checked = _check(files, drop_columns, limits, read_hidden_sheets)
+    if not checked.report.usable:
+        return LoadResult(checked.readings(None), None)
+    cohort = cohort_from_frames(checked.frames, checked.report, checked.source)
+    checked.readings(extra_filter_reasons(cohort))
+    return LoadResult(checked.report, cohort)
+
+
+def validate_files(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[ColumnKey] = frozenset(),
+                   limits: ReadLimits | None = None, read_hidden_sheets: bool = False) -> Report:
+    """The report ``load_cohort`` gives for the same arguments, without building the cohort.
+
+    Only the patients table goes into a database, for the readings of its extra columns
+    (whether each may be a filter, ``core.filters.extra_filter_reasons``); visits and
+    events, the bulk of a registry, are checked but not stored.
+    """
+    checked = _check(files, drop_columns, limits, read_hidden_sheets)
+    if not checked.report.usable:
+        return checked.readings(None)
+    patients = cohort_from_frames({"patients": checked.frames.get("patients")}, checked.report, checked.source)
+    try:
+        return checked.readings(extra_filter_reasons(patients))
+    finally:
+        patients.close()
+
+
+@dataclass
+class _Checked:
+    """The files read, recognised and validated: what ``load_cohort`` and
+    ``validate_files`` share."""
+
+    read: list[RawTable]
+    tables: list[RawTable]
+    pieces: list[Piece]
+    drop: frozenset[ColumnKey]
+    report: Report
+    frames: dict[str, pd.DataFrame | None]
+    source: str
+
+    def readings(self, extra_reasons: dict[str, str | None] | None) -> Report:
+        """The report with the reading of each uploaded column (``extra_reasons``: see
+        ``readings.read_columns``)."""
+        self.report.columns = _with_dropped(self.read, read_columns(self.tables, self.pieces, extra_reasons),
+                                            self.drop)
+        return self.report
+
+
+def _check(files: Sequence[tuple[str, bytes]], drop_columns: Collection[ColumnKey], limits: ReadLimits | None,
+           read_hidden_sheets: bool) -> _Checked:
+    """Read, recognise and validate ``files`` (see ``load_cohort``)."""
     read, issues = read_files(files, limits, read_hidden_sheets=read_hidden_sheets)
     drop = frozenset(drop_columns)
     tables = _without(read, drop)
@@ -61,13 +114,7 @@ def load_cohort(files: Sequence[tuple[str, bytes]], *, drop_columns: Collection[
     if not tables and report.usable:
         report.issues.append(Issue.of(ERROR, "no_table", variant="upload"))
     frames = check_cohort(pieces, report)
-    if not report.usable:
-        report.columns = _with_dropped(read, read_columns(tables, pieces, None), drop)
-        return LoadResult(report, None)
-    source = ", ".join(name for name, _ in files)
-    cohort = cohort_from_frames(frames, report, source)
-    report.columns = _with_dropped(read, read_columns(tables, pieces, extra_filter_reasons(cohort)), drop)
-    return LoadResult(report, cohort)
+    return _Checked(read, tables, pieces, drop, report, frames, ", ".join(name for name, _ in files))
 
 
 def _without(tables: Sequence[RawTable], drop: frozenset[ColumnKey]) -> list[RawTable]:

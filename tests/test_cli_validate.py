@@ -113,7 +113,7 @@ def test_a_reader_crash_names_the_exception_type_but_never_its_text(monkeypatch,
     def _crash(*args, **kwargs):
         raise RuntimeError("cell 'DUPONT Marie' could not be read")
 
-    monkeypatch.setattr("core.loader.load_cohort", _crash)
+    monkeypatch.setattr("core.loader.read_files", _crash)
     assert main(["validate", _write(tmp_path, "patients.csv", GOOD)]) == 1
     err = capsys.readouterr().err
     assert ("RuntimeError" in err, "DUPONT" in err) == (True, False)

@@ -132,3 +132,38 @@ def test_french_wide_demo_and_english_workbook_give_identical_tables(table: str)
 def test_unknown_demo_layout_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         load_demo("de")
+
+
+# Extra patient columns that are a filter, a rare value, too few values; a name-like
+# column (held back, or dropped); and a visits file with a cell that cannot be read.
+_EXTRAS = ("patient_id;Sexe;Âge;Groupe;Note;Constante;Nom\n"
+           + "".join(f"P{k};{'FM'[k % 2]};{30 + k};{'AB'[k % 2]};{'x' if k == 1 else 'y'};c;Nom{k}\n"
+                     for k in range(1, 13)))
+_VISITS_WITH_ERRORS = "patient_id;mois;dose_ct\nP1;M0;7,5\nP2;M0;beaucoup\nP99;M0;5\nP1;M0;5\n"
+
+
+@pytest.mark.parametrize(("files", "drop"), [
+    ([(p.name, p.read_bytes()) for p in DEMO_FILES["fr"]], ()),
+    ([(p.name, p.read_bytes()) for p in DEMO_FILES["en"]], ()),
+    ([("patients.csv", _EXTRAS.encode())], ()),
+    ([("patients.csv", _EXTRAS.encode())], (("patients.csv", None, "Nom"),)),
+    ([("patients.csv", _EXTRAS.encode()), ("visites.csv", _VISITS_WITH_ERRORS.encode())], ()),
+    ([("visits.csv", b"patient_id,month\nP1,0\n")], ()),
+    ([("notes.txt", b"nothing")], ()),
+])
+def test_validate_files_reports_what_load_cohort_reports(files, drop) -> None:
+    from core.loader import validate_files
+
+    loaded = load_cohort(files, drop_columns=drop)
+    if loaded.cohort is not None:
+        loaded.cohort.close()
+    report = validate_files(files, drop_columns=drop)
+    for lang in ("en", "fr"):
+        assert report.to_dict(lang) == loaded.report.to_dict(lang)
+
+
+def test_validate_files_reads_extra_columns_as_filters_or_not() -> None:
+    from core.loader import validate_files
+
+    reasons = {c.header: c.reason for c in validate_files([("patients.csv", _EXTRAS.encode())]).columns}
+    assert (reasons["Groupe"], reasons["Note"], reasons["Constante"]) == (None, "rare_value", "too_few_values")
