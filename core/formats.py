@@ -206,12 +206,15 @@ def _read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[R
     headers = tuple(_header_text(c) for c, _, _ in columns)
     if not headers:
         return [], [_error("empty_file", name, None, "parquet")]
-    index = pd.RangeIndex(meta.num_rows)
-    data = pd.DataFrame({i: cells for i, (_, cells, _) in enumerate(columns)}, index=index)
+    # The columns are new arrays: the frame need not copy them.
+    data = pd.DataFrame({i: cells for i, (_, cells, _) in enumerate(columns)}, index=pd.RangeIndex(meta.num_rows),
+                        copy=False)
     # No header row in Parquet: number rows as a spreadsheet export of it would.
+    rows = np.arange(2, len(data) + 2)
     keep = ~np.logical_and.reduce([blank for _, _, blank in columns])
-    table = RawTable(name, None, headers, data[keep].reset_index(drop=True),
-                     np.arange(2, len(data) + 2)[keep], 1)
+    if not keep.all():  # a blank row is left out (a mask would copy every column)
+        data, rows = data[keep].reset_index(drop=True), rows[keep]
+    table = RawTable(name, None, headers, data, rows, 1)
     return [table], []
 
 
