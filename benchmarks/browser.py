@@ -12,17 +12,11 @@ issue's "must" (median 0.5 s, none over 1 s) is missed. Needs ``/usr/bin/chromiu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,43 +29,6 @@ _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 _IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 _TITLE = "[data-testid='stMainBlockContainer'] h1"
 MUST_MEDIAN_S, MUST_MAX_S = 0.5, 1.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _serve(log: Path):
-    """A fresh ``streamlit run`` on a free port; yields its root URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
-           "--server.address=127.0.0.1", f"--server.port={port}"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"streamlit did not start:\n{log.read_text()[-2000:]}") from None
-                    time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def _switch(page, index: int, title: str) -> float:
@@ -91,12 +48,13 @@ def measure(rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     from core.i18n import t
+    from tests.app_server import serve_app
     from ui.nav import PAGES
 
     # The data page's heading is its own sentence; every other page is titled as in the menu.
     titles = [t("upload.title" if p.url_path == "upload" else p.title_key, "en") for p in PAGES]
     times: dict[str, list[float]] = {p.url_path: [] for p in PAGES}
-    with tempfile.TemporaryDirectory() as tmp, _serve(Path(tmp) / "streamlit.log") as url, sync_playwright() as pw:
+    with serve_app() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=_ARGS)
         page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
         page.set_default_timeout(120_000)
@@ -122,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
         return 1
-    figures = measure(args.rounds)
+    from tests.app_server import AppServerError
+
+    try:
+        figures = measure(args.rounds)
+    except AppServerError as error:
+        raise SystemExit(str(error)) from None
     print(f"page switch on the demo (a page seen before, click to idle), {args.rounds} rounds:")
     for name, s in figures["pages_median_s"].items():
         print(f"  {name:<12} {s:6.2f} s (median)")

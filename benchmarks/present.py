@@ -12,13 +12,9 @@ machine.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,29 +25,6 @@ TARGET_MEDIAN_S = 0.5
 _IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
-           "--server.address=127.0.0.1", f"--server.port={port}"]
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("streamlit did not start")
 
 
 def _step(page, button: str, expected: str) -> float:
@@ -97,13 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="walks first -> last -> first (default 3)")
     parser.add_argument("--lang", choices=("fr", "en"), default="fr")
     args = parser.parse_args(argv)
-    port = _free_port()
-    proc = _start_server(port)
+    from tests.app_server import AppServerError, serve_app
+
     try:
-        times = measure(f"http://127.0.0.1:{port}", args.rounds, "fr-FR" if args.lang == "fr" else "en-GB")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        with serve_app() as url:
+            times = measure(url, args.rounds, "fr-FR" if args.lang == "fr" else "en-GB")
+    except AppServerError as error:
+        raise SystemExit(str(error)) from None
     median = statistics.median(times)
     print(f"presentation steps: {len(times)}; median {median:.3f} s; max {max(times):.3f} s "
           f"(target: median <= {TARGET_MEDIAN_S} s)")

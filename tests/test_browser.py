@@ -1,21 +1,14 @@
 """Smoke test in a real headless Chromium against `streamlit run`: every page, one upload."""
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.i18n import t
+from tests.app_server import serve_app
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -32,53 +25,10 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium to run the browser test)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not become healthy; its log ends with:\n{log.read_text()[-2000:]}")
-
-
-@contextlib.contextmanager
-def _serve(log_dir: Path) -> Iterator[str]:
-    """A fresh ``streamlit run`` process on a free port; yields its root URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = log_dir / "streamlit.log"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
-           "--server.address=127.0.0.1", f"--server.port={port}"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(url, proc, log)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_chromium()
-    with _serve(tmp_path_factory.mktemp("server")) as url:
+    with serve_app(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
 
 
@@ -214,7 +164,7 @@ def test_abort_causing_workbook_gets_a_clear_error_and_the_server_keeps_serving(
 def test_shared_link_opened_first_on_a_fresh_server_gets_the_app_shell(browser, tmp_path):
     # A fresh process: the shared server has already opened the root, which hides the
     # pages/-folder first run that ui.nav.require_shell handles.
-    with _serve(tmp_path) as root:
+    with serve_app(tmp_path / "streamlit.log") as root:
         page = _open(browser, f"{_url_of(root, 'pages/response.py')}?lang=fr&sex=F")
         page.screenshot(path=tmp_path / "shared_link.png", full_page=True)
         sidebar = page.locator("[data-testid='stSidebar']")
@@ -243,7 +193,7 @@ def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_pat
     from ui.nav import PAGES
 
     # A fresh process: the first session's first clicks are where the language flipped.
-    with _serve(tmp_path) as root:
+    with serve_app(tmp_path / "streamlit.log") as root:
         page = _open(browser, root, locale="en-US")
         assert _h1(page) == t("upload.title", "en")
         for k in (1, 2):
