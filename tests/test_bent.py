@@ -55,7 +55,7 @@ def test_many_groups_are_named_up_to_a_hundred_then_counted():
 
 def test_rows_of_an_id_written_many_times_are_shortened():
     rows = "".join(f"P1,M{k}\n" for k in range(8)) + "p1,M9\n"
-    result = load_cohort([("p.csv", f"patient_id,sex,age\nP1,F,40\np1,M,40\n".encode()),
+    result = load_cohort([("p.csv", "patient_id,sex,age\nP1,F,40\np1,M,40\n".encode()),
                           ("v.csv", f"patient_id,month\n{rows}".encode())])
     [issue] = _codes(result, "lookalike_id")  # the patients table's ids only
     assert "'P1' (2); 'p1' (3)" in issue.message
