@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from core.formats import RawTable
 from core.identifiers import content_kinds, header_kind
 from core.layout import Piece, bad_month_header, canonical_header
+from core.raw_table import RawTable
 from core.report import WARNING, Issue, Report
 from core.schema import COLUMNS, TABLES, normalise
 

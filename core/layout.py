@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from core.formats import RawTable
+from core.raw_table import RawTable
 from core.report import ERROR, WARNING, Issue
 from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, normalise
 from core.values import Parsed, is_missing, is_text_column, parse_column, parse_typed

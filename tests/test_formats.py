@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.formats import RawTable, read_files
+from core.formats import read_files
+from core.raw_table import RawTable
 from core.report import ERROR, WARNING
 from tests.helpers import xlsx_bytes
 
