@@ -377,6 +377,7 @@ def test_fisher_p_value_is_symmetric_under_transpose():
 
 
 def test_importing_stats_does_not_import_scipy_or_statsmodels():
-    code = "import sys, core.stats, core.significance; print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))"
+    code = ("import sys, core.stats, core.significance; "
+            "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
