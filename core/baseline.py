@@ -16,19 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.stats import (
-    NOTE_EMPTY_GROUP,
-    NOTE_ONE_GROUP,
-    SMALL_N,
-    NOTE_SMALL_N,
-    Continuous,
-    Proportion,
-    TestResult,
-    compare_categorical,
-    compare_continuous,
-    estimate_proportion,
-    summarise_continuous,
-)
+from core.significance import NOTE_EMPTY_GROUP, NOTE_ONE_GROUP, TestResult, compare_categorical, compare_continuous
+from core.stats import SMALL_N, NOTE_SMALL_N, Continuous, Proportion, estimate_proportion, summarise_continuous
 
 CATEGORICAL = "categorical"
 CONTINUOUS = "continuous"

@@ -12,7 +12,8 @@ from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.settings import Settings
-from core.stats import Proportion, TestResult, estimate_proportion, mcnemar
+from core.significance import TestResult, mcnemar
+from core.stats import Proportion, estimate_proportion
 
 SHIFTS = (DOWN, UP, STABLE, UNKNOWN)
 

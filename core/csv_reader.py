@@ -3,7 +3,7 @@
 The grid is what a spreadsheet shows of the file: one row per record (a blank line is a
 row, a quoted cell holding line breaks is one row), as many columns as the widest
 record, every cell text ("" where a record has no such field). Alongside it come the
-field count of each record (``core.formats`` rejects a value past the header's fields)
+field count of each record (``core.raw_table`` rejects a value past the header's fields)
 and which cells hold something other than spaces.
 
 Two readers give the same grid. The fast one scans the bytes with numpy for record

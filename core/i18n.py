@@ -23,7 +23,7 @@ MISSING = "—"
 _LOCALES = Path(__file__).parent / "locales"
 # Modules whose ``NOTE_*`` constants (notes attached to results) have translations,
 # under the key ``stats_note.<name after NOTE_, lower case>``.
-_NOTE_MODULES = ("core.stats", "core.scoring")
+_NOTE_MODULES = ("core.stats", "core.significance", "core.scoring")
 _DECIMAL = {"fr": ",", "en": "."}
 _GROUP = {"fr": NNBSP, "en": ","}
 

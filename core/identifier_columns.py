@@ -2,7 +2,7 @@
 reported as ``identifier_column`` and kept out of the cohort.
 
 The contract's own columns (read as a canonical field, or any header the schema reads,
-``core.layout.canonical_header``) are never examined; the others are tried by header,
+``core.headers.canonical_header``) are never examined; the others are tried by header,
 then by content. ``core.loader`` reports what ``find_identifiers`` finds and loads the
 pieces ``hold_back`` leaves, so a flagged column never reaches DuckDB: never an extra
 column, a filter, a chart or an export.
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from core.formats import RawTable
+from core.headers import bad_month_header, canonical_header
 from core.identifiers import content_kinds, header_kind
-from core.layout import Piece, bad_month_header, canonical_header
+from core.layout import Piece
+from core.raw_table import RawTable
 from core.report import WARNING, Issue, Report
 from core.schema import COLUMNS, TABLES, normalise
 

@@ -2,15 +2,15 @@
 renamed to canonical columns.
 
 A sheet is recognised by its name (sheet name, or file name for CSV/Parquet), else by
-its headers (contract, "Layouts"). A wide sheet (one row per patient, visit columns
-suffixed with the month) becomes a patients piece plus one visits piece per month; a
-long visits sheet that repeats patient columns also yields a patients piece, whose
-rows the validator collapses to one per patient. Cells stay raw here: parsing, range
-checks and row rejections belong to ``core.validate``.
+its headers (contract, "Layouts"; what each header names: ``core.headers``). A wide
+sheet (one row per patient, visit columns suffixed with the month) becomes a patients
+piece plus one visits piece per month; a long visits sheet that repeats patient
+columns also yields a patients piece, whose rows the validator collapses to one per
+patient. Cells stay raw here: parsing (once per distinct cell, ``core.distinct``),
+range checks and row rejections belong to ``core.validate``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Sequence
@@ -18,37 +18,15 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from core.formats import RawTable
+from core.distinct import per_distinct
+from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
+from core.raw_table import RawTable
 from core.report import ERROR, WARNING, Issue
-from core.schema import ALIASES, COLUMNS, PATIENTS, TABLE_NAMES, VISIT_VALUE_COLUMNS, normalise
-from core.values import Parsed, is_missing, is_text_column, parse_column, parse_typed
+from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
+from core.values import is_missing
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
 _MONTH = COLUMNS["visits"]["month"]
-# "dose_ct_m3" or "m3_dose_ct". A bare "_3" is not read as a month: "c3" and numbered
-# copies of a column ("score_2") would be misread.
-_SUFFIX = re.compile(r"^(?P<alias>.+)_m(?P<month>\d{1,3})$")
-_PREFIX = re.compile(r"^m(?P<month>\d{1,3})_(?P<alias>.+)$")
-# A unit after a header ("C3 (g/L)", "Dose CT M3 (mg/j)") names the column's own unit;
-# units that would change the value (mg/kg, mg/dL) are not stripped, so stay unknown.
-_UNIT = re.compile(r"_(?:mg(?:_(?:j|jour|d|day|24_?h))?|g_l|ui_ml|iu_ml|u_ml|ans?|years?|yrs?)$")
-
-
-def canonical_header(table: str, name: str) -> str | None:
-    """The canonical column a normalised header names in ``table`` (a trailing unit allowed).
-
-    A patient column may carry the month of the first dose, as French wide sheets write
-    it (``Atteinte cutanée M0``); an exact alias still wins (``age_m0``), and another
-    month on a patient column names nothing.
-    """
-    exact = ALIASES[table].get(name) or ALIASES[table].get(_UNIT.sub("", name))
-    if exact or table != "patients":
-        return exact
-    for pattern in (_SUFFIX, _PREFIX):
-        match = pattern.match(_UNIT.sub("", name))
-        if match and int(match["month"]) == 0:
-            return ALIASES[table].get(match["alias"]) or ALIASES[table].get(_UNIT.sub("", match["alias"]))
-    return None
 
 
 @dataclass
@@ -123,22 +101,6 @@ def _named_table(raw: RawTable) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def _wide_reading(name: str) -> tuple[str, int] | None:
-    """(canonical visit column, month) for a month-marked header whose month is in range, else None."""
-    reading = _month_marked(name)
-    return reading if reading and _MONTH.low <= reading[1] <= _MONTH.high else None
-
-
-def _month_marked(name: str) -> tuple[str, int] | None:
-    """(canonical visit column, month) for a visit column marked with any month."""
-    for pattern in (_SUFFIX, _PREFIX):
-        match = pattern.match(_UNIT.sub("", name))
-        column = match and canonical_header("visits", match["alias"])
-        if column in VISIT_VALUE_COLUMNS:
-            return column, int(match["month"])
-    return None
-
-
 def _table_kind(raw: RawTable) -> str | None:
     """patients, visits, events, "long" (visits with patient columns) or "wide"."""
     names = _header_names(raw)
@@ -146,7 +108,7 @@ def _table_kind(raw: RawTable) -> str | None:
     visit = {canonical_header("visits", n) for n in names} - {None}
     event = {canonical_header("events", n) for n in names} - {None}
     # An exact alias wins over a month reading: "age_m0" is the age.
-    wide = any(not canonical_header("patients", n) and _wide_reading(n) for n in names)
+    wide = any(not canonical_header("patients", n) and wide_reading(n) for n in names)
     has_month = "month" in visit
     long_kind = "long" if patient & PATIENT_ONLY else "visits"
     named = _named_table(raw)
@@ -195,7 +157,7 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
     patient_map = {i: canonical_header("patients", n) for i, n in enumerate(names)}
     by_month: dict[int, dict[int, str]] = {}
     for i, n in enumerate(names):
-        reading = None if patient_map[i] else _wide_reading(n)
+        reading = None if patient_map[i] else wide_reading(n)
         if reading:
             by_month.setdefault(reading[1], {})[i] = reading[0]
     taken = {i for cols in by_month.values() for i in cols}
@@ -205,7 +167,7 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
     id_pos = [i for i, c in patient_map.items() if c == "patient_id"]
     if not id_pos:
         return pieces, issues  # the patients piece reports the missing id column
-    has_id = ~_per_distinct(is_missing, raw.data[id_pos[0]]).to_numpy(dtype=bool)
+    has_id = ~per_distinct(is_missing, raw.data[id_pos[0]]).to_numpy(dtype=bool)
     for month in sorted(by_month):
         mapping = {id_pos[0]: "patient_id", **by_month[month]}
         present = np.zeros(len(raw.data), dtype=bool)
@@ -223,50 +185,7 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
 
 def _holds_value(series: pd.Series, kind: str) -> np.ndarray:
     # Per kind: an IFN "-" (negative) normalises to nothing like a blank, yet is a value.
-    return ~_per_distinct(lambda cells: is_missing(cells, kind), series).to_numpy(dtype=bool)
-
-
-def parse_cells(series: pd.Series, kind: str) -> Parsed:
-    """``values.parse_column``: a typed column as stored, else once per distinct cell."""
-    typed = parse_typed(series, kind)
-    if typed is not None:
-        return typed
-    return _per_distinct(lambda cells: parse_column(cells, kind), series)
-
-
-# Columns whose non-missing cells are all of one kind of Python value: text, booleans,
-# or numbers (ints and floats read alike, 1 and 1.0 give the same value in every kind).
-_ONE_KIND = frozenset({"string", "boolean", "floating", "integer", "mixed-integer-float", "empty"})
-
-
-def _per_distinct(compute, series: pd.Series):
-    """``compute`` over the distinct cells of a column, spread back to every cell:
-    columns repeat a few words (oui/non, F/M, ND) or values (a typed Parquet column of
-    ages or flags), so a large upload parses each distinct cell once. Missing cells
-    (None, NaN, NA) all parse as one missing cell. A typed column (numbers, booleans,
-    Arrow text) is factorised as it is stored, without a Python object per cell. A
-    column of Python cells mixing kinds of values (native workbook cells: True, 1 and
-    1.0 hash alike but read differently) goes whole.
-    """
-    if series.dtype == object:
-        if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
-            return compute(series)
-        codes, uniques = pd.factorize(series.to_numpy(dtype=object))
-    else:
-        codes, uniques = pd.factorize(series)
-    # One trailing missing cell stands for every missing cell (code -1).
-    codes = np.where(codes < 0, len(uniques), codes)
-    if is_text_column(series):
-        cells = pd.Series(uniques).reindex(range(len(uniques) + 1))  # text stays in Arrow
-    else:
-        cells = pd.Series([*np.asarray(uniques.astype(object)), None], dtype=object)
-    result = compute(cells)
-
-    def spread(part: pd.Series) -> pd.Series:
-        # The values' array taken directly: Series.take would also take the index.
-        return pd.Series(part.array.take(codes), index=series.index, name=part.name)
-
-    return Parsed(spread(result.values), spread(result.invalid)) if isinstance(result, Parsed) else spread(result)
+    return ~per_distinct(lambda cells: is_missing(cells, kind), series).to_numpy(dtype=bool)
 
 
 def _build(
@@ -291,7 +210,7 @@ def _build(
         if name is None:
             if not extras:
                 continue  # another piece of the sheet reads this column
-            if not header and _per_distinct(is_missing, raw.data[i]).all():
+            if not header and per_distinct(is_missing, raw.data[i]).all():
                 dropped[i] = ("empty_column", None)  # spreadsheet padding, not data
                 continue
             name = _extra_name(normalise(header) or f"column_{i + 1}", columns, table)
@@ -316,20 +235,13 @@ def _build(
 def _unknown(raw: RawTable, table: str, header: str, position: int) -> Issue:
     """The note for a header kept as an extra column: a visit column whose month is out
     of range is a header problem (one issue at the header row, not one per patient)."""
-    marked = _month_marked(normalise(header))
+    marked = month_marked(normalise(header))
     if bad_month_header(header):
         params = {"header": header, "month": marked[1], "low": _MONTH.low, "high": _MONTH.high}
         return Issue.of(WARNING, "bad_month_header", params, file=raw.file, sheet=raw.sheet, row=raw.header_row,
                         column=header, table=table)
     return _at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
                {"header": header, "position": position + 1, "table": table})
-
-
-def bad_month_header(header: str) -> bool:
-    """Whether ``header`` names a visit column at a month outside the contract's range
-    (``Dose CT M999``): such a column is kept as an extra, not read as a visit."""
-    name = normalise(header)
-    return bool(_month_marked(name)) and not _wide_reading(name)
 
 
 def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:

@@ -16,10 +16,11 @@ import pandas as pd
 
 from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
-from core.formats import RawTable, read_files
+from core.formats import read_files
 from core.identifier_columns import find_identifiers, hold_back
 from core.layout import Piece, classify_tables
 from core.limits import ReadLimits
+from core.raw_table import RawTable
 from core.readings import UNUSED, ColumnReading, read_columns
 from core.report import ERROR, Issue, Report
 from core.validate import check_cohort

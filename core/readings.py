@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from core.formats import RawTable
-from core.layout import Piece, bad_month_header, canonical_header
+from core.headers import bad_month_header, canonical_header
+from core.layout import Piece
+from core.raw_table import RawTable
 from core.schema import COLUMNS, normalise
 from core.validate import KEYS
 

@@ -17,7 +17,7 @@ SEVERITIES = (ERROR, REJECTED, WARNING)
 # the same problem, e.g. a sheet rather than a file). Each (code, variant) has a message
 # and a hint in every catalogue: ``issue.<code>[.<variant>].message`` / ``.hint``.
 CODES: dict[str, tuple[str, ...]] = {
-    # core.formats
+    # core.formats, core.raw_table, core.parquet_reader
     "empty_file": ("sheet", "workbook", "parquet"),
     "header_only": ("sheet", "kept", "sheet_kept"),
     "unreadable_file": ("csv", "workbook", "protected", "no_sheet", "parquet"),

@@ -13,8 +13,8 @@ from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
 from core.scoring import NOTE_UNKNOWN_DRUG, unknown_drugs
 from core.settings import Settings
-from core.stats import (Continuous, Proportion, TestResult, estimate_proportion, summarise_continuous,
-                        wilcoxon_signed_rank)
+from core.significance import TestResult, wilcoxon_signed_rank
+from core.stats import Continuous, Proportion, estimate_proportion, summarise_continuous
 
 
 @dataclass(frozen=True)

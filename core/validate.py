@@ -14,7 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.layout import PATIENT_ONLY, Piece, parse_cells
+from core.distinct import parse_cells
+from core.layout import PATIENT_ONLY, Piece
 from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT

@@ -3,7 +3,7 @@
 First ``core.workbook_scan`` checks the archive (sizes, cell positions, shared strings)
 and notes the cells the reader shows as blank although they hold something; then
 ``core.workbook_reader`` parses the workbook in a child process with memory and time
-limits. ``core.formats`` turns each grid into a table and ``cell_issues`` locates the
+limits. ``core.raw_table`` turns each grid into a table and ``cell_issues`` locates the
 noted cells under the table's headers.
 """
 from __future__ import annotations

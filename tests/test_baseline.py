@@ -31,7 +31,8 @@ from core.baseline import (
     MEAN_SD,
     baseline_table,
 )
-from core.stats import NOTE_EMPTY_GROUP, NOTE_NO_DATA, NOTE_ONE_GROUP, Continuous, Proportion
+from core.significance import NOTE_EMPTY_GROUP, NOTE_ONE_GROUP
+from core.stats import NOTE_NO_DATA, Continuous, Proportion
 
 
 def _tiny() -> pd.DataFrame:

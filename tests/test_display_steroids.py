@@ -6,7 +6,8 @@ import pytest
 from core.display import steroids as display
 from core.i18n import NNBSP
 from core.settings import Settings
-from core.stats import NOTE_SMALL_N, NOTE_ZEROS_DROPPED, TestResult, summarise_continuous
+from core.significance import NOTE_ZEROS_DROPPED, TestResult
+from core.stats import NOTE_SMALL_N, summarise_continuous
 from core.steroids import steroids
 from tests.helpers import STEROID_VISITS, small_cohort
 

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.formats import RawTable, read_files
+from core.formats import read_files
+from core.raw_table import RawTable
 from core.report import ERROR, WARNING
 from tests.helpers import xlsx_bytes
 
@@ -388,7 +389,7 @@ _VALUE_KINDS = ["text", "sex", "number", "integer", "bool", "response", "ifn", "
 def test_typed_parquet_columns_parse_as_their_python_cells_parse():
     import pyarrow as pa
 
-    from core.layout import _per_distinct, parse_cells
+    from core.distinct import parse_cells, per_distinct
     from core.values import is_missing, parse_column
 
     columns = _stored_columns()
@@ -404,7 +405,7 @@ def test_typed_parquet_columns_parse_as_their_python_cells_parse():
             assert typed.values.astype(object).where(typed.values.notna(), None).tolist() == \
                 exact.values.astype(object).where(exact.values.notna(), None).tolist(), (name, kind)
             assert typed.invalid.tolist() == exact.invalid.tolist(), (name, kind)
-            assert _per_distinct(lambda c: is_missing(c, kind), read).tolist() == \
+            assert per_distinct(lambda c: is_missing(c, kind), read).tolist() == \
                 is_missing(cells, kind).tolist(), (name, kind)
 
 

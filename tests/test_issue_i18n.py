@@ -14,9 +14,10 @@ from core.schema import TABLES
 
 _ROOT = Path(__file__).resolve().parent.parent
 # Modules that build issues, and the position of the code among each builder's arguments.
-_EMITTERS = ("core/formats.py", "core/lookalike_ids.py", "core/limits.py", "core/workbook_scan.py", "core/sheet_xml.py", "core/workbooks.py",
-             "core/layout.py", "core/validate.py", "core/loader.py", "core/identifier_columns.py", "ui/state.py")
-_CODE_ARG = {"Issue": 1, "of": 1, "_error": 0, "_at": 2, "_list_rows": 3}
+_EMITTERS = ("core/formats.py", "core/raw_table.py", "core/parquet_reader.py", "core/lookalike_ids.py", "core/limits.py",
+             "core/workbook_scan.py", "core/sheet_xml.py", "core/workbooks.py", "core/layout.py", "core/validate.py",
+             "core/loader.py", "core/identifier_columns.py", "ui/state.py")
+_CODE_ARG = {"Issue": 1, "of": 1, "_error": 0, "file_issue": 0, "_at": 2, "_list_rows": 3}
 _DECLARED = [(code, variant) for code, variants in CODES.items() for variant in ("", *variants)]
 
 

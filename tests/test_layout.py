@@ -218,7 +218,7 @@ def test_header_only_events_sheet_is_an_empty_events_table(make_xlsx) -> None:
     ("sex", [None, None]),
 ])
 def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells: list[str]) -> None:
-    from core.layout import parse_cells
+    from core.distinct import parse_cells
     from core.values import parse_column
 
     series = pd.Series(cells * 3, index=range(10, 10 + 3 * len(cells)), dtype=object)

@@ -1,4 +1,4 @@
-"""core.stats: hand-checked values, cross-checks against scipy/statsmodels, degenerate inputs."""
+"""core.stats and core.significance: hand-checked values, cross-checks against scipy/statsmodels, degenerate inputs."""
 from __future__ import annotations
 
 import subprocess
@@ -12,24 +12,26 @@ from scipy import stats as sps
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from core.stats import (
+from core.significance import (
     NOTE_ALL_ZERO,
     NOTE_EMPTY_GROUP,
     NOTE_EXPECTED_LT5,
     NOTE_IDENTICAL,
-    NOTE_NO_DATA,
     NOTE_NO_DISCORDANT,
     NOTE_ONE_CATEGORY,
     NOTE_ONE_GROUP,
-    NOTE_ONE_VALUE,
-    NOTE_SMALL_N,
     compare_categorical,
     compare_continuous,
-    estimate_proportion,
     mcnemar,
+    wilcoxon_signed_rank,
+)
+from core.stats import (
+    NOTE_NO_DATA,
+    NOTE_ONE_VALUE,
+    NOTE_SMALL_N,
+    estimate_proportion,
     round_half_up,
     summarise_continuous,
-    wilcoxon_signed_rank,
 )
 
 _RNG = np.random.default_rng(20260129)
@@ -375,6 +377,7 @@ def test_fisher_p_value_is_symmetric_under_transpose():
 
 
 def test_importing_stats_does_not_import_scipy_or_statsmodels():
-    code = "import sys, core.stats; print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))"
+    code = ("import sys, core.stats, core.significance; "
+            "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

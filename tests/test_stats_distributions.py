@@ -11,7 +11,7 @@ import pytest
 from scipy import stats as sps
 
 from core.distributions import EXACT_LIMIT, binom_half_cdf
-from core.stats import NOTE_ZEROS_DROPPED, mcnemar, wilcoxon_signed_rank
+from core.significance import NOTE_ZEROS_DROPPED, mcnemar, wilcoxon_signed_rank
 
 _RNG = np.random.default_rng(20261202)
 
@@ -97,7 +97,7 @@ def test_mcnemar_on_many_discordant_pairs_matches_scipy(b, c):
 
 
 def test_large_tests_do_not_import_scipy():
-    code = ("import sys, numpy as np; from core.stats import mcnemar, wilcoxon_signed_rank; "
+    code = ("import sys, numpy as np; from core.significance import mcnemar, wilcoxon_signed_rank; "
             "r = np.random.default_rng(1); x = r.normal(size=5000).round(1); "
             "wilcoxon_signed_rank(x, x + r.normal(size=5000).round(1)); mcnemar(150_000, 40_123); "
             "wilcoxon_signed_rank(x[:30], x[:30] + 1); "  # all differences 1: ties, normal approximation

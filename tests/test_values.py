@@ -295,7 +295,7 @@ def test_missing_markers_of_a_text_column_are_those_of_its_cells(dtype, kind):
 @pytest.mark.parametrize("dtype", _text_dtypes(), ids=str)
 @pytest.mark.parametrize("kind", _KINDS)
 def test_a_text_column_parses_as_its_cells_parse(dtype, kind):
-    from core.layout import parse_cells
+    from core.distinct import parse_cells
 
     cells = [*_TEXT_CELLS, None]
     column = parse_cells(pd.Series(cells, dtype=dtype), kind)

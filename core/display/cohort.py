@@ -25,7 +25,7 @@ M0_TILES = (
     ("cs_dose_mg", "cohort.tile.cs_dose"),
     ("hcq", "cohort.tile.hcq"),
 )
-# Test names as core.stats writes them (by their start) -> catalogue key.
+# Test names as core.significance writes them (by their start) -> catalogue key.
 _TESTS = (
     ("Fisher", "cohort.test.fisher"),
     ("Wilcoxon rank-sum", "cohort.test.mann_whitney"),

@@ -9,7 +9,8 @@ import pandas as pd
 from core.display.common import Tile
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
 from core.schema import CS_DRUG_FACTORS
-from core.stats import NOTE_ZEROS_DROPPED, Continuous, Proportion, TestResult
+from core.significance import NOTE_ZEROS_DROPPED, TestResult
+from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth
 from core.suppression import mask_cell, small
 

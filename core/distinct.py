@@ -1,0 +1,54 @@
+"""Columns worked on once per distinct cell: ``parse_cells`` reads a whole column as
+``values.parse_column`` does, and ``per_distinct`` computes anything over the distinct
+cells of a column and spreads the result back to every cell. ``core.layout`` and
+``core.validate`` read every uploaded column through them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.values import Parsed, is_text_column, parse_column, parse_typed
+
+
+def parse_cells(series: pd.Series, kind: str) -> Parsed:
+    """``values.parse_column``: a typed column as stored, else once per distinct cell."""
+    typed = parse_typed(series, kind)
+    if typed is not None:
+        return typed
+    return per_distinct(lambda cells: parse_column(cells, kind), series)
+
+
+# Columns whose non-missing cells are all of one kind of Python value: text, booleans,
+# or numbers (ints and floats read alike, 1 and 1.0 give the same value in every kind).
+_ONE_KIND = frozenset({"string", "boolean", "floating", "integer", "mixed-integer-float", "empty"})
+
+
+def per_distinct(compute, series: pd.Series):
+    """``compute`` over the distinct cells of a column, spread back to every cell:
+    columns repeat a few words (oui/non, F/M, ND) or values (a typed Parquet column of
+    ages or flags), so a large upload parses each distinct cell once. Missing cells
+    (None, NaN, NA) all parse as one missing cell. A typed column (numbers, booleans,
+    Arrow text) is factorised as it is stored, without a Python object per cell. A
+    column of Python cells mixing kinds of values (native workbook cells: True, 1 and
+    1.0 hash alike but read differently) goes whole.
+    """
+    if series.dtype == object:
+        if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
+            return compute(series)
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    else:
+        codes, uniques = pd.factorize(series)
+    # One trailing missing cell stands for every missing cell (code -1).
+    codes = np.where(codes < 0, len(uniques), codes)
+    if is_text_column(series):
+        cells = pd.Series(uniques).reindex(range(len(uniques) + 1))  # text stays in Arrow
+    else:
+        cells = pd.Series([*np.asarray(uniques.astype(object)), None], dtype=object)
+    result = compute(cells)
+
+    def spread(part: pd.Series) -> pd.Series:
+        # The values' array taken directly: Series.take would also take the index.
+        return pd.Series(part.array.take(codes), index=series.index, name=part.name)
+
+    return Parsed(spread(result.values), spread(result.invalid)) if isinstance(result, Parsed) else spread(result)

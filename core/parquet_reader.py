@@ -1,0 +1,94 @@
+"""Parquet bytes -> one raw table, its columns kept typed.
+
+The file is measured from its metadata before it is read (rows, columns, uncompressed
+size: ``core.limits``). Numbers, booleans and text stay typed columns, so that nothing
+reads them cell by cell; a row whose every cell is blank is left out. pyarrow is
+imported only when a Parquet file is read.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from core.limits import ReadLimits, megabytes, shape_issue
+from core.raw_table import RawTable, file_issue, header_text
+from core.report import Issue
+
+# The unnamed index pandas stores in a Parquet file; a named index is a column.
+_INDEX_COLUMN = re.compile(r"__index_level_\d+__")
+
+
+def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
+    """The one table of a Parquet file, or the issue that kept it from being read."""
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(io.BytesIO(content))
+        meta = source.metadata
+        # The grid as a spreadsheet export of it would be: a header row, then the rows.
+        too_large = shape_issue(name, None, meta.num_rows + 1, meta.num_columns, limits)
+        if too_large is None and _parquet_bytes(meta) > limits.max_uncompressed_bytes:
+            too_large = file_issue("file_too_large", name, None, "uncompressed", size=megabytes(_parquet_bytes(meta)),
+                                   limit=megabytes(limits.max_uncompressed_bytes))
+        if too_large is not None:
+            return [], [too_large]
+        arrow = source.read()
+        columns = [(field.name, *_parquet_column(arrow.column(i)))
+                   for i, field in enumerate(arrow.schema) if not _INDEX_COLUMN.fullmatch(field.name)]
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        return [], [file_issue("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
+    headers = tuple(header_text(c) for c, _, _ in columns)
+    if not headers:
+        return [], [file_issue("empty_file", name, None, "parquet")]
+    # The columns are new arrays: the frame need not copy them.
+    data = pd.DataFrame({i: cells for i, (_, cells, _) in enumerate(columns)}, index=pd.RangeIndex(meta.num_rows),
+                        copy=False)
+    # No header row in Parquet: number rows as a spreadsheet export of it would.
+    rows = np.arange(2, len(data) + 2)
+    keep = ~np.logical_and.reduce([blank for _, _, blank in columns])
+    if not keep.all():  # a blank row is left out (a mask would copy every column)
+        data, rows = data[keep].reset_index(drop=True), rows[keep]
+    table = RawTable(name, None, headers, data, rows, 1)
+    return [table], []
+
+
+def _parquet_bytes(meta) -> int:
+    """The uncompressed size of a Parquet file's data, as its row groups declare it."""
+    return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+
+
+def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
+    """One Parquet column as cells, and where its cells are blank (null, or text of spaces).
+
+    Typed columns stay typed, so that nothing reads them cell by cell: whole numbers as
+    nullable integers (never floats, as numpy would make a column with nulls), floats
+    (decimals and half floats too) as floats, booleans as nullable booleans, text
+    (dictionary-encoded too) as Arrow-backed text. Other types (dates, times, nested
+    values) become native Python cells. Missing cells are NA (None for Python cells).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if pa.types.is_decimal(kind) or pa.types.is_floating(kind):
+        column, kind = column.cast(pa.float64(), safe=False), pa.float64()
+    blank = column.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        column = column.cast(pa.large_string())
+        blank = blank | pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), False).to_numpy(
+            zero_copy_only=False)
+        return pd.Series(pd.arrays.ArrowStringArray(column.combine_chunks())), blank
+    if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
+        return pd.Series(column.cast(pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)), blank
+    if pa.types.is_boolean(kind):
+        return pd.Series(column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)), blank
+    if kind == pa.float64():
+        # NaN is missing, like null.
+        values = column.to_numpy()
+        return pd.Series(values), blank | np.isnan(values)
+    return pd.Series(column.to_pylist(), dtype=object), blank
