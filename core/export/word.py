@@ -67,22 +67,24 @@ def _add_table(doc, table: ExportTable, usable_mm: float) -> None:
     grid.style = "Table Grid"
     grid.autofit = False  # fixed layout: Word keeps the widths below
     widths = _widths(table, usable_mm)
-    for row in grid.rows:
+    # The rows listed once: python-docx finds ``grid.rows[r]`` by listing every row,
+    # so indexing row by row would cost the square of the table's length.
+    rows = list(grid.rows)
+    for row in rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Mm(width)
     for column, width in zip(grid.columns, widths):
         column.width = Mm(width)
-    header = grid.rows[head_rows - 1].cells
+    header = rows[head_rows - 1].cells
     for col, name in enumerate(frame.columns):
         _write(header[col], str(name), bold=True)
     if table.spans:
         _merge_spans(grid, table)
     for k in range(head_rows):
-        _repeat_as_header(grid.rows[k])
-    for r, values in enumerate(frame.itertuples(index=False), start=head_rows):
-        cells = grid.rows[r].cells
-        for col, value in enumerate(values):
-            _write(cells[col], _text(value))
+        _repeat_as_header(rows[k])
+    for row, values in zip(rows[head_rows:], frame.itertuples(index=False)):
+        for cell, value in zip(row.cells, values):
+            _write(cell, _text(value))
     for note in table.notes:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
