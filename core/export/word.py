@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 
 from core.export.stamp import Stamp
-from core.export.tables import ExportTable
+from core.export.tables import DOCUMENT_ROWS, ExportTable, first_rows
 
 _PAGE_MM = (210, 297)  # A4
 _MARGIN_MM = 20
@@ -23,8 +23,9 @@ _MIN_CHARS, _MAX_CHARS = 5, 40
 
 
 def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: str, *,
-                landscape: bool = False) -> bytes:
-    """Every table in one DOCX document, as bytes."""
+                landscape: bool = False, max_rows: int = DOCUMENT_ROWS) -> bytes:
+    """Every table in one DOCX document, as bytes; a table of more than ``max_rows``
+    rows (the events) lists its first ones and says so (``first_rows``)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
@@ -49,7 +50,7 @@ def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     for k, table in enumerate(tables):
         if k:
             doc.add_paragraph()
-        _add_table(doc, table, usable_mm)
+        _add_table(doc, first_rows(table, max_rows, lang), usable_mm)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
