@@ -18,6 +18,7 @@ from benchmarks.registry_data import parquet_files, registry_frames
 from core.display.safety import VISCERAL_LISTED
 from core.export.bundle import export_files, prepare_export
 from core.export.tables import DOCUMENT_ROWS
+from core.summary import build_summary
 
 # Altair's MaxRowsError threshold: no chart spec may carry more rows than this.
 ROW_LIMIT = 5_000
@@ -35,11 +36,14 @@ def exports():
         cohort = load_cohort(files).cohort
         try:
             ctx = prepare_export(cohort, files, "en")
-            ctx.table("events").frame  # the events are read while the cohort is open
             documents = {f.name: f.data for f in export_files(ctx, ["html", "pptx", "docx", "tables"])}
+            if n == SIZES[-1]:
+                summaries = (build_summary(cohort), ctx.summary,
+                             prepare_export(cohort, files, "en", group="centre").summary)
         finally:
             cohort.close()
         out[n] = ctx, documents
+    out["summaries"] = summaries
     return out
 
 
@@ -48,7 +52,7 @@ def _spec_rows(spec: dict) -> int:
 
 
 def test_chart_specs_hold_the_same_aggregates_at_any_size(exports):
-    rows = {n: {c.name: _spec_rows(c.spec) for c in ctx.charts} for n, (ctx, _) in exports.items()}
+    rows = {n: {c.name: _spec_rows(c.spec) for c in exports[n][0].charts} for n in SIZES}
     small, large = (rows[n] for n in SIZES)
     assert large and all(count <= ROW_LIMIT for count in large.values())
     assert large == small
@@ -87,7 +91,8 @@ def test_word_lists_at_most_its_rows_of_events_and_the_spreadsheets_every_event(
     from openpyxl import load_workbook
 
     rows = {}
-    for n, (ctx, files) in exports.items():
+    for n in SIZES:
+        ctx, files = exports[n]
         events = len(ctx.table("events").frame)
         assert events > DOCUMENT_ROWS
         document = Document(io.BytesIO(files["tables.docx"]))
@@ -106,3 +111,11 @@ def test_the_a0_poster_stays_one_page(exports):
 
     ctx, _ = exports[SIZES[-1]]
     assert len(PdfReader(io.BytesIO(export_files(ctx, ["pdf"])[0].data)).pages) == 1
+
+
+def test_the_exported_summary_is_the_summarize_document_grouped_or_not(exports):
+    """The export's summary.json reuses the panels it computed: the same document as
+    ``python -m core summarize``, whose Table 1 is never grouped."""
+    summarize, exported, grouped = exports["summaries"]
+    summarize["details"]["settings"] = None
+    assert exported == summarize and grouped == summarize

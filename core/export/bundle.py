@@ -82,7 +82,8 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     ``FilterError`` as the panels do. ``digest``: the files' ``files_digest`` when the
     caller has it already and no longer holds the bytes (the app's session).
     """
-    from core.summary import build_summary
+    from core.populations import baseline
+    from core.summary import summary_document
 
     panels = compute_panels(cohort, filter, settings, group=group)
     url = None
@@ -95,7 +96,11 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     # Under small-cell suppression no chart is drawn: bar heights and marks show the
     # counts (core.suppression); the tables and texts say what is masked.
     charts = () if active(settings.min_cell) else poster_charts(panels, lang)
-    summary = build_summary(cohort, panels.filter, settings)
+    # ``python -m core summarize``'s document, from the panels computed above; its Table 1
+    # is never grouped.
+    table = panels.baseline.table if group is None else baseline(cohort, panels.filter, settings).table
+    summary = summary_document(panels.populations, table, panels.response, panels.biology, panels.steroids,
+                               panels.safety, panels.filter, settings)
     # As ``python -m core summarize``: numbers under other definitions say so.
     summary["details"]["settings"] = settings.changed() or None
     return ExportContext(lang, panels, stamp, export_tables(panels, lang), charts,
