@@ -11,7 +11,10 @@ here is patient data), then measures, each in a fresh process with its peak memo
 - ``validate``: ``python -m core validate`` on the three French CSVs;
 
 and in this process, the registry loaded once, each ``core.analysis`` panel recomputed
-after a filter change (median of three different subgroups, each a fresh computation).
+after a filter change (median of three different subgroups, each a fresh computation),
+then the exports (``core.export.bundle``): ``prepare_export`` alone and from the panel
+results the pages hold (what a download in the app does first), the chart images,
+each format's files (time and bytes) and the whole bundle.
 
 It prints the table, writes ``benchmarks/results.json`` (``browser.py`` adds the
 page-switch figures to the same file) and exits 1 when a "must" of the issue is
@@ -40,6 +43,10 @@ PANELS = ("populations", "baseline", "response", "biology", "steroids", "safety"
 # The issue's "must" figures (aims in comments): summarize 3x faster than tableone
 # (aim 5x); validate 5 s and 2 GB (aim 2 s); each panel 300 ms (aim 100 ms).
 MUST = {"summarize_vs_tableone": 3.0, "validate_s": 5.0, "validate_gb": 2.0, "panel_s": 0.300}
+# The formats whose files are documents (summaries, not data): their size must not grow
+# with the registry beyond this factor from the smallest size to the largest.
+DOCUMENTS = ("html", "pdf", "pptx", "docx")
+DOCUMENT_GROWTH = 1.5
 
 
 # Runs the measured command and reports its wall time, peak memory and exit code as JSON.
@@ -95,8 +102,37 @@ def _panels(files: list[tuple[str, bytes]]) -> dict:
             panel(cohort, flt)
             times.append(time.perf_counter() - start)
         out["panels_s"][name] = {"median": round(statistics.median(times), 3), "max": round(max(times), 3)}
+    out["exports"] = _exports(cohort, files)
     cohort.close()
     return out
+
+
+def _exports(cohort, files: list[tuple[str, bytes]]) -> dict:
+    """Time and bytes of each export of the whole registry (English)."""
+    from core.export.bundle import FORMATS, export_files, full_export, prepare_export
+    from core.export.panels import compute_panels
+
+    def timed(compute):
+        start = time.perf_counter()
+        value = compute()
+        return value, round(time.perf_counter() - start, 3)
+
+    ctx, prepare_s = timed(lambda: prepare_export(cohort, files, "en"))
+    # What a download does in the app: the pages' panel results are memoised already.
+    pages = compute_panels(cohort)
+    held = {"populations": pages.populations, "baseline": pages.baseline, "response": pages.response,
+            "biology": pages.biology, "steroids": pages.steroids, "safety": pages.safety}
+    ctx, from_pages_s = timed(lambda: prepare_export(cohort, files, "en", result=lambda panel: held[panel.__name__]))
+    _, images_s = timed(lambda: (ctx.svgs, ctx.pngs))
+    formats = {}
+    for name in FORMATS:
+        written, seconds = timed(lambda: export_files(ctx, [name]))
+        formats[name] = {"s": seconds, "bytes": sum(len(f.data) for f in written)}
+    bundle, bundle_s = timed(lambda: full_export(ctx))
+    return {"prepare_s": prepare_s, "prepare_from_pages_s": from_pages_s, "chart_images_s": images_s,
+            "formats": formats, "zip": {"s": bundle_s, "bytes": len(bundle[-1].data)},
+            "chart_rows": max((sum(len(v) for v in c.spec.get("datasets", {}).values()) for c in ctx.charts),
+                              default=0)}
 
 
 def run_size(n: int, seed: int) -> dict:
@@ -141,10 +177,17 @@ def _checks(runs: dict[int, dict]) -> list[dict]:
     for name, t in big["panels_s"].items():
         checks.append({"what": f"{name} after a filter change at {large} (s, median)", "value": t["median"],
                        "must": f"<= {MUST['panel_s']}", "met": t["median"] <= MUST["panel_s"]})
+    checks.append({"what": f"largest exported chart spec at {large} (rows)", "value": big["exports"]["chart_rows"],
+                   "must": "<= 5000", "met": big["exports"]["chart_rows"] <= 5000})
     if small != large:
         factor = large / small
+        for name in DOCUMENTS:
+            growth = big["exports"]["formats"][name]["bytes"] / max(runs[small]["exports"]["formats"][name]["bytes"], 1)
+            checks.append({"what": f"{name} export size growth {small} -> {large} (x)", "value": round(growth, 2),
+                           "must": f"<= {DOCUMENT_GROWTH}", "met": growth <= DOCUMENT_GROWTH})
         costs = {"summarize": lambda r: r["summarize"]["s"], "validate": lambda r: r["validate"]["s"],
-                 **{f"panel {p}": (lambda r, p=p: r["panels_s"][p]["median"]) for p in PANELS}}
+                 **{f"panel {p}": (lambda r, p=p: r["panels_s"][p]["median"]) for p in PANELS},
+                 "export bundle": lambda r: r["exports"]["zip"]["s"]}
         for what, cost in costs.items():
             growth = cost(big) / max(cost(runs[small]), 1e-9)
             checks.append({"what": f"{what} growth {small} -> {large} (x)", "value": round(growth, 2),
@@ -168,6 +211,11 @@ def _print(runs: dict[int, dict], checks: list[dict]) -> None:
         print(f"  load Parquet in process         {r['load_parquet_in_process_s']:7.2f} s")
         for name, t in r["panels_s"].items():
             print(f"  {name:<12} after a filter change  {1000 * t['median']:6.0f} ms (max {1000 * t['max']:.0f} ms)")
+        x = r["exports"]
+        print(f"  export: prepare {x['prepare_s']:.2f} s, from the pages' results {x['prepare_from_pages_s']:.2f} s, "
+              f"chart images {x['chart_images_s']:.2f} s")
+        for name, f in (*x["formats"].items(), ("zip (all)", x["zip"])):
+            print(f"    {name:<10} {f['s']:7.2f} s  {f['bytes'] / 1e6:7.2f} MB")
     print()
     for c in checks:
         print(f"  {'ok  ' if c['met'] else 'MISS'} {c['what']}: {c['value']} (must {c['must']})")

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.baseline import BASELINE_VARIABLES
-from core.biology import biology
+from core.baseline import BASELINE_VARIABLES, BaselineTable
+from core.biology import Biology, biology
 from core.filters import Filter, resolve_filter
-from core.populations import baseline, populations
-from core.response import DOMAINS, response
-from core.safety import safety
+from core.populations import Populations, baseline, populations
+from core.response import DOMAINS, ResponseResult, response
+from core.safety import Safety, safety
 from core.settings import Settings
 from core.stats import Continuous, Proportion
-from core.steroids import steroids
+from core.steroids import Steroids, steroids
 from core.suppression import suppress_summary
 
 SCHEMA = "cohort-summary/1"
@@ -58,12 +58,16 @@ def _median(est: Continuous) -> dict:
 def build_summary(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> dict:
     """The ``cohort-summary/1`` document of ``cohort`` (optionally a subgroup)."""
     flt = resolve_filter(cohort, filter)
-    pops = populations(cohort, flt, settings)
-    table = baseline(cohort, flt, settings).table
-    resp = response(cohort, flt, settings)
-    bio = biology(cohort, flt, settings)
-    cs = steroids(cohort, flt, settings)
-    safe = safety(cohort, flt, settings)
+    return summary_document(populations(cohort, flt, settings), baseline(cohort, flt, settings).table,
+                            response(cohort, flt, settings), biology(cohort, flt, settings),
+                            steroids(cohort, flt, settings), safety(cohort, flt, settings), flt, settings)
+
+
+def summary_document(pops: Populations, table: BaselineTable, resp: ResponseResult, bio: Biology, cs: Steroids,
+                     safe: Safety, flt: Filter, settings: Settings = Settings()) -> dict:
+    """The ``cohort-summary/1`` document of panel results already computed for the
+    resolved subgroup ``flt`` (``table``: the ungrouped Table 1), as ``build_summary``
+    writes it; the exports use it so as not to compute every panel twice."""
     months = pops.months
 
     base = {}

@@ -53,3 +53,20 @@ def test_public_address_setting_puts_the_live_link_in_the_exports(app, monkeypat
     assert exports.public_url() is None
     monkeypatch.delenv(exports.PUBLIC_URL_ENV)
     assert exports.public_url() is None
+
+
+def test_the_export_reuses_the_panel_results_the_pages_computed(app):
+    from core.analysis import baseline, response, safety
+    from core.filters import parse_filters
+    from core.settings import Settings
+    from ui import exports
+    from ui.panel import PanelView
+    from ui.state import active_cohort
+
+    app.run()
+    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings())
+    pages = {name: view.result(panel) for name, panel in (("baseline", baseline), ("response", response),
+                                                          ("safety", safety))}
+    panels = exports._context(view, None).panels
+    assert panels.baseline is pages["baseline"] and panels.response is pages["response"]
+    assert panels.safety is pages["safety"]

@@ -87,6 +87,18 @@ def test_visceral_lines_write_patient_description_and_month():
     assert visceral_lines(_Safety(), "en") == ("X: no description / M1.5",)
 
 
+def test_a_registry_s_visceral_events_are_not_each_a_line_of_the_poster():
+    from core.display.safety import VISCERAL_LISTED
+
+    class _Safety:
+        visceral_events = pd.DataFrame({"patient_id": [f"P{k}" for k in range(2500)], "month": [2.0] * 2500,
+                                        "description": ["GN"] * 2500})
+
+    lines = visceral_lines(_Safety(), "en")
+    assert lines[:2] == ("P0: GN / M2", "P1: GN / M2") and len(lines) == VISCERAL_LISTED + 1
+    assert lines[-1].startswith(f"2,500 visceral events: the first {VISCERAL_LISTED} by month are listed")
+
+
 def test_subgroup_line_names_the_filter_or_everyone():
     assert subgroup_line(Filter(), "en") == "All analysed patients"
     assert subgroup_line(Filter(sex=("F",)), "fr") == f"Sous-groupe : Sexe{NNBSP}: Femme"

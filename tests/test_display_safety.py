@@ -56,3 +56,18 @@ def test_events_table_keeps_descriptions_as_typed_and_unknown_flags_as_dash():
 
 def test_events_table_of_one_type():
     assert list(events_table(EVENTS, "en", ("visceral",))["Patient"]) == ["P10"]
+
+
+def test_a_poster_lists_the_first_visceral_events_and_says_how_many_there_are():
+    import pandas as pd
+
+    from core.display.safety import visceral_listed
+
+    events = pd.DataFrame({"patient_id": [f"P{k}" for k in range(1500)], "month": [3.0] * 1500,
+                           "description": ["Pericarditis"] * 1500})
+    few = events.iloc[:4]
+    assert visceral_listed(few, "en", limit=4) == (few, "")
+    listed, note = visceral_listed(events, "en", limit=4)
+    assert list(listed["patient_id"]) == ["P0", "P1", "P2", "P3"]
+    assert note == "1,500 visceral events: the first 4 by month are listed; the events table lists every one."
+    assert visceral_listed(events, "fr", limit=4)[1].startswith(f"1{NNBSP}500 événements viscéraux : les 4 premiers")

@@ -57,3 +57,66 @@ def test_xlsx_keeps_the_id_as_text_and_has_no_formula_cell(out):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     as_text = {c.value for c in cells if c.data_type == "s"}
     assert {"=1+2", "@P3", "-cmd|calc", '=HYPERLINK("x")'} <= as_text
+
+
+def _frame_with_every_kind_of_cell():
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame({
+        "=id": pd.Series(["=1+2", "P2", None, "-cmd|calc", "a;b", 'say "hi"', "@x", "\tP5"], dtype="string"),
+        "mixed": pd.Series(["+P2", 3, np.nan, 2.5, "line\nbreak", None, -1, "x"], dtype=object),
+        "n": [1.5, np.nan, 3.0, 1e20, -2.0, 0.1 + 0.2, 7.0, 8.0],
+        "k": [1, 2, 3, 4, 5, 6, 7, 8],
+    })
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_vectorised_csv_writes_what_the_cell_by_cell_writer_wrote(lang):
+    """``table_csv`` (pandas, column by column) gives the bytes of Python's csv writer fed
+    one guarded cell at a time, missing values as empty cells."""
+    import math
+
+    import pandas as pd
+
+    from core.export.csv_xlsx import CSV_DELIMITER, table_csv
+    from core.export.tables import ExportTable
+
+    frame = _frame_with_every_kind_of_cell()
+
+    def plain(value):
+        value = value.item() if hasattr(value, "item") else value
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER[lang], lineterminator="\r\n")
+    writer.writerow([csv_cell(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([csv_cell(plain(v)) for v in row])
+    assert table_csv(ExportTable("t", "T", frame), lang) == buffer.getvalue().encode("utf-8-sig")
+
+
+def test_csv_column_guards_each_text_as_csv_cell_does():
+    from core.export.safe import csv_column
+
+    import pandas as pd
+
+    for _, column in _frame_with_every_kind_of_cell().items():
+        for got, value in zip(csv_column(column).tolist(), column.tolist()):
+            assert got == csv_cell(value) if isinstance(value, str) else (pd.isna(got) and pd.isna(value) or got == value)
+
+
+def test_xlsx_writes_numbers_as_numbers_text_as_text_and_missing_as_empty_text():
+    from openpyxl import load_workbook
+
+    from core.export.csv_xlsx import tables_xlsx
+    from core.export.stamp import make_stamp
+    from core.export.tables import ExportTable
+
+    frame = _frame_with_every_kind_of_cell()
+    book = load_workbook(io.BytesIO(tables_xlsx([ExportTable("t", "T", frame)], make_stamp([("a", b"1")]), "en", "T")))
+    rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows(min_row=5, max_row=4 + len(frame))]
+    assert [row[0] for row in rows] == ["=1+2", "P2", "", "-cmd|calc", "a;b", 'say "hi"', "@x", "\tP5"]
+    assert [row[1] for row in rows] == ["+P2", 3, "", 2.5, "line\nbreak", "", -1, "x"]
+    assert [row[2] for row in rows] == [1.5, "", 3.0, 1e20, -2.0, pytest.approx(0.3), 7.0, 8.0]
+    assert [row[3] for row in rows] == list(range(1, 9))

@@ -83,3 +83,34 @@ def test_a_chart_spec_past_the_row_limit_is_refused():
     with pytest.raises(ValueError, match="aggregate"):
         chart_spec(big)
     assert chart_spec(small)["mark"]["type"] == "point"
+
+
+def _events_table(n: int) -> ExportTable:
+    frame = pd.DataFrame({"Patient": [f"P{k}" for k in range(n)], "Month": ["3"] * n, "Type": ["Infection"] * n})
+    return ExportTable("events", "Events", frame, notes=("A note.",))
+
+
+def test_first_rows_cuts_a_long_table_and_says_where_every_row_is():
+    from core.export.tables import first_rows
+
+    short = _events_table(20)
+    assert first_rows(short, 20, "en") is short
+    cut = first_rows(_events_table(12_345), 20, "en")
+    assert list(cut.frame["Patient"]) == [f"P{k}" for k in range(20)]
+    assert cut.notes == ("A note.", "12,345 rows: the first 20 are listed here; tables/events.csv and tables.xlsx "
+                                    "list them all.")
+    assert first_rows(_events_table(12_345), 20, "fr").notes[-1].startswith("12\u202f345 lignes : les 20 premières")
+
+
+def test_docx_size_does_not_grow_with_the_number_of_events():
+    from docx import Document
+
+    stamp = make_stamp([("a", b"1")])
+
+    def document(n: int):
+        return tables_docx([_events_table(n)], stamp, "en", "T", max_rows=30)
+
+    small, large = document(30), document(3_000)
+    assert len(Document(io.BytesIO(large)).tables[0].rows) == 1 + 30  # the header, then the first rows
+    assert "3,000 rows: the first 30" in "\n".join(p.text for p in Document(io.BytesIO(large)).paragraphs)
+    assert len(large) < len(small) + 2_000  # the note, not the rows

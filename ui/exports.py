@@ -89,7 +89,8 @@ def _context(view: PanelView, meta: dict | None):
             digest = demo_digest()
         else:
             digest = active.upload_digest
+        # The panel results the pages have computed (memoised in this session), not new ones.
         return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest,
-                              base_url=base_url)
+                              base_url=base_url, result=view.result)
 
     return session_memo(key, build)

@@ -16,7 +16,7 @@ from core.conclusion import Conclusion, render
 from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
-from core.display.safety import safety_headline
+from core.display.safety import safety_headline, visceral_listed
 from core.display.suppressed import masked, masked_tile, withheld_note
 from core.display.steroids import median_iqr
 from core.filters import Filter
@@ -236,14 +236,16 @@ def steroid_columns(result: Steroids, lang: str) -> tuple[SteroidColumn, ...]:
 
 def visceral_lines(result: Safety, lang: str) -> tuple[str, ...]:
     """``P3 : GN IV + V / M2``: each visceral event's patient, description and month, as
-    the poster writes them (descriptions as typed: shown as plain text)."""
+    the poster writes them (descriptions as typed: shown as plain text); past
+    ``VISCERAL_LISTED`` events, the first ones and a line saying how many there are."""
     colon = " : " if lang == "fr" else ": "
+    events, more = visceral_listed(result.visceral_events, lang)
     lines = []
-    for row in result.visceral_events.itertuples(index=False):
+    for row in events.itertuples(index=False):
         description = "" if pd.isna(row.description) else str(row.description)
         month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, 0 if float(row.month).is_integer() else 1)}"
         lines.append(f"{row.patient_id}{colon}{description or t('poster.no_description', lang)}{month}")
-    return tuple(lines)
+    return (*lines, more) if more else tuple(lines)
 
 
 def subgroup_line(flt: Filter, lang: str) -> str:

@@ -14,6 +14,9 @@ from core.stats import Proportion
 
 
 _TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
+# A poster lists at most this many visceral events (one line each, with the patient);
+# past it, a line says how many there are and the events table lists every one.
+VISCERAL_LISTED = 10
 
 
 def event_labels(lang: str) -> dict[str, str]:
@@ -32,6 +35,16 @@ def safety_headline(result: Safety, lang: str, k: int = 0) -> str:
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
                      else t(f"safety.headline.{name}", lang, count=masked(fmt_count(p.n, p.N, p.pct, lang), k, lang)))
     return " / ".join(parts)
+
+
+def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTED) -> tuple[pd.DataFrame, str]:
+    """The visceral events a poster lists (``Safety.visceral_events``, at most the first
+    ``limit`` by month) and the line saying how many there are when some are left out
+    ("" when every one is listed)."""
+    if len(events) <= limit:
+        return events, ""
+    note = t("safety.visceral_first", lang, shown=fmt_num(limit, lang, 0), total=fmt_num(len(events), lang, 0))
+    return events.iloc[:limit], note
 
 
 def tile_caption(p: Proportion, lang: str) -> str:

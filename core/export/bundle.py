@@ -13,9 +13,10 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from core.export.charts import PosterChart, chart_pdf, chart_png, chart_svg, poster_charts
 from core.export.content import PosterContent, poster_content
@@ -72,7 +73,7 @@ class ExportContext:
 def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter: Filter | None = None,
                    settings: Settings = Settings(), *, meta: dict | None = None, base_url: str | None = None,
                    today: dt.date | None = None, group: str | None = None, landscape: bool = False,
-                   digest: str | None = None) -> ExportContext:
+                   digest: str | None = None, result: Callable[..., Any] | None = None) -> ExportContext:
     """Compute everything the exports show for ``cohort`` (loaded from ``files``).
 
     ``meta``: the poster texts in ``lang`` (``core.poster.load_poster`` shape) or None;
@@ -81,10 +82,13 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     Table 1's grouping column; ``landscape``: the DOCX tables' orientation. Raises
     ``FilterError`` as the panels do. ``digest``: the files' ``files_digest`` when the
     caller has it already and no longer holds the bytes (the app's session).
+    ``result``: the panel results already computed for this cohort, subgroup and
+    definitions (``compute_panels``), e.g. the pages' own.
     """
-    from core.summary import build_summary
+    from core.populations import baseline
+    from core.summary import summary_document
 
-    panels = compute_panels(cohort, filter, settings, group=group)
+    panels = compute_panels(cohort, filter, settings, group=group, result=result)
     url = None
     if base_url:
         from core.export.live import live_url
@@ -95,7 +99,14 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     # Under small-cell suppression no chart is drawn: bar heights and marks show the
     # counts (core.suppression); the tables and texts say what is masked.
     charts = () if active(settings.min_cell) else poster_charts(panels, lang)
-    summary = build_summary(cohort, panels.filter, settings)
+    # ``python -m core summarize``'s document, from the panels computed above; its Table 1
+    # is never grouped.
+    if group is None:
+        table = panels.baseline.table
+    else:
+        table = (baseline(cohort, panels.filter, settings) if result is None else result(baseline)).table
+    summary = summary_document(panels.populations, table, panels.response, panels.biology, panels.steroids,
+                               panels.safety, panels.filter, settings)
     # As ``python -m core summarize``: numbers under other definitions say so.
     summary["details"]["settings"] = settings.changed() or None
     return ExportContext(lang, panels, stamp, export_tables(panels, lang), charts,

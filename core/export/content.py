@@ -264,12 +264,15 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
         if not visceral.empty and active(panels.settings.min_cell):
             lines.append(withheld_note(lang))  # one line per patient
             visceral = visceral.iloc[0:0]
+        visceral, more = safety_display.visceral_listed(visceral, lang)
         for row in visceral.itertuples(index=False):
             # The poster's form: "P3 : GN IV + V / M2" (id and description as typed).
             digits = 0 if pd.isna(row.month) or float(row.month).is_integer() else 1
             month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, digits)}"
             description = "" if pd.isna(row.description) else str(row.description)
             lines.append(_labelled(str(row.patient_id), description + month, lang))
+        if more:
+            lines.append(more)
     else:
         lines.append(t("safety.no_events_table", lang))
     lines.append(t("safety.population", lang, N=result.N))

@@ -16,10 +16,11 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 
-from core.export.safe import csv_cell
+from core.export.safe import csv_cell, csv_column
 from core.export.stamp import Stamp
 from core.export.tables import ExportTable
 
@@ -29,12 +30,15 @@ _MAX_WIDTH, _MIN_WIDTH = 60, 6
 
 
 def table_csv(table: ExportTable, lang: str) -> bytes:
-    """``table`` as CSV bytes (header row, then data rows)."""
+    """``table`` as CSV bytes (header row, then data rows), written column by column by
+    pandas (Python's csv writer, minimal quoting; a missing value is an empty cell)."""
+    frame = table.frame
+    safe = pd.DataFrame({k: csv_column(frame.iloc[:, k]) for k in range(len(frame.columns))},
+                        index=frame.index)
+    safe.columns = [csv_cell(str(c)) for c in frame.columns]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER[lang], lineterminator="\r\n")
-    writer.writerow([csv_cell(str(c)) for c in table.frame.columns])
-    for row in table.frame.itertuples(index=False):
-        writer.writerow([csv_cell(_plain(v)) for v in row])
+    safe.to_csv(buffer, sep=CSV_DELIMITER[lang], index=False, lineterminator="\r\n", na_rep="",
+                quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -89,17 +93,38 @@ def _write_sheet(sheet, table: ExportTable, stamp: Stamp, lang: str, styles: dic
     for col, name in enumerate(frame.columns):
         sheet.write_string(row, col, str(name), styles["head"])
     sheet.freeze_panes(row + 1, 1)
-    for values in frame.itertuples(index=False):
+    columns = [frame.iloc[:, col] for col in range(len(frame.columns))]
+    text = [_is_text(column) for column in columns]
+    cells = [_cells(column, is_text) for column, is_text in zip(columns, text)]
+    # A column of text is written as text cells directly; the others value by value.
+    writers = [sheet.write_string if is_text else partial(_write_cell, sheet) for is_text in text]
+    style = styles["cell"]
+    for values in zip(*cells):
         row += 1
-        for col, value in enumerate(values):
-            _write_cell(sheet, row, col, _plain(value), styles["cell"])
+        for col, (write, value) in enumerate(zip(writers, values)):
+            write(row, col, value, style)
     row += 1
     for note in table.notes:
         row += 1
         sheet.write_string(row, 0, note, styles["note"])
-    for col, name in enumerate(frame.columns):
-        longest = max([len(str(name)) // 2, *(len(str(v)) for v in frame.iloc[:, col].tolist())], default=0)
+    for col, (name, column) in enumerate(zip(frame.columns, columns)):
+        longest = max(len(str(name)) // 2, max(map(len, map(str, column.tolist())), default=0))
         sheet.set_column(col, col, max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2)))
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Whether every value of ``column`` is text or missing (inferred at C speed)."""
+    return pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+
+
+def _cells(column: pd.Series, is_text: bool) -> list:
+    """The column's values as ``_plain`` gives them: a column of text or of numbers in
+    one step (Python values, a missing value as ""), a mixed column value by value."""
+    if is_text:
+        return column.to_numpy(dtype=object, na_value="").tolist()
+    if column.dtype != object:
+        return column.astype(object).where(column.notna(), "").tolist()
+    return [_plain(v) for v in column.tolist()]
 
 
 def _write_cell(sheet, row: int, col: int, value: object, style) -> None:

@@ -1,7 +1,9 @@
 """Every panel result of a (sub)cohort, computed once for all the exports."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from core.biology import Biology, biology
 from core.conclusion import (Conclusion, articular_finding, cutaneous_finding, population_finding,
@@ -35,22 +37,30 @@ class Panels:
 
 
 def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Settings(),
-                   group: str | None = None) -> Panels:
+                   group: str | None = None, *, result: Callable[..., Any] | None = None) -> Panels:
     """Every panel of ``cohort`` restricted to ``filter``; ``group`` splits Table 1
-    (centre, sex or an extra column). Raises ``FilterError`` as the panels do."""
+    (centre, sex or an extra column). Raises ``FilterError`` as the panels do.
+
+    ``result(panel, **options)``, when given, returns ``panel(cohort, filter, settings,
+    **options)`` for these very cohort, filter and settings, e.g. from the results a
+    page has already computed (``ui.panel.PanelView.result``).
+    """
     flt = resolve_filter(cohort, filter)
-    pops = populations(cohort, flt, settings)
-    base = baseline(cohort, flt, settings, group=group)
+    if result is None:
+        def result(panel, **options):
+            return panel(cohort, flt, settings, **options)
+    pops = result(populations)
     # The conclusion's population sentence reads the ungrouped table.
-    plain = base if group is None else baseline(cohort, flt, settings)
-    resp = response(cohort, flt, settings)
-    ster = steroids(cohort, flt, settings)
-    safe = safety(cohort, flt, settings)
+    plain = result(baseline)
+    base = plain if group is None else result(baseline, group=group)
+    resp = result(response)
+    ster = result(steroids)
+    safe = result(safety)
     events = "events" in cohort.tables_present
     findings = (population_finding(plain), cutaneous_finding(resp, settings), articular_finding(resp, settings),
                 steroid_finding(ster, settings), safety_finding(safe, events, settings))
     return Panels(
         filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
-        biology=biology(cohort, flt, settings), steroids=ster, safety=safe,
+        biology=result(biology), steroids=ster, safety=safe,
         conclusion=Conclusion(pops.treated, pops.analysed, findings, pops.notes), events_recorded=events,
     )

@@ -25,6 +25,9 @@ from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_num, fmt_p, fmt
 from core.suppression import active, mask_cell
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
+# A document (Word) lists at most this many rows of one table: the events table has a
+# row per event and grows with the cohort. The CSV and XLSX files list every row.
+DOCUMENT_ROWS = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +57,17 @@ def export_tables(panels: Panels, lang: str) -> tuple[ExportTable, ...]:
     if not active(k):
         return tables
     return tuple(_suppressed(table, k, lang) for table in tables)
+
+
+def first_rows(table: ExportTable, limit: int, lang: str) -> ExportTable:
+    """``table`` cut to its first ``limit`` rows, with a note saying how many of how many
+    are listed and where every row is; ``table`` itself when it has no more rows."""
+    total = len(table.frame)
+    if total <= limit:
+        return table
+    note = t("exports.first_rows", lang, shown=fmt_num(limit, lang, 0), total=fmt_num(total, lang, 0),
+             name=table.name)
+    return replace(table, frame=table.frame.iloc[:limit], notes=(*table.notes, note))
 
 
 def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:

@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 
 from core.export.stamp import Stamp
-from core.export.tables import ExportTable
+from core.export.tables import DOCUMENT_ROWS, ExportTable, first_rows
 
 _PAGE_MM = (210, 297)  # A4
 _MARGIN_MM = 20
@@ -23,8 +23,9 @@ _MIN_CHARS, _MAX_CHARS = 5, 40
 
 
 def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: str, *,
-                landscape: bool = False) -> bytes:
-    """Every table in one DOCX document, as bytes."""
+                landscape: bool = False, max_rows: int = DOCUMENT_ROWS) -> bytes:
+    """Every table in one DOCX document, as bytes; a table of more than ``max_rows``
+    rows (the events) lists its first ones and says so (``first_rows``)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
@@ -49,7 +50,7 @@ def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     for k, table in enumerate(tables):
         if k:
             doc.add_paragraph()
-        _add_table(doc, table, usable_mm)
+        _add_table(doc, first_rows(table, max_rows, lang), usable_mm)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -67,22 +68,24 @@ def _add_table(doc, table: ExportTable, usable_mm: float) -> None:
     grid.style = "Table Grid"
     grid.autofit = False  # fixed layout: Word keeps the widths below
     widths = _widths(table, usable_mm)
-    for row in grid.rows:
+    # The rows listed once: python-docx finds ``grid.rows[r]`` by listing every row,
+    # so indexing row by row would cost the square of the table's length.
+    rows = list(grid.rows)
+    for row in rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Mm(width)
     for column, width in zip(grid.columns, widths):
         column.width = Mm(width)
-    header = grid.rows[head_rows - 1].cells
+    header = rows[head_rows - 1].cells
     for col, name in enumerate(frame.columns):
         _write(header[col], str(name), bold=True)
     if table.spans:
         _merge_spans(grid, table)
     for k in range(head_rows):
-        _repeat_as_header(grid.rows[k])
-    for r, values in enumerate(frame.itertuples(index=False), start=head_rows):
-        cells = grid.rows[r].cells
-        for col, value in enumerate(values):
-            _write(cells[col], _text(value))
+        _repeat_as_header(rows[k])
+    for row, values in zip(rows[head_rows:], frame.itertuples(index=False)):
+        for cell, value in zip(row.cells, values):
+            _write(cell, _text(value))
     for note in table.notes:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
