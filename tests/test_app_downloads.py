@@ -70,3 +70,19 @@ def test_the_export_reuses_the_panel_results_the_pages_computed(app):
     panels = exports._context(view, None).panels
     assert panels.baseline is pages["baseline"] and panels.response is pages["response"]
     assert panels.safety is pages["safety"]
+
+
+def test_only_the_last_two_exports_stay_in_the_session(app):
+    from ui.state import session_memo
+
+    app.run()  # a session with the demo cohort
+    calls = []
+    for k in range(4):
+        session_memo(("export", k), lambda k=k: calls.append(k) or k, latest=2)
+    session_memo(("page", 0), lambda: "page")
+    # The two latest exports are kept (not computed again), the older two were dropped.
+    assert [session_memo(("export", k), lambda k=k: calls.append(k) or k, latest=2) for k in (3, 2)] == [3, 2]
+    assert calls == [0, 1, 2, 3]
+    session_memo(("export", 0), lambda: calls.append(0) or 0, latest=2)
+    assert calls == [0, 1, 2, 3, 0]
+    assert session_memo(("page", 0), lambda: "again") == "page"  # other kinds untouched

@@ -72,7 +72,7 @@ def _file(view: PanelView, meta: dict | None, fmt: str, name: str) -> bytes:
 
 def _context(view: PanelView, meta: dict | None):
     """The export's computed content, once per cohort, subgroup, definitions, language
-    and poster texts in this session."""
+    and poster texts in this session (the last two of them kept)."""
     import json
 
     from core.export.bundle import prepare_export
@@ -93,4 +93,5 @@ def _context(view: PanelView, meta: dict | None):
         return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest,
                               base_url=base_url, result=view.result)
 
-    return session_memo(key, build)
+    # An export holds tables as long as the cohort (every event): the last two are kept.
+    return session_memo(key, build, latest=2)

@@ -176,11 +176,13 @@ def active_cohort() -> ActiveCohort:
     return upload if upload is not None else _demo()
 
 
-def session_memo(key: Hashable, compute: Callable[[], T]) -> T:
+def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
     """``compute()`` once per cohort and ``key`` in this session.
 
     ``key`` names what is computed and its inputs, e.g. ``("response", current_filter())``
-    (a ``Filter`` is hashable).
+    (a ``Filter`` is hashable). With ``latest``, ``key`` is a tuple and only the ``latest``
+    entries most recently computed with the same first element are kept: for results as
+    large as the cohort (an export holds every event), not one per subgroup visited.
 
     Per-session on purpose: results derived from patient data are never shared with
     other sessions. The memo is dropped whenever the cohort changes.
@@ -191,6 +193,10 @@ def session_memo(key: Hashable, compute: Callable[[], T]) -> T:
         if len(memo) >= _MEMO_LIMIT:
             # Many filter combinations in one session: start over rather than grow.
             memo.clear()
+        if latest is not None:
+            kind = [k for k in memo if k[0] == digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
+            for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
+                del memo[old]
         memo[(digest, key)] = compute()
     return memo[(digest, key)]
 
