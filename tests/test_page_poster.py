@@ -233,3 +233,25 @@ def test_an_idle_upload_is_forgotten_and_presentation_ends(monkeypatch, upload_p
     assert app.main.title[0].value == t("nav.poster", "en")
     assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes=30)]
     assert t("poster.demo_label", "en") in [c.value for c in app.caption]
+
+
+def test_poster_page_computes_each_panel_once(open_page, monkeypatch):
+    # The conclusion is read off the results the other panels give the page, not
+    # recomputed through ``core.conclusion.conclusion`` (which calls each panel again).
+    import core.conclusion
+    import ui.poster
+
+    calls = []
+    for name in ("baseline", "response", "steroids", "safety"):
+        panel = getattr(ui.poster, name)
+
+        def counted(*args, _panel=panel, **kwargs):
+            calls.append(_panel.__name__)
+            return _panel(*args, **kwargs)
+
+        counted.__name__ = name  # panel results are memoised under the panel's name
+        monkeypatch.setattr(ui.poster, name, counted)
+        monkeypatch.setattr(core.conclusion, name, counted)
+    app = open_page(_PAGE)
+    assert not app.exception
+    assert sorted(calls) == ["baseline", "response", "safety", "steroids"]

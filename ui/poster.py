@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.analysis import baseline, biology, response, safety, steroids
-from core.conclusion import conclusion
+from core.analysis import baseline, biology, populations, response, safety, steroids
+from core.conclusion import conclude
 from core.display.poster import PosterResults, PosterText, poster_text, subgroup_line
 from core.display.suppressed import withheld_note
 from core.suppression import active
@@ -47,10 +47,13 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     its files' digest, as its exports are.
     """
     lang, flt, settings = view.lang, view.filter, view.settings
+    events = "events" in view.cohort.tables_present
+    # The conclusion is read off the panel results the pages share (each computed once).
+    base, resp, ster, safe = view.result(baseline), view.result(response), view.result(steroids), view.result(safety)
     results = PosterResults(
-        baseline=view.result(baseline), response=view.result(response), biology=view.result(biology),
-        steroids=view.result(steroids), safety=view.result(safety), conclusion=view.result(conclusion),
-        events_recorded="events" in view.cohort.tables_present,
+        baseline=base, response=resp, biology=view.result(biology), steroids=ster, safety=safe,
+        conclusion=conclude(view.result(populations), base, resp, ster, safe, events, settings),
+        events_recorded=events,
     )
     # The texts are user input: a digest of them keys the memo, never the dict itself.
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
