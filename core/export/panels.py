@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.biology import Biology, biology
-from core.conclusion import (Conclusion, articular_finding, cutaneous_finding, population_finding,
-                             safety_finding, steroid_finding)
+from core.conclusion import Conclusion, conclude
 from core.filters import Filter, resolve_filter
 from core.populations import Baseline, Populations, baseline, populations
 from core.response import ResponseResult, response
@@ -57,10 +56,8 @@ def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Se
     ster = result(steroids)
     safe = result(safety)
     events = "events" in cohort.tables_present
-    findings = (population_finding(plain), cutaneous_finding(resp, settings), articular_finding(resp, settings),
-                steroid_finding(ster, settings), safety_finding(safe, events, settings))
     return Panels(
         filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
         biology=result(biology), steroids=ster, safety=safe,
-        conclusion=Conclusion(pops.treated, pops.analysed, findings, pops.notes), events_recorded=events,
+        conclusion=conclude(pops, plain, resp, ster, safe, events, settings), events_recorded=events,
     )
