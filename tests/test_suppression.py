@@ -390,6 +390,24 @@ def test_exports_hold_no_small_count(exported):
         "Small-cell suppression is on" in texts["tables.xlsx"]
 
 
+def test_exports_give_nothing_back_by_subtraction(exported):
+    import json
+
+    _, masked, files = exported
+    texts = _file_texts(files)
+    assert _given_back(json.loads(texts["summary.json"]), K) == []
+    for name, text in texts.items():
+        assert "/21" not in text, name
+    # Table 1: cutaneous, articular and IFN have 1 missing value among the 22 analysed.
+    table1 = masked.table("table1").frame.set_index("Characteristic")
+    assert table1.loc["Articular involvement"].tolist() == ["hidden", "< 5", "12/hidden"]
+    assert table1.loc["Cutaneous involvement"].tolist() == ["hidden", "< 5", "hidden"]
+    assert table1.loc["Hydroxychloroquine"].tolist() == ["22", "0", "15/22 (68.2%)"]
+    # The arrows' known (22 - 4 unknown at M3) is hidden with the unknown.
+    shifts = masked.table("shifts").frame
+    assert shifts.iloc[0, 1:7].tolist() == ["hidden", "M3", "17/hidden", "< 5", "0/hidden", "< 5"]
+
+
 def test_the_response_export_keeps_its_large_counts(exported):
     _, masked, _ = exported
     frame = masked.table("responses").frame
@@ -431,6 +449,8 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     # Charts are withheld (their marks are counts), and so are per-patient listings.
     assert page == "pages/conclusion.py" or charts
     assert not app.get("vega_lite_chart")
+    # 1 missing value among the 22 analysed: the row's N is hidden (rule 5).
+    assert "/21" not in tables + texts
     if page in ("pages/safety.py", "pages/cohort.py"):
         assert "P3" not in tables and "P23" not in tables
     if page == "pages/poster.py":
@@ -452,6 +472,26 @@ def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
     assert all("1" not in w.value for w in app.sidebar.warning)
 
 
+def test_table1_and_tiles_hide_a_row_n_with_few_missing(demo):
+    from core.analysis import baseline
+    from core.display.cohort import baseline_display, m0_tiles
+
+    table = baseline(demo).table
+    plain = baseline_display(table, "en").set_index("Characteristic")
+    assert plain.loc["Cutaneous involvement"].tolist() == [21, 1, "19/21 (90.5%)"]
+    frame = baseline_display(table, "en", None, K).set_index("Characteristic")
+    assert frame.loc["Cutaneous involvement"].tolist() == ["hidden", "< 5", "hidden"]
+    assert frame.loc["Articular involvement"].tolist() == ["hidden", "< 5", "12/hidden"]
+    assert frame.loc["IFN signature positive"].tolist() == ["hidden", "< 5", "hidden"]
+    assert frame.loc["Age (years)"].tolist() == ["22", "0", "45.0 (10.4)"]
+    assert frame.loc["First line (no prior treatment)"].tolist() == ["22", "0", "< 5"]
+    tiles = {tile.label: (tile.value, tile.detail) for tile in m0_tiles(table, "fr", K)}
+    assert tiles["Atteinte articulaire"] == ("masqué", "12/masqué")
+    assert tiles["Signature IFN +"] == ("masqué", "masqué")
+    assert tiles["Corticothérapie (CT)"] == ("72,7\u202f%", "16/22")
+    assert m0_tiles(table, "fr", 0) == m0_tiles(table, "fr")
+
+
 def test_shift_arrows_hide_a_second_arrow():
     from core.biology import ShiftCounts
     from core.display.biology import shift_arrows
@@ -460,8 +500,13 @@ def test_shift_arrows_hide_a_second_arrow():
     assert shift_arrows(counts, "en") == ("↓ 6/14", "↑ 3/14", "→ 5/14")
     # ↑ 3 is small; → 5 (the smallest other) is hidden so that 14 - 6 - 5 cannot give it back.
     assert shift_arrows(counts, "en", K) == ("↓ 6/14", "↑ < 5", "→ hidden")
+    # ↑ 1 and (?) 4 protect each other (the four buckets sum to N = 22); ↓ stays, over a
+    # hidden known (22 - 4), which would give (?) back.
     assert shift_arrows(ShiftCounts(month=3, N=22, down=17, up=1, stable=0, unknown=4), "fr", K) == (
-        "↓ masqué", "↑ < 5", "(?) < 5 patients")
+        "↓ 17/masqué", "↑ < 5", "(?) < 5 patients")
+    # ↑ 1 is small alone: (?) 6, the smallest other, is hidden, and the known with it.
+    assert shift_arrows(ShiftCounts(month=6, N=22, down=15, up=1, stable=0, unknown=6), "en", K) == (
+        "↓ 15/hidden", "↑ < 5", "(?) hidden patients")
 
 
 def test_french_exports_hold_no_small_count(demo):

@@ -184,7 +184,7 @@ def _tile_note(tile: Tile, lang: str) -> str:
 
 
 def _cohort(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
-    tiles = cohort_display.m0_tiles(panels.baseline.table, lang)
+    tiles = cohort_display.m0_tiles(panels.baseline.table, lang, panels.settings.min_cell)
     pops = panels.populations
     lines = (t("conclusion.ui.populations", lang, analysed=pops.analysed, treated=pops.treated),)
     notes = (*lines, *(_tile_note(x, lang) for x in tiles), t("exports.methods.descriptive", lang))
@@ -220,7 +220,7 @@ def _biology(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent
     lines = []
     for name in bio_display.MARKERS:
         marker = getattr(result, name)
-        status = bio_display.status_m0_line(marker, lang, panels.settings.min_cell)
+        status = bio_display.status_m0_line(marker, lang, panels.settings.min_cell, result.N)
         # The IFN line names its marker already ("IFN signature + at M0").
         lines.append(status if name == "ifn" else _labelled(t(f"biology.marker.{name}", lang), status, lang))
         for month in result.months:
@@ -237,8 +237,9 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
         hide = small(month.dose.N, panels.settings.min_cell)
         median = MISSING if hide else steroid_display.median_iqr(month.dose, lang)
         dose = t("exports.poster.median_dose", lang, dose=median)
-        tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
-                          fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"))
+        tiles.append(masked_tile(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
+                                      fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"),
+                                 panels.settings.min_cell, lang, steroid_display.baseline_total(panels.steroids, month)))
         if month.test is not None and month.change is not None:
             k = panels.settings.min_cell
             median = MISSING if small(month.change.N, k) else steroid_display.median_iqr(month.change, lang)

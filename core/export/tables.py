@@ -85,7 +85,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
     table = panels.baseline.table
     words = catalogue(lang)
     level_label = (lambda v: words.get(f"sex.{v}", v)) if table.group == "sex" else None
-    frame = cohort_display.baseline_display(table, lang, level_label)
+    frame = cohort_display.baseline_display(table, lang, level_label, panels.settings.min_cell)
     overall = t("cohort.col.overall", lang)
     frame = frame.rename(columns={overall: f"{overall} (N = {table.N})"})
     spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=table.N), 3))
@@ -94,7 +94,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
         spans += ((group, len(table.groups)), ("", 2))
     notes = (t("cohort.baseline_caption", lang),)
     if table.group_missing:
-        notes += (t("cohort.group_missing", lang, n=table.group_missing),)
+        notes += (t("cohort.group_missing", lang, n=mask_cell(table.group_missing, panels.settings.min_cell)),)
     notes += _notes((*panels.baseline.notes, *table.notes), lang)
     return ExportTable("table1", t("exports.table.table1", lang), frame, spans, notes)
 
@@ -114,15 +114,15 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
     rows = []
     for name in bio_display.MARKERS:
         marker = getattr(result, name)
-        status = marker.status_m0
+        m0 = bio_display.status_m0_count(marker, lang, panels.settings.min_cell, result.N)
         for month in result.months:
             shift = marker.shift_at(month) if marker.shifts else None
             change = marker.change_at(month)
-            known = None if shift is None else shift.N - shift.unknown
+            cells = None if shift is None else bio_display.shift_cells(shift, lang, panels.settings.min_cell)
             rows.append([
-                t(f"biology.marker.{name}", lang), fmt_count(status.n, status.N, status.pct, lang), month_label(month),
+                t(f"biology.marker.{name}", lang), m0, month_label(month),
                 *((MISSING,) * 4 if shift is None else
-                  (f"{shift.down}/{known}", f"{shift.up}/{known}", f"{shift.stable}/{known}", str(shift.unknown))),
+                  (*(cells[c] for c in ("down", "up", "stable")), str(cells["unknown"]))),
                 change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
                 fmt_p(change.test.p_value, lang),
             ])
@@ -143,7 +143,8 @@ def steroids_table(panels: Panels, lang: str) -> ExportTable:
     months = panels.steroids.by_month
     cells: dict[str, dict[int, str]] = {}
     for month in months:
-        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell):
+        total = steroid_display.baseline_total(panels.steroids, month)
+        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell, total):
             text = f"{tile.value} · {tile.detail}" if tile.detail and tile.value != MISSING else tile.value
             cells.setdefault(tile.label, {})[month.month] = text
     label = t("exports.steroids.figure", lang)
