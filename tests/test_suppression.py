@@ -396,8 +396,13 @@ def test_exports_give_nothing_back_by_subtraction(exported):
     _, masked, files = exported
     texts = _file_texts(files)
     assert _given_back(json.loads(texts["summary.json"]), K) == []
+    # 1 patient excluded: the treated count (23) and every N over it are hidden.
     for name, text in texts.items():
-        assert "/21" not in text, name
+        assert "/23" not in text and "N = 23" not in text, name
+    assert "Safety population (treated patients): N = hidden." in texts["poster.html"]
+    assert "patients treated (safety): N = hidden" in texts["poster.html"]
+    safety = masked.table("safety").frame
+    assert safety.iloc[0, 1:].tolist() == ["9/hidden", ""]
     # Table 1: cutaneous, articular and IFN have 1 missing value among the 22 analysed.
     table1 = masked.table("table1").frame.set_index("Characteristic")
     assert table1.loc["Articular involvement"].tolist() == ["hidden", "< 5", "12/hidden"]
@@ -449,7 +454,10 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     # Charts are withheld (their marks are counts), and so are per-patient listings.
     assert page == "pages/conclusion.py" or charts
     assert not app.get("vega_lite_chart")
-    # 1 missing value among the 22 analysed: the row's N is hidden (rule 5).
+    # 1 patient excluded: the treated count and the N over it are hidden (rule 6); 1
+    # missing value among the 22 analysed: the row's N is hidden (rule 5).
+    assert "/23" not in tables + texts and "N = 23" not in texts
+    assert {m.label: m.value for m in app.sidebar.metric}.get("Safety (N)") == "hidden"
     assert "/21" not in tables + texts
     if page in ("pages/safety.py", "pages/cohort.py"):
         assert "P3" not in tables and "P23" not in tables
@@ -490,6 +498,21 @@ def test_table1_and_tiles_hide_a_row_n_with_few_missing(demo):
     assert tiles["Signature IFN +"] == ("masqué", "masqué")
     assert tiles["Corticothérapie (CT)"] == ("72,7\u202f%", "16/22")
     assert m0_tiles(table, "fr", 0) == m0_tiles(table, "fr")
+
+
+def test_populations_and_findings_hide_the_treated_count(demo):
+    from core.conclusion import conclusion, render
+    from core.display.suppressed import masked_findings, population_counts
+
+    # (treated, analysed) as shown: 1 to k - 1 excluded hides the treated count.
+    assert population_counts(23, 22, K, "en") == ("hidden", 22)
+    assert population_counts(30, 22, K, "en") == (30, 22) and population_counts(23, 22, 0, "en") == (23, 22)
+    assert population_counts(3, 3, K, "fr") == ("< 5", "< 5")
+    lines = masked_findings(conclusion(demo, settings=Settings(min_cell=K)), K, "en")
+    assert lines[-1] == ("Satisfactory tolerability profile: infection in 9/hidden of patients, no severe infection,"
+                         " no VZV infection.")
+    plain = conclusion(demo)
+    assert masked_findings(plain, 0, "en") == tuple(render(f, "en") for f in plain.findings)
 
 
 def test_shift_arrows_hide_a_second_arrow():

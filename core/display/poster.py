@@ -17,7 +17,7 @@ from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline
-from core.display.suppressed import masked, masked_tile, withheld_note
+from core.display.suppressed import masked, masked_findings, masked_tile, withheld_note
 from core.display.steroids import baseline_total, dose_n, median_iqr
 from core.filters import Filter
 from core.i18n import MISSING, fmt_count, fmt_num, t
@@ -25,7 +25,7 @@ from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
 from core.steroids import Steroids
-from core.suppression import active, less_than, small
+from core.suppression import active, hide_treated, less_than, small
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
 # tests read. ``methods`` holds the introduction, objectives and methods.
@@ -119,6 +119,8 @@ def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> Post
         return tuple(masked(v, k, lang) for v in values)
 
     analysed = results.baseline.table.N
+    # Fewer than k excluded: the treated count, the safety N, is hidden (rule 6).
+    hide_N = hide_treated(results.conclusion.treated, results.conclusion.analysed, k)
     return replace(
         text,
         analysed=t("poster.analysed", lang, N=less_than(k)) if small(analysed, k) else text.analysed,
@@ -127,9 +129,9 @@ def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> Post
         markers=marker_boxes(results.biology, lang, k),
         steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles))
                        for c in steroid_columns(results.steroids, lang, k)),
-        safety=masked(text.safety, k, lang),
+        safety=safety_headline(results.safety, lang, k, hide_N) if results.events_recorded else text.safety,
         visceral=(withheld_note(lang),) if text.visceral else (),
-        findings=lines(text.findings),
+        findings=masked_findings(results.conclusion, k, lang),
     )
 
 

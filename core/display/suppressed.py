@@ -14,11 +14,14 @@ from dataclasses import replace
 
 import pandas as pd
 
+from core.conclusion import Conclusion, render
 from core.display.common import Tile
 from core.i18n import t
+from core.stats import Proportion
 from core.suppression import (
     _COUNT,
     active,
+    hide_treated,
     less_than,
     mask_frame,
     mask_text,
@@ -78,6 +81,35 @@ def shown_count(n: int, k: int, lang: str, hidden: bool = False) -> int | str:
     if small(n, k):
         return less_than(k)
     return hidden_word(lang) if hidden and active(k) else n
+
+
+def population_counts(treated: int, analysed: int, k: int, lang: str) -> tuple[int | str, int | str]:
+    """(treated, analysed) as shown under small-cell suppression ``k``."""
+    return shown_count(treated, k, lang, hide_treated(treated, analysed, k)), shown_count(analysed, k, lang)
+
+
+def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...]:
+    """The conclusion's sentences with their counts masked: the cohort's shares are rows
+    of the analysed patients (rule 5), the safety ones are over the treated (rule 6),
+    and a count quoted beside its share goes with it."""
+    if not active(k):
+        return tuple(render(f, lang) for f in conclusion.findings)
+    hide = hide_treated(conclusion.treated, conclusion.analysed, k)
+    lines = []
+    for finding in conclusion.findings:
+        total = conclusion.analysed if finding.basis == "cohort" else None
+        hide_N = hide and finding.basis == "safety"
+        params = dict(finding.params)
+        if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
+            params["N"] = shown_count(params["N"], k, lang, hide_N)
+        share = params.get("prior_2plus")
+        if isinstance(params.get("n"), int) and isinstance(share, Proportion):
+            m = suppress_count(share.n, share.N, k, total)
+            if m.n is None:
+                params["n"] = written(m, k, hidden_word(lang))
+        text = render(replace(finding, params=params), lang)
+        lines.append(masked(text, k, lang, total, hide_N))
+    return tuple(lines)
 
 
 def suppression_note(k: int, lang: str) -> str:

@@ -22,7 +22,7 @@ from core.display.common import month_label
 from core.display.suppressed import masked_table, suppression_note, withheld_note
 from core.export.panels import Panels
 from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_text, t
-from core.suppression import active, mask_cell
+from core.suppression import active, hide_treated, mask_cell
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
 
@@ -53,12 +53,14 @@ def export_tables(panels: Panels, lang: str) -> tuple[ExportTable, ...]:
     k = panels.settings.min_cell
     if not active(k):
         return tables
-    return tuple(_suppressed(table, k, lang) for table in tables)
+    hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, k)
+    return tuple(_suppressed(table, k, lang, hide_N and table.name == "safety") for table in tables)
 
 
-def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:
+def _suppressed(table: ExportTable, k: int, lang: str, hide_N: bool = False) -> ExportTable:
     """``table`` with every count from 1 to k - 1 masked (``core.display.suppressed``);
-    the events table (one row per patient's event) is withheld."""
+    the events table (one row per patient's event) is withheld. ``hide_N``: every N of
+    the table is the hidden treated count (rule 6)."""
     if table.name == "events":
         frame = table.frame.iloc[0:0]
         return replace(table, frame=frame, notes=(*table.notes, withheld_note(lang)))
@@ -68,7 +70,7 @@ def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:
     columns = [t(key, lang) for key in counts] + ["N"]
     rows = {"responses": ((t("response.cat.CR", lang), t("response.cat.PR", lang), t("response.cat.NR", lang)),),
             "shifts": (tuple(t(f"biology.shift.{c}", lang) for c in ("down", "up", "stable")),)}.get(table.name, ())
-    frame = masked_table(table.frame, k, lang, columns, rows)
+    frame = masked_table(table.frame, k, lang, columns, rows, hide_N)
     if table.name == "safety":  # a masked value's interval is in the next column
         value, ci = frame.columns[1], frame.columns[2]
         frame[ci] = frame[ci].where(frame[value] == table.frame[value], "")
@@ -171,7 +173,9 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
                      str(mask_cell(result.infection_events, panels.settings.min_cell)), ""])
         rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
-    notes = (t("safety.population", lang, N=result.N), t("safety.exposure_help", lang))
+    hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, panels.settings.min_cell)
+    notes = (safety_display.population_line(result, lang, panels.settings.min_cell, hide_N),
+             t("safety.exposure_help", lang))
     if not panels.events_recorded:
         notes += (t("safety.no_events_table", lang),)
     notes += _notes(result.notes, lang)
