@@ -3,7 +3,9 @@
 The same panel functions the pages call; the required keys are exactly those of
 summary-json.md (contract version 1.1, which adds ``status_change``), and CIs,
 transitions and rates go under ``details``. With ``Settings.min_cell`` on, small counts
-are ``null`` in objects marked ``"suppressed": true`` (``core.suppression``).
+are ``null`` in objects marked ``"suppressed": true``, and so are the counts that would
+give one back: an N beside few missing values, the treated count beside few exclusions
+(``core.suppression``).
 """
 from __future__ import annotations
 

@@ -15,6 +15,27 @@ The rule, in one place:
    there is none, the total is. So ``21/22`` is hidden (22 - 21 = 1 patient).
 4. **Per-patient listings** (patient ids with events, excluded patients, discordant
    responses, per-patient charts) are withheld: each row is one patient.
+5. **Missing values.** A row whose N leaves out the patients with a missing value is a
+   part of a shown total T: Table 1's rows and the M0 statuses (T = the analysed N),
+   the dose's N (T = the patients on corticosteroids), a dose share's N (T = the
+   patients with a known dose). Its row is (n, N - n, T - N). When the missing T - N
+   is from 1 to k - 1, N is hidden with the percentage and CI (they give N back);
+   N - n goes with it, so the second hidden cell comes free, and n is then a count out
+   of T: shown unless rules 1 and 3 hide it there (n or T - n from 1 to k - 1). A mean
+   or median stays; only its N goes. So articular involvement ``12/21`` among 22
+   analysed is written ``12/hidden``, and ``19/21`` is hidden whole (22 - 19 = 3). N
+   is hidden too when it equals a hidden T (n then stays unless small or equal to N),
+   and the known of a marker's arrows (↓ ↑ → out of N less the unknown) goes whenever
+   its unknown is hidden.
+6. **Exclusions.** The analysed and the excluded patients sum to the treated: when the
+   excluded count (treated - analysed) is from 1 to k - 1, the total, the treated
+   count, is hidden rather than the other cell (the analysed count is every efficacy
+   denominator, and each complete Table 1 row gives it back). With it go the
+   denominators that are the treated count (the safety population) with their
+   percentages and CIs; their counts stay as rule 5 says (hidden when equal to it).
+
+A percentage or CI is never shown without its count: it goes wherever the count goes
+(a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
 
 Panels compute as always; this module masks their numbers afterwards, at the summary
 (``suppress_summary``) and display (``mask_text``, ``mask_frame``) level.
@@ -54,8 +75,8 @@ def row_mask(cells: Sequence[int], k: int) -> tuple[tuple[bool, ...], bool]:
 @dataclass(frozen=True)
 class Masked:
     """A count over a denominator after suppression: ``n`` / ``N`` are None when hidden;
-    ``primary`` says n itself was small (shown ``< k``), else it was hidden to protect
-    another cell."""
+    ``primary`` says n or N itself was small (shown ``< k``), else what is hidden was
+    hidden to protect another cell ("hidden")."""
 
     n: int | None
     N: int | None
@@ -63,14 +84,43 @@ class Masked:
     primary: bool
 
 
-def suppress_count(n: int, N: int, k: int) -> Masked:
-    """``n`` out of ``N`` under threshold ``k``: rules 1 to 3 with the row (n, N - n)."""
+def part_hidden(part: int, whole: int | None, k: int, whole_hidden: bool = False) -> bool:
+    """Whether a count that is a part of another (a row's N of the analysed patients,
+    the dose's N of the patients on corticosteroids) must be hidden: it is small (rule
+    2), the rest ``whole - part`` is (rule 5), or it equals a hidden whole."""
+    if not active(k):
+        return False
+    if small(part, k):
+        return True
+    if whole is None:
+        return False
+    return part == whole if whole_hidden else small(whole - part, k)
+
+
+def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: bool = False) -> Masked:
+    """``n`` out of ``N`` under threshold ``k``: rules 1 to 3 with the row (n, N - n).
+    ``total``: the shown count that N is a part of (the analysed patients, for a row
+    that leaves out missing values: rule 5); ``hide_N``: N is hidden by another rule
+    (the treated count, rule 6, or a part of a hidden whole). When N goes, n is a count
+    out of ``total`` (rule 5), or without one stays unless small or equal to N."""
     if not active(k):
         return Masked(n, N, False, False)
     if small(N, k):
-        return Masked(None, None, True, small(n, k))
+        return Masked(None, None, True, True)
+    if hide_N or (total is not None and part_hidden(N, total, k)):
+        if total is None:  # N hidden with its whole: nothing to take n from
+            hide_n = small(n, k) or (n == N and n > 0)
+        else:  # n out of the shown total, against its complement there
+            (hide_n, _), _ = row_mask((n, max(total - n, 0)), k)
+        return Masked(None if hide_n else n, None, True, small(n, k))
     (hide_n, _), _ = row_mask((n, max(N - n, 0)), k)
     return Masked(None if hide_n else n, N, hide_n, small(n, k))
+
+
+def hide_treated(treated: int, analysed: int, k: int) -> bool:
+    """Whether the treated count is hidden (rule 6): the excluded patients, treated -
+    analysed, are from 1 to k - 1 (and the treated count is not itself small)."""
+    return active(k) and not small(treated, k) and small(treated - analysed, k)
 
 
 # --- the summarize document -------------------------------------------------------
@@ -92,6 +142,7 @@ def suppress_summary(doc: dict, k: int) -> dict:
     if not active(k):
         return doc
     out = _walk(doc, k, ())
+    _mask_parts(out, doc, k)
     withheld = []
     for path in _LISTINGS:
         parent = out
@@ -116,8 +167,6 @@ def _walk(node, k: int, path: tuple):
         _mask_row(out, _RESPONSE_KEYS, "N", k)
     elif all(key in out for key in _SHIFT_KEYS):
         _mask_row(out, _SHIFT_KEYS, None, k)
-    if isinstance(out.get("on_cs"), dict) and out["on_cs"].get("suppressed") and "N" in out:
-        out["N"] = None  # the patients on corticosteroids: on_cs's n
     for key, value in list(out.items()):
         if (key in _COUNT_KEYS or key == "N" or _is_count_map(path)) and small(value, k):
             out[key] = None
@@ -129,6 +178,111 @@ def _walk(node, k: int, path: tuple):
                 out[key] = None
         out["suppressed"] = True
     return out
+
+
+def _mask_parts(out: dict, doc: dict, k: int) -> None:
+    """Rules 5 and 6 on the walked document ``out``, from the numbers of ``doc``: rows
+    that leave out missing values among the analysed, the dose's N among the patients on
+    corticosteroids, and the treated count when few patients are excluded."""
+    analysed = (doc.get("populations") or {}).get("analysed")
+    if not isinstance(analysed, int):
+        return
+    baseline, out_baseline = doc.get("baseline") or {}, out.get("baseline") or {}
+    for name, row in baseline.items():
+        if name != "cs_dose_mg":
+            out_baseline[name] = _part_of(row, out_baseline[name], analysed, k)
+    if "cs_dose_mg" in baseline and "corticosteroids" in baseline:
+        on_cs = out_baseline["corticosteroids"]
+        out_baseline["cs_dose_mg"] = _part_of(baseline["cs_dose_mg"], out_baseline["cs_dose_mg"],
+                                              baseline["corticosteroids"]["n"], k, on_cs.get("n") is None)
+    for path in (("anti_dsdna", "elevated_M0"), ("details", "ifn_positive_M0")):
+        if isinstance(_get(doc, path), dict):
+            _put(out, path, _part_of(_get(doc, path), _get(out, path), analysed, k))
+    _mask_steroid_parts(out, doc, analysed, k)
+    # Patients involved in a domain at M0 are Table 1's n of that domain.
+    for domain, months in ((_get(doc, ("details", "response")) or {}).items()):
+        row = out_baseline.get(domain)
+        if not isinstance(row, dict) or row.get("n") is not None or not baseline.get(domain):
+            continue
+        for month, figures in months.items():
+            target = out["details"]["response"][domain][month]
+            for key in ("involved", "seen"):
+                if isinstance(figures.get(key), int) and part_hidden(figures[key], baseline[domain]["n"], k, True):
+                    target[key] = None
+                    target["suppressed"] = True
+    treated = doc["populations"].get("treated")
+    if isinstance(treated, int) and hide_treated(treated, analysed, k):
+        out["populations"].update(treated=None, suppressed=True)
+        safety, out_safety = doc.get("safety") or {}, out.get("safety")
+        if isinstance(out_safety, dict) and safety.get("N") == treated:
+            out_safety.update(N=None, suppressed=True)
+            for name, value in safety.items():
+                if isinstance(value, dict) and value.get("N") == treated:
+                    out_safety[name] = _count_object(value, out_safety[name], k, hide_N=True)
+            infection = _get(doc, ("details", "safety", "infection"))
+            if isinstance(infection, dict) and infection.get("N") == treated:
+                _put(out, ("details", "safety", "infection"),
+                     _count_object(infection, _get(out, ("details", "safety", "infection")), k, hide_N=True))
+
+
+def _mask_steroid_parts(out: dict, doc: dict, analysed: int, k: int) -> None:
+    """At M0, on corticosteroids among the analysed (rule 5); every month, the dose's N
+    among the patients on corticosteroids and the shares at or under a threshold among
+    the patients with a known dose."""
+    months = doc.get("steroids") or {}
+    for index, (month, figures) in enumerate(months.items()):
+        target = out["steroids"][month]
+        if index == 0 and isinstance(figures.get("on_cs"), dict):  # the baseline month
+            target["on_cs"] = _part_of(figures["on_cs"], target["on_cs"], analysed, k)
+        on_cs, shown = figures.get("on_cs") or {}, target.get("on_cs") or {}
+        if "N" in figures and isinstance(on_cs.get("n"), int):
+            out["steroids"][month] = _part_of(figures, target, on_cs["n"], k, shown.get("n") is None)
+        shares = _get(doc, ("details", "steroids", month)) or {}
+        for name, share in shares.items():
+            if name.startswith("at_or_under_") and isinstance(share, dict) and isinstance(on_cs.get("N"), int):
+                path = ("details", "steroids", month, name)
+                _put(out, path, _part_of(share, _get(out, path), on_cs["N"], k, shown.get("N") is None))
+
+
+def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False) -> dict:
+    """The summary object ``orig`` (already walked: ``walked``) whose N is a part of
+    ``total`` (rule 5): a count object recomputed from its numbers, a statistic's N
+    hidden with its statistics kept."""
+    N = orig.get("N")
+    if not isinstance(N, int) or not isinstance(total, int) or small(N, k):
+        return walked
+    if "n" in orig:
+        if total_hidden:
+            return _count_object(orig, walked, k, hide_N=part_hidden(N, total, k, True))
+        return _count_object(orig, walked, k, total)
+    return {**walked, "N": None, "suppressed": True} if part_hidden(N, total, k, total_hidden) else walked
+
+
+def _count_object(orig: dict, walked: dict, k: int, total: int | None = None, hide_N: bool = False) -> dict:
+    """``{"n", "N", "pct", ...}`` under ``suppress_count`` with ``total`` and ``hide_N``."""
+    n, N = orig.get("n"), orig.get("N")
+    if not isinstance(n, int) or not isinstance(N, int):
+        return walked
+    masked = suppress_count(n, N, k, total, hide_N)
+    if not masked.suppressed:
+        return walked
+    out = {**walked, "n": masked.n, "N": masked.N, "suppressed": True}
+    for key in ("pct", "ci_low", "ci_high"):
+        if key in out:
+            out[key] = None
+    return out
+
+
+def _get(doc, path: tuple):
+    for key in path:
+        doc = doc.get(key) if isinstance(doc, dict) else None
+    return doc
+
+
+def _put(doc: dict, path: tuple, value) -> None:
+    parent = _get(doc, path[:-1])
+    if isinstance(parent, dict):
+        parent[path[-1]] = value
 
 
 def _is_count_map(path: tuple) -> bool:
@@ -179,39 +333,49 @@ def less_than(k: int) -> str:
     return f"< {k}"
 
 
-def mask_text(text: str, k: int, hidden: str = "") -> str:
-    """``text`` with every ``n/N (pct) CI`` whose n must be suppressed (``suppress_count``)
-    replaced by ``< k``, or by ``hidden`` (default ``< k`` too) when n itself is not small
-    but would give a small complement back."""
+def written(masked: Masked, k: int, hidden: str = "") -> str:
+    """How a suppressed ``n/N (pct) CI`` is written: ``< k`` when n or N is small,
+    ``hidden`` when n is hidden to protect another cell, ``n/hidden`` when only N is
+    (rules 5 and 6). Without a ``hidden`` word, ``< k`` stands for all three."""
+    if not hidden:
+        return less_than(k)
+    if masked.n is None:
+        return less_than(k) if masked.primary else hidden
+    return f"{masked.n}/{hidden}"
+
+
+def mask_text(text: str, k: int, hidden: str = "", total: int | None = None, hide_N: bool = False) -> str:
+    """``text`` with every ``n/N (pct) CI`` that must be suppressed (``suppress_count``,
+    with ``total`` and ``hide_N``) written as ``written`` says: ``< k``, ``hidden`` or
+    ``n/hidden``, without its percentage and CI."""
     if not active(k) or not isinstance(text, str) or "/" not in text:
         return text
 
     def replace(match: re.Match) -> str:
-        masked = suppress_count(int(match.group(1)), int(match.group(2)), k)
-        if not masked.suppressed:
-            return match.group(0)
-        return less_than(k) if masked.primary or not hidden or masked.N is None else hidden
+        masked = suppress_count(int(match.group(1)), int(match.group(2)), k, total, hide_N)
+        return written(masked, k, hidden) if masked.suppressed else match.group(0)
 
     return _COUNT.sub(replace, text)
 
 
-def mask_cell(value, k: int, hidden: str = ""):
+def mask_cell(value, k: int, hidden: str = "", hide_N: bool = False):
     """One table cell: text through ``mask_text``; a whole number from 1 to k - 1 as ``< k``."""
     if isinstance(value, str):
         if value.strip().isdigit():
             return less_than(k) if small(int(value), k) else value
-        return mask_text(value, k, hidden)
+        return mask_text(value, k, hidden, hide_N=hide_N)
     if small(value, k) and float(value).is_integer():
         return less_than(k)
     return value
 
 
 def mask_frame(frame: pd.DataFrame, k: int, count_columns: Sequence[str] = (), hidden: str = "",
-               rows: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
+               rows: Sequence[Sequence[str]] = (), hide_N: bool = False) -> pd.DataFrame:
     """A display table with its counts masked: text cells holding ``n/N`` anywhere, and
     the whole numbers of ``count_columns``. ``rows`` lists groups of columns whose
     ``n/N`` cells sum to a shown total per row (CR / PR / NR): secondary suppression
-    applies across them. Other numbers (months, doses, ages) are left alone."""
+    applies across them. ``hide_N``: every N of the table is a hidden count (the
+    treated patients, rule 6). Other numbers (months, doses, ages) are left alone."""
     if not active(k) or frame.empty:
         return frame
     out = frame.copy()
@@ -227,12 +391,12 @@ def mask_frame(frame: pd.DataFrame, k: int, count_columns: Sequence[str] = (), h
                     out.at[index, column] = less_than(k) if small(count, k) else (hidden or less_than(k))
     for column in out.columns:
         if column in count_columns:
-            values = out[column].astype(object).map(lambda v: mask_cell(v, k, hidden))
+            values = out[column].astype(object).map(lambda v: mask_cell(v, k, hidden, hide_N))
             if any(isinstance(v, str) for v in values):  # one type per column (Arrow, Excel)
                 values = values.map(lambda v: "" if v is None or v != v else str(v))
             out[column] = values
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: mask_text(v, k, hidden) if isinstance(v, str) else v)
+            out[column] = out[column].map(lambda v: mask_text(v, k, hidden, hide_N=hide_N) if isinstance(v, str) else v)
     return out
 
 

@@ -25,7 +25,7 @@ for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):
     marker = getattr(result, name)
     with column.container(border=True):
         st.subheader(t(f"biology.marker.{name}", lang))
-        st.write(display.status_m0_line(marker, lang, view.settings.min_cell))
+        st.write(display.status_m0_line(marker, lang, view.settings.min_cell, result.N))
         for month in result.months:
             lines = display.month_lines(marker, month, lang, view.settings.min_cell)
             st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(lines))

@@ -44,7 +44,7 @@ if not pops.flags.empty:
             st.dataframe(view.memo("flags_table", lambda: display.flags_table(pops.flags, lang)), hide_index=True)
 
 st.subheader(t("cohort.tiles", lang))
-tiles = tuple(suppression.tile(x, view) for x in view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang)))
+tiles = view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang, view.settings.min_cell))
 for start in range(0, len(tiles), _TILE_COLUMNS):
     for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
         column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
@@ -62,7 +62,8 @@ group = st.selectbox(
 )
 grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
-baseline_frame = view.memo("baseline_table", lambda: display.baseline_display(grouped.table, lang, level_label), group)
+baseline_frame = view.memo("baseline_table", lambda: display.baseline_display(
+    grouped.table, lang, level_label, view.settings.min_cell), group)
 counts = (t("cohort.col.N", lang), t("cohort.col.missing", lang))
 st.dataframe(suppression.table(baseline_frame, view, counts), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))

@@ -2,11 +2,11 @@
 import streamlit as st
 
 from core.analysis import baseline, populations, response, safety, steroids
-from core.conclusion import THRESHOLDS, conclude, render
+from core.conclusion import THRESHOLDS, conclude
+from core.display.suppressed import masked_findings, population_counts
 from core.i18n import fmt_pct, t
 from core.poster import load_poster
 from ui.exports import export_downloads
-from ui import suppression
 from ui.panel import open_panel
 from ui.state import active_cohort
 from ui.widgets import show_notes, small_n_note
@@ -29,14 +29,14 @@ else:
     st.subheader(t("conclusion.ui.generic_title", lang))
     st.caption(t("conclusion.ui.upload_label", lang))
 
-populations_line = t("conclusion.ui.populations", lang, analysed=suppression.count(result.analysed, view),
-                     treated=suppression.count(result.treated, view))
+treated, analysed = population_counts(result.treated, result.analysed, view.settings.min_cell, lang)
+populations_line = t("conclusion.ui.populations", lang, analysed=analysed, treated=treated)
 st.markdown(f"**{populations_line}**")
 small_n_note(result.analysed, lang, view.settings.min_cell)
 
 st.subheader(t("conclusion.ui.findings", lang))
 # The sentences hold catalogue text and numbers only, no user text.
-st.markdown("\n".join(f"- {suppression.text(render(finding, lang), view)}" for finding in result.findings))
+st.markdown("\n".join(f"- {line}" for line in masked_findings(result, view.settings.min_cell, lang)))
 st.caption(t("conclusion.ui.filter_note", lang))
 # Each finding comes from one panel: link to the pages that show the details.
 bases = list(dict.fromkeys(finding.basis for finding in result.findings))

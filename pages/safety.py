@@ -1,10 +1,11 @@
 """Safety page: infections, severe and VZV infections, events by type, exposure, swimmer plot."""
 import streamlit as st
 
-from core.analysis import safety
+from core.analysis import populations, safety
 from core.charts import safety as charts
 from core.display import safety as display
 from core.i18n import fmt_num, fmt_pct, t
+from core.suppression import hide_treated
 from ui.charts import show_chart
 from core.display.common import Tile
 from ui import suppression
@@ -14,21 +15,24 @@ from ui.widgets import show_notes, small_n_note
 view = open_panel()
 lang = view.lang
 result = view.result(safety)
+pops = view.result(populations)
+# Fewer than min_cell patients excluded: the treated count, every N here, is hidden.
+hide_N = hide_treated(pops.treated, pops.analysed, view.settings.min_cell)
 events_recorded = "events" in view.cohort.tables_present
 
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))
-st.markdown(f"**{t('safety.population', lang, N=suppression.count(result.N, view))}**")
+st.markdown(f"**{display.population_line(result, lang, view.settings.min_cell, hide_N)}**")
 small_n_note(result.N, lang, view.settings.min_cell)
 
 if not events_recorded:
     st.info(t("safety.no_events_table", lang), icon=":material/info:")
 else:
-    st.subheader(display.safety_headline(result, lang, view.settings.min_cell))
+    st.subheader(display.safety_headline(result, lang, view.settings.min_cell, hide_N))
     tiles = (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv))
     for column, (name, proportion) in zip(st.columns(len(tiles)), tiles):
         tile = suppression.tile(Tile(t(f"safety.tile.{name}", lang), fmt_pct(proportion.pct, lang),
-                                     display.tile_caption(proportion, lang)), view)
+                                     display.tile_caption(proportion, lang)), view, hide_N)
         column.metric(tile.label, tile.value, border=True)
         column.caption(tile.detail)
 

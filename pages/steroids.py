@@ -28,7 +28,8 @@ if result.unknown_drugs:
 for column, month in zip(st.columns(len(result.by_month)), result.by_month):
     with column.container(border=True):
         st.subheader(month_label(month.month))
-        for tile in map(lambda x: suppression.tile(x, view), display.month_tiles(month, lang, view.settings.min_cell)):
+        tiles = display.month_tiles(month, lang, view.settings.min_cell, display.baseline_total(result, month))
+        for tile in map(lambda x: suppression.tile(x, view), tiles):
             st.metric(tile.label, tile.value)
             st.caption(tile.detail)
         show_notes(month.notes, lang)

@@ -11,7 +11,15 @@ import pytest
 from core.demo import load_demo
 from core.settings import SettingError, Settings, parse_settings
 from core.summary import build_summary
-from core.suppression import mask_frame, mask_text, row_mask, suppress_count, suppress_summary
+from core.suppression import (
+    hide_treated,
+    mask_frame,
+    mask_text,
+    part_hidden,
+    row_mask,
+    suppress_count,
+    suppress_summary,
+)
 
 K = 5
 # Keys whose integer values are counts of patients or events (not months, doses, ages,
@@ -82,7 +90,8 @@ def test_the_summary_holds_no_small_count(demo):
     assert "safety.visceral_events" in doc["details"]["suppression"]["withheld_listings"]
     # Large counts stay.
     assert doc["populations"]["analysed"] == plain["populations"]["analysed"] == 22
-    assert doc["safety"]["infection"] == plain["safety"]["infection"]
+    assert doc["baseline"]["prior_lines_2plus"] == plain["baseline"]["prior_lines_2plus"]
+    assert doc["safety"]["infection"]["n"] == plain["safety"]["infection"]["n"] == 9
 
 
 def test_default_off_changes_nothing(demo):
@@ -110,6 +119,189 @@ def test_a_count_and_its_complement():
     assert suppress_count(0, 22, K).n == 0 and suppress_count(12, 22, K).n == 12
 
 
+def test_a_row_that_leaves_out_missing_values():
+    # Rule 5: N of 22 analysed with T - N missing; the row is (n, N - n, T - N).
+    articular = suppress_count(12, 21, K, total=22)  # 1 missing: N goes, n out of 22 stays
+    assert (articular.n, articular.N, articular.suppressed, articular.primary) == (12, None, True, False)
+    cutaneous = suppress_count(19, 21, K, total=22)  # 22 - 19 = 3 would be given back
+    assert (cutaneous.n, cutaneous.N) == (None, None) and not cutaneous.primary
+    ifn = suppress_count(21, 21, K, total=22)  # n = N: n would be N
+    assert (ifn.n, ifn.N) == (None, None)
+    assert suppress_count(3, 21, K, total=22).primary and suppress_count(3, 21, K, total=22).N is None
+    assert suppress_count(0, 21, K, total=22).n == 0 and suppress_count(0, 21, K, total=22).N is None
+    # Nothing missing, or k or more missing: rules 1 to 3 as without a total.
+    for n, N, total in ((21, 22, 22), (2, 22, 22), (12, 22, 22), (12, 21, 30), (12, 16, 22)):
+        assert suppress_count(n, N, K, total=total) == suppress_count(n, N, K), (n, N, total)
+    # A small N is rule 2, whatever the total.
+    assert suppress_count(0, 3, K, total=22) == suppress_count(0, 3, K) and suppress_count(0, 3, K).primary
+    # Off: nothing moves.
+    assert suppress_count(19, 21, 0, total=22) == suppress_count(19, 21, 0)
+    assert suppress_count(19, 21, 0).n == 19 and not suppress_count(19, 21, 0).suppressed
+
+
+def test_a_part_of_another_count():
+    assert part_hidden(21, 22, K) and part_hidden(18, 22, K) and part_hidden(3, 22, K)
+    assert not part_hidden(22, 22, K) and not part_hidden(17, 22, K) and not part_hidden(0, 22, K)
+    # A part of a hidden whole goes when it equals it (it would be the whole).
+    assert part_hidden(16, 16, K, whole_hidden=True) and not part_hidden(15, 16, K, whole_hidden=True)
+    assert not part_hidden(21, 22, 0) and not part_hidden(21, 22, 1)
+    # The N of a count whose whole is hidden: n stays unless small or equal to N.
+    assert (suppress_count(9, 23, K, hide_N=True).n, suppress_count(9, 23, K, hide_N=True).N) == (9, None)
+    assert suppress_count(0, 23, K, hide_N=True).n == 0 and suppress_count(23, 23, K, hide_N=True).n is None
+    assert suppress_count(2, 23, K, hide_N=True).n is None
+
+
+def test_the_treated_count_with_few_excluded():
+    # Rule 6: treated = analysed + excluded; 1 to k - 1 excluded hides the treated count.
+    assert hide_treated(23, 22, K) and hide_treated(26, 22, K)
+    assert not hide_treated(22, 22, K) and not hide_treated(27, 22, K)
+    assert not hide_treated(4, 2, K)  # the treated count is small itself (rule 2)
+    assert not hide_treated(23, 22, 0) and not hide_treated(23, 22, 1)
+
+
+def test_suppressed_parts_in_the_summary_shape():
+    doc = {
+        "populations": {"treated": 25, "analysed": 22, "excluded": []},
+        "baseline": {
+            "female": {"n": 12, "N": 22, "pct": 54.5},
+            "age": {"N": 21, "mean": 45.0, "sd": 10.4},
+            "articular": {"n": 12, "N": 21, "pct": 57.1},
+            "corticosteroids": {"n": 16, "N": 22, "pct": 72.7},
+            "cs_dose_mg": {"N": 14, "median": 7.5, "q1": 5.0, "q3": 10.0},
+        },
+        "steroids": {"M0": {"on_cs": {"n": 16, "N": 22, "pct": 72.7}, "N": 14, "median": 7.5, "q1": 5.0,
+                            "q3": 10.0},
+                     "M3": {"on_cs": {"n": 12, "N": 19, "pct": 63.2}, "N": 12, "median": 5.0, "q1": 5.0,
+                            "q3": 7.5}},
+        "safety": {"N": 25, "infection": {"n": 9, "N": 25, "pct": 36.0},
+                   "vzv": {"n": 0, "N": 25, "pct": 0.0}, "visceral_events": []},
+        "details": {"safety": {"infection": {"n": 9, "N": 25, "pct": 36.0, "ci_low": 20.2, "ci_high": 55.5}}},
+    }
+    out = suppress_summary(doc, K)
+    base = out["baseline"]
+    assert base["female"] == doc["baseline"]["female"]
+    # A statistic keeps its value; only the N of its patients goes (rule 5).
+    assert base["age"] == {"N": None, "mean": 45.0, "sd": 10.4, "suppressed": True}
+    assert base["articular"] == {"n": 12, "N": None, "pct": None, "suppressed": True}
+    # 16 on corticosteroids, 14 doses known: 2 unknown doses.
+    assert base["cs_dose_mg"] == {"N": None, "median": 7.5, "q1": 5.0, "q3": 10.0, "suppressed": True}
+    assert out["steroids"]["M0"]["N"] is None and out["steroids"]["M0"]["median"] == 7.5
+    assert out["steroids"]["M3"] == doc["steroids"]["M3"]
+    # 3 excluded: the treated count and the safety N go, the counts over it stay.
+    assert out["populations"]["treated"] is None and out["populations"]["analysed"] == 22
+    assert out["populations"]["suppressed"] is True
+    assert out["safety"]["N"] is None and out["safety"]["suppressed"] is True
+    assert out["safety"]["infection"] == {"n": 9, "N": None, "pct": None, "suppressed": True}
+    assert out["safety"]["vzv"] == {"n": 0, "N": None, "pct": None, "suppressed": True}
+    assert out["details"]["safety"]["infection"] == {"n": 9, "N": None, "pct": None, "ci_low": None,
+                                                     "ci_high": None, "suppressed": True}
+    assert _given_back(out, K) == [] and _given_back(doc, K)
+    # The same document with k or more excluded and nothing missing keeps every number.
+    whole = {**doc, "populations": {"treated": 30, "analysed": 22, "excluded": []}}
+    kept = suppress_summary(whole, K)
+    assert kept["populations"]["treated"] == 30 and kept["safety"] == doc["safety"]
+
+
+# --- what subtraction gives back ------------------------------------------------
+
+def _shown(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
+    """Every count a reader of ``doc`` gets by one subtraction of shown numbers and that
+    is from 1 to k - 1: treated - analysed; each row's N against the analysed N (Table 1
+    and the M0 statuses), and its n when N is hidden; the dose's N against the patients
+    on corticosteroids; every count's complement N - n; a row with one hidden cell."""
+    found = []
+
+    def check(what: str, value) -> None:
+        if _shown(value) and 1 <= value < k:
+            found.append((what, value))
+
+    pops = doc.get("populations") or {}
+    analysed = pops.get("analysed")
+    if _shown(pops.get("treated")) and _shown(analysed):
+        check("treated - analysed", pops["treated"] - analysed)
+    safety = doc.get("safety") or {}
+    if _shown(safety.get("N")) and _shown(analysed) and not _shown(pops.get("treated")):
+        check("safety N - analysed", safety["N"] - analysed)
+    steroids = doc.get("steroids") or {}
+    rows = {f"baseline.{name}": row for name, row in (doc.get("baseline") or {}).items() if name != "cs_dose_mg"}
+    rows |= {"anti_dsdna.elevated_M0": (doc.get("anti_dsdna") or {}).get("elevated_M0"),
+             "details.ifn_positive_M0": (doc.get("details") or {}).get("ifn_positive_M0")}
+    if steroids:
+        first = next(iter(steroids))
+        rows[f"steroids.{first}.on_cs"] = steroids[first].get("on_cs")
+    for name, row in rows.items():
+        if not isinstance(row, dict) or not _shown(analysed):
+            continue
+        if _shown(row.get("N")):
+            check(f"analysed - {name}.N", analysed - row["N"])
+        elif _shown(row.get("n")):
+            check(f"analysed - {name}.n", analysed - row["n"])
+    on_cs = ((doc.get("baseline") or {}).get("corticosteroids") or {}).get("n")
+    dose = ((doc.get("baseline") or {}).get("cs_dose_mg") or {}).get("N")
+    if _shown(on_cs) and _shown(dose):
+        check("corticosteroids.n - cs_dose_mg.N", on_cs - dose)
+    for month, figures in steroids.items():
+        if _shown((figures.get("on_cs") or {}).get("n")) and _shown(figures.get("N")):
+            check(f"steroids.{month} on_cs.n - N", figures["on_cs"]["n"] - figures["N"])
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
+            return
+        if not isinstance(node, dict):
+            return
+        if _shown(node.get("n")) and _shown(node.get("N")):
+            check(f"{path}: N - n", node["N"] - node["n"])
+        for cells, total in ((("CR", "PR", "NR"), "N"), (("down", "up", "stable", "unknown"), None)):
+            if all(key in node for key in cells):
+                values = [node[key] for key in cells]
+                hidden = [v for v in values if not _shown(v)]
+                whole = node.get(total) if total else (analysed if path.startswith("ifn_shift") else None)
+                if len(hidden) == 1 and _shown(whole):
+                    check(f"{path}: the one hidden cell", whole - sum(v for v in values if _shown(v)))
+        for key, value in node.items():
+            walk(value, f"{path}.{key}" if path else key)
+
+    walk(doc, "")
+    return found
+
+
+def test_the_demo_gives_nothing_back_by_subtraction(demo):
+    plain = build_summary(demo)
+    doc = build_summary(demo, settings=Settings(min_cell=K))
+    assert _given_back(doc, K) == []
+    # The checker sees the leaks this rule closes: the same document with the treated
+    # count, or Table 1's N of rows with a missing value, put back.
+    assert ("treated - analysed", 1) in _given_back(
+        {**doc, "populations": {**doc["populations"], "treated": 23}}, K)
+    for name in ("cutaneous", "articular", "ifn_positive"):
+        assert plain["baseline"][name]["N"] == 21
+        leaky = {**doc, "baseline": {**doc["baseline"], name: {**doc["baseline"][name], "N": 21}}}
+        assert (f"analysed - baseline.{name}.N", 1) in _given_back(leaky, K), name
+    # Counts over the hidden N stay when safe.
+    assert doc["baseline"]["articular"] == {"n": 12, "N": None, "pct": None, "suppressed": True}
+    assert doc["anti_dsdna"]["elevated_M0"] == {"n": 14, "N": None, "pct": None, "suppressed": True}
+    assert doc["baseline"]["cutaneous"]["n"] is None and doc["baseline"]["ifn_positive"]["n"] is None
+    assert doc["details"]["ifn_positive_M0"]["n"] is None and doc["details"]["ifn_positive_M0"]["N"] is None
+    assert doc["safety"]["N"] is None and doc["populations"]["treated"] is None
+    # The patients involved in a domain are Table 1's n of it: hidden with it.
+    assert plain["details"]["response"]["cutaneous"]["M3"]["involved"] == plain["baseline"]["cutaneous"]["n"]
+    assert all(doc["details"]["response"]["cutaneous"][m]["involved"] is None for m in ("M3", "M6"))
+    # The other subgroups and thresholds the demo offers give nothing back either.
+    from core.filters import parse_filters
+
+    for k in (3, 5, 11):
+        assert _given_back(build_summary(demo, settings=Settings(min_cell=k)), k) == [], k
+    for text in ("centre=Lille", "sex=F", "hcq=true", "prior_lines>=2"):
+        flt = parse_filters([text])
+        assert _given_back(build_summary(demo, flt, Settings(min_cell=K)), K) == [], text
+
+
 def test_texts_and_frames_are_masked():
     assert mask_text("Severe: 2/23 (8.7%) 95% CI 2.4 to 26.8", K) == "Severe: < 5"
     assert mask_text("↓ 15/16 and 9/23 (39,1\u202f%)", K, "hidden") == "↓ hidden and 9/23 (39,1\u202f%)"
@@ -118,6 +310,14 @@ def test_texts_and_frames_are_masked():
                           "NR": ["2/17 (11.8%)"], "Scored": [3]})
     out = mask_frame(frame, K, count_columns=("N", "Scored"), hidden="hidden", rows=(("CR", "PR", "NR"),))
     assert out.iloc[0].tolist() == ["M3", 17, "8/17 (47.1%)", "hidden", "< 5", "< 5"]
+    # A row's N among 22 analysed with 1 missing (rule 5), a count over the hidden
+    # treated count (rule 6): N hidden with the percentage and CI, n kept when safe.
+    assert mask_text("12/21 (57.1%)", K, "hidden", total=22) == "12/hidden"
+    assert mask_text("19/21 (90.5%)", K, "hidden", total=22) == "hidden"
+    assert mask_text("12/21 (57.1%)", K, "hidden", total=30) == "12/21 (57.1%)"
+    assert mask_text("9/23 · 95% CI 22.2 to 59.2 (Wilson)", K, "hidden", hide_N=True) == "9/hidden"
+    assert mask_text("12/21 (57.1%)", 0, "hidden", total=22) == "12/21 (57.1%)"
+    assert mask_frame(frame, K, ("N",), "hidden", hide_N=True).loc[0, "CR"] == "8/hidden"
 
 
 # --- exports ----------------------------------------------------------------------
@@ -190,6 +390,29 @@ def test_exports_hold_no_small_count(exported):
         "Small-cell suppression is on" in texts["tables.xlsx"]
 
 
+def test_exports_give_nothing_back_by_subtraction(exported):
+    import json
+
+    _, masked, files = exported
+    texts = _file_texts(files)
+    assert _given_back(json.loads(texts["summary.json"]), K) == []
+    # 1 patient excluded: the treated count (23) and every N over it are hidden.
+    for name, text in texts.items():
+        assert "/23" not in text and "N = 23" not in text, name
+    assert "Safety population (treated patients): N = hidden." in texts["poster.html"]
+    assert "patients treated (safety): N = hidden" in texts["poster.html"]
+    safety = masked.table("safety").frame
+    assert safety.iloc[0, 1:].tolist() == ["9/hidden", ""]
+    # Table 1: cutaneous, articular and IFN have 1 missing value among the 22 analysed.
+    table1 = masked.table("table1").frame.set_index("Characteristic")
+    assert table1.loc["Articular involvement"].tolist() == ["hidden", "< 5", "12/hidden"]
+    assert table1.loc["Cutaneous involvement"].tolist() == ["hidden", "< 5", "hidden"]
+    assert table1.loc["Hydroxychloroquine"].tolist() == ["22", "0", "15/22 (68.2%)"]
+    # The arrows' known (22 - 4 unknown at M3) is hidden with the unknown.
+    shifts = masked.table("shifts").frame
+    assert shifts.iloc[0, 1:7].tolist() == ["hidden", "M3", "17/hidden", "< 5", "0/hidden", "< 5"]
+
+
 def test_the_response_export_keeps_its_large_counts(exported):
     _, masked, _ = exported
     frame = masked.table("responses").frame
@@ -231,6 +454,11 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     # Charts are withheld (their marks are counts), and so are per-patient listings.
     assert page == "pages/conclusion.py" or charts
     assert not app.get("vega_lite_chart")
+    # 1 patient excluded: the treated count and the N over it are hidden (rule 6); 1
+    # missing value among the 22 analysed: the row's N is hidden (rule 5).
+    assert "/23" not in tables + texts and "N = 23" not in texts
+    assert {m.label: m.value for m in app.sidebar.metric}.get("Safety (N)") == "hidden"
+    assert "/21" not in tables + texts
     if page in ("pages/safety.py", "pages/cohort.py"):
         assert "P3" not in tables and "P23" not in tables
     if page == "pages/poster.py":
@@ -252,6 +480,41 @@ def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
     assert all("1" not in w.value for w in app.sidebar.warning)
 
 
+def test_table1_and_tiles_hide_a_row_n_with_few_missing(demo):
+    from core.analysis import baseline
+    from core.display.cohort import baseline_display, m0_tiles
+
+    table = baseline(demo).table
+    plain = baseline_display(table, "en").set_index("Characteristic")
+    assert plain.loc["Cutaneous involvement"].tolist() == [21, 1, "19/21 (90.5%)"]
+    frame = baseline_display(table, "en", None, K).set_index("Characteristic")
+    assert frame.loc["Cutaneous involvement"].tolist() == ["hidden", "< 5", "hidden"]
+    assert frame.loc["Articular involvement"].tolist() == ["hidden", "< 5", "12/hidden"]
+    assert frame.loc["IFN signature positive"].tolist() == ["hidden", "< 5", "hidden"]
+    assert frame.loc["Age (years)"].tolist() == ["22", "0", "45.0 (10.4)"]
+    assert frame.loc["First line (no prior treatment)"].tolist() == ["22", "0", "< 5"]
+    tiles = {tile.label: (tile.value, tile.detail) for tile in m0_tiles(table, "fr", K)}
+    assert tiles["Atteinte articulaire"] == ("masqué", "12/masqué")
+    assert tiles["Signature IFN +"] == ("masqué", "masqué")
+    assert tiles["Corticothérapie (CT)"] == ("72,7\u202f%", "16/22")
+    assert m0_tiles(table, "fr", 0) == m0_tiles(table, "fr")
+
+
+def test_populations_and_findings_hide_the_treated_count(demo):
+    from core.conclusion import conclusion, render
+    from core.display.suppressed import masked_findings, population_counts
+
+    # (treated, analysed) as shown: 1 to k - 1 excluded hides the treated count.
+    assert population_counts(23, 22, K, "en") == ("hidden", 22)
+    assert population_counts(30, 22, K, "en") == (30, 22) and population_counts(23, 22, 0, "en") == (23, 22)
+    assert population_counts(3, 3, K, "fr") == ("< 5", "< 5")
+    lines = masked_findings(conclusion(demo, settings=Settings(min_cell=K)), K, "en")
+    assert lines[-1] == ("Satisfactory tolerability profile: infection in 9/hidden of patients, no severe infection,"
+                         " no VZV infection.")
+    plain = conclusion(demo)
+    assert masked_findings(plain, 0, "en") == tuple(render(f, "en") for f in plain.findings)
+
+
 def test_shift_arrows_hide_a_second_arrow():
     from core.biology import ShiftCounts
     from core.display.biology import shift_arrows
@@ -260,8 +523,13 @@ def test_shift_arrows_hide_a_second_arrow():
     assert shift_arrows(counts, "en") == ("↓ 6/14", "↑ 3/14", "→ 5/14")
     # ↑ 3 is small; → 5 (the smallest other) is hidden so that 14 - 6 - 5 cannot give it back.
     assert shift_arrows(counts, "en", K) == ("↓ 6/14", "↑ < 5", "→ hidden")
+    # ↑ 1 and (?) 4 protect each other (the four buckets sum to N = 22); ↓ stays, over a
+    # hidden known (22 - 4), which would give (?) back.
     assert shift_arrows(ShiftCounts(month=3, N=22, down=17, up=1, stable=0, unknown=4), "fr", K) == (
-        "↓ masqué", "↑ < 5", "(?) < 5 patients")
+        "↓ 17/masqué", "↑ < 5", "(?) < 5 patients")
+    # ↑ 1 is small alone: (?) 6, the smallest other, is hidden, and the known with it.
+    assert shift_arrows(ShiftCounts(month=6, N=22, down=15, up=1, stable=0, unknown=6), "en", K) == (
+        "↓ 15/hidden", "↑ < 5", "(?) hidden patients")
 
 
 def test_french_exports_hold_no_small_count(demo):

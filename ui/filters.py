@@ -17,6 +17,7 @@ import math
 import streamlit as st
 
 from core.display.common import describe_filter
+from core.display.suppressed import population_counts
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
 from core.populations import Populations, populations
@@ -89,8 +90,10 @@ def sidebar_populations(box, lang: str) -> Populations | None:
         return None
     analysed, safety = box.columns(2)
     # Small-cell suppression (core.suppression): a subgroup of 1 to k - 1 patients is "< k".
-    analysed.metric(t("sidebar.n_analysed", lang), mask_cell(pops.analysed, settings.min_cell))
-    safety.metric(t("sidebar.n_safety", lang), mask_cell(pops.treated, settings.min_cell))
+    # Fewer than k excluded: the treated count is hidden (it would give them back).
+    treated, analysed_n = population_counts(pops.treated, pops.analysed, settings.min_cell, lang)
+    analysed.metric(t("sidebar.n_analysed", lang), analysed_n)
+    safety.metric(t("sidebar.n_safety", lang), treated)
     if pops.analysed < settings.small_n:
         box.warning(t("sidebar.small_subgroup", lang, n=mask_cell(pops.analysed, settings.min_cell),
                       min=settings.small_n),

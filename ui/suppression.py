@@ -32,9 +32,10 @@ def text(value: str, view) -> str:
     return masked(value, view.settings.min_cell, view.lang)
 
 
-def tile(value, view):
-    """A ``core.display.common.Tile`` with its counts masked."""
-    return masked_tile(value, view.settings.min_cell, view.lang)
+def tile(value, view, hide_N: bool = False):
+    """A ``core.display.common.Tile`` with its counts masked (``hide_N``: its N is the
+    hidden treated count)."""
+    return masked_tile(value, view.settings.min_cell, view.lang, hide_N=hide_N)
 
 
 def withheld(view, container=None) -> bool:

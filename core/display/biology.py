@@ -1,8 +1,9 @@
 """Biology page display: the poster's arrows as text and the paired status changes.
 
 The arrows follow the poster: ``↓ 15/16``, ``↑ 1/16``, ``→ 5/14``, ``(?) 6 patients``,
-where the denominator is the patients whose shift is known. A status change with an
-empty denominator (nobody paired, or nobody positive at M0) is a dash, never ``0/0``.
+where the denominator is the patients whose shift is known (``shift_cells``). A status
+change with an empty denominator (nobody paired, or nobody positive at M0) is a dash,
+never ``0/0``.
 """
 from __future__ import annotations
 
@@ -10,44 +11,68 @@ import pandas as pd
 
 from core.biology import Biology, Marker, ShiftCounts
 from core.display.common import month_label
-from core.display.suppressed import count_token, hidden_word, masked
+from core.display.suppressed import hidden_word, masked
 from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
-from core.suppression import active, less_than, row_mask, small
+from core.suppression import active, less_than, row_mask, small, suppress_count, written
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
 MARKERS = ("ifn", "anti_dsdna", "complement")
 
 
-def status_m0_line(marker: Marker, lang: str, k: int = 0) -> str:
+def status_m0_line(marker: Marker, lang: str, k: int = 0, total: int | None = None) -> str:
     """The marker's status at M0: ``Elevated at M0: 14/19 (73.7%)``; with small-cell
-    suppression ``k`` (``core.suppression``), a suppressed count as ``< k``."""
+    suppression ``k`` (``core.suppression``), a suppressed count as ``< k``, and the N
+    (patients with a known status) as a part of the ``total`` analysed (rule 5)."""
     s = marker.status_m0
-    token = count_token(s.n, s.N, k, lang)
-    count = masked(fmt_count(s.n, s.N, s.pct, lang), k, lang)
-    return t(f"biology.m0.{marker.name}", lang, count=count, n=s.n if token is None else token, N=s.N)
+    count = status_m0_count(marker, lang, k, total)
+    n, N = s.n, s.N
+    if active(k):
+        m = suppress_count(s.n, s.N, k, total)
+        n = n if m.n is not None else written(m, k, hidden_word(lang))
+        N = N if m.N is not None else (less_than(k) if small(s.N, k) else hidden_word(lang))
+    return t(f"biology.m0.{marker.name}", lang, count=count, n=n, N=N)
+
+
+def status_m0_count(marker: Marker, lang: str, k: int = 0, total: int | None = None) -> str:
+    """``14/19 (73.7%)``: the marker's status at M0 as a count, masked under small-cell
+    suppression ``k`` with its N a part of the ``total`` analysed (rule 5)."""
+    s = marker.status_m0
+    return masked(fmt_count(s.n, s.N, s.pct, lang), k, lang, total)
 
 
 def shift_arrows(counts: ShiftCounts, lang: str, k: int = 0) -> tuple[str, ...]:
     """The poster's arrows for one month: ↓ and ↑ always, → and (?) when not zero.
 
     ↓/↑/→ are over the patients whose shift is known; (?) counts the others. With
-    small-cell suppression ``k``, counts are masked (``core.display.suppressed``).
+    small-cell suppression ``k``, counts are masked (``shift_cells``).
     """
-    known = counts.N - counts.unknown
-    n = counts.as_dict()
-    # ↓ + ↑ + → = the known: a row for secondary suppression (core.suppression).
-    hide, _ = row_mask([n[c] for c in (DOWN, UP, STABLE)], k) if active(k) else ((False,) * 3, False)
-    hide = dict(zip((DOWN, UP, STABLE), hide))
-    lines = [f"{ARROWS[c]} {_hidden(n[c], k, lang) if hide[c] else masked(f'{n[c]}/{known}', k, lang)}"
-             for c in (DOWN, UP, STABLE) if c != STABLE or n[c]]
+    cells = shift_cells(counts, lang, k)
+    lines = [f"{ARROWS[c]} {cells[c]}" for c in (DOWN, UP, STABLE) if c != STABLE or counts.stable]
     if counts.unknown:
         key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
-        unknown = less_than(k) if small(counts.unknown, k) else counts.unknown
-        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=unknown)}")
+        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=cells[UNKNOWN])}")
     return tuple(lines)
+
+
+def shift_cells(counts: ShiftCounts, lang: str, k: int = 0) -> dict[str, str | int]:
+    """``n/known`` for ↓ ↑ →, and the unknown count, as written. Under small-cell
+    suppression ``k`` (``core.suppression``) the four buckets are a row summing to N
+    (rule 3), and the known, N less the unknown, is hidden with the unknown (rule 5)."""
+    known = counts.N - counts.unknown
+    n = counts.as_dict()
+    cells: dict[str, str | int] = {c: f"{n[c]}/{known}" for c in (DOWN, UP, STABLE)}
+    cells[UNKNOWN] = counts.unknown
+    if not active(k):
+        return cells
+    keys = (DOWN, UP, STABLE, UNKNOWN)
+    hide = dict(zip(keys, row_mask([n[c] for c in keys], k)[0]))
+    for c in (DOWN, UP, STABLE):
+        cells[c] = _hidden(n[c], k, lang) if hide[c] else masked(cells[c], k, lang, hide_N=hide[UNKNOWN])
+    cells[UNKNOWN] = _hidden(counts.unknown, k, lang) if hide[UNKNOWN] else counts.unknown
+    return cells
 
 
 def _hidden(n: int, k: int, lang: str) -> str:

@@ -1,14 +1,21 @@
 """Cohort page display: the poster's M0 tiles, the baseline table with translated labels
-and test names, and the excluded or flagged patients."""
+and test names, and the excluded or flagged patients.
+
+Under small-cell suppression (``min_cell`` = k, ``core.suppression``), each row's N is a
+part of the analysed patients (rule 5): the tiles and the table's N, missing and
+overall cells are masked here, where the analysed N is known.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from core.baseline import MEAN_SD, BaselineTable
 from core.display.common import Tile, translated
+from core.display.suppressed import hidden_word, masked, masked_tile, shown_count
 from core.i18n import MISSING, fmt_num, fmt_pct, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
+from core.suppression import active, less_than, part_hidden, small, suppress_count
 
 
 # The poster's M0 tiles, in its order: (baseline variable, label key).
@@ -36,13 +43,27 @@ _TESTS = (
 )
 
 
-def m0_tiles(table: BaselineTable, lang: str) -> tuple[Tile, ...]:
-    """The analysed N and the poster's M0 characteristics as tiles."""
-    tiles = [Tile(t("cohort.tile.n", lang), str(table.N), t("cohort.tile.n_detail", lang))]
+def m0_tiles(table: BaselineTable, lang: str, k: int = 0) -> tuple[Tile, ...]:
+    """The analysed N and the poster's M0 characteristics as tiles, masked under
+    small-cell suppression ``k``."""
+    tiles = [Tile(t("cohort.tile.n", lang), str(shown_count(table.N, k, lang)), t("cohort.tile.n_detail", lang))]
     for variable, key in M0_TILES:
         row = table.row(variable)
-        tiles.append(Tile(t(key, lang), *_value_detail(row.overall, row.display, lang)))
+        tile = Tile(t(key, lang), *_value_detail(row.overall, row.display, lang))
+        if active(k):
+            tile = _masked_tile(tile, row.overall, table.N, k, lang)
+        tiles.append(tile)
     return tuple(tiles)
+
+
+def _masked_tile(tile: Tile, est: Proportion | Continuous, total: int, k: int, lang: str) -> Tile:
+    if isinstance(est, Proportion):
+        return masked_tile(tile, k, lang, total)
+    if est.N == 0 or not part_hidden(est.N, total, k):
+        return tile
+    if small(est.N, k):  # a mean or median of fewer than k patients goes with them
+        return Tile(tile.label, MISSING, f"N = {less_than(k)}")
+    return Tile(tile.label, tile.value, tile.detail.replace(f"N = {est.N}", f"N = {hidden_word(lang)}"))
 
 
 def _value_detail(est: Proportion | Continuous, display: str, lang: str) -> tuple[str, str]:
@@ -60,6 +81,43 @@ def _value_detail(est: Proportion | Continuous, display: str, lang: str) -> tupl
     return fmt_num(value, lang), f"{spread} · N = {est.N}"
 
 
+def _masked_overall(frame: pd.DataFrame, table: BaselineTable, k: int, lang: str) -> pd.DataFrame:
+    """The N, missing and overall columns of ``table.to_frame`` under suppression ``k``:
+    each row's N among the analysed (rule 5; the dose's among the patients on
+    corticosteroids), its missing count (which gives N back) and its estimate."""
+    hidden = {r.variable: _hidden_N(table, r.variable, k) for r in table.rows}
+    sizes, missing, overall = [], [], []
+    for r, cell in zip(table.rows, frame["overall"]):
+        est, hide_N = r.overall, hidden[r.variable]
+        # The dose's missing holds the corticosteroid row's missing too.
+        hide_missing = hide_N or (r.variable == "cs_dose_mg" and _missing_hidden(table, "corticosteroids", k))
+        sizes.append(shown_count(est.N, k, lang, hide_N))
+        missing.append(shown_count(r.missing, k, lang, hide_missing))
+        if isinstance(est, Proportion):
+            overall.append(masked(cell, k, lang, table.N))
+        else:
+            overall.append(MISSING if small(est.N, k) else cell)
+    out = frame.copy()
+    for column, values in (("N", sizes), ("missing", missing), ("overall", overall)):
+        out[column] = pd.Series([str(v) for v in values], index=frame.index, dtype=object)
+    return out
+
+
+def _hidden_N(table: BaselineTable, variable: str, k: int) -> bool:
+    """Whether a Table 1 row's N is hidden: a part of the analysed patients, the dose's
+    of the patients on corticosteroids (``core.suppression`` rule 5)."""
+    est = table.row(variable).overall
+    if variable != "cs_dose_mg":
+        return part_hidden(est.N, table.N, k)
+    on_cs = table.row("corticosteroids").overall
+    return part_hidden(est.N, on_cs.n, k, suppress_count(on_cs.n, on_cs.N, k, table.N).n is None)
+
+
+def _missing_hidden(table: BaselineTable, variable: str, k: int) -> bool:
+    row = table.row(variable)
+    return small(row.missing, k) or _hidden_N(table, variable, k)
+
+
 def method_label(method: str, lang: str) -> str:
     """A test's name from ``TestResult.method`` in ``lang`` (unknown names unchanged)."""
     for start, key in _TESTS:
@@ -68,15 +126,19 @@ def method_label(method: str, lang: str) -> str:
     return method
 
 
-def baseline_display(table: BaselineTable, lang: str, level_label=None) -> pd.DataFrame:
+def baseline_display(table: BaselineTable, lang: str, level_label=None, k: int = 0) -> pd.DataFrame:
     """``BaselineTable.to_frame`` with translated variable labels, headers and test names.
 
-    ``level_label`` maps a group level to its display text (e.g. ``F`` -> Female).
+    ``level_label`` maps a group level to its display text (e.g. ``F`` -> Female). With
+    small-cell suppression ``k``, the N, missing and overall cells are masked (rule 5);
+    the group columns are left to ``core.display.suppressed.masked_table``.
     """
     labels = {v: t(f"cohort.var.{v}", lang) for v in (r.variable for r in table.rows)}
     frame = table.to_frame(labels, lang)
     if "test" in frame.columns:
         frame["test"] = frame["test"].map(lambda m: method_label(m, lang) if m else "")
+    if active(k):
+        frame = _masked_overall(frame, table, k, lang)
     names = {c: t(f"cohort.col.{c}", lang) for c in ("variable", "N", "missing", "overall", "p_value", "test")}
     if level_label is not None:
         names |= {level: level_label(level) for level in table.groups}

@@ -17,15 +17,15 @@ from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline, visceral_listed
-from core.display.suppressed import masked, masked_tile, withheld_note
-from core.display.steroids import median_iqr
+from core.display.suppressed import masked, masked_findings, masked_tile, withheld_note
+from core.display.steroids import baseline_total, dose_n, median_iqr
 from core.filters import Filter
-from core.i18n import fmt_count, fmt_num, t
+from core.i18n import MISSING, fmt_count, fmt_num, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
 from core.steroids import Steroids
-from core.suppression import active, less_than, small
+from core.suppression import active, hide_treated, less_than, small
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
 # tests read. ``methods`` holds the introduction, objectives and methods.
@@ -119,16 +119,19 @@ def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> Post
         return tuple(masked(v, k, lang) for v in values)
 
     analysed = results.baseline.table.N
+    # Fewer than k excluded: the treated count, the safety N, is hidden (rule 6).
+    hide_N = hide_treated(results.conclusion.treated, results.conclusion.analysed, k)
     return replace(
         text,
         analysed=t("poster.analysed", lang, N=less_than(k)) if small(analysed, k) else text.analysed,
-        tiles=tuple(masked_tile(x, k, lang) for x in text.tiles),
+        tiles=m0_tiles(results.baseline.table, lang, k),
         response=lines(text.response),
         markers=marker_boxes(results.biology, lang, k),
-        steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles)) for c in text.steroids),
-        safety=masked(text.safety, k, lang),
+        steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles))
+                       for c in steroid_columns(results.steroids, lang, k)),
+        safety=safety_headline(results.safety, lang, k, hide_N) if results.events_recorded else text.safety,
         visceral=(withheld_note(lang),) if text.visceral else (),
-        findings=lines(text.findings),
+        findings=masked_findings(results.conclusion, k, lang),
     )
 
 
@@ -215,17 +218,22 @@ def marker_boxes(result: Biology, lang: str, k: int = 0) -> tuple[MarkerBox, ...
     for name in MARKERS:
         marker = getattr(result, name)
         months = tuple((month_label(m), month_lines(marker, m, lang, k)) for m in result.months)
-        boxes.append(MarkerBox(t(f"biology.marker.{name}", lang), status_m0_line(marker, lang, k), months))
+        boxes.append(MarkerBox(t(f"biology.marker.{name}", lang), status_m0_line(marker, lang, k, result.N), months))
     return tuple(boxes)
 
 
-def steroid_columns(result: Steroids, lang: str) -> tuple[SteroidColumn, ...]:
-    """Each month: on corticosteroids, median dose (quartiles) and, after M0, stops."""
+def steroid_columns(result: Steroids, lang: str, k: int = 0) -> tuple[SteroidColumn, ...]:
+    """Each month: on corticosteroids, median dose (quartiles) and, after M0, stops;
+    under small-cell suppression ``k``, the N that are parts of another count are masked
+    (``core.display.steroids.month_tiles``)."""
     columns = []
     for month in result.by_month:
+        total = baseline_total(result, month)
+        dose = MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
+        on_cs = Tile(t("steroids.on_cs", lang), fmt_count(month.on_cs.n, month.on_cs.N, month.on_cs.pct, lang))
         tiles = [
-            Tile(t("steroids.on_cs", lang), fmt_count(month.on_cs.n, month.on_cs.N, month.on_cs.pct, lang)),
-            Tile(t("steroids.dose", lang), median_iqr(month.dose, lang), t("steroids.dose_n", lang, n=month.dose.N)),
+            masked_tile(on_cs, k, lang, total),
+            Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=dose_n(month, k, lang, total))),
         ]
         if month.stopped is not None:
             s = month.stopped

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_token, masked
+from core.display.suppressed import count_token, masked, shown_count
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
@@ -24,16 +24,20 @@ def event_labels(lang: str) -> dict[str, str]:
     return {k: t(f"safety.type.{k}", lang) for k in EVENT_ORDER}
 
 
-def safety_headline(result: Safety, lang: str, k: int = 0) -> str:
+def safety_headline(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
     """The poster's line: ``Infectious risk: 39.1% of patients / no severe infection / ...``;
-    with small-cell suppression ``k``, a suppressed count and its percentage masked."""
+    with small-cell suppression ``k``, a suppressed count and its percentage masked, and
+    with ``hide_N`` (the treated count hidden, ``core.suppression`` rule 6) every
+    percentage, which would give it back."""
     if result.N == 0:
         return t("safety.headline.no_data", lang)
     p = result.infection
-    parts = [t("safety.headline.infection", lang, pct=count_token(p.n, p.N, k, lang) or fmt_pct(p.pct, lang))]
+    pct = count_token(p.n, p.N, k, lang, hide_N=hide_N) or fmt_pct(p.pct, lang)
+    parts = [t("safety.headline.infection", lang, pct=pct)]
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
-                     else t(f"safety.headline.{name}", lang, count=masked(fmt_count(p.n, p.N, p.pct, lang), k, lang)))
+                     else t(f"safety.headline.{name}", lang,
+                            count=masked(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)))
     return " / ".join(parts)
 
 
@@ -45,6 +49,12 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
         return events, ""
     note = t("safety.visceral_first", lang, shown=fmt_num(limit, lang, 0), total=fmt_num(len(events), lang, 0))
     return events.iloc[:limit], note
+
+
+def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
+    """``Safety population (treated patients): N = 23.``, the N masked under small-cell
+    suppression ``k`` (hidden with ``hide_N``, rule 6)."""
+    return t("safety.population", lang, N=shown_count(result.N, k, lang, hide_N))
 
 
 def tile_caption(p: Proportion, lang: str) -> str:

@@ -9,10 +9,11 @@ import pandas as pd
 from core.display.common import Tile
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
 from core.schema import CS_DRUG_FACTORS
+from core.display.suppressed import masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
-from core.steroids import SteroidMonth
-from core.suppression import mask_cell, small
+from core.steroids import SteroidMonth, Steroids
+from core.suppression import mask_cell, part_hidden, small, suppress_count
 
 
 def median_iqr(c: Continuous, lang: str) -> str:
@@ -39,20 +40,40 @@ def _ci(p: Proportion, lang: str) -> str:
     return fmt_ci(p.ci_low, p.ci_high, lang)
 
 
-def month_tiles(month: SteroidMonth, lang: str, k: int = 0) -> tuple[Tile, ...]:
+def baseline_total(result: Steroids, month: SteroidMonth) -> int | None:
+    """The analysed N when ``month`` is the baseline one: its on-corticosteroid N (a
+    known dose) is then a part of the analysed patients (``core.suppression`` rule 5)."""
+    return result.N if result.by_month and month is result.by_month[0] else None
+
+
+def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> int | str:
+    """The patients with a known dose on corticosteroids, as shown: a part of those on
+    corticosteroids (rule 5), ``< k`` when small."""
+    on_cs = suppress_count(month.on_cs.n, month.on_cs.N, k, total)
+    return shown_count(month.dose.N, k, lang, part_hidden(month.dose.N, month.on_cs.n, k, on_cs.n is None))
+
+
+def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> tuple[Tile, ...]:
     """The month's tiles: on corticosteroids, median dose, at or under each threshold,
     and after M0 the stops and the paired change with its Wilcoxon test. Under
     small-cell suppression ``k``, the patients counted in a plain number are ``< k``
-    and a median over fewer than k patients is a dash (counts ``n/N`` are masked by
-    ``core.display.suppressed.masked_tile``)."""
+    and a median over fewer than k patients is a dash; the on-corticosteroid N is a
+    part of ``total`` (``baseline_total``), the dose's N of those on corticosteroids,
+    the shares' N of those with a known dose (rule 5). Other counts ``n/N`` are masked
+    by ``core.display.suppressed.masked_tile``."""
     dose = MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
+    on_cs = suppress_count(month.on_cs.n, month.on_cs.N, k, total)
     tiles = [
-        Tile(t("steroids.on_cs", lang), _count(month.on_cs, lang), _ci(month.on_cs, lang)),
-        Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=mask_cell(month.dose.N, k))),
+        masked_tile(Tile(t("steroids.on_cs", lang), _count(month.on_cs, lang), _ci(month.on_cs, lang)), k, lang,
+                    total),
+        Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=dose_n(month, k, lang, total))),
     ]
     for threshold, share in month.at_or_under:
         label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))
-        tiles.append(Tile(label, _count(share, lang), _ci(share, lang)))
+        tile = Tile(label, _count(share, lang), _ci(share, lang))
+        if on_cs.N is None:  # the patients with a known dose are hidden
+            tile = masked_tile(tile, k, lang, hide_N=part_hidden(share.N, month.on_cs.N, k, True))
+        tiles.append(masked_tile(tile, k, lang, month.on_cs.N))
     if month.stopped is not None:
         tiles.append(Tile(t("steroids.stopped", lang), _count(month.stopped, lang), _ci(month.stopped, lang)))
     if month.change is not None and month.test is not None:

@@ -3,7 +3,9 @@
 Display functions write their numbers as always; these helpers mask the written text:
 ``masked`` for a line, ``masked_tile`` for a headline tile (whose percentage goes with
 its count), ``masked_table`` for a display frame, and ``suppression_note`` for the
-sentence that says counts were masked.
+sentence that says counts were masked. A count whose N is a part of a shown total
+(rule 5) takes ``total``; one over the treated patients when their count is hidden
+(rule 6, ``core.suppression.hide_treated``) takes ``hide_N``.
 """
 from __future__ import annotations
 
@@ -12,9 +14,21 @@ from dataclasses import replace
 
 import pandas as pd
 
+from core.conclusion import Conclusion, render
 from core.display.common import Tile
 from core.i18n import t
-from core.suppression import _COUNT, active, less_than, mask_frame, mask_text, suppress_count
+from core.stats import Proportion
+from core.suppression import (
+    _COUNT,
+    active,
+    hide_treated,
+    less_than,
+    mask_frame,
+    mask_text,
+    small,
+    suppress_count,
+    written,
+)
 
 
 def hidden_word(lang: str) -> str:
@@ -22,43 +36,80 @@ def hidden_word(lang: str) -> str:
     return t("suppression.hidden", lang)
 
 
-def masked(text: str, k: int, lang: str) -> str:
+def masked(text: str, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str:
     """``text`` with its suppressed ``n/N (pct) CI`` masked."""
-    return mask_text(text, k, hidden_word(lang)) if active(k) else text
+    return mask_text(text, k, hidden_word(lang), total, hide_N) if active(k) else text
 
 
-def count_token(n: int, N: int, k: int, lang: str) -> str | None:
-    """``< k`` or the hidden word when ``n`` of ``N`` is suppressed; None when shown."""
+def count_token(n: int, N: int, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str | None:
+    """What stands for ``n`` of ``N`` (and its percentage) when suppressed: ``< k``,
+    the hidden word, or the hidden word when only N is hidden (a percentage gives N
+    back); None when shown."""
     if not active(k):
         return None
-    m = suppress_count(n, N, k)
+    m = suppress_count(n, N, k, total, hide_N)
     if not m.suppressed:
         return None
-    return less_than(k) if m.primary or m.N is None else hidden_word(lang)
+    return written(m, k, hidden_word(lang)) if m.n is None else hidden_word(lang)
 
 
-def masked_tile(tile: Tile, k: int, lang: str) -> Tile:
+def masked_tile(tile: Tile, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> Tile:
     """A tile with its counts masked; a percentage value goes with the first count of its
     detail, and an interval in the detail goes with a masked count value."""
     if not active(k):
         return tile
-    value, detail = masked(tile.value, k, lang), masked(tile.detail, k, lang)
+    value, detail = masked(tile.value, k, lang, total, hide_N), masked(tile.detail, k, lang, total, hide_N)
     if value != tile.value and "/" not in tile.detail:
         detail = ""  # the CI of the masked count
     first = _COUNT.search(tile.detail)
     if value == tile.value and first is not None:
-        token = masked(first.group(0), k, lang)
-        if token != first.group(0):
-            value = token
+        value = count_token(int(first.group(1)), int(first.group(2)), k, lang, total, hide_N) or value
     return replace(tile, value=value, detail=detail)
 
 
 def masked_table(frame: pd.DataFrame, k: int, lang: str, count_columns: Sequence[str] = (),
-                 rows: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
+                 rows: Sequence[Sequence[str]] = (), hide_N: bool = False) -> pd.DataFrame:
     """A display frame with its counts masked (``core.suppression.mask_frame``)."""
     if not active(k):
         return frame
-    return mask_frame(frame, k, count_columns, hidden_word(lang), rows)
+    return mask_frame(frame, k, count_columns, hidden_word(lang), rows, hide_N)
+
+
+def shown_count(n: int, k: int, lang: str, hidden: bool = False) -> int | str:
+    """A lone count as shown: ``< k`` when from 1 to k - 1, the hidden word when
+    ``hidden`` (it would give another back), else ``n``."""
+    if small(n, k):
+        return less_than(k)
+    return hidden_word(lang) if hidden and active(k) else n
+
+
+def population_counts(treated: int, analysed: int, k: int, lang: str) -> tuple[int | str, int | str]:
+    """(treated, analysed) as shown under small-cell suppression ``k``."""
+    return shown_count(treated, k, lang, hide_treated(treated, analysed, k)), shown_count(analysed, k, lang)
+
+
+def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...]:
+    """The conclusion's sentences with their counts masked: the cohort's shares are rows
+    of the analysed patients (rule 5), the safety ones are over the treated (rule 6),
+    and a count quoted beside its share goes with it."""
+    if not active(k):
+        return tuple(render(f, lang) for f in conclusion.findings)
+    hide = hide_treated(conclusion.treated, conclusion.analysed, k)
+    lines = []
+    for finding in conclusion.findings:
+        total = conclusion.analysed if finding.basis == "cohort" else None
+        hide_N = hide and finding.basis == "safety"
+        params = dict(finding.params)
+        if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
+            params["N"] = shown_count(params["N"], k, lang, hide_N)
+        share = params.get("prior_2plus")
+        if isinstance(params.get("n"), int) and isinstance(share, Proportion):
+            m = suppress_count(share.n, share.N, k, total)
+            if m.n is None:
+                params["n"] = written(m, k, hidden_word(lang))
+        text = render(replace(finding, params=params), lang)
+        lines.append(masked(text, k, lang, total, hide_N))
+    return tuple(lines)
 
 
 def suppression_note(k: int, lang: str) -> str:

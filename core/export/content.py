@@ -12,13 +12,19 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from core.conclusion import render
 from core.display import biology as bio_display
 from core.display import cohort as cohort_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import Tile, month_label
-from core.display.suppressed import masked, masked_tile, suppression_note, withheld_note
+from core.display.suppressed import (
+    masked,
+    masked_findings,
+    masked_tile,
+    population_counts,
+    suppression_note,
+    withheld_note,
+)
 from core.export.charts import PosterChart
 from core.export.methods import methods_text
 from core.export.panels import Panels
@@ -26,7 +32,7 @@ from core.export.stamp import Stamp
 from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.response import DOMAINS
 from core.settings import Settings
-from core.suppression import active, small
+from core.suppression import active, hide_treated, small
 
 PANELS = ("cohort", "response", "biology", "steroids", "safety")
 
@@ -171,7 +177,7 @@ def _conclusion(panels: Panels, lang: str, meta: dict) -> Block:
     if meta.get("conclusion") and panels.filter.is_empty and panels.settings == Settings():
         return Block("conclusion", heading, (), tuple(meta["conclusion"]))
     return Block("conclusion", heading, (t("exports.poster.recomputed", lang),),
-                 tuple(render(f, lang) for f in panels.conclusion.findings))
+                 masked_findings(panels.conclusion, panels.settings.min_cell, lang))
 
 
 def _labelled(label: str, text: str, lang: str) -> str:
@@ -184,9 +190,10 @@ def _tile_note(tile: Tile, lang: str) -> str:
 
 
 def _cohort(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
-    tiles = cohort_display.m0_tiles(panels.baseline.table, lang)
-    pops = panels.populations
-    lines = (t("conclusion.ui.populations", lang, analysed=pops.analysed, treated=pops.treated),)
+    tiles = cohort_display.m0_tiles(panels.baseline.table, lang, panels.settings.min_cell)
+    treated, analysed = population_counts(panels.populations.treated, panels.populations.analysed,
+                                          panels.settings.min_cell, lang)
+    lines = (t("conclusion.ui.populations", lang, analysed=analysed, treated=treated),)
     notes = (*lines, *(_tile_note(x, lang) for x in tiles), t("exports.methods.descriptive", lang))
     return PanelContent("cohort", t("exports.poster.panel.cohort", lang), tiles, lines, charts, "table1", notes)
 
@@ -220,7 +227,7 @@ def _biology(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent
     lines = []
     for name in bio_display.MARKERS:
         marker = getattr(result, name)
-        status = bio_display.status_m0_line(marker, lang, panels.settings.min_cell)
+        status = bio_display.status_m0_line(marker, lang, panels.settings.min_cell, result.N)
         # The IFN line names its marker already ("IFN signature + at M0").
         lines.append(status if name == "ifn" else _labelled(t(f"biology.marker.{name}", lang), status, lang))
         for month in result.months:
@@ -237,8 +244,9 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
         hide = small(month.dose.N, panels.settings.min_cell)
         median = MISSING if hide else steroid_display.median_iqr(month.dose, lang)
         dose = t("exports.poster.median_dose", lang, dose=median)
-        tiles.append(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
-                          fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"))
+        tiles.append(masked_tile(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
+                                      fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"),
+                                 panels.settings.min_cell, lang, steroid_display.baseline_total(panels.steroids, month)))
         if month.test is not None and month.change is not None:
             k = panels.settings.min_cell
             median = MISSING if small(month.change.N, k) else steroid_display.median_iqr(month.change, lang)
@@ -251,17 +259,19 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
 
 
 def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
-    result = panels.safety
+    result, k = panels.safety, panels.settings.min_cell
+    # Fewer than k excluded: the treated count, every N of the panel, is hidden (rule 6).
+    hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, k)
     tiles, lines = [], []
     if panels.events_recorded:
         for key, p in (("infection", result.infection), ("severe", result.severe_infection), ("vzv", result.vzv)):
-            tiles.append(Tile(t(f"safety.tile.{key}", lang), fmt_pct(p.pct, lang) if p.N else MISSING,
-                              safety_display.tile_caption(p, lang)))
-        lines.append(safety_display.safety_headline(result, lang, panels.settings.min_cell))
+            tiles.append(masked_tile(Tile(t(f"safety.tile.{key}", lang), fmt_pct(p.pct, lang) if p.N else MISSING,
+                                          safety_display.tile_caption(p, lang)), k, lang, hide_N=hide_N))
+        lines.append(safety_display.safety_headline(result, lang, k, hide_N))
         visceral = result.visceral_events
         lines.append(_labelled(t("safety.visceral_title", lang), "", lang).rstrip()
                      if not visceral.empty else t("safety.no_visceral", lang))
-        if not visceral.empty and active(panels.settings.min_cell):
+        if not visceral.empty and active(k):
             lines.append(withheld_note(lang))  # one line per patient
             visceral = visceral.iloc[0:0]
         visceral, more = safety_display.visceral_listed(visceral, lang)
@@ -275,7 +285,7 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
             lines.append(more)
     else:
         lines.append(t("safety.no_events_table", lang))
-    lines.append(t("safety.population", lang, N=result.N))
+    lines.append(safety_display.population_line(result, lang, k, hide_N))
     notes = (*(_tile_note(x, lang) for x in tiles), *lines, t("exports.methods.safety", lang))
     return PanelContent("safety", t("exports.poster.panel.safety", lang), tuple(tiles), tuple(lines), charts,
                         "safety", notes)

@@ -22,7 +22,7 @@ from core.display.common import month_label
 from core.display.suppressed import masked_table, suppression_note, withheld_note
 from core.export.panels import Panels
 from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_text, t
-from core.suppression import active, mask_cell
+from core.suppression import active, hide_treated, mask_cell
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
 # A document (Word) lists at most this many rows of one table: the events table has a
@@ -56,7 +56,8 @@ def export_tables(panels: Panels, lang: str) -> tuple[ExportTable, ...]:
     k = panels.settings.min_cell
     if not active(k):
         return tables
-    return tuple(_suppressed(table, k, lang) for table in tables)
+    hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, k)
+    return tuple(_suppressed(table, k, lang, hide_N and table.name == "safety") for table in tables)
 
 
 def first_rows(table: ExportTable, limit: int, lang: str) -> ExportTable:
@@ -70,9 +71,10 @@ def first_rows(table: ExportTable, limit: int, lang: str) -> ExportTable:
     return replace(table, frame=table.frame.iloc[:limit], notes=(*table.notes, note))
 
 
-def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:
+def _suppressed(table: ExportTable, k: int, lang: str, hide_N: bool = False) -> ExportTable:
     """``table`` with every count from 1 to k - 1 masked (``core.display.suppressed``);
-    the events table (one row per patient's event) is withheld."""
+    the events table (one row per patient's event) is withheld. ``hide_N``: every N of
+    the table is the hidden treated count (rule 6)."""
     if table.name == "events":
         frame = table.frame.iloc[0:0]
         return replace(table, frame=frame, notes=(*table.notes, withheld_note(lang)))
@@ -82,7 +84,7 @@ def _suppressed(table: ExportTable, k: int, lang: str) -> ExportTable:
     columns = [t(key, lang) for key in counts] + ["N"]
     rows = {"responses": ((t("response.cat.CR", lang), t("response.cat.PR", lang), t("response.cat.NR", lang)),),
             "shifts": (tuple(t(f"biology.shift.{c}", lang) for c in ("down", "up", "stable")),)}.get(table.name, ())
-    frame = masked_table(table.frame, k, lang, columns, rows)
+    frame = masked_table(table.frame, k, lang, columns, rows, hide_N)
     if table.name == "safety":  # a masked value's interval is in the next column
         value, ci = frame.columns[1], frame.columns[2]
         frame[ci] = frame[ci].where(frame[value] == table.frame[value], "")
@@ -99,7 +101,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
     table = panels.baseline.table
     words = catalogue(lang)
     level_label = (lambda v: words.get(f"sex.{v}", v)) if table.group == "sex" else None
-    frame = cohort_display.baseline_display(table, lang, level_label)
+    frame = cohort_display.baseline_display(table, lang, level_label, panels.settings.min_cell)
     overall = t("cohort.col.overall", lang)
     frame = frame.rename(columns={overall: f"{overall} (N = {table.N})"})
     spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=table.N), 3))
@@ -108,7 +110,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
         spans += ((group, len(table.groups)), ("", 2))
     notes = (t("cohort.baseline_caption", lang),)
     if table.group_missing:
-        notes += (t("cohort.group_missing", lang, n=table.group_missing),)
+        notes += (t("cohort.group_missing", lang, n=mask_cell(table.group_missing, panels.settings.min_cell)),)
     notes += _notes((*panels.baseline.notes, *table.notes), lang)
     return ExportTable("table1", t("exports.table.table1", lang), frame, spans, notes)
 
@@ -128,15 +130,15 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
     rows = []
     for name in bio_display.MARKERS:
         marker = getattr(result, name)
-        status = marker.status_m0
+        m0 = bio_display.status_m0_count(marker, lang, panels.settings.min_cell, result.N)
         for month in result.months:
             shift = marker.shift_at(month) if marker.shifts else None
             change = marker.change_at(month)
-            known = None if shift is None else shift.N - shift.unknown
+            cells = None if shift is None else bio_display.shift_cells(shift, lang, panels.settings.min_cell)
             rows.append([
-                t(f"biology.marker.{name}", lang), fmt_count(status.n, status.N, status.pct, lang), month_label(month),
+                t(f"biology.marker.{name}", lang), m0, month_label(month),
                 *((MISSING,) * 4 if shift is None else
-                  (f"{shift.down}/{known}", f"{shift.up}/{known}", f"{shift.stable}/{known}", str(shift.unknown))),
+                  (*(cells[c] for c in ("down", "up", "stable")), str(cells["unknown"]))),
                 change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
                 fmt_p(change.test.p_value, lang),
             ])
@@ -157,7 +159,8 @@ def steroids_table(panels: Panels, lang: str) -> ExportTable:
     months = panels.steroids.by_month
     cells: dict[str, dict[int, str]] = {}
     for month in months:
-        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell):
+        total = steroid_display.baseline_total(panels.steroids, month)
+        for tile in steroid_display.month_tiles(month, lang, panels.settings.min_cell, total):
             text = f"{tile.value} · {tile.detail}" if tile.detail and tile.value != MISSING else tile.value
             cells.setdefault(tile.label, {})[month.month] = text
     label = t("exports.steroids.figure", lang)
@@ -184,7 +187,9 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
                      str(mask_cell(result.infection_events, panels.settings.min_cell)), ""])
         rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
-    notes = (t("safety.population", lang, N=result.N), t("safety.exposure_help", lang))
+    hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, panels.settings.min_cell)
+    notes = (safety_display.population_line(result, lang, panels.settings.min_cell, hide_N),
+             t("safety.exposure_help", lang))
     if not panels.events_recorded:
         notes += (t("safety.no_events_table", lang),)
     notes += _notes(result.notes, lang)
