@@ -3,7 +3,8 @@
 Run ``make bench`` (or ``.venv/bin/python benchmarks/registry.py``). For each size it
 builds a synthetic registry (``registry_data``), writes it to a temporary directory as
 three typed Parquet files and three French CSV exports (removed afterwards; nothing
-here is patient data), then measures, each in a fresh process with its peak memory:
+here is patient data), then measures, each in a fresh process with its peak memory,
+three rounds of the three commands in turn (``--runs``), reporting the median time:
 
 - ``summarize``: ``python -m core summarize`` on the Parquet files, against
   ``tableone_baseline.py`` (tableone computing only the baseline table of the same
@@ -73,6 +74,14 @@ def _measure(cmd: list[str]) -> dict:
     return {"s": round(run["s"], 2), "peak_gb": round(run["maxrss_kb"] / 1024**2, 3), "exit": run["exit"]}
 
 
+def _combined(measured: list[dict]) -> dict:
+    """Several ``_measure`` runs of one command as one figure: the median time (each run's
+    time in ``runs_s``), the largest peak memory, and the first non-zero exit code."""
+    return {"s": round(statistics.median(m["s"] for m in measured), 2), "runs_s": [m["s"] for m in measured],
+            "peak_gb": max(m["peak_gb"] for m in measured),
+            "exit": next((m["exit"] for m in measured if m["exit"] != 0), 0)}
+
+
 def _filters():
     from core.filters import Band, Filter
 
@@ -135,7 +144,7 @@ def _exports(cohort, files: list[tuple[str, bytes]]) -> dict:
                               default=0)}
 
 
-def run_size(n: int, seed: int) -> dict:
+def run_size(n: int, seed: int, runs: int = 3) -> dict:
     from registry_data import french_csv_files, parquet_files, registry_frames
 
     frames = registry_frames(n, seed)
@@ -147,10 +156,18 @@ def run_size(n: int, seed: int) -> dict:
             paths[name] = Path(tmp) / name
             paths[name].write_bytes(content)
         python = sys.executable
-        tableone = _measure([python, "benchmarks/tableone_baseline.py", str(paths["patients.parquet"]),
-                             str(paths["visits.parquet"])])
-        summarize = _measure([python, "-m", "core", "summarize", *(str(paths[f]) for f, _ in parquet)])
-        validate = _measure([python, "-m", "core", "validate", *(str(paths[f]) for f, _ in csv)])
+        commands = {
+            "tableone": [python, "benchmarks/tableone_baseline.py", str(paths["patients.parquet"]),
+                         str(paths["visits.parquet"])],
+            "summarize": [python, "-m", "core", "summarize", *(str(paths[f]) for f, _ in parquet)],
+            "validate": [python, "-m", "core", "validate", *(str(paths[f]) for f, _ in csv)],
+        }
+        # Rounds of the three commands in turn, so that each round sees the machine alike.
+        measured = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                measured[name].append(_measure(cmd))
+        tableone, summarize, validate = (_combined(measured[name]) for name in commands)
     figures = {"patients": n, "rows": rows, "tableone": tableone, "summarize": summarize, "validate": validate,
                "summarize_vs_tableone": round(tableone["s"] / summarize["s"], 2)}
     figures |= _panels(parquet)
@@ -225,11 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs of each command per size; the median time is reported (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     machine = _machine()
-    runs = {n: run_size(n, args.seed) for n in sorted(args.patients)}
+    runs = {n: run_size(n, args.seed, args.runs) for n in sorted(args.patients)}
     checks = _checks(runs)
     _print(runs, checks)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}

@@ -21,3 +21,12 @@ def test_peak_memory_is_the_commands_own_not_the_benchmarks():
 
 def test_exit_code_is_the_commands():
     assert _measure([sys.executable, "-c", "raise SystemExit(3)"])["exit"] == 3
+
+
+def test_several_runs_give_the_median_time_the_largest_peak_and_any_failure():
+    from benchmarks.registry import _combined
+
+    runs = [{"s": 3.4, "peak_gb": 0.8, "exit": 0}, {"s": 2.6, "peak_gb": 0.9, "exit": 0},
+            {"s": 2.7, "peak_gb": 0.7, "exit": 2}]
+    assert _combined(runs) == {"s": 2.7, "runs_s": [3.4, 2.6, 2.7], "peak_gb": 0.9, "exit": 2}
+    assert _combined(runs[:2])["exit"] == 0
