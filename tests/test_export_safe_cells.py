@@ -120,3 +120,28 @@ def test_xlsx_writes_numbers_as_numbers_text_as_text_and_missing_as_empty_text()
     assert [row[1] for row in rows] == ["+P2", 3, "", 2.5, "line\nbreak", "", -1, "x"]
     assert [row[2] for row in rows] == [1.5, "", 3.0, 1e20, -2.0, pytest.approx(0.3), 7.0, 8.0]
     assert [row[3] for row in rows] == list(range(1, 9))
+
+
+@pytest.mark.parametrize("dtype", ["category", "arrow"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_csv_guards_text_of_every_dtype_as_the_cell_by_cell_writer(dtype, lang):
+    """A categorical or Arrow-backed text column holds text too: its dangerous cells are
+    quoted, and the file is the one the cell-by-cell writer gave."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from core.export.csv_xlsx import CSV_DELIMITER, table_csv
+    from core.export.safe import csv_column
+    from core.export.tables import ExportTable
+
+    values = ["=1+2", "-cmd|calc", "@x", "\tP5", "P2", "a;b", None]
+    column = pd.Series(values, dtype="category" if dtype == "category" else pd.ArrowDtype(pa.string()))
+    assert [None if pd.isna(v) else v for v in csv_column(column).tolist()] == \
+        ["'=1+2", "'-cmd|calc", "'@x", "'\tP5", "P2", "a;b", None]
+    frame = pd.DataFrame({"id": column, "k": range(len(values))})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER[lang], lineterminator="\r\n")
+    writer.writerow(list(frame.columns))
+    for value, k in zip(values, range(len(values))):
+        writer.writerow([csv_cell("" if value is None else value), k])
+    assert table_csv(ExportTable("t", "T", frame), lang) == buffer.getvalue().encode("utf-8-sig")

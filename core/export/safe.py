@@ -33,9 +33,15 @@ def csv_cell(value: object) -> object:
 
 def csv_column(column: pd.Series) -> pd.Series:
     """``column`` with ``csv_cell`` applied to every value, as one vectorised operation:
-    its dangerous texts prefixed, everything else (numbers, missing values) unchanged."""
-    if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+    its dangerous texts prefixed, everything else (numbers, missing values) unchanged.
+
+    Only a column of numbers (or booleans) holds no text. Any other dtype may: a
+    categorical or an Arrow-backed text column is read as Python values first, so that
+    its texts are guarded as in an object column."""
+    if pd.api.types.is_numeric_dtype(column.dtype):
         return column
+    if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+        column = column.astype(object)
     try:
         dangerous = column.str.startswith(DANGEROUS_STARTS, na=False)
     except AttributeError:  # an object column holding no text
