@@ -500,6 +500,23 @@ def test_table1_and_tiles_hide_a_row_n_with_few_missing(demo):
     assert m0_tiles(table, "fr", 0) == m0_tiles(table, "fr")
 
 
+def test_a_group_of_fewer_than_k_shows_no_mean_or_median(demo):
+    # Table 1 by sex: the demo has one man, whose age, disease duration and prior lines
+    # a mean or median of one patient would show.
+    from core.analysis import baseline
+    from core.display.cohort import baseline_display
+
+    table = baseline(demo, group="sex").table
+    plain = baseline_display(table, "en").set_index("Characteristic")
+    assert plain.loc["Age (years)", "M"] == "40.0 (—)" and plain.loc["Prior lines", "M"] == "1.0 (1.0; 1.0)"
+    frame = baseline_display(table, "en", None, K).set_index("Characteristic")
+    for row in ("Age (years)", "Disease duration (years)", "Prior lines"):
+        assert frame.loc[row, "M"] == "—", row
+    # The women's statistics, over k or more patients, stay.
+    assert frame.loc["Age (years)", "F"] == plain.loc["Age (years)", "F"] == "45.2 (10.6)"
+    assert baseline_display(table, "en", None, 0).equals(baseline_display(table, "en"))
+
+
 def test_populations_and_findings_hide_the_treated_count(demo):
     from core.conclusion import conclusion, render
     from core.display.suppressed import masked_findings, population_counts

@@ -103,6 +103,19 @@ def _masked_overall(frame: pd.DataFrame, table: BaselineTable, k: int, lang: str
     return out
 
 
+def _masked_groups(frame: pd.DataFrame, table: BaselineTable, k: int) -> pd.DataFrame:
+    """The group columns of ``table.to_frame`` with a mean or median of fewer than k
+    patients written as a dash, as the overall column writes it (a group of one patient
+    would show that patient's age, disease duration or dose)."""
+    if not table.groups:
+        return frame
+    out = frame.copy()
+    for level in table.groups:
+        few = [isinstance(r.by_group[level], Continuous) and small(r.by_group[level].N, k) for r in table.rows]
+        out[level] = out[level].where(~pd.Series(few, index=frame.index), MISSING)
+    return out
+
+
 def _hidden_N(table: BaselineTable, variable: str, k: int) -> bool:
     """Whether a Table 1 row's N is hidden: a part of the analysed patients, the dose's
     of the patients on corticosteroids (``core.suppression`` rule 5)."""
@@ -130,15 +143,17 @@ def baseline_display(table: BaselineTable, lang: str, level_label=None, k: int =
     """``BaselineTable.to_frame`` with translated variable labels, headers and test names.
 
     ``level_label`` maps a group level to its display text (e.g. ``F`` -> Female). With
-    small-cell suppression ``k``, the N, missing and overall cells are masked (rule 5);
-    the group columns are left to ``core.display.suppressed.masked_table``.
+    small-cell suppression ``k``, the N, missing and overall cells are masked (rule 5),
+    and so is a group's mean or median of fewer than k patients (rule 2: it would show
+    their own values); the group columns' counts are left to
+    ``core.display.suppressed.masked_table``.
     """
     labels = {v: t(f"cohort.var.{v}", lang) for v in (r.variable for r in table.rows)}
     frame = table.to_frame(labels, lang)
     if "test" in frame.columns:
         frame["test"] = frame["test"].map(lambda m: method_label(m, lang) if m else "")
     if active(k):
-        frame = _masked_overall(frame, table, k, lang)
+        frame = _masked_groups(_masked_overall(frame, table, k, lang), table, k)
     names = {c: t(f"cohort.col.{c}", lang) for c in ("variable", "N", "missing", "overall", "p_value", "test")}
     if level_label is not None:
         names |= {level: level_label(level) for level in table.groups}
