@@ -56,11 +56,11 @@ show_chart(view.chart("swimmer", lambda: charts.safety_swimmer_chart(result, lan
 if events_recorded:
     # Descriptions are typed by users: shown only inside dataframes, as plain text.
     st.subheader(t("safety.visceral_title", lang))
-    if not result.visceral_events.empty and not suppression.withheld(view):
+    if result.visceral_events.empty:
+        st.write(t("safety.no_visceral", lang))
+    elif not suppression.withheld(view):  # withheld: a caption says so, never "no visceral event"
         st.dataframe(view.memo("visceral_table", lambda: display.events_table(result.events, lang, ("visceral",))),
                      hide_index=True)
-    else:
-        st.write(t("safety.no_visceral", lang))
     st.subheader(t("safety.events_title", lang))
     events = view.memo("events_table", lambda: display.events_table(result.events, lang))
     if events.empty:

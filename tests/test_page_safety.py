@@ -49,6 +49,18 @@ def test_demo_visceral_events_are_p3_and_p10(app, open_page):
         ("P3", "2", "GN IV + V"), ("P10", "3", "Péricardite")]
 
 
+def test_withheld_visceral_events_are_not_said_to_be_none(app, open_page):
+    # Under small-cell suppression the demo's two visceral events are withheld: the
+    # page says so, and never that there is no visceral event.
+    from core.display.suppressed import withheld_note
+
+    open_page(_PAGE)
+    app.number_input(key="setting_min_cell").set_value(5).run()
+    texts = _texts(app)
+    assert t("safety.no_visceral", "en") not in texts
+    assert withheld_note("en") in texts
+
+
 def test_demo_swimmer_plot_has_a_bar_per_treated_patient(app, open_page):
     open_page(_PAGE)
     swimmer = next(s for s in _specs(app) if "layer" in s and len(s["layer"]) == 2 and "Follow-up" in s["title"])
