@@ -23,7 +23,7 @@ events_recorded = "events" in view.cohort.tables_present
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))
 st.markdown(f"**{display.population_line(result, lang, view.settings.min_cell, hide_N)}**")
-small_n_note(result.N, lang, view.settings.min_cell)
+small_n_note(result.N, lang, view.settings.min_cell, hide_N)
 
 if not events_recorded:
     st.info(t("safety.no_events_table", lang), icon=":material/info:")

@@ -480,6 +480,19 @@ def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
     assert all("1" not in w.value for w in app.sidebar.warning)
 
 
+def test_a_small_safety_population_beside_one_exclusion_shows_no_size(open_page):
+    # Aged 30 to 37: 4 treated, 3 analysed (the excluded P23 is 37). At k = 3 the treated
+    # count is hidden (rule 6), in the small-sample caution too: 4 - 3 would give 1 back.
+    app = open_page("pages/safety.py")
+    app.slider(key="flt_demo_age").set_value((30, 37)).run()
+    app.number_input(key="setting_min_cell").set_value(3).run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.sidebar.metric} == {"Analysed (N)": "3", "Safety (N)": "hidden"}
+    _, texts = _page_texts(app)
+    assert "N = hidden." in texts and "(n = hidden)" in texts
+    assert "n = 4" not in texts and "N = 4" not in texts
+
+
 def test_table1_and_tiles_hide_a_row_n_with_few_missing(demo):
     from core.analysis import baseline
     from core.display.cohort import baseline_display, m0_tiles

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core.cohort import Cohort
+from core.display.suppressed import shown_count
 from core.display.upload import readings_frame
 from core.i18n import note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
-from core.suppression import mask_cell
 from ui.forget import forget_button
 from ui.state import ActiveCohort, active_cohort
 
@@ -120,11 +120,12 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
     forget_button(lang)
 
 
-def small_n_note(n: int, lang: str, k: int = 0) -> None:
+def small_n_note(n: int, lang: str, k: int = 0, hidden: bool = False) -> None:
     """A caution under a result computed on fewer than ``SMALL_N`` patients (``n``
-    written ``< k`` under small-cell suppression ``k``)."""
+    written ``< k`` under small-cell suppression ``k``, and the hidden word when
+    ``hidden``: the treated count beside few exclusions, ``core.suppression`` rule 6)."""
     if n < SMALL_N:
-        st.caption(t("note.small_n", lang, n=mask_cell(n, k)))
+        st.caption(t("note.small_n", lang, n=shown_count(n, k, lang, hidden)))
 
 
 def show_notes(notes: Iterable[str], lang: str) -> None:
