@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     machine = _machine()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     runs = {n: run_size(n, args.seed, args.runs) for n in sorted(args.patients)}
     checks = _checks(runs)
     _print(runs, checks)

@@ -43,7 +43,8 @@ def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[Ra
     headers = tuple(header_text(c) for c, _, _ in columns)
     if not headers:
         return [], [file_issue("empty_file", name, None, "parquet")]
-    # The columns are new arrays: the frame need not copy them.
+    # Nothing else holds these columns (the float ones are read-only views of Arrow's
+    # buffers): the frame need not copy them.
     data = pd.DataFrame({i: cells for i, (_, cells, _) in enumerate(columns)}, index=pd.RangeIndex(meta.num_rows),
                         copy=False)
     # No header row in Parquet: number rows as a spreadsheet export of it would.
