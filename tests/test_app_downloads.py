@@ -86,3 +86,35 @@ def test_only_the_last_two_exports_stay_in_the_session(app):
     session_memo(("export", 0), lambda: calls.append(0) or 0, latest=2)
     assert calls == [0, 1, 2, 3, 0]
     assert session_memo(("page", 0), lambda: "again") == "page"  # other kinds untouched
+
+
+def test_each_panel_keeps_the_results_of_its_last_subgroups_only(app):
+    from core.filters import Band, Filter
+    from core.settings import Settings
+    from ui import state
+
+    app.run()  # a session with the demo cohort
+    cohort = state.active_cohort().cohort
+    calls = []
+
+    def populations(cohort, flt, settings):
+        calls.append(flt)
+        return flt
+
+    subgroups = [Filter(age=Band(low=20 + k, high=70)) for k in range(state._PANEL_RESULTS_KEPT + 2)]
+    for flt in subgroups:
+        state.panel_result(populations, cohort, flt, Settings())
+    kept = [k for k in _memo() if k[1][0] == "populations"]
+    assert len(kept) == state._PANEL_RESULTS_KEPT
+    state.panel_result(populations, cohort, subgroups[-1], Settings())  # kept: not computed again
+    state.panel_result(populations, cohort, subgroups[0], Settings())  # dropped: computed again
+    assert calls == [*subgroups, subgroups[0]]
+
+
+def _memo() -> dict:
+    """The session's memo of computed results (``ui.state``)."""
+    import streamlit as st
+
+    from ui import state
+
+    return st.session_state[state._MEMO]

@@ -28,6 +28,10 @@ _DROPPED = "_cohort_dropped"  # {files digest: (file, sheet, header) dropped as 
 _LAST_ACTIVE = "_last_active"
 _HIDDEN = "_read_hidden_sheets"  # whether a workbook's hidden sheets are read (this session)
 _MEMO_LIMIT = 256
+# Subgroups whose results each panel keeps: a result can hold per-patient frames as long
+# as the cohort (a registry's doses, pairs, follow-up), fetched on first use; an older
+# subgroup is computed again when it comes back (well under a second at registry scale).
+_PANEL_RESULTS_KEPT = 8
 
 # What the uploader accepts; core.formats decides how each is read.
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet")
@@ -204,9 +208,10 @@ def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = N
 def panel_result(panel: Callable[..., T], cohort: Cohort, flt, settings, **options) -> T:
     """``panel(cohort, flt, settings, **options)`` through ``session_memo``, keyed by the
     panel's name and its inputs, so that the sidebar and a page asking for the same panel
-    share one computation."""
+    share one computation. The results of the last ``_PANEL_RESULTS_KEPT`` subgroups
+    (filters, settings, options) are kept per panel."""
     key = (panel.__name__, flt, settings, *sorted(options.items()))
-    return session_memo(key, lambda: panel(cohort, flt, settings, **options))
+    return session_memo(key, lambda: panel(cohort, flt, settings, **options), latest=_PANEL_RESULTS_KEPT)
 
 
 def _demo() -> ActiveCohort:
