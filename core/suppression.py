@@ -33,6 +33,12 @@ The rule, in one place:
    denominator, and each complete Table 1 row gives it back). With it go the
    denominators that are the treated count (the safety population) with their
    percentages and CIs; their counts stay as rule 5 says (hidden when equal to it).
+7. **Status changes.** The paired patients of a marker at a month are positive at M0
+   or negative at M0 (the resolved's N and the appeared's N): a row (positive at M0,
+   paired - positive at M0) summing to the shown paired count, under rules 1 and 3.
+   A hidden N hides its share's N (the share's n stays unless small or equal to it).
+   Positive at the month (positive at M0 - resolved + appeared) is hidden whenever
+   positive at M0, the resolved or the appeared count is. ``status_change_mask``.
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -117,6 +123,31 @@ def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: boo
     return Masked(None if hide_n else n, N, hide_n, small(n, k))
 
 
+@dataclass(frozen=True)
+class StatusMask:
+    """A marker's paired status change under suppression (rule 7): what is hidden."""
+
+    positive_m0: bool
+    negative_m0: bool
+    resolved: Masked
+    appeared: Masked
+    positive_mk: bool
+
+
+def status_change_mask(paired: int, positive_m0: int, resolved: int, appeared: int, k: int) -> StatusMask:
+    """Rule 7 for one marker and month: positive and negative at M0 as a row of the
+    paired count, the resolved out of the positive, the appeared out of the negative, and
+    positive at the month (positive at M0 - resolved + appeared). The one decision for
+    the summary, the page and the exports."""
+    negative = paired - positive_m0
+    (hide_pos, hide_neg), _ = row_mask((positive_m0, max(negative, 0)), k)
+    res = suppress_count(resolved, positive_m0, k, hide_N=hide_pos)
+    app = suppress_count(appeared, negative, k, hide_N=hide_neg)
+    positive_mk = positive_m0 - resolved + appeared
+    hide_mk = active(k) and (hide_pos or res.n is None or app.n is None or small(positive_mk, k))
+    return StatusMask(hide_pos, hide_neg, res, app, hide_mk)
+
+
 def hide_treated(treated: int, analysed: int, k: int) -> bool:
     """Whether the treated count is hidden (rule 6): the excluded patients, treated -
     analysed, are from 1 to k - 1 (and the treated count is not itself small)."""
@@ -143,6 +174,7 @@ def suppress_summary(doc: dict, k: int) -> dict:
         return doc
     out = _walk(doc, k, ())
     _mask_parts(out, doc, k)
+    _mask_status_changes(out, doc, k)
     withheld = []
     for path in _LISTINGS:
         parent = out
@@ -242,6 +274,28 @@ def _mask_steroid_parts(out: dict, doc: dict, analysed: int, k: int) -> None:
             if name.startswith("at_or_under_") and isinstance(share, dict) and isinstance(on_cs.get("N"), int):
                 path = ("details", "steroids", month, name)
                 _put(out, path, _part_of(share, _get(out, path), on_cs["N"], k, shown.get("N") is None))
+
+
+def _mask_status_changes(out: dict, doc: dict, k: int) -> None:
+    """Rule 7 on ``status_change`` (and the complement's normalised counts, its resolved)."""
+    for marker, months in (doc.get("status_change") or {}).items():
+        for month, figures in months.items():
+            counts = (figures.get("paired"), figures.get("positive_M0"),
+                      (figures.get("resolved") or {}).get("n"), (figures.get("appeared") or {}).get("n"))
+            if not all(isinstance(c, int) for c in counts):
+                continue
+            mask = status_change_mask(*counts, k)
+            target = out["status_change"][marker][month]
+            if mask.positive_m0:
+                target.update(positive_M0=None, suppressed=True)
+            for key in ("resolved", "appeared"):
+                m = getattr(mask, key)
+                if m.suppressed:
+                    target[key] = {**target[key], "n": m.n, "N": m.N, "suppressed": True}
+                    target["suppressed"] = True
+            normalised = f"normalised_{month}"
+            if marker == "complement" and mask.resolved.n is None and normalised in (out.get("complement") or {}):
+                out["complement"].update({normalised: None, "suppressed": True})
 
 
 def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False) -> dict:

@@ -17,6 +17,7 @@ from core.suppression import (
     mask_text,
     part_hidden,
     row_mask,
+    status_change_mask,
     suppress_count,
     suppress_summary,
 )
@@ -151,6 +152,56 @@ def test_a_part_of_another_count():
     assert suppress_count(2, 23, K, hide_N=True).n is None
 
 
+def test_status_changes_are_rows_of_the_paired():
+    # Rule 7: paired = positive at M0 + negative at M0. Complement at M3: 3 positive
+    # among 19 paired hides the 16 negative (the appeared's N) too.
+    m = status_change_mask(19, 3, 3, 0, K)
+    assert (m.positive_m0, m.negative_m0, m.positive_mk) == (True, True, True)
+    assert (m.resolved.n, m.resolved.N, m.appeared.n, m.appeared.N) == (None, None, 0, None)
+    # Farr at M3: 17 paired, 14 positive, 3 negative: both go.
+    m = status_change_mask(17, 14, 0, 0, K)
+    assert (m.positive_m0, m.negative_m0, m.resolved.n, m.resolved.N) == (True, True, 0, None)
+    # IFN at M6: 2 of 16 resolved hides the positive at the month (16 - 2 + 0 = 14).
+    m = status_change_mask(16, 16, 2, 0, K)
+    assert not m.positive_m0 and m.resolved.n is None and m.resolved.N == 16 and m.positive_mk
+    assert status_change_mask(8, 8, 1, 0, 3).positive_mk  # 8 - 7 = 1
+    # Nothing small: nothing hidden; off: nothing hidden.
+    m = status_change_mask(30, 15, 5, 5, K)
+    assert not (m.positive_m0 or m.negative_m0 or m.positive_mk or m.resolved.suppressed or m.appeared.suppressed)
+    m = status_change_mask(19, 3, 3, 0, 0)
+    assert not (m.positive_m0 or m.negative_m0 or m.positive_mk or m.resolved.suppressed or m.appeared.suppressed)
+    doc = suppress_summary({"status_change": {"complement": {"M3": {
+        "paired": 19, "positive_M0": 3, "resolved": {"n": 3, "N": 3}, "appeared": {"n": 0, "N": 16}}}},
+        "complement": {"activated_M0": 12, "normalised_M3": 3}}, K)
+    assert doc["status_change"]["complement"]["M3"] == {
+        "paired": 19, "positive_M0": None, "resolved": {"n": None, "N": None, "suppressed": True},
+        "appeared": {"n": 0, "N": None, "suppressed": True}, "suppressed": True}
+    assert doc["complement"]["normalised_M3"] is None
+
+
+def test_pages_and_summary_take_one_decision(demo):
+    """The biology table hides what the summary hides (one function)."""
+    from core.biology import biology
+    from core.display import biology as bio_display
+    from core.filters import parse_filters
+
+    for k, text in ((K, None), (3, "centre=Lille"), (11, None)):
+        flt = parse_filters([text]) if text else parse_filters([])
+        settings = Settings(min_cell=k)
+        doc = build_summary(demo, flt, settings)
+        bio = biology(demo, flt, settings)
+        for name in bio_display.MARKERS:
+            for change in getattr(bio, name).changes:
+                cells = bio_display.change_cells(change, "en", k)
+                shown = doc["status_change"][name][f"M{change.month}"]
+                assert (shown["positive_M0"] is None) == (cells["positive_m0"] != change.positive_m0)
+                for key in ("resolved", "appeared"):
+                    assert (shown[key]["n"] is None) == cells[key].startswith(("<", "hidden")), (k, name, key)
+                hidden_any = shown["positive_M0"] is None or shown["resolved"]["n"] is None \
+                    or shown["appeared"]["n"] is None
+                assert not hidden_any or cells["positive_mk"] in (f"< {k}", "hidden"), (k, name, change.month)
+
+
 def test_the_treated_count_with_few_excluded():
     # Rule 6: treated = analysed + excluded; 1 to k - 1 excluded hides the treated count.
     assert hide_treated(23, 22, K) and hide_treated(26, 22, K)
@@ -212,7 +263,8 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     """Every count a reader of ``doc`` gets by one subtraction of shown numbers and that
     is from 1 to k - 1: treated - analysed; each row's N against the analysed N (Table 1
     and the M0 statuses), and its n when N is hidden; the dose's N against the patients
-    on corticosteroids; every count's complement N - n; a row with one hidden cell."""
+    on corticosteroids; every count's complement N - n; a row with one hidden cell; the
+    paired patients against the positive at M0 and the appeared's N."""
     found = []
 
     def check(what: str, value) -> None:
@@ -247,6 +299,17 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     for month, figures in steroids.items():
         if _shown((figures.get("on_cs") or {}).get("n")) and _shown(figures.get("N")):
             check(f"steroids.{month} on_cs.n - N", figures["on_cs"]["n"] - figures["N"])
+
+    for marker, months in (doc.get("status_change") or {}).items():
+        for month, change in months.items():
+            path, paired, positive = f"status_change.{marker}.{month}", change.get("paired"), change.get("positive_M0")
+            resolved, appeared = change.get("resolved") or {}, change.get("appeared") or {}
+            for name, part in (("positive_M0", positive), ("resolved.N", resolved.get("N")),
+                               ("appeared.N", appeared.get("N"))):
+                if _shown(paired) and _shown(part):
+                    check(f"{path}: paired - {name}", paired - part)
+            if _shown(positive) and _shown(resolved.get("n")) and not _shown(resolved.get("N")):
+                check(f"{path}: positive_M0 - resolved.n", positive - resolved["n"])
 
     def walk(node, path: str) -> None:
         if isinstance(node, list):
@@ -300,6 +363,11 @@ def test_the_demo_gives_nothing_back_by_subtraction(demo):
     for text in ("centre=Lille", "sex=F", "hcq=true", "prior_lines>=2"):
         flt = parse_filters([text])
         assert _given_back(build_summary(demo, flt, Settings(min_cell=K)), K) == [], text
+    # The checker sees the status-change leaks rule 7 closes.
+    farr = {**doc["status_change"]["anti_dsdna"]["M3"], "positive_M0": 14}
+    leaky = {**doc, "status_change": {**doc["status_change"], "anti_dsdna": {"M3": farr}}}
+    assert ("status_change.anti_dsdna.M3: paired - positive_M0", 3) in _given_back(leaky, K)
+
 
 
 def test_texts_and_frames_are_masked():

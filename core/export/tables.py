@@ -135,11 +135,12 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
             shift = marker.shift_at(month) if marker.shifts else None
             change = marker.change_at(month)
             cells = None if shift is None else bio_display.shift_cells(shift, lang, panels.settings.min_cell)
+            status = bio_display.change_cells(change, lang, panels.settings.min_cell)
             rows.append([
                 t(f"biology.marker.{name}", lang), m0, month_label(month),
                 *((MISSING,) * 4 if shift is None else
                   (*(cells[c] for c in ("down", "up", "stable")), str(cells["unknown"]))),
-                change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
+                change.paired, status["resolved"], status["appeared"],
                 fmt_p(change.test.p_value, lang),
             ])
     columns = [t("biology.col.marker", lang), t("exports.shifts.m0", lang), t("biology.col.month", lang),
