@@ -39,6 +39,11 @@ The rule, in one place:
    A hidden N hides its share's N (the share's n stays unless small or equal to it).
    Positive at the month (positive at M0 - resolved + appeared) is hidden whenever
    positive at M0, the resolved or the appeared count is. ``status_change_mask``.
+8. **Response.** CR + PR is a part of the row CR / PR / NR = N: it is hidden when
+   exactly one of CR and PR is, when NR is (N - (CR + PR) = NR), and when it or NR is
+   from 1 to k - 1 (its n/N row). Each of CR, PR, NR is also an n over N with its
+   complement (CR against PR + NR): hidden when the complement is from 1 to k - 1.
+   ``response_mask``.
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -123,6 +128,19 @@ def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: boo
     return Masked(None if hide_n else n, N, hide_n, small(n, k))
 
 
+def response_mask(cr: int, pr: int, nr: int, k: int) -> tuple[bool, bool, bool, bool]:
+    """Whether CR, PR, NR and CR + PR are hidden, out of N = CR + PR + NR (rules 1 to 3
+    and 8); N itself goes when small (rule 2). The one decision for the summary, the
+    page and the exports."""
+    if not active(k):
+        return False, False, False, False
+    cells = (cr, pr, nr)
+    N = sum(cells)
+    hidden = [c > 0 and (h or small(N - c, k)) for c, h in zip(cells, row_mask(cells, k)[0])]
+    overall = suppress_count(cr + pr, N, k).suppressed or hidden[2] or hidden[0] != hidden[1]
+    return hidden[0], hidden[1], hidden[2], overall
+
+
 @dataclass(frozen=True)
 class StatusMask:
     """A marker's paired status change under suppression (rule 7): what is hidden."""
@@ -175,6 +193,7 @@ def suppress_summary(doc: dict, k: int) -> dict:
     out = _walk(doc, k, ())
     _mask_parts(out, doc, k)
     _mask_status_changes(out, doc, k)
+    _mask_response_details(out, doc, k)
     withheld = []
     for path in _LISTINGS:
         parent = out
@@ -196,7 +215,7 @@ def _walk(node, k: int, path: tuple):
     if "n" in out and "N" in out:
         _mask_proportion(out, k)
     elif all(key in out for key in (*_RESPONSE_KEYS, "N")):
-        _mask_row(out, _RESPONSE_KEYS, "N", k)
+        _mask_response_row(out, k)
     elif all(key in out for key in _SHIFT_KEYS):
         _mask_row(out, _SHIFT_KEYS, None, k)
     for key, value in list(out.items()):
@@ -296,6 +315,35 @@ def _mask_status_changes(out: dict, doc: dict, k: int) -> None:
             normalised = f"normalised_{month}"
             if marker == "complement" and mask.resolved.n is None and normalised in (out.get("complement") or {}):
                 out["complement"].update({normalised: None, "suppressed": True})
+
+
+def _mask_response_row(obj: dict, k: int) -> None:
+    """Rules 2, 3 and 8 on ``{"CR", "PR", "NR", "N"}``."""
+    cells = [obj[key] for key in _RESPONSE_KEYS]
+    if not all(isinstance(c, int) for c in cells):
+        return
+    for key, hide in zip(_RESPONSE_KEYS, response_mask(*cells, k)[:3]):
+        if hide:
+            obj[key] = None
+            obj["suppressed"] = True
+    if small(obj["N"], k):
+        obj["N"] = None
+
+
+def _mask_response_details(out: dict, doc: dict, k: int) -> None:
+    """Rule 8 on ``details.response``: CR + PR and CR as the response row decides."""
+    for domain, months in (doc.get("response") or {}).items():
+        for month, row in months.items():
+            cells = [row.get(key) for key in _RESPONSE_KEYS]
+            target = _get(out, ("details", "response", domain, month))
+            if not all(isinstance(c, int) for c in cells) or not isinstance(target, dict):
+                continue
+            hide_cr, _, _, hide_overall = response_mask(*cells, k)
+            for key, hide in (("overall", hide_overall), ("CR", hide_cr)):
+                if hide and isinstance(target.get(key), dict):
+                    target[key] = {**target[key], "n": None, "suppressed": True,
+                                   **{s: None for s in ("pct", "ci_low", "ci_high") if s in target[key]}}
+                    target["suppressed"] = True
 
 
 def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False) -> dict:

@@ -16,6 +16,7 @@ from core.suppression import (
     mask_frame,
     mask_text,
     part_hidden,
+    response_mask,
     row_mask,
     status_change_mask,
     suppress_count,
@@ -179,11 +180,33 @@ def test_status_changes_are_rows_of_the_paired():
     assert doc["complement"]["normalised_M3"] is None
 
 
+def test_overall_response_is_part_of_its_row():
+    # Rule 8: CR + PR beside CR / PR / NR. Lille at k = 3, articular M3: CR 1 (small)
+    # hides NR 3; CR + PR 5/8 would give CR (5 - 4) and NR (8 - 5) back.
+    assert response_mask(1, 4, 3, 3) == (True, False, True, True)
+    # Cutaneous M6: PR 3, NR 1; CR 10 of 14 gives PR + NR = 4 back.
+    assert response_mask(10, 3, 1, K) == (True, True, True, True)
+    assert response_mask(8, 7, 2, K) == (False, True, True, True)  # NR hidden: CR + PR goes
+    assert response_mask(1, 4, 5, K) == (True, True, False, False)  # CR + PR = N - NR, shown
+    assert response_mask(6, 6, 10, K) == (False, False, False, False)
+    assert response_mask(10, 3, 1, 0) == (False, False, False, False)
+    # The summary's two places agree.
+    doc = suppress_summary({"response": {"d": {"M6": {"CR": 10, "PR": 3, "NR": 1, "N": 14}}},
+                            "details": {"response": {"d": {"M6": {
+                                "overall": {"n": 13, "N": 14, "pct": 92.9, "ci_low": 68.5, "ci_high": 98.7},
+                                "CR": {"n": 10, "N": 14, "pct": 71.4, "ci_low": 45.4, "ci_high": 88.3}}}}}}, K)
+    assert doc["response"]["d"]["M6"] == {"CR": None, "PR": None, "NR": None, "N": 14, "suppressed": True}
+    details = doc["details"]["response"]["d"]["M6"]
+    assert details["CR"]["n"] is None and details["overall"]["n"] is None and details["overall"]["N"] == 14
+
+
 def test_pages_and_summary_take_one_decision(demo):
-    """The biology table hides what the summary hides (one function)."""
+    """The biology and response tables hide what the summary hides (one function each)."""
     from core.biology import biology
     from core.display import biology as bio_display
+    from core.display import response as response_display
     from core.filters import parse_filters
+    from core.response import response
 
     for k, text in ((K, None), (3, "centre=Lille"), (11, None)):
         flt = parse_filters([text]) if text else parse_filters([])
@@ -200,6 +223,14 @@ def test_pages_and_summary_take_one_decision(demo):
                 hidden_any = shown["positive_M0"] is None or shown["resolved"]["n"] is None \
                     or shown["appeared"]["n"] is None
                 assert not hidden_any or cells["positive_mk"] in (f"< {k}", "hidden"), (k, name, change.month)
+        for r in response(demo, flt, settings).results:
+            cells = response_display.response_cells(r, "en", k)
+            row = doc["response"][r.domain][f"M{r.month}"]
+            extra = doc["details"]["response"][r.domain][f"M{r.month}"]
+            for key in ("CR", "PR", "NR"):
+                assert (row[key] is None) == ("/" not in cells[key]), (k, r.domain, r.month, key)
+            assert (extra["CR"]["n"] is None) == (row["CR"] is None)
+            assert (extra["overall"]["n"] is None) == ("/" not in cells["overall"])
 
 
 def test_the_treated_count_with_few_excluded():
@@ -264,7 +295,8 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     is from 1 to k - 1: treated - analysed; each row's N against the analysed N (Table 1
     and the M0 statuses), and its n when N is hidden; the dose's N against the patients
     on corticosteroids; every count's complement N - n; a row with one hidden cell; the
-    paired patients against the positive at M0 and the appeared's N."""
+    paired patients against the positive at M0 and the appeared's N; CR + PR against CR,
+    PR, NR and N (CR read from the response row or from ``details.response``)."""
     found = []
 
     def check(what: str, value) -> None:
@@ -310,6 +342,26 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
                     check(f"{path}: paired - {name}", paired - part)
             if _shown(positive) and _shown(resolved.get("n")) and not _shown(resolved.get("N")):
                 check(f"{path}: positive_M0 - resolved.n", positive - resolved["n"])
+    details = (doc.get("details") or {}).get("response") or {}
+    for domain, months in (doc.get("response") or {}).items():
+        for month, row in months.items():
+            path, extra = f"response.{domain}.{month}", (details.get(domain) or {}).get(month) or {}
+            cr = row.get("CR") if _shown(row.get("CR")) else (extra.get("CR") or {}).get("n")
+            pr, nr, N = row.get("PR"), row.get("NR"), row.get("N")
+            overall = (extra.get("overall") or {}).get("n")
+            for name, cell in (("CR", cr), ("PR", pr), ("NR", nr)):
+                if _shown(N) and _shown(cell):
+                    check(f"{path}: N - {name}", N - cell)
+            if not _shown(overall):
+                continue
+            if _shown(cr) and not _shown(pr):
+                check(f"{path}: CR+PR - CR", overall - cr)
+            if _shown(pr) and not _shown(cr):
+                check(f"{path}: CR+PR - PR", overall - pr)
+            if _shown(N) and not _shown(nr):
+                check(f"{path}: N - CR+PR", N - overall)
+            if _shown(nr) and _shown(cr) and not _shown(N) and not _shown(pr):
+                check(f"{path}: CR+PR - CR", overall - cr)
 
     def walk(node, path: str) -> None:
         if isinstance(node, list):
@@ -363,11 +415,17 @@ def test_the_demo_gives_nothing_back_by_subtraction(demo):
     for text in ("centre=Lille", "sex=F", "hcq=true", "prior_lines>=2"):
         flt = parse_filters([text])
         assert _given_back(build_summary(demo, flt, Settings(min_cell=K)), K) == [], text
-    # The checker sees the status-change leaks rule 7 closes.
+    lille = parse_filters(["centre=Lille"])
+    assert _given_back(build_summary(demo, lille, Settings(min_cell=3)), 3) == []
+    # The checker sees the status-change and CR + PR leaks rules 7 and 8 close.
     farr = {**doc["status_change"]["anti_dsdna"]["M3"], "positive_M0": 14}
     leaky = {**doc, "status_change": {**doc["status_change"], "anti_dsdna": {"M3": farr}}}
     assert ("status_change.anti_dsdna.M3: paired - positive_M0", 3) in _given_back(leaky, K)
-
+    assert ("response.articular.M3: CR+PR - PR", 1) in _given_back(
+        {"response": {"articular": {"M3": {"CR": None, "PR": 4, "NR": None, "N": 8}}},
+         "details": {"response": {"articular": {"M3": {"overall": {"n": 5, "N": 8}}}}}}, 3)
+    assert ("response.cutaneous.M6: N - CR", 4) in _given_back(
+        {"response": {"cutaneous": {"M6": {"CR": 10, "PR": None, "NR": None, "N": 14}}}}, K)
 
 
 def test_texts_and_frames_are_masked():

@@ -118,7 +118,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
 def responses_table(panels: Panels, lang: str) -> ExportTable:
     """CR / PR / NR per involvement and visit with CR + PR and its 95 % CI."""
     result = panels.response
-    frame = response_display.response_table(result.results, lang)
+    frame = response_display.response_table(result.results, lang, panels.settings.min_cell)
     notes = (t("response.ci", lang), *_notes((*result.notes, *(n for r in result.results for n in r.notes)), lang))
     return ExportTable("responses", t("exports.table.responses", lang), frame, notes=notes)
 
