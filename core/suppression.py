@@ -26,7 +26,8 @@ The rule, in one place:
    analysed is written ``12/hidden``, and ``19/21`` is hidden whole (22 - 19 = 3). N
    is hidden too when it equals a hidden T (n then stays unless small or equal to N),
    and the known of a marker's arrows (↓ ↑ → out of N less the unknown) goes whenever
-   its unknown is hidden.
+   its unknown is hidden. A dose share's N among hidden known doses is thus shown unless
+   it equals them (``part_of``, for the summary and the pages alike).
 6. **Exclusions.** The analysed and the excluded patients sum to the treated: when the
    excluded count (treated - analysed) is from 1 to k - 1, the total, the treated
    count, is hidden rather than the other cell (the analysed count is every efficacy
@@ -106,6 +107,16 @@ def part_hidden(part: int, whole: int | None, k: int, whole_hidden: bool = False
     if whole is None:
         return False
     return part == whole if whole_hidden else small(whole - part, k)
+
+
+def part_of(N: int, total: int, k: int, total_hidden: bool = False) -> tuple[int | None, bool]:
+    """``(total, hide_N)`` for ``suppress_count`` of a count whose N is a part of
+    ``total`` (rule 5): against the shown total, or, when the total is hidden itself,
+    N hidden only when it equals it (``part_hidden``). The one decision for the summary
+    and the pages (a dose share's N among the patients with a known dose)."""
+    if total_hidden:
+        return None, part_hidden(N, total, k, True)
+    return total, False
 
 
 def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: bool = False) -> Masked:
@@ -354,9 +365,7 @@ def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False
     if not isinstance(N, int) or not isinstance(total, int) or small(N, k):
         return walked
     if "n" in orig:
-        if total_hidden:
-            return _count_object(orig, walked, k, hide_N=part_hidden(N, total, k, True))
-        return _count_object(orig, walked, k, total)
+        return _count_object(orig, walked, k, *part_of(N, total, k, total_hidden))
     return {**walked, "N": None, "suppressed": True} if part_hidden(N, total, k, total_hidden) else walked
 
 

@@ -16,6 +16,7 @@ from core.suppression import (
     mask_frame,
     mask_text,
     part_hidden,
+    part_of,
     response_mask,
     row_mask,
     status_change_mask,
@@ -231,6 +232,32 @@ def test_pages_and_summary_take_one_decision(demo):
                 assert (row[key] is None) == ("/" not in cells[key]), (k, r.domain, r.month, key)
             assert (extra["CR"]["n"] is None) == (row["CR"] is None)
             assert (extra["overall"]["n"] is None) == ("/" not in cells["overall"])
+
+
+def test_a_dose_share_among_hidden_known_doses(demo):
+    """Page and summary take one decision (``part_of``) for a share's N whose total, the
+    patients with a known dose, is hidden: 22 analysed, on corticosteroids 16/20 (N
+    hidden, 2 missing), at or under 10 mg 12/18: N stays (it is not the hidden 20)."""
+    from dataclasses import replace
+
+    from core.display import steroids as steroid_display
+    from core.stats import estimate_proportion
+    from core.steroids import steroids
+
+    assert part_of(18, 20, K, total_hidden=True) == (None, False)
+    assert part_of(20, 20, K, total_hidden=True) == (None, True)
+    assert part_of(18, 20, K) == (20, False)
+    doc = suppress_summary({
+        "populations": {"analysed": 22},
+        "steroids": {"M0": {"on_cs": {"n": 16, "N": 20, "pct": 80.0}, "N": 16}},
+        "details": {"steroids": {"M0": {"at_or_under_10": {"n": 12, "N": 18, "pct": 66.7}}}}}, K)
+    assert doc["steroids"]["M0"]["on_cs"] == {"n": 16, "N": None, "pct": None, "suppressed": True}
+    assert doc["details"]["steroids"]["M0"]["at_or_under_10"] == {"n": 12, "N": 18, "pct": 66.7}
+    month = replace(steroids(demo).at(0), on_cs=estimate_proportion(16, 20),
+                    at_or_under=((10.0, estimate_proportion(12, 18)),))
+    tiles = {tile.label: tile for tile in steroid_display.month_tiles(month, "en", K, 22)}
+    assert tiles["On corticosteroids"].value == "16/hidden"
+    assert tiles["At or under 10.0 mg/day"].value == "12/18 (66.7%)"
 
 
 def test_the_treated_count_with_few_excluded():
