@@ -44,7 +44,7 @@ The rule, in one place:
    exactly one of CR and PR is, when NR is (N - (CR + PR) = NR), and when it or NR is
    from 1 to k - 1 (its n/N row). Each of CR, PR, NR is also an n over N with its
    complement (CR against PR + NR): hidden when the complement is from 1 to k - 1.
-   ``response_mask``.
+   ``response_mask``, wherever CR + PR or CR is written (the conclusion's findings too).
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
