@@ -44,12 +44,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class Conclusion:
-    """The findings of a (sub)cohort, in the poster's order."""
+    """The findings of a (sub)cohort, in the poster's order. ``response_rows``: each
+    domain and month's (CR, PR, NR), for small-cell suppression of the response
+    findings (``response_params``)."""
 
     treated: int
     analysed: int
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
+    response_rows: tuple[tuple[tuple[str, int], tuple[int, int, int]], ...] = ()
 
     def get(self, domain: str) -> Finding:
         """The finding of ``domain`` (population, cutaneous, articular, steroids, safety)."""
@@ -73,7 +76,23 @@ def conclude(pops: Populations, base: Baseline, resp: ResponseResult, ster: Ster
         steroid_finding(ster, settings),
         safety_finding(safe, events_recorded, settings),
     )
-    return Conclusion(pops.treated, pops.analysed, findings, pops.notes)
+    rows = tuple(((r.domain, r.month), (r.cr.n, r.pr.n, r.nr.n)) for r in resp.results)
+    return Conclusion(pops.treated, pops.analysed, findings, pops.notes, rows)
+
+
+def response_params(finding: Finding) -> dict[str, tuple[str, int, str]]:
+    """Per ``Proportion`` of a response finding, the row it quotes: (domain, month,
+    ``"overall"`` (CR + PR) or ``"CR"``). ``overall_first``, ``cr_later``: the finding's
+    domain at ``month_first`` / ``month_later``; ``cut_first``: cutaneous."""
+    if finding.basis != "response":
+        return {}
+    domain, quoted = finding.key.split(".")[0], {}
+    for name, value in finding.params.items():
+        if isinstance(value, Proportion):
+            kind, _, when = name.partition("_")
+            quoted[name] = ("cutaneous" if kind == "cut" else domain, finding.params.get(f"month_{when}"),
+                            "CR" if kind == "cr" else "overall")
+    return quoted
 
 
 def population_finding(base: Baseline) -> Finding:

@@ -26,13 +26,25 @@ The rule, in one place:
    analysed is written ``12/hidden``, and ``19/21`` is hidden whole (22 - 19 = 3). N
    is hidden too when it equals a hidden T (n then stays unless small or equal to N),
    and the known of a marker's arrows (↓ ↑ → out of N less the unknown) goes whenever
-   its unknown is hidden.
+   its unknown is hidden. A dose share's N among hidden known doses is thus shown unless
+   it equals them (``part_of``, for the summary and the pages alike).
 6. **Exclusions.** The analysed and the excluded patients sum to the treated: when the
    excluded count (treated - analysed) is from 1 to k - 1, the total, the treated
    count, is hidden rather than the other cell (the analysed count is every efficacy
    denominator, and each complete Table 1 row gives it back). With it go the
    denominators that are the treated count (the safety population) with their
    percentages and CIs; their counts stay as rule 5 says (hidden when equal to it).
+7. **Status changes.** The paired patients of a marker at a month are positive at M0
+   or negative at M0 (the resolved's N and the appeared's N): a row (positive at M0,
+   paired - positive at M0) summing to the shown paired count, under rules 1 and 3.
+   A hidden N hides its share's N (the share's n stays unless small or equal to it).
+   Positive at the month (positive at M0 - resolved + appeared) is hidden whenever
+   positive at M0, the resolved or the appeared count is. ``status_change_mask``.
+8. **Response.** CR + PR is a part of the row CR / PR / NR = N: it is hidden when
+   exactly one of CR and PR is, when NR is (N - (CR + PR) = NR), and when it or NR is
+   from 1 to k - 1 (its n/N row). Each of CR, PR, NR is also an n over N with its
+   complement (CR against PR + NR): hidden when the complement is from 1 to k - 1.
+   ``response_mask``, wherever CR + PR or CR is written (the conclusion's findings too).
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -97,6 +109,16 @@ def part_hidden(part: int, whole: int | None, k: int, whole_hidden: bool = False
     return part == whole if whole_hidden else small(whole - part, k)
 
 
+def part_of(N: int, total: int, k: int, total_hidden: bool = False) -> tuple[int | None, bool]:
+    """``(total, hide_N)`` for ``suppress_count`` of a count whose N is a part of
+    ``total`` (rule 5): against the shown total, or, when the total is hidden itself,
+    N hidden only when it equals it (``part_hidden``). The one decision for the summary
+    and the pages (a dose share's N among the patients with a known dose)."""
+    if total_hidden:
+        return None, part_hidden(N, total, k, True)
+    return total, False
+
+
 def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: bool = False) -> Masked:
     """``n`` out of ``N`` under threshold ``k``: rules 1 to 3 with the row (n, N - n).
     ``total``: the shown count that N is a part of (the analysed patients, for a row
@@ -115,6 +137,44 @@ def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: boo
         return Masked(None if hide_n else n, None, True, small(n, k))
     (hide_n, _), _ = row_mask((n, max(N - n, 0)), k)
     return Masked(None if hide_n else n, N, hide_n, small(n, k))
+
+
+def response_mask(cr: int, pr: int, nr: int, k: int) -> tuple[bool, bool, bool, bool]:
+    """Whether CR, PR, NR and CR + PR are hidden, out of N = CR + PR + NR (rules 1 to 3
+    and 8); N itself goes when small (rule 2). The one decision for the summary, the
+    page and the exports."""
+    if not active(k):
+        return False, False, False, False
+    cells = (cr, pr, nr)
+    N = sum(cells)
+    hidden = [c > 0 and (h or small(N - c, k)) for c, h in zip(cells, row_mask(cells, k)[0])]
+    overall = suppress_count(cr + pr, N, k).suppressed or hidden[2] or hidden[0] != hidden[1]
+    return hidden[0], hidden[1], hidden[2], overall
+
+
+@dataclass(frozen=True)
+class StatusMask:
+    """A marker's paired status change under suppression (rule 7): what is hidden."""
+
+    positive_m0: bool
+    negative_m0: bool
+    resolved: Masked
+    appeared: Masked
+    positive_mk: bool
+
+
+def status_change_mask(paired: int, positive_m0: int, resolved: int, appeared: int, k: int) -> StatusMask:
+    """Rule 7 for one marker and month: positive and negative at M0 as a row of the
+    paired count, the resolved out of the positive, the appeared out of the negative, and
+    positive at the month (positive at M0 - resolved + appeared). The one decision for
+    the summary, the page and the exports."""
+    negative = paired - positive_m0
+    (hide_pos, hide_neg), _ = row_mask((positive_m0, max(negative, 0)), k)
+    res = suppress_count(resolved, positive_m0, k, hide_N=hide_pos)
+    app = suppress_count(appeared, negative, k, hide_N=hide_neg)
+    positive_mk = positive_m0 - resolved + appeared
+    hide_mk = active(k) and (hide_pos or res.n is None or app.n is None or small(positive_mk, k))
+    return StatusMask(hide_pos, hide_neg, res, app, hide_mk)
 
 
 def hide_treated(treated: int, analysed: int, k: int) -> bool:
@@ -143,6 +203,8 @@ def suppress_summary(doc: dict, k: int) -> dict:
         return doc
     out = _walk(doc, k, ())
     _mask_parts(out, doc, k)
+    _mask_status_changes(out, doc, k)
+    _mask_response_details(out, doc, k)
     withheld = []
     for path in _LISTINGS:
         parent = out
@@ -164,7 +226,7 @@ def _walk(node, k: int, path: tuple):
     if "n" in out and "N" in out:
         _mask_proportion(out, k)
     elif all(key in out for key in (*_RESPONSE_KEYS, "N")):
-        _mask_row(out, _RESPONSE_KEYS, "N", k)
+        _mask_response_row(out, k)
     elif all(key in out for key in _SHIFT_KEYS):
         _mask_row(out, _SHIFT_KEYS, None, k)
     for key, value in list(out.items()):
@@ -244,6 +306,57 @@ def _mask_steroid_parts(out: dict, doc: dict, analysed: int, k: int) -> None:
                 _put(out, path, _part_of(share, _get(out, path), on_cs["N"], k, shown.get("N") is None))
 
 
+def _mask_status_changes(out: dict, doc: dict, k: int) -> None:
+    """Rule 7 on ``status_change`` (and the complement's normalised counts, its resolved)."""
+    for marker, months in (doc.get("status_change") or {}).items():
+        for month, figures in months.items():
+            counts = (figures.get("paired"), figures.get("positive_M0"),
+                      (figures.get("resolved") or {}).get("n"), (figures.get("appeared") or {}).get("n"))
+            if not all(isinstance(c, int) for c in counts):
+                continue
+            mask = status_change_mask(*counts, k)
+            target = out["status_change"][marker][month]
+            if mask.positive_m0:
+                target.update(positive_M0=None, suppressed=True)
+            for key in ("resolved", "appeared"):
+                m = getattr(mask, key)
+                if m.suppressed:
+                    target[key] = {**target[key], "n": m.n, "N": m.N, "suppressed": True}
+                    target["suppressed"] = True
+            normalised = f"normalised_{month}"
+            if marker == "complement" and mask.resolved.n is None and normalised in (out.get("complement") or {}):
+                out["complement"].update({normalised: None, "suppressed": True})
+
+
+def _mask_response_row(obj: dict, k: int) -> None:
+    """Rules 2, 3 and 8 on ``{"CR", "PR", "NR", "N"}``."""
+    cells = [obj[key] for key in _RESPONSE_KEYS]
+    if not all(isinstance(c, int) for c in cells):
+        return
+    for key, hide in zip(_RESPONSE_KEYS, response_mask(*cells, k)[:3]):
+        if hide:
+            obj[key] = None
+            obj["suppressed"] = True
+    if small(obj["N"], k):
+        obj["N"] = None
+
+
+def _mask_response_details(out: dict, doc: dict, k: int) -> None:
+    """Rule 8 on ``details.response``: CR + PR and CR as the response row decides."""
+    for domain, months in (doc.get("response") or {}).items():
+        for month, row in months.items():
+            cells = [row.get(key) for key in _RESPONSE_KEYS]
+            target = _get(out, ("details", "response", domain, month))
+            if not all(isinstance(c, int) for c in cells) or not isinstance(target, dict):
+                continue
+            hide_cr, _, _, hide_overall = response_mask(*cells, k)
+            for key, hide in (("overall", hide_overall), ("CR", hide_cr)):
+                if hide and isinstance(target.get(key), dict):
+                    target[key] = {**target[key], "n": None, "suppressed": True,
+                                   **{s: None for s in ("pct", "ci_low", "ci_high") if s in target[key]}}
+                    target["suppressed"] = True
+
+
 def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False) -> dict:
     """The summary object ``orig`` (already walked: ``walked``) whose N is a part of
     ``total`` (rule 5): a count object recomputed from its numbers, a statistic's N
@@ -252,9 +365,7 @@ def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False
     if not isinstance(N, int) or not isinstance(total, int) or small(N, k):
         return walked
     if "n" in orig:
-        if total_hidden:
-            return _count_object(orig, walked, k, hide_N=part_hidden(N, total, k, True))
-        return _count_object(orig, walked, k, total)
+        return _count_object(orig, walked, k, *part_of(N, total, k, total_hidden))
     return {**walked, "N": None, "suppressed": True} if part_hidden(N, total, k, total_hidden) else walked
 
 

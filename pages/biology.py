@@ -35,7 +35,7 @@ st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))
 counts = tuple(t(f"biology.col.{c}", lang) for c in ("paired", "positive_m0", "positive_mk"))
-changes = view.memo("changes_table", lambda: display.changes_frame(result, lang))
+changes = view.memo("changes_table", lambda: display.changes_frame(result, lang, view.settings.min_cell))
 st.dataframe(suppression.table(changes, view, counts), hide_index=True)
 
 st.subheader(t("biology.charts_title", lang))

@@ -26,7 +26,7 @@ show_chart(bars, "response_by_visit", lang)
 st.caption(t("response.bars_caption", lang))
 categories = tuple(t(f"response.cat.{c}", lang) for c in ("CR", "PR", "NR"))
 counts = (t("response.col.scored", lang), t("response.col.unknown", lang), "N")
-responses = view.memo("response_table", lambda: display.response_table(result.results, lang))
+responses = view.memo("response_table", lambda: display.response_table(result.results, lang, view.settings.min_cell))
 st.dataframe(suppression.table(responses, view, counts, (categories,)), hide_index=True)
 show_notes((*result.notes, *(note for r in result.results for note in r.notes)), lang)
 

@@ -16,7 +16,10 @@ from core.suppression import (
     mask_frame,
     mask_text,
     part_hidden,
+    part_of,
+    response_mask,
     row_mask,
+    status_change_mask,
     suppress_count,
     suppress_summary,
 )
@@ -151,6 +154,131 @@ def test_a_part_of_another_count():
     assert suppress_count(2, 23, K, hide_N=True).n is None
 
 
+def test_status_changes_are_rows_of_the_paired():
+    # Rule 7: paired = positive at M0 + negative at M0. Complement at M3: 3 positive
+    # among 19 paired hides the 16 negative (the appeared's N) too.
+    m = status_change_mask(19, 3, 3, 0, K)
+    assert (m.positive_m0, m.negative_m0, m.positive_mk) == (True, True, True)
+    assert (m.resolved.n, m.resolved.N, m.appeared.n, m.appeared.N) == (None, None, 0, None)
+    # Farr at M3: 17 paired, 14 positive, 3 negative: both go.
+    m = status_change_mask(17, 14, 0, 0, K)
+    assert (m.positive_m0, m.negative_m0, m.resolved.n, m.resolved.N) == (True, True, 0, None)
+    # IFN at M6: 2 of 16 resolved hides the positive at the month (16 - 2 + 0 = 14).
+    m = status_change_mask(16, 16, 2, 0, K)
+    assert not m.positive_m0 and m.resolved.n is None and m.resolved.N == 16 and m.positive_mk
+    assert status_change_mask(8, 8, 1, 0, 3).positive_mk  # 8 - 7 = 1
+    # Nothing small: nothing hidden; off: nothing hidden.
+    m = status_change_mask(30, 15, 5, 5, K)
+    assert not (m.positive_m0 or m.negative_m0 or m.positive_mk or m.resolved.suppressed or m.appeared.suppressed)
+    m = status_change_mask(19, 3, 3, 0, 0)
+    assert not (m.positive_m0 or m.negative_m0 or m.positive_mk or m.resolved.suppressed or m.appeared.suppressed)
+    doc = suppress_summary({"status_change": {"complement": {"M3": {
+        "paired": 19, "positive_M0": 3, "resolved": {"n": 3, "N": 3}, "appeared": {"n": 0, "N": 16}}}},
+        "complement": {"activated_M0": 12, "normalised_M3": 3}}, K)
+    assert doc["status_change"]["complement"]["M3"] == {
+        "paired": 19, "positive_M0": None, "resolved": {"n": None, "N": None, "suppressed": True},
+        "appeared": {"n": 0, "N": None, "suppressed": True}, "suppressed": True}
+    assert doc["complement"]["normalised_M3"] is None
+
+
+def test_overall_response_is_part_of_its_row():
+    # Rule 8: CR + PR beside CR / PR / NR. Lille at k = 3, articular M3: CR 1 (small)
+    # hides NR 3; CR + PR 5/8 would give CR (5 - 4) and NR (8 - 5) back.
+    assert response_mask(1, 4, 3, 3) == (True, False, True, True)
+    # Cutaneous M6: PR 3, NR 1; CR 10 of 14 gives PR + NR = 4 back.
+    assert response_mask(10, 3, 1, K) == (True, True, True, True)
+    assert response_mask(8, 7, 2, K) == (False, True, True, True)  # NR hidden: CR + PR goes
+    assert response_mask(1, 4, 5, K) == (True, True, False, False)  # CR + PR = N - NR, shown
+    assert response_mask(6, 6, 10, K) == (False, False, False, False)
+    assert response_mask(10, 3, 1, 0) == (False, False, False, False)
+    # The summary's two places agree.
+    doc = suppress_summary({"response": {"d": {"M6": {"CR": 10, "PR": 3, "NR": 1, "N": 14}}},
+                            "details": {"response": {"d": {"M6": {
+                                "overall": {"n": 13, "N": 14, "pct": 92.9, "ci_low": 68.5, "ci_high": 98.7},
+                                "CR": {"n": 10, "N": 14, "pct": 71.4, "ci_low": 45.4, "ci_high": 88.3}}}}}}, K)
+    assert doc["response"]["d"]["M6"] == {"CR": None, "PR": None, "NR": None, "N": 14, "suppressed": True}
+    details = doc["details"]["response"]["d"]["M6"]
+    assert details["CR"]["n"] is None and details["overall"]["n"] is None and details["overall"]["N"] == 14
+
+
+def test_pages_and_summary_take_one_decision(demo):
+    """The biology and response tables hide what the summary hides (one function each)."""
+    from core.biology import biology
+    from core.display import biology as bio_display
+    from core.display import response as response_display
+    from core.filters import parse_filters
+    from core.response import response
+
+    for k, text in ((K, None), (3, "centre=Lille"), (11, None)):
+        flt = parse_filters([text]) if text else parse_filters([])
+        settings = Settings(min_cell=k)
+        doc = build_summary(demo, flt, settings)
+        bio = biology(demo, flt, settings)
+        for name in bio_display.MARKERS:
+            for change in getattr(bio, name).changes:
+                cells = bio_display.change_cells(change, "en", k)
+                shown = doc["status_change"][name][f"M{change.month}"]
+                assert (shown["positive_M0"] is None) == (cells["positive_m0"] != change.positive_m0)
+                for key in ("resolved", "appeared"):
+                    assert (shown[key]["n"] is None) == cells[key].startswith(("<", "hidden")), (k, name, key)
+                hidden_any = shown["positive_M0"] is None or shown["resolved"]["n"] is None \
+                    or shown["appeared"]["n"] is None
+                assert not hidden_any or cells["positive_mk"] in (f"< {k}", "hidden"), (k, name, change.month)
+        for r in response(demo, flt, settings).results:
+            cells = response_display.response_cells(r, "en", k)
+            row = doc["response"][r.domain][f"M{r.month}"]
+            extra = doc["details"]["response"][r.domain][f"M{r.month}"]
+            for key in ("CR", "PR", "NR"):
+                assert (row[key] is None) == ("/" not in cells[key]), (k, r.domain, r.month, key)
+            assert (extra["CR"]["n"] is None) == (row["CR"] is None)
+            assert (extra["overall"]["n"] is None) == ("/" not in cells["overall"])
+
+
+def test_findings_and_poster_lines_hide_cr_plus_pr_with_its_row(demo):
+    # Lille at k = 3, articular M3: CR 1, PR 4, NR 3 of 8; CR + PR 5/8 would give CR
+    # and NR back beside the response table's PR 4/8.
+    from core.conclusion import conclusion
+    from core.display.poster import response_lines
+    from core.display.suppressed import masked_findings
+    from core.filters import parse_filters
+    from core.response import response
+
+    lille, settings = parse_filters(["centre=Lille"]), Settings(min_cell=3)
+    articular = response(demo, lille, settings).get("articular", 3)
+    assert (articular.cr.n, articular.pr.n, articular.nr.n) == (1, 4, 3)
+    findings = masked_findings(conclusion(demo, lille, settings), 3, "en")
+    assert "5/8" not in " ".join(findings) and "hidden at M3" in findings[2]
+    lines = response_lines(response(demo, lille, settings), "en", 3)
+    assert "5/8" not in " ".join(lines) and "M3 hidden" in lines[1]
+    assert "5/8" in " ".join(response_lines(response(demo, lille, settings), "en"))
+
+
+def test_a_dose_share_among_hidden_known_doses(demo):
+    """Page and summary take one decision (``part_of``) for a share's N whose total, the
+    patients with a known dose, is hidden: 22 analysed, on corticosteroids 16/20 (N
+    hidden, 2 missing), at or under 10 mg 12/18: N stays (it is not the hidden 20)."""
+    from dataclasses import replace
+
+    from core.display import steroids as steroid_display
+    from core.stats import estimate_proportion
+    from core.steroids import steroids
+
+    assert part_of(18, 20, K, total_hidden=True) == (None, False)
+    assert part_of(20, 20, K, total_hidden=True) == (None, True)
+    assert part_of(18, 20, K) == (20, False)
+    doc = suppress_summary({
+        "populations": {"analysed": 22},
+        "steroids": {"M0": {"on_cs": {"n": 16, "N": 20, "pct": 80.0}, "N": 16}},
+        "details": {"steroids": {"M0": {"at_or_under_10": {"n": 12, "N": 18, "pct": 66.7}}}}}, K)
+    assert doc["steroids"]["M0"]["on_cs"] == {"n": 16, "N": None, "pct": None, "suppressed": True}
+    assert doc["details"]["steroids"]["M0"]["at_or_under_10"] == {"n": 12, "N": 18, "pct": 66.7}
+    month = replace(steroids(demo).at(0), on_cs=estimate_proportion(16, 20),
+                    at_or_under=((10.0, estimate_proportion(12, 18)),))
+    tiles = {tile.label: tile for tile in steroid_display.month_tiles(month, "en", K, 22)}
+    assert tiles["On corticosteroids"].value == "16/hidden"
+    assert tiles["At or under 10.0 mg/day"].value == "12/18 (66.7%)"
+
+
 def test_the_treated_count_with_few_excluded():
     # Rule 6: treated = analysed + excluded; 1 to k - 1 excluded hides the treated count.
     assert hide_treated(23, 22, K) and hide_treated(26, 22, K)
@@ -212,7 +340,9 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     """Every count a reader of ``doc`` gets by one subtraction of shown numbers and that
     is from 1 to k - 1: treated - analysed; each row's N against the analysed N (Table 1
     and the M0 statuses), and its n when N is hidden; the dose's N against the patients
-    on corticosteroids; every count's complement N - n; a row with one hidden cell."""
+    on corticosteroids; every count's complement N - n; a row with one hidden cell; the
+    paired patients against the positive at M0 and the appeared's N; CR + PR against CR,
+    PR, NR and N (CR read from the response row or from ``details.response``)."""
     found = []
 
     def check(what: str, value) -> None:
@@ -247,6 +377,37 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     for month, figures in steroids.items():
         if _shown((figures.get("on_cs") or {}).get("n")) and _shown(figures.get("N")):
             check(f"steroids.{month} on_cs.n - N", figures["on_cs"]["n"] - figures["N"])
+
+    for marker, months in (doc.get("status_change") or {}).items():
+        for month, change in months.items():
+            path, paired, positive = f"status_change.{marker}.{month}", change.get("paired"), change.get("positive_M0")
+            resolved, appeared = change.get("resolved") or {}, change.get("appeared") or {}
+            for name, part in (("positive_M0", positive), ("resolved.N", resolved.get("N")),
+                               ("appeared.N", appeared.get("N"))):
+                if _shown(paired) and _shown(part):
+                    check(f"{path}: paired - {name}", paired - part)
+            if _shown(positive) and _shown(resolved.get("n")) and not _shown(resolved.get("N")):
+                check(f"{path}: positive_M0 - resolved.n", positive - resolved["n"])
+    details = (doc.get("details") or {}).get("response") or {}
+    for domain, months in (doc.get("response") or {}).items():
+        for month, row in months.items():
+            path, extra = f"response.{domain}.{month}", (details.get(domain) or {}).get(month) or {}
+            cr = row.get("CR") if _shown(row.get("CR")) else (extra.get("CR") or {}).get("n")
+            pr, nr, N = row.get("PR"), row.get("NR"), row.get("N")
+            overall = (extra.get("overall") or {}).get("n")
+            for name, cell in (("CR", cr), ("PR", pr), ("NR", nr)):
+                if _shown(N) and _shown(cell):
+                    check(f"{path}: N - {name}", N - cell)
+            if not _shown(overall):
+                continue
+            if _shown(cr) and not _shown(pr):
+                check(f"{path}: CR+PR - CR", overall - cr)
+            if _shown(pr) and not _shown(cr):
+                check(f"{path}: CR+PR - PR", overall - pr)
+            if _shown(N) and not _shown(nr):
+                check(f"{path}: N - CR+PR", N - overall)
+            if _shown(nr) and _shown(cr) and not _shown(N) and not _shown(pr):
+                check(f"{path}: CR+PR - CR", overall - cr)
 
     def walk(node, path: str) -> None:
         if isinstance(node, list):
@@ -300,6 +461,17 @@ def test_the_demo_gives_nothing_back_by_subtraction(demo):
     for text in ("centre=Lille", "sex=F", "hcq=true", "prior_lines>=2"):
         flt = parse_filters([text])
         assert _given_back(build_summary(demo, flt, Settings(min_cell=K)), K) == [], text
+    lille = parse_filters(["centre=Lille"])
+    assert _given_back(build_summary(demo, lille, Settings(min_cell=3)), 3) == []
+    # The checker sees the status-change and CR + PR leaks rules 7 and 8 close.
+    farr = {**doc["status_change"]["anti_dsdna"]["M3"], "positive_M0": 14}
+    leaky = {**doc, "status_change": {**doc["status_change"], "anti_dsdna": {"M3": farr}}}
+    assert ("status_change.anti_dsdna.M3: paired - positive_M0", 3) in _given_back(leaky, K)
+    assert ("response.articular.M3: CR+PR - PR", 1) in _given_back(
+        {"response": {"articular": {"M3": {"CR": None, "PR": 4, "NR": None, "N": 8}}},
+         "details": {"response": {"articular": {"M3": {"overall": {"n": 5, "N": 8}}}}}}, 3)
+    assert ("response.cutaneous.M6: N - CR", 4) in _given_back(
+        {"response": {"cutaneous": {"M6": {"CR": 10, "PR": None, "NR": None, "N": 14}}}}, K)
 
 
 def test_texts_and_frames_are_masked():

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.biology import Biology, Marker, ShiftCounts
+from core.biology import Biology, Marker, PairedStatus, ShiftCounts
 from core.display.common import month_label
 from core.display.suppressed import hidden_word, masked
 from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
-from core.suppression import active, less_than, row_mask, small, suppress_count, written
+from core.suppression import active, less_than, row_mask, small, status_change_mask, suppress_count, written
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
@@ -88,24 +88,41 @@ def month_lines(marker: Marker, month: int, lang: str, k: int = 0) -> tuple[str,
     """What the poster writes for ``month``: arrows, or the complement's normalisation."""
     if marker.shifts:
         return shift_arrows(marker.shift_at(month), lang, k)
-    return (t("biology.normalised", lang, count=masked(share(marker.change_at(month).resolved, lang), k, lang)),)
+    return (t("biology.normalised", lang, count=change_cells(marker.change_at(month), lang, k)["resolved"]),)
 
 
-def changes_frame(result: Biology, lang: str) -> pd.DataFrame:
+def change_cells(change: PairedStatus, lang: str, k: int = 0) -> dict[str, str | int]:
+    """Positive at M0, positive at the month, resolved and appeared (``n/N (pct%)``) as
+    written; under small-cell suppression ``k`` masked as ``core.suppression``'s
+    ``status_change_mask`` says (rule 7), as in the summary."""
+    cells: dict[str, str | int] = {"positive_m0": change.positive_m0, "positive_mk": change.positive_mk,
+                                   "resolved": share(change.resolved, lang), "appeared": share(change.appeared, lang)}
+    if not active(k):
+        return cells
+    mask = status_change_mask(change.paired, change.positive_m0, change.resolved.n, change.appeared.n, k)
+    for key, hide in (("positive_m0", mask.positive_m0), ("positive_mk", mask.positive_mk)):
+        if hide:
+            cells[key] = _hidden(change.positive_m0 if key == "positive_m0" else change.positive_mk, k, lang)
+    for key, m in (("resolved", mask.resolved), ("appeared", mask.appeared)):
+        if m.suppressed:
+            cells[key] = written(m, k, hidden_word(lang))
+    return cells
+
+
+def changes_frame(result: Biology, lang: str, k: int = 0) -> pd.DataFrame:
     """Paired status change per marker and month, with the McNemar p-value, as display text:
-    resolved out of the paired positive at M0, appeared out of the paired negative."""
+    resolved out of the paired positive at M0, appeared out of the paired negative; under
+    small-cell suppression ``k`` masked as ``change_cells`` says."""
     rows = []
     for name in MARKERS:
         marker: Marker = getattr(result, name)
         for change in marker.changes:
+            cells = change_cells(change, lang, k)
             rows.append({
                 "marker": t(f"biology.marker.{name}", lang),
                 "month": month_label(change.month),
                 "paired": change.paired,
-                "positive_m0": change.positive_m0,
-                "positive_mk": change.positive_mk,
-                "resolved": share(change.resolved, lang),
-                "appeared": share(change.appeared, lang),
+                **{c: cells[c] for c in ("positive_m0", "positive_mk", "resolved", "appeared")},
                 "p": fmt_p(change.test.p_value, lang),
                 "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
             })

@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.biology import Biology
 from core.conclusion import Conclusion, render
+from core.display import response as response_display
 from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
@@ -125,7 +126,7 @@ def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> Post
         text,
         analysed=t("poster.analysed", lang, N=less_than(k)) if small(analysed, k) else text.analysed,
         tiles=m0_tiles(results.baseline.table, lang, k),
-        response=lines(text.response),
+        response=lines(response_lines(results.response, lang, k)),
         markers=marker_boxes(results.biology, lang, k),
         steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles))
                        for c in steroid_columns(results.steroids, lang, k)),
@@ -198,17 +199,22 @@ def abbreviations_line(abbreviations, lang: str) -> str:
                      for a in abbreviations)
 
 
-def response_lines(result: ResponseResult, lang: str) -> tuple[str, ...]:
-    """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``."""
+def response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[str, ...]:
+    """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``;
+    under small-cell suppression ``k`` hidden with its response row (``response_cells``)."""
     lines = []
     for domain in _DOMAINS:
         visits = [r for r in result.results if r.domain == domain]
         if not visits:
             continue
-        parts = " · ".join(f"{month_label(r.month)} {fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)}"
-                           for r in visits)
+        parts = " · ".join(f"{month_label(r.month)} {_overall(r, lang, k)}" for r in visits)
         lines.append(t("poster.response_line", lang, domain=t(f"response.domain.{domain}", lang), visits=parts))
     return tuple(lines)
+
+
+def _overall(r, lang: str, k: int) -> str:
+    shown = response_display.response_cells(r, lang, k)["overall"]
+    return fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang) if "/" in shown else shown
 
 
 def marker_boxes(result: Biology, lang: str, k: int = 0) -> tuple[MarkerBox, ...]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import month_label, translated
+from core.display.suppressed import hidden_word
 from core.i18n import catalogue, fmt_ci, fmt_count, t
+from core.suppression import active, less_than, response_mask, small
 
 
 def category_label(category: str, lang: str) -> str:
@@ -21,20 +23,35 @@ def overall_frame(results) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["domain", "month", "n", "N", "pct", "ci_low", "ci_high"])
 
 
-def response_table(results, lang: str) -> pd.DataFrame:
-    """One row per domain and month: N, CR, PR, NR as n/N (%), CR + PR with its 95 % CI."""
+def response_cells(r, lang: str, k: int = 0) -> dict[str, str]:
+    """CR, PR, NR as n/N (%) and CR + PR (``overall``) with its 95 % CI, as written; under
+    small-cell suppression ``k`` a hidden one is ``< k`` or the hidden word, as
+    ``core.suppression``'s ``response_mask`` says (rule 8), as in the summary."""
+    counts = {"CR": r.cr, "PR": r.pr, "NR": r.nr}
+    cells = {key: fmt_count(c.n, c.N, c.pct, lang) for key, c in counts.items()}
+    cells["overall"] = " ".join(filter(None, (fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
+                                              fmt_ci(r.overall.ci_low, r.overall.ci_high, lang))))
+    if not active(k):
+        return cells
+    counts["overall"] = r.overall
+    for key, hide in zip(("CR", "PR", "NR", "overall"), response_mask(r.cr.n, r.pr.n, r.nr.n, k)):
+        if hide:
+            cells[key] = less_than(k) if small(counts[key].n, k) or small(r.N, k) else hidden_word(lang)
+    return cells
+
+
+def response_table(results, lang: str, k: int = 0) -> pd.DataFrame:
+    """One row per domain and month: N, CR, PR, NR as n/N (%), CR + PR with its 95 % CI;
+    under small-cell suppression ``k`` masked as ``response_cells`` says."""
     rows = []
     for r in results:
+        cells = response_cells(r, lang, k)
         rows.append({
             t("response.col.domain", lang): t(f"response.domain.{r.domain}", lang),
             t("response.col.month", lang): month_label(r.month),
             "N": r.N,
-            t("response.cat.CR", lang): fmt_count(r.cr.n, r.cr.N, r.cr.pct, lang),
-            t("response.cat.PR", lang): fmt_count(r.pr.n, r.pr.N, r.pr.pct, lang),
-            t("response.cat.NR", lang): fmt_count(r.nr.n, r.nr.N, r.nr.pct, lang),
-            t("response.col.overall", lang): " ".join(filter(None, (
-                fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
-                fmt_ci(r.overall.ci_low, r.overall.ci_high, lang)))),
+            **{t(f"response.cat.{c}", lang): cells[c] for c in ("CR", "PR", "NR")},
+            t("response.col.overall", lang): cells["overall"],
             t("response.col.scored", lang): r.scored,
             t("response.col.unknown", lang): r.unknown,
         })

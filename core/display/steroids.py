@@ -13,7 +13,7 @@ from core.display.suppressed import masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth, Steroids
-from core.suppression import mask_cell, part_hidden, small, suppress_count
+from core.suppression import mask_cell, part_hidden, part_of, small, suppress_count
 
 
 def median_iqr(c: Continuous, lang: str) -> str:
@@ -71,9 +71,9 @@ def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = 
     for threshold, share in month.at_or_under:
         label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))
         tile = Tile(label, _count(share, lang), _ci(share, lang))
-        if on_cs.N is None:  # the patients with a known dose are hidden
-            tile = masked_tile(tile, k, lang, hide_N=part_hidden(share.N, month.on_cs.N, k, True))
-        tiles.append(masked_tile(tile, k, lang, month.on_cs.N))
+        # A part of the patients with a known dose, themselves hidden or not (rule 5).
+        share_total, hide_N = part_of(share.N, month.on_cs.N, k, on_cs.N is None)
+        tiles.append(masked_tile(tile, k, lang, share_total, hide_N))
     if month.stopped is not None:
         tiles.append(Tile(t("steroids.stopped", lang), _count(month.stopped, lang), _ci(month.stopped, lang)))
     if month.change is not None and month.test is not None:

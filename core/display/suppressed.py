@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from core.conclusion import Conclusion, render
+from core.conclusion import Conclusion, render, response_params
 from core.display.common import Tile
 from core.i18n import t
 from core.stats import Proportion
@@ -25,6 +25,7 @@ from core.suppression import (
     less_than,
     mask_frame,
     mask_text,
+    response_mask,
     small,
     suppress_count,
     written,
@@ -102,6 +103,13 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
         params = dict(finding.params)
         if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
             params["N"] = shown_count(params["N"], k, lang, hide_N)
+        rows = dict(conclusion.response_rows)
+        for name, (domain, month, which) in response_params(finding).items():
+            counts = rows.get((domain, month))
+            hide = counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]
+            if hide:  # hidden with its response row (rule 8), as on the response page
+                value = params[name]
+                params[name] = less_than(k) if small(value.n, k) or small(value.N, k) else hidden_word(lang)
         share = params.get("prior_2plus")
         if isinstance(params.get("n"), int) and isinstance(share, Proportion):
             m = suppress_count(share.n, share.N, k, total)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from core.display import biology as bio_display
+from core.display import response as response_display
 from core.display import cohort as cohort_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
@@ -204,22 +205,33 @@ def _response(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
     for domain in DOMAINS:
         for month in result.months:
             r = result.get(domain, month)
-            tiles.append(Tile(f"{t(f'response.domain.{domain}', lang)} {month_label(month)}",
-                              fmt_pct(r.overall.pct, lang) if r.N else MISSING,
-                              f"{t('response.overall_short', lang)} {r.overall.n}/{r.overall.N} · "
-                              f"{t('response.cat.CR', lang)} {r.cr.n}/{r.cr.N}"))
-    notes = (*(_tile_note(x, lang) for x in tiles), _ci_note(result, lang), t("response.bars_caption", lang))
+            overall, cr = f"{r.overall.n}/{r.overall.N}", f"{r.cr.n}/{r.cr.N}"
+            value = fmt_pct(r.overall.pct, lang) if r.N else MISSING
+            cells = response_display.response_cells(r, lang, panels.settings.min_cell)
+            if "/" not in cells["overall"]:  # hidden with the response row (rule 8)
+                value = overall = cells["overall"]
+            if "/" not in cells["CR"]:
+                cr = cells["CR"]
+            tiles.append(Tile(f"{t(f'response.domain.{domain}', lang)} {month_label(month)}", value,
+                              f"{t('response.overall_short', lang)} {overall} · {t('response.cat.CR', lang)} {cr}"))
+    notes = (*(_tile_note(x, lang) for x in tiles), _ci_note(result, lang, panels.settings.min_cell),
+             t("response.bars_caption", lang))
     return PanelContent("response", t("exports.poster.panel.response", lang), tuple(tiles), (), charts,
                         "responses", notes)
 
 
-def _ci_note(result, lang: str) -> str:
-    """CR + PR with its 95 % CI per involvement and month, one clause each."""
+def _ci_note(result, lang: str, k: int = 0) -> str:
+    """CR + PR with its 95 % CI per involvement and month, one clause each (masked under
+    small-cell suppression ``k`` with the response row)."""
     sep = f"{NNBSP}; " if lang == "fr" else "; "
-    return sep.join(_labelled(f"{t(f'response.domain.{r.domain}', lang)} {month_label(r.month)}",
-                              f"{fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)} "
-                              f"{fmt_ci(r.overall.ci_low, r.overall.ci_high, lang)}", lang)
-                    for r in result.results)
+    clauses = []
+    for r in result.results:
+        text = (f"{fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)} "
+                f"{fmt_ci(r.overall.ci_low, r.overall.ci_high, lang)}")
+        shown = response_display.response_cells(r, lang, k)["overall"]
+        clauses.append(_labelled(f"{t(f'response.domain.{r.domain}', lang)} {month_label(r.month)}",
+                                 text if "/" in shown else shown, lang))
+    return sep.join(clauses)
 
 
 def _biology(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:

@@ -118,7 +118,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
 def responses_table(panels: Panels, lang: str) -> ExportTable:
     """CR / PR / NR per involvement and visit with CR + PR and its 95 % CI."""
     result = panels.response
-    frame = response_display.response_table(result.results, lang)
+    frame = response_display.response_table(result.results, lang, panels.settings.min_cell)
     notes = (t("response.ci", lang), *_notes((*result.notes, *(n for r in result.results for n in r.notes)), lang))
     return ExportTable("responses", t("exports.table.responses", lang), frame, notes=notes)
 
@@ -135,11 +135,12 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
             shift = marker.shift_at(month) if marker.shifts else None
             change = marker.change_at(month)
             cells = None if shift is None else bio_display.shift_cells(shift, lang, panels.settings.min_cell)
+            status = bio_display.change_cells(change, lang, panels.settings.min_cell)
             rows.append([
                 t(f"biology.marker.{name}", lang), m0, month_label(month),
                 *((MISSING,) * 4 if shift is None else
                   (*(cells[c] for c in ("down", "up", "stable")), str(cells["unknown"]))),
-                change.paired, bio_display.share(change.resolved, lang), bio_display.share(change.appeared, lang),
+                change.paired, status["resolved"], status["appeared"],
                 fmt_p(change.test.p_value, lang),
             ])
     columns = [t("biology.col.marker", lang), t("exports.shifts.m0", lang), t("biology.col.month", lang),
