@@ -95,7 +95,7 @@ def _export(args, parser, cohort, flt, settings, meta_file) -> int:
     if unknown:
         parser.error(f"unknown filter key {unknown[0]!r}: use centre, sex, age, prior_lines, hcq, cs, cutaneous, "
                      f"articular, ifn or an extra column of the patients table")
-    _check_group(args.group, cohort, parser)
+    _check_group(args.group, cohort, settings, parser)
     if meta_file is not None:
         meta = meta_file.view(args.lang)
     elif args.demo:
@@ -128,10 +128,14 @@ def _export(args, parser, cohort, flt, settings, meta_file) -> int:
     return cli.EXIT_OK
 
 
-def _check_group(group: str | None, cohort, parser: argparse.ArgumentParser) -> None:
+def _check_group(group: str | None, cohort, settings, parser: argparse.ArgumentParser) -> None:
     if group is None:
         return
     from core.filters import filter_options
+    from core.suppression import grouping_allowed
+
+    if not grouping_allowed(settings.min_cell):
+        parser.error("--group cannot be used with min_cell: the groups' counts could give a hidden count back")
 
     allowed = ["centre", "sex", *(column for column, _ in filter_options(cohort).extra)]
     if group not in allowed:

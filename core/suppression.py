@@ -45,6 +45,11 @@ The rule, in one place:
    from 1 to k - 1 (its n/N row). Each of CR, PR, NR is also an n over N with its
    complement (CR against PR + NR): hidden when the complement is from 1 to k - 1.
    ``response_mask``, wherever CR + PR or CR is written (the conclusion's findings too).
+9. **No grouped Table 1.** Table 1 split by a column (centre, sex, an extra column) is
+   not offered while suppression is on: the groups' counts sum to the overall ones, so
+   each group column, masked on its own, could give a hidden count back (Lille 6/14
+   beside 9/22 overall gives Boulogne's 3; a group of women 21/21 gives the one man).
+   ``grouping_allowed``.
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -64,6 +69,12 @@ import pandas as pd
 def active(k: int | None) -> bool:
     """Whether suppression with threshold ``k`` masks anything."""
     return bool(k) and k >= 2
+
+
+def grouping_allowed(k: int | None) -> bool:
+    """Whether Table 1 may be split by a column under threshold ``k`` (rule 9): only
+    without suppression."""
+    return not active(k)
 
 
 def small(n, k: int) -> bool:

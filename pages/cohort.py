@@ -6,6 +6,7 @@ from core.charts.cohort import flow_chart
 from core.display import cohort as display
 from core.display.common import count_line
 from core.i18n import catalogue, t
+from core.suppression import grouping_allowed
 from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
@@ -52,14 +53,18 @@ for start in range(0, len(tiles), _TILE_COLUMNS):
 st.subheader(t("cohort.baseline", lang))
 # Grouping columns: centre, sex and the categorical extra columns of the upload.
 options = session_memo("filter_options", lambda: filter_options(view.cohort))
-groups = [None, "centre", "sex", *(column for column, _ in options.extra)]
+# Not under small-cell suppression: the groups could give a hidden count back (rule 9).
+grouping = grouping_allowed(view.settings.min_cell)
+groups = [None, "centre", "sex", *(column for column, _ in options.extra)] if grouping else [None]
 if st.session_state.get("cohort_group") not in groups:
-    # A column of a previous upload: start ungrouped rather than keep a stale choice.
+    # A column of a previous upload, or grouping no longer offered: start ungrouped.
     st.session_state.pop("cohort_group", None)
 group = st.selectbox(
-    t("cohort.group_by", lang), groups, key="cohort_group",
+    t("cohort.group_by", lang), groups, key="cohort_group", disabled=not grouping,
     format_func=lambda g: t("cohort.group.none", lang) if g is None else catalogue(lang).get(f"cohort.group.{g}", g),
 )
+if not grouping:
+    st.caption(t("cohort.group_suppressed", lang))
 grouped = base if group is None else view.result(baseline, group=group)
 level_label = (lambda v: catalogue(lang).get(f"sex.{v}", v)) if group == "sex" else None
 baseline_frame = view.memo("baseline_table", lambda: display.baseline_display(

@@ -761,3 +761,31 @@ def test_summarize_set_min_cell_on_the_command_line():
     bad = subprocess.run([sys.executable, "-m", "core", "summarize", "--demo", "--set", "min_cell=-3"], cwd=root,
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "min_cell" in bad.stderr
+
+
+def test_table1_is_not_grouped_under_suppression(open_page, demo, capsys, tmp_path):
+    # Rule 9: groups masked column by column could give a hidden overall count back.
+    from core.cli import main
+    from core.export.panels import compute_panels
+    from core.settings import Settings
+    from core.suppression import grouping_allowed
+
+    assert grouping_allowed(0) and grouping_allowed(1) and not grouping_allowed(K)
+    app = open_page("pages/cohort.py")
+    app.selectbox(key="cohort_group").set_value("sex").run()
+    def table1():
+        return next(d.value for d in app.dataframe if "Characteristic" in d.value.columns)
+
+    assert "Male" in table1().columns  # grouped without suppression
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    group = app.selectbox(key="cohort_group")
+    assert group.value is None and group.options == ["No grouping"] and group.disabled
+    assert "Male" not in table1().columns and "p" not in table1().columns
+    assert any("not compared under small-cell suppression" in c.value for c in app.caption)
+    with pytest.raises(ValueError):
+        compute_panels(demo, settings=Settings(min_cell=K), group="sex")
+    with pytest.raises(SystemExit) as stop:
+        main(["poster", "--demo", "--out", str(tmp_path / "x"), "--set", f"min_cell={K}", "--group", "sex"])
+    assert stop.value.code == 2 and "--group cannot be used with min_cell" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

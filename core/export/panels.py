@@ -13,6 +13,7 @@ from core.response import ResponseResult, response
 from core.safety import Safety, safety
 from core.settings import Settings
 from core.steroids import Steroids, steroids
+from core.suppression import grouping_allowed
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,12 +39,15 @@ class Panels:
 def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Settings(),
                    group: str | None = None, *, result: Callable[..., Any] | None = None) -> Panels:
     """Every panel of ``cohort`` restricted to ``filter``; ``group`` splits Table 1
-    (centre, sex or an extra column). Raises ``FilterError`` as the panels do.
+    (centre, sex or an extra column), never under small-cell suppression (ValueError,
+    ``core.suppression.grouping_allowed``). Raises ``FilterError`` as the panels do.
 
     ``result(panel, **options)``, when given, returns ``panel(cohort, filter, settings,
     **options)`` for these very cohort, filter and settings, e.g. from the results a
     page has already computed (``ui.panel.PanelView.result``).
     """
+    if group is not None and not grouping_allowed(settings.min_cell):
+        raise ValueError("Table 1 is not grouped under small-cell suppression (core.suppression, rule 9)")
     flt = resolve_filter(cohort, filter)
     if result is None:
         def result(panel, **options):
