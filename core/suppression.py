@@ -51,6 +51,12 @@ The rule, in one place:
    beside 9/22 overall gives Boulogne's 3; a group of women 21/21 gives the one man).
    ``grouping_allowed``.
 
+10. **Paired tests.** A Wilcoxon test's unchanged pairs and the changed ones sum to its
+   N pairs: the unchanged count is an n over N (rules 1 and 3), hidden when it or the
+   changed count is from 1 to k - 1 (``N = 19 pairs, hidden unchanged`` at k = 11: 19 -
+   11 = 8). The summary writes the pairs but not the unchanged ones.
+   ``unchanged_hidden``, for the steroids page and the exports.
+
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
 
@@ -186,6 +192,12 @@ def status_change_mask(paired: int, positive_m0: int, resolved: int, appeared: i
     positive_mk = positive_m0 - resolved + appeared
     hide_mk = active(k) and (hide_pos or res.n is None or app.n is None or small(positive_mk, k))
     return StatusMask(hide_pos, hide_neg, res, app, hide_mk)
+
+
+def unchanged_hidden(pairs: int, unchanged: int, k: int) -> bool:
+    """Whether a paired test's unchanged pairs are hidden (rule 10): the row (unchanged,
+    changed) of its ``pairs`` under rules 1 and 3."""
+    return suppress_count(unchanged, pairs, k).n is None
 
 
 def hide_treated(treated: int, analysed: int, k: int) -> bool:

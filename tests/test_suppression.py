@@ -22,6 +22,7 @@ from core.suppression import (
     status_change_mask,
     suppress_count,
     suppress_summary,
+    unchanged_hidden,
 )
 
 K = 5
@@ -472,6 +473,36 @@ def test_the_demo_gives_nothing_back_by_subtraction(demo):
          "details": {"response": {"articular": {"M3": {"overall": {"n": 5, "N": 8}}}}}}, 3)
     assert ("response.cutaneous.M6: N - CR", 4) in _given_back(
         {"response": {"cutaneous": {"M6": {"CR": 10, "PR": None, "NR": None, "N": 14}}}}, K)
+
+
+def _unchanged_given_back(text: str, k: int) -> list[int]:
+    """The changed pairs a Wilcoxon sentence gives back (N pairs - unchanged) from 1 to
+    k - 1 (rule 10): the summary does not write the unchanged pairs, the tiles do."""
+    found = []
+    for pairs, zeros in re.findall(r"N = (\d+) pairs, (\d+) unchanged", text):
+        if 1 <= int(pairs) - int(zeros) < k:
+            found.append(int(pairs) - int(zeros))
+    return found
+
+
+def test_unchanged_pairs_with_few_changed(demo):
+    from core.display import steroids as steroid_display
+    from core.significance import TestResult
+    from core.steroids import steroids
+
+    assert unchanged_hidden(19, 11, 11) and not unchanged_hidden(19, 11, 5)
+    assert unchanged_hidden(19, 3, 5) and not unchanged_hidden(19, 0, 11)
+    test = TestResult(0.0, 0.0065, 19, "Wilcoxon", ())
+    assert steroid_display.wilcoxon_text(test, 11, "en", 11).endswith("(N = 19 pairs, hidden unchanged)")
+    assert steroid_display.wilcoxon_text(test, 11, "en", 5).endswith("(N = 19 pairs, 11 unchanged)")
+    assert steroid_display.wilcoxon_text(test, 11, "en").endswith("(N = 19 pairs, 11 unchanged)")
+    # The demo's tiles at every threshold give no changed count back.
+    result = steroids(demo)
+    for k in (3, 5, 11):
+        texts = " ".join(tile.detail for month in result.by_month
+                         for tile in steroid_display.month_tiles(month, "en", k))
+        assert _unchanged_given_back(texts, k) == [], k
+    assert _unchanged_given_back("(N = 19 pairs, 11 unchanged)", 11) == [8]
 
 
 def test_texts_and_frames_are_masked():
