@@ -820,3 +820,13 @@ def test_table1_is_not_grouped_under_suppression(open_page, demo, capsys, tmp_pa
         main(["poster", "--demo", "--out", str(tmp_path / "x"), "--set", f"min_cell={K}", "--group", "sex"])
     assert stop.value.code == 2 and "--group cannot be used with min_cell" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_safety_finding_hides_the_treated_count_whatever_the_response_rows(demo):
+    # At k = 3 the demo's response rows hide nothing the findings quote, while the treated
+    # count (23 beside 22 analysed: 1 excluded) is hidden: the safety sentence hides it too.
+    from core.conclusion import conclusion
+    from core.display.suppressed import masked_findings
+
+    safety_line = masked_findings(conclusion(demo), 3, "en")[-1]
+    assert "9/hidden" in safety_line and "/23" not in safety_line

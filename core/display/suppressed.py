@@ -95,19 +95,19 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
     and a count quoted beside its share goes with it."""
     if not active(k):
         return tuple(render(f, lang) for f in conclusion.findings)
-    hide = hide_treated(conclusion.treated, conclusion.analysed, k)
+    treated_hidden = hide_treated(conclusion.treated, conclusion.analysed, k)
     lines = []
     for finding in conclusion.findings:
         total = conclusion.analysed if finding.basis == "cohort" else None
-        hide_N = hide and finding.basis == "safety"
+        hide_N = treated_hidden and finding.basis == "safety"
         params = dict(finding.params)
         if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
             params["N"] = shown_count(params["N"], k, lang, hide_N)
         rows = dict(conclusion.response_rows)
         for name, (domain, month, which) in response_params(finding).items():
             counts = rows.get((domain, month))
-            hide = counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]
-            if hide:  # hidden with its response row (rule 8), as on the response page
+            if counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]:
+                # Hidden with its response row (rule 8), as on the response page.
                 value = params[name]
                 params[name] = less_than(k) if small(value.n, k) or small(value.N, k) else hidden_word(lang)
         share = params.get("prior_2plus")
