@@ -11,11 +11,11 @@ import pandas as pd
 
 from core.biology import Biology, Marker, PairedStatus, ShiftCounts
 from core.display.common import month_label
-from core.display.suppressed import hidden_word, masked
+from core.display.suppressed import hidden_word, masked, shown_count
 from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
-from core.suppression import active, less_than, row_mask, small, status_change_mask, suppress_count, written
+from core.suppression import active, row_mask, status_change_mask, suppress_count, written
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
@@ -32,7 +32,7 @@ def status_m0_line(marker: Marker, lang: str, k: int = 0, total: int | None = No
     if active(k):
         m = suppress_count(s.n, s.N, k, total)
         n = n if m.n is not None else written(m, k, hidden_word(lang))
-        N = N if m.N is not None else (less_than(k) if small(s.N, k) else hidden_word(lang))
+        N = N if m.N is not None else shown_count(s.N, k, lang, True)
     return t(f"biology.m0.{marker.name}", lang, count=count, n=n, N=N)
 
 
@@ -70,13 +70,9 @@ def shift_cells(counts: ShiftCounts, lang: str, k: int = 0) -> dict[str, str | i
     keys = (DOWN, UP, STABLE, UNKNOWN)
     hide = dict(zip(keys, row_mask([n[c] for c in keys], k)[0]))
     for c in (DOWN, UP, STABLE):
-        cells[c] = _hidden(n[c], k, lang) if hide[c] else masked(cells[c], k, lang, hide_N=hide[UNKNOWN])
-    cells[UNKNOWN] = _hidden(counts.unknown, k, lang) if hide[UNKNOWN] else counts.unknown
+        cells[c] = shown_count(n[c], k, lang, True) if hide[c] else masked(cells[c], k, lang, hide_N=hide[UNKNOWN])
+    cells[UNKNOWN] = shown_count(counts.unknown, k, lang, True) if hide[UNKNOWN] else counts.unknown
     return cells
-
-
-def _hidden(n: int, k: int, lang: str) -> str:
-    return less_than(k) if small(n, k) else hidden_word(lang)
 
 
 def share(count: Proportion, lang: str) -> str:
@@ -102,7 +98,7 @@ def change_cells(change: PairedStatus, lang: str, k: int = 0) -> dict[str, str |
     mask = status_change_mask(change.paired, change.positive_m0, change.resolved.n, change.appeared.n, k)
     for key, hide in (("positive_m0", mask.positive_m0), ("positive_mk", mask.positive_mk)):
         if hide:
-            cells[key] = _hidden(change.positive_m0 if key == "positive_m0" else change.positive_mk, k, lang)
+            cells[key] = shown_count(change.positive_m0 if key == "positive_m0" else change.positive_mk, k, lang, True)
     for key, m in (("resolved", mask.resolved), ("appeared", mask.appeared)):
         if m.suppressed:
             cells[key] = written(m, k, hidden_word(lang))
