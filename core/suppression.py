@@ -251,7 +251,7 @@ def _walk(node, k: int, path: tuple):
     elif all(key in out for key in (*_RESPONSE_KEYS, "N")):
         _mask_response_row(out, k)
     elif all(key in out for key in _SHIFT_KEYS):
-        _mask_row(out, _SHIFT_KEYS, None, k)
+        _mask_row(out, _SHIFT_KEYS, k)
     for key, value in list(out.items()):
         if (key in _COUNT_KEYS or key == "N" or _is_count_map(path)) and small(value, k):
             out[key] = None
@@ -436,19 +436,16 @@ def _mask_proportion(obj: dict, k: int) -> None:
                 obj[key] = None
 
 
-def _mask_row(obj: dict, keys: tuple[str, ...], total: str | None, k: int) -> None:
+def _mask_row(obj: dict, keys: tuple[str, ...], k: int) -> None:
+    """The ``keys`` cells of ``obj`` masked as one row by rules 1 and 3 (``row_mask``)."""
     cells = [obj[key] for key in keys]
     if not all(isinstance(c, int) for c in cells):
         return
-    hidden, total_too = row_mask(cells, k)
-    if total is not None and small(obj[total], k):
-        hidden, total_too = tuple(c > 0 for c in cells), True
+    hidden, _ = row_mask(cells, k)
     for key, hide in zip(keys, hidden):
         if hide:
             obj[key] = None
             obj["suppressed"] = True
-    if total_too and total is not None:
-        obj[total] = None
 
 
 # --- display text -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.display.suppressed import masked, masked_table, masked_tile, suppression_note, withheld_note
+from core.display.suppressed import masked_table, masked_tile, suppression_note, withheld_note
 from core.suppression import active
 
 
@@ -25,11 +25,6 @@ def table(frame: pd.DataFrame, view, count_columns: Sequence[str] = (),
           rows: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
     """``frame`` with its counts masked under the view's ``min_cell``."""
     return masked_table(frame, view.settings.min_cell, view.lang, count_columns, rows)
-
-
-def text(value: str, view) -> str:
-    """A line with its ``n/N`` counts masked."""
-    return masked(value, view.settings.min_cell, view.lang)
 
 
 def tile(value, view, hide_N: bool = False):
