@@ -26,11 +26,11 @@ from core.queries.levels import (distinct_values_query, extra_level_counts_query
 from core.queries.populations import (analysed_count_query, baseline_query, baseline_unknown_drugs_query,
                                       baseline_values_query, exclusions_query, followup_query,
                                       population_counts_query, population_flags_query, visit_months_query)
-from core.queries.response import (COURSE_BASE, COURSE_RESPONSES, DOMAINS, involved_query, response_courses_query,
+from core.queries.response import (COURSE_BASE, COURSE_RESPONSES, involved_query, response_courses_query,
                                    response_discordant_query, response_patients_query)
 from core.queries.rules import (BOUNDARY_SLACK, anti_dsdna_elevated_sql, articular_response_sql,
-                                complement_activated_sql, cutaneous_response_sql, evaluate_rule, ifn_positive_sql,
-                                prednisone_equivalent_sql, rule_params, shift_sql, unknown_drug_dose_sql)
+                                complement_activated_sql, cutaneous_response_sql, evaluate_rule,
+                                prednisone_equivalent_sql, shift_sql, unknown_drug_dose_sql)
 from core.queries.safety import (events_by_type_query, events_query, safety_followup_query, swimmer_query,
                                  visceral_events_query)
 from core.queries.steroids import steroid_doses_query, steroid_unknown_drugs_query, steroid_values_query
