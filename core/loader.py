@@ -23,6 +23,7 @@ from core.limits import ReadLimits
 from core.raw_table import RawTable
 from core.readings import UNUSED, ColumnReading, read_columns
 from core.report import ERROR, Issue, Report
+from core.schema import COLUMNS
 from core.validate import check_cohort
 
 # A column as the user sees it: (file, sheet or None, header as written).
@@ -63,13 +64,17 @@ def validate_files(files: Sequence[tuple[str, bytes]], *, drop_columns: Collecti
                    limits: ReadLimits | None = None, read_hidden_sheets: bool = False) -> Report:
     """The report ``load_cohort`` gives for the same arguments, without building the cohort.
 
-    Only the patients table goes into a database, for the readings of its extra columns
-    (whether each may be a filter, ``core.filters.extra_filter_reasons``); visits and
-    events, the bulk of a registry, are checked but not stored.
+    Only the patients table goes into a database, and only when it has extra columns,
+    for their readings (whether each may be a filter,
+    ``core.filters.extra_filter_reasons``); visits and events, the bulk of a registry,
+    are checked but not stored.
     """
     checked = _check(files, drop_columns, limits, read_hidden_sheets)
     if not checked.report.usable:
         return checked.readings(None)
+    frame = checked.frames.get("patients")
+    if frame is None or all(column in COLUMNS["patients"] for column in frame.columns):
+        return checked.readings({})  # no extra column to read
     patients = cohort_from_frames({"patients": checked.frames.get("patients")}, checked.report, checked.source)
     try:
         return checked.readings(extra_filter_reasons(patients))
