@@ -119,7 +119,6 @@ def _panels(files: list[tuple[str, bytes]]) -> dict:
 def _exports(cohort, files: list[tuple[str, bytes]]) -> dict:
     """Time and bytes of each export of the whole registry (English)."""
     from core.export.bundle import FORMATS, export_files, full_export, prepare_export
-    from core.export.panels import compute_panels
 
     def timed(compute):
         start = time.perf_counter()
@@ -127,11 +126,11 @@ def _exports(cohort, files: list[tuple[str, bytes]]) -> dict:
         return value, round(time.perf_counter() - start, 3)
 
     ctx, prepare_s = timed(lambda: prepare_export(cohort, files, "en"))
-    # What a download does in the app: the pages' panel results are memoised already.
-    pages = compute_panels(cohort)
-    held = {"populations": pages.populations, "baseline": pages.baseline, "response": pages.response,
-            "biology": pages.biology, "steroids": pages.steroids, "safety": pages.safety}
-    ctx, from_pages_s = timed(lambda: prepare_export(cohort, files, "en", result=lambda panel: held[panel.__name__]))
+    # What a download does in the app: the pages' panel results are memoised already
+    # (here, the ones the export above computed).
+    held = ctx.panels
+    ctx, from_pages_s = timed(lambda: prepare_export(cohort, files, "en",
+                                                     result=lambda panel, **_: getattr(held, panel.__name__)))
     _, images_s = timed(lambda: (ctx.svgs, ctx.pngs))
     formats = {}
     for name in FORMATS:
