@@ -26,11 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402 - after the path
+
 RESULTS = ROOT / "benchmarks" / "results.json"
-CHROMIUM = Path("/usr/bin/chromium")
-_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 _TITLE = "[data-testid='stMainBlockContainer'] h1"
 MUST_MEDIAN_S, MUST_MAX_S = 0.5, 1.0
 
@@ -44,7 +42,7 @@ def _switch(page, index: int, title: str) -> float:
         """([selector, idle, title]) => {
             const h1 = document.querySelector(selector);
             return h1 !== null && h1.innerText === title && document.querySelector(idle) !== null;
-        }""", arg=[_TITLE, _IDLE, title], polling="raf")
+        }""", arg=[_TITLE, IDLE, title], polling="raf")
     return time.perf_counter() - start
 
 
@@ -65,11 +63,11 @@ def measure(rounds: int, patients: int | None = None) -> dict:
     figures: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"),
                      "cohort": "demo" if patients is None else f"registry of {patients} patients", "rounds": rounds}
     with serve_app() as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
         page.set_default_timeout(300_000)
         page.goto(url)
-        page.wait_for_selector(_IDLE)
+        page.wait_for_selector(IDLE)
         if patients is not None:
             figures["upload_to_report_s"] = _upload_registry(page, patients)
         failed: set[str] = set()  # pages that showed an exception, checked after each switch
@@ -108,7 +106,7 @@ def _upload_registry(page, patients: int) -> float:
     start = time.perf_counter()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=files)
     page.get_by_text(t("report.usable", "en")).wait_for()
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
     return round(time.perf_counter() - start, 3)
 
 

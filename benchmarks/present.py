@@ -20,11 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402 - after the path
+
 TARGET_MEDIAN_S = 0.5
-_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 
 
 def _step(page, button: str, expected: str) -> float:
@@ -32,7 +30,7 @@ def _step(page, button: str, expected: str) -> float:
     start = time.perf_counter()
     page.locator(f".st-key-{button} button").first.click()
     page.locator(".st-key-slide_counter").get_by_text(expected, exact=True).wait_for()
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
     return time.perf_counter() - start
 
 
@@ -45,16 +43,16 @@ def measure(url: str, rounds: int, locale: str) -> list[float]:
     lang = locale[:2]
     times = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(locale=locale, viewport={"width": 1600, "height": 1000}).new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{url}/poster")
             page.locator(".st-key-present_start button").first.wait_for()
-            page.wait_for_selector(_IDLE)
+            page.wait_for_selector(IDLE)
             page.locator(".st-key-present_start button").first.click()
             page.locator(".st-key-slide_counter").get_by_text(counter(0, lang), exact=True).wait_for()
-            page.wait_for_selector(_IDLE)
+            page.wait_for_selector(IDLE)
             for _ in range(rounds):
                 for k in range(1, len(PANELS)):
                     times.append(_step(page, "present_next", counter(k, lang)))

@@ -1,4 +1,4 @@
-"""The app under ``streamlit run``, for a browser to open: the browser test
+"""The app under ``streamlit run``, for a browser to open, and the browser's settings: the browser test
 (``tests/test_browser.py``) and the browser benchmarks (``benchmarks/browser.py``,
 ``benchmarks/present.py``) all start it with :func:`serve_app`."""
 from __future__ import annotations
@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 15
 _LOG_TAIL = 2000
+
+# The browser that opens the app (Debian's chromium), its flags, and the selector that
+# is present once the app's script has finished running.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 class AppServerError(RuntimeError):

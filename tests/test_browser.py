@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from core.i18n import t
-from tests.app_server import serve_app
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 _TIMEOUT_MS = 60_000
 _CSV = "N° patient,Sexe,Age (ans)\nP1,F,40\nP2,M,abc\n".encode()
 
@@ -38,7 +33,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
@@ -55,7 +50,7 @@ def _open(browser, url: str, locale: str = "en-US"):
 def _goto(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
 
 
 def _url_of(root: str, script: str) -> str:
@@ -125,7 +120,7 @@ def test_uploaded_file_gets_a_report(server, browser, tmp_path):
         files=[{"name": "cohort.csv", "mimeType": "text/csv", "buffer": _CSV}]
     )
     expect(page.get_by_text(t("upload.current", "en", names="cohort.csv"))).to_be_visible(timeout=_TIMEOUT_MS)
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
     expect(page.get_by_text(t("report.usable", "en"))).to_be_visible()
     expect(page.get_by_text(t("report.summary", "en", errors=0, rejected=0, warnings=1))).to_be_visible()
     expect(page.locator("[data-testid='stSidebar']").get_by_text(t("badge.upload", "en"))).to_be_visible()
@@ -149,7 +144,7 @@ def test_abort_causing_workbook_gets_a_clear_error_and_the_server_keeps_serving(
         files=[{"name": "far.xlsx", "buffer": far,
                 "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     expect(page.get_by_text(t("upload.current", "en", names="far.xlsx"))).to_be_visible(timeout=_TIMEOUT_MS)
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
     expect(page.get_by_text(t("report.unusable", "en"))).to_be_visible()
     expect(page.get_by_text(t("report.summary", "en", errors=1, rejected=0, warnings=0))).to_be_visible()
     page.screenshot(path=tmp_path / "far_cell.png", full_page=True)
@@ -186,7 +181,7 @@ def _h1(page) -> str:
 def _click_nav(page, k: int) -> None:
     page.locator("[data-testid='stSidebarNav'] a").nth(k).click()
     page.wait_for_load_state("networkidle")
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
 
 
 def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_path):
@@ -204,7 +199,7 @@ def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_pat
         # The selector is what changes it, and the choice then survives links too.
         page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
         page.get_by_role("option", name="Français").click()
-        page.wait_for_selector(_IDLE)
+        page.wait_for_selector(IDLE)
         _click_nav(page, 3)
         assert _h1(page) == t(PAGES[3].title_key, "fr")
         assert "lang=fr" in page.url
@@ -261,7 +256,7 @@ def _shown_panel(page, k: int) -> None:
     from core.display.poster import counter
 
     page.locator(".st-key-slide_counter").get_by_text(counter(k, "en"), exact=True).wait_for()
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
 
 
 def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, browser, tmp_path):
@@ -293,7 +288,7 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
     assert page.locator("[data-testid='stException']").count() == 0
     page.keyboard.press("Escape")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
-    page.wait_for_selector(_IDLE)
+    page.wait_for_selector(IDLE)
     assert _h1(page) == t("nav.poster", "en")
     assert page.locator("[data-testid='stSidebar']").is_visible()
     page.context.close()
