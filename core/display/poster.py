@@ -213,8 +213,9 @@ def response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[str, 
 
 
 def _overall(r, lang: str, k: int) -> str:
-    shown = response_display.response_cells(r, lang, k)["overall"]
-    return fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang) if "/" in shown else shown
+    if response_display.response_hidden(r, k)["overall"]:
+        return response_display.response_cells(r, lang, k)["overall"]
+    return fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)
 
 
 def marker_boxes(result: Biology, lang: str, k: int = 0) -> tuple[MarkerBox, ...]:

@@ -23,18 +23,24 @@ def overall_frame(results) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["domain", "month", "n", "N", "pct", "ci_low", "ci_high"])
 
 
+def response_hidden(r, k: int = 0) -> dict[str, bool]:
+    """Which of CR, PR, NR and CR + PR (``overall``) small-cell suppression ``k`` hides,
+    as ``core.suppression``'s ``response_mask`` says (rule 8)."""
+    keys = ("CR", "PR", "NR", "overall")
+    if not active(k):
+        return dict.fromkeys(keys, False)
+    return dict(zip(keys, response_mask(r.cr.n, r.pr.n, r.nr.n, k)))
+
+
 def response_cells(r, lang: str, k: int = 0) -> dict[str, str]:
     """CR, PR, NR as n/N (%) and CR + PR (``overall``) with its 95 % CI, as written; under
-    small-cell suppression ``k`` a hidden one is ``< k`` or the hidden word, as
-    ``core.suppression``'s ``response_mask`` says (rule 8), as in the summary."""
-    counts = {"CR": r.cr, "PR": r.pr, "NR": r.nr}
-    cells = {key: fmt_count(c.n, c.N, c.pct, lang) for key, c in counts.items()}
+    small-cell suppression ``k`` a hidden one (``response_hidden``) is ``< k`` or the
+    hidden word, as in the summary."""
+    counts = {"CR": r.cr, "PR": r.pr, "NR": r.nr, "overall": r.overall}
+    cells = {key: fmt_count(c.n, c.N, c.pct, lang) for key, c in counts.items() if key != "overall"}
     cells["overall"] = " ".join(filter(None, (fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
                                               fmt_ci(r.overall.ci_low, r.overall.ci_high, lang))))
-    if not active(k):
-        return cells
-    counts["overall"] = r.overall
-    for key, hide in zip(("CR", "PR", "NR", "overall"), response_mask(r.cr.n, r.pr.n, r.nr.n, k)):
+    for key, hide in response_hidden(r, k).items():
         if hide:
             cells[key] = less_than(k) if small(counts[key].n, k) or small(r.N, k) else hidden_word(lang)
     return cells

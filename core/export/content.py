@@ -208,9 +208,10 @@ def _response(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
             overall, cr = f"{r.overall.n}/{r.overall.N}", f"{r.cr.n}/{r.cr.N}"
             value = fmt_pct(r.overall.pct, lang) if r.N else MISSING
             cells = response_display.response_cells(r, lang, panels.settings.min_cell)
-            if "/" not in cells["overall"]:  # hidden with the response row (rule 8)
+            hidden = response_display.response_hidden(r, panels.settings.min_cell)
+            if hidden["overall"]:  # hidden with the response row (rule 8)
                 value = overall = cells["overall"]
-            if "/" not in cells["CR"]:
+            if hidden["CR"]:
                 cr = cells["CR"]
             tiles.append(Tile(f"{t(f'response.domain.{domain}', lang)} {month_label(month)}", value,
                               f"{t('response.overall_short', lang)} {overall} · {t('response.cat.CR', lang)} {cr}"))
@@ -228,9 +229,9 @@ def _ci_note(result, lang: str, k: int = 0) -> str:
     for r in result.results:
         text = (f"{fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)} "
                 f"{fmt_ci(r.overall.ci_low, r.overall.ci_high, lang)}")
-        shown = response_display.response_cells(r, lang, k)["overall"]
-        clauses.append(_labelled(f"{t(f'response.domain.{r.domain}', lang)} {month_label(r.month)}",
-                                 text if "/" in shown else shown, lang))
+        if response_display.response_hidden(r, k)["overall"]:
+            text = response_display.response_cells(r, lang, k)["overall"]
+        clauses.append(_labelled(f"{t(f'response.domain.{r.domain}', lang)} {month_label(r.month)}", text, lang))
     return sep.join(clauses)
 
 
