@@ -425,15 +425,8 @@ def _is_count_map(path: tuple) -> bool:
 
 
 def _mask_proportion(obj: dict, k: int) -> None:
-    n, N = obj["n"], obj["N"]
-    if not isinstance(n, int) or not isinstance(N, int):
-        return
-    masked = suppress_count(n, N, k)
-    if masked.suppressed:
-        obj.update(n=masked.n, N=masked.N, suppressed=True)
-        for key in ("pct", "ci_low", "ci_high"):
-            if key in obj:
-                obj[key] = None
+    """The count object ``obj`` masked in place by rules 1 to 3 (``_count_object``)."""
+    obj.update(_count_object(obj, obj, k))
 
 
 def _mask_row(obj: dict, keys: tuple[str, ...], k: int) -> None:
