@@ -65,7 +65,8 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         present = [c.name for c in columns if c.name in frame.columns] + extras
         cols_sql = ", ".join(quote_identifier(c) for c in present)
         # Extras go in as text, whatever pandas inferred, so filters see what the user wrote.
-        staged = frame[present].copy()
+        # (Copy-on-write: changing ``staged`` leaves ``frame`` as it was, without a copy.)
+        staged = frame[present]
         for c in extras:
             staged[c] = staged[c].astype("string")
         if table == "visits":
