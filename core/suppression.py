@@ -10,9 +10,11 @@ The rule, in one place:
    from 1 to k - 1: then N and every count over it are suppressed.
 3. **Secondary.** Cells of a row that sums to a shown total (CR + PR + NR = N; the
    ↓ ↑ → (?) of a marker; a count n and its complement N - n) must not give a
-   suppressed cell back by subtraction: when exactly one cell of such a row is
-   suppressed, the smallest other non-zero cell is suppressed too ("hidden"); when
-   there is none, the total is. So ``21/22`` is hidden (22 - 21 = 1 patient).
+   suppressed cell back by subtraction, nor the sum of the suppressed cells: the total
+   less the shown cells. While the suppressed cells of such a row sum to 1 to k - 1,
+   its smallest other non-zero cell is suppressed too ("hidden"); when there is none
+   left, the total is. So ``21/22`` is hidden (22 - 21 = 1 patient), and CR / PR / NR
+   = 10 / 3 / 1 of N = 14 at k = 5 is hidden whole (14 - 10 would give PR + NR = 4).
 4. **Per-patient listings** (patient ids with events, excluded patients, discordant
    responses, per-patient charts) are withheld: each row is one patient.
 5. **Missing values.** A row whose N leaves out the patients with a missing value is a
@@ -90,15 +92,16 @@ def small(n, k: int) -> bool:
 
 def row_mask(cells: Sequence[int], k: int) -> tuple[tuple[bool, ...], bool]:
     """Which cells of a row summing to a shown total to suppress, and whether the
-    total must go too (rules 1 and 3). ``cells`` are non-negative counts."""
+    total must go too (rules 1 and 3): the suppressed cells sum to 0 or to k or more.
+    ``cells`` are non-negative counts."""
     hidden = [small(c, k) for c in cells]
-    if sum(hidden) != 1:
-        return tuple(hidden), False
-    others = [(c, i) for i, c in enumerate(cells) if not hidden[i] and c > 0]
-    if not others:
-        return tuple(hidden), True
-    hidden[min(others)[1]] = True
-    return tuple(hidden), False
+    withheld = sum(c for c, h in zip(cells, hidden) if h)
+    # The smallest non-zero cells first: as few patients as possible leave the table.
+    for c, i in sorted((c, i) for i, c in enumerate(cells) if not hidden[i] and c > 0):
+        if not small(withheld, k):
+            break
+        hidden[i], withheld = True, withheld + c
+    return tuple(hidden), small(withheld, k)
 
 
 @dataclass(frozen=True)

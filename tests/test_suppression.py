@@ -108,9 +108,14 @@ def test_secondary_suppression_on_a_response_row():
     doc = suppress_summary({"response": {"d": {"M3": {"CR": 8, "PR": 7, "NR": 2, "N": 17}}}}, K)
     row = doc["response"]["d"]["M3"]
     assert row == {"CR": 8, "PR": None, "NR": None, "N": 17, "suppressed": True}
-    # Two small cells protect each other; zeros stay.
-    assert row_mask((10, 3, 1), K) == ((False, True, True), False)
+    # Small cells that sum to k or more protect each other; zeros stay.
+    assert row_mask((10, 3, 2), K) == ((False, True, True), False)
     assert row_mask((9, 0, 2), K) == ((True, False, True), False)
+    # Hidden cells summing to less than k would give their sum back (14 - 10 = PR + NR
+    # = 4): the next smallest cell goes too, as often as needed.
+    assert row_mask((10, 3, 1), K) == ((True, True, True), False)
+    assert row_mask((1, 2, 12, 30), 11) == ((True, True, True, False), False)
+    assert row_mask((1, 1, 0), K) == ((True, True, False), True)
     # A single small cell and only zeros beside it: the total must go.
     assert row_mask((0, 3, 0), K) == ((False, True, False), True)
     assert row_mask((6, 7, 8), K) == ((False, False, False), False)
@@ -343,7 +348,8 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     and the M0 statuses), and its n when N is hidden; the dose's N against the patients
     on corticosteroids; every count's complement N - n; a row with one hidden cell; the
     paired patients against the positive at M0 and the appeared's N; CR + PR against CR,
-    PR, NR and N (CR read from the response row or from ``details.response``)."""
+    PR, NR and N (CR read from the response row or from ``details.response``); a row's
+    hidden cells together (N less its shown cells)."""
     found = []
 
     def check(what: str, value) -> None:
@@ -424,8 +430,8 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
                 values = [node[key] for key in cells]
                 hidden = [v for v in values if not _shown(v)]
                 whole = node.get(total) if total else (analysed if path.startswith("ifn_shift") else None)
-                if len(hidden) == 1 and _shown(whole):
-                    check(f"{path}: the one hidden cell", whole - sum(v for v in values if _shown(v)))
+                if hidden and _shown(whole):
+                    check(f"{path}: the hidden cells", whole - sum(v for v in values if _shown(v)))
         for key, value in node.items():
             walk(value, f"{path}.{key}" if path else key)
 
