@@ -159,6 +159,16 @@ def suppress_count(n: int, N: int, k: int, total: int | None = None, hide_N: boo
     return Masked(None if hide_n else n, N, hide_n, small(n, k))
 
 
+def dose_n_hidden(dose_N: int, on_cs_n: int, on_cs_N: int, k: int, total: int | None = None) -> bool:
+    """Whether the dose's N, the patients on corticosteroids with a known dose, is hidden
+    (rule 5): a part of the ``on_cs_n`` patients on corticosteroids out of ``on_cs_N``
+    (themselves a part of ``total``, the analysed patients, at the baseline month),
+    whether that count is shown or hidden. The one decision for the summary, Table 1 and
+    the steroids page."""
+    on_cs_hidden = suppress_count(on_cs_n, on_cs_N, k, total).n is None
+    return part_hidden(dose_N, on_cs_n, k, on_cs_hidden)
+
+
 def response_mask(cr: int, pr: int, nr: int, k: int) -> tuple[bool, bool, bool, bool]:
     """Whether CR, PR, NR and CR + PR are hidden, out of N = CR + PR + NR (rules 1 to 3
     and 8); N itself goes when small (rule 2). The one decision for the summary, the
@@ -280,9 +290,8 @@ def _mask_parts(out: dict, doc: dict, k: int) -> None:
         if name != "cs_dose_mg":
             out_baseline[name] = _part_of(row, out_baseline[name], analysed, k)
     if "cs_dose_mg" in baseline and "corticosteroids" in baseline:
-        on_cs = out_baseline["corticosteroids"]
-        out_baseline["cs_dose_mg"] = _part_of(baseline["cs_dose_mg"], out_baseline["cs_dose_mg"],
-                                              baseline["corticosteroids"]["n"], k, on_cs.get("n") is None)
+        out_baseline["cs_dose_mg"] = _dose_part(baseline["cs_dose_mg"], out_baseline["cs_dose_mg"],
+                                                baseline["corticosteroids"], k, analysed)
     for path in (("anti_dsdna", "elevated_M0"), ("details", "ifn_positive_M0")):
         if isinstance(_get(doc, path), dict):
             _put(out, path, _part_of(_get(doc, path), _get(out, path), analysed, k))
@@ -323,8 +332,8 @@ def _mask_steroid_parts(out: dict, doc: dict, analysed: int, k: int) -> None:
         if index == 0 and isinstance(figures.get("on_cs"), dict):  # the baseline month
             target["on_cs"] = _part_of(figures["on_cs"], target["on_cs"], analysed, k)
         on_cs, shown = figures.get("on_cs") or {}, target.get("on_cs") or {}
-        if "N" in figures and isinstance(on_cs.get("n"), int):
-            out["steroids"][month] = _part_of(figures, target, on_cs["n"], k, shown.get("n") is None)
+        if "N" in figures:
+            out["steroids"][month] = _dose_part(figures, target, on_cs, k, analysed if index == 0 else None)
         shares = _get(doc, ("details", "steroids", month)) or {}
         for name, share in shares.items():
             if name.startswith("at_or_under_") and isinstance(share, dict) and isinstance(on_cs.get("N"), int):
@@ -381,6 +390,16 @@ def _mask_response_details(out: dict, doc: dict, k: int) -> None:
                     target[key] = {**target[key], "n": None, "suppressed": True,
                                    **{s: None for s in ("pct", "ci_low", "ci_high") if s in target[key]}}
                     target["suppressed"] = True
+
+
+def _dose_part(dose: dict, walked: dict, on_cs: dict, k: int, total: int | None) -> dict:
+    """The dose's statistics ``dose`` (already walked: ``walked``) with its N hidden as
+    ``dose_n_hidden`` says, among the patients on corticosteroids ``on_cs`` (``{"n",
+    "N"}``, a part of ``total`` or not)."""
+    N, n, of = dose.get("N"), on_cs.get("n"), on_cs.get("N")
+    if not all(isinstance(v, int) for v in (N, n, of)) or small(N, k) or not dose_n_hidden(N, n, of, k, total):
+        return walked
+    return {**walked, "N": None, "suppressed": True}
 
 
 def _part_of(orig: dict, walked: dict, total, k: int, total_hidden: bool = False) -> dict:

@@ -15,7 +15,7 @@ from core.display.suppressed import hidden_word, masked, masked_tile, shown_coun
 from core.i18n import MISSING, fmt_num, fmt_pct, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
-from core.suppression import active, less_than, part_hidden, small, suppress_count
+from core.suppression import active, dose_n_hidden, less_than, part_hidden, small
 
 
 # The poster's M0 tiles, in its order: (baseline variable, label key).
@@ -123,7 +123,7 @@ def _hidden_N(table: BaselineTable, variable: str, k: int) -> bool:
     if variable != "cs_dose_mg":
         return part_hidden(est.N, table.N, k)
     on_cs = table.row("corticosteroids").overall
-    return part_hidden(est.N, on_cs.n, k, suppress_count(on_cs.n, on_cs.N, k, table.N).n is None)
+    return dose_n_hidden(est.N, on_cs.n, on_cs.N, k, table.N)
 
 
 def _missing_hidden(table: BaselineTable, variable: str, k: int) -> bool:

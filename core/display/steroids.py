@@ -13,7 +13,7 @@ from core.display.suppressed import hidden_word, masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth, Steroids
-from core.suppression import mask_cell, part_hidden, part_of, small, suppress_count, unchanged_hidden
+from core.suppression import dose_n_hidden, mask_cell, part_of, small, suppress_count, unchanged_hidden
 
 
 def median_iqr(c: Continuous, lang: str) -> str:
@@ -52,8 +52,7 @@ def baseline_total(result: Steroids, month: SteroidMonth) -> int | None:
 def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> int | str:
     """The patients with a known dose on corticosteroids, as shown: a part of those on
     corticosteroids (rule 5), ``< k`` when small."""
-    on_cs = suppress_count(month.on_cs.n, month.on_cs.N, k, total)
-    return shown_count(month.dose.N, k, lang, part_hidden(month.dose.N, month.on_cs.n, k, on_cs.n is None))
+    return shown_count(month.dose.N, k, lang, dose_n_hidden(month.dose.N, month.on_cs.n, month.on_cs.N, k, total))
 
 
 def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> tuple[Tile, ...]:
