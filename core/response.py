@@ -13,10 +13,10 @@ from core import queries
 from core.filters import Filter, resolve_filter
 from core.populations import report_months, small_n_notes
 from core.scoring import CR, NR, PR
+from core.schema import RESPONSE_DOMAINS as DOMAINS
 from core.settings import Settings
 from core.stats import Proportion, estimate_proportion
 
-DOMAINS = ("cutaneous", "articular")
 CATEGORIES = (CR, PR, NR)
 MISSING = "missing"
 _DISCORDANT_COLUMNS = ("patient_id", "domain", "month", "recorded", "scored")

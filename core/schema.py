@@ -130,6 +130,10 @@ TABLE_NAMES = {
 # sheet: never a table, so never read (nor reported as an unrecognised table).
 DOCUMENTATION_SHEETS = frozenset({"read_me", "readme", "lisez_moi", "lisezmoi"})
 
+# The clinical response domains, in the poster's order: each has an involvement column
+# of patients (``<domain>``) and a response column of visits (``<domain>_response``).
+RESPONSE_DOMAINS = ("cutaneous", "articular")
+
 # Visit columns that describe the visit itself rather than the patient (all but the keys).
 VISIT_VALUE_COLUMNS = tuple(c.name for c in VISITS if c.name not in ("patient_id", "month"))
 

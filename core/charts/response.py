@@ -10,8 +10,8 @@ import pandas as pd
 from core.charts.theme import OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, colour_scale, themed
 from core.i18n import fmt_ci, fmt_pct, t
 from core.display.response import category_label
+from core.schema import RESPONSE_DOMAINS as DOMAINS
 
-DOMAINS = ("cutaneous", "articular")
 CATEGORIES = ("CR", "PR", "NR")
 # Above this many patients the grid would be unreadable (and too heavy for the
 # browser): the grid builder shows counts per month and response instead.

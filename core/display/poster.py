@@ -25,13 +25,13 @@ from core.i18n import MISSING, fmt_count, fmt_num, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
+from core.schema import RESPONSE_DOMAINS
 from core.steroids import Steroids
 from core.suppression import active, hide_treated, less_than, small
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
 # tests read. ``methods`` holds the introduction, objectives and methods.
 PANELS = ("title", "methods", "baseline", "response", "biology", "steroids", "safety", "conclusion")
-_DOMAINS = ("cutaneous", "articular")
 _LEVELS = ("complete", "partial")
 
 
@@ -188,7 +188,7 @@ def definitions(response_definitions: dict, lang: str) -> tuple[Definition, ...]
         Definition(names.get(domain) or t(f"response.domain.{domain}", lang),
                    tuple((levels.get(level) or t(f"poster.level.{level}", lang), response_definitions[domain][level])
                          for level in _LEVELS if response_definitions[domain].get(level)))
-        for domain in _DOMAINS if response_definitions.get(domain)
+        for domain in RESPONSE_DOMAINS if response_definitions.get(domain)
     )
 
 
@@ -203,7 +203,7 @@ def response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[str, 
     """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``;
     under small-cell suppression ``k`` hidden with its response row (``response_cells``)."""
     lines = []
-    for domain in _DOMAINS:
+    for domain in RESPONSE_DOMAINS:
         visits = [r for r in result.results if r.domain == domain]
         if not visits:
             continue

@@ -5,8 +5,7 @@ import pandas as pd
 
 from core.queries.derived import visit_rules_table
 from core.queries.scope import at_months, scoped
-
-DOMAINS = ("cutaneous", "articular")
+from core.schema import RESPONSE_DOMAINS as DOMAINS
 
 
 def _scored_visits_sql(con, settings, months, every_month: bool = False) -> tuple[str, dict]:
