@@ -19,8 +19,8 @@ from core.csv_reader import read_grid, sniff_delimiter
 from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, size_issue
 from core.parquet_reader import read_parquet
-from core.raw_table import RawTable, file_issue, header_text, table_from_grid
-from core.report import ERROR, WARNING, Issue
+from core.raw_table import RawTable, header_text, table_from_grid
+from core.report import ERROR, WARNING, Issue, file_issue
 from core.schema import DOCUMENTATION_SHEETS, normalise
 from core.workbooks import cell_issues, merged_cells, read_workbook
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 
-from core.report import ERROR, Issue
+from core.report import Issue, file_issue
 
 MB = 1_000_000
 # Environment variables overriding a default, e.g. LIVING_POSTER_MAX_ROWS=500000.
@@ -86,7 +86,7 @@ def size_issue(name: str, size: int, limits: ReadLimits) -> Issue | None:
     """The error for a file larger than ``limits.max_file_bytes``, else None."""
     if size <= limits.max_file_bytes:
         return None
-    return _error("file_too_large", name, None, "", size=megabytes(size), limit=megabytes(limits.max_file_bytes))
+    return file_issue("file_too_large", name, None, "", size=megabytes(size), limit=megabytes(limits.max_file_bytes))
 
 
 def shape_issue(name: str, sheet: str | None, rows: int, columns: int, limits: ReadLimits) -> Issue | None:
@@ -97,17 +97,11 @@ def shape_issue(name: str, sheet: str | None, rows: int, columns: int, limits: R
     """
     variant = "sheet" if sheet is not None else ""
     if rows > limits.max_rows:
-        return _error("too_many_rows", name, sheet, variant, rows=float(rows), limit=float(limits.max_rows))
+        return file_issue("too_many_rows", name, sheet, variant, rows=float(rows), limit=float(limits.max_rows))
     if columns > limits.max_columns:
-        return _error("too_many_columns", name, sheet, variant, columns=float(columns),
-                      limit=float(limits.max_columns))
+        return file_issue("too_many_columns", name, sheet, variant, columns=float(columns),
+                          limit=float(limits.max_columns))
     if rows * columns > limits.max_cells:
-        return _error("table_too_large", name, sheet, variant, rows=float(rows), columns=float(columns),
-                      cells=float(rows * columns), limit=float(limits.max_cells))
+        return file_issue("table_too_large", name, sheet, variant, rows=float(rows), columns=float(columns),
+                          cells=float(rows * columns), limit=float(limits.max_cells))
     return None
-
-
-def _error(code: str, name: str, sheet: str | None, variant: str, **params: object) -> Issue:
-    if sheet is not None:
-        params["sheet"] = sheet
-    return Issue.of(ERROR, code, params, variant=variant, file=name, sheet=sheet)

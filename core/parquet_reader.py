@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from core.limits import ReadLimits, megabytes, shape_issue
-from core.raw_table import RawTable, file_issue, header_text
-from core.report import Issue
+from core.raw_table import RawTable, header_text
+from core.report import Issue, file_issue
 
 # The unnamed index pandas stores in a Parquet file; a named index is a column.
 _INDEX_COLUMN = re.compile(r"__index_level_\d+__")

@@ -4,8 +4,8 @@ of cells becomes one.
 A grid is what a spreadsheet shows (CSV records, or a workbook sheet): one row per
 spreadsheet row. ``table_from_grid`` finds the header row below any title lines and
 the data rows under it: a CSV row with a value past the header's fields is rejected,
-and columns with neither a header nor data are left out. ``file_issue`` and
-``header_text`` are shared by the readers (``core.formats``, ``core.parquet_reader``).
+and columns with neither a header nor data are left out. ``header_text`` is
+shared by the readers (``core.formats``, ``core.parquet_reader``).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.report import ERROR, REJECTED, WARNING, Issue
+from core.report import REJECTED, WARNING, Issue, file_issue
 
 _MAX_TITLE_ROWS = 3
 
@@ -40,12 +40,6 @@ class RawTable:
     rejected: int = 0
 
 
-def file_issue(code: str, file: str, sheet: str | None, variant: str = "", severity: str = ERROR,
-               **params: object) -> Issue:
-    """An issue with a whole file or sheet; a sheet's wording names it (variant "sheet")."""
-    if sheet is not None:
-        params["sheet"] = sheet
-    return Issue.of(severity, code, params, variant=variant, file=file, sheet=sheet)
 
 
 def _blank(grid: pd.DataFrame) -> pd.DataFrame:

@@ -128,6 +128,14 @@ class Issue:
         return out
 
 
+def file_issue(code: str, file: str, sheet: str | None, variant: str = "", severity: str = ERROR,
+               **params: object) -> Issue:
+    """An issue with a whole file or sheet; a sheet's wording names it (variant "sheet")."""
+    if sheet is not None:
+        params["sheet"] = sheet
+    return Issue.of(severity, code, params, variant=variant, file=file, sheet=sheet)
+
+
 def _check_code(code: str, variant: str) -> None:
     if code not in CODES or (variant and variant not in CODES[code]):
         raise ValueError(f"undeclared issue code {code!r} (variant {variant!r}): add it to CODES")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from core.limits import MB, ReadLimits, megabytes, shape_issue
-from core.report import ERROR, Issue
+from core.report import Issue, file_issue
 from core.sheet_styles import padded_styles
 from core.sheet_xml import FlaggedCell, SheetShape, xml_chunks
 
@@ -57,14 +57,14 @@ def scan_workbook(name: str, content: bytes, limits: ReadLimits) -> WorkbookScan
     if entries is None:
         return WorkbookScan()
     if entries > limits.max_zip_entries:
-        return _stopped(_error("file_too_large", name, "entries", entries=float(entries),
-                               limit=float(limits.max_zip_entries)))
+        return _stopped(file_issue("file_too_large", name, None, "entries", entries=float(entries),
+                                   limit=float(limits.max_zip_entries)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         too_large = _size_issue(name, archive.infolist(), limits)
         return _stopped(too_large) if too_large else _scan_parts(name, archive, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as exc:
-        return _stopped(_error("unreadable_file", name, "workbook", kind=type(exc).__name__))
+        return _stopped(file_issue("unreadable_file", name, None, "workbook", kind=type(exc).__name__))
 
 
 def _stopped(issue: Issue) -> WorkbookScan:
@@ -87,22 +87,17 @@ def _size_issue(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits) -> 
     the limits (in all, one entry, or one entry's compression ratio), else None."""
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        return _error("file_too_large", name, "uncompressed", size=megabytes(total),
-                      limit=megabytes(limits.max_uncompressed_bytes))
+        return file_issue("file_too_large", name, None, "uncompressed", size=megabytes(total),
+                          limit=megabytes(limits.max_uncompressed_bytes))
     for info in infos:
         if info.file_size > limits.max_entry_bytes:
-            return _error("file_too_large", name, "entry", part=info.filename, size=megabytes(info.file_size),
-                          limit=megabytes(limits.max_entry_bytes))
+            return file_issue("file_too_large", name, None, "entry", part=info.filename, size=megabytes(info.file_size),
+                              limit=megabytes(limits.max_entry_bytes))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > limits.max_compression_ratio:
-            return _error("file_too_large", name, "ratio", part=info.filename, ratio=float(round(ratio)),
-                          limit=float(limits.max_compression_ratio))
+            return file_issue("file_too_large", name, None, "ratio", part=info.filename, ratio=float(round(ratio)),
+                              limit=float(limits.max_compression_ratio))
     return None
-
-
-def _error(code: str, name: str, variant: str = "", **params: object) -> Issue:
-    """An error with the whole file."""
-    return Issue.of(ERROR, code, params, variant=variant, file=name)
 
 
 def _scan_parts(name: str, archive: zipfile.ZipFile, limits: ReadLimits) -> WorkbookScan:
@@ -110,13 +105,14 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, limits: ReadLimits) -> Work
     each entry's declared size and checks its CRC, so a lying header is caught)."""
     sheets, strings, styles = _parts(archive)
     if len(sheets) > limits.max_sheets:
-        return _stopped(_error("too_many_sheets", name, sheets=float(len(sheets)), limit=float(limits.max_sheets)))
+        return _stopped(file_issue("too_many_sheets", name, None, sheets=float(len(sheets)),
+                                   limit=float(limits.max_sheets)))
     names = set(archive.namelist())
     if strings in names:
         declared = _shared_strings(archive, strings)
         if declared > limits.max_shared_strings:
-            return _stopped(_error("file_too_large", name, "strings", strings=float(declared),
-                                   limit=float(limits.max_shared_strings)))
+            return _stopped(file_issue("file_too_large", name, None, "strings", strings=float(declared),
+                                       limit=float(limits.max_shared_strings)))
     widths = _padded_styles(archive, styles) if styles in names else {}
     flagged: list[FlaggedCell] = []
     padded, merges = {}, {}
