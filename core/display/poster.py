@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.biology import Biology
-from core.conclusion import Conclusion, render
+from core.conclusion import Conclusion
 from core.display import response as response_display
 from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
@@ -106,38 +106,15 @@ class PosterText:
 def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0) -> PosterText:
     """The poster's texts from a metadata view (``core.poster.load_poster``'s shape, any
     field may be missing) and the panel results, in ``lang``; with ``min_cell`` (small-cell
-    suppression, ``core.suppression``) every count from 1 to ``min_cell - 1`` is masked."""
-    text = _poster_text(meta, results, lang)
-    return _masked(text, results, min_cell, lang) if active(min_cell) else text
-
-
-def _masked(text: PosterText, results: PosterResults, k: int, lang: str) -> PosterText:
-    """``text`` under small-cell suppression: counts masked in tiles and lines, and the
-    per-patient listing (visceral events with patient ids) withheld."""
-    from dataclasses import replace
-
-    def lines(values: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(masked(v, k, lang) for v in values)
-
-    analysed = results.baseline.table.N
+    suppression, ``core.suppression``) every count from 1 to ``min_cell - 1`` is masked in
+    tiles and lines, and the per-patient listing (visceral events with patient ids) is
+    withheld."""
+    k = min_cell if active(min_cell) else 0
+    intro = meta.get("introduction") or {}
+    table = results.baseline.table
     # Fewer than k excluded: the treated count, the safety N, is hidden (rule 6).
     hide_N = hide_treated(results.conclusion.treated, results.conclusion.analysed, k)
-    return replace(
-        text,
-        analysed=t("poster.analysed", lang, N=less_than(k)) if small(analysed, k) else text.analysed,
-        tiles=m0_tiles(results.baseline.table, lang, k),
-        response=lines(response_lines(results.response, lang, k)),
-        markers=marker_boxes(results.biology, lang, k),
-        steroids=tuple(replace(c, tiles=tuple(masked_tile(x, k, lang) for x in c.tiles))
-                       for c in steroid_columns(results.steroids, lang, k)),
-        safety=safety_headline(results.safety, lang, k, hide_N) if results.events_recorded else text.safety,
-        visceral=(withheld_note(lang),) if text.visceral else (),
-        findings=masked_findings(results.conclusion, k, lang),
-    )
-
-
-def _poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
-    intro = meta.get("introduction") or {}
+    visceral = visceral_lines(results.safety, lang) if results.events_recorded else ()
     return PosterText(
         title=meta.get("title") or t("poster.untitled", lang),
         authors=", ".join(meta.get("authors") or ()),
@@ -153,15 +130,16 @@ def _poster_text(meta: dict, results: PosterResults, lang: str) -> PosterText:
         conclusion=tuple(meta.get("conclusion") or ()),
         perspectives=tuple(meta.get("perspectives") or ()),
         abbreviations=abbreviations_line(meta.get("abbreviations") or (), lang),
-        analysed=t("poster.analysed", lang, N=results.baseline.table.N),
-        tiles=m0_tiles(results.baseline.table, lang),
-        response=response_lines(results.response, lang),
-        markers=marker_boxes(results.biology, lang),
-        steroids=steroid_columns(results.steroids, lang),
-        safety=safety_headline(results.safety, lang) if results.events_recorded else t("poster.no_events", lang),
+        analysed=t("poster.analysed", lang, N=less_than(k) if small(table.N, k) else table.N),
+        tiles=m0_tiles(table, lang, k),
+        response=tuple(masked(line, k, lang) for line in response_lines(results.response, lang, k)),
+        markers=marker_boxes(results.biology, lang, k),
+        steroids=steroid_columns(results.steroids, lang, k),
+        safety=safety_headline(results.safety, lang, k, hide_N) if results.events_recorded
+        else t("poster.no_events", lang),
         events_recorded=results.events_recorded,
-        visceral=visceral_lines(results.safety, lang) if results.events_recorded else (),
-        findings=tuple(render(finding, lang) for finding in results.conclusion.findings),
+        visceral=(withheld_note(lang),) if k and visceral else visceral,
+        findings=masked_findings(results.conclusion, k, lang),
     )
 
 
@@ -231,8 +209,8 @@ def marker_boxes(result: Biology, lang: str, k: int = 0) -> tuple[MarkerBox, ...
 
 def steroid_columns(result: Steroids, lang: str, k: int = 0) -> tuple[SteroidColumn, ...]:
     """Each month: on corticosteroids, median dose (quartiles) and, after M0, stops;
-    under small-cell suppression ``k``, the N that are parts of another count are masked
-    (``core.display.steroids.month_tiles``)."""
+    under small-cell suppression ``k``, every tile's counts are masked, and the N that are
+    parts of another count too (``core.display.steroids.month_tiles``)."""
     columns = []
     for month in result.by_month:
         total = baseline_total(result, month)
@@ -245,7 +223,7 @@ def steroid_columns(result: Steroids, lang: str, k: int = 0) -> tuple[SteroidCol
         if month.stopped is not None:
             s = month.stopped
             tiles.append(Tile(t("steroids.stopped", lang), fmt_count(s.n, s.N, s.pct, lang)))
-        columns.append(SteroidColumn(month_label(month.month), tuple(tiles)))
+        columns.append(SteroidColumn(month_label(month.month), tuple(masked_tile(x, k, lang) for x in tiles)))
     return tuple(columns)
 
 
