@@ -481,6 +481,26 @@ def test_the_demo_gives_nothing_back_by_subtraction(demo):
         {"response": {"cutaneous": {"M6": {"CR": 10, "PR": None, "NR": None, "N": 14}}}}, K)
 
 
+@pytest.mark.parametrize("patients, seed", [(30, 1), (30, 2), (60, 3), (120, 4)])
+def test_synthetic_registries_give_nothing_back_by_subtraction(patients, seed):
+    """Beyond the demo: small synthetic registries (missing values, exclusions, every
+    response and marker course), whole and by centre, at each threshold."""
+    from benchmarks.registry_data import registry_frames
+    from core.cohort import cohort_from_frames
+    from core.filters import parse_filters
+
+    cohort = cohort_from_frames(registry_frames(patients, seed))
+    try:
+        centre = cohort.con.execute("SELECT min(centre) FROM patients").fetchone()[0]
+        for flt in (None, parse_filters([f"centre={centre}"])):
+            for k in (3, 5, 11):
+                doc = build_summary(cohort, flt, Settings(min_cell=k))
+                assert doc["details"]["suppression"]["min_cell"] == k
+                assert _given_back(doc, k) == [], (flt, k)
+    finally:
+        cohort.close()
+
+
 def _unchanged_given_back(text: str, k: int) -> list[int]:
     """The changed pairs a Wilcoxon sentence gives back (N pairs - unchanged) from 1 to
     k - 1 (rule 10): the summary does not write the unchanged pairs, the tiles do."""
