@@ -90,6 +90,10 @@ def test_forget_button_closes_the_cohort_and_returns_to_the_demo(app, upload_pag
     with pytest.raises(duckdb.ConnectionException):
         cohort.con.execute("SELECT 1")
     assert not [k for k in app.session_state if str(k).startswith("flt_") and "demo" not in str(k)]
+    # The values the session keeps for the filter widgets (ui.kept) go too: "A" is a value
+    # of the upload.
+    kept = app.session_state["_kept_widget_values"]
+    assert not [k for k in kept if k.startswith("flt_") and "demo" not in k]
     assert "groupe" not in _filter_labels(app)
 
 

@@ -23,6 +23,8 @@ from core.i18n import catalogue, t
 from core.populations import Populations, populations
 from core.suppression import mask_cell
 from ui import filter_url
+from ui.kept import forget as forget_kept
+from ui.kept import kept, kept_values, set_kept
 from ui.settings import current_settings
 from ui.state import active_cohort, panel_result, session_memo
 
@@ -53,7 +55,7 @@ def sidebar_filters(lang: str) -> Filter:
         # A session's first run: a shared link's filters seed the widgets.
         st.session_state[_URL_READ] = True
         st.session_state[_URL_OPEN] = any(k in st.query_params for k in filter_url.url_keys(options))
-        ignored = filter_url.seed_from_url(st.query_params, options, prefix, st.session_state)
+        ignored = filter_url.seed_from_url(st.query_params, options, prefix, kept_values())
         if ignored:
             st.session_state[_URL_IGNORED] = ignored
     # Open when a link set filters, so that whoever follows it sees them.
@@ -61,7 +63,7 @@ def sidebar_filters(lang: str) -> Filter:
     with st.sidebar.expander(t("filters.title", lang), icon=":material/filter_alt:", expanded=expanded):
         flt = _widgets(options, prefix, lang)
         st.button(t("filters.reset", lang), key=f"{prefix}reset", on_click=_reset, args=(options, prefix))
-    filter_url.write_to_url(st.query_params, options, prefix, st.session_state)
+    filter_url.write_to_url(st.query_params, options, prefix, kept_values())
     ignored = st.session_state.get(_URL_IGNORED)
     if ignored:
         # Plain text: the ignored values are quoted as they were in the link.
@@ -106,6 +108,7 @@ def forget_choices() -> None:
     them); the next run starts unfiltered."""
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(_PREFIX)]:
         del st.session_state[key]
+    forget_kept(_PREFIX)
     st.session_state.pop(_RESULT, None)
     st.session_state.pop(_URL_IGNORED, None)
 
@@ -119,11 +122,11 @@ def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
     choices: dict = {}
     if options.centres:
         choices["centre"] = tuple(st.multiselect(t("filters.centre", lang), options.centres, key=f"{prefix}centre",
-                                                 placeholder=t("sidebar.choose", lang)))
+                                                 placeholder=t("sidebar.choose", lang), **kept(f"{prefix}centre", [])))
     if options.sexes:
         choices["sex"] = tuple(st.multiselect(
             t("filters.sex", lang), options.sexes, key=f"{prefix}sex", format_func=lambda v: _label("sex", v, lang),
-            placeholder=t("sidebar.choose", lang),
+            placeholder=t("sidebar.choose", lang), **kept(f"{prefix}sex", []),
         ))
     for name, bounds in (("age", options.age_range), ("prior_lines", options.prior_lines_range)):
         band = _band_slider(name, bounds, prefix, lang)
@@ -132,18 +135,19 @@ def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
     for name in _BOOL_FIELDS:
         answer = st.segmented_control(
             t(f"filters.{name}", lang), (_YES, _NO), key=f"{prefix}{name}",
-            format_func=lambda v: t(f"filters.{v}", lang),
+            format_func=lambda v: t(f"filters.{v}", lang), **kept(f"{prefix}{name}", None),
         )
         if answer is not None:
             choices[name] = answer == _YES
     if options.ifn:
         choices["ifn"] = tuple(st.multiselect(
             t("filters.ifn", lang), options.ifn, key=f"{prefix}ifn", format_func=lambda v: _label("ifn", v, lang),
-            placeholder=t("sidebar.choose", lang),
+            placeholder=t("sidebar.choose", lang), **kept(f"{prefix}ifn", []),
         ))
     extra = []
     for k, (column, levels) in enumerate(options.extra):
-        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}", placeholder=t("sidebar.choose", lang))
+        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}", placeholder=t("sidebar.choose", lang),
+                                **kept(f"{prefix}extra{k}", []))
         if picked:
             extra.append((column, tuple(picked)))
     return Filter(**choices, extra=tuple(extra))
@@ -158,10 +162,7 @@ def _band_slider(name: str, bounds: tuple[float, float] | None, prefix: str, lan
     if low == high:
         return None
     key = f"{prefix}{name}"
-    # Seeded through session state rather than ``value=``: the reset button writes the
-    # same key, and a widget may not get its value from both.
-    st.session_state.setdefault(key, (low, high))
-    chosen = st.slider(t(f"filters.{name}", lang), low, high, step=1, key=key)
+    chosen = st.slider(t(f"filters.{name}", lang), low, high, step=1, key=key, **kept(key, (low, high)))
     if tuple(chosen) == (low, high):
         return None
     return Band(
@@ -172,15 +173,16 @@ def _band_slider(name: str, bounds: tuple[float, float] | None, prefix: str, lan
 
 def _reset(options: FilterOptions, prefix: str) -> None:
     st.session_state.pop(_URL_IGNORED, None)
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        value = st.session_state[key]
+    for key, value in list(kept_values().items()):
+        if not key.startswith(prefix):
+            continue
         if isinstance(value, list):
-            st.session_state[key] = []
+            set_kept(key, [])
         elif isinstance(value, tuple):
             bounds = options.age_range if key.endswith("age") else options.prior_lines_range
-            st.session_state[key] = (math.floor(bounds[0]), math.ceil(bounds[1]))
+            set_kept(key, (math.floor(bounds[0]), math.ceil(bounds[1])))
         elif key.removeprefix(prefix) in _BOOL_FIELDS:
-            st.session_state[key] = None
+            set_kept(key, None)
 
 
 def _label(kind: str, value: str, lang: str) -> str:

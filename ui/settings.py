@@ -1,6 +1,6 @@
 """Sidebar "Definitions": the contract's derived definitions as settings a user can change.
 
-The widgets live in ``st.session_state`` (one browser session), seeded from
+The values live in the session (one browser session; ``ui.kept``), seeded from
 ``Settings()``; pages read ``current_settings()`` and pass it to every core panel
 function, and include it in their ``session_memo`` key (``Settings`` is frozen, so
 hashable). Settings are not written to the URL: a shared link shows the contract's
@@ -14,6 +14,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.settings import Settings
+from ui.kept import kept, kept_value, set_kept
 
 _PREFIX = "setting_"
 
@@ -50,15 +51,15 @@ def _inputs() -> tuple[_Input, ...]:
 def sidebar_settings(lang: str) -> Settings:
     """Draw the "Definitions" expander in the sidebar; return the chosen Settings."""
     inputs = _inputs()
-    for spec in inputs:
-        # Seeded once per session; afterwards the widget owns the value.
-        st.session_state.setdefault(_PREFIX + spec.name, _shown(spec))
     with st.sidebar.expander(t("settings.title", lang), icon=":material/tune:"):
         st.caption(t("settings.intro", lang))
         for spec in inputs:
+            # The session keeps the value (``ui.kept``): a widget drawn again with its
+            # default (its minimum, 0) would otherwise change the definition unasked.
             st.number_input(
                 t(f"settings.{spec.name}", lang), min_value=spec.low, max_value=spec.high, step=spec.step,
                 format=spec.format, key=_PREFIX + spec.name, help=t(f"settings.{spec.name}.help", lang),
+                **kept(_PREFIX + spec.name, _shown(spec)),
             )
         st.button(t("settings.reset", lang), key=_PREFIX + "reset", on_click=reset_settings)
     settings = current_settings()
@@ -84,11 +85,11 @@ def current_settings() -> Settings:
 def reset_settings() -> None:
     """Button callback: every definition back to the contract's default."""
     for spec in _inputs():
-        st.session_state[_PREFIX + spec.name] = _shown(spec)
+        set_kept(_PREFIX + spec.name, _shown(spec))
 
 
 def _value(spec: _Input) -> float:
-    shown = st.session_state.get(_PREFIX + spec.name)
+    shown = kept_value(_PREFIX + spec.name)
     if shown is None:
         return spec.default
     # Back from percent without float noise: 15 -> 0.15, not 0.15000000000000002.

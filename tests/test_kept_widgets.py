@@ -1,0 +1,64 @@
+"""Sidebar definitions and filters keep their value whatever the browser held (``ui.kept``).
+
+On a fresh server, the first page-link click could make the browser draw a sidebar
+widget again from the element the server sent; that element carried the widget's
+default (0 for a definition, nothing for a filter) and not the value the server held,
+so the next click sent the default back: every definition at 0, a shared link's filter
+gone. Every run now sends each kept value with the element (``set_value``), so a widget
+drawn again shows it.
+"""
+from __future__ import annotations
+
+from core.settings import Settings
+
+_PAGES = ("pages/poster.py", "pages/cohort.py", "pages/biology.py")
+_SETTINGS = ("min_age", "shift_tolerance", "anti_dsdna_threshold", "c3_low", "c4_low", "cs_threshold_1",
+             "cs_threshold_2", "min_cell")
+
+
+def _sent(widget) -> tuple[bool, object]:
+    """Whether the element sent to the browser sets the widget's value, and the value it sets."""
+    proto = widget.proto
+    if hasattr(proto, "values"):
+        return proto.set_value, list(proto.values)
+    return proto.set_value, proto.value
+
+
+def test_every_run_sends_the_definitions_the_session_keeps(app):
+    d = Settings()
+    expected = {"min_age": d.min_age, "shift_tolerance": round(100 * d.shift_tolerance, 10),
+                "anti_dsdna_threshold": d.anti_dsdna_threshold, "c3_low": d.c3_low, "c4_low": d.c4_low,
+                "cs_threshold_1": d.cs_thresholds[0], "cs_threshold_2": d.cs_thresholds[1], "min_cell": d.min_cell}
+    app.run()
+    for page in _PAGES:
+        app.switch_page(page).run()
+        sent = {name: _sent(app.number_input(key=f"setting_{name}")) for name in _SETTINGS}
+        assert sent == {name: (True, value) for name, value in expected.items()}, page
+    # A value the user chose is the one sent from then on, on every page.
+    app.number_input(key="setting_min_age").set_value(16.0).run()
+    for page in _PAGES:
+        app.switch_page(page).run()
+        assert _sent(app.number_input(key="setting_min_age")) == (True, 16.0), page
+        assert app.number_input(key="setting_min_age").value == 16.0
+    # The reset button brings the defaults back, and they are sent as well.
+    app.button(key="setting_reset").click().run()
+    app.switch_page("pages/cohort.py").run()
+    assert _sent(app.number_input(key="setting_min_age")) == (True, d.min_age)
+
+
+def test_every_run_sends_a_shared_links_filters(app):
+    app.query_params["sex"] = "F"
+    app.query_params["age"] = "30-50"
+    app.run()
+    for page in _PAGES:
+        app.switch_page(page).run()
+        sex = app.sidebar.multiselect(key="flt_demo_sex")
+        assert sex.value == ["F"] and sex.proto.set_value, page
+        age = app.sidebar.slider(key="flt_demo_age")
+        assert tuple(age.value) == (30, 50) and age.proto.set_value, page
+        assert app.query_params["sex"] == "F"
+    # The filters' reset clears them, on the widgets and in the URL.
+    app.button(key="flt_demo_reset").click().run()
+    app.switch_page("pages/poster.py").run()
+    assert app.sidebar.multiselect(key="flt_demo_sex").value == []
+    assert "sex" not in app.query_params
