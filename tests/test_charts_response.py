@@ -130,7 +130,8 @@ def test_grid_shows_missing_responses_as_not_assessed():
 def test_grid_of_a_large_cohort_shows_counts_only():
     spec = patient_grid_chart(_patients([f"P{k}" for k in range(GRID_LIMIT + 1)]), "en").to_dict()
     (rows,) = spec["datasets"].values()
-    assert rows == [{"domain_label": "Cutaneous", "month_label": "M3", "response_label": "CR", "size": GRID_LIMIT + 1}]
+    assert rows == [{"domain_label": "Cutaneous", "month": 3, "month_label": "M3", "response_label": "CR",
+                     "size": GRID_LIMIT + 1}]
 
 
 def test_grid_in_french():
@@ -140,3 +141,28 @@ def test_grid_in_french():
 
 def test_grid_on_empty_input_still_builds():
     assert patient_grid_chart(pd.DataFrame(columns=_PATIENT_COLUMNS), "en").to_dict()["facet"]
+
+
+def test_months_run_in_time_order_and_long_labels_fit_their_bars():
+    """A registry's months: M12 after M3 and M6 on every month axis (a nominal axis sorts
+    text, M12 first), and segment labels too wide for their bar written as n alone."""
+    from core.charts.biology import shift_chart
+
+    rows = []
+    for month, N in ((3, 7271), (6, 7001), (12, 1341)):
+        for category, n in (("CR", N // 2), ("PR", N // 4), ("NR", N - N // 2 - N // 4)):
+            rows.append({"domain": "cutaneous", "month": month, "category": category, "n": n, "N": N,
+                         "pct": 100 * n / N, "ci_low": 0.0, "ci_high": 100.0})
+    counts = pd.DataFrame(rows)
+    overall = pd.DataFrame([{"domain": "cutaneous", "month": m, "n": N // 2, "N": N, "pct": 50.0, "ci_low": 40.0,
+                             "ci_high": 60.0} for m, N in ((3, 7271), (6, 7001), (12, 1341))])
+    spec = response_chart(counts, overall, "en").to_dict()
+    bars = spec["hconcat"][0]["layer"][0]
+    assert bars["encoding"]["x"]["sort"] == ["M3 (N = 7271)", "M6 (N = 7001)", "M12 (N = 1341)"]
+    segment = next(layer for layer in spec["hconcat"][0]["layer"] if layer["mark"]["type"] == "text")
+    texts = {r["text"] for r in spec["datasets"][segment["data"]["name"]]}
+    assert "3635" in texts and not any("/" in text for text in texts)
+    # The demo's labels fit: n/N (test_bars_are_labelled_n_over_n_with_month_and_denominator).
+    shifts = pd.DataFrame([{"month": m, "shift": "down", "n": 1, "N": 2} for m in (12, 3, 6)])
+    x = shift_chart(shifts, "en", "ifn").to_dict()["encoding"]["x"]
+    assert x["sort"] == ["M3 (n = 2)", "M6 (n = 2)", "M12 (n = 2)"]

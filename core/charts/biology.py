@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 
 from core.biology import SHIFTS, Marker
-from core.charts.theme import HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, WIDTH, colour_scale, themed
+from core.charts.theme import (HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, TWO_LINE_MONTH, WIDTH, colour_scale,
+                               month_order, themed)
 from core.display.common import month_label
 from core.i18n import t
 
@@ -48,7 +49,8 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
                        legend=_LEGEND)
     chart = alt.Chart(data, title=t("biology.chart.shift", lang, marker=t(f"biology.marker.{marker}", lang))).mark_bar(
     ).encode(
-        x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("month_label:N", title=None, sort=month_order(data),
+                axis=alt.Axis(labelAngle=0, labelExpr=TWO_LINE_MONTH)),
         # Whole patients on the axis, also when every count is 0 (no "0.000000").
         y=alt.Y("n:Q", title=t("biology.axis.patients", lang), stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
         color=colour,

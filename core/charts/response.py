@@ -7,7 +7,8 @@ import re
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, colour_scale, themed
+from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, month_order,
+                                themed)
 from core.i18n import fmt_ci, fmt_pct, t
 from core.display.response import category_label
 from core.schema import RESPONSE_DOMAINS as DOMAINS
@@ -32,6 +33,21 @@ def _month_n(frame: pd.DataFrame) -> pd.Series:
     return _month(frame) + " (N = " + frame["N"].astype(int).astype(str) + ")"
 
 
+# A segment's label is white on its bar: ``n/N`` when every label of the chart fits
+# the bar's width (340 px shared by the months, bars 0.6 of a band; bold 13 px digits
+# about 8 px wide), else ``n`` alone, N being under the bar; a label wider than its bar
+# would run onto the white background and lose its first and last digits.
+_SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = 340 * 0.6, 8
+
+
+def _segment_texts(counts: pd.DataFrame) -> list[str]:
+    full = [f"{n}/{N}" if n else "" for n, N in zip(counts["n"], counts["N"])]
+    months = max(counts["month"].nunique(), 1)
+    if max(map(len, full), default=0) * _SEGMENT_CHAR_PX <= _SEGMENT_BAND_PX / months:
+        return full
+    return [str(n) if n else "" for n in counts["n"]]
+
+
 def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> alt.HConcatChart:
     """One panel per domain: stacked bars of CR / PR / NR in percent of N at each month,
     each segment labelled n/N, and above each bar CR + PR with its Wilson 95 % CI (also
@@ -53,7 +69,7 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
         month_label=_month_n(counts),
         category_label=counts["category"].map(labels),
         rank=counts["category"].map({c: k for k, c in enumerate(CATEGORIES)}),
-        text=[f"{n}/{N}" if n else "" for n, N in zip(counts["n"], counts["N"])],
+        text=_segment_texts(counts),
         pct_text=counts["pct"].map(lambda p: fmt_pct(p, lang)),
     )
     tops = overall.assign(
@@ -65,7 +81,9 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
     # Label heights: the middle of each segment, CR at the bottom of the stack.
     bars = bars.sort_values(["month", "rank"])
     bars["mid"] = bars.groupby("month")["pct"].cumsum() - bars["pct"] / 2
-    x = alt.X("month_label:N", title=t("response.axis.month", lang), axis=alt.Axis(labelAngle=0, labelFontSize=14))
+    order = month_order(bars)
+    x = alt.X("month_label:N", title=t("response.axis.month", lang), sort=order,
+              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH))
     stack = alt.Chart(bars).mark_bar(width={"band": 0.6}).encode(
         x=x,
         y=alt.Y("pct:Q", stack="zero", title=t("response.axis.pct", lang), scale=alt.Scale(domain=[0, 122]),
@@ -81,7 +99,7 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
         x=x, y=alt.Y("mid:Q"), text="text:N",
     )
     # The CI of CR + PR beside the bar, level with the CR + PR boundary of the stack.
-    beside = alt.X("month_label:N", bandPosition=0.86)
+    beside = alt.X("month_label:N", sort=order, bandPosition=0.86)
     error = alt.Chart(tops).mark_rule(color=OKABE_ITO["black"], strokeWidth=2).encode(
         x=beside, y="ci_low:Q", y2="ci_high:Q",
     )
@@ -155,11 +173,12 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
     colour = _grid_colour(labels, lang)
     domains = [t(f"response.domain.{d}", lang) for d in DOMAINS]
     if patients["patient_id"].nunique() > GRID_LIMIT:
-        counts = frame.groupby(["domain_label", "month_label", "response_label"], as_index=False).size()
+        counts = frame.groupby(["domain_label", "month", "month_label", "response_label"], as_index=False).size()
         return _grid_aggregate(counts, colour, domains, lang)
     ids = sorted(frame["patient_id"].astype(str).unique(), key=_natural)
     base = alt.Chart().encode(
-        x=alt.X("month_label:N", title=None, axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=13)),
+        x=alt.X("month_label:N", title=None, sort=month_order(frame),
+                axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=13)),
         y=alt.Y("patient_id:N", sort=ids, title=t("response.axis.patient", lang),
                 axis=alt.Axis(labelOverlap=False, labelFontSize=11)),
     )
@@ -196,7 +215,8 @@ def response_grid_chart(result, lang: str) -> alt.FacetChart:
     counts = pd.DataFrame(rows, columns=["domain", "month", "response", "size"])
     counts = pd.DataFrame({
         "domain_label": counts["domain"].map(lambda d: t(f"response.domain.{d}", lang)),
-        "month_label": _month(counts), "response_label": counts["response"].map(labels), "size": counts["size"],
+        "month": counts["month"], "month_label": _month(counts), "response_label": counts["response"].map(labels),
+        "size": counts["size"],
     })
     return _grid_aggregate(counts, _grid_colour(labels, lang), [t(f"response.domain.{d}", lang) for d in DOMAINS],
                            lang)
@@ -209,9 +229,10 @@ def _grid_colour(labels: dict, lang: str) -> alt.Color:
 
 def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str], lang: str) -> alt.FacetChart:
     """Bars of patients per month and response: the grid of a cohort too large to draw
-    patient by patient (``counts``: domain_label, month_label, response_label, size)."""
+    patient by patient (``counts``: domain_label, month, month_label, response_label, size)."""
     chart = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("month_label:N", title=t("response.axis.month", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("month_label:N", title=t("response.axis.month", lang), sort=month_order(counts),
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("size:Q", title=t("response.axis.patients", lang)),
         color=colour,
     ).properties(width=200, height=_BAR_HEIGHT).facet(

@@ -75,3 +75,16 @@ def themed(chart, lang: str):
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
         .configure_title(fontSize=15, anchor="start")
     )
+
+
+def month_order(frame, label: str = "month_label", month: str = "month") -> list[str]:
+    """The ``label`` values of ``frame`` in the order of their ``month``: the sort of a
+    nominal month axis, which would otherwise sort its labels as text (M12 before M3)."""
+    return frame.sort_values(month, kind="stable")[label].drop_duplicates().tolist()
+
+
+# A month label with its size, ``M3 (N = 17)``, on two lines under its bar: ``M3``
+# then ``(N = 17)``, so that a registry's ``M12 (N = 7271)`` is not cut (an axis
+# ``labelExpr``; labels without a size stay on one line).
+TWO_LINE_MONTH = ("indexof(datum.label, ' (') < 0 ? datum.label "
+                  ": [split(datum.label, ' (')[0], '(' + split(datum.label, ' (')[1]]")
