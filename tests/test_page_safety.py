@@ -59,6 +59,11 @@ def test_withheld_visceral_events_are_not_said_to_be_none(app, open_page):
     texts = _texts(app)
     assert t("safety.no_visceral", "en") not in texts
     assert withheld_note("en") in texts
+    # The charts (events by type: counts, not patients) say why they are withheld.
+    from core.display.suppressed import chart_withheld_note
+
+    assert not app.get("vega_lite_chart")
+    assert chart_withheld_note("en") in [c.value for c in app.caption]
 
 
 def test_demo_swimmer_plot_has_a_bar_per_treated_patient(app, open_page):

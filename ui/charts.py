@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.display.suppressed import withheld_note
+from core.display.suppressed import chart_withheld_note
 from core.i18n import t
 from core.suppression import active
 from ui.settings import current_settings
@@ -28,7 +28,7 @@ def show_chart(chart, name: str, lang: str, *, container=None, width: str = "str
     box = st if container is None else container
     if active(current_settings().min_cell):
         # Bar heights, marks and labels show counts: no chart under small-cell suppression.
-        box.caption(withheld_note(lang))
+        box.caption(chart_withheld_note(lang))
         return
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     box.vega_lite_chart(spec, width=width)

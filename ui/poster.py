@@ -16,7 +16,7 @@ import streamlit as st
 from core.analysis import baseline, biology, populations, response, safety, steroids
 from core.conclusion import conclude
 from core.display.poster import PosterResults, PosterText, poster_text, subgroup_line
-from core.display.suppressed import withheld_note
+from core.display.suppressed import chart_withheld_note
 from core.suppression import active
 from ui.panel import PanelView
 from ui.state import session_memo
@@ -78,7 +78,7 @@ def draw_chart(spec: dict | None, lang: str, container=None) -> None:
     """Draw a spec of ``PosterView.charts`` at the container's width; None (charts
     withheld under small-cell suppression) leaves a note in its place."""
     if spec is None:
-        (container or st).caption(withheld_note(lang))
+        (container or st).caption(chart_withheld_note(lang))
         return
     (container or st).vega_lite_chart(spec, width="stretch")
 

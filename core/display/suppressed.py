@@ -128,5 +128,10 @@ def suppression_note(k: int, lang: str) -> str:
 
 
 def withheld_note(lang: str) -> str:
-    """The sentence in place of a per-patient listing or chart."""
+    """The sentence in place of a per-patient listing."""
     return t("suppression.withheld", lang)
+
+
+def chart_withheld_note(lang: str) -> str:
+    """The sentence in place of a chart (its bars and marks would show the masked counts)."""
+    return t("suppression.chart_withheld", lang)

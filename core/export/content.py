@@ -19,6 +19,7 @@ from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import Tile, month_label
 from core.display.suppressed import (
+    chart_withheld_note,
     masked,
     masked_findings,
     masked_tile,
@@ -97,7 +98,7 @@ def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp
     note = meta.get("note", "")
     if active(k):
         panel_list = tuple(_masked_panel(p, k, lang) for p in panel_list)
-        note = " ".join(filter(None, (note, suppression_note(k, lang), withheld_note(lang))))
+        note = " ".join(filter(None, (note, suppression_note(k, lang), withheld_note(lang), chart_withheld_note(lang))))
     intro = meta.get("introduction")
     return PosterContent(
         lang=lang,
