@@ -26,6 +26,11 @@ THRESHOLDS = {
     "multirefractory_pct": 50.0,
     # Overall cutaneous response at the first follow-up month for "marked and rapid".
     "rapid_marked_pct": 70.0,
+    # Percentage points: the articular response "more modest" when this far below the
+    # cutaneous one at the first month, "later" when it rises this much afterwards (a
+    # smaller difference is within what a cohort varies by, at registry scale too).
+    "articular_gap_pts": 10.0,
+    "later_rise_pts": 10.0,
 }
 
 
@@ -120,8 +125,9 @@ def cutaneous_finding(resp: ResponseResult, settings: Settings) -> Finding:
 
 
 def articular_finding(resp: ResponseResult, settings: Settings) -> Finding:
-    """Articular response, "more modest" when below the cutaneous one at the first
-    month and "later" when it rises from the first to the later month."""
+    """Articular response, "more modest" when at least ``articular_gap_pts`` below the
+    cutaneous one at the first month and "later" when it rises by at least
+    ``later_rise_pts`` from the first to the later month (``THRESHOLDS``)."""
     if not resp.months:
         return Finding("articular.no_data", {}, "response")
     first, later = resp.months[0], _later_month(resp.months, settings)
@@ -129,8 +135,9 @@ def articular_finding(resp: ResponseResult, settings: Settings) -> Finding:
     if a.N == 0 and b.N == 0:
         return Finding("articular.no_data", {}, "response")
     enough = a.N >= settings.small_n
-    modest = enough and cut.N >= settings.small_n and a.overall.pct < cut.overall.pct
-    rising = enough and b.N >= settings.small_n and b.overall.pct > a.overall.pct
+    modest = (enough and cut.N >= settings.small_n
+              and cut.overall.pct - a.overall.pct >= THRESHOLDS["articular_gap_pts"])
+    rising = enough and b.N >= settings.small_n and b.overall.pct - a.overall.pct >= THRESHOLDS["later_rise_pts"]
     key = {(True, True): "modest_later", (True, False): "modest", (False, True): "later",
            (False, False): "observed"}[(modest, rising)]
     params = {"month_first": first, "overall_first": a.overall, "cut_first": cut.overall,

@@ -4,7 +4,7 @@ import streamlit as st
 from core.analysis import baseline, populations, response, safety, steroids
 from core.conclusion import THRESHOLDS, conclude
 from core.display.suppressed import masked_findings, population_counts
-from core.i18n import fmt_pct, t
+from core.i18n import fmt_num, fmt_pct, t
 from core.poster import load_poster
 from ui.exports import export_downloads
 from ui.panel import open_panel
@@ -43,7 +43,8 @@ bases = list(dict.fromkeys(finding.basis for finding in result.findings))
 for column, basis in zip(st.columns(len(bases)), bases):
     column.page_link(f"pages/{basis}.py", label=t("conclusion.ui.details", lang, page=t(f"nav.{basis}", lang)))
 st.caption(t("conclusion.ui.thresholds", lang, rapid=fmt_pct(THRESHOLDS["rapid_marked_pct"], lang, 0),
-             often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=view.settings.small_n))
+             often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=view.settings.small_n,
+             gap=fmt_num(THRESHOLDS["articular_gap_pts"], lang, 0), rise=fmt_num(THRESHOLDS["later_rise_pts"], lang, 0)))
 
 if is_demo:
     st.subheader(t("conclusion.ui.perspectives", lang))

@@ -113,6 +113,23 @@ def test_articular_wording_compares_with_cutaneous_and_with_itself(art_m3, art_m
     assert conclusion(cohort).get("articular").key == key
 
 
+@pytest.mark.parametrize(
+    "art_m3, art_m6, key",
+    [(15, 16, "articular.observed"),  # 5 points below cutaneous, then 5 points up: neither
+     (14, 16, "articular.modest_later"),  # 10 points below, then 10 points up: both
+     (16, 18, "articular.later")],
+)
+def test_articular_wording_needs_a_difference_of_10_points(art_m3, art_m6, key):
+    """A registry's 92.0 % then 92.3 % is not a "later" response, nor 80 % against 82.8 %
+    "more modest": the words need 10 percentage points (``THRESHOLDS``)."""
+    def responses(responders: int) -> list[str]:
+        return ["PR"] * responders + ["NR"] * (20 - responders)
+
+    cut = responses(16)  # 80 % at M3 and M6
+    cohort = _cohort(cut={3: cut, 6: cut}, art={3: responses(art_m3), 6: responses(art_m6)})
+    assert conclusion(cohort).get("articular").key == key
+
+
 def test_no_articular_involvement_says_no_data():
     finding = conclusion(_cohort(cut={3: ["CR"] * 5})).get("articular")
     assert (finding.key, render(finding, "en")) == ("articular.no_data", "Articular response: no data.")
