@@ -36,4 +36,5 @@ filters.sidebar_filters(lang)
 # Before the live N: the minimum age decides who is analysed.
 sidebar_settings(lang)
 filters.sidebar_populations(counts, lang)
+widgets.wrap_tiles()
 page.run()

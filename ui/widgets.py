@@ -120,6 +120,20 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
     forget_button(lang)
 
 
+# Tiles (``st.metric``) wrap a long value or label instead of cutting it with "…": a
+# registry's ``14544/17000 (85.5%)`` or a translated label is read whole.
+METRIC_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] * {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere;}
+</style>"""
+
+
+def wrap_tiles() -> None:
+    """Let this run's tiles wrap (``METRIC_CSS``); the style takes no room on the page."""
+    st.html(METRIC_CSS)
+
+
 def small_n_note(n: int, lang: str, k: int = 0, hidden: bool = False) -> None:
     """A caution under a result computed on fewer than ``SMALL_N`` patients (``n``
     written ``< k`` under small-cell suppression ``k``, and the hidden word when
