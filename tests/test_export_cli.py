@@ -107,6 +107,8 @@ def test_xlsx_carries_the_stamp_on_each_sheet_and_in_its_properties(out):
     book = load_workbook(out / "tables.xlsx")
     assert all(sheet["A2"].value == stamp for sheet in book.worksheets)
     assert book.properties.subject == stamp
+    # Sheet names are the tables' titles, one space where Excel refuses a character.
+    assert not [name for name in book.sheetnames if "  " in name or len(name) > 31]
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

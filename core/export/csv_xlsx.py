@@ -139,7 +139,8 @@ def _write_cell(sheet, row: int, col: int, value: object, style) -> None:
 
 def _sheet_name(title: str, used: set[str]) -> str:
     """A sheet name Excel accepts (31 characters, no ``[]:*?/\\``), unique in the book."""
-    base = _SHEET_FORBIDDEN.sub(" ", title).strip("' ")[:31] or "Sheet"
+    # "Biology: change from M0" -> "Biology change from M0" (one space where ": " was).
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", title).split()).strip("' ")[:31] or "Sheet"
     name, k = base, 2
     while name.lower() in used:
         suffix = f" ({k})"
