@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from core.distributions import binom_half_cdf, signed_rank_normal
+from core.distributions import binom_half_cdf, signed_rank_exact, signed_rank_normal, signed_rank_permutation
 from core.stats import NOTE_NO_DATA, as_float_array, size_notes
 
 # Notes are constants so that the UI can map them to translated labels.
@@ -73,8 +73,8 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     (zero_method="wilcox"); the statistic is the smaller rank sum. The p-value is
     the one scipy's method="auto" picks: the normal approximation (no continuity
     correction, tie-corrected variance) above 50 pairs or with ties or zeros above
-    13 pairs, computed here without scipy; otherwise scipy's exact or permutation
-    distribution.
+    13 pairs; otherwise the exact distribution, or the exact permutation distribution
+    with ties or zeros, all computed here without scipy (``core.distributions``).
     Reference: Wilcoxon F. Biometrics Bulletin 1945;1:80-83.
     """
     x, y = as_float_array(before), as_float_array(after)
@@ -94,12 +94,13 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
         statistic, p = signed_rank_normal(nonzero)
         return TestResult(statistic, p, int(d.size), f"{base}, normal approximation",
                           notes + size_notes(int(d.size)))
-    how = "exact distribution" if not (ties or zeros) else "exact permutation distribution"
-    from scipy import stats
-
-    res, warned = _call_quietly(stats.wilcoxon, d)
-    return TestResult(_finite(res.statistic), _finite(res.pvalue), int(d.size),
-                      f"{base}, {how}", notes + warned + size_notes(int(d.size)))
+    if ties or zeros:
+        statistic, p = signed_rank_permutation(d)
+        how = "exact permutation distribution"
+    else:
+        statistic, p = signed_rank_exact(nonzero)
+        how = "exact distribution"
+    return TestResult(statistic, p, int(d.size), f"{base}, {how}", notes + size_notes(int(d.size)))
 
 
 def mcnemar(b: int, c: int) -> TestResult:

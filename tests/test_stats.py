@@ -5,6 +5,8 @@ import subprocess
 import sys
 import warnings
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -187,6 +189,40 @@ def test_wilcoxon_method_names_the_p_value_scipy_used(before, after, method):
     ref = sps.wilcoxon(after - before, method=method)
     assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-12)
     assert ("exact" in ours.method) is (method == "exact")
+
+
+def test_wilcoxon_exact_and_permutation_p_values_match_scipy_at_every_size():
+    """The exact distribution (no ties, no zeros, up to 50 pairs) and the permutation
+    distribution (ties or zeros, up to 13 pairs) are computed without scipy: checked
+    against it on many small samples, with ties, zeros and one-sided ones."""
+    rng = np.random.default_rng(11)
+    for size in range(1, 51):
+        for _ in range(3):
+            d = rng.normal(0.5, 2, size)
+            checks = [d]
+            if size <= 13:
+                tied = rng.integers(-3, 4, size).astype(float)  # ties and zeros
+                checks += [tied, np.abs(tied) + (tied == 0)]  # one-sided, with ties
+            for diff in checks:
+                if not np.any(diff != 0):
+                    continue
+                ours = wilcoxon_signed_rank(np.zeros(size), diff)
+                ref = sps.wilcoxon(diff)
+                if "normal approximation" in ours.method:
+                    continue  # ties or zeros above 13 pairs: covered above
+                assert ours.statistic == pytest.approx(ref.statistic, rel=1e-12), (size, diff)
+                assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-12), (size, diff)
+
+
+def test_wilcoxon_p_values_import_no_scipy():
+    """A subgroup's Wilcoxon test must not import scipy (about a second the first time)."""
+    code = ("import sys; from core.significance import wilcoxon_signed_rank as w;"
+            "w([1, 2, 3, 4, 5, 6], [2, 4, 3, 7, 9, 8]); w([1, 2, 2, 4], [1, 3, 4, 6]);"
+            "w(list(range(40)), [x + (x % 7) - 2.5 for x in range(40)]);"
+            "print('scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "False"
 
 
 def test_wilcoxon_drops_pairs_with_a_missing_value():
