@@ -57,8 +57,14 @@ def test_every_run_sends_a_shared_links_filters(app):
         age = app.sidebar.slider(key="flt_demo_age")
         assert tuple(age.value) == (30, 50) and age.proto.set_value, page
         assert app.query_params["sex"] == "F"
-    # The filters' reset clears them, on the widgets and in the URL.
+    # A range the user moves is kept as moved; the filters' reset clears every filter,
+    # on the widgets and in the URL.
+    app.sidebar.slider(key="flt_demo_age").set_value((35, 45)).run()
+    app.switch_page("pages/cohort.py").run()
+    assert tuple(app.sidebar.slider(key="flt_demo_age").value) == (35, 45)
     app.button(key="flt_demo_reset").click().run()
     app.switch_page("pages/poster.py").run()
     assert app.sidebar.multiselect(key="flt_demo_sex").value == []
-    assert "sex" not in app.query_params
+    age = app.sidebar.slider(key="flt_demo_age")
+    assert tuple(age.value) == (age.min, age.max)
+    assert "sex" not in app.query_params and "age" not in app.query_params
