@@ -55,6 +55,8 @@ def test_registry_is_the_active_cohort(registry_app):
     assert not registry_app.exception
     analysed = [m for m in registry_app.metric if "analysed" in m.label.lower()]
     assert analysed and int(analysed[0].value.replace(",", "").replace("\u202f", "")) > PATIENTS // 2
+    # Written with the language's thousands separator, as every other count of the app.
+    assert "," in analysed[0].value
 
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
