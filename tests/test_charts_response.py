@@ -158,10 +158,10 @@ def test_months_run_in_time_order_and_long_labels_fit_their_bars():
                              "ci_high": 60.0} for m, N in ((3, 7271), (6, 7001), (12, 1341))])
     spec = response_chart(counts, overall, "en").to_dict()
     bars = spec["hconcat"][0]["layer"][0]
-    assert bars["encoding"]["x"]["sort"] == ["M3 (N = 7271)", "M6 (N = 7001)", "M12 (N = 1341)"]
+    assert bars["encoding"]["x"]["sort"] == ["M3 (N = 7,271)", "M6 (N = 7,001)", "M12 (N = 1,341)"]
     segment = next(layer for layer in spec["hconcat"][0]["layer"] if layer["mark"]["type"] == "text")
     texts = {r["text"] for r in spec["datasets"][segment["data"]["name"]]}
-    assert "3635" in texts and not any("/" in text for text in texts)
+    assert "3,635" in texts and not any("/" in text for text in texts)
     # The demo's labels fit: n/N (test_bars_are_labelled_n_over_n_with_month_and_denominator).
     shifts = pd.DataFrame([{"month": m, "shift": "down", "n": 1, "N": 2} for m in (12, 3, 6)])
     x = shift_chart(shifts, "en", "ifn").to_dict()["encoding"]["x"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, month_order,
                                 themed)
-from core.i18n import fmt_ci, fmt_pct, t
+from core.i18n import fmt_ci, fmt_num, fmt_pct, t
 from core.display.response import category_label
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
@@ -28,9 +28,10 @@ def _month(frame: pd.DataFrame, column: str = "month") -> pd.Series:
     return "M" + frame[column].astype(int).astype(str)
 
 
-def _month_n(frame: pd.DataFrame) -> pd.Series:
-    """``M3 (N = 17)``: each bar carries its denominator."""
-    return _month(frame) + " (N = " + frame["N"].astype(int).astype(str) + ")"
+def _month_n(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """``M3 (N = 17)``: each bar carries its denominator (``N = 7,271`` in a registry)."""
+    sizes = [fmt_num(int(n), lang, 0) for n in frame["N"]]
+    return _month(frame) + pd.Series([f" (N = {n})" for n in sizes], index=frame.index, dtype=object)
 
 
 # A segment's label is white on its bar: ``n/N`` when every label of the chart fits
@@ -40,12 +41,12 @@ def _month_n(frame: pd.DataFrame) -> pd.Series:
 _SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = 340 * 0.6, 8
 
 
-def _segment_texts(counts: pd.DataFrame) -> list[str]:
+def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
     full = [f"{n}/{N}" if n else "" for n, N in zip(counts["n"], counts["N"])]
     months = max(counts["month"].nunique(), 1)
     if max(map(len, full), default=0) * _SEGMENT_CHAR_PX <= _SEGMENT_BAND_PX / months:
         return full
-    return [str(n) if n else "" for n in counts["n"]]
+    return [fmt_num(int(n), lang, 0) if n else "" for n in counts["n"]]
 
 
 def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> alt.HConcatChart:
@@ -66,14 +67,14 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
     counts = counts.astype({"pct": float, "ci_low": float, "ci_high": float})
     overall = overall.astype({"pct": float, "ci_low": float, "ci_high": float})
     bars = counts.assign(
-        month_label=_month_n(counts),
+        month_label=_month_n(counts, lang),
         category_label=counts["category"].map(labels),
         rank=counts["category"].map({c: k for k, c in enumerate(CATEGORIES)}),
-        text=_segment_texts(counts),
+        text=_segment_texts(counts, lang),
         pct_text=counts["pct"].map(lambda p: fmt_pct(p, lang)),
     )
     tops = overall.assign(
-        month_label=_month_n(overall),
+        month_label=_month_n(overall, lang),
         text=[f"{t('response.overall_short', lang)} {fmt_pct(p, lang)}" if N else t("response.no_data", lang)
               for p, N in zip(overall["pct"], overall["N"])],
         ci=[fmt_ci(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
