@@ -16,16 +16,17 @@ EXACT_LIMIT = 1000
 _SQRT1_2 = math.sqrt(0.5)
 
 
-def _signed_ranks(nonzero: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Ranks of |d| averaged over ties (in the order of |d|), whether each of those is
-    positive, and the size of each tie group."""
+def _signed_ranks(nonzero: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray]:
+    """Ranks of |d| averaged over ties (in the order of |d|), the rank sums of the
+    positive and of the negative differences, and the size of each tie group."""
     magnitude = np.abs(nonzero)
     order = np.argsort(magnitude, kind="stable")
     ordered = magnitude[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     counts = np.diff(np.append(starts, ordered.size)).astype(float)
     ranks = np.repeat(starts + 1 + (counts - 1) / 2, counts.astype(np.int64))
-    return ranks, nonzero[order] > 0, counts
+    positive = nonzero[order] > 0
+    return ranks, float(ranks[positive].sum()), float(ranks[~positive].sum()), counts
 
 
 def signed_rank_normal(nonzero: np.ndarray) -> tuple[float, float]:
@@ -35,8 +36,7 @@ def signed_rank_normal(nonzero: np.ndarray) -> tuple[float, float]:
     se^2 = (n(n+1)(2n+1) - sum(t^3 - t) / 2) / 24 over the tie groups t, no continuity
     correction, p = 2 Phi(-|z|): the arithmetic of scipy.stats.wilcoxon (1.17).
     """
-    ranks, positive, counts = _signed_ranks(nonzero)
-    r_plus, r_minus = float(ranks[positive].sum()), float(ranks[~positive].sum())
+    _, r_plus, r_minus, counts = _signed_ranks(nonzero)
     n = float(nonzero.size)
     mean = n * (n + 1.0) * 0.25
     se = math.sqrt((n * (n + 1.0) * (2.0 * n + 1.0) - float(np.sum(counts**3 - counts)) / 2) / 24)
@@ -54,13 +54,12 @@ def signed_rank_exact(nonzero: np.ndarray) -> tuple[float, float]:
     k, counted exactly. p = 2 min(P(R+ >= R+obs), P(R+ <= R+obs)), at most 1: the
     arithmetic of scipy.stats.wilcoxon(method="exact") (1.17).
     """
-    ranks, positive, _ = _signed_ranks(nonzero)
-    r_plus, r_minus = float(ranks[positive].sum()), float(ranks[~positive].sum())
+    _, r_plus, r_minus, _ = _signed_ranks(nonzero)
     n = nonzero.size
     ways = np.zeros(n * (n + 1) // 2 + 1, dtype=np.int64)  # subsets of 1..n by their sum
     ways[0] = 1
     for rank in range(1, n + 1):
-        ways[rank:] = ways[rank:] + ways[:-rank].copy()
+        ways[rank:] = ways[rank:] + ways[:-rank]  # the sum is a new array: no overlap
     k = int(round(r_plus))
     lower, upper = int(ways[:k + 1].sum()), int(ways[k:].sum())
     return min(r_plus, r_minus), min(1.0, 2 * min(lower, upper) / 2.0 ** n)
@@ -79,8 +78,7 @@ def signed_rank_permutation(d: np.ndarray) -> tuple[float, float]:
     if d.size > 20:
         raise ValueError(f"{d.size} differences have too many sign patterns to enumerate")
     nonzero = d[d != 0]
-    ranks, positive, _ = _signed_ranks(nonzero)
-    r_plus, r_minus = float(ranks[positive].sum()), float(ranks[~positive].sum())
+    ranks, r_plus, r_minus, _ = _signed_ranks(nonzero)
     patterns = (np.arange(2 ** nonzero.size)[:, None] >> np.arange(nonzero.size)) & 1
     null = patterns @ ranks
     gamma = abs(np.finfo(float).eps * 100 * r_plus)
