@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402 - after the path
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, AppServerError, serve_app  # noqa: E402 - after the path
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 _TITLE = "[data-testid='stMainBlockContainer'] h1"
@@ -54,7 +54,6 @@ def measure(rounds: int, patients: int | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     from core.i18n import t
-    from tests.app_server import serve_app
     from ui.nav import PAGES
 
     # The data page's heading is its own sentence; every other page is titled as in the menu.
@@ -120,7 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
         return 1
-    from tests.app_server import AppServerError
 
     try:
         figures = measure(args.rounds, args.patients)

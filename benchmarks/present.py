@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402 - after the path
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, AppServerError, serve_app  # noqa: E402 - after the path
 
 TARGET_MEDIAN_S = 0.5
 
@@ -68,7 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="walks first -> last -> first (default 3)")
     parser.add_argument("--lang", choices=("fr", "en"), default="fr")
     args = parser.parse_args(argv)
-    from tests.app_server import AppServerError, serve_app
 
     try:
         with serve_app() as url:
