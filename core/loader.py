@@ -75,7 +75,7 @@ def validate_files(files: Sequence[tuple[str, bytes]], *, drop_columns: Collecti
     frame = checked.frames.get("patients")
     if frame is None or all(column in COLUMNS["patients"] for column in frame.columns):
         return checked.readings({})  # no extra column to read
-    patients = cohort_from_frames({"patients": checked.frames.get("patients")}, checked.report, checked.source)
+    patients = cohort_from_frames({"patients": frame}, checked.report, checked.source)
     try:
         return checked.readings(extra_filter_reasons(patients))
     finally:

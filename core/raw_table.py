@@ -40,8 +40,6 @@ class RawTable:
     rejected: int = 0
 
 
-
-
 def _blank(grid: pd.DataFrame) -> pd.DataFrame:
     """True where a cell holds nothing: None/NaN, or text that is only spaces."""
     blank = grid.isna()
