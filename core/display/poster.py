@@ -18,16 +18,16 @@ from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline, visceral_listed
-from core.display.suppressed import masked, masked_findings, masked_tile, withheld_note
-from core.display.steroids import baseline_total, dose_n, median_iqr
+from core.display.suppressed import masked, masked_findings, masked_tile, shown_count, withheld_note
+from core.display.steroids import baseline_total, dose_tile
 from core.filters import Filter
-from core.i18n import MISSING, fmt_count, fmt_num, t
+from core.i18n import fmt_count, fmt_num, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
 from core.schema import RESPONSE_DOMAINS
 from core.steroids import Steroids
-from core.suppression import active, hide_treated, less_than, small
+from core.suppression import active, hide_treated
 
 # Presentation mode's panels, in order: the one list the page, its counter and the
 # tests read. ``methods`` holds the introduction, objectives and methods.
@@ -130,7 +130,7 @@ def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0
         conclusion=tuple(meta.get("conclusion") or ()),
         perspectives=tuple(meta.get("perspectives") or ()),
         abbreviations=abbreviations_line(meta.get("abbreviations") or (), lang),
-        analysed=t("poster.analysed", lang, N=less_than(k) if small(table.N, k) else table.N),
+        analysed=t("poster.analysed", lang, N=shown_count(table.N, k, lang)),
         tiles=m0_tiles(table, lang, k),
         response=tuple(masked(line, k, lang) for line in response_lines(results.response, lang, k)),
         markers=marker_boxes(results.biology, lang, k),
@@ -214,16 +214,12 @@ def steroid_columns(result: Steroids, lang: str, k: int = 0) -> tuple[SteroidCol
     columns = []
     for month in result.by_month:
         total = baseline_total(result, month)
-        dose = MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
         on_cs = Tile(t("steroids.on_cs", lang), fmt_count(month.on_cs.n, month.on_cs.N, month.on_cs.pct, lang))
-        tiles = [
-            masked_tile(on_cs, k, lang, total),
-            Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=dose_n(month, k, lang, total))),
-        ]
+        tiles = [masked_tile(on_cs, k, lang, total), dose_tile(month, lang, k, total)]
         if month.stopped is not None:
             s = month.stopped
-            tiles.append(Tile(t("steroids.stopped", lang), fmt_count(s.n, s.N, s.pct, lang)))
-        columns.append(SteroidColumn(month_label(month.month), tuple(masked_tile(x, k, lang) for x in tiles)))
+            tiles.append(masked_tile(Tile(t("steroids.stopped", lang), fmt_count(s.n, s.N, s.pct, lang)), k, lang))
+        columns.append(SteroidColumn(month_label(month.month), tuple(tiles)))
     return tuple(columns)
 
 

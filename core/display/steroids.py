@@ -55,6 +55,17 @@ def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> 
     return shown_count(month.dose.N, k, lang, dose_n_hidden(month.dose.N, month.on_cs.n, month.on_cs.N, k, total))
 
 
+def dose_median(month: SteroidMonth, lang: str, k: int = 0) -> str:
+    """The month's median dose (quartiles), or a dash over fewer than k patients."""
+    return MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
+
+
+def dose_tile(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> Tile:
+    """The median dose over the patients with a known dose, their N masked (rule 5)."""
+    return Tile(t("steroids.dose", lang), dose_median(month, lang, k),
+                t("steroids.dose_n", lang, n=dose_n(month, k, lang, total)))
+
+
 def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> tuple[Tile, ...]:
     """The month's tiles: on corticosteroids, median dose, at or under each threshold,
     and after M0 the stops and the paired change with its Wilcoxon test. Under
@@ -63,12 +74,11 @@ def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = 
     part of ``total`` (``baseline_total``), the dose's N of those on corticosteroids,
     the shares' N of those with a known dose (rule 5). Other counts ``n/N`` are masked
     by ``core.display.suppressed.masked_tile``."""
-    dose = MISSING if small(month.dose.N, k) else median_iqr(month.dose, lang)
     on_cs = suppress_count(month.on_cs.n, month.on_cs.N, k, total)
     tiles = [
         masked_tile(Tile(t("steroids.on_cs", lang), _count(month.on_cs, lang), _ci(month.on_cs, lang)), k, lang,
                     total),
-        Tile(t("steroids.dose", lang), dose, t("steroids.dose_n", lang, n=dose_n(month, k, lang, total))),
+        dose_tile(month, lang, k, total),
     ]
     for threshold, share in month.at_or_under:
         label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))

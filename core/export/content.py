@@ -255,9 +255,8 @@ def _steroids(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
     tiles, lines = [], []
     for month in panels.steroids.by_month:
         on = month.on_cs
-        hide = small(month.dose.N, panels.settings.min_cell)
-        median = MISSING if hide else steroid_display.median_iqr(month.dose, lang)
-        dose = t("exports.poster.median_dose", lang, dose=median)
+        dose = t("exports.poster.median_dose", lang,
+                 dose=steroid_display.dose_median(month, lang, panels.settings.min_cell))
         tiles.append(masked_tile(Tile(f"{month_label(month.month)} · {t('steroids.on_cs', lang)}",
                                       fmt_pct(on.pct, lang) if on.N else MISSING, f"{on.n}/{on.N} · {dose}"),
                                  panels.settings.min_cell, lang, steroid_display.baseline_total(panels.steroids, month)))
