@@ -85,7 +85,6 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     ``result``: the panel results already computed for this cohort, subgroup and
     definitions (``compute_panels``), e.g. the pages' own.
     """
-    from core.populations import baseline
     from core.summary import summary_document
 
     panels = compute_panels(cohort, filter, settings, group=group, result=result)
@@ -101,12 +100,8 @@ def prepare_export(cohort, files: Sequence[tuple[str, bytes]], lang: str, filter
     charts = () if active(settings.min_cell) else poster_charts(panels, lang)
     # ``python -m core summarize``'s document, from the panels computed above; its Table 1
     # is never grouped.
-    if group is None:
-        table = panels.baseline.table
-    else:
-        table = (baseline(cohort, panels.filter, settings) if result is None else result(baseline)).table
-    summary = summary_document(panels.populations, table, panels.response, panels.biology, panels.steroids,
-                               panels.safety, panels.filter, settings)
+    summary = summary_document(panels.populations, panels.plain_baseline.table, panels.response, panels.biology,
+                               panels.steroids, panels.safety, panels.filter, settings)
     # As ``python -m core summarize``: numbers under other definitions say so.
     summary["details"]["settings"] = settings.changed() or None
     return ExportContext(lang, panels, stamp, export_tables(panels, lang), charts,

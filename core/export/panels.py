@@ -22,6 +22,8 @@ class Panels:
 
     ``filter`` is the resolved subgroup (values as stored); ``events_recorded`` says
     whether the upload had an events table (without one, infections cannot be counted).
+    ``baseline`` is Table 1 as asked (split by a group or not), ``plain_baseline`` the
+    ungrouped one (the conclusion's and the summary's; the same object when not split).
     """
 
     filter: Filter
@@ -34,6 +36,7 @@ class Panels:
     safety: Safety
     conclusion: Conclusion
     events_recorded: bool
+    plain_baseline: Baseline
 
 
 def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Settings(),
@@ -64,4 +67,5 @@ def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Se
         filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
         biology=result(biology), steroids=ster, safety=safe,
         conclusion=conclude(pops, plain, resp, ster, safe, events, settings), events_recorded=events,
+        plain_baseline=plain,
     )
