@@ -90,7 +90,8 @@ def _masked_overall(frame: pd.DataFrame, table: BaselineTable, k: int, lang: str
     for r, cell in zip(table.rows, frame["overall"]):
         est, hide_N = r.overall, hidden[r.variable]
         # The dose's missing holds the corticosteroid row's missing too.
-        hide_missing = hide_N or (r.variable == "cs_dose_mg" and _missing_hidden(table, "corticosteroids", k))
+        hide_missing = hide_N or (r.variable == "cs_dose_mg" and (small(table.row("corticosteroids").missing, k)
+                                                                   or hidden["corticosteroids"]))
         sizes.append(shown_count(est.N, k, lang, hide_N))
         missing.append(shown_count(r.missing, k, lang, hide_missing))
         if isinstance(est, Proportion):
@@ -124,11 +125,6 @@ def _hidden_N(table: BaselineTable, variable: str, k: int) -> bool:
         return part_hidden(est.N, table.N, k)
     on_cs = table.row("corticosteroids").overall
     return dose_n_hidden(est.N, on_cs.n, on_cs.N, k, table.N)
-
-
-def _missing_hidden(table: BaselineTable, variable: str, k: int) -> bool:
-    row = table.row(variable)
-    return small(row.missing, k) or _hidden_N(table, variable, k)
 
 
 def method_label(method: str, lang: str) -> str:

@@ -97,13 +97,13 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
         return tuple(render(f, lang) for f in conclusion.findings)
     treated_hidden = hide_treated(conclusion.treated, conclusion.analysed, k)
     lines = []
+    rows = dict(conclusion.response_rows)
     for finding in conclusion.findings:
         total = conclusion.analysed if finding.basis == "cohort" else None
         hide_N = treated_hidden and finding.basis == "safety"
         params = dict(finding.params)
         if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
             params["N"] = shown_count(params["N"], k, lang, hide_N)
-        rows = dict(conclusion.response_rows)
         for name, (domain, month, which) in response_params(finding).items():
             counts = rows.get((domain, month))
             if counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]:
