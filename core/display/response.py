@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import month_label, translated
-from core.display.suppressed import hidden_word
+from core.display.suppressed import hidden_cell
 from core.i18n import catalogue, fmt_ci, fmt_count, t
-from core.suppression import active, less_than, response_mask, small
+from core.suppression import active, response_mask
 
 
 def category_label(category: str, lang: str) -> str:
@@ -42,7 +42,7 @@ def response_cells(r, lang: str, k: int = 0) -> dict[str, str]:
                                               fmt_ci(r.overall.ci_low, r.overall.ci_high, lang))))
     for key, hide in response_hidden(r, k).items():
         if hide:
-            cells[key] = less_than(k) if small(counts[key].n, k) or small(r.N, k) else hidden_word(lang)
+            cells[key] = hidden_cell(counts[key].n, r.N, k, lang)
     return cells
 
 

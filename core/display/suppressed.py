@@ -37,6 +37,12 @@ def hidden_word(lang: str) -> str:
     return t("suppression.hidden", lang)
 
 
+def hidden_cell(n: int, N: int, k: int, lang: str) -> str:
+    """A count ``n`` of ``N`` hidden by a rule, as written: ``< k`` when n or N is from 1
+    to k - 1, else the hidden word (it is hidden to protect another count)."""
+    return less_than(k) if small(n, k) or small(N, k) else hidden_word(lang)
+
+
 def masked(text: str, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str:
     """``text`` with its suppressed ``n/N (pct) CI`` masked."""
     return mask_text(text, k, hidden_word(lang), total, hide_N) if active(k) else text
@@ -109,7 +115,7 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
             if counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]:
                 # Hidden with its response row (rule 8), as on the response page.
                 value = params[name]
-                params[name] = less_than(k) if small(value.n, k) or small(value.N, k) else hidden_word(lang)
+                params[name] = hidden_cell(value.n, value.N, k, lang)
         share = params.get("prior_2plus")
         if isinstance(params.get("n"), int) and isinstance(share, Proportion):
             m = suppress_count(share.n, share.N, k, total)
