@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.filters import Filter
-from core.i18n import MISSING, fmt_count, fmt_num, fmt_p, fmt_pct, t
+from core.i18n import MISSING, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, t
 from core.populations import Baseline, Populations, baseline, populations
 from core.response import ResponseResult, response
 from core.safety import Safety, safety
@@ -201,6 +201,8 @@ def _format(name: str, value, lang: str) -> str:
         return fmt_pct(value, lang)
     if isinstance(value, float):
         return fmt_num(value, lang)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fmt_int(value, lang)
     return str(value)
 
 

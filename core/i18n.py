@@ -106,6 +106,14 @@ def fmt_num(x: float | int | None, lang: str, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _GROUP[lang])
 
 
+def fmt_int(n: int | str, lang: str) -> str:
+    """A lone count as written: a whole number with the language's thousands separator
+    (``175 530`` in French, ``175,530`` in English); text, such as a masked count
+    (``< 5``, ``hidden``), as it is. A count over its N (``n/N``) keeps its plain digits
+    (``fmt_count``)."""
+    return n if isinstance(n, str) else fmt_num(n, lang, 0)
+
+
 def number_locale(lang: str) -> dict:
     """The d3-format locale of ``lang`` (Vega's ``config.locale.number``): charts write
     their axes and labels with the same separators as ``fmt_num``."""

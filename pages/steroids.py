@@ -5,7 +5,7 @@ from core.analysis import steroids
 from core.charts import steroids as charts
 from core.display import steroids as display
 from core.display.common import month_label
-from core.i18n import t
+from core.i18n import fmt_int, t
 from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
@@ -17,7 +17,7 @@ result = view.result(steroids)
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))
-st.markdown(f"**{t('steroids.analysed', lang, N=suppression.count(result.N, view))}**")
+st.markdown(f"**{t('steroids.analysed', lang, N=fmt_int(suppression.count(result.N, view), lang))}**")
 small_n_note(result.N, lang, view.settings.min_cell)
 
 if result.unknown_drugs:

@@ -5,7 +5,7 @@ import string
 import pytest
 
 from core import i18n
-from core.i18n import NNBSP, default_lang, fmt_ci, fmt_count, fmt_num, fmt_p, fmt_pct, note_keys, note_text, t
+from core.i18n import NNBSP, default_lang, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_keys, note_text, t
 
 
 def _fields(text: str) -> set[str]:
@@ -68,6 +68,15 @@ def test_fmt_pct(x, lang, expected):
 )
 def test_fmt_num_rounds_half_up_with_locale_separators(x, lang, digits, expected):
     assert fmt_num(x, lang, digits) == expected
+
+
+@pytest.mark.parametrize(
+    "n, lang, expected",
+    [(175530, "en", "175,530"), (175530, "fr", f"175{NNBSP}530"), (22, "fr", "22"), (0, "en", "0"),
+     ("< 5", "en", "< 5"), ("masqué", "fr", "masqué")],
+)
+def test_fmt_int_writes_a_lone_count_with_the_separator_and_a_masked_one_as_it_is(n, lang, expected):
+    assert fmt_int(n, lang) == expected
 
 
 @pytest.mark.parametrize(

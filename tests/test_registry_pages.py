@@ -10,6 +10,7 @@ reading the upload.
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 import pytest
@@ -66,3 +67,16 @@ def test_page_renders_the_registry_within_the_row_limit(registry_app, page):
     rows = {json.loads(c.proto.spec).get("title", "chart").__str__()[:60]: _chart_rows(c)
             for c in registry_app.get("vega_lite_chart")}
     assert all(n <= ROW_LIMIT for n in rows.values()), rows
+
+
+# A lone count of a registry written without its thousands separator ("N = 175530").
+_BARE_COUNT = re.compile(r"\b[Nn] = \d{4,}")
+
+
+@pytest.mark.parametrize("page", [p.path for p in PAGES])
+def test_lone_counts_carry_the_thousands_separator(registry_app, page):
+    registry_app.switch_page(page).run()
+    texts = [e.value for kind in ("markdown", "caption", "subheader", "metric") for e in registry_app.get(kind)
+             if isinstance(getattr(e, "value", None), str)]
+    texts += [str(json.loads(c.proto.spec).get("title", "")) for c in registry_app.get("vega_lite_chart")]
+    assert not [text for text in texts if _BARE_COUNT.search(text)], page

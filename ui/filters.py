@@ -19,7 +19,7 @@ import streamlit as st
 from core.display.common import describe_filter
 from core.display.suppressed import population_counts
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
-from core.i18n import catalogue, fmt_num, t
+from core.i18n import catalogue, fmt_int, t
 from core.populations import Populations, populations
 from core.suppression import mask_cell
 from ui import filter_url
@@ -95,8 +95,8 @@ def sidebar_populations(box, lang: str) -> Populations | None:
     # Fewer than k excluded: the treated count is hidden (it would give them back).
     treated, analysed_n = population_counts(pops.treated, pops.analysed, settings.min_cell, lang)
     # A registry's 17542 written as the language writes it: 17,542 / 17 542.
-    analysed.metric(t("sidebar.n_analysed", lang), _number(analysed_n, lang))
-    safety.metric(t("sidebar.n_safety", lang), _number(treated, lang))
+    analysed.metric(t("sidebar.n_analysed", lang), fmt_int(analysed_n, lang))
+    safety.metric(t("sidebar.n_safety", lang), fmt_int(treated, lang))
     if pops.analysed < settings.small_n:
         box.warning(t("sidebar.small_subgroup", lang, n=mask_cell(pops.analysed, settings.min_cell),
                       min=settings.small_n),
@@ -184,11 +184,6 @@ def _reset(options: FilterOptions, prefix: str) -> None:
             set_kept(key, (math.floor(bounds[0]), math.ceil(bounds[1])))
         elif key.removeprefix(prefix) in _BOOL_FIELDS:
             set_kept(key, None)
-
-
-def _number(value: int | str, lang: str) -> str:
-    """A count with the language's thousands separator; a masked count as written."""
-    return fmt_num(value, lang, 0) if isinstance(value, int) else value
 
 
 def _label(kind: str, value: str, lang: str) -> str:

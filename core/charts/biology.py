@@ -9,7 +9,7 @@ from core.biology import SHIFTS, Marker
 from core.charts.theme import (HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, TWO_LINE_MONTH, WIDTH, colour_scale,
                                month_order, themed)
 from core.display.common import month_label
-from core.i18n import fmt_num, t
+from core.i18n import fmt_int, fmt_num, t
 
 # Above this many patients a paired plot would send one line per patient to the
 # browser: the chart shows the median of each shift bucket instead.
@@ -104,7 +104,7 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
     if aggregate:
         data = data.assign(n=data["shift"].map(rows.set_index("shift")["n"]))
     key = "biology.chart.paired_median" if aggregate else "biology.chart.paired"
-    title = t(key, lang, marker=t(f"biology.marker.{marker}", lang), month=month_label(month), n=n)
+    title = t(key, lang, marker=t(f"biology.marker.{marker}", lang), month=month_label(month), n=fmt_int(n, lang))
     colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)),
                        legend=_LEGEND)
     tooltip = [alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),

@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
 from core.display.safety import event_labels
-from core.i18n import MISSING, t
+from core.i18n import MISSING, fmt_int, t
 from core.safety import SwimmerScope, scope_of
 
 # Above this many treated patients the swimmer plot keeps only patients with an event,
@@ -42,7 +42,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
                  alt.Tooltip("patients:Q", title=t("safety.axis.patients", lang))],
     )
     chart = alt.layer(base.mark_bar().encode(color=colour), base.mark_text(align="left", dx=4).encode(text="events:Q"))
-    title = t("safety.chart.by_type", lang, N=n_patients)
+    title = t("safety.chart.by_type", lang, N=fmt_int(n_patients, lang))
     return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE), lang)
 
 
@@ -94,7 +94,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("severe:N", title=t("safety.col.severe", lang)),
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
-    title = t("safety.chart.swimmer", lang, n=len(bars), events=len(marks))
+    title = t("safety.chart.swimmer", lang, n=fmt_int(len(bars), lang), events=fmt_int(len(marks), lang))
     if note:
         title = alt.TitleParams(title, subtitle=note)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))

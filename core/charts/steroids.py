@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, WIDTH, themed
 from core.display.common import month_label
-from core.i18n import t
+from core.i18n import fmt_int, t
 from core.steroids import Steroids
 
 # Above this many patients the chart draws no per-patient lines (they would send every
@@ -44,7 +44,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for:
     ``LINES_LIMIT`` patients the lines are left out, and the subtitle says so;
     ``lines_for``: the patients with a dose when ``doses`` was not read for that reason.
     """
-    labels = {m: f"{month_label(m)} (n = {n})" for m, n in zip(summary["month"], summary["N"])}
+    labels = {m: f"{month_label(m)} (n = {fmt_int(int(n), lang)})" for m, n in zip(summary["month"], summary["N"])}
     order = [labels[m] for m in sorted(labels)]
     x = alt.X("time:N", title=t("steroids.axis.month", lang), sort=order, axis=alt.Axis(labelAngle=0))
     y_title = t("steroids.axis.dose", lang)

@@ -12,7 +12,7 @@ import pandas as pd
 from core.baseline import MEAN_SD, BaselineTable
 from core.display.common import Tile, translated
 from core.display.suppressed import hidden_word, masked, masked_tile, shown_count
-from core.i18n import MISSING, fmt_num, fmt_pct, t
+from core.i18n import MISSING, fmt_int, fmt_num, fmt_pct, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
 from core.suppression import active, dose_n_hidden, less_than, part_hidden, small
@@ -46,7 +46,7 @@ _TESTS = (
 def m0_tiles(table: BaselineTable, lang: str, k: int = 0) -> tuple[Tile, ...]:
     """The analysed N and the poster's M0 characteristics as tiles, masked under
     small-cell suppression ``k``."""
-    tiles = [Tile(t("cohort.tile.n", lang), str(shown_count(table.N, k, lang)), t("cohort.tile.n_detail", lang))]
+    tiles = [Tile(t("cohort.tile.n", lang), fmt_int(shown_count(table.N, k, lang), lang), t("cohort.tile.n_detail", lang))]
     for variable, key in M0_TILES:
         row = table.row(variable)
         tile = Tile(t(key, lang), *_value_detail(row.overall, row.display, lang))
@@ -63,7 +63,7 @@ def _masked_tile(tile: Tile, est: Proportion | Continuous, total: int, k: int, l
         return tile
     if small(est.N, k):  # a mean or median of fewer than k patients goes with them
         return Tile(tile.label, MISSING, f"N = {less_than(k)}")
-    return Tile(tile.label, tile.value, tile.detail.replace(f"N = {est.N}", f"N = {hidden_word(lang)}"))
+    return Tile(tile.label, tile.value, tile.detail.replace(f"N = {fmt_int(est.N, lang)}", f"N = {hidden_word(lang)}"))
 
 
 def _value_detail(est: Proportion | Continuous, display: str, lang: str) -> tuple[str, str]:
@@ -78,7 +78,7 @@ def _value_detail(est: Proportion | Continuous, display: str, lang: str) -> tupl
         spread = t("cohort.tile.iqr", lang, q1=fmt_num(est.q1, lang), q3=fmt_num(est.q3, lang))
     if est.N == 0:
         return MISSING, "N = 0"
-    return fmt_num(value, lang), f"{spread} · N = {est.N}"
+    return fmt_num(value, lang), f"{spread} · N = {fmt_int(est.N, lang)}"
 
 
 def _masked_overall(frame: pd.DataFrame, table: BaselineTable, k: int, lang: str) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
 from core.display.suppressed import count_token, masked, shown_count
-from core.i18n import MISSING, fmt_ci, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
 
@@ -54,7 +54,7 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
     """``Safety population (treated patients): N = 23.``, the N masked under small-cell
     suppression ``k`` (hidden with ``hide_N``, rule 6)."""
-    return t("safety.population", lang, N=shown_count(result.N, k, lang, hide_N))
+    return t("safety.population", lang, N=fmt_int(shown_count(result.N, k, lang, hide_N), lang))
 
 
 def tile_caption(p: Proportion, lang: str) -> str:

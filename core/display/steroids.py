@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import Tile
-from core.i18n import MISSING, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_median_iqr, fmt_num, fmt_p, note_text, t
 from core.schema import CS_DRUG_FACTORS
 from core.display.suppressed import hidden_word, masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
@@ -29,7 +29,8 @@ def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
     shown_zeros = mask_cell(zeros, k)
     if shown_zeros == zeros and unchanged_hidden(test.N, zeros, k):
         shown_zeros = hidden_word(lang)
-    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=mask_cell(test.N, k), zeros=shown_zeros)
+    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=fmt_int(mask_cell(test.N, k), lang),
+             zeros=fmt_int(shown_zeros, lang))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
     return "; ".join([text, *others])
