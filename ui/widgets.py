@@ -126,6 +126,8 @@ METRIC_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
 [data-testid="stMetricLabel"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere;}
+[data-testid="stSidebar"] .stMarkdownBadge {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important;}
 </style>"""
 
 
