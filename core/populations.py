@@ -56,8 +56,8 @@ class Populations:
     """Patient flow of the (sub)cohort.
 
     ``exclusions``: one row per treated patient left out of the analysed population,
-    sorted by patient_id: patient_id, reasons (codes of REASONS joined by a space),
-    reason (English text, reasons joined by "; "). ``flags``: one row per patient and
+    in natural patient id order (P2 before P10): patient_id, reasons (codes of REASONS
+    joined by a space), reason (English text, reasons joined by "; "). ``flags``: one row per patient and
     missing inclusion value, sorted: patient_id, code (of FLAGS), message.
     ``followup`` maps each visit month (baseline and every month in ``months``) to the
     analysed patients with a visit row then. ``flow`` is a tidy frame (step, month,

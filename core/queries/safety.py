@@ -41,11 +41,11 @@ def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
 
 
 def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
-    """Treated patients: patient_id, start (0) and end (follow-up months), by patient_id.
+    """Treated patients: patient_id, start (0) and end (follow-up months), in natural
+    patient id order (P2 before P10, ``_pid``).
 
     With ``limit``, the patients a swimmer plot of at most ``limit`` bars shows: all of
-    them when they are that few, else those with an event, the first ``limit`` of them
-    by natural patient id order (P2 before P10).
+    them when they are that few, else those with an event, the first ``limit`` of them.
     """
     if limit is None:
         return scoped(con, flt, settings, _FOLLOWUP + """
@@ -58,7 +58,7 @@ def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
         )
         SELECT p.patient_id, 0.0 AS start, s.followup_months AS "end"
         FROM shown s JOIN _patients p ON p._pid = s._pid
-        ORDER BY length(p.patient_id), p.patient_id LIMIT $limit""", {"limit": int(limit)})
+        ORDER BY s._pid LIMIT $limit""", {"limit": int(limit)})
 
 
 def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
