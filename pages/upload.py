@@ -20,6 +20,7 @@ st.file_uploader(
     help=t("upload.help", lang),
     on_change=state.on_upload_change,
 )
+widgets.uploader_words(state.uploader_key(), lang, state.UPLOAD_TYPES, st.get_option("server.maxUploadSize"))
 st.caption(t("upload.privacy", lang))
 
 active = state.active_cohort()

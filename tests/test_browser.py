@@ -109,6 +109,17 @@ def test_demo_is_labelled_synthetic(server, browser):
 def test_french_browser_gets_french_page(server, browser):
     page = _open(browser, server, locale="fr-FR")
     assert page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text() == t("upload.title", "fr")
+    # Streamlit's own uploader words (English only) are drawn over in French.
+    shown = page.evaluate("""() => {
+        const zone = document.querySelector("[data-testid='stFileUploaderDropzone']");
+        const after = (css) => getComputedStyle(zone.querySelector(css), "::after").content;
+        return [after("button [data-testid='stMarkdownContainer']"),
+                after("[data-testid='stFileUploaderDropzoneInstructions'] span")]; }""")
+    assert shown == [f'"{t("upload.dropzone.button", "fr")}"',
+                     '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, ODS, PARQUET"']
+    # The badge naming the demo is read whole in the sidebar (not cut with "…").
+    badge = page.locator("[data-testid='stSidebar'] .stMarkdownBadge").first
+    assert badge.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
     page.context.close()
 
 

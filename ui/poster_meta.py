@@ -12,8 +12,10 @@ import streamlit as st
 from core.i18n import LANG_NAMES, t
 from core.poster import EDITABLE, POSTER_FILE, apply_edits, edit_text, load_poster
 from core.poster_meta import read_poster_meta
+from ui.widgets import uploader_words
 
 UPLOAD_KEY = "poster_meta_upload"
+_LIMIT_MB = 1  # a poster text file is a few kilobytes
 _META = "_poster_meta"
 _NAME = "_poster_meta_name"
 _ISSUES = "_poster_meta_issues"
@@ -33,8 +35,9 @@ def meta_controls(lang: str, is_demo: bool) -> None:
     issues = st.session_state.get(_ISSUES)
     with st.expander(t("poster.meta.title", lang), icon=":material/edit_note:", expanded=bool(issues)):
         st.caption(t("poster.meta.intro", lang))
-        st.file_uploader(t("poster.meta.upload", lang), type=["toml"], key=UPLOAD_KEY, max_upload_size=1,
+        st.file_uploader(t("poster.meta.upload", lang), type=["toml"], key=UPLOAD_KEY, max_upload_size=_LIMIT_MB,
                          on_change=_on_upload, help=t("poster.meta.upload_help", lang))
+        uploader_words(UPLOAD_KEY, lang, ["toml"], _LIMIT_MB)
         if issues:
             st.error(t("poster.meta.invalid", lang), icon=":material/error:")
             # Plain text: the messages quote the file's field names.

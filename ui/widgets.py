@@ -131,6 +131,31 @@ METRIC_CSS = """<style>
 </style>"""
 
 
+def uploader_words(key: str, lang: str, types: Iterable[str], limit_mb: int) -> None:
+    """The button and limit of the file uploader of widget ``key`` in ``lang``.
+
+    Streamlit writes them in English only ("Upload", "200MB per file • CSV"); in
+    another language a style draws ours in their place (the widget is unchanged).
+    """
+    if lang == "en":
+        return
+    limit = t("upload.dropzone.limit", lang, size=limit_mb, types=", ".join(kind.upper() for kind in types))
+    zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(f"""<style>
+{zone} button [data-testid='stMarkdownContainer'] p {{display: none;}}
+{zone} button [data-testid='stMarkdownContainer']::after {{content: {_css_string(t("upload.dropzone.button", lang))};}}
+{zone} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0;}}
+{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content: {_css_string(limit)};
+  font-size: 0.875rem;}}
+</style>""")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string (quotes, backslashes and ``<`` escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return f'"{escaped}"'
+
+
 def wrap_tiles() -> None:
     """Let this run's tiles wrap (``METRIC_CSS``); the style takes no room on the page."""
     st.html(METRIC_CSS)
