@@ -479,27 +479,28 @@ def less_than(k: int) -> str:
     return f"< {k}"
 
 
-def written(masked: Masked, k: int, hidden: str = "") -> str:
+def written(masked: Masked, k: int, hidden: str = "", n_of_hidden: str = "{n}/{hidden}") -> str:
     """How a suppressed ``n/N (pct) CI`` is written: ``< k`` when n or N is small,
-    ``hidden`` when n is hidden to protect another cell, ``n/hidden`` when only N is
-    (rules 5 and 6). Without a ``hidden`` word, ``< k`` stands for all three."""
+    ``hidden`` when n is hidden to protect another cell, ``n_of_hidden`` (``n/hidden``)
+    when only N is (rules 5 and 6). Without a ``hidden`` word, ``< k`` stands for all three."""
     if not hidden:
         return less_than(k)
     if masked.n is None:
         return less_than(k) if masked.primary else hidden
-    return f"{masked.n}/{hidden}"
+    return n_of_hidden.format(n=masked.n, hidden=hidden)
 
 
-def mask_text(text: str, k: int, hidden: str = "", total: int | None = None, hide_N: bool = False) -> str:
+def mask_text(text: str, k: int, hidden: str = "", total: int | None = None, hide_N: bool = False,
+              n_of_hidden: str = "{n}/{hidden}") -> str:
     """``text`` with every ``n/N (pct) CI`` that must be suppressed (``suppress_count``,
     with ``total`` and ``hide_N``) written as ``written`` says: ``< k``, ``hidden`` or
-    ``n/hidden``, without its percentage and CI."""
+    ``n_of_hidden`` (``n/hidden``), without its percentage and CI."""
     if not active(k) or not isinstance(text, str) or "/" not in text:
         return text
 
     def replace(match: re.Match) -> str:
         masked = suppress_count(int(match.group(1)), int(match.group(2)), k, total, hide_N)
-        return written(masked, k, hidden) if masked.suppressed else match.group(0)
+        return written(masked, k, hidden, n_of_hidden) if masked.suppressed else match.group(0)
 
     return _COUNT.sub(replace, text)
 

@@ -32,6 +32,19 @@ def test_headline_is_the_posters_line(counts, lang, line):
 
 
 @pytest.mark.parametrize(
+    "counts, lang, line",
+    [((23, 9, 0, 0), "en", "Infectious risk: a masked share of patients / no severe infection / no VZV infection"),
+     ((23, 9, 0, 0), "fr",
+      "Risque infectieux : une part masquée des patients / aucune infection sévère / aucune infection à VZV"),
+     ((40, 9, 6, 2), "en",
+      "Infectious risk: a masked share of patients / severe infection in 6 (total masked) / VZV infection in < 5")],
+)
+def test_headline_under_a_hidden_treated_count_reads_as_a_sentence(counts, lang, line):
+    # The treated count is hidden (rule 6): every percentage would give it back.
+    assert safety_headline(_safety(*counts), lang, k=5, hide_N=True) == line
+
+
+@pytest.mark.parametrize(
     "n, N, lang, text",
     [(9, 23, "en", "9/23 · 95% CI 22.2 to 59.2 (Wilson)"),
      (0, 23, "fr", f"0/23 · IC 95{NNBSP}% 0,0 à 14,3 (Wilson)"),

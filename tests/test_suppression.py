@@ -253,7 +253,7 @@ def test_findings_and_poster_lines_hide_cr_plus_pr_with_its_row(demo):
     articular = response(demo, lille, settings).get("articular", 3)
     assert (articular.cr.n, articular.pr.n, articular.nr.n) == (1, 4, 3)
     findings = masked_findings(conclusion(demo, lille, settings), 3, "en")
-    assert "5/8" not in " ".join(findings) and "hidden at M3" in findings[2]
+    assert "5/8" not in " ".join(findings) and "a masked share at M3" in findings[2]
     lines = response_lines(response(demo, lille, settings), "en", 3)
     assert "5/8" not in " ".join(lines) and "M3 hidden" in lines[1]
     assert "5/8" in " ".join(response_lines(response(demo, lille, settings), "en"))
@@ -768,8 +768,13 @@ def test_populations_and_findings_hide_the_treated_count(demo):
     assert population_counts(30, 22, K, "en") == (30, 22) and population_counts(23, 22, 0, "en") == (23, 22)
     assert population_counts(3, 3, K, "fr") == ("< 5", "< 5")
     lines = masked_findings(conclusion(demo, settings=Settings(min_cell=K)), K, "en")
-    assert lines[-1] == ("Satisfactory tolerability profile: infection in 9/hidden of patients, no severe infection,"
-                         " no VZV infection.")
+    # A sentence says so in words: "9/hidden of patients" would not read.
+    assert lines[-1] == ("Satisfactory tolerability profile: infection in 9 (total masked) of patients, no severe"
+                         " infection, no VZV infection.")
+    assert "a masked share of patients at M3" in lines[1] and "hidden" not in " ".join(lines)
+    french = masked_findings(conclusion(demo, settings=Settings(min_cell=K)), K, "fr")
+    assert "infection chez 9 (effectif total masqué) des patients" in french[-1]
+    assert "réponse chez une part masquée des patients à M3" in french[1] and "masqué des" not in " ".join(french)
     plain = conclusion(demo)
     assert masked_findings(plain, 0, "en") == tuple(render(f, "en") for f in plain.findings)
 
@@ -855,4 +860,4 @@ def test_the_safety_finding_hides_the_treated_count_whatever_the_response_rows(d
     from core.display.suppressed import masked_findings
 
     safety_line = masked_findings(conclusion(demo), 3, "en")[-1]
-    assert "9/hidden" in safety_line and "/23" not in safety_line
+    assert "9 (total masked)" in safety_line and "/23" not in safety_line

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_token, masked, shown_count
+from core.display.suppressed import count_token, hidden_word, masked_sentence, shown_count
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
@@ -33,11 +33,13 @@ def safety_headline(result: Safety, lang: str, k: int = 0, hide_N: bool = False)
         return t("safety.headline.no_data", lang)
     p = result.infection
     pct = count_token(p.n, p.N, k, lang, hide_N=hide_N) or fmt_pct(p.pct, lang)
+    if pct == hidden_word(lang):  # in the sentence: "Infectious risk: a masked share of patients"
+        pct = t("suppression.sentence.share", lang)
     parts = [t("safety.headline.infection", lang, pct=pct)]
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
                      else t(f"safety.headline.{name}", lang,
-                            count=masked(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)))
+                            count=masked_sentence(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)))
     return " / ".join(parts)
 
 

@@ -37,15 +37,26 @@ def hidden_word(lang: str) -> str:
     return t("suppression.hidden", lang)
 
 
-def hidden_cell(n: int, N: int, k: int, lang: str) -> str:
+def hidden_cell(n: int, N: int, k: int, lang: str, hidden: str | None = None) -> str:
     """A count ``n`` of ``N`` hidden by a rule, as written: ``< k`` when n or N is from 1
-    to k - 1, else the hidden word (it is hidden to protect another count)."""
-    return less_than(k) if small(n, k) or small(N, k) else hidden_word(lang)
+    to k - 1, else ``hidden`` (default: the hidden word; it is hidden to protect
+    another count)."""
+    return less_than(k) if small(n, k) or small(N, k) else hidden or hidden_word(lang)
 
 
 def masked(text: str, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str:
     """``text`` with its suppressed ``n/N (pct) CI`` masked."""
     return mask_text(text, k, hidden_word(lang), total, hide_N) if active(k) else text
+
+
+def masked_sentence(text: str, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str:
+    """``masked`` for a sentence, where a table's words would not read ("response in
+    hidden of patients"): a hidden count is "a masked share", a count whose N is hidden
+    "9 (total masked)"."""
+    if not active(k):
+        return text
+    return mask_text(text, k, t("suppression.sentence.share", lang), total, hide_N,
+                     t("suppression.sentence.count_of_hidden", lang))
 
 
 def count_token(n: int, N: int, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str | None:
@@ -115,14 +126,14 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
             if counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]:
                 # Hidden with its response row (rule 8), as on the response page.
                 value = params[name]
-                params[name] = hidden_cell(value.n, value.N, k, lang)
+                params[name] = hidden_cell(value.n, value.N, k, lang, t("suppression.sentence.share", lang))
         share = params.get("prior_2plus")
         if isinstance(params.get("n"), int) and isinstance(share, Proportion):
             m = suppress_count(share.n, share.N, k, total)
             if m.n is None:
                 params["n"] = written(m, k, hidden_word(lang))
         text = render(replace(finding, params=params), lang)
-        lines.append(masked(text, k, lang, total, hide_N))
+        lines.append(masked_sentence(text, k, lang, total, hide_N))
     return tuple(lines)
 
 
