@@ -88,17 +88,19 @@ def _header_names(raw: RawTable) -> list[str]:
     return [normalise(h) for h in raw.headers]
 
 
-def _named_table(raw: RawTable) -> str | None:
-    """The table a sheet name (or a file name, for a single-table file) names."""
+def _named_table(raw: RawTable) -> tuple[str | None, bool]:
+    """The table a sheet name (or a file name, for a single-table file) names, and
+    whether the whole name is a table's name (else a word of it is)."""
     name = raw.sheet if raw.sheet is not None else PurePath(raw.file).stem
     norm = normalise(name)
     # Whole name first ("evenements_indesirables"), then any word of it
     # ("cohort_visits", "demo_events_fr"); two different tables named: undecided.
     hits = {t for t, names in TABLE_NAMES.items() if norm in names}
-    if not hits:
-        words = set(norm.split("_"))
-        hits = {t for t, names in TABLE_NAMES.items() if words & set(names)}
-    return hits.pop() if len(hits) == 1 else None
+    if hits:
+        return (hits.pop() if len(hits) == 1 else None), True
+    words = set(norm.split("_"))
+    hits = {t for t, names in TABLE_NAMES.items() if words & set(names)}
+    return (hits.pop() if len(hits) == 1 else None), False
 
 
 def _table_kind(raw: RawTable) -> str | None:
@@ -111,15 +113,28 @@ def _table_kind(raw: RawTable) -> str | None:
     wide = any(not canonical_header("patients", n) and wide_reading(n) for n in names)
     has_month = "month" in visit
     long_kind = "long" if patient & PATIENT_ONLY else "visits"
-    named = _named_table(raw)
+    by_columns = _kind_by_columns(wide, has_month, event, patient, long_kind)
+    named, whole_name = _named_table(raw)
+    if named is None:
+        return by_columns
+    # A table's own name decides. A word of the name ("cohort_visits") decides unless the
+    # columns say the sheet cannot be that table: "visite_inclusion" without a month is
+    # not visits, "effets_indesirables_patients" with month and type is events.
+    impossible = {"events": "month" not in event, "visits": not has_month and not wide,
+                  "patients": by_columns == "events"}[named]
+    if not whole_name and impossible and by_columns is not None:
+        return by_columns
     if named == "events":
         return "events"
     if named in ("patients", "visits") and wide and not has_month:
         return "wide"
     if named == "visits":
         return long_kind
-    if named == "patients":
-        return long_kind if has_month else "patients"
+    return long_kind if has_month else "patients"  # named "patients"
+
+
+def _kind_by_columns(wide: bool, has_month: bool, event: set[str], patient: set[str], long_kind: str) -> str | None:
+    """The table a sheet's columns make it, whatever its name (see ``_table_kind``)."""
     if wide and not has_month:
         return "wide"
     if "month" in event and "type" in event:

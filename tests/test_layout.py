@@ -50,6 +50,23 @@ def test_table_is_recognised_by_its_file_name(file_name: str, table: str) -> Non
     assert _kinds(file_name, "patient_id,note\nP1,x\n") == [table]
 
 
+@pytest.mark.parametrize(
+    "file_name, text, table",
+    [  # a word of the name names a table these columns cannot be: the columns decide
+        ("visite_inclusion.csv", "patient_id,sex,age\nP1,F,40\n", "patients"),
+        ("baseline_visit.csv", "patient_id,sex,age\nP1,F,40\n", "patients"),
+        ("effets_indesirables_patients.csv", "patient_id,month,type\nP1,2,infection\n", "events"),
+        ("events_cohort.csv", "patient_id,sex,age\nP1,F,40\n", "patients"),
+        # a word the columns do not contradict still decides (no "type": an events
+        # table missing a column, reported as such)
+        ("cohort_events.csv", "patient_id,month,kind\nP1,2,infection\n", "events"),
+        ("patients_suivi.csv", "patient_id,month,sex\nP1,0,F\n", "patients+visits"),
+    ],
+)
+def test_a_word_of_the_name_gives_way_to_columns_that_contradict_it(file_name: str, text: str, table: str) -> None:
+    assert _kinds(file_name, text) == table.split("+")
+
+
 def test_workbook_with_one_sheet_per_table_loads_each_table(make_xlsx, table_of) -> None:
     book = make_xlsx({
         "patients": [["patient_id", "sex", "age"], ["P1", "F", 40], ["P2", "M", 50]],
