@@ -68,18 +68,18 @@ def conclusion(cohort, filter: Filter | None = None, settings: Settings = Settin
     """The poster's conclusion recomputed for ``cohort`` and the subgroup ``filter``."""
     return conclude(populations(cohort, filter, settings), baseline(cohort, filter, settings),
                     response(cohort, filter, settings), steroids(cohort, filter, settings),
-                    safety(cohort, filter, settings), "events" in cohort.tables_present, settings)
+                    safety(cohort, filter, settings), settings)
 
 
 def conclude(pops: Populations, base: Baseline, resp: ResponseResult, ster: Steroids, safe: Safety,
-             events_recorded: bool, settings: Settings = Settings()) -> Conclusion:
+             settings: Settings = Settings()) -> Conclusion:
     """The conclusion read off panel results already computed (a page that has them)."""
     findings = (
         population_finding(base),
         cutaneous_finding(resp, settings),
         articular_finding(resp, settings),
         steroid_finding(ster, settings),
-        safety_finding(safe, events_recorded, settings),
+        safety_finding(safe, settings),
     )
     rows = tuple(((r.domain, r.month), (r.cr.n, r.pr.n, r.nr.n)) for r in resp.results)
     return Conclusion(pops.treated, pops.analysed, findings, pops.notes, rows)
@@ -167,14 +167,14 @@ def steroid_finding(ster: Steroids, settings: Settings) -> Finding:
     return Finding(key, params, "steroids")
 
 
-def safety_finding(safe: Safety, events_recorded: bool, settings: Settings) -> Finding:
+def safety_finding(safe: Safety, settings: Settings) -> Finding:
     """Infections, severe infections and VZV among treated patients.
 
     "Satisfactory" when no patient had a severe infection or a VZV infection.
     """
     if safe.N == 0:
         return Finding("safety.no_data", {}, "safety")
-    if not events_recorded:
+    if not safe.events_recorded:
         return Finding("safety.no_events", {"N": safe.N}, "safety")
     params = {"infection": safe.infection, "severe": safe.severe_infection, "vzv": safe.vzv}
     clean = safe.severe_infection.n == 0 and safe.vzv.n == 0

@@ -31,6 +31,9 @@ class Safety:
       ``swimmer`` are read from the cohort when first asked for (its connection must
       still be open); ``swimmer_rows`` reads only the patients a plot shows.
     - ``with_events``: treated patients with at least one event.
+    - ``events_recorded``: False when the cohort has no events table (none uploaded, or
+      its sheet left out): no patient's events are known, so the three counts are 0/0
+      (no data) and the rate is None, while ``N`` and the exposure stay.
     """
 
     N: int
@@ -44,6 +47,7 @@ class Safety:
     visceral_events: pd.DataFrame
     notes: tuple[str, ...]
     with_events: int = 0
+    events_recorded: bool = True
     fetch_events: Callable[..., pd.DataFrame] = field(repr=False, default=lambda ids=None: pd.DataFrame(
         columns=["patient_id", "month", "type", "description", "severe", "vzv"]))
     fetch_swimmer: Callable[..., pd.DataFrame] = field(repr=False, default=lambda limit=None: pd.DataFrame(
@@ -100,17 +104,20 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
     counts = {name: int(np.count_nonzero(followed[name]))
               for name in ("any_infection", "severe_infection", "vzv", "with_events")}
     N = int(followed["followup_months"].size)
+    recorded = "events" in cohort.tables_present
+    known = N if recorded else 0  # without an events table, nobody's events are known
     infection_events = int(followed["infection_events"].sum())
     # Summed as a pandas column in patient order, as every release has summed it.
     patient_months = float(pd.Series(followed["followup_months"], dtype=float).sum())
-    rate = round_half_up(100 * infection_events / (patient_months / 12), 1) if patient_months > 0 else None
+    rate = (round_half_up(100 * infection_events / (patient_months / 12), 1)
+            if patient_months > 0 and recorded else None)
     visceral_events = queries.visceral_events_query(con, flt, settings)
     visceral_events = visceral_events.astype({"patient_id": "string", "month": float, "description": "string"})
     return Safety(
         N=N,
-        infection=estimate_proportion(counts["any_infection"], N),
-        severe_infection=estimate_proportion(counts["severe_infection"], N),
-        vzv=estimate_proportion(counts["vzv"], N),
+        infection=estimate_proportion(counts["any_infection"], known),
+        severe_infection=estimate_proportion(counts["severe_infection"], known),
+        vzv=estimate_proportion(counts["vzv"], known),
         infection_events=infection_events,
         patient_months=patient_months,
         infection_rate_per_100py=rate,
@@ -118,6 +125,7 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
         visceral_events=visceral_events.reset_index(drop=True),
         notes=small_n_notes(N, settings),
         with_events=counts["with_events"],
+        events_recorded=recorded,
         fetch_events=lambda ids=None: queries.events_query(con, flt, settings, ids),
         fetch_swimmer=lambda limit=None: _swimmer(queries.swimmer_query(con, flt, settings, limit)),
     )

@@ -106,6 +106,8 @@ def summary_document(pops: Populations, table: BaselineTable, resp: ResponseResu
     doc["steroids"] = {_key(m.month): m.as_dict() for m in cs.by_month}
     doc["safety"] = {
         "N": safe.N,
+        # False without an events table: the counts are then 0/0, no data (not 0 %).
+        "events_recorded": safe.events_recorded,
         "infection": safe.infection.as_count(),
         "severe_infection": safe.severe_infection.as_count(),
         "vzv": safe.vzv.as_count(),

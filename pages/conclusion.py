@@ -15,7 +15,7 @@ view = open_panel()
 lang = view.lang
 # From the same panel results as the other pages (computed once per session).
 result = conclude(view.result(populations), view.result(baseline), view.result(response), view.result(steroids),
-                  view.result(safety), "events" in view.cohort.tables_present, view.settings)
+                  view.result(safety), view.settings)
 # The poster's title and perspectives describe the demo study only, never an upload.
 is_demo = active_cohort().is_demo
 poster = load_poster(lang) if is_demo else None

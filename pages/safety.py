@@ -18,7 +18,7 @@ result = view.result(safety)
 pops = view.result(populations)
 # Fewer than min_cell patients excluded: the treated count, every N here, is hidden.
 hide_N = hide_treated(pops.treated, pops.analysed, view.settings.min_cell)
-events_recorded = "events" in view.cohort.tables_present
+events_recorded = result.events_recorded
 
 st.title(t("nav.safety", lang))
 st.write(t("safety.intro", lang))

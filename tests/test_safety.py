@@ -68,6 +68,22 @@ def test_filter_restricts_the_safety_population():
     assert (result.N, result.infection.n, len(result.visceral_events)) == (1, 0, 1)
 
 
-def test_no_events_table_gives_zero_counts():
-    result = safety(cohort_from_frames({"patients": PATIENTS, "visits": None, "events": None}))
-    assert (result.infection.as_count(), result.infection_rate_per_100py) == ({"n": 0, "N": 4, "pct": 0.0}, None)
+def test_no_events_table_gives_no_data_not_zero_percent():
+    # No events table: nobody's events are known (cohort-format: "no data" rather than
+    # 0 %); the treated N and the exposure stay.
+    result = safety(cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": None}))
+    assert not result.events_recorded
+    assert result.N == 4 and result.patient_months > 0
+    for count in (result.infection, result.severe_infection, result.vzv):
+        assert count.as_count() == {"n": 0, "N": 0, "pct": 0.0}
+    assert result.infection_rate_per_100py is None
+    assert safety(cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": EVENTS})).events_recorded
+
+
+def test_summary_says_when_events_were_not_recorded():
+    from core.summary import build_summary
+
+    document = build_summary(cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": None}))
+    assert document["safety"]["events_recorded"] is False
+    assert document["safety"]["infection"] == {"n": 0, "N": 0, "pct": 0.0} and document["safety"]["N"] == 4
+    assert document["details"]["safety"]["infection_rate_per_100py"] is None

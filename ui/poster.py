@@ -47,13 +47,12 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     its files' digest, as its exports are.
     """
     lang, flt, settings = view.lang, view.filter, view.settings
-    events = "events" in view.cohort.tables_present
     # The conclusion is read off the panel results the pages share (each computed once).
     base, resp, ster, safe = view.result(baseline), view.result(response), view.result(steroids), view.result(safety)
     results = PosterResults(
         baseline=base, response=resp, biology=view.result(biology), steroids=ster, safety=safe,
-        conclusion=conclude(view.result(populations), base, resp, ster, safe, events, settings),
-        events_recorded=events,
+        conclusion=conclude(view.result(populations), base, resp, ster, safe, settings),
+        events_recorded=safe.events_recorded,
     )
     # The texts are user input: a digest of them keys the memo, never the dict itself.
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

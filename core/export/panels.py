@@ -62,10 +62,9 @@ def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Se
     resp = result(response)
     ster = result(steroids)
     safe = result(safety)
-    events = "events" in cohort.tables_present
     return Panels(
         filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
         biology=result(biology), steroids=ster, safety=safe,
-        conclusion=conclude(pops, plain, resp, ster, safe, events, settings), events_recorded=events,
+        conclusion=conclude(pops, plain, resp, ster, safe, settings), events_recorded=safe.events_recorded,
         plain_baseline=plain,
     )
