@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +82,17 @@ def read_grid(name: str, text: str, delimiter: str, limits: ReadLimits) -> CsvGr
     grid = pd.DataFrame({j: pd.Series(col, dtype=TEXT) for j, col in enumerate(columns)})
     filled = np.column_stack([~_blank_cells(col) for col in columns])
     return CsvGrid(grid, records.fields, filled, "arrow")
+
+
+# Excel's first line naming the delimiter ("sep=;"); Excel reads it and does not show it.
+_SEP_LINE = re.compile(r'"?sep=([;,\t])"?[ \t]*(?:\n|$)', re.IGNORECASE)
+
+
+def excel_separator(text: str) -> tuple[str | None, str]:
+    """The delimiter a first ``sep=;`` line names and the text after that line, or
+    (None, ``text``). Excel hides the line: the header is row 1, as Excel shows it."""
+    match = _SEP_LINE.match(text)
+    return (match.group(1), text[match.end():]) if match else (None, text)
 
 
 def sniff_delimiter(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.csv_reader import read_grid, sniff_delimiter
+from core.csv_reader import excel_separator, read_grid, sniff_delimiter
 from core.csv_text import decode
 from core.limits import ReadLimits, limits_from_env, size_issue
 from core.parquet_reader import read_parquet
@@ -107,10 +107,13 @@ def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
     if decoded is None:
         return [], [file_issue("unreadable_file", name, None)]
     text = decoded.text
-    mixed = [_mixed_encoding(name, decoded.cp1252_lines)] if decoded.cp1252_lines else []
     if "\r" in text:  # old Mac exports end lines with a lone CR
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    read = read_grid(name, text, sniff_delimiter(text), limits)
+    delimiter, text = excel_separator(text)
+    # Rows as Excel shows them: without its sep= line when there is one.
+    lines = tuple(line - 1 for line in decoded.cp1252_lines) if delimiter else decoded.cp1252_lines
+    mixed = [_mixed_encoding(name, lines)] if lines else []
+    read = read_grid(name, text, delimiter or sniff_delimiter(text), limits)
     if isinstance(read, Issue):
         return [], [read]
     tables, issues = table_from_grid(name, None, read.grid, read.fields, read.filled)

@@ -120,6 +120,25 @@ def test_blank_lines_are_dropped_without_shifting_row_numbers():
     assert [r[0] for r in _cells(table)] == ["P1", "P2", "P3"]
 
 
+@pytest.mark.parametrize("first", ["sep=;", "SEP=;", '"sep=;"', "sep=;  "])
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(first, end):
+    # Excel reads "sep=;" and hides it: the header is row 1 there, and no title warning.
+    text = end.join([first, "id;sexe;age;dose", "P1;F;45;7,5", "P2;M;50;5"]) + end
+    tables, issues = read_files([("cohorte.csv", text.encode("cp1252"))])
+    assert issues == []
+    assert tables[0].headers == ("id", "sexe", "age", "dose")
+    assert (tables[0].header_row, tables[0].row_numbers.tolist()) == (1, [2, 3])
+    assert _cells(tables[0]) == [["P1", "F", "45", "7,5"], ["P2", "M", "50", "5"]]
+
+
+def test_excels_sep_line_overrides_the_sniffed_delimiter():
+    # Commas declared: the semicolons inside cells stay text.
+    table = _only("notes.csv", b"sep=,\nid,note\nP1,a;b\nP2,c;d\n")
+    assert table.headers == ("id", "note")
+    assert _cells(table) == [["P1", "a;b"], ["P2", "c;d"]]
+
+
 def test_old_mac_line_endings_are_read_as_rows():
     table = _only("patients.csv", b"id;age\rP1;45\r\rP2;50\r")
     assert _cells(table) == [["P1", "45"], ["P2", "50"]]
