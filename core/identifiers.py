@@ -108,8 +108,9 @@ _PARTICLE = r"(?:de|du|des|le|la|van|von|der|den|da|di|del|d'|l')"
 _SURNAME = rf"(?:{_PARTICLE}\s*)?{_CAPS}(?:\s+{_CAPS})?"
 _NAME = re.compile(rf"{_TITLE}\s+{_SURNAME}|{_SURNAME}\s*,?\s+{_TITLE}|{_TITLE}\s+(?:{_PARTICLE}\s*)?{_TITLE}"
                    rf"|{_TITLE}\s*,\s*{_TITLE}")
-# Words of the study's vocabularies, of hospitals and of prescriptions: a value holding
-# one is a centre, a drug or a description, not a person ("CHU Lille", "Rituximab IV").
+# Words of the study's vocabularies, of hospitals, of prescriptions and of clinical
+# classes: a value holding one is a centre, a drug, a description or a class, not a
+# person ("CHU Lille", "Rituximab IV", "Anti SSA", "Classe III").
 _NOT_NAMES = frozenset(
     {*TRUE_WORDS, *FALSE_WORDS, *MISSING_WORDS, *SEX_WORDS, *RESPONSE_WORDS, *IFN_WORDS, *EVENT_TYPE_WORDS,
      *CS_DRUG_FACTORS}
@@ -118,7 +119,9 @@ _NOT_NAMES = frozenset(
        "clinic", "institut", "institute", "universitaire", "university", "universite", "groupe", "group", "service",
        "unite", "unit", "pole", "departement", "department", "medical", "medicale", "general", "generale", "regional",
        "nord", "sud", "est", "ouest", "north", "south", "east", "west", "saint", "sainte", "st", "ste", "site",
-       "iv", "sc", "po", "im", "lp", "mg", "ui", "ml", "gn", "hta", "lupus", "acide", "vaccin", "bolus"})
+       "iv", "sc", "po", "im", "lp", "mg", "ui", "ml", "gn", "hta", "lupus", "acide", "vaccin", "bolus",
+       "i", "ii", "iii", "v", "vi", "classe", "class", "stade", "stage", "grade", "type", "anti", "anticorps",
+       "antibody", "ac", "ssa", "ssb", "sm", "rnp", "dna", "adn", "nephropathie", "nephritis", "lupique"})
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 # 13 characters and a 2-digit key, spaces, dots or dashes allowed between them.
 _NIR = r"(?<![0-9A-Za-z])([1-478](?:[ .-]?[0-9ABab]){14})(?![0-9A-Za-z])"

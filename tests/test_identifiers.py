@@ -156,6 +156,9 @@ def test_demo_values_of_centres_drugs_and_events_are_not_identifiers(layout):
      "COVID-19", "Herpes zoster ophtalmique", "Bronchite"],
     ["12,5", "8", "0,79", "150", "3.2", "ND", "45", "1200"],
     ["01/02/2021", "15/06/2022", "30/09/2023", "04/01/2024"],
+    ["Anti SSA", "Anti Sm", "Anti RNP", "Anti SSB"],
+    ["Classe III", "Classe II", "Classe IV", "Classe V"],
+    ["Stade II", "Grade III", "Type I", "Classe VI"],
 ])
 def test_study_values_are_not_identifiers(values):
     assert content_kind("Notes", pd.Series(values, dtype=object)) is None
