@@ -110,11 +110,14 @@ def test_french_browser_gets_french_page(server, browser):
     page = _open(browser, server, locale="fr-FR")
     assert page.locator("[data-testid='stMainBlockContainer'] h1").first.inner_text() == t("upload.title", "fr")
     # Streamlit's own uploader words (English only) are drawn over in French.
-    shown = page.evaluate("""() => {
+    words = """() => {
         const zone = document.querySelector("[data-testid='stFileUploaderDropzone']");
         const after = (css) => getComputedStyle(zone.querySelector(css), "::after").content;
         return [after("button [data-testid='stMarkdownContainer']"),
-                after("[data-testid='stFileUploaderDropzoneInstructions'] span")]; }""")
+                after("[data-testid='stFileUploaderDropzoneInstructions'] span")]; }"""
+    # The style is an element of the page: drawn with it, maybe a frame after the title.
+    page.wait_for_function(f"({words})().every(w => w !== 'none')", timeout=30_000)
+    shown = page.evaluate(words)
     assert shown == [f'"{t("upload.dropzone.button", "fr")}"',
                      '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, ODS, PARQUET"']
     # The badge naming the demo is read whole in the sidebar (not cut with "…").
