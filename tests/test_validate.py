@@ -53,6 +53,13 @@ def test_conflicting_patient_values_in_long_layout_name_the_rows() -> None:
     assert "2 (F)" in issue.message and "3 (M)" in issue.message
 
 
+def test_conflicting_ages_are_quoted_as_written() -> None:
+    text = "N° patient;Sexe;âge;mois\nP1;F;29;M0\nP1;F;99;M3\nP2;M;50,5;M0\nP2;M;51;M3\n"
+    issues = [i for i in _load(("suivi.csv", text)).report.issues if i.code == "conflicting_patient_values"]
+    assert [(i.row, i.value) for i in issues] == [(3, "99"), (5, "51")]
+    assert "2 (29), 3 (99)" in issues[0].message and "4 (50.5), 5 (51)" in issues[1].message
+
+
 @pytest.mark.parametrize(
     ("table", "text", "row", "column"),
     [
