@@ -861,3 +861,20 @@ def test_the_safety_finding_hides_the_treated_count_whatever_the_response_rows(d
 
     safety_line = masked_findings(conclusion(demo), 3, "en")[-1]
     assert "9 (total masked)" in safety_line and "/23" not in safety_line
+
+
+def test_a_small_subgroups_analysed_n_is_masked_in_every_export(demo):
+    # Boulogne-sur-Mer: 8 analysed patients, under k = 11. Table 1's headers wrote
+    # "All (N = 8)" and "Analysed patients (N = 8)" where everything else shows "< 11".
+    from core.export.bundle import export_files, prepare_export
+    from core.export.tables import export_tables
+    from core.filters import parse_filters
+
+    boulogne, k = parse_filters(["centre=CH Boulogne-sur-Mer"]), 11
+    ctx = prepare_export(demo, [], "en", boulogne, Settings(min_cell=k), digest="0" * 64)
+    assert ctx.panels.baseline.table.N == 8
+    table1 = export_tables(ctx.panels, "en")[0]
+    assert "All (N = < 11)" in table1.frame.columns and ("Analysed patients (N = < 11)", 3) in table1.spans
+    lone = re.compile(r"\b[Nn] = (\d+)")
+    for name, text in _file_texts(export_files(ctx, ("tables", "html", "texts", "docx"))).items():
+        assert [n for n in lone.findall(text) if 1 <= int(n) < k] == [], name

@@ -19,7 +19,7 @@ from core.display import response as response_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import month_label
-from core.display.suppressed import masked_table, suppression_note, withheld_note
+from core.display.suppressed import masked_table, shown_count, suppression_note, withheld_note
 from core.export.panels import Panels
 from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_text, t
 from core.suppression import active, hide_treated, mask_cell
@@ -103,8 +103,9 @@ def table1(panels: Panels, lang: str) -> ExportTable:
     level_label = (lambda v: words.get(f"sex.{v}", v)) if table.group == "sex" else None
     frame = cohort_display.baseline_display(table, lang, level_label, panels.settings.min_cell)
     overall = t("cohort.col.overall", lang)
-    frame = frame.rename(columns={overall: f"{overall} (N = {fmt_int(table.N, lang)})"})
-    spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=fmt_int(table.N, lang)), 3))
+    N = fmt_int(shown_count(table.N, panels.settings.min_cell, lang), lang)  # "< k" for a small subgroup
+    frame = frame.rename(columns={overall: f"{overall} (N = {N})"})
+    spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=N), 3))
     if table.group is not None:
         group = words.get(f"cohort.group.{table.group}", table.group)
         spans += ((group, len(table.groups)), ("", 2))
