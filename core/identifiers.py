@@ -108,9 +108,8 @@ _PARTICLE = r"(?:de|du|des|le|la|van|von|der|den|da|di|del|d'|l')"
 _SURNAME = rf"(?:{_PARTICLE}\s*)?{_CAPS}(?:\s+{_CAPS})?"
 _NAME = re.compile(rf"{_TITLE}\s+{_SURNAME}|{_SURNAME}\s*,?\s+{_TITLE}|{_TITLE}\s+(?:{_PARTICLE}\s*)?{_TITLE}"
                    rf"|{_TITLE}\s*,\s*{_TITLE}")
-# Words of the study's vocabularies, of hospitals, of prescriptions and of clinical
-# classes: a value holding one is a centre, a drug, a description or a class, not a
-# person ("CHU Lille", "Rituximab IV", "Anti SSA", "Classe III").
+# Words of the study's vocabularies, of hospitals and of prescriptions: a value holding
+# one is a centre, a drug or a description, not a person ("CHU Lille", "Rituximab IV").
 _NOT_NAMES = frozenset(
     {*TRUE_WORDS, *FALSE_WORDS, *MISSING_WORDS, *SEX_WORDS, *RESPONSE_WORDS, *IFN_WORDS, *EVENT_TYPE_WORDS,
      *CS_DRUG_FACTORS}
@@ -120,8 +119,11 @@ _NOT_NAMES = frozenset(
        "unite", "unit", "pole", "departement", "department", "medical", "medicale", "general", "generale", "regional",
        "nord", "sud", "est", "ouest", "north", "south", "east", "west", "saint", "sainte", "st", "ste", "site",
        "iv", "sc", "po", "im", "lp", "mg", "ui", "ml", "gn", "hta", "lupus", "acide", "vaccin", "bolus",
-       "i", "ii", "iii", "v", "vi", "classe", "class", "stade", "stage", "grade", "type", "anti", "anticorps",
-       "antibody", "ac", "ssa", "ssb", "sm", "rnp", "dna", "adn", "nephropathie", "nephritis", "lupique"})
+       "lupique", "nephropathie", "nephritis", "anticorps", "antibody"})
+# A clinical class or antibody ("Classe III", "Stade II", "Anti SSA"): a class word with
+# a grade or an antibody's name. Either alone may be a name (Marc GRADE, Vi NGUYEN).
+_CLASS_WORDS = frozenset({"classe", "class", "stade", "stage", "grade", "type", "anti", "ac"})
+_CLASS_MARKS = frozenset({"i", "ii", "iii", "iv", "v", "vi", "ssa", "ssb", "sm", "rnp", "dna", "adn"})
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 # 13 characters and a 2-digit key, spaces, dots or dashes allowed between them.
 _NIR = r"(?<![0-9A-Za-z])([1-478](?:[ .-]?[0-9ABab]){14})(?![0-9A-Za-z])"
@@ -190,10 +192,10 @@ def address_values(text: pd.Series) -> np.ndarray:
 def name_values(text: pd.Series) -> np.ndarray:
     """Values shaped like a person's name ("Jean DUPONT", "DUPONT Jean", "Jean Dupont",
     "Dupont, Jean") with no word of the study's vocabularies, of hospitals or of
-    prescriptions."""
+    prescriptions, and not a clinical class ("Classe III", "Anti SSA")."""
     shaped = text.str.strip().str.fullmatch(_NAME).to_numpy(dtype=bool, copy=True)
     words = text[shaped].map(lambda v: set(normalise(v).split("_")))  # name-shaped values only
-    shaped[np.flatnonzero(shaped)] = [not (w & _NOT_NAMES) for w in words]
+    shaped[np.flatnonzero(shaped)] = [not (w & _NOT_NAMES or (w & _CLASS_WORDS and w & _CLASS_MARKS)) for w in words]
     return shaped
 
 

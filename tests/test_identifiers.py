@@ -11,7 +11,7 @@ import pytest
 from core.demo import load_demo
 from core.filters import filter_options
 from core.identifier_columns import CONTENT, HEADER, identifier_issues, identifier_keys
-from core.identifiers import content_kind, header_kind, nir_key, nir_values
+from core.identifiers import content_kind, header_kind, name_values, nir_key, nir_values
 from core.loader import load_cohort
 from core.readings import UNUSED
 
@@ -162,6 +162,12 @@ def test_demo_values_of_centres_drugs_and_events_are_not_identifiers(layout):
 ])
 def test_study_values_are_not_identifiers(values):
     assert content_kind("Notes", pd.Series(values, dtype=object)) is None
+
+
+@pytest.mark.parametrize("value", ["NGUYEN Vi", "Vi NGUYEN", "Tran Vi", "Marc GRADE", "Lucie STAGE", "Ali AC",
+                                   "Anne CLASSE"])
+def test_a_class_word_or_a_grade_alone_does_not_clear_a_name(value):
+    assert name_values(pd.Series([value], dtype=object)).tolist() == [True]
 
 
 def test_old_dates_of_another_event_are_not_birth_dates():
