@@ -26,6 +26,8 @@ from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
 from core.values import is_missing
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
+# Every required patient column but the id: a sheet holding them is a patients table.
+_PATIENT_REQUIRED = frozenset(c.name for c in PATIENTS if c.required and c.name != "patient_id")
 _MONTH = COLUMNS["visits"]["month"]
 
 
@@ -118,9 +120,11 @@ def _table_kind(raw: RawTable) -> str | None:
     if named is None:
         return by_columns
     # A table's own name decides. A word of the name ("cohort_visits") decides unless the
-    # columns say the sheet cannot be that table: "visite_inclusion" without a month is
-    # not visits, "effets_indesirables_patients" with month and type is events.
-    impossible = {"events": "month" not in event, "visits": not has_month and not wide,
+    # columns make the sheet another table: "visite_inclusion" with every patient column
+    # and no month is the patients table, "effets_indesirables_patients" with month and
+    # type the events. Otherwise the named table's own check reports what is missing.
+    whole_patients = by_columns == "patients" and _PATIENT_REQUIRED <= patient
+    impossible = {"events": "month" not in event and whole_patients, "visits": not has_month and whole_patients,
                   "patients": by_columns == "events"}[named]
     if not whole_name and impossible and by_columns is not None:
         return by_columns

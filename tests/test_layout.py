@@ -60,11 +60,21 @@ def test_table_is_recognised_by_its_file_name(file_name: str, table: str) -> Non
         # a word the columns do not contradict still decides (no "type": an events
         # table missing a column, reported as such)
         ("cohort_events.csv", "patient_id,month,kind\nP1,2,infection\n", "events"),
+        # some patient columns but not a whole patients table: still the named table,
+        # whose missing month is then reported
+        ("suivi_m3.csv", "patient_id,age,sledai\nP1,40,4\n", "patients+visits"),  # long visits
+        ("events_2024.csv", "patient_id,sex,description\nP1,F,zona\n", "events"),
         ("patients_suivi.csv", "patient_id,month,sex\nP1,0,F\n", "patients+visits"),
     ],
 )
 def test_a_word_of_the_name_gives_way_to_columns_that_contradict_it(file_name: str, text: str, table: str) -> None:
     assert _kinds(file_name, text) == table.split("+")
+
+
+def test_a_word_named_visits_file_without_month_reports_its_missing_month() -> None:
+    result = load_cohort([("patients.csv", b"patient_id,sex,age\nP1,F,40\n"),
+                          ("suivi_m3.csv", b"patient_id,age,sledai\nP1,40,4\n")])
+    assert [(i.code, i.column) for i in result.report.issues if i.severity == "error"] == [("missing_column", "month")]
 
 
 def test_workbook_with_one_sheet_per_table_loads_each_table(make_xlsx, table_of) -> None:
