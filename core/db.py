@@ -123,7 +123,7 @@ def natural_order(ids: pa.Array) -> pa.Array:
         if name.startswith("n"):
             digits = pc.utf8_ltrim(part, characters="0")
             length = pc.binary_length(digits)
-            if pc.max(length).as_py() <= _INT64_DIGITS:
+            if (pc.max(length).as_py() or 0) <= _INT64_DIGITS:
                 candidates = [pc.cast(pc.if_else(pc.equal(length, 0), "0", digits), pa.int64())]
             else:  # a longer number: by its count of digits, then its digits
                 candidates = [length, digits]

@@ -159,13 +159,16 @@ def _transitions(courses: pd.DataFrame, involved: dict[str, int], months: tuple[
 
 
 def _discordant(visits: pd.DataFrame) -> pd.DataFrame:
-    """One row per visit and domain whose recorded response differs from the scored one."""
-    parts = [pd.DataFrame({"patient_id": visits["patient_id"], "domain": domain, "month": visits["month"],
-                           "recorded": visits[f"{domain}_recorded"], "scored": visits[f"{domain}_scored"]}
+    """One row per visit and domain whose recorded response differs from the scored one,
+    by patient (in the visits' natural id order), domain and month."""
+    patient = pd.factorize(visits["patient_id"])[0]  # rank of first appearance: the query's order
+    parts = [pd.DataFrame({"patient": patient, "patient_id": visits["patient_id"], "domain": domain,
+                           "month": visits["month"], "recorded": visits[f"{domain}_recorded"],
+                           "scored": visits[f"{domain}_scored"]}
                           )[visits[f"{domain}_differs"].to_numpy(dtype=bool)] for domain in DOMAINS]
     out = pd.concat(parts, ignore_index=True).astype(
         {"patient_id": "string", "domain": object, "month": int, "recorded": "string", "scored": "string"})
-    return out.sort_values(["patient_id", "domain", "month"], ignore_index=True)[list(_DISCORDANT_COLUMNS)]
+    return out.sort_values(["patient", "domain", "month"], ignore_index=True)[list(_DISCORDANT_COLUMNS)]
 
 
 def response(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> ResponseResult:

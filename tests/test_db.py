@@ -126,6 +126,12 @@ def test_natural_order_puts_numbers_in_value_order():
                                                       "P2", "P007", "P7", "P10"]
 
 
+def test_natural_order_of_missing_ids_puts_them_last_without_failing():
+    assert natural_order(pa.array([None, None], pa.large_string())).to_pylist() == [1, 2]
+    assert natural_order(pa.array(["P10", None, "P9"], pa.large_string())).to_pylist() == [2, 3, 1]
+    assert natural_order(pa.array([], pa.large_string())).to_pylist() == []
+
+
 def test_patients_are_numbered_in_natural_id_order_and_rows_stored_in_that_order():
     rng = __import__("numpy").random.default_rng(3)
     ids = [f"P{i}" for i in rng.permutation(3000)] + ["Ω1", "a1"]

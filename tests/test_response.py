@@ -56,6 +56,15 @@ def test_disagreement_is_listed(result):
     assert result.discordant.values.tolist() == [["B", "cutaneous", 3, "PR", "CR"]]
 
 
+def test_disagreements_are_listed_in_natural_patient_order():
+    ids = ["P10", "P2", "P1"]
+    patients = [{"patient_id": i, "cutaneous": True, "articular": False} for i in ids]
+    visits = [v for i in ids for v in (_skin(i, 0, 3), _skin(i, 3, 0, recorded="PR"), _skin(i, 6, 0, recorded="NR"))]
+    listed = response(_cohort(patients, visits)).discordant
+    assert list(zip(listed["patient_id"], listed["month"])) == [("P1", 3), ("P1", 6), ("P2", 3), ("P2", 6),
+                                                                 ("P10", 3), ("P10", 6)]
+
+
 def test_seen_without_components_is_unknown_not_counted(result):
     month = result.get("cutaneous", 3)
     assert (month.involved, month.seen, month.N, month.unknown, month.scored) == (3, 3, 2, 1, 1)
