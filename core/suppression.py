@@ -68,7 +68,7 @@ Panels compute as always; this module masks their numbers afterwards, at the sum
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -479,22 +479,23 @@ def less_than(k: int) -> str:
     return f"< {k}"
 
 
-def written(masked: Masked, k: int, hidden: str = "", n_of_hidden: str = "{n}/{hidden}") -> str:
+def written(masked: Masked, k: int, hidden: str = "", n_of_hidden: Callable[[int], str] | None = None) -> str:
     """How a suppressed ``n/N (pct) CI`` is written: ``< k`` when n or N is small,
-    ``hidden`` when n is hidden to protect another cell, ``n_of_hidden`` (``n/hidden``)
-    when only N is (rules 5 and 6). Without a ``hidden`` word, ``< k`` stands for all three."""
+    ``hidden`` when n is hidden to protect another cell, ``n/hidden`` when only N is
+    (rules 5 and 6; ``n_of_hidden(n)`` instead when given). Without a ``hidden`` word,
+    ``< k`` stands for all three."""
     if not hidden:
         return less_than(k)
     if masked.n is None:
         return less_than(k) if masked.primary else hidden
-    return n_of_hidden.format(n=masked.n, hidden=hidden)
+    return f"{masked.n}/{hidden}" if n_of_hidden is None else n_of_hidden(masked.n)
 
 
 def mask_text(text: str, k: int, hidden: str = "", total: int | None = None, hide_N: bool = False,
-              n_of_hidden: str = "{n}/{hidden}") -> str:
+              n_of_hidden: Callable[[int], str] | None = None) -> str:
     """``text`` with every ``n/N (pct) CI`` that must be suppressed (``suppress_count``,
     with ``total`` and ``hide_N``) written as ``written`` says: ``< k``, ``hidden`` or
-    ``n_of_hidden`` (``n/hidden``), without its percentage and CI."""
+    ``n/hidden`` (or ``n_of_hidden(n)``), without its percentage and CI."""
     if not active(k) or not isinstance(text, str) or "/" not in text:
         return text
 

@@ -34,7 +34,8 @@ for column, month in zip(st.columns(len(result.by_month)), result.by_month):
             st.caption(tile.detail)
         show_notes(month.notes, lang)
         if month.unknown_drug_doses:
-            st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
+            st.caption(t("steroids.unknown_drug_doses", lang,
+                         n=fmt_int(suppression.count(month.unknown_drug_doses, view), lang)))
 st.caption(t("steroids.tiles_help", lang))
 
 show_chart(view.chart("steroid_doses", lambda: charts.steroid_dose_chart(result, lang)), "steroid_doses", lang)

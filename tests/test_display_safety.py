@@ -33,11 +33,12 @@ def test_headline_is_the_posters_line(counts, lang, line):
 
 @pytest.mark.parametrize(
     "counts, lang, line",
-    [((23, 9, 0, 0), "en", "Infectious risk: a masked share of patients / no severe infection / no VZV infection"),
+    [((23, 9, 0, 0), "en", "Infectious risk: 9 (total masked) of patients / no severe infection / no VZV infection"),
      ((23, 9, 0, 0), "fr",
-      "Risque infectieux : une part masquée des patients / aucune infection sévère / aucune infection à VZV"),
+      "Risque infectieux : 9 (effectif total masqué) des patients / aucune infection sévère / aucune infection à VZV"),
      ((40, 9, 6, 2), "en",
-      "Infectious risk: a masked share of patients / severe infection in 6 (total masked) / VZV infection in < 5")],
+      "Infectious risk: 9 (total masked) of patients / severe infection in 6 (total masked) / VZV infection in < 5"),
+     ((4, 2, 1, 0), "en", "Infectious risk: < 5 of patients / severe infection in < 5 / no VZV infection")],
 )
 def test_headline_under_a_hidden_treated_count_reads_as_a_sentence(counts, lang, line):
     # The treated count is hidden (rule 6): every percentage would give it back.

@@ -69,14 +69,25 @@ def test_page_renders_the_registry_within_the_row_limit(registry_app, page):
     assert all(n <= ROW_LIMIT for n in rows.values()), rows
 
 
-# A lone count of a registry written without its thousands separator ("N = 175530").
-_BARE_COUNT = re.compile(r"\b[Nn] = \d{4,}")
+# A registry's lone count written without its thousands separator ("N = 175530"): four
+# digits or more, not part of a fraction n/N (plain digits by design), of a number
+# already written with separators, or a year (a reference's "2013;9:30").
+_BARE_COUNT = re.compile(r"(?<![\d/.,\u202f\u00a0])(?!(?:19|20)\d\d\b)\d{4,}(?![\d/.,])")
+
+
+def _texts(app) -> list[str]:
+    """What the page writes: markdown, captions, headers, tiles and chart titles."""
+    texts = [e.value for kind in ("markdown", "caption", "subheader", "metric") for e in app.get(kind)
+             if isinstance(getattr(e, "value", None), str)]
+    texts += [e.label for e in app.get("metric")]
+    for chart in app.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("title", "")
+        texts += [json.dumps(title, ensure_ascii=False)]
+    return texts
 
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
 def test_lone_counts_carry_the_thousands_separator(registry_app, page):
     registry_app.switch_page(page).run()
-    texts = [e.value for kind in ("markdown", "caption", "subheader", "metric") for e in registry_app.get(kind)
-             if isinstance(getattr(e, "value", None), str)]
-    texts += [str(json.loads(c.proto.spec).get("title", "")) for c in registry_app.get("vega_lite_chart")]
-    assert not [text for text in texts if _BARE_COUNT.search(text)], page
+    bare = {text: _BARE_COUNT.findall(text) for text in _texts(registry_app) if _BARE_COUNT.search(text)}
+    assert bare == {}, page

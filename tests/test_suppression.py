@@ -878,3 +878,25 @@ def test_a_small_subgroups_analysed_n_is_masked_in_every_export(demo):
     lone = re.compile(r"\b[Nn] = (\d+)")
     for name, text in _file_texts(export_files(ctx, ("tables", "html", "texts", "docx"))).items():
         assert [n for n in lone.findall(text) if 1 <= int(n) < k] == [], name
+
+
+def test_sentences_write_a_count_over_a_hidden_total_in_words():
+    from core.display.suppressed import masked_sentence
+
+    assert masked_sentence("in 17542/20000 (87.7%) of", K, "en", hide_N=True) == "in 17,542 (total masked) of"
+    assert masked_sentence("chez 17542/20000 (87,7 %) des", K, "fr", hide_N=True) == \
+        "chez 17\u202f542 (effectif total masqué) des"
+    assert masked_sentence("in 3/20000 (0.0%) of", K, "en", hide_N=True) == "in < 5 of"
+    assert masked_sentence("in 3/20000 (0.0%) of", 0, "en", hide_N=True) == "in 3/20000 (0.0%) of"
+
+
+def test_complement_line_says_out_of_a_masked_total(demo):
+    from core.biology import biology
+    from core.display.biology import status_m0_line
+
+    # The demo at k = 5: complement known for 21 of the 22 analysed; that N would give
+    # the one missing back, so it is hidden, and the sentence says so in words.
+    marker = biology(demo, settings=Settings(min_cell=K)).complement
+    assert (marker.status_m0.n, marker.status_m0.N) == (3, 21)
+    assert status_m0_line(marker, "en", K, 22) == "Activation at M0: < 5 patients out of a masked total"
+    assert status_m0_line(marker, "fr", K, 22) == "Activation chez < 5 patients sur un effectif masqué à M0"

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from core.charts.theme import ACCENT, OKABE_ITO, WIDTH, themed
-from core.i18n import fmt_pct, t
+from core.i18n import fmt_int, fmt_pct, t
 
 # Bar colour per kind of step: populations, the excluded patients, follow-up visits.
 FLOW_COLOURS = {"population": ACCENT, "excluded": OKABE_ITO["vermillion"], "visit": OKABE_ITO["sky_blue"]}
@@ -21,14 +21,14 @@ def flow_frame(flow: pd.DataFrame, lang: str) -> pd.DataFrame:
     patients = dict(zip(flow["step"], flow["patients"]))
     treated, analysed = int(patients.get("treated", 0)), int(patients.get("analysed", 0))
     rows = [
-        ("treated", "population", treated, str(treated)),
-        ("excluded", "excluded", treated - analysed, str(treated - analysed)),
-        ("analysed", "population", analysed, str(analysed)),
+        ("treated", "population", treated, fmt_int(treated, lang)),
+        ("excluded", "excluded", treated - analysed, fmt_int(treated - analysed, lang)),
+        ("analysed", "population", analysed, fmt_int(analysed, lang)),
     ]
     visits = flow[flow["step"] == "visit"]
     for month, n in zip(visits["month"].astype(int), visits["patients"].astype(int)):
         share = fmt_pct(100 * n / analysed, lang, 0) if analysed else ""
-        rows.append((f"visit_{month}", "visit", n, f"{n}/{analysed} ({share})" if share else str(n)))
+        rows.append((f"visit_{month}", "visit", n, f"{n}/{analysed} ({share})" if share else fmt_int(n, lang)))
     frame = pd.DataFrame(rows, columns=["key", "kind", "patients", "label"])
     frame["step"] = [_step_label(key, lang) for key in frame["key"]]
     frame["order"] = range(len(frame))

@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, month_order,
                                 themed)
-from core.i18n import fmt_ci, fmt_num, fmt_pct, t
+from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
@@ -30,7 +30,7 @@ def _month(frame: pd.DataFrame, column: str = "month") -> pd.Series:
 
 def _month_n(frame: pd.DataFrame, lang: str) -> pd.Series:
     """``M3 (N = 17)``: each bar carries its denominator (``N = 7,271`` in a registry)."""
-    sizes = [fmt_num(int(n), lang, 0) for n in frame["N"]]
+    sizes = [fmt_int(int(n), lang) for n in frame["N"]]
     return _month(frame) + pd.Series([f" (N = {n})" for n in sizes], index=frame.index, dtype=object)
 
 
@@ -46,7 +46,7 @@ def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
     months = max(counts["month"].nunique(), 1)
     if max(map(len, full), default=0) * _SEGMENT_CHAR_PX <= _SEGMENT_BAND_PX / months:
         return full
-    return [fmt_num(int(n), lang, 0) if n else "" for n in counts["n"]]
+    return [fmt_int(int(n), lang) if n else "" for n in counts["n"]]
 
 
 def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> alt.HConcatChart:

@@ -105,7 +105,8 @@ def swimmer_note(scope: SwimmerScope, lang: str) -> str | None:
     """Which patients a swimmer plot shows when not all of them (None when all)."""
     if scope.mode == "all":
         return None
-    return t(f"safety.swimmer.{scope.mode}", lang, total=scope.total, shown=scope.shown, with_events=scope.with_events)
+    return t(f"safety.swimmer.{scope.mode}", lang, total=fmt_int(scope.total, lang), shown=fmt_int(scope.shown, lang),
+             with_events=fmt_int(scope.with_events, lang))
 
 
 def safety_swimmer_chart(result, lang: str, limit: int = SWIMMER_LIMIT) -> alt.LayerChart:

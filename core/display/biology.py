@@ -12,7 +12,7 @@ import pandas as pd
 from core.biology import Biology, Marker, PairedStatus, ShiftCounts
 from core.display.common import month_label
 from core.display.suppressed import hidden_word, masked, shown_count
-from core.i18n import MISSING, fmt_count, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_count, fmt_int, fmt_p, note_text, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
 from core.suppression import active, row_mask, status_change_mask, suppress_count, written
@@ -33,7 +33,9 @@ def status_m0_line(marker: Marker, lang: str, k: int = 0, total: int | None = No
         m = suppress_count(s.n, s.N, k, total)
         n = n if m.n is not None else written(m, k, hidden_word(lang))
         N = N if m.N is not None else shown_count(s.N, k, lang, True)
-    return t(f"biology.m0.{marker.name}", lang, count=count, n=n, N=N)
+        if N == hidden_word(lang):  # in the sentence: "3 patients out of a masked total"
+            N = t("suppression.sentence.total", lang)
+    return t(f"biology.m0.{marker.name}", lang, count=count, n=fmt_int(n, lang), N=fmt_int(N, lang))
 
 
 def status_m0_count(marker: Marker, lang: str, k: int = 0, total: int | None = None) -> str:
@@ -53,7 +55,7 @@ def shift_arrows(counts: ShiftCounts, lang: str, k: int = 0) -> tuple[str, ...]:
     lines = [f"{ARROWS[c]} {cells[c]}" for c in (DOWN, UP, STABLE) if c != STABLE or counts.stable]
     if counts.unknown:
         key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
-        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=cells[UNKNOWN])}")
+        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=fmt_int(cells[UNKNOWN], lang))}")
     return tuple(lines)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.i18n import fmt_num
+from core.i18n import fmt_int, fmt_num
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def count_line(n: int, lang: str) -> str:
 
     The word is the same in both languages; French keeps the singular for 0 and 1."""
     plural = n >= 2 if lang == "fr" else n != 1
-    return f"{fmt_num(n, lang, 0)} patient{'s' if plural else ''}"
+    return f"{fmt_int(n, lang)} patient{'s' if plural else ''}"
 
 
 def translated(values: pd.Series, label) -> pd.Series:

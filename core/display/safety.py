@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_token, hidden_word, masked_sentence, shown_count
+from core.display.suppressed import count_token, masked_sentence, shown_count
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
@@ -32,9 +32,10 @@ def safety_headline(result: Safety, lang: str, k: int = 0, hide_N: bool = False)
     if result.N == 0:
         return t("safety.headline.no_data", lang)
     p = result.infection
-    pct = count_token(p.n, p.N, k, lang, hide_N=hide_N) or fmt_pct(p.pct, lang)
-    if pct == hidden_word(lang):  # in the sentence: "Infectious risk: a masked share of patients"
-        pct = t("suppression.sentence.share", lang)
+    if count_token(p.n, p.N, k, lang, hide_N=hide_N) is None:
+        pct = fmt_pct(p.pct, lang)
+    else:  # in words: "Infectious risk: 9 (total masked) of patients"
+        pct = masked_sentence(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)
     parts = [t("safety.headline.infection", lang, pct=pct)]
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
@@ -49,7 +50,7 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
     ("" when every one is listed)."""
     if len(events) <= limit:
         return events, ""
-    note = t("safety.visceral_first", lang, shown=fmt_num(limit, lang, 0), total=fmt_num(len(events), lang, 0))
+    note = t("safety.visceral_first", lang, shown=fmt_int(limit, lang), total=fmt_int(len(events), lang))
     return events.iloc[:limit], note
 
 

@@ -64,7 +64,7 @@ def dose_median(month: SteroidMonth, lang: str, k: int = 0) -> str:
 def dose_tile(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> Tile:
     """The median dose over the patients with a known dose, their N masked (rule 5)."""
     return Tile(t("steroids.dose", lang), dose_median(month, lang, k),
-                t("steroids.dose_n", lang, n=dose_n(month, k, lang, total)))
+                t("steroids.dose_n", lang, n=fmt_int(dose_n(month, k, lang, total), lang)))
 
 
 def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> tuple[Tile, ...]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.conclusion import Conclusion, render, response_params
 from core.display.common import Tile
-from core.i18n import t
+from core.i18n import fmt_int, t
 from core.stats import Proportion
 from core.suppression import (
     _COUNT,
@@ -56,7 +56,7 @@ def masked_sentence(text: str, k: int, lang: str, total: int | None = None, hide
     if not active(k):
         return text
     return mask_text(text, k, t("suppression.sentence.share", lang), total, hide_N,
-                     t("suppression.sentence.count_of_hidden", lang))
+                     lambda n: t("suppression.sentence.count_of_hidden", lang, n=fmt_int(n, lang)))
 
 
 def count_token(n: int, N: int, k: int, lang: str, total: int | None = None, hide_N: bool = False) -> str | None:

@@ -66,7 +66,7 @@ def first_rows(table: ExportTable, limit: int, lang: str) -> ExportTable:
     total = len(table.frame)
     if total <= limit:
         return table
-    note = t("exports.first_rows", lang, shown=fmt_num(limit, lang, 0), total=fmt_num(total, lang, 0),
+    note = t("exports.first_rows", lang, shown=fmt_int(limit, lang), total=fmt_int(total, lang),
              name=table.name)
     return replace(table, frame=table.frame.iloc[:limit], notes=(*table.notes, note))
 
@@ -111,7 +111,8 @@ def table1(panels: Panels, lang: str) -> ExportTable:
         spans += ((group, len(table.groups)), ("", 2))
     notes = (t("cohort.baseline_caption", lang),)
     if table.group_missing:
-        notes += (t("cohort.group_missing", lang, n=mask_cell(table.group_missing, panels.settings.min_cell)),)
+        notes += (t("cohort.group_missing", lang, n=fmt_int(mask_cell(table.group_missing, panels.settings.min_cell),
+                                                             lang)),)
     notes += _notes((*panels.baseline.notes, *table.notes), lang)
     return ExportTable("table1", t("exports.table.table1", lang), frame, spans, notes)
 
@@ -186,7 +187,7 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
     rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
     if panels.events_recorded:
         rows.append([t("safety.metric.infection_events", lang),
-                     str(mask_cell(result.infection_events, panels.settings.min_cell)), ""])
+                     fmt_int(mask_cell(result.infection_events, panels.settings.min_cell), lang), ""])
         rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
     hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, panels.settings.min_cell)

@@ -11,7 +11,9 @@ its baseline visit (responses, marker statuses and shifts, prednisone equivalent
 not depend on the subgroup: each connection derives it once, on first use, into a table
 that the panels then join to the subgroup (``derived``). Values are bound parameters;
 identifiers come from the schema or are checked against the table's actual columns, and
-are quoted by ``schema.quote_identifier``. Results are always in a stated order.
+are quoted by ``schema.quote_identifier``. Results are always in a stated order; "by
+patient_id" means in ``_pid`` order, the natural order of the ids (P2 before P10,
+``core.db.natural_order``).
 
 One module per panel (``populations``, ``response``, ``biology``, ``steroids``,
 ``safety``) and one for what the sidebar offers (``levels``); callers use the names
