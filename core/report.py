@@ -136,6 +136,13 @@ def file_issue(code: str, file: str, sheet: str | None, variant: str = "", sever
     return Issue.of(severity, code, params, variant=variant, file=file, sheet=sheet)
 
 
+def value_text(value: object) -> str:
+    """A cell's value as an issue quotes it: a whole number without ``.0`` (29, not 29.0)."""
+    if isinstance(value, float) and value.is_integer():  # numpy's float64 is a float
+        return str(int(value))
+    return str(value)
+
+
 def _check_code(code: str, variant: str) -> None:
     if code not in CODES or (variant and variant not in CODES[code]):
         raise ValueError(f"undeclared issue code {code!r} (variant {variant!r}): add it to CODES")

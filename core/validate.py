@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from core.distinct import parse_cells
 from core.layout import PATIENT_ONLY, Piece
 from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
-from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount
+from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount, value_text
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
 from core.values import arrow_text
@@ -171,20 +171,13 @@ def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report)
         for patient, rows in clash.groupby("patient_id", sort=False):  # conflicting patients only
             rows = rows[rows[col].notna()]
             piece = pieces[int(rows["_piece"].iloc[0])]
-            listed = ", ".join(f"{r} ({_shown(v)})" for r, v in zip(rows["_row"], rows[col]))
+            listed = ", ".join(f"{r} ({value_text(v)})" for r, v in zip(rows["_row"], rows[col]))
             differs = rows[rows[col] != rows[col].iloc[0]]
             report.issues.append(Issue.of(
                 ERROR, "conflicting_patient_values", {"patient": str(patient), "col": col, "rows": listed},
                 file=piece.file, sheet=piece.sheet, row=int(differs["_row"].iloc[0]),
-                column=piece.headers.get(col, col), value=_shown(differs[col].iloc[0]), table="patients"))
+                column=piece.headers.get(col, col), value=value_text(differs[col].iloc[0]), table="patients"))
     return frame.groupby("patient_id", sort=False, as_index=False).first()
-
-
-def _shown(value: object) -> str:
-    """A parsed value as the cell would have it: a whole number without ``.0`` (29, not 29.0)."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None,

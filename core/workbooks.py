@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.limits import ReadLimits, megabytes
-from core.report import ERROR, WARNING, Issue
+from core.report import ERROR, WARNING, Issue, value_text
 from core.workbook_reader import read_sheets
 from core.sheet_styles import padded_number
 from core.sheet_xml import FlaggedCell, column_letters
@@ -126,16 +126,11 @@ def merged_cells(name: str, sheet: SheetGrid, headers: Sequence[str],
         if below and last_row > first_row and value is not None:
             grid = sheet.grid.copy() if grid is None else grid
             grid.iloc[first_row:last_row, first_col - 1] = value  # rows first + 1 .. last, where the grid has them
-            params = {"range": ref, "value": _shown(value), "first": first_row, "last": last_row}
+            params = {"range": ref, "value": value_text(value), "first": first_row, "last": last_row}
             issues.append(Issue.of(WARNING, "merged_cells", params, file=name, sheet=sheet.name, row=first_row,
-                                   column=column, value=_shown(value)))
+                                   column=column, value=value_text(value)))
         elif value is not None or first_row <= header_row:
             issues.append(Issue.of(WARNING, "merged_cells", {"range": ref}, variant="kept", file=name,
                                    sheet=sheet.name, row=first_row, column=column))
     return grid, issues
 
-
-def _shown(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
