@@ -5,7 +5,7 @@ from core.analysis import biology
 from core.charts import biology as charts
 from core.display import biology as display
 from core.display.common import month_label
-from core.i18n import fmt_int, fmt_pct, t
+from core.i18n import fmt_pct, t
 from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
@@ -17,7 +17,7 @@ result = view.result(biology)
 
 st.title(t("nav.biology", lang))
 st.write(t("biology.intro", lang))
-st.markdown(f"**{t('biology.analysed', lang, N=fmt_int(suppression.count(result.N, view), lang))}**")
+st.markdown(f"**{t('biology.analysed', lang, N=suppression.count(result.N, view))}**")
 small_n_note(result.N, lang, view.settings.min_cell)
 
 # The poster's three boxes: status at M0, then each follow-up month's arrows.

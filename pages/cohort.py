@@ -5,7 +5,7 @@ from core.analysis import baseline, filter_options, populations
 from core.charts.cohort import flow_chart
 from core.display import cohort as display
 from core.display.common import count_line
-from core.i18n import catalogue, fmt_int, t
+from core.i18n import catalogue, t
 from core.suppression import grouping_allowed
 from ui.charts import show_chart
 from ui import suppression
@@ -73,7 +73,7 @@ counts = (t("cohort.col.N", lang), t("cohort.col.missing", lang))
 st.dataframe(suppression.table(baseline_frame, view, counts), hide_index=True, height="content")
 st.caption(t("cohort.baseline_caption", lang))
 if grouped.table.group_missing:
-    st.caption(t("cohort.group_missing", lang, n=fmt_int(suppression.count(grouped.table.group_missing, view), lang)))
+    st.caption(t("cohort.group_missing", lang, n=suppression.count(grouped.table.group_missing, view)))
 show_notes((*grouped.notes, *grouped.table.notes), lang)
 if grouped.unknown_drugs:
     st.caption(t("cohort.unknown_drugs", lang))

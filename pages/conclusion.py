@@ -3,8 +3,8 @@ import streamlit as st
 
 from core.analysis import baseline, populations, response, safety, steroids
 from core.conclusion import THRESHOLDS, conclude
-from core.display.suppressed import masked_findings, population_counts
-from core.i18n import fmt_int, fmt_num, fmt_pct, t
+from core.display.suppressed import masked_findings, population_texts
+from core.i18n import fmt_num, fmt_pct, t
 from core.poster import load_poster
 from ui.exports import export_downloads
 from ui.panel import open_panel
@@ -29,8 +29,8 @@ else:
     st.subheader(t("conclusion.ui.generic_title", lang))
     st.caption(t("conclusion.ui.upload_label", lang))
 
-treated, analysed = population_counts(result.treated, result.analysed, view.settings.min_cell, lang)
-populations_line = t("conclusion.ui.populations", lang, analysed=fmt_int(analysed, lang), treated=fmt_int(treated, lang))
+treated, analysed = population_texts(result.treated, result.analysed, view.settings.min_cell, lang)
+populations_line = t("conclusion.ui.populations", lang, analysed=analysed, treated=treated)
 st.markdown(f"**{populations_line}**")
 small_n_note(result.analysed, lang, view.settings.min_cell)
 

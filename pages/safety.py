@@ -4,7 +4,7 @@ import streamlit as st
 from core.analysis import populations, safety
 from core.charts import safety as charts
 from core.display import safety as display
-from core.i18n import fmt_int, fmt_num, fmt_pct, t
+from core.i18n import fmt_num, fmt_pct, t
 from core.suppression import hide_treated
 from ui.charts import show_chart
 from core.display.common import Tile
@@ -40,8 +40,7 @@ st.subheader(t("safety.exposure_title", lang))
 exposure = st.columns(3)
 exposure[0].metric(t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang))
 if events_recorded:
-    exposure[1].metric(t("safety.metric.infection_events", lang),
-                       fmt_int(suppression.count(result.infection_events, view), lang))
+    exposure[1].metric(t("safety.metric.infection_events", lang), suppression.count(result.infection_events, view))
     exposure[2].metric(t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang))
 st.caption(t("safety.exposure_help", lang))
 

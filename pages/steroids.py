@@ -5,7 +5,7 @@ from core.analysis import steroids
 from core.charts import steroids as charts
 from core.display import steroids as display
 from core.display.common import month_label
-from core.i18n import fmt_int, t
+from core.i18n import t
 from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
@@ -17,7 +17,7 @@ result = view.result(steroids)
 
 st.title(t("nav.steroids", lang))
 st.write(t("steroids.intro", lang))
-st.markdown(f"**{t('steroids.analysed', lang, N=fmt_int(suppression.count(result.N, view), lang))}**")
+st.markdown(f"**{t('steroids.analysed', lang, N=suppression.count(result.N, view))}**")
 small_n_note(result.N, lang, view.settings.min_cell)
 
 if result.unknown_drugs:
@@ -34,8 +34,7 @@ for column, month in zip(st.columns(len(result.by_month)), result.by_month):
             st.caption(tile.detail)
         show_notes(month.notes, lang)
         if month.unknown_drug_doses:
-            st.caption(t("steroids.unknown_drug_doses", lang,
-                         n=fmt_int(suppression.count(month.unknown_drug_doses, view), lang)))
+            st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
 st.caption(t("steroids.tiles_help", lang))
 
 show_chart(view.chart("steroid_doses", lambda: charts.steroid_dose_chart(result, lang)), "steroid_doses", lang)

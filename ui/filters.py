@@ -17,9 +17,9 @@ import math
 import streamlit as st
 
 from core.display.common import describe_filter
-from core.display.suppressed import population_counts
+from core.display.suppressed import population_texts
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
-from core.i18n import catalogue, fmt_int, t
+from core.i18n import catalogue, t
 from core.populations import Populations, populations
 from core.suppression import mask_cell
 from ui import filter_url
@@ -93,10 +93,10 @@ def sidebar_populations(box, lang: str) -> Populations | None:
     analysed, safety = box.columns(2)
     # Small-cell suppression (core.suppression): a subgroup of 1 to k - 1 patients is "< k".
     # Fewer than k excluded: the treated count is hidden (it would give them back).
-    treated, analysed_n = population_counts(pops.treated, pops.analysed, settings.min_cell, lang)
     # A registry's 17542 written as the language writes it: 17,542 / 17 542.
-    analysed.metric(t("sidebar.n_analysed", lang), fmt_int(analysed_n, lang))
-    safety.metric(t("sidebar.n_safety", lang), fmt_int(treated, lang))
+    treated, analysed_n = population_texts(pops.treated, pops.analysed, settings.min_cell, lang)
+    analysed.metric(t("sidebar.n_analysed", lang), analysed_n)
+    safety.metric(t("sidebar.n_safety", lang), treated)
     if pops.analysed < settings.small_n:
         box.warning(t("sidebar.small_subgroup", lang, n=mask_cell(pops.analysed, settings.min_cell),
                       min=settings.small_n),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.display.suppressed import masked_table, masked_tile, suppression_note, withheld_note
+from core.display.suppressed import count_text, masked_table, masked_tile, suppression_note, withheld_note
 from core.suppression import active
 
 
@@ -41,8 +41,7 @@ def withheld(view, container=None) -> bool:
     return True
 
 
-def count(n: int, view) -> int | str:
-    """A lone count: ``< k`` when from 1 to k - 1."""
-    from core.suppression import mask_cell
-
-    return mask_cell(n, view.settings.min_cell)
+def count(n: int, view) -> str:
+    """A lone count as written: ``< k`` when from 1 to k - 1, else with the language's
+    thousands separator (``core.display.suppressed.count_text``)."""
+    return count_text(n, view.settings.min_cell, view.lang)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.baseline import MEAN_SD, BaselineTable
 from core.display.common import Tile, translated
-from core.display.suppressed import hidden_word, masked, masked_tile, shown_count
+from core.display.suppressed import count_text, hidden_word, masked, masked_tile, shown_count
 from core.i18n import MISSING, fmt_int, fmt_num, fmt_pct, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
@@ -46,7 +46,7 @@ _TESTS = (
 def m0_tiles(table: BaselineTable, lang: str, k: int = 0) -> tuple[Tile, ...]:
     """The analysed N and the poster's M0 characteristics as tiles, masked under
     small-cell suppression ``k``."""
-    tiles = [Tile(t("cohort.tile.n", lang), fmt_int(shown_count(table.N, k, lang), lang), t("cohort.tile.n_detail", lang))]
+    tiles = [Tile(t("cohort.tile.n", lang), count_text(table.N, k, lang), t("cohort.tile.n_detail", lang))]
     for variable, key in M0_TILES:
         row = table.row(variable)
         tile = Tile(t(key, lang), *_value_detail(row.overall, row.display, lang))

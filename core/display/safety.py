@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_token, masked_sentence, shown_count
+from core.display.suppressed import count_text, masked_sentence
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
@@ -32,10 +32,10 @@ def safety_headline(result: Safety, lang: str, k: int = 0, hide_N: bool = False)
     if result.N == 0:
         return t("safety.headline.no_data", lang)
     p = result.infection
-    if count_token(p.n, p.N, k, lang, hide_N=hide_N) is None:
-        pct = fmt_pct(p.pct, lang)
-    else:  # in words: "Infectious risk: 9 (total masked) of patients"
-        pct = masked_sentence(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)
+    # A masked count stands in words for the percentage: "Infectious risk: 9 (total masked) of patients".
+    count = fmt_count(p.n, p.N, p.pct, lang)
+    shown = masked_sentence(count, k, lang, hide_N=hide_N)
+    pct = fmt_pct(p.pct, lang) if shown == count else shown
     parts = [t("safety.headline.infection", lang, pct=pct)]
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0
@@ -57,7 +57,7 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
     """``Safety population (treated patients): N = 23.``, the N masked under small-cell
     suppression ``k`` (hidden with ``hide_N``, rule 6)."""
-    return t("safety.population", lang, N=fmt_int(shown_count(result.N, k, lang, hide_N), lang))
+    return t("safety.population", lang, N=count_text(result.N, k, lang, hide_N))
 
 
 def tile_caption(p: Proportion, lang: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from core.display.common import Tile
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_median_iqr, fmt_num, fmt_p, note_text, t
 from core.schema import CS_DRUG_FACTORS
-from core.display.suppressed import hidden_word, masked_tile, shown_count
+from core.display.suppressed import count_text, hidden_word, masked_tile
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth, Steroids
@@ -29,7 +29,7 @@ def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
     shown_zeros = mask_cell(zeros, k)
     if shown_zeros == zeros and unchanged_hidden(test.N, zeros, k):
         shown_zeros = hidden_word(lang)
-    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=fmt_int(mask_cell(test.N, k), lang),
+    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=count_text(test.N, k, lang),
              zeros=fmt_int(shown_zeros, lang))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
@@ -50,10 +50,10 @@ def baseline_total(result: Steroids, month: SteroidMonth) -> int | None:
     return result.N if result.by_month and month is result.by_month[0] else None
 
 
-def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> int | str:
-    """The patients with a known dose on corticosteroids, as shown: a part of those on
+def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> str:
+    """The patients with a known dose on corticosteroids, as written: a part of those on
     corticosteroids (rule 5), ``< k`` when small."""
-    return shown_count(month.dose.N, k, lang, dose_n_hidden(month.dose.N, month.on_cs.n, month.on_cs.N, k, total))
+    return count_text(month.dose.N, k, lang, dose_n_hidden(month.dose.N, month.on_cs.n, month.on_cs.N, k, total))
 
 
 def dose_median(month: SteroidMonth, lang: str, k: int = 0) -> str:
@@ -64,7 +64,7 @@ def dose_median(month: SteroidMonth, lang: str, k: int = 0) -> str:
 def dose_tile(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> Tile:
     """The median dose over the patients with a known dose, their N masked (rule 5)."""
     return Tile(t("steroids.dose", lang), dose_median(month, lang, k),
-                t("steroids.dose_n", lang, n=fmt_int(dose_n(month, k, lang, total), lang)))
+                t("steroids.dose_n", lang, n=dose_n(month, k, lang, total)))
 
 
 def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = None) -> tuple[Tile, ...]:

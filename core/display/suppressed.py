@@ -101,9 +101,19 @@ def shown_count(n: int, k: int, lang: str, hidden: bool = False) -> int | str:
     return hidden_word(lang) if hidden and active(k) else n
 
 
+def count_text(n: int, k: int, lang: str, hidden: bool = False) -> str:
+    """``shown_count`` as written: ``175,530`` / ``175 530``, ``< 5`` or the hidden word."""
+    return fmt_int(shown_count(n, k, lang, hidden), lang)
+
+
 def population_counts(treated: int, analysed: int, k: int, lang: str) -> tuple[int | str, int | str]:
     """(treated, analysed) as shown under small-cell suppression ``k``."""
     return shown_count(treated, k, lang, hide_treated(treated, analysed, k)), shown_count(analysed, k, lang)
+
+
+def population_texts(treated: int, analysed: int, k: int, lang: str) -> tuple[str, str]:
+    """``population_counts`` as written (``count_text``)."""
+    return tuple(fmt_int(n, lang) for n in population_counts(treated, analysed, k, lang))
 
 
 def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...]:

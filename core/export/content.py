@@ -23,7 +23,7 @@ from core.display.suppressed import (
     masked,
     masked_findings,
     masked_tile,
-    population_counts,
+    population_texts,
     suppression_note,
     withheld_note,
 )
@@ -31,7 +31,7 @@ from core.export.charts import PosterChart
 from core.export.methods import methods_text
 from core.export.panels import Panels
 from core.export.stamp import Stamp
-from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
+from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
 from core.response import DOMAINS
 from core.settings import Settings
 from core.suppression import active, hide_treated, small
@@ -193,9 +193,9 @@ def _tile_note(tile: Tile, lang: str) -> str:
 
 def _cohort(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
     tiles = cohort_display.m0_tiles(panels.baseline.table, lang, panels.settings.min_cell)
-    treated, analysed = population_counts(panels.populations.treated, panels.populations.analysed,
-                                          panels.settings.min_cell, lang)
-    lines = (t("conclusion.ui.populations", lang, analysed=fmt_int(analysed, lang), treated=fmt_int(treated, lang)),)
+    treated, analysed = population_texts(panels.populations.treated, panels.populations.analysed,
+                                         panels.settings.min_cell, lang)
+    lines = (t("conclusion.ui.populations", lang, analysed=analysed, treated=treated),)
     notes = (*lines, *(_tile_note(x, lang) for x in tiles), t("exports.methods.descriptive", lang))
     return PanelContent("cohort", t("exports.poster.panel.cohort", lang), tiles, lines, charts, "table1", notes)
 

@@ -10,10 +10,10 @@ import platform
 from importlib import metadata
 
 from core import __version__
-from core.display.suppressed import population_counts
+from core.display.suppressed import population_texts
 from core.export.panels import Panels
 from core.export.stamp import Stamp, setting_value
-from core.i18n import fmt_int, fmt_pct, t
+from core.i18n import fmt_pct, t
 
 # Libraries whose versions the paragraph cites: the ones computing the numbers.
 SOFTWARE = ("pandas", "numpy", "duckdb", "scipy", "statsmodels")
@@ -35,9 +35,9 @@ def methods_text(panels: Panels, stamp: Stamp, lang: str) -> str:
     s = panels.settings
     months = ", ".join(f"M{m}" for m in panels.populations.months)
     thresholds = setting_value(s.cs_thresholds, lang)
-    treated, analysed = population_counts(panels.populations.treated, panels.populations.analysed, s.min_cell, lang)
+    treated, analysed = population_texts(panels.populations.treated, panels.populations.analysed, s.min_cell, lang)
     sentences = [
-        t("exports.methods.populations", lang, treated=fmt_int(treated, lang), analysed=fmt_int(analysed, lang),
+        t("exports.methods.populations", lang, treated=treated, analysed=analysed,
           min_age=setting_value(s.min_age, lang)),
         t("exports.methods.subgroup", lang, subgroup=stamp.subgroup(lang)) if not panels.filter.is_empty else "",
         t("exports.methods.response", lang, months=months),

@@ -19,10 +19,10 @@ from core.display import response as response_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import month_label
-from core.display.suppressed import masked_table, shown_count, suppression_note, withheld_note
+from core.display.suppressed import count_text, masked_table, suppression_note, withheld_note
 from core.export.panels import Panels
 from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_text, t
-from core.suppression import active, hide_treated, mask_cell
+from core.suppression import active, hide_treated
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
 # A document (Word) lists at most this many rows of one table: the events table has a
@@ -103,7 +103,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
     level_label = (lambda v: words.get(f"sex.{v}", v)) if table.group == "sex" else None
     frame = cohort_display.baseline_display(table, lang, level_label, panels.settings.min_cell)
     overall = t("cohort.col.overall", lang)
-    N = fmt_int(shown_count(table.N, panels.settings.min_cell, lang), lang)  # "< k" for a small subgroup
+    N = count_text(table.N, panels.settings.min_cell, lang)  # "< k" for a small subgroup
     frame = frame.rename(columns={overall: f"{overall} (N = {N})"})
     spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=N), 3))
     if table.group is not None:
@@ -111,8 +111,7 @@ def table1(panels: Panels, lang: str) -> ExportTable:
         spans += ((group, len(table.groups)), ("", 2))
     notes = (t("cohort.baseline_caption", lang),)
     if table.group_missing:
-        notes += (t("cohort.group_missing", lang, n=fmt_int(mask_cell(table.group_missing, panels.settings.min_cell),
-                                                             lang)),)
+        notes += (t("cohort.group_missing", lang, n=count_text(table.group_missing, panels.settings.min_cell, lang)),)
     notes += _notes((*panels.baseline.notes, *table.notes), lang)
     return ExportTable("table1", t("exports.table.table1", lang), frame, spans, notes)
 
@@ -187,7 +186,7 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
     rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
     if panels.events_recorded:
         rows.append([t("safety.metric.infection_events", lang),
-                     fmt_int(mask_cell(result.infection_events, panels.settings.min_cell), lang), ""])
+                     count_text(result.infection_events, panels.settings.min_cell, lang), ""])
         rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
     hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, panels.settings.min_cell)
