@@ -18,7 +18,7 @@ from core.poster import load_poster
 def demo_results() -> PosterResults:
     cohort = load_demo().cohort
     return PosterResults(baseline(cohort), response(cohort), biology(cohort), steroids(cohort), safety(cohort),
-                         conclusion(cohort), "events" in cohort.tables_present)
+                         conclusion(cohort))
 
 
 def test_demo_poster_quotes_the_seed_posters_numbers(demo_results):

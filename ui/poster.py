@@ -52,7 +52,6 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     results = PosterResults(
         baseline=base, response=resp, biology=view.result(biology), steroids=ster, safety=safe,
         conclusion=conclude(view.result(populations), base, resp, ster, safe, settings),
-        events_recorded=safe.events_recorded,
     )
     # The texts are user input: a digest of them keys the memo, never the dict itself.
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -45,7 +45,10 @@ class PosterResults:
     steroids: Steroids
     safety: Safety
     conclusion: Conclusion
-    events_recorded: bool
+
+    @property
+    def events_recorded(self) -> bool:
+        return self.safety.events_recorded
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ class Panels:
     """The poster's panels for one cohort, subgroup and settings.
 
     ``filter`` is the resolved subgroup (values as stored); ``events_recorded`` says
-    whether the upload had an events table (without one, infections cannot be counted).
+    whether the upload had an events table (``Safety.events_recorded``).
     ``baseline`` is Table 1 as asked (split by a group or not), ``plain_baseline`` the
     ungrouped one (the conclusion's and the summary's; the same object when not split).
     """
@@ -35,8 +35,11 @@ class Panels:
     steroids: Steroids
     safety: Safety
     conclusion: Conclusion
-    events_recorded: bool
     plain_baseline: Baseline
+
+    @property
+    def events_recorded(self) -> bool:
+        return self.safety.events_recorded
 
 
 def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Settings(),
@@ -65,6 +68,6 @@ def compute_panels(cohort, filter: Filter | None = None, settings: Settings = Se
     return Panels(
         filter=flt, settings=settings, populations=pops, baseline=base, response=resp,
         biology=result(biology), steroids=ster, safety=safe,
-        conclusion=conclude(pops, plain, resp, ster, safe, settings), events_recorded=safe.events_recorded,
+        conclusion=conclude(pops, plain, resp, ster, safe, settings),
         plain_baseline=plain,
     )
