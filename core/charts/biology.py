@@ -9,7 +9,7 @@ from core.biology import SHIFTS, Marker
 from core.charts.theme import (HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, TWO_LINE_MONTH, WIDTH, colour_scale,
                                month_order, themed)
 from core.display.common import month_label
-from core.i18n import fmt_int, fmt_num, t
+from core.i18n import fmt_int, t
 
 # Above this many patients a paired plot would send one line per patient to the
 # browser: the chart shows the median of each shift bucket instead.
@@ -43,7 +43,7 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
     data = frame.assign(
         label=frame["shift"].map(labels),
         order=frame["shift"].map({k: i for i, k in enumerate(SHIFT_ORDER)}),
-        month_label=[f"{month_label(m)} (n = {fmt_num(n, lang, 0)})" for m, n in zip(frame["month"], frame["N"])],
+        month_label=[f"{month_label(m)} (n = {fmt_int(n, lang)})" for m, n in zip(frame["month"], frame["N"])],
     )
     colour = alt.Color("label:N", title=None, scale=alt.Scale(**colour_scale(SHIFT_COLOURS, SHIFT_ORDER, labels)),
                        legend=_LEGEND)
