@@ -112,10 +112,12 @@ def test_french_browser_gets_french_page(server, browser):
     # Streamlit's own uploader words (English only) are drawn over in French.
     words = """() => {
         const zone = document.querySelector("[data-testid='stFileUploaderDropzone']");
-        const after = (css) => getComputedStyle(zone.querySelector(css), "::after").content;
+        const after = (css) => {  // "none" until the uploader and its style are drawn
+            const element = zone && zone.querySelector(css);
+            return element ? getComputedStyle(element, "::after").content : "none"; };
         return [after("button [data-testid='stMarkdownContainer']"),
                 after("[data-testid='stFileUploaderDropzoneInstructions'] span")]; }"""
-    # The style is an element of the page: drawn with it, maybe a frame after the title.
+    # The uploader and the style are elements of the page, maybe drawn a frame after the title.
     page.wait_for_function(f"({words})().every(w => w !== 'none')", timeout=30_000)
     shown = page.evaluate(words)
     assert shown == [f'"{t("upload.dropzone.button", "fr")}"',
