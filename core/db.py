@@ -86,8 +86,11 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
             pid = pc.take(patient_pid, pc.index_in(ids, value_set=patient_ids))
         arrow = arrow.append_column("_pid", pid)
         # Rows in (_pid, month) order, sorted in Arrow: DuckDB keeps the insertion order.
-        arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in ("_pid", "month")
-                                                              if k in arrow.column_names]))
+        keys = [k for k in ("_pid", "month") if k in arrow.column_names]
+        # A file exported in patient and month order skips the sort and its copy of every
+        # column; a missing key (NaN here) leaves the sort to place it.
+        if not rows_in_order(np.column_stack([arrow.column(k).to_numpy() for k in keys])):
+            arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in keys]))
         con.register("_staged", arrow)
         con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) SELECT _pid, {cols_sql} FROM _staged")
         con.unregister("_staged")
@@ -139,6 +142,17 @@ def natural_order(ids: pa.Array) -> pa.Array:
     rank = np.empty(len(ids), dtype=np.int32)
     rank[order] = np.arange(1, len(ids) + 1, dtype=np.int32)
     return pa.array(rank)
+
+
+def rows_in_order(keys: np.ndarray) -> bool:
+    """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
+    consecutive rows, the first key that differs increases (equal rows stay as they are,
+    as in a stable sort). A NaN key is never in order."""
+    steps = np.diff(keys, axis=0)
+    if len(steps) == 0:
+        return True
+    first = steps[np.arange(len(steps)), np.argmax(steps != 0, axis=1)]
+    return bool((first >= 0).all())
 
 
 def _text(column: pa.ChunkedArray) -> pa.Array:

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.db import rows_in_order
 from core.distinct import parse_cells
 from core.layout import PATIENT_ONLY, Piece
 from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
@@ -187,7 +188,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         return None
     # Upload order: file by file, row by row, then month (a wide row gives several visits).
     order = ["_source", "_row", "_month"]
-    if not _in_order(frame[order].to_numpy(dtype=np.int64)):  # one long table is in order already
+    if not rows_in_order(frame[order].to_numpy(dtype=np.int64)):  # one long table is in order already
         frame = frame.sort_values(order, kind="stable")
     frame = frame.reset_index(drop=True)
     read = len(frame) + _left_out(pieces, table)
@@ -213,16 +214,6 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
         kept, rejected = _rows(kept, ~twice), rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
-
-
-def _in_order(keys: np.ndarray) -> bool:
-    """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
-    consecutive rows, the first key that differs increases."""
-    steps = np.diff(keys, axis=0)
-    if len(steps) == 0:
-        return True
-    first = steps[np.arange(len(steps)), np.argmax(steps != 0, axis=1)]
-    return bool((first >= 0).all())
 
 
 def _left_out(pieces: list[Piece], table: str) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from core.db import create_cohort_db, natural_order
+from core.db import create_cohort_db, natural_order, rows_in_order
 from core.schema import TABLES
 
 PATIENTS = pd.DataFrame({"patient_id": ["A", "B"], "sex": ["F", "M"], "age": [30.0, 41.0],
@@ -151,3 +151,38 @@ def test_patients_are_numbered_in_natural_id_order_and_rows_stored_in_that_order
         assert keys == sorted(keys)
     finally:
         con.close()
+
+
+def _stored_keys(con, table: str) -> list[tuple]:
+    return con.execute(f"SELECT _pid, month, note FROM _{table}").fetchall()
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_rows_already_in_patient_and_month_order_are_stored_as_a_sort_would_store_them(shuffle):
+    """A file exported in patient and month order skips the sort (``rows_in_order``); the
+    rows stored are the same as after sorting, equal keys in file order either way."""
+    rng = np.random.default_rng(5)
+    patients = pd.DataFrame({"patient_id": pd.array([f"P{i}" for i in range(1, 401)], dtype="string")})
+    keys = sorted((int(p), int(m)) for p, m in zip(rng.integers(1, 401, 3000), rng.choice([0, 3, 6], 3000)))
+    events = pd.DataFrame({"patient_id": pd.array([f"P{p}" for p, _ in keys], dtype="string"),
+                           "month": pd.array([float(m) for _, m in keys]), "note": [str(i) for i in range(3000)]})
+    if shuffle:
+        events = events.sample(frac=1, random_state=2).reset_index(drop=True)
+    con = create_cohort_db({"patients": patients, "visits": None, "events": events})
+    try:
+        stored = _stored_keys(con, "events")
+        assert [(p, m) for p, m, _ in stored] == [(p, float(m)) for p, m in keys]
+        # Equal keys keep their order in the file (a stable sort), so the notes of one key rise in file order.
+        position = {note: i for i, note in enumerate(events["note"])}
+        for (p, m, note), (q, n, after) in zip(stored, stored[1:]):
+            if (p, m) == (q, n):
+                assert position[note] < position[after]
+    finally:
+        con.close()
+
+
+def test_a_nan_key_is_never_in_order():
+    """A missing month or patient (NaN once read as numbers) is left to the sort to place."""
+    assert rows_in_order(np.array([[1.0, 3.0], [1.0, np.nan]])) is False
+    assert rows_in_order(np.array([[np.nan, 0.0], [1.0, 0.0]])) is False
+    assert rows_in_order(np.array([[1.0, 0.0], [1.0, 3.0]])) is True

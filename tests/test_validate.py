@@ -207,10 +207,10 @@ def test_wide_drug_column_is_warned_under_its_header() -> None:
     ([[0, 2, 3], [0, 2, 0]], False), ([[0, 3, 0], [0, 2, 6]], False), ([[1, 2, 0], [0, 9, 0]], False),
 ])
 def test_rows_in_upload_order_are_recognised(rows, expected):
-    from core.validate import _in_order
+    from core.db import rows_in_order
 
     keys = np.array(rows, dtype=np.int64).reshape(len(rows), 3)
-    assert _in_order(keys) is expected
+    assert rows_in_order(keys) is expected
     assert expected == (sorted(map(tuple, rows)) == list(map(tuple, rows)))
 
 
@@ -277,9 +277,9 @@ def test_duplicate_patients_are_equal_ids_once_trimmed(ids: list[str], twice: li
 
 @pytest.mark.parametrize("seed", range(3))
 def test_rows_in_upload_order_are_those_a_stable_sort_leaves_in_place(seed: int) -> None:
-    from core.validate import _in_order
+    from core.db import rows_in_order
 
     rng = np.random.default_rng(seed)
     for _ in range(200):
         keys = rng.integers(-1, 3, size=(int(rng.integers(0, 6)), 3))
-        assert _in_order(keys) == (np.lexsort(keys.T[::-1], axis=0) == np.arange(len(keys))).all()
+        assert rows_in_order(keys) == (np.lexsort(keys.T[::-1], axis=0) == np.arange(len(keys))).all()
