@@ -10,8 +10,11 @@ issue's "must" (median 0.5 s, none over 1 s) is missed. Needs ``/usr/bin/chromiu
 (``.ci/run`` installs it); not part of ``make test``.
 
 With ``--patients N`` the same clicks run on a synthetic registry of N patients
-uploaded on the data page, after timing the upload and each page's first view; the
-figures go under ``browser_registry``.
+uploaded on the data page, after timing the upload and each page's first view; then,
+on each panel page, a filter change to a subgroup no page has shown yet (one of the
+sidebar's yes/no filters), and back to the whole cohort (shown before), each timed
+from the click until the app is idle again. The figures go under ``browser_registry``;
+the filter changes are reported, not checked against a target.
 """
 from __future__ import annotations
 
@@ -30,6 +33,21 @@ from tests.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, AppServerError, serv
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 _TITLE = "[data-testid='stMainBlockContainer'] h1"
+# Records each change of the app's script state with its time (performance.now()), so
+# that a click's run is timed from the click to the idle state after it, however short.
+_STATES = """
+window.__states = [];
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.target.getAttribute('data-testid') === 'stApp') {
+      window.__states.push([performance.now(), change.target.getAttribute('data-test-script-state')]);
+    }
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+# The sidebar's yes/no filters, in order (ui.filters): a page's filter change picks one
+# and an answer that no page has picked before, so that each is a new subgroup.
+_YES_NO_FILTERS = ("hcq", "corticosteroids", "cutaneous", "articular")
 MUST_MEDIAN_S, MUST_MAX_S = 0.5, 1.0
 
 
@@ -63,7 +81,9 @@ def measure(rounds: int, patients: int | None = None) -> dict:
                      "cohort": "demo" if patients is None else f"registry of {patients} patients", "rounds": rounds}
     with serve_app() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+        context.add_init_script(_STATES)
+        page = context.new_page()
         page.set_default_timeout(300_000)
         page.goto(url)
         page.wait_for_selector(IDLE)
@@ -84,6 +104,8 @@ def measure(rounds: int, patients: int | None = None) -> dict:
         for _ in range(rounds):
             for k, title in [*enumerate(titles)][1:] + [(0, titles[0])]:
                 times[PAGES[k].url_path].append(switch(k, title))
+        if patients is not None:
+            figures["filter_change_s"] = _filter_changes(page, titles, failed)
         figures["exceptions"] = sorted(failed)
         if patients is not None:  # every figure was taken on the registry, not the demo
             sidebar = page.locator("[data-testid='stSidebar']").inner_text()
@@ -93,6 +115,43 @@ def measure(rounds: int, patients: int | None = None) -> dict:
     every = [s for page_times in times.values() for s in page_times]
     return figures | {"median_s": round(statistics.median(every), 3), "max_s": round(max(every), 3),
                       "pages_median_s": {name: round(statistics.median(v), 3) for name, v in times.items()}}
+
+
+def _click_to_idle(page, target) -> float:
+    """Click ``target``; seconds from the click until the app is idle after the run it
+    started (recorded by ``_STATES``)."""
+    clicked = page.evaluate("performance.now()")
+    target.click()
+    page.wait_for_function(
+        """t => { const after = window.__states.filter(s => s[0] > t);
+                  return after.some(s => s[1] === 'running') && after[after.length - 1][1] === 'notRunning'; }""",
+        arg=clicked, polling="raf")
+    return (page.evaluate("Math.max(...window.__states.filter(s => s[1] === 'notRunning').map(s => s[0]))")
+            - clicked) / 1000
+
+
+def _filter_changes(page, titles: list[str], failed: set[str]) -> dict[str, dict[str, float]]:
+    """On each panel page, a yes/no filter set to an answer no page has shown (a new
+    subgroup: its panels are computed), then cleared (the whole cohort, shown before)."""
+    from core.i18n import t
+    from ui.nav import PAGES
+
+    sidebar = page.locator("[data-testid='stSidebar']")
+    answers = [(name, answer) for answer in ("yes", "no") for name in _YES_NO_FILTERS]
+    figures = {}
+    for k, title in [*enumerate(titles)][1:]:
+        _switch(page, k, title)
+        if not figures:  # the filters' expander stays open from page to page
+            sidebar.get_by_text(t("filters.title", "en"), exact=True).click()
+        name, answer = answers[(k - 1) % len(answers)]
+        control = sidebar.locator("[data-testid='stButtonGroup']").nth(_YES_NO_FILTERS.index(name))
+        button = control.get_by_text(t(f"filters.{answer}", "en"), exact=True)
+        new = _click_to_idle(page, button)
+        back = _click_to_idle(page, button)  # the answer clicked again is cleared
+        if page.locator("[data-testid='stException']").count():
+            failed.add(PAGES[k].url_path)
+        figures[PAGES[k].url_path] = {"new_subgroup": round(new, 3), "whole_cohort": round(back, 3)}
+    return figures
 
 
 def _upload_registry(page, patients: int) -> float:
@@ -135,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"registry of {args.patients} patients uploaded as Parquet: "
               f"report after {figures['upload_to_report_s']:.2f} s")
         print("  first view of each page: " + ", ".join(f"{k} {v:.2f} s" for k, v in figures["first_view_s"].items()))
+        print("  filter change, to a new subgroup / back to the whole cohort: " + ", ".join(
+            f"{k} {v['new_subgroup']:.2f} / {v['whole_cohort']:.2f} s" for k, v in figures["filter_change_s"].items()))
     print(f"page switch on the {figures['cohort']} (a page seen before, click to idle), {args.rounds} rounds:")
     for name, s in figures["pages_median_s"].items():
         print(f"  {name:<12} {s:6.2f} s (median)")
