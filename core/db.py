@@ -88,7 +88,7 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         # Rows in (_pid, month) order, sorted in Arrow: DuckDB keeps the insertion order.
         keys = [k for k in ("_pid", "month") if k in arrow.column_names]
         # A file exported in patient and month order skips the sort and its copy of every
-        # column; a missing key (NaN here) leaves the sort to place it.
+        # column; a missing key (NaN here) that decides the order leaves it to the sort.
         if not rows_in_order(np.column_stack([arrow.column(k).to_numpy() for k in keys])):
             arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in keys]))
         con.register("_staged", arrow)
@@ -147,7 +147,8 @@ def natural_order(ids: pa.Array) -> pa.Array:
 def rows_in_order(keys: np.ndarray) -> bool:
     """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
     consecutive rows, the first key that differs increases (equal rows stay as they are,
-    as in a stable sort). A NaN key is never in order."""
+    as in a stable sort). A NaN where it decides a pair's order (the keys before it
+    equal) is not in order: the sort places it."""
     steps = np.diff(keys, axis=0)
     if len(steps) == 0:
         return True

@@ -181,8 +181,11 @@ def test_rows_already_in_patient_and_month_order_are_stored_as_a_sort_would_stor
         con.close()
 
 
-def test_a_nan_key_is_never_in_order():
-    """A missing month or patient (NaN once read as numbers) is left to the sort to place."""
+def test_a_nan_key_that_decides_the_order_is_left_to_the_sort():
+    """A missing month or patient (NaN once read as numbers) is left to the sort to place,
+    unless an earlier key already orders the pair (the sort would not look at it)."""
     assert rows_in_order(np.array([[1.0, 3.0], [1.0, np.nan]])) is False
     assert rows_in_order(np.array([[np.nan, 0.0], [1.0, 0.0]])) is False
+    assert rows_in_order(np.array([[1.0, 0.0], [2.0, 0.0], [np.nan, 0.0]])) is False
+    assert rows_in_order(np.array([[1.0, 0.0], [2.0, np.nan], [3.0, 0.0]])) is True
     assert rows_in_order(np.array([[1.0, 0.0], [1.0, 3.0]])) is True
