@@ -68,7 +68,8 @@ class Marker:
     status changes, and per-patient pairs (patient_id, month, seen, value_m0, value,
     status_m0, status, shift; complement adds c3_m0, c4_m0, c3, c4) for paired plots,
     one row per analysed patient and follow-up month, read from the cohort when first
-    asked for (its connection must still be open); ``pairs_at`` reads one month."""
+    asked for (its connection must still be open); ``pairs_at`` reads one month, and
+    ``paired_medians_at`` the same pairs summed up per shift (n and median values)."""
 
     name: str
     status_m0: Proportion
@@ -77,6 +78,8 @@ class Marker:
     notes: tuple[str, ...]
     fetch_pairs: Callable[..., pd.DataFrame] = field(repr=False,
                                                      default=lambda at=(): pd.DataFrame(columns=PAIR_COLUMNS))
+    fetch_medians: Callable[[int], pd.DataFrame] = field(
+        repr=False, default=lambda month: pd.DataFrame(columns=PAIRED_MEDIAN_COLUMNS))
 
     def shift_at(self, month: int) -> ShiftCounts:
         return next(s for s in self.shifts if s.month == month)
@@ -97,8 +100,19 @@ class Marker:
             kept[month] = self.fetch_pairs((month,))
         return kept[month]
 
+    def paired_medians_at(self, month: int) -> pd.DataFrame:
+        """The patients of the paired plot at ``month`` (value known at M0 and at the
+        month; anti-dsDNA: elevated at M0) per shift, in text order: shift, value_m0 and
+        value (medians), n; summed up in SQL (``queries.biology_paired_medians_query``),
+        read once, then kept. Markers without a value (complement) have none."""
+        kept = self.__dict__.setdefault("_medians_at", {})
+        if month not in kept:
+            kept[month] = self.fetch_medians(month)
+        return kept[month]
+
 
 PAIR_COLUMNS = ["patient_id", "month", "seen", "value_m0", "value", "status_m0", "status", "shift"]
+PAIRED_MEDIAN_COLUMNS = ["shift", "value_m0", "value", "n"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +130,7 @@ class Biology:
 
 
 def _marker(name: str, base: dict, visits: pd.DataFrame, months: tuple[int, ...], settings: Settings,
-            fetch_pairs: Callable[[], pd.DataFrame]) -> Marker:
+            fetch_pairs: Callable[[], pd.DataFrame], fetch_medians: Callable[[int], pd.DataFrame]) -> Marker:
     positive = estimate_proportion(int(base[f"{name}_positive"]), int(base[f"{name}_known"]))
     status_m0 = visits[f"{name}_m0"].astype("boolean")
     status = visits[f"{name}_mk"].astype("boolean")
@@ -129,7 +143,7 @@ def _marker(name: str, base: dict, visits: pd.DataFrame, months: tuple[int, ...]
         counted = status_m0.fillna(False) if among_positive else pd.Series(True, index=visits.index)
         shifts = tuple(_shift_counts(visits[counted.to_numpy(dtype=bool)], name, m, among, settings) for m in months)
     changes = tuple(_paired_status(visits, status_m0, status, m) for m in months)
-    return Marker(name, positive, shifts, changes, small_n_notes(positive.N, settings), fetch_pairs)
+    return Marker(name, positive, shifts, changes, small_n_notes(positive.N, settings), fetch_pairs, fetch_medians)
 
 
 def _status_at_m0(m0_visits: pd.DataFrame, patients: int) -> dict:
@@ -186,7 +200,11 @@ def biology(cohort, filter: Filter | None = None, settings: Settings = Settings(
     def fetch(name: str) -> Callable[..., pd.DataFrame]:
         return lambda at=months: _pairs(queries.biology_pairs_query(con, flt, settings, at, name), name)
 
-    markers = {name: _marker(name, base, visits, months, settings, fetch(name)) for name in queries.BIOLOGY_MARKERS}
+    def medians(name: str) -> Callable[[int], pd.DataFrame]:
+        return lambda month: queries.biology_paired_medians_query(con, flt, settings, month, name)
+
+    markers = {name: _marker(name, base, visits, months, settings, fetch(name), medians(name))
+               for name in queries.BIOLOGY_MARKERS}
     N = int(base["patients"])
     return Biology(N, months, markers["ifn"], markers["anti_dsdna"], markers["complement"],
                    small_n_notes(N, settings))

@@ -54,8 +54,7 @@ else:
     for column, name in zip(st.columns(len(shifting)), shifting):
         marker = getattr(result, name)
         # Only the chosen month's pairs are read; over PAIRED_LIMIT the chart draws medians.
-        spec = view.chart(f"{name}_paired", lambda: charts.paired_chart(marker.pairs_at(month), month, lang, name),
-                          month)
+        spec = view.chart(f"{name}_paired", lambda: charts.marker_paired_chart(marker, month, lang), month)
         show_chart(spec, f"{name}_paired_m{month}", lang, container=column)
 
 show_notes(result.notes, lang)

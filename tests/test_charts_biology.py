@@ -98,3 +98,50 @@ def test_paired_chart_works_on_empty_pairs(result):
     empty = result.ifn.pairs.iloc[0:0]
     spec = charts.paired_chart(empty, 6, "en", "ifn").to_dict()
     assert _data(spec) == []
+
+
+@pytest.fixture(scope="module")
+def registry():
+    """A synthetic registry of 3,000 patients (many values per shift, ties, a subgroup)."""
+    from benchmarks.registry_data import parquet_files, registry_frames
+    from core.loader import load_cohort
+
+    cohort = load_cohort(parquet_files(registry_frames(3000, seed=4))).cohort
+    yield cohort
+    cohort.close()
+
+
+@pytest.mark.parametrize("filter", [None, "hcq"])
+@pytest.mark.parametrize("limit", [2, 100_000])
+def test_marker_paired_chart_is_the_chart_of_every_pair(registry, monkeypatch, filter, limit):
+    """Over the limit the shift medians come summed up from SQL, under it the pairs are
+    read: either way the chart is the one ``paired_chart`` draws from every pair."""
+    from core.filters import Filter
+
+    monkeypatch.setattr(charts, "PAIRED_LIMIT", limit)
+    panel = biology(registry, Filter(hcq=True) if filter else None)
+    for name in ("ifn", "anti_dsdna"):
+        marker = getattr(panel, name)
+        for month in panel.months:
+            expected = charts.paired_chart(marker.fetch_pairs((month,)), month, "en", name).to_dict()
+            assert charts.marker_paired_chart(marker, month, "en").to_dict() == expected, (name, month)
+            if limit == 2:  # the patients' rows were not read
+                assert "_pairs_at" not in marker.__dict__
+
+
+def test_paired_medians_are_those_of_the_pairs(registry):
+    """``Marker.paired_medians_at`` against pandas over every pair, values to the last bit."""
+    panel = biology(registry)
+    for name, positive_only in (("ifn", False), ("anti_dsdna", True)):
+        marker = getattr(panel, name)
+        for month in panel.months:
+            pairs = marker.fetch_pairs((month,))
+            rows = charts._paired_rows(pairs, month, positive_only)
+            grouped = rows.groupby("shift")
+            expected = grouped[["value_m0", "value"]].median().assign(n=grouped.size()).reset_index()
+            medians = marker.paired_medians_at(month)
+            assert medians["shift"].tolist() == expected["shift"].tolist()
+            assert medians["n"].tolist() == expected["n"].tolist()
+            assert medians["value_m0"].tolist() == expected["value_m0"].tolist()
+            assert medians["value"].tolist() == expected["value"].tolist()
+            assert len(rows) > 500  # the registry is over the chart's limit

@@ -97,8 +97,23 @@ def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt
     rows = _paired_rows(pairs, month, marker in SHIFT_AMONG_POSITIVE)
     n = len(rows)
     aggregate = n > PAIRED_LIMIT
-    if aggregate:
-        rows = _aggregate(rows)
+    return _paired(_aggregate(rows) if aggregate else rows, n, aggregate, month, lang, marker)
+
+
+def marker_paired_chart(marker: Marker, month: int, lang: str) -> alt.Chart:
+    """``paired_chart`` of ``marker`` at ``month``, its patients' values read only when
+    they are drawn: over ``PAIRED_LIMIT`` patients the shift medians come summed up from
+    the cohort (``Marker.paired_medians_at``), the same chart without a row per patient."""
+    medians = marker.paired_medians_at(month)
+    n = int(medians["n"].sum())
+    if n <= PAIRED_LIMIT:
+        return paired_chart(marker.pairs_at(month), month, lang, marker.name)
+    return _paired(medians.assign(patient_id=medians["shift"]), n, True, month, lang, marker.name)
+
+
+def _paired(rows: pd.DataFrame, n: int, aggregate: bool, month: int, lang: str, marker: str) -> alt.Chart:
+    """The paired plot of ``rows``: one per patient (patient_id, value_m0, value, shift),
+    or with ``aggregate`` one per shift bucket (``_aggregate``); ``n`` patients in all."""
     labels = _shift_labels(lang)
     data = _long(rows, month).assign(label=lambda f: f["shift"].map(labels))
     if aggregate:

@@ -21,7 +21,7 @@ below, as ``queries.<name>``.
 """
 from __future__ import annotations
 
-from core.queries.biology import biology_pairs_query, biology_visits_query
+from core.queries.biology import biology_paired_medians_query, biology_pairs_query, biology_visits_query
 from core.queries.derived import BIOLOGY_MARKERS, SHIFT_AMONG_POSITIVE
 from core.queries.levels import (distinct_values_query, extra_level_counts_query, extra_levels_query,
                                  numeric_ranges_query)

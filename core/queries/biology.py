@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.queries.derived import BIOLOGY_MARKERS, MARKER_RULES, visit_rules_table
+from core.queries.derived import BIOLOGY_MARKERS, MARKER_RULES, SHIFT_AMONG_POSITIVE, visit_rules_table
 from core.queries.scope import at_months, scoped
 
 
@@ -42,3 +42,29 @@ def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame
         LEFT JOIN {table} r ON r._pid = p._pid AND r.month = m.month
         LEFT JOIN {table} r0 ON r0._pid = p._pid AND r0.month = $baseline
         ORDER BY p._pid, m.month""", {"months": [int(m) for m in months]})
+
+
+def biology_paired_medians_query(con, flt, settings, month: int, marker: str) -> pd.DataFrame:
+    """The paired plot of ``marker`` at ``month`` summed up per shift: for the analysed
+    patients with its value at the baseline visit and at ``month`` (anti-dsDNA: elevated
+    at baseline, as its shifts are counted), per shift (in text order), n and the median
+    value at baseline (value_m0) and at the month (value); no row per patient is read.
+    The same patients and values as ``biology_pairs_query`` at ``month`` with both values known."""
+    value = MARKER_RULES[marker][1] if marker in BIOLOGY_MARKERS else None
+    if value is None:
+        raise ValueError(f"no value to pair for marker {marker!r}")
+    positive = f"AND coalesce(r0.{marker}_m0, FALSE)" if marker in SHIFT_AMONG_POSITIVE else ""
+    table = visit_rules_table(con, settings)
+    return scoped(con, flt, settings, f"""
+        , pairs AS (
+            SELECT coalesce(r.{marker}_shift, 'unknown') AS shift, v0.{value} AS value_m0, v.{value} AS value
+            FROM analysed p
+            JOIN _visits v ON v._pid = p._pid AND v.month = $month
+            JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
+            LEFT JOIN {table} r ON r._pid = p._pid AND r.month = $month
+            LEFT JOIN {table} r0 ON r0._pid = p._pid AND r0.month = $baseline
+            WHERE v0.{value} IS NOT NULL AND NOT isnan(v0.{value}) AND v.{value} IS NOT NULL
+                  AND NOT isnan(v.{value}) {positive}
+        )
+        SELECT shift, median(value_m0) AS value_m0, median(value) AS value, count(*) AS n
+        FROM pairs GROUP BY shift ORDER BY shift""", {"month": int(month)})
