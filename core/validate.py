@@ -100,7 +100,8 @@ def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
                     sheet=piece.sheet, row=int(row), column=header, value=str(value), table=piece.table))
     if "cs_drug" in out:
         _check_drugs(out["cs_drug"], piece, report)
-    frame = pd.DataFrame(out, index=piece.cells.index)
+    # Copy-on-write: the parsed columns go in as they are, not copied into blocks.
+    frame = pd.DataFrame(out, index=piece.cells.index, copy=False)
     frame["_piece"], frame["_source"], frame["_row"] = index, piece.source, piece.rows
     frame["_month"] = -1 if piece.month is None else piece.month
     return frame
