@@ -59,13 +59,17 @@ if events_recorded:
     if result.visceral_events.empty:
         st.write(t("safety.no_visceral", lang))
     elif not suppression.withheld(view):  # withheld: a caption says so, never "no visceral event"
-        st.dataframe(view.memo("visceral_table", lambda: display.events_table(result.events, lang, ("visceral",))),
-                     hide_index=True)
+        visceral, note = view.memo("visceral_table", lambda: display.listed_events(result.events, lang, ("visceral",)))
+        st.dataframe(visceral, hide_index=True)
+        if note:
+            st.caption(note)
     st.subheader(t("safety.events_title", lang))
-    events = view.memo("events_table", lambda: display.events_table(result.events, lang))
+    events, note = view.memo("events_table", lambda: display.listed_events(result.events, lang))
     if events.empty:
         st.write(t("safety.no_events", lang))
     elif not suppression.withheld(view):
         st.dataframe(events, hide_index=True)
+        if note:
+            st.caption(note)
 
 show_notes(result.notes, lang)

@@ -91,3 +91,16 @@ def test_lone_counts_carry_the_thousands_separator(registry_app, page):
     registry_app.switch_page(page).run()
     bare = {text: _BARE_COUNT.findall(text) for text in _texts(registry_app) if _BARE_COUNT.search(text)}
     assert bare == {}, page
+
+
+def test_safety_page_lists_at_most_a_thousand_events_and_says_so(registry_app):
+    """A table is sent to the browser on every click: the registry's 100,000 events are
+    listed up to 1,000, with a line saying where they all are."""
+    from core.i18n import t
+
+    registry_app.switch_page("pages/safety.py").run()
+    assert not registry_app.exception
+    sizes = [len(frame.value) for frame in registry_app.dataframe]
+    assert sizes and max(sizes) == 1000, sizes
+    hint = t("safety.events_first", "en", shown="1,000", total="{total}").split("{total}")[1]
+    assert any(c.value.endswith(hint) for c in registry_app.caption), [c.value for c in registry_app.caption]

@@ -17,6 +17,9 @@ _TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
 # A poster lists at most this many visceral events (one line each, with the patient);
 # past it, a line says how many there are and the events table lists every one.
 VISCERAL_LISTED = 10
+# The Safety page's event tables list at most this many rows: a table is sent to the
+# browser on every click, and a registry's 100,000 events took most of a second.
+PAGE_ROWS = 1000
 
 
 def event_labels(lang: str) -> dict[str, str]:
@@ -52,6 +55,18 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
         return events, ""
     note = t("safety.visceral_first", lang, shown=fmt_int(limit, lang), total=fmt_int(len(events), lang))
     return events.iloc[:limit], note
+
+
+def listed_events(events: pd.DataFrame, lang: str, types: tuple[str, ...] = EVENT_ORDER,
+                  limit: int = PAGE_ROWS) -> tuple[pd.DataFrame, str]:
+    """``events_table`` of the first ``limit`` events of ``types`` (by month, as
+    ``Safety.events``), and the line saying how many there are when some are left out
+    ("" when every one is listed): the tables download lists them all."""
+    rows = events[events["type"].isin(types)]
+    if len(rows) <= limit:
+        return events_table(rows, lang, types), ""
+    note = t("safety.events_first", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang))
+    return events_table(rows.iloc[:limit], lang, types), note
 
 
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
