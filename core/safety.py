@@ -29,7 +29,8 @@ class Safety:
       visceral (patient_id, month, description). ``swimmer``: patient_id, start (0), end
       (follow-up months), for a swimmer plot with ``events`` as markers. ``events`` and
       ``swimmer`` are read from the cohort when first asked for (its connection must
-      still be open); ``swimmer_rows`` reads only the patients a plot shows.
+      still be open); ``swimmer_rows`` reads only the patients a plot shows, and
+      ``first_events`` only the first events a page lists.
     - ``with_events``: treated patients with at least one event.
     - ``events_recorded``: False when the cohort has no events table (none uploaded, or
       its sheet left out): no patient's events are known, so the three counts are 0/0
@@ -52,6 +53,9 @@ class Safety:
         columns=["patient_id", "month", "type", "description", "severe", "vzv"]))
     fetch_swimmer: Callable[..., pd.DataFrame] = field(repr=False, default=lambda limit=None: pd.DataFrame(
         columns=["patient_id", "start", "end"]))
+    # (types, limit) -> the first events of those types with their ``total``
+    # (``queries.first_events_query``); None: taken from ``events``.
+    fetch_first: Callable[[tuple[str, ...], int], pd.DataFrame] | None = field(repr=False, default=None)
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -64,6 +68,21 @@ class Safety:
     def swimmer_scope(self, limit: int) -> SwimmerScope:
         """Which patients a swimmer plot of at most ``limit`` bars shows."""
         return scope_of(self.N, self.with_events, limit)
+
+    def first_events(self, limit: int, types: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+        """The first ``limit`` events of ``types`` by month (as ``events``, ties in that
+        order aside), and how many events of ``types`` there are; the others are not read
+        (taken from ``events`` when they have been). Read once per ``limit`` and types."""
+        if self.fetch_first is None or "events" in self.__dict__:
+            rows = self.events[self.events["type"].isin(types)]
+            return rows.iloc[:limit], len(rows)
+        kept = self.__dict__.setdefault("_first_events", {})
+        key = (tuple(types), int(limit))
+        if key not in kept:
+            rows = self.fetch_first(*key)
+            total = int(rows["total"].iloc[0]) if len(rows) else 0
+            kept[key] = (rows.drop(columns="total"), total)
+        return kept[key]
 
     def swimmer_rows(self, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The swimmer rows (patient_id, start, end) of the patients ``swimmer_scope``
@@ -128,6 +147,7 @@ def safety(cohort, filter: Filter | None = None, settings: Settings = Settings()
         events_recorded=recorded,
         fetch_events=lambda ids=None: queries.events_query(con, flt, settings, ids),
         fetch_swimmer=lambda limit=None: _swimmer(queries.swimmer_query(con, flt, settings, limit)),
+        fetch_first=lambda types, limit: queries.first_events_query(con, flt, settings, types, limit),
     )
 
 

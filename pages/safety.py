@@ -59,12 +59,12 @@ if events_recorded:
     if result.visceral_events.empty:
         st.write(t("safety.no_visceral", lang))
     elif not suppression.withheld(view):  # withheld: a caption says so, never "no visceral event"
-        visceral, note = view.memo("visceral_table", lambda: display.listed_events(result.events, lang, ("visceral",)))
+        visceral, note = view.memo("visceral_table", lambda: display.listed_events(result, lang, ("visceral",)))
         st.dataframe(visceral, hide_index=True)
         if note:
             st.caption(note)
     st.subheader(t("safety.events_title", lang))
-    events, note = view.memo("events_table", lambda: display.listed_events(result.events, lang))
+    events, note = view.memo("events_table", lambda: display.listed_events(result, lang))
     if events.empty:
         st.write(t("safety.no_events", lang))
     elif not suppression.withheld(view):

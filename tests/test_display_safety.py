@@ -91,16 +91,19 @@ def test_the_page_lists_the_first_events_of_a_type_and_says_how_many_there_are()
     import pandas as pd
 
     from core.display.safety import listed_events
+    from core.safety import Safety
 
     n = 1200
     events = pd.DataFrame({"patient_id": [f"P{k}" for k in range(n)], "month": [3.0] * n,
                            "type": ["infection", "visceral"] * (n // 2), "description": ["x"] * n,
                            "severe": [False] * n, "vzv": [False] * n})
-    table, note = listed_events(events, "en", limit=1000)
+    result = Safety(0, *[estimate_proportion(0, 0)] * 3, 0, 0.0, None, pd.DataFrame(), pd.DataFrame(), (),
+                    fetch_events=lambda ids=None: events)
+    table, note = listed_events(result, "en", limit=1000)
     assert len(table) == 1000 and list(table["Patient"][:2]) == ["P0", "P1"]
     assert note == ("1,200 events: the first 1,000 by month are listed here; the tables download "
                     "(tables.xlsx, on the Poster and Conclusion pages) lists them all.")
-    visceral, note = listed_events(events, "fr", ("visceral",), limit=1000)
+    visceral, note = listed_events(result, "fr", ("visceral",), limit=1000)
     assert len(visceral) == 600 and note == ""  # every one of that type is listed
-    assert listed_events(events, "fr", limit=4)[1].startswith(f"1{NNBSP}200 événements : les 4 premiers")
-    assert listed_events(events, "en")[0].equals(events_table(events.iloc[:1000], "en"))
+    assert listed_events(result, "fr", limit=4)[1].startswith(f"1{NNBSP}200 événements : les 4 premiers")
+    assert listed_events(result, "en")[0].equals(events_table(events.iloc[:1000], "en"))

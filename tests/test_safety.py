@@ -87,3 +87,27 @@ def test_summary_says_when_events_were_not_recorded():
     assert document["safety"]["events_recorded"] is False
     assert document["safety"]["infection"] == {"n": 0, "N": 0, "pct": 0.0} and document["safety"]["N"] == 4
     assert document["details"]["safety"]["infection_rate_per_100py"] is None
+
+
+@pytest.mark.parametrize("types", [("infection", "visceral", "other"), ("visceral",), ("infection",)])
+@pytest.mark.parametrize("limit", [1, 5, 100_000])
+def test_first_events_are_read_from_sql_as_events_lists_them(types, limit):
+    """``Safety.first_events`` reads the first events of some types and their total in SQL:
+    the same as the first rows of ``events`` of those types (by month, then patient), on
+    a registry with several events a month."""
+    from benchmarks.registry_data import parquet_files, registry_frames
+    from core.loader import load_cohort
+
+    cohort = load_cohort(parquet_files(registry_frames(400, seed=3))).cohort
+    try:
+        panel = safety(cohort)
+        first, total = panel.first_events(limit, types)
+        assert "events" not in panel.__dict__  # the other events were not read
+        rows = panel.events[panel.events["type"].isin(types)]
+        assert total == len(rows) and len(first) == min(limit, total)
+        keys = ["month", "patient_id", "type", "description"]
+        assert first[keys].values.tolist() == rows.iloc[:limit][keys].values.tolist()
+        assert list(first.columns) == list(panel.events.columns)
+        assert panel.first_events(limit, types)[1] == total  # taken from events once read
+    finally:
+        cohort.close()

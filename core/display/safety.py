@@ -57,16 +57,17 @@ def visceral_listed(events: pd.DataFrame, lang: str, limit: int = VISCERAL_LISTE
     return events.iloc[:limit], note
 
 
-def listed_events(events: pd.DataFrame, lang: str, types: tuple[str, ...] = EVENT_ORDER,
+def listed_events(result: Safety, lang: str, types: tuple[str, ...] = EVENT_ORDER,
                   limit: int = PAGE_ROWS) -> tuple[pd.DataFrame, str]:
-    """``events_table`` of the first ``limit`` events of ``types`` (by month, as
-    ``Safety.events``), and the line saying how many there are when some are left out
-    ("" when every one is listed): the tables download lists them all."""
-    rows = events[events["type"].isin(types)]
-    if len(rows) <= limit:
-        return events_table(rows, lang, types), ""
-    note = t("safety.events_first", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang))
-    return events_table(rows.iloc[:limit], lang, types), note
+    """``events_table`` of the first ``limit`` events of ``types`` by month
+    (``Safety.first_events``: the others are not read), and the line saying how many
+    there are when some are left out ("" when every one is listed): the tables download
+    lists them all."""
+    first, total = result.first_events(limit, types)
+    table = events_table(first, lang, types)
+    if total <= len(first):
+        return table, ""
+    return table, t("safety.events_first", lang, shown=fmt_int(len(first), lang), total=fmt_int(total, lang))
 
 
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:

@@ -33,7 +33,7 @@ from core.queries.response import (COURSE_BASE, COURSE_RESPONSES, involved_query
 from core.queries.rules import (BOUNDARY_SLACK, anti_dsdna_elevated_sql, articular_response_sql,
                                 complement_activated_sql, cutaneous_response_sql, evaluate_rule,
                                 prednisone_equivalent_sql, shift_sql, unknown_drug_dose_sql)
-from core.queries.safety import (events_by_type_query, events_query, safety_followup_query, swimmer_query,
-                                 visceral_events_query)
+from core.queries.safety import (events_by_type_query, events_query, first_events_query, safety_followup_query,
+                                 swimmer_query, visceral_events_query)
 from core.queries.steroids import steroid_doses_query, steroid_unknown_drugs_query, steroid_values_query
 

@@ -74,6 +74,19 @@ def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd
         ORDER BY e.month, e._pid, e.type, e.description""", params)
 
 
+def first_events_query(con, flt, settings, types: tuple[str, ...], limit: int) -> pd.DataFrame:
+    """The first ``limit`` events of ``types`` of the treated patients of the subgroup, in
+    ``events_query``'s order (ties in that order aside), each row with ``total``: how many
+    events of ``types`` there are. The other events are not read."""
+    return scoped(con, flt, settings, """
+        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv, count(*) OVER () AS total
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid
+        WHERE list_contains(CAST($types AS VARCHAR[]), e.type)
+        ORDER BY e.month, e._pid, e.type, e.description LIMIT $limit""",
+                  {"types": list(types), "limit": int(limit)})
+
+
 def visceral_events_query(con, flt, settings) -> pd.DataFrame:
     """The visceral events of the treated patients: patient_id, month, description, by
     month, patient_id and description."""
