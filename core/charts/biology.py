@@ -83,8 +83,7 @@ def _long(rows: pd.DataFrame, month: int) -> pd.DataFrame:
 def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
     """Median value at M0 and at the month per shift bucket, with the bucket's n."""
     grouped = rows.groupby("shift", observed=True)
-    out = grouped[["value_m0", "value"]].median().assign(n=grouped.size()).reset_index()
-    return out.assign(patient_id=out["shift"])
+    return grouped[["value_m0", "value"]].median().assign(n=grouped.size()).reset_index()
 
 
 def paired_chart(pairs: pd.DataFrame, month: int, lang: str, marker: str) -> alt.Chart:
@@ -108,13 +107,15 @@ def marker_paired_chart(marker: Marker, month: int, lang: str) -> alt.Chart:
     n = int(medians["n"].sum())
     if n <= PAIRED_LIMIT:
         return paired_chart(marker.pairs_at(month), month, lang, marker.name)
-    return _paired(medians.assign(patient_id=medians["shift"]), n, True, month, lang, marker.name)
+    return _paired(medians, n, True, month, lang, marker.name)
 
 
 def _paired(rows: pd.DataFrame, n: int, aggregate: bool, month: int, lang: str, marker: str) -> alt.Chart:
     """The paired plot of ``rows``: one per patient (patient_id, value_m0, value, shift),
     or with ``aggregate`` one per shift bucket (``_aggregate``); ``n`` patients in all."""
     labels = _shift_labels(lang)
+    if aggregate:  # one line per bucket
+        rows = rows.assign(patient_id=rows["shift"])
     data = _long(rows, month).assign(label=lambda f: f["shift"].map(labels))
     if aggregate:
         data = data.assign(n=data["shift"].map(rows.set_index("shift")["n"]))
