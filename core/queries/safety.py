@@ -61,30 +61,31 @@ def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
         ORDER BY s._pid LIMIT $limit""", {"limit": int(limit)})
 
 
+# The events of the treated patients of the subgroup ({extra}: more columns, {only}: more
+# conditions), in the order every list of events takes.
+_EVENTS = """
+        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv{extra}
+        FROM _events e JOIN sel s ON s._pid = e._pid
+        JOIN _patients p ON p._pid = e._pid {only}
+        ORDER BY e.month, e._pid, e.type, e.description"""
+
+
 def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
     """Every event of the treated patients of the subgroup (of ``patient_ids`` only if
     given), by month, patient_id, type and description."""
     only, params = "", {}
     if patient_ids is not None:
         only, params = "AND list_contains(CAST($ids AS VARCHAR[]), p.patient_id)", {"ids": list(patient_ids)}
-    return scoped(con, flt, settings, f"""
-        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv
-        FROM _events e JOIN sel s ON s._pid = e._pid
-        JOIN _patients p ON p._pid = e._pid {only}
-        ORDER BY e.month, e._pid, e.type, e.description""", params)
+    return scoped(con, flt, settings, _EVENTS.format(extra="", only=only), params)
 
 
 def first_events_query(con, flt, settings, types: tuple[str, ...], limit: int) -> pd.DataFrame:
     """The first ``limit`` events of ``types`` of the treated patients of the subgroup, in
     ``events_query``'s order (ties in that order aside), each row with ``total``: how many
     events of ``types`` there are. The other events are not read."""
-    return scoped(con, flt, settings, """
-        SELECT p.patient_id, e.month, e.type, e.description, e.severe, e.vzv, count(*) OVER () AS total
-        FROM _events e JOIN sel s ON s._pid = e._pid
-        JOIN _patients p ON p._pid = e._pid
-        WHERE list_contains(CAST($types AS VARCHAR[]), e.type)
-        ORDER BY e.month, e._pid, e.type, e.description LIMIT $limit""",
-                  {"types": list(types), "limit": int(limit)})
+    body = _EVENTS.format(extra=", count(*) OVER () AS total",
+                          only="AND list_contains(CAST($types AS VARCHAR[]), e.type)")
+    return scoped(con, flt, settings, body + " LIMIT $limit", {"types": list(types), "limit": int(limit)})
 
 
 def visceral_events_query(con, flt, settings) -> pd.DataFrame:
