@@ -144,6 +144,17 @@ def natural_order(ids: pa.Array) -> pa.Array:
     return pa.array(rank)
 
 
+def natural_ranks(ids) -> np.ndarray:
+    """``natural_order`` of ids given as text (any sequence), as a numpy array."""
+    return natural_order(pa.array(list(ids), pa.large_string())).to_numpy()
+
+
+def natural_sorted(ids) -> list[str]:
+    """Ids given as text in natural order (``natural_order``)."""
+    ids = list(ids)
+    return [ids[i] for i in np.argsort(natural_ranks(ids), kind="stable")]
+
+
 def rows_in_order(keys: np.ndarray) -> bool:
     """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
     consecutive rows, the first key that differs increases (equal rows stay as they are,

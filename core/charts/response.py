@@ -2,13 +2,13 @@
 transition matrices, and the patients-by-months grid."""
 from __future__ import annotations
 
-import re
 
 import altair as alt
 import pandas as pd
 
 from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, month_order,
                                 themed)
+from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label
 from core.schema import RESPONSE_DOMAINS as DOMAINS
@@ -176,7 +176,7 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
     if patients["patient_id"].nunique() > GRID_LIMIT:
         counts = frame.groupby(["domain_label", "month", "month_label", "response_label"], as_index=False).size()
         return _grid_aggregate(counts, colour, domains, lang)
-    ids = sorted(frame["patient_id"].astype(str).unique(), key=_natural)
+    ids = natural_sorted(frame["patient_id"].astype(str).unique())
     base = alt.Chart().encode(
         x=alt.X("month_label:N", title=None, sort=month_order(frame),
                 axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=13)),
@@ -240,8 +240,3 @@ def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str],
         column=alt.Column("domain_label:N", title=None, sort=domains),
     ).properties(title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))
     return themed(chart, lang)
-
-
-def _natural(text: str) -> tuple:
-    """P2 before P10: digits compared as numbers."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
+from core.db import natural_ranks
 from core.display.safety import event_labels
 from core.i18n import MISSING, fmt_int, t
 from core.safety import SwimmerScope, scope_of
@@ -120,13 +121,12 @@ def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tu
     """The patients shown (longest follow-up first, ids in natural order) and their events."""
     scope = swimmer_scope(swimmer, events, limit)
     bars = swimmer[["patient_id", "start", "end"]].astype({"patient_id": str})
-    # Id length then text puts P2 before P10 without a per-row key function.
-    bars = bars.assign(_len=bars["patient_id"].str.len())
     if scope.mode != "all":
         bars = bars[bars["patient_id"].isin(events["patient_id"].astype(str))]
+    bars = bars.assign(_rank=natural_ranks(bars["patient_id"]))  # P2 before P10
     if scope.mode == "first_with_events":
-        bars = bars.sort_values(["_len", "patient_id"]).head(limit)
-    bars = bars.sort_values(["end", "_len", "patient_id"], ascending=[False, True, True]).drop(columns="_len")
+        bars = bars.sort_values("_rank").head(limit)
+    bars = bars.sort_values(["end", "_rank"], ascending=[False, True]).drop(columns="_rank")
     marks = events[events["patient_id"].astype(str).isin(bars["patient_id"])]
     marks = marks.assign(patient_id=marks["patient_id"].astype(str), month=marks["month"].astype(float))
     return bars.reset_index(drop=True), marks.reset_index(drop=True)
