@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from core.charts.response import GRID_LIMIT, patient_grid_chart, response_chart, transitions_chart
 from core.charts.theme import RESPONSE_COLOURS
@@ -167,21 +166,3 @@ def test_months_run_in_time_order_and_long_labels_fit_their_bars():
     shifts = pd.DataFrame([{"month": m, "shift": "down", "n": 1, "N": 2} for m in (12, 3, 6)])
     x = shift_chart(shifts, "en", "ifn").to_dict()["encoding"]["x"]
     assert x["sort"] == ["M3 (n = 2)", "M6 (n = 2)", "M12 (n = 2)"]
-
-
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_theme_is_the_configuration_of_altairs_configure_methods(lang):
-    """``themed`` sets the whole configuration in one ``configure`` call (each
-    configure_* method copies the chart): the spec is the one the methods would give."""
-    import altair as alt
-
-    from core.charts.theme import FONT, themed
-    from core.i18n import number_locale
-
-    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q")
-    by_methods = (chart.configure(font=FONT, locale={"number": number_locale(lang)})
-                  .configure_view(strokeWidth=0)
-                  .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
-                  .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-                  .configure_title(fontSize=15, anchor="start"))
-    assert themed(chart, lang).to_dict() == by_methods.to_dict()

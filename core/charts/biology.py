@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.biology import SHIFTS, Marker
 from core.charts.theme import (HEIGHT, SHIFT_COLOURS, SHIFT_ORDER, TWO_LINE_MONTH, WIDTH, colour_scale,
-                               month_order, themed)
+                               layer_data, month_order, themed)
 from core.display.common import month_label
 from core.i18n import fmt_int, t
 
@@ -58,8 +58,8 @@ def shift_chart(frame: pd.DataFrame, lang: str, marker: str) -> alt.Chart:
         tooltip=[alt.Tooltip("month_label:N", title=t("biology.axis.month", lang)),
                  alt.Tooltip("label:N", title=t("biology.axis.shift", lang)),
                  alt.Tooltip("n:Q", title=t("biology.axis.patients", lang))],
-    ).properties(width=WIDTH // 2, height=_HEIGHT)
-    return themed(chart, lang)
+    )
+    return themed(chart, lang, width=WIDTH // 2, height=_HEIGHT)
 
 
 def _paired_rows(pairs: pd.DataFrame, month: int, positive_only: bool) -> pd.DataFrame:
@@ -128,14 +128,14 @@ def _paired(rows: pd.DataFrame, n: int, aggregate: bool, month: int, lang: str, 
                alt.Tooltip("y:Q", title=t(f"biology.axis.value.{marker}", lang), format=".1f")]
     tooltip.insert(0, alt.Tooltip("n:Q", title=t("biology.axis.patients", lang)) if aggregate
                    else alt.Tooltip("patient_id:N", title=t("biology.axis.patient", lang)))
-    base = alt.Chart(data).encode(
+    base = alt.Chart(layer_data(data)).encode(
         x=alt.X("time:N", title=None, sort=[month_label(0), month_label(month)],
                 axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.2)),
         y=alt.Y("y:Q", title=t(f"biology.axis.value.{marker}", lang)),
         color=colour,
-        detail="patient_id:N",
+        detail=alt.Detail("patient_id:N"),
         tooltip=tooltip,
     )
     width = 3 if aggregate else 1.5
     chart = alt.layer(base.mark_line(strokeWidth=width, opacity=0.8), base.mark_point(filled=True, size=40))
-    return themed(chart.properties(title=title, width=WIDTH // 2, height=_HEIGHT), lang)
+    return themed(chart, lang, title=title, width=WIDTH // 2, height=_HEIGHT)

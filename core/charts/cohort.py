@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import ACCENT, OKABE_ITO, WIDTH, themed
+from core.charts.theme import ACCENT, OKABE_ITO, WIDTH, layer_data, themed
 from core.i18n import fmt_int, fmt_pct, t
 
 # Bar colour per kind of step: populations, the excluded patients, follow-up visits.
@@ -50,7 +50,7 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
     frame["kind_label"] = frame["kind"].map(labels)
     top = max(int(frame["patients"].max()) if len(frame) else 0, 1)
     # An explicit order: a sort by field is dropped when layers share the axis.
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(layer_data(frame)).encode(
         y=alt.Y("step:N", sort=list(frame["step"]), title=None,
                 scale=alt.Scale(paddingInner=0.35), axis=alt.Axis(labelFontSize=15, labelLimit=260)),
     )
@@ -64,11 +64,7 @@ def flow_chart(flow: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("label:N", title=t("cohort.flow.axis", lang))],
     )
     text = base.mark_text(align="left", dx=6, fontSize=16, fontWeight="bold").encode(
-        x="patients:Q", text="label:N",
+        x=alt.X("patients:Q"), text=alt.Text("label:N"),
     )
     # Height as a step per bar: Streamlit keeps a step, a fixed height is squeezed.
-    chart = (bars + text).properties(
-        width=WIDTH, height=alt.Step(46),
-        title=t("cohort.flow.title", lang),
-    )
-    return themed(chart, lang)
+    return themed(bars + text, lang, width=WIDTH, height=alt.Step(46), title=t("cohort.flow.title", lang))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, month_order,
-                                themed)
+from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, layer_data,
+                                month_order, themed)
 from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label
@@ -59,7 +59,8 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
     labels = _labels(lang, CATEGORIES)
     panels = [_domain_bars(counts[counts["domain"] == d], overall[overall["domain"] == d], d, labels, lang)
               for d in DOMAINS]
-    return themed(alt.hconcat(*panels, spacing=40).resolve_scale(color="shared"), lang)
+    shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))
+    return themed(alt.HConcatChart(hconcat=panels, spacing=40, resolve=shared), lang)
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
@@ -83,9 +84,11 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
     bars = bars.sort_values(["month", "rank"])
     bars["mid"] = bars.groupby("month")["pct"].cumsum() - bars["pct"] / 2
     order = month_order(bars)
+    # Each frame feeds several layers: converted once (``layer_data``).
+    bars_data, tops_data = layer_data(bars), layer_data(tops)
     x = alt.X("month_label:N", title=t("response.axis.month", lang), sort=order,
               axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH))
-    stack = alt.Chart(bars).mark_bar(width={"band": 0.6}).encode(
+    stack = alt.Chart(bars_data).mark_bar(width={"band": 0.6}).encode(
         x=x,
         y=alt.Y("pct:Q", stack="zero", title=t("response.axis.pct", lang), scale=alt.Scale(domain=[0, 122]),
                 axis=alt.Axis(values=[0, 20, 40, 60, 80, 100])),
@@ -96,29 +99,29 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
                  alt.Tooltip("category_label:N", title=t("response.legend", lang)),
                  alt.Tooltip("text:N", title="n/N"), alt.Tooltip("pct_text:N", title="%")],
     )
-    segment_text = alt.Chart(bars).mark_text(color="white", fontSize=13, fontWeight="bold").encode(
-        x=x, y=alt.Y("mid:Q"), text="text:N",
+    segment_text = alt.Chart(bars_data).mark_text(color="white", fontSize=13, fontWeight="bold").encode(
+        x=x, y=alt.Y("mid:Q"), text=alt.Text("text:N"),
     )
     # The CI of CR + PR beside the bar, level with the CR + PR boundary of the stack.
     beside = alt.X("month_label:N", sort=order, bandPosition=0.86)
-    error = alt.Chart(tops).mark_rule(color=OKABE_ITO["black"], strokeWidth=2).encode(
-        x=beside, y="ci_low:Q", y2="ci_high:Q",
+    error = alt.Chart(tops_data).mark_rule(color=OKABE_ITO["black"], strokeWidth=2).encode(
+        x=beside, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"),
     )
-    point = alt.Chart(tops).mark_point(shape="diamond", filled=True, size=60, color=OKABE_ITO["black"]).encode(
-        x=beside, y="pct:Q",
+    point = alt.Chart(tops_data).mark_point(shape="diamond", filled=True, size=60, color=OKABE_ITO["black"]).encode(
+        x=beside, y=alt.Y("pct:Q"),
         tooltip=[alt.Tooltip("text:N", title=t("response.overall_short", lang)),
                  alt.Tooltip("ci:N", title=t("response.ci", lang))],
     )
-    overall_text = alt.Chart(tops).mark_text(fontSize=13, baseline="bottom", fontWeight="bold").encode(
-        x=x, y=alt.datum(113), text="text:N",
+    overall_text = alt.Chart(tops_data).mark_text(fontSize=13, baseline="bottom", fontWeight="bold").encode(
+        x=x, y=alt.YDatum(113), text=alt.Text("text:N"),
     )
     # The CI in words is wider than the bar: a smaller font keeps neighbours apart.
-    ci_label = alt.Chart(tops).mark_text(fontSize=11, baseline="bottom").encode(
-        x=x, y=alt.datum(102), text="ci:N",
+    ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom").encode(
+        x=x, y=alt.YDatum(102), text=alt.Text("ci:N"),
     )
     title = t(f"response.domain.{domain}", lang)
     layers = (stack, segment_text, error, point, overall_text, ci_label)
-    return alt.layer(*layers).properties(width=340, height=_BAR_HEIGHT, title=title)
+    return alt.LayerChart(layer=layers, width=340, height=_BAR_HEIGHT, title=title)
 
 
 def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
@@ -148,15 +151,15 @@ def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
                  alt.Tooltip("patients:Q", title=t("response.axis.patients", lang))],
     )
     text = base.mark_text(fontSize=16, fontWeight="bold").encode(
-        text="patients:Q",
+        text=alt.Text("patients:Q"),
         color=alt.condition(alt.datum.patients > n / 2, alt.value("white"), alt.value("black")),
     )
-    chart = alt.layer(cells, text, data=frame).properties(width=230, height=200).facet(
+    chart = alt.LayerChart(layer=[cells, text], data=frame, width=230, height=200).facet(
         column=alt.Column("domain_label:N", title=None, sort=[t(f"response.domain.{d}", lang) for d in DOMAINS],
                           header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
         row=alt.Row("pair:N", title=None, header=alt.Header(labelFontSize=14)),
-    ).properties(title=t("response.transitions_title", lang))
-    return themed(chart, lang)
+    )
+    return themed(chart, lang, title=t("response.transitions_title", lang))
 
 
 def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
@@ -194,11 +197,12 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
         shape=alt.Shape("source_label:N", title=None, legend=alt.Legend(labelLimit=320),
                         scale=alt.Scale(domain=[t("response.source.scored", lang)], range=["circle"])),
     ).transform_filter(alt.datum.source == "scored")
-    chart = alt.layer(cells, dots, data=frame).properties(width=120, height=alt.Step(20)).facet(
+    chart = alt.LayerChart(layer=[cells, dots], data=frame, width=120, height=alt.Step(20)).facet(
         column=alt.Column("domain_label:N", title=None, sort=domains,
                           header=alt.Header(labelFontSize=15, labelFontWeight="bold")),
-    ).resolve_scale(y="independent").properties(title=t("response.grid_title", lang))
-    return themed(chart, lang)
+    )
+    independent = alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))
+    return themed(chart, lang, resolve=independent, title=t("response.grid_title", lang))
 
 
 def response_grid_chart(result, lang: str) -> alt.FacetChart:
@@ -238,5 +242,5 @@ def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str],
         color=colour,
     ).properties(width=200, height=_BAR_HEIGHT).facet(
         column=alt.Column("domain_label:N", title=None, sort=domains),
-    ).properties(title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))
-    return themed(chart, lang)
+    )
+    return themed(chart, lang, title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))

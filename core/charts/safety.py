@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, themed
+from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, layer_data, themed
 from core.db import natural_ranks
 from core.display.safety import event_labels
 from core.i18n import MISSING, fmt_int, t
@@ -35,16 +35,17 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     data = counts.reset_index().assign(label=lambda f: f["type"].map(labels))
     colour = alt.Color("label:N", title=None, legend=None,
                        scale=alt.Scale(**colour_scale(EVENT_COLOURS, EVENT_ORDER, labels)))
-    base = alt.Chart(data).encode(
+    base = alt.Chart(layer_data(data)).encode(
         y=alt.Y("label:N", title=None, sort=[labels[k] for k in EVENT_ORDER], axis=alt.Axis(labelLimit=220)),
         x=alt.X("events:Q", title=t("safety.axis.events", lang), axis=alt.Axis(tickMinStep=1)),
         tooltip=[alt.Tooltip("label:N", title=t("safety.col.type", lang)),
                  alt.Tooltip("events:Q", title=t("safety.axis.events", lang)),
                  alt.Tooltip("patients:Q", title=t("safety.axis.patients", lang))],
     )
-    chart = alt.layer(base.mark_bar().encode(color=colour), base.mark_text(align="left", dx=4).encode(text="events:Q"))
+    chart = alt.layer(base.mark_bar().encode(color=colour),
+                      base.mark_text(align="left", dx=4).encode(text=alt.Text("events:Q")))
     title = t("safety.chart.by_type", lang, N=fmt_int(n_patients, lang))
-    return themed(chart.properties(title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE), lang)
+    return themed(chart, lang, title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE)
 
 
 def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIMMER_LIMIT) -> SwimmerScope:
@@ -79,7 +80,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     x_max = max(1.0, float(bars["end"].max() if len(bars) else 0), float(marks["month"].max() if len(marks) else 0))
     x_scale = alt.Scale(domain=[0, x_max], nice=True)
     bar = alt.Chart(bars).mark_bar(size=8, color=OKABE_ITO["light_grey"]).encode(
-        x=alt.X("start:Q", title=x_title, scale=x_scale, axis=alt.Axis(tickMinStep=1)), x2="end:Q", y=y,
+        x=alt.X("start:Q", title=x_title, scale=x_scale, axis=alt.Axis(tickMinStep=1)), x2=alt.X2("end:Q"), y=y,
         tooltip=[alt.Tooltip("patient_id:N", title=patient),
                  alt.Tooltip("end:Q", title=t("safety.axis.followup", lang), format=".1f")],
     )
@@ -99,7 +100,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     if note:
         title = alt.TitleParams(title, subtitle=note)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
-    return themed(alt.layer(bar, point).properties(title=title, width=WIDTH, height=height, autosize=_AUTOSIZE), lang)
+    return themed(alt.layer(bar, point), lang, title=title, width=WIDTH, height=height, autosize=_AUTOSIZE)
 
 
 def swimmer_note(scope: SwimmerScope, lang: str) -> str | None:

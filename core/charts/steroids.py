@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, WIDTH, themed
+from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, WIDTH, layer_data, themed
 from core.display.common import month_label
 from core.i18n import fmt_int, t
 from core.steroids import Steroids
@@ -49,15 +49,15 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for:
     x = alt.X("time:N", title=t("steroids.axis.month", lang), sort=order, axis=alt.Axis(labelAngle=0))
     y_title = t("steroids.axis.dose", lang)
     boxes = summary.dropna(subset=["median"]).assign(time=lambda f: f["month"].map(labels))
-    base = alt.Chart(boxes).encode(x=x, tooltip=[
+    base = alt.Chart(layer_data(boxes)).encode(x=x, tooltip=[
         alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
         alt.Tooltip("median:Q", title=t("steroids.axis.median", lang), format=".1f"),
         alt.Tooltip("q1:Q", title="Q1", format=".1f"), alt.Tooltip("q3:Q", title="Q3", format=".1f"),
     ])
     layers = [
-        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title), y2="max:Q"),
-        base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y="q1:Q", y2="q3:Q"),
-        base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y="median:Q"),
+        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q")),
+        base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y=alt.Y("q1:Q"), y2=alt.Y2("q3:Q")),
+        base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y=alt.Y("median:Q")),
     ]
     known = doses[doses["dose_mg"].notna()]
     patients = known["patient_id"].nunique() if lines_for is None else lines_for
@@ -67,10 +67,10 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for:
         layers.insert(0, alt.Chart(lines).mark_line(color=OKABE_ITO["grey"], opacity=0.5, strokeWidth=1,
                                                      point=alt.OverlayMarkDef(size=14, color=OKABE_ITO["grey"])
                                                      ).encode(
-            x=x, y=alt.Y("dose:Q", title=y_title), detail="patient_id:N",
+            x=x, y=alt.Y("dose:Q", title=y_title), detail=alt.Detail("patient_id:N"),
             tooltip=[alt.Tooltip("patient_id:N", title=t("steroids.axis.patient", lang)),
                      alt.Tooltip("dose:Q", title=y_title, format=".1f")],
         ))
     subtitle = t("steroids.chart.subtitle" if patients <= LINES_LIMIT else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
-    return themed(alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT + 120), lang)
+    return themed(alt.layer(*layers), lang, title=title, width=WIDTH, height=HEIGHT + 120)

@@ -61,21 +61,41 @@ def colour_scale(colours: dict[str, str], order: tuple[str, ...], labels: dict[s
     return {"domain": domain, "range": [colours[k] for k in order]}
 
 
-def themed(chart, lang: str):
-    """``chart`` with the shared configuration (font, sizes, no view border) and the
-    number locale of ``lang``, so that every axis and label reads ``1,5`` in French.
+def themed(chart, lang: str, **properties):
+    """``chart`` with ``properties`` (title, width, height, ...) and the shared
+    configuration (font, sizes, no view border) with the number locale of ``lang``, so
+    that every axis and label reads ``1,5`` in French.
 
     Quantitative axes keep Vega's default format (fixed point, precision from the tick
     step): a ``g`` or ``s`` format would let Vega write ``3.5e+2`` for 350.
+
+    ``chart`` is the one its builder has just made, and is given them itself: Altair's
+    ``properties`` and ``configure`` each build the whole chart again (a layered or
+    concatenated chart copies every layer), and the spec is the same. ``to_dict``
+    validates the properties with the rest of the spec.
     """
-    # One ``configure`` call: each of Altair's configure_* methods copies the whole chart
-    # (a third of building a layered chart), and the spec is the same.
-    return chart.configure(
+    import altair as alt  # here: core.display reads this module's colours without Altair
+
+    for name, value in properties.items():
+        setattr(chart, name, value)
+    chart.config = alt.Config(
         font=FONT, locale={"number": number_locale(lang)}, view={"strokeWidth": 0},
         axis={"labelFontSize": 12, "titleFontSize": 13, "grid": False},
         legend={"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
         title={"fontSize": 15, "anchor": "start"},
     )
+    return chart
+
+
+def layer_data(frame) -> dict:
+    """``frame`` as the inline data of a chart (``{"values": [...]}``), converted as
+    Altair's default data transformer converts a frame (at most 5,000 rows, values made
+    JSON-safe): for a frame that several layers draw. Altair converts a frame again for
+    each layer holding it (a third of serialising the response chart); converted once,
+    every layer holds the same values and the spec is the same."""
+    import altair as alt
+
+    return alt.default_data_transformer(frame)
 
 
 def month_order(frame, label: str = "month_label", month: str = "month") -> list[str]:

@@ -1,0 +1,137 @@
+"""How ``core.charts`` builds its Altair charts: the specs Altair's own methods would
+give, built without the work Altair repeats (rebuilding a chart per ``properties`` or
+``configure`` call, converting a frame again for each layer, looking up every schema
+class for an encoding written as a string)."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from core.analysis import biology, populations, response, safety, steroids
+from core.charts import biology as biology_charts
+from core.charts import cohort, safety as safety_charts
+from core.charts import steroids as steroid_charts
+from core.charts.response import response_chart, response_grid_chart, transitions_chart
+from core.charts.theme import FONT, layer_data, themed
+from core.display.response import overall_frame
+from core.filters import Filter
+from core.i18n import number_locale
+from core.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def demo_results():
+    from core.demo import load_demo
+
+    cohort_ = load_demo("fr").cohort
+    flt, settings = Filter(), Settings()
+    yield {panel.__name__: panel(cohort_, flt, settings) for panel in (populations, response, biology, steroids, safety)}
+    cohort_.close()
+
+
+def _builders(results: dict, lang: str) -> dict:
+    """Every chart the pages draw, as a builder."""
+    resp, bio = results["response"], results["biology"]
+    builders = {
+        "flow": lambda: cohort.flow_chart(results["populations"].flow, lang),
+        "response": lambda: response_chart(resp.counts, overall_frame(resp.results), lang),
+        "transitions": lambda: transitions_chart(resp.transitions, lang),
+        "grid": lambda: response_grid_chart(resp, lang),
+        "steroids": lambda: steroid_charts.steroid_dose_chart(results["steroids"], lang),
+        "by_type": lambda: safety_charts.events_by_type_chart(results["safety"].events_by_type, lang,
+                                                              results["safety"].N),
+        "swimmer": lambda: safety_charts.safety_swimmer_chart(results["safety"], lang),
+    }
+    for name in ("ifn", "anti_dsdna"):
+        marker = getattr(bio, name)
+        builders[f"{name}_shifts"] = lambda m=marker, n=name: biology_charts.shift_chart(
+            biology_charts.shift_frame(m), lang, n)
+        builders[f"{name}_paired"] = lambda m=marker: biology_charts.marker_paired_chart(m, bio.months[-1], lang)
+    return builders
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_themed_gives_the_spec_of_altairs_properties_and_configure_methods(lang):
+    """``themed`` sets the properties and the configuration on the chart it is given
+    (Altair's methods would each build the layered chart again): same spec."""
+    frame = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    base = alt.Chart(frame).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    by_methods = (alt.layer(base.mark_line(), base.mark_point())
+                  .properties(title="T", width=300, height=alt.Step(20))
+                  .configure(font=FONT, locale={"number": number_locale(lang)})
+                  .configure_view(strokeWidth=0)
+                  .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
+                  .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+                  .configure_title(fontSize=15, anchor="start"))
+    chart = alt.layer(base.mark_line(), base.mark_point())
+    themed_chart = themed(chart, lang, title="T", width=300, height=alt.Step(20))
+    assert themed_chart is chart
+    assert themed_chart.to_dict() == by_methods.to_dict()
+
+
+def test_themed_properties_are_validated_with_the_spec():
+    chart = themed(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x=alt.X("x:Q")), "en", width="wide")
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        chart.to_dict()
+
+
+def test_layer_data_is_what_altair_makes_of_the_frame():
+    frame = pd.DataFrame({"x": [1.5, None], "when": pd.to_datetime(["2024-01-02", "2024-03-04"]),
+                          "label": pd.Series(["a", pd.NA], dtype="string")})
+
+    def layered(data):
+        base = alt.Chart(data).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
+        return alt.layer(base.mark_point(), base.mark_text())
+
+    assert layered(layer_data(frame)).to_dict() == layered(frame).to_dict()
+    # Altair's row limit still holds.
+    with pytest.raises(alt.MaxRowsError):
+        layer_data(pd.DataFrame({"x": range(5_001)}))
+
+
+def test_the_response_chart_converts_each_frame_once(demo_results, monkeypatch):
+    """Two frames per domain (the bars and the CR + PR tops), each drawn by several
+    layers: four conversions, not one per layer (twelve)."""
+    import altair.utils.data
+
+    sanitized = []
+    original = altair.utils.data.sanitize_pandas_dataframe
+
+    def counted(frame):
+        sanitized.append(len(frame))
+        return original(frame)
+
+    monkeypatch.setattr(altair.utils.data, "sanitize_pandas_dataframe", counted)
+    resp = demo_results["response"]
+    response_chart(resp.counts, overall_frame(resp.results), "en").to_dict()
+    assert len(sanitized) == 4
+
+
+def test_no_encoding_is_looked_up_from_a_string(demo_results, monkeypatch):
+    """An encoding written as a string (``"pct:Q"``) or as ``alt.datum``/``alt.value``
+    makes Altair hash every schema class to find its own (2 to 3 ms each): every
+    chart names its channel classes. The transition matrices' text colour is the one
+    condition left (``alt.condition``)."""
+    from altair.utils import schemapi
+
+    looked_up = []
+    original = schemapi.SchemaBase.from_dict.__func__
+
+    def counted(cls, dct, validate=True):
+        looked_up.append(cls.__name__)
+        return original(cls, dct, validate)
+
+    monkeypatch.setattr(schemapi.SchemaBase, "from_dict", classmethod(counted))
+    for lang in ("en", "fr"):
+        for name, build in _builders(demo_results, lang).items():
+            looked_up.clear()
+            build()
+            assert looked_up == (["ColorValue"] if name == "transitions" else []), (name, looked_up)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_chart_is_a_valid_spec(demo_results, lang):
+    for name, build in _builders(demo_results, lang).items():
+        spec = build().to_dict(validate=True)
+        assert spec["config"]["font"] == FONT, name
