@@ -26,7 +26,7 @@ from ui.state import session_memo
 class PosterView:
     """What the poster page and presentation mode draw.
 
-    ``charts`` maps a chart's name to its Vega-Lite spec (data as Arrow, ready for
+    ``charts`` maps a chart's name to its Vega-Lite spec, the one its page draws (for
     ``st.vega_lite_chart``); ``filtered``: a subgroup is chosen; ``stamp``: the snapshot
     stamp's line, as the exports write it. ``subgroup`` and ``stamp`` may quote centre
     names: plain text only.
@@ -57,8 +57,7 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     meta_key = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     text = session_memo(("poster_text", flt, settings, lang, meta_key), lambda: poster_text(meta, results, lang, settings.min_cell))
     # Bar heights and marks are counts: no chart under small-cell suppression.
-    charts = {} if active(settings.min_cell) else session_memo(("poster_charts", flt, settings, lang),
-                                                               lambda: _chart_specs(results, lang))
+    charts = {} if active(settings.min_cell) else _chart_specs(view, results, lang)
     # The stamp is dated: a new day is a new stamp.
     stamp = session_memo(("poster_stamp", flt, settings, lang, dt.date.today()),
                          lambda: _stamp(digest, is_demo, flt, settings, lang))
@@ -81,22 +80,16 @@ def draw_chart(spec: dict | None, lang: str, container=None) -> None:
     (container or st).vega_lite_chart(spec, width="stretch")
 
 
-def _chart_specs(results: PosterResults, lang: str) -> dict[str, dict]:
+def _chart_specs(view: PanelView, results: PosterResults, lang: str) -> dict[str, dict]:
+    """The poster's two charts: the specs the Response and Corticosteroids pages draw,
+    under their names (``PanelView.chart``), so that each is built once for both."""
     from core.charts.response import response_chart
     from core.charts.steroids import steroid_dose_chart
     from core.display.response import overall_frame
 
     resp, ster = results.response, results.steroids
     return {
-        "response": _spec(response_chart(resp.counts, overall_frame(resp.results), lang)),
-        "steroids": _spec(steroid_dose_chart(ster, lang)),
+        "response": view.chart("response_by_visit",
+                               lambda: response_chart(resp.counts, overall_frame(resp.results), lang)),
+        "steroids": view.chart("steroid_doses", lambda: steroid_dose_chart(ster, lang)),
     }
-
-
-def _spec(chart) -> dict:
-    # What st.altair_chart draws: the chart's spec with its data as Arrow datasets,
-    # converted under Streamlit's lock on Altair's global theme and data transformer.
-    # Streamlit internals of the pinned version (1.67); the poster tests draw it.
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(chart)
