@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -12,6 +13,7 @@ from core.db import create_cohort_db
 from core.report import Report
 from core.schema import TABLES
 
+T = TypeVar("T")
 
 @dataclass
 class Cohort:
@@ -32,6 +34,13 @@ class Cohort:
     # Facts about the whole cohort that analyses reuse (its tables never change once
     # loaded), e.g. the months to report under given settings; lives as long as ``con``.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for, then as remembered (``memo``):
+        a fact about the whole cohort, the same for every subgroup."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def close(self) -> None:
         self.con.close()

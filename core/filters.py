@@ -214,8 +214,12 @@ def filter_options(cohort) -> FilterOptions:
 def _usable_extras(cohort, columns) -> dict[str, tuple[str, ...]]:
     """The columns among ``columns`` that may be filters, with their sorted values."""
     columns = tuple(dict.fromkeys(columns))
-    levels = queries.extra_levels_query(cohort.con, columns, MAX_LEVELS, MIN_LEVELS, MIN_PATIENTS_PER_LEVEL)
-    return {name: tuple(group["value"]) for name, group in levels.groupby("column", sort=False)}
+
+    def usable() -> dict[str, tuple[str, ...]]:
+        levels = queries.extra_levels_query(cohort.con, columns, MAX_LEVELS, MIN_LEVELS, MIN_PATIENTS_PER_LEVEL)
+        return {name: tuple(group["value"]) for name, group in levels.groupby("column", sort=False)}
+
+    return cohort.remember(("usable_extras", columns), usable)
 
 
 def extra_filter_reasons(cohort) -> dict[str, str | None]:
@@ -247,7 +251,9 @@ def resolve_filter(cohort, flt: Filter | None) -> Filter:
     if flt is None:
         return Filter()
     if flt.centre:
-        present = queries.distinct_values_query(cohort.con, "patients", "centre")
+        # Every panel resolves its filter: the cohort's centres are read once.
+        present = cohort.remember(("distinct_values", "patients", "centre"),
+                                  lambda: queries.distinct_values_query(cohort.con, "patients", "centre"))
         flt = replace(flt, centre=_match_values("centre", flt.centre, present))
     extras = cohort.extra_columns.get("patients", ())
     by_normal = {normalise(name): name for name in extras}

@@ -44,11 +44,12 @@ def report_months(cohort, settings: Settings = Settings()) -> tuple[int, ...]:
     """
     if settings.response_months:
         return tuple(sorted(settings.response_months))
-    key = ("report_months", settings.baseline_month, settings.min_age, settings.poster_months)
-    if key not in cohort.memo:
+
+    def months() -> tuple[int, ...]:
         seen = queries.visit_months_query(cohort.con, settings)
-        cohort.memo[key] = tuple(sorted({*(m for m in seen if m > settings.baseline_month), *settings.poster_months}))
-    return cohort.memo[key]
+        return tuple(sorted({*(m for m in seen if m > settings.baseline_month), *settings.poster_months}))
+
+    return cohort.remember(("report_months", settings.baseline_month, settings.min_age, settings.poster_months), months)
 
 
 @dataclass(frozen=True, eq=False)

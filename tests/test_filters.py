@@ -112,6 +112,27 @@ def test_centre_value_resolves_to_stored_centre(value, expected):
     assert resolve_filter(_cohort(), Filter(centre=(value,))).centre == expected
 
 
+def test_each_panel_resolves_its_filter_without_reading_the_cohorts_values_again(monkeypatch):
+    """Every panel resolves the subgroup's centres and extra values against the cohort:
+    what the cohort holds is read once (its tables never change)."""
+    from core import queries
+
+    read = []
+    for name in ("distinct_values_query", "extra_levels_query"):
+        query = getattr(queries, name)
+
+        def counted(*args, _query=query, _name=name, **kwargs):
+            read.append(_name)
+            return _query(*args, **kwargs)
+
+        monkeypatch.setattr(queries, name, counted)
+    cohort = _cohort()
+    flt = parse_filters(["centre=Lille", "phenotype=a"])
+    resolved = [resolve_filter(cohort, flt) for _ in range(3)]
+    assert resolved[0] == resolved[2] == Filter(centre=("CHU Lille",), extra=(("phenotype", ("a",)),))
+    assert sorted(read) == ["distinct_values_query", "extra_levels_query"]
+
+
 def test_unknown_centre_lists_the_centres_present():
     with pytest.raises(FilterError, match="CH Boulogne, CHU Lille"):
         resolve_filter(_cohort(), Filter(centre=("Paris",)))
