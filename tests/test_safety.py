@@ -111,3 +111,33 @@ def test_first_events_are_read_from_sql_as_events_lists_them(types, limit):
         assert panel.first_events(limit, types)[1] == total  # taken from events once read
     finally:
         cohort.close()
+
+
+class _Recording:
+    """A cohort connection that records every statement it runs."""
+
+    def __init__(self, con):
+        self.con, self.statements = con, []
+
+    def execute(self, sql, *args, **kwargs):
+        self.statements.append(sql)
+        return self.con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_follow_up_is_derived_once_per_cohort_and_joined_to_each_subgroup():
+    """Each patient's follow-up and infection flags do not depend on the subgroup: the
+    visits and events are summed up once (``patient_followup_table``), and a new
+    subgroup reads its patients' rows, with the same numbers."""
+    cohort = cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": EVENTS})
+    recording = _Recording(cohort.con)
+    cohort.con = recording
+    women = safety(cohort, parse_filters(["sex=F"]))
+    everyone = safety(cohort)
+    passes = [sql for sql in recording.statements if "FROM _events GROUP BY" in sql]
+    assert len(passes) == 1 and "CREATE TABLE" in passes[0]
+    assert (women.N, women.patient_months, women.infection_events) == (3, 6 + 8 + 0, 3)  # A, B, D
+    assert (everyone.N, everyone.patient_months, everyone.infection_events) == (4, 6 + 8 + 3 + 0, 3)
+    assert list(everyone.swimmer["end"]) == [6.0, 8.0, 3.0, 0.0]

@@ -1,8 +1,10 @@
-"""What the rules derive from every visit and its baseline visit, once per cohort.
+"""What the rules derive from every visit and its baseline visit, and each patient's
+follow-up, once per cohort.
 
-Responses, marker statuses and shifts, and prednisone equivalents do not depend on the
-subgroup: each connection derives them once, on first use, into a table that the panels
-then join to the subgroup (``visit_rules_table``).
+Responses, marker statuses and shifts, prednisone equivalents and follow-up do not
+depend on the subgroup: each connection derives them once, on first use, into a table
+that the panels then join to the subgroup (``visit_rules_table``,
+``patient_followup_table``).
 """
 from __future__ import annotations
 
@@ -70,3 +72,43 @@ def visit_rules_table(con, settings) -> str:
         FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline""",
                 {**params, "baseline": int(settings.baseline_month)})
     return name
+
+
+_FOLLOWUP_TABLE = "_patient_followup"
+
+
+def patient_followup_table(con) -> str:
+    """The table of every patient's follow-up and infections, in one pass over the
+    visits and events (_pid, then):
+
+    - followup_months: the later of the last visit and the last event, 0 with neither;
+    - infection_events: the patient's infection events; any_infection, severe_infection
+      (an infection recorded severe) and vzv (an event with VZV): flags, FALSE without;
+    - with_events: the patient has an event of any type.
+
+    A cohort never changes: each connection computes the table once, on first use.
+    Rows are in no stated order.
+    """
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [_FOLLOWUP_TABLE]).fetchone()[0]:
+        return _FOLLOWUP_TABLE
+    con.execute(f"""CREATE TABLE {_Q(_FOLLOWUP_TABLE)} AS
+        WITH last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
+        ev AS (
+            SELECT _pid, max(month) AS last_event_month,
+                   count(*) FILTER (WHERE type = 'infection') AS infection_events,
+                   coalesce(bool_or(type = 'infection'), FALSE) AS any_infection,
+                   coalesce(bool_or(type = 'infection' AND severe), FALSE) AS severe_infection,
+                   coalesce(bool_or(vzv), FALSE) AS vzv
+            FROM _events GROUP BY _pid
+        )
+        SELECT p._pid, coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0)
+                   AS followup_months,
+               coalesce(ev.infection_events, 0) AS infection_events,
+               coalesce(ev.any_infection, FALSE) AS any_infection,
+               coalesce(ev.severe_infection, FALSE) AS severe_infection,
+               coalesce(ev.vzv, FALSE) AS vzv, ev._pid IS NOT NULL AS with_events
+        FROM _patients p
+        LEFT JOIN last_visit lv ON lv._pid = p._pid
+        LEFT JOIN ev ON ev._pid = p._pid""")
+    return _FOLLOWUP_TABLE

@@ -4,38 +4,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.queries.derived import patient_followup_table
 from core.queries.scope import scoped, scoped_arrays
 
-_FOLLOWUP = """
-        , last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
-        ev AS (
-            SELECT _pid, max(month) AS last_event_month,
-                   count(*) FILTER (WHERE type = 'infection') AS infection_events,
-                   coalesce(bool_or(type = 'infection'), FALSE) AS any_infection,
-                   coalesce(bool_or(type = 'infection' AND severe), FALSE) AS severe_infection,
-                   coalesce(bool_or(vzv), FALSE) AS vzv
-            FROM _events GROUP BY _pid
-        ),
-        followup AS (
-            -- Follow-up: the later of the last visit and the last event (0 with neither).
-            SELECT s._pid, coalesce(greatest(CAST(lv.last_visit_month AS DOUBLE), ev.last_event_month), 0.0)
-                       AS followup_months,
-                   coalesce(ev.infection_events, 0) AS infection_events,
-                   coalesce(ev.any_infection, FALSE) AS any_infection,
-                   coalesce(ev.severe_infection, FALSE) AS severe_infection,
-                   coalesce(ev.vzv, FALSE) AS vzv, ev._pid IS NOT NULL AS with_events
-            FROM sel s
-            LEFT JOIN last_visit lv ON lv._pid = s._pid
-            LEFT JOIN ev ON ev._pid = s._pid
-        )"""
+
+def _followup(con) -> str:
+    """The CTE ``followup``: the treated patients of the subgroup with their follow-up
+    and infection flags (``patient_followup_table``)."""
+    return f"""
+        , followup AS (SELECT f.* FROM {patient_followup_table(con)} f SEMI JOIN sel s ON s._pid = f._pid)"""
 
 
 def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
-    """Each treated patient, by patient_id, as arrays (one pass over the visits and
-    events): followup_months, infection_events, any_infection, severe_infection, vzv
-    and with_events. The panel counts the flags and sums the follow-up in patient order
+    """Each treated patient, by patient_id, as arrays (``patient_followup_table``):
+    followup_months, infection_events, any_infection, severe_infection, vzv and
+    with_events. The panel counts the flags and sums the follow-up in patient order
     (the exposure is summed as it always has been, to the last digit)."""
-    return scoped_arrays(con, flt, settings, _FOLLOWUP + """
+    return scoped_arrays(con, flt, settings, _followup(con) + """
         SELECT followup_months, infection_events, any_infection, severe_infection, vzv, with_events
         FROM followup ORDER BY _pid""")
 
@@ -48,10 +33,10 @@ def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
     them when they are that few, else those with an event, the first ``limit`` of them.
     """
     if limit is None:
-        return scoped(con, flt, settings, _FOLLOWUP + """
+        return scoped(con, flt, settings, _followup(con) + """
             SELECT p.patient_id, 0.0 AS start, f.followup_months AS "end"
             FROM followup f JOIN _patients p ON p._pid = f._pid ORDER BY f._pid""")
-    return scoped(con, flt, settings, _FOLLOWUP + """
+    return scoped(con, flt, settings, _followup(con) + """
         , shown AS (
             SELECT f.* FROM followup f
             WHERE (SELECT count(*) FROM followup) <= $limit OR f.with_events
