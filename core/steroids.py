@@ -138,8 +138,11 @@ def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings
     months = (settings.baseline_month, *report_months(cohort, settings))
     con = cohort.con
     values = queries.steroid_values_query(con, flt, settings, months)
+    # Rows come by month: each month's rows are one slice of every array (views, no copy).
     month_of = values["month"]
-    by_month = tuple(_month({k: v[month_of == m] for k, v in values.items()}, m, settings) for m in months)
+    starts, ends = np.searchsorted(month_of, months, side="left"), np.searchsorted(month_of, months, side="right")
+    by_month = tuple(_month({k: v[start:end] for k, v in values.items()}, m, settings)
+                     for m, start, end in zip(months, starts, ends))
     left_out = int(values["unknown_drug"].sum())
     named = queries.steroid_unknown_drugs_query(con, flt, settings, months) if left_out else []
     unknown = unknown_drugs(pd.Series(named, dtype="string"))
