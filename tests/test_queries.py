@@ -77,3 +77,22 @@ def test_extra_levels_query_lists_small_columns(con):
 def test_min_age_setting_is_bound_into_the_scope(con):
     counts = queries.population_counts_query(con, None, Settings(min_age=10))
     assert counts.to_dict(orient="list") == {"treated": [3], "analysed": [3]}
+
+
+def test_each_visit_carries_its_response_course_state():
+    """``visit_rules_table`` gives each visit its state in a response course once per
+    cohort (a subgroup's courses only add states up): 1 + 2 x the index of the response
+    (recorded, else scored) in ``COURSE_RESPONSES`` + 1 when it was scored."""
+    from core.demo import load_demo
+    from core.queries.derived import visit_rules_table
+
+    cohort = load_demo("fr").cohort
+    rules = cohort.con.table(visit_rules_table(cohort.con, Settings())).df()
+    for domain in ("cutaneous", "articular"):
+        recorded, scored = rules[f"{domain}_recorded"], rules[f"{domain}_scored"]
+        response = recorded.combine_first(scored)
+        code = response.map({r: k for k, r in enumerate(queries.COURSE_RESPONSES) if r}).fillna(0)
+        expected = 1 + 2 * code + (recorded.isna() & scored.notna()).astype(int)
+        assert rules[f"{domain}_state"].tolist() == expected.astype(int).tolist()
+        assert set(response.dropna()) <= {"CR", "PR", "NR"} and scored.notna().any() and recorded.notna().any()
+    cohort.close()

@@ -22,14 +22,14 @@ below, as ``queries.<name>``.
 from __future__ import annotations
 
 from core.queries.biology import biology_paired_medians_query, biology_pairs_query, biology_visits_query
-from core.queries.derived import BIOLOGY_MARKERS, SHIFT_AMONG_POSITIVE
+from core.queries.derived import BIOLOGY_MARKERS, COURSE_RESPONSES, SHIFT_AMONG_POSITIVE
 from core.queries.levels import (distinct_values_query, extra_level_counts_query, extra_levels_query,
                                  numeric_ranges_query)
 from core.queries.populations import (analysed_count_query, baseline_query, baseline_unknown_drugs_query,
                                       baseline_values_query, exclusions_query, followup_query,
                                       population_counts_query, population_flags_query, visit_months_query)
-from core.queries.response import (COURSE_BASE, COURSE_RESPONSES, involved_query, response_courses_query,
-                                   response_discordant_query, response_patients_query)
+from core.queries.response import (COURSE_BASE, involved_query, response_courses_query, response_discordant_query,
+                                   response_patients_query)
 from core.queries.rules import (BOUNDARY_SLACK, anti_dsdna_elevated_sql, articular_response_sql,
                                 complement_activated_sql, cutaneous_response_sql, evaluate_rule,
                                 prednisone_equivalent_sql, shift_sql, unknown_drug_dose_sql)

@@ -13,7 +13,7 @@ import hashlib
 from core.queries.rules import (anti_dsdna_elevated_sql, articular_response_sql, complement_activated_sql,
                                 cutaneous_response_sql, ifn_positive_sql, prednisone_equivalent_sql, rule_params,
                                 shift_sql, unknown_drug_dose_sql)
-from core.schema import quote_identifier
+from core.schema import RESPONSE_DOMAINS, quote_identifier
 
 _Q = quote_identifier
 
@@ -26,6 +26,19 @@ MARKER_RULES = {
 BIOLOGY_MARKERS = tuple(MARKER_RULES)
 # Markers whose shifts count only the patients positive at M0 (anti-dsDNA: elevated).
 SHIFT_AMONG_POSITIVE = ("anti_dsdna",)
+# A visit's state in a response course (``queries.response.response_courses_query``):
+# 1 + 2 x (0 no response, 1 CR, 2 PR, 3 NR, the index here) + 1 if the response was
+# scored from components (none recorded).
+COURSE_RESPONSES = (None, "CR", "PR", "NR")
+
+
+def _course_state_sql(domain: str) -> str:
+    """The course state of a visit in ``domain``, over its <domain>_recorded and
+    <domain>_scored columns (the response is the recorded one, else the scored one)."""
+    codes = " ".join(f"WHEN '{r}' THEN {k}" for k, r in enumerate(COURSE_RESPONSES) if r)
+    code = f"CASE coalesce({domain}_recorded, {domain}_scored) {codes} ELSE 0 END"
+    scored = f"CAST({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL AS BIGINT)"
+    return f"(1 + 2 * {code} + {scored})"
 
 
 def visit_rules_table(con, settings) -> str:
@@ -33,7 +46,9 @@ def visit_rules_table(con, settings) -> str:
     one pass over the visits joined to their baseline visit (_pid, month, then):
 
     - responses: <domain>_recorded and <domain>_scored from the raw components
-      (``cutaneous_response_sql``, ``articular_response_sql``);
+      (``cutaneous_response_sql``, ``articular_response_sql``), and <domain>_state, the
+      visit's state in a response course (``COURSE_RESPONSES``), so that a subgroup's
+      courses only add states up;
     - markers: <marker>_m0 and <marker>_mk, the status at the baseline visit and at
       this one, and <marker>_shift of the value (``MARKER_RULES``, ``shift_sql``);
     - doses: recorded_mg, dose_mg (prednisone equivalent, ``prednisone_equivalent_sql``),
@@ -67,10 +82,12 @@ def visit_rules_table(con, settings) -> str:
                v0.cs_dose_mg AS recorded_m0_mg,
                {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
                {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
+    states = ", ".join(f"{_course_state_sql(d)} AS {d}_state" for d in RESPONSE_DOMAINS)
     con.execute(f"""CREATE TABLE {name} AS
-        SELECT v._pid, v.month, {", ".join(columns)}
-        FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline""",
-                {**params, "baseline": int(settings.baseline_month)})
+        SELECT *, {states} FROM (
+            SELECT v._pid, v.month, {", ".join(columns)}
+            FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline
+        )""", {**params, "baseline": int(settings.baseline_month)})
     return name
 
 

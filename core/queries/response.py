@@ -15,8 +15,8 @@ def _scored_visits_sql(con, settings, months, every_month: bool = False) -> tupl
     (``visit_rules_table``) and response (recorded, else scored), and the involvement
     flags (a domain counts only for patients with it recorded true at M0)."""
     table = visit_rules_table(con, settings)
-    select = "".join(f""", r.{d}_recorded, r.{d}_scored, coalesce(r.{d}_recorded, r.{d}_scored) AS {d}_response"""
-                     for d in DOMAINS)
+    select = "".join(f""", r.{d}_recorded, r.{d}_scored, coalesce(r.{d}_recorded, r.{d}_scored) AS {d}_response,
+                     r.{d}_state""" for d in DOMAINS)
     if every_month:
         return f"""
         , months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month),
@@ -44,17 +44,11 @@ def involved_query(con, flt, settings) -> pd.DataFrame:
 
 
 # A patient's course over the reported months as one number: the k-th month's state is
-# its k-th hexadecimal digit (``COURSE_BASE``), 0 without a visit, else
-# 1 + 2 x (0 no response, 1 CR, 2 PR, 3 NR) + (1 if scored from components). Summing
-# digits per patient is far cheaper than pivoting one column per month.
+# its k-th hexadecimal digit (``COURSE_BASE``), 0 without a visit, else the visit's
+# state (``visit_rules_table``: 1 + 2 x the index of its response in ``COURSE_RESPONSES``
+# + 1 if scored from components). Summing digits per patient is far cheaper than
+# pivoting one column per month.
 COURSE_BASE = 16
-COURSE_RESPONSES = (None, "CR", "PR", "NR")
-
-
-def _course_state_sql(domain: str) -> str:
-    code = "CASE {0}_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'NR' THEN 3 ELSE 0 END".format(domain)
-    scored = f"CAST({domain}_recorded IS NULL AND {domain}_scored IS NOT NULL AS BIGINT)"
-    return f"(1 + 2 * {code} + {scored})"
 
 
 def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
@@ -66,7 +60,7 @@ def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
     if len(params) > 15:
         raise ValueError("at most 15 reported months fit in a course")
     digit = "CASE month " + " ".join(f"WHEN ${name} THEN {COURSE_BASE ** k}" for k, name in enumerate(params)) + " END"
-    sums = ", ".join(f"sum({_course_state_sql(d)} * {digit}) AS {d}_course" for d in DOMAINS)
+    sums = ", ".join(f"sum({d}_state * {digit}) AS {d}_course" for d in DOMAINS)
     return scoped(con, flt, settings, cte + f""",
         per_patient AS MATERIALIZED (
             SELECT _pid, any_value(cutaneous) AS cutaneous, any_value(articular) AS articular, {sums}
