@@ -19,6 +19,20 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+class RecordingConnection:
+    """A cohort connection that records every statement it runs (``statements``)."""
+
+    def __init__(self, con):
+        self.con, self.statements = con, []
+
+    def execute(self, sql, *args, **kwargs):
+        self.statements.append(sql)
+        return self.con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
 def small_cohort(visits: list[dict], ids=("A", "B", "C", "D")):
     """A cohort of women aged 40 with cutaneous involvement, holding ``visits``; no events."""
     import pandas as pd

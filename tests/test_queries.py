@@ -96,3 +96,44 @@ def test_each_visit_carries_its_response_course_state():
         assert rules[f"{domain}_state"].tolist() == expected.astype(int).tolist()
         assert set(response.dropna()) <= {"CR", "PR", "NR"} and scored.notna().any() and recorded.notna().any()
     cohort.close()
+
+
+def test_a_subgroup_chosen_on_the_baseline_visit_reads_the_visits_once():
+    """Every query of every panel starts from the subgroup: one chosen on the baseline
+    visit (here hydroxychloroquine at M0) is read from the visits once, then joined."""
+    from tests.helpers import RecordingConnection
+
+    recording = RecordingConnection(cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": None}).con)
+    on_hcq = Filter(hcq=True)
+    for _ in range(2):
+        assert _treated(recording, on_hcq) == 3
+        doses = queries.steroid_doses_query(recording, on_hcq, Settings(), (0, 3))
+        assert list(doses["patient_id"].unique()) == ["A", "B"]  # C is under 18: not analysed
+    reads = [sql for sql in recording.statements if "v0.hcq" in sql]
+    assert len(reads) == 1 and reads[0].startswith('CREATE TABLE "_baseline_subgroup_')
+    assert _treated(recording, Filter(hcq=False)) == 0
+    assert len([sql for sql in recording.statements if "v0.hcq" in sql]) == 2
+
+
+def test_a_patient_with_two_baseline_visits_is_in_the_subgroup_once_if_either_visit_is():
+    visits = pd.DataFrame({"patient_id": ["A", "A", "B"], "month": [0, 0, 0], "hcq": [True, False, False]})
+    twice = cohort_from_frames({"patients": PATIENTS[PATIENTS["patient_id"] != "C"], "visits": visits,
+                                "events": None}).con
+    assert (_treated(twice, Filter(hcq=True)), _treated(twice, Filter(hcq=False))) == (1, 2)
+
+
+def test_a_connection_keeps_its_newest_derived_tables_of_a_family():
+    import duckdb
+
+    from core.queries.scope import derived_table
+    from tests.helpers import RecordingConnection
+
+    con = RecordingConnection(duckdb.connect(":memory:"))
+    names = [derived_table(con, "_numbers", k, "SELECT $k AS k", {"k": k}, keep=2) for k in (1, 2, 3)]
+    assert len(set(names)) == 3
+    held = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert held == set(names[1:])
+    asked = len(con.statements)
+    assert derived_table(con, "_numbers", 3, "SELECT $k AS k", {"k": 3}, keep=2) == names[2]
+    assert len(con.statements) == asked  # held: nothing runs
+    assert con.execute(f'SELECT k FROM "{names[2]}"').fetchall() == [(3,)]

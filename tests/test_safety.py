@@ -7,6 +7,7 @@ import pytest
 from core.cohort import cohort_from_frames
 from core.filters import parse_filters
 from core.safety import safety
+from tests.helpers import RecordingConnection
 
 PATIENTS = pd.DataFrame({
     "patient_id": ["A", "B", "C", "D"], "sex": ["F", "F", "M", "F"], "age": [40.0, 30.0, 16.0, 50.0],
@@ -113,26 +114,12 @@ def test_first_events_are_read_from_sql_as_events_lists_them(types, limit):
         cohort.close()
 
 
-class _Recording:
-    """A cohort connection that records every statement it runs."""
-
-    def __init__(self, con):
-        self.con, self.statements = con, []
-
-    def execute(self, sql, *args, **kwargs):
-        self.statements.append(sql)
-        return self.con.execute(sql, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self.con, name)
-
-
 def test_follow_up_is_derived_once_per_cohort_and_joined_to_each_subgroup():
     """Each patient's follow-up and infection flags do not depend on the subgroup: the
     visits and events are summed up once (``patient_followup_table``), and a new
     subgroup reads its patients' rows, with the same numbers."""
     cohort = cohort_from_frames({"patients": PATIENTS, "visits": VISITS, "events": EVENTS})
-    recording = _Recording(cohort.con)
+    recording = RecordingConnection(cohort.con)
     cohort.con = recording
     women = safety(cohort, parse_filters(["sex=F"]))
     everyone = safety(cohort)

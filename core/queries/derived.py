@@ -8,14 +8,11 @@ that the panels then join to the subgroup (``visit_rules_table``,
 """
 from __future__ import annotations
 
-import hashlib
-
 from core.queries.rules import (anti_dsdna_elevated_sql, articular_response_sql, complement_activated_sql,
                                 cutaneous_response_sql, ifn_positive_sql, prednisone_equivalent_sql, rule_params,
                                 shift_sql, unknown_drug_dose_sql)
-from core.schema import RESPONSE_DOMAINS, quote_identifier
-
-_Q = quote_identifier
+from core.queries.scope import derived_table
+from core.schema import RESPONSE_DOMAINS
 
 MARKER_RULES = {
     # marker: (status at a visit over the columns named "<prefix>column", shifting value or None)
@@ -56,18 +53,10 @@ def visit_rules_table(con, settings) -> str:
       (recorded_m0_mg, dose_m0_mg, unknown_drug_m0), and cs_drug as written.
 
     A cohort never changes: each connection computes the table once per baseline month
-    and rule settings, on first use; other settings replace it. Rows are in no stated
-    order: every query on it joins, aggregates or sorts.
+    and rule settings, on first use (``scope.derived_table``); other settings replace
+    it. Rows are in no stated order: every query on it joins, aggregates or sorts.
     """
     params = rule_params(settings)
-    key = hashlib.sha256(repr((settings.baseline_month, sorted(params.items()))).encode()).hexdigest()[:16]
-    name = f"_visit_rules_{key}"
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '_visit_rules_')").fetchall()}
-    if name in tables:
-        return name
-    for old in tables:
-        con.execute(f"DROP TABLE {_Q(old)}")
     cutaneous = cutaneous_response_sql("v0.active_skin_lesions", "v.active_skin_lesions", "v.new_skin_lesions")
     articular = articular_response_sql("v0.painful_joints", "v0.swollen_joints", "v0.joint_flares",
                                        "v.painful_joints", "v.swollen_joints", "v.new_painful_joints",
@@ -83,15 +72,13 @@ def visit_rules_table(con, settings) -> str:
                {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
                {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
     states = ", ".join(f"{_course_state_sql(d)} AS {d}_state" for d in RESPONSE_DOMAINS)
-    con.execute(f"""CREATE TABLE {name} AS
+    select = f"""
         SELECT *, {states} FROM (
             SELECT v._pid, v.month, {", ".join(columns)}
             FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline
-        )""", {**params, "baseline": int(settings.baseline_month)})
-    return name
-
-
-_FOLLOWUP_TABLE = "_patient_followup"
+        )"""
+    return derived_table(con, "_visit_rules", (settings.baseline_month, sorted(params.items())), select,
+                         {**params, "baseline": int(settings.baseline_month)})
 
 
 def patient_followup_table(con) -> str:
@@ -103,13 +90,10 @@ def patient_followup_table(con) -> str:
       (an infection recorded severe) and vzv (an event with VZV): flags, FALSE without;
     - with_events: the patient has an event of any type.
 
-    A cohort never changes: each connection computes the table once, on first use.
-    Rows are in no stated order.
+    A cohort never changes: each connection computes the table once, on first use
+    (``scope.derived_table``). Rows are in no stated order.
     """
-    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                   [_FOLLOWUP_TABLE]).fetchone()[0]:
-        return _FOLLOWUP_TABLE
-    con.execute(f"""CREATE TABLE {_Q(_FOLLOWUP_TABLE)} AS
+    return derived_table(con, "_patient_followup", None, """
         WITH last_visit AS (SELECT _pid, max(month) AS last_visit_month FROM _visits GROUP BY _pid),
         ev AS (
             SELECT _pid, max(month) AS last_event_month,
@@ -128,4 +112,3 @@ def patient_followup_table(con) -> str:
         FROM _patients p
         LEFT JOIN last_visit lv ON lv._pid = p._pid
         LEFT JOIN ev ON ev._pid = p._pid""")
-    return _FOLLOWUP_TABLE
