@@ -62,7 +62,8 @@ class Steroids:
     still be open). ``unknown_drugs`` names, as the user wrote them, the drugs whose
     doses were left out of the equivalent summaries (``unknown_drug_doses`` of them);
     ``notes`` are fixed codes only (``core.i18n.note_text``). ``patients_with_doses``:
-    the patients with a known equivalent dose at some month (the lines of a dose chart)."""
+    the patients with a known equivalent dose at some month (the lines of a dose chart),
+    ``known_doses`` those doses (the lines' points)."""
 
     N: int
     months: tuple[int, ...]
@@ -71,6 +72,7 @@ class Steroids:
     notes: tuple[str, ...]
     unknown_drug_doses: int = 0
     patients_with_doses: int = 0
+    known_doses: int = 0
     fetch_doses: Callable[[], pd.DataFrame] = field(repr=False, default=lambda: pd.DataFrame(columns=DOSE_COLUMNS))
 
     def at(self, month: int) -> SteroidMonth:
@@ -147,9 +149,10 @@ def steroids(cohort, filter: Filter | None = None, settings: Settings = Settings
     named = queries.steroid_unknown_drugs_query(con, flt, settings, months) if left_out else []
     unknown = unknown_drugs(pd.Series(named, dtype="string"))
     N = queries.analysed_count_query(con, flt, settings)
-    with_doses = int(np.unique(values["_pid"][~np.isnan(values["dose_mg"])]).size)
+    dosed = ~np.isnan(values["dose_mg"])
+    with_doses = int(np.unique(values["_pid"][dosed]).size)
     notes = small_n_notes(N, settings) + ((NOTE_UNKNOWN_DRUG,) if unknown else ())
-    return Steroids(N, months, by_month, unknown, notes, left_out, with_doses,
+    return Steroids(N, months, by_month, unknown, notes, left_out, with_doses, int(dosed.sum()),
                     fetch_doses=lambda: _dose_frame(queries.steroid_doses_query(con, flt, settings, months)))
 
 

@@ -14,9 +14,11 @@ from core.display.response import category_label
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
 CATEGORIES = ("CR", "PR", "NR")
-# Above this many patients the grid would be unreadable (and too heavy for the
-# browser): the grid builder shows counts per month and response instead.
+# Above this many patients, or this many cells (patients x domains x months: monthly
+# visits multiply them), the grid would be unreadable (and past Altair's 5,000 rows): the
+# grid builder shows counts per month and response instead.
 GRID_LIMIT = 500
+GRID_CELLS_LIMIT = 3_000
 _BAR_HEIGHT = 300
 
 
@@ -165,7 +167,8 @@ def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:
 def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
     """Each involved analysed patient (rows) at each month (columns), coloured by
     response; a dot marks a response scored from the raw components rather than
-    recorded. Above ``GRID_LIMIT`` patients: counts per month and response instead."""
+    recorded. Above ``GRID_LIMIT`` patients or ``GRID_CELLS_LIMIT`` cells: counts per
+    month and response instead."""
     labels = _labels(lang)
     frame = patients.assign(
         response_label=patients["response"].fillna("missing").map(labels),
@@ -176,7 +179,7 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
     )
     colour = _grid_colour(labels, lang)
     domains = [t(f"response.domain.{d}", lang) for d in DOMAINS]
-    if patients["patient_id"].nunique() > GRID_LIMIT:
+    if patients["patient_id"].nunique() > GRID_LIMIT or len(patients) > GRID_CELLS_LIMIT:
         counts = frame.groupby(["domain_label", "month", "month_label", "response_label"], as_index=False).size()
         return _grid_aggregate(counts, colour, domains, lang)
     ids = natural_sorted(frame["patient_id"].astype(str).unique())
@@ -207,10 +210,11 @@ def patient_grid_chart(patients: pd.DataFrame, lang: str) -> alt.FacetChart:
 
 def response_grid_chart(result, lang: str) -> alt.FacetChart:
     """The patient grid of a ``ResponseResult``: one cell per patient and month up to
-    ``GRID_LIMIT`` involved patients (their rows are read from the cohort then), else
-    the counts per month and response, taken from the result's own counts (no
-    patient-level row is read or drawn)."""
-    if result.involved <= GRID_LIMIT:
+    ``GRID_LIMIT`` involved patients and ``GRID_CELLS_LIMIT`` cells (their rows are read
+    from the cohort then), else the counts per month and response, taken from the
+    result's own counts (no patient-level row is read or drawn)."""
+    cells = sum(r.involved for r in result.results)  # involved patients x month, per domain
+    if result.involved <= GRID_LIMIT and cells <= GRID_CELLS_LIMIT:
         return patient_grid_chart(result.patients, lang)
     labels = _labels(lang)
     rows = []
@@ -243,4 +247,6 @@ def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str],
     ).properties(width=200, height=_BAR_HEIGHT).facet(
         column=alt.Column("domain_label:N", title=None, sort=domains),
     )
-    return themed(chart, lang, title=t("response.grid_aggregate_title", lang, limit=GRID_LIMIT))
+    title = t("response.grid_aggregate_title", lang, limit=fmt_int(GRID_LIMIT, lang),
+              cells=fmt_int(GRID_CELLS_LIMIT, lang))
+    return themed(chart, lang, title=title)

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, layer_data, themed
-from core.db import natural_ranks
+from core.db import natural_ranks, natural_sorted
 from core.display.safety import event_labels
 from core.i18n import MISSING, fmt_int, t
 from core.safety import SwimmerScope, scope_of
@@ -17,6 +17,9 @@ from core.safety import SwimmerScope, scope_of
 # and at most this many of them (one bar per patient would not be readable, and
 # patient-level rows must stay few in the browser).
 SWIMMER_LIMIT = 300
+# At most this many events are marked (patients followed for years can have dozens each,
+# past Altair's 5,000 rows): beyond, the first patients by id whose events fit are shown.
+MARKS_LIMIT = 2_500
 EVENT_SHAPES = {"infection": "circle", "visceral": "diamond", "other": "square"}
 _ROW_PX = 20
 # Only the width follows the page: Streamlit's default "fit" would squeeze the title,
@@ -62,8 +65,15 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     ``swimmer``: ``Safety.swimmer`` (patient_id, start, end); ``events``:
     ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``; ``note`` (which
     patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
+    Over ``MARKS_LIMIT`` events, only the first patients by id whose events fit are
+    shown, and the note says so.
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
+    if len(marks) > MARKS_LIMIT:
+        bars, marks = _first_events(bars, marks, MARKS_LIMIT)
+        capped = t("safety.swimmer.events_cap", lang, limit=fmt_int(MARKS_LIMIT, lang), shown=fmt_int(len(bars), lang),
+                   drawn=fmt_int(len(marks), lang))
+        note = f"{note} {capped}" if note else capped
     labels = event_labels(lang)
     yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
     marks = marks.assign(
@@ -116,6 +126,19 @@ def safety_swimmer_chart(result, lang: str, limit: int = SWIMMER_LIMIT) -> alt.L
     ``limit``) and their events are read from the cohort; the subtitle says which."""
     bars, marks = result.swimmer_rows(limit)
     return swimmer_chart(bars, marks, lang, limit, note=swimmer_note(result.swimmer_scope(limit), lang))
+
+
+def _first_events(bars: pd.DataFrame, marks: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first patients of ``bars`` by id (natural order) whose events together are at
+    most ``limit``, and those events; the first patient alone, with his first ``limit``
+    events by month, if his own are more. Bars keep their order."""
+    per_patient = marks["patient_id"].value_counts()
+    ids = natural_sorted(bars["patient_id"])
+    fits = per_patient.reindex(ids, fill_value=0).cumsum() <= limit
+    kept = set(fits.index[fits]) or {ids[0]}
+    marks = marks[marks["patient_id"].isin(kept)].sort_values("month", kind="stable").head(limit)
+    return (bars[bars["patient_id"].isin(kept)].reset_index(drop=True),
+            marks.sort_index(kind="stable").reset_index(drop=True))
 
 
 def _swimmer_rows(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:

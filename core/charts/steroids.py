@@ -13,9 +13,12 @@ from core.display.common import month_label
 from core.i18n import fmt_int, t
 from core.steroids import Steroids
 
-# Above this many patients the chart draws no per-patient lines (they would send every
-# patient's doses to the browser): the boxes alone show the distribution.
+# Above this many patients, or this many doses to join (patients x visits: monthly visits
+# multiply them), the chart draws no per-patient lines (they would send every patient's
+# doses to the browser, past Altair's 5,000 rows and the exports' 3,000): the boxes alone
+# show the distribution.
 LINES_LIMIT = 500
+LINE_POINTS_LIMIT = 2_500
 _SUMMARY_COLUMNS = ["month", "N", "median", "q1", "q3", "min", "max"]
 
 
@@ -28,21 +31,23 @@ def dose_summary_frame(result: Steroids) -> pd.DataFrame:
 
 def steroid_dose_chart(result: Steroids, lang: str) -> alt.LayerChart:
     """``dose_chart`` of a ``Steroids`` result: its per-patient doses are read from the
-    cohort only when their lines are drawn (up to ``LINES_LIMIT`` patients)."""
-    if result.patients_with_doses <= LINES_LIMIT:
+    cohort only when their lines are drawn (up to ``LINES_LIMIT`` patients and
+    ``LINE_POINTS_LIMIT`` doses)."""
+    if result.patients_with_doses <= LINES_LIMIT and result.known_doses <= LINE_POINTS_LIMIT:
         return dose_chart(dose_summary_frame(result), result.doses, lang)
     no_lines = pd.DataFrame({"patient_id": pd.Series(dtype="string"), "month": pd.Series(dtype=int),
                              "dose_mg": pd.Series(dtype="Float64")})
-    return dose_chart(dose_summary_frame(result), no_lines, lang, lines_for=result.patients_with_doses)
+    return dose_chart(dose_summary_frame(result), no_lines, lang, read=False)
 
 
-def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for: int | None = None) -> alt.LayerChart:
+def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, read: bool = True) -> alt.LayerChart:
     """Boxes (quartiles, median, range) of the dose among patients on corticosteroids per
     month, over one grey line per patient (every known dose, 0 included).
 
     ``summary``: ``dose_summary_frame``; ``doses``: ``Steroids.doses``. Over
-    ``LINES_LIMIT`` patients the lines are left out, and the subtitle says so;
-    ``lines_for``: the patients with a dose when ``doses`` was not read for that reason.
+    ``LINES_LIMIT`` patients or ``LINE_POINTS_LIMIT`` known doses the lines are left
+    out, and the subtitle says so; ``read`` is False when ``doses`` was not read for
+    that reason (no lines).
     """
     labels = {m: f"{month_label(m)} (n = {fmt_int(int(n), lang)})" for m, n in zip(summary["month"], summary["N"])}
     order = [labels[m] for m in sorted(labels)]
@@ -60,8 +65,8 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for:
         base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y=alt.Y("median:Q")),
     ]
     known = doses[doses["dose_mg"].notna()]
-    patients = known["patient_id"].nunique() if lines_for is None else lines_for
-    if patients <= LINES_LIMIT:
+    lines_drawn = read and known["patient_id"].nunique() <= LINES_LIMIT and len(known) <= LINE_POINTS_LIMIT
+    if lines_drawn:
         lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "dose": known["dose_mg"].astype(float),
                               "time": known["month"].map(labels)}).dropna(subset=["time"])
         layers.insert(0, alt.Chart(lines).mark_line(color=OKABE_ITO["grey"], opacity=0.5, strokeWidth=1,
@@ -71,6 +76,6 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, lines_for:
             tooltip=[alt.Tooltip("patient_id:N", title=t("steroids.axis.patient", lang)),
                      alt.Tooltip("dose:Q", title=y_title, format=".1f")],
         ))
-    subtitle = t("steroids.chart.subtitle" if patients <= LINES_LIMIT else "steroids.chart.subtitle_boxes", lang)
+    subtitle = t("steroids.chart.subtitle" if lines_drawn else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
     return themed(alt.layer(*layers), lang, title=title, width=WIDTH, height=HEIGHT + 120)
