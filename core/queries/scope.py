@@ -71,16 +71,17 @@ def derived_table(con: duckdb.DuckDBPyConnection, family: str, key, select: str,
     """The name of the table that ``select`` makes of the cohort for ``key`` (a repr-able
     value; None for a family of one table), made on this connection the first time it
     is asked for: a cohort never changes. A connection keeps at most ``keep`` tables of
-    ``family``; making one more drops the oldest."""
+    ``family``; making one more drops the oldest. (A download's thread may ask at the
+    same time as the page: a table made or dropped twice is no error.)"""
     name = family if key is None else f"{family}_{hashlib.sha256(repr(key).encode()).hexdigest()[:16]}"
     held = _DERIVED.setdefault(con, {})
     if name in held:
         return name
     same = [n for n, f in held.items() if f == family]
     for old in same[:max(0, len(same) - keep + 1)]:
-        con.execute(f"DROP TABLE {_Q(old)}")
-        del held[old]
-    con.execute(f"CREATE TABLE {_Q(name)} AS {select}", params or {})
+        con.execute(f"DROP TABLE IF EXISTS {_Q(old)}")
+        held.pop(old, None)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {_Q(name)} AS {select}", params or {})
     held[name] = family
     return name
 
