@@ -70,4 +70,5 @@ def test_swimmer_marks_at_most_its_limit_of_events_and_says_which_patients(resul
     # Under the note on which patients are shown: why fewer are, in the plot's own words.
     capped = t("safety.swimmer.events_cap", lang, limit=fmt_int(safety_charts.MARKS_LIMIT, lang),
                shown=fmt_int(shown, lang), drawn=fmt_int(len(marks), lang))
-    assert spec["title"]["subtitle"].endswith(" " + capped)
+    scope = safety_charts.swimmer_note(results[2].swimmer_scope(safety_charts.SWIMMER_LIMIT), lang)
+    assert spec["title"]["subtitle"] == [scope, capped]

@@ -66,14 +66,14 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``; ``note`` (which
     patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
     Over ``MARKS_LIMIT`` events, only the first patients by id whose events fit are
-    shown, and the note says so.
+    shown, and a second line under the title says so (a subtitle line does not wrap).
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
     if len(marks) > MARKS_LIMIT:
         bars, marks = _first_events(bars, marks, MARKS_LIMIT)
         capped = t("safety.swimmer.events_cap", lang, limit=fmt_int(MARKS_LIMIT, lang), shown=fmt_int(len(bars), lang),
                    drawn=fmt_int(len(marks), lang))
-        note = f"{note} {capped}" if note else capped
+        note = [note, capped] if note else capped
     labels = event_labels(lang)
     yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
     marks = marks.assign(
