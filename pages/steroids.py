@@ -25,16 +25,20 @@ if result.unknown_drugs:
     # Plain text: drug names are written by the user.
     st.text(", ".join(result.unknown_drugs))
 
-for column, month in zip(st.columns(len(result.by_month)), result.by_month):
-    with column.container(border=True):
-        st.subheader(month_label(month.month))
-        tiles = display.month_tiles(month, lang, view.settings.min_cell, display.baseline_total(result, month))
-        for tile in map(lambda x: suppression.tile(x, view), tiles):
-            st.metric(tile.label, tile.value)
-            st.caption(tile.detail)
-        show_notes(month.notes, lang)
-        if month.unknown_drug_doses:
-            st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
+# At most four months side by side: a cohort seen every month gets rows of them (13
+# columns would leave each tile a few letters wide).
+months, per_row = result.by_month, max(1, min(4, len(result.by_month)))
+for first in range(0, len(months), per_row):
+    for column, month in zip(st.columns(per_row), months[first:first + per_row]):
+        with column.container(border=True):
+            st.subheader(month_label(month.month))
+            tiles = display.month_tiles(month, lang, view.settings.min_cell, display.baseline_total(result, month))
+            for tile in map(lambda x: suppression.tile(x, view), tiles):
+                st.metric(tile.label, tile.value)
+                st.caption(tile.detail)
+            show_notes(month.notes, lang)
+            if month.unknown_drug_doses:
+                st.caption(t("steroids.unknown_drug_doses", lang, n=suppression.count(month.unknown_drug_doses, view)))
 st.caption(t("steroids.tiles_help", lang))
 
 show_chart(view.chart("steroid_doses", lambda: charts.steroid_dose_chart(result, lang)), "steroid_doses", lang)

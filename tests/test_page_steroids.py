@@ -92,3 +92,18 @@ def test_unknown_drug_patient_counts_on_corticosteroids_and_its_dose_is_counted_
     metrics = [m.value for m in app.main.metric if m.label == t("steroids.on_cs", "en")]
     captions = [c.value for c in app.main.caption]
     assert (metrics[0], captions.count(t("steroids.unknown_drug_doses", "en", n=1))) == ("2/2 (100.0%)", 2)
+
+
+def test_a_cohort_seen_every_month_gets_its_months_four_to_a_row(app, upload_page):
+    """Thirteen months side by side would leave each tile a few letters wide."""
+    from tests.helpers import small_cohort_files
+
+    visits = [{"patient_id": p, "month": m, "cs_dose_mg": 5.0} for p in ("A", "B", "C", "D") for m in range(13)]
+    upload_page(small_cohort_files(visits), _PAGE)
+    assert not app.exception
+    assert [h.value for h in app.main.subheader][:13] == [f"M{m}" for m in range(13)]
+    assert len(app.main.columns) == 16  # four rows of four, the last holding M12 alone
+
+
+def test_the_demos_three_months_stand_in_one_row(open_page):
+    assert len(open_page(_PAGE).main.columns) == 3
