@@ -3,7 +3,7 @@ recorded-versus-scored disagreements."""
 import streamlit as st
 
 from core.analysis import response
-from core.charts.response import response_chart, response_grid_chart, transitions_chart
+from core.charts.response import response_grid_chart, result_chart, transitions_chart
 from core.display import response as display
 from core.display.common import count_line
 from core.i18n import t
@@ -20,8 +20,7 @@ st.title(t("nav.response", lang))
 st.caption(t("response.intro", lang))
 
 st.subheader(t("response.bars", lang))
-bars = view.chart("response_by_visit",
-                  lambda: response_chart(result.counts, display.overall_frame(result.results), lang))
+bars = view.chart("response_by_visit", lambda: result_chart(result, lang))
 show_chart(bars, "response_by_visit", lang)
 st.caption(t("response.bars_caption", lang))
 categories = tuple(t(f"response.cat.{c}", lang) for c in ("CR", "PR", "NR"))

@@ -83,13 +83,10 @@ def draw_chart(spec: dict | None, lang: str, container=None) -> None:
 def _chart_specs(view: PanelView, results: PosterResults, lang: str) -> dict[str, dict]:
     """The poster's two charts: the specs the Response and Corticosteroids pages draw,
     under their names (``PanelView.chart``), so that each is built once for both."""
-    from core.charts.response import response_chart
+    from core.charts.response import result_chart
     from core.charts.steroids import steroid_dose_chart
-    from core.display.response import overall_frame
 
-    resp, ster = results.response, results.steroids
     return {
-        "response": view.chart("response_by_visit",
-                               lambda: response_chart(resp.counts, overall_frame(resp.results), lang)),
-        "steroids": view.chart("steroid_doses", lambda: steroid_dose_chart(ster, lang)),
+        "response": view.chart("response_by_visit", lambda: result_chart(results.response, lang)),
+        "steroids": view.chart("steroid_doses", lambda: steroid_dose_chart(results.steroids, lang)),
     }

@@ -10,7 +10,7 @@ from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_
                                 month_order, themed)
 from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
-from core.display.response import category_label
+from core.display.response import category_label, overall_frame
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
 CATEGORIES = ("CR", "PR", "NR")
@@ -63,6 +63,12 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
               for d in DOMAINS]
     shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))
     return themed(alt.HConcatChart(hconcat=panels, spacing=40, resolve=shared), lang)
+
+
+def result_chart(result, lang: str) -> alt.HConcatChart:
+    """``response_chart`` of a ``ResponseResult``: the chart the Response page, the poster
+    and the exports draw."""
+    return response_chart(result.counts, overall_frame(result.results), lang)
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):

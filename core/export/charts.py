@@ -36,12 +36,10 @@ def poster_charts(panels: Panels, lang: str) -> tuple[PosterChart, ...]:
     """The poster's charts in its order: patient flow, response per visit, IFN and
     anti-dsDNA shifts, corticosteroid doses, events by type (when events are recorded)."""
     from core.charts import biology, cohort, response, safety, steroids
-    from core.display.response import overall_frame
 
     charts = [
         ("patient_flow", "cohort", t("cohort.flow.title", lang), cohort.flow_chart(panels.populations.flow, lang)),
-        ("response_by_visit", "response", t("response.bars", lang),
-         response.response_chart(panels.response.counts, overall_frame(panels.response.results), lang)),
+        ("response_by_visit", "response", t("response.bars", lang), response.result_chart(panels.response, lang)),
     ]
     if panels.biology.months:
         for name in ("ifn", "anti_dsdna"):
