@@ -33,21 +33,18 @@ def steroid_dose_chart(result: Steroids, lang: str) -> alt.LayerChart:
     """``dose_chart`` of a ``Steroids`` result: its per-patient doses are read from the
     cohort only when their lines are drawn (up to ``LINES_LIMIT`` patients and
     ``LINE_POINTS_LIMIT`` doses)."""
-    if result.patients_with_doses <= LINES_LIMIT and result.known_doses <= LINE_POINTS_LIMIT:
-        return dose_chart(dose_summary_frame(result), result.doses, lang)
-    no_lines = pd.DataFrame({"patient_id": pd.Series(dtype="string"), "month": pd.Series(dtype=int),
-                             "dose_mg": pd.Series(dtype="Float64")})
-    return dose_chart(dose_summary_frame(result), no_lines, lang, read=False)
+    lines = result.patients_with_doses <= LINES_LIMIT and result.known_doses <= LINE_POINTS_LIMIT
+    return dose_chart(dose_summary_frame(result), result.doses if lines else None, lang)
 
 
-def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, read: bool = True) -> alt.LayerChart:
+def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> alt.LayerChart:
     """Boxes (quartiles, median, range) of the dose among patients on corticosteroids per
     month, over one grey line per patient (every known dose, 0 included).
 
     ``summary``: ``dose_summary_frame``; ``doses``: ``Steroids.doses``. Over
     ``LINES_LIMIT`` patients or ``LINE_POINTS_LIMIT`` known doses the lines are left
-    out, and the subtitle says so; ``read`` is False when ``doses`` was not read for
-    that reason (no lines).
+    out, and the subtitle says so; ``doses`` is None when it was not read for that
+    reason (no lines).
     """
     labels = {m: f"{month_label(m)} (n = {fmt_int(int(n), lang)})" for m, n in zip(summary["month"], summary["N"])}
     order = [labels[m] for m in sorted(labels)]
@@ -64,8 +61,9 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame, lang: str, read: bool
         base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y=alt.Y("q1:Q"), y2=alt.Y2("q3:Q")),
         base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y=alt.Y("median:Q")),
     ]
-    known = doses[doses["dose_mg"].notna()]
-    lines_drawn = read and known["patient_id"].nunique() <= LINES_LIMIT and len(known) <= LINE_POINTS_LIMIT
+    known = None if doses is None else doses[doses["dose_mg"].notna()]
+    lines_drawn = (known is not None and known["patient_id"].nunique() <= LINES_LIMIT
+                   and len(known) <= LINE_POINTS_LIMIT)
     if lines_drawn:
         lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "dose": known["dose_mg"].astype(float),
                               "time": known["month"].map(labels)}).dropna(subset=["time"])
