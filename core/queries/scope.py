@@ -167,8 +167,13 @@ def scoped_sql(con, flt, settings: Settings, body: str, params: dict | None) -> 
     else:
         pop = _POP.format(where=where, exclusions=_EXCLUSIONS)
     sql = "WITH " + pop + _SCOPE + body
-    # DuckDB refuses a parameter the statement does not use (rules bind only their own).
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return sql, _bound(params, sql)
+
+
+def _bound(params: dict, sql: str) -> dict:
+    """The parameters ``sql`` uses: DuckDB refuses one a statement does not use (rules
+    bind only their own)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
 def _baseline_subgroup(con, where: str, params: dict) -> str:
@@ -176,7 +181,7 @@ def _baseline_subgroup(con, where: str, params: dict) -> str:
     ``where``; a patient with two baseline visits is kept when either does."""
     select = f"""SELECT p._pid FROM _patients p LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
                  WHERE {where}"""
-    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", select)}
+    used = _bound(params, select)
     return derived_table(con, "_baseline_subgroup", (where, sorted(used.items())), select, used,
                          keep=_BASELINE_SUBGROUPS_KEPT)
 
