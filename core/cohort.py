@@ -15,6 +15,7 @@ from core.schema import TABLES
 
 T = TypeVar("T")
 
+
 @dataclass
 class Cohort:
     """One loaded cohort, owned by one session.

@@ -2,7 +2,6 @@
 transition matrices, and the patients-by-months grid."""
 from __future__ import annotations
 
-
 import altair as alt
 import pandas as pd
 

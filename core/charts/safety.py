@@ -69,11 +69,11 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     shown, and a second line under the title says so (a subtitle line does not wrap).
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
+    subtitle = [note] if note else []
     if len(marks) > MARKS_LIMIT:
         bars, marks = _first_events(bars, marks, MARKS_LIMIT)
-        capped = t("safety.swimmer.events_cap", lang, limit=fmt_int(MARKS_LIMIT, lang), shown=fmt_int(len(bars), lang),
-                   drawn=fmt_int(len(marks), lang))
-        note = [note, capped] if note else capped
+        subtitle.append(t("safety.swimmer.events_cap", lang, limit=fmt_int(MARKS_LIMIT, lang),
+                          shown=fmt_int(len(bars), lang), drawn=fmt_int(len(marks), lang)))
     labels = event_labels(lang)
     yes_no = {True: t("safety.yes", lang), False: t("safety.no", lang)}
     marks = marks.assign(
@@ -107,8 +107,8 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
     title = t("safety.chart.swimmer", lang, n=fmt_int(len(bars), lang), events=fmt_int(len(marks), lang))
-    if note:
-        title = alt.TitleParams(title, subtitle=note)
+    if subtitle:  # one line each (a subtitle line does not wrap)
+        title = alt.TitleParams(title, subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
     return themed(alt.layer(bar, point), lang, title=title, width=WIDTH, height=height, autosize=_AUTOSIZE)
 
