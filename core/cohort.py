@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from core.db import create_cohort_db
+from core.queries.scope import connection_lock
 from core.report import Report
 from core.schema import TABLES
 
@@ -44,7 +45,9 @@ class Cohort:
         return self.memo[key]
 
     def close(self) -> None:
-        self.con.close()
+        # A download's thread may be querying: the connection closes after its query.
+        with connection_lock(self.con):
+            self.con.close()
 
 
 @dataclass

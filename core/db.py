@@ -14,6 +14,9 @@ scale); ``_visits`` also holds ``_cs_factor``, the prednisone factor of the visi
 corticosteroid (``core.scoring.drug_factor``: 1 without a drug, NULL for an unknown
 one). The views ``patients``, ``visits`` and ``events`` show the tables as the
 contract defines them, without those columns.
+
+A connection is used by one thread at a time (``core.queries.scope.connection_lock``):
+a download is built in Streamlit's worker thread while the page's script may run.
 """
 from __future__ import annotations
 

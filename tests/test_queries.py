@@ -110,7 +110,7 @@ def test_a_subgroup_chosen_on_the_baseline_visit_reads_the_visits_once():
         doses = queries.steroid_doses_query(recording, on_hcq, Settings(), (0, 3))
         assert list(doses["patient_id"].unique()) == ["A", "B"]  # C is under 18: not analysed
     reads = [sql for sql in recording.statements if "v0.hcq" in sql]
-    assert len(reads) == 1 and reads[0].startswith('CREATE TABLE IF NOT EXISTS "_baseline_subgroup_')
+    assert len(reads) == 1 and reads[0].startswith('CREATE TABLE "_baseline_subgroup_')
     assert _treated(recording, Filter(hcq=False)) == 0
     assert len([sql for sql in recording.statements if "v0.hcq" in sql]) == 2
 
@@ -138,18 +138,3 @@ def test_a_connection_keeps_its_newest_derived_tables_of_a_family():
     assert len(con.statements) == asked  # held: nothing runs
     assert con.execute(f'SELECT k FROM "{names[2]}"').fetchall() == [(3,)]
 
-
-def test_a_derived_table_made_by_another_thread_meanwhile_is_no_error():
-    """A download's thread may derive the same table as the page at the same time: the
-    second to ask finds it made (or already dropped) and goes on."""
-    import duckdb
-
-    from core.queries import scope
-
-    con = duckdb.connect(":memory:")
-    first = scope.derived_table(con, "_numbers", 1, "SELECT 1 AS k", keep=1)
-    scope._DERIVED[con].clear()  # as if the other thread had not registered it yet
-    assert scope.derived_table(con, "_numbers", 1, "SELECT 1 AS k", keep=1) == first
-    scope._DERIVED[con]["_numbers_gone"] = "_numbers"  # registered, then dropped by the other thread
-    second = scope.derived_table(con, "_numbers", 2, "SELECT 2 AS k", keep=1)
-    assert con.execute(f'SELECT k FROM "{second}"').fetchall() == [(2,)]

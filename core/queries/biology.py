@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 from core.queries.derived import BIOLOGY_MARKERS, MARKER_RULES, SHIFT_AMONG_POSITIVE, visit_rules_table
-from core.queries.scope import at_months, scoped
+from core.queries.scope import at_months, holds_lock, scoped
 
 
+@holds_lock
 def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
     """Visits of analysed patients at ``months`` (baseline first), counted (``n``) per
     month and, for each marker, status at M0 (``<marker>_m0``), status at the month
@@ -26,6 +27,7 @@ def biology_visits_query(con, flt, settings, months) -> pd.DataFrame:
 _MONTHS = ", months AS (SELECT unnest(CAST($months AS BIGINT[])) AS month)"
 
 
+@holds_lock
 def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame:
     """Analysed patients x follow-up ``months`` for ``marker``: patient_id, month, seen,
     value_m0, value, status_m0, status, shift (complement: c3_m0, c4_m0, c3, c4 too and
@@ -34,6 +36,7 @@ def biology_pairs_query(con, flt, settings, months, marker: str) -> pd.DataFrame
                   {"months": [int(m) for m in months]})
 
 
+@holds_lock
 def biology_paired_medians_query(con, flt, settings, month: int, marker: str) -> pd.DataFrame:
     """``biology_pairs_query`` at ``month`` summed up per shift, as the paired plot draws
     it over many patients: the pairs with both values known (anti-dsDNA: elevated at

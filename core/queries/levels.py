@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.queries.scope import checked_column, run_query
+from core.queries.scope import checked_column, holds_lock, run_query
 from core.schema import quote_identifier
 
 _Q = quote_identifier
 
 
+@holds_lock
 def distinct_values_query(con, table: str, column: str) -> list[str]:
     """The distinct non-missing values of ``table.column``, sorted."""
     ident = checked_column(con, table, column)
@@ -18,6 +19,7 @@ def distinct_values_query(con, table: str, column: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+@holds_lock
 def numeric_ranges_query(con) -> pd.DataFrame:
     """Minimum and maximum age and prior lines over all patients."""
     return run_query(con, """
@@ -26,6 +28,7 @@ def numeric_ranges_query(con) -> pd.DataFrame:
         FROM patients""", {})
 
 
+@holds_lock
 def extra_levels_query(con, extras: tuple[str, ...], max_levels: int, min_levels: int = 1,
                        min_patients: int = 1) -> pd.DataFrame:
     """(column, value) for each extra patient column with ``min_levels``..``max_levels``
@@ -43,6 +46,7 @@ def extra_levels_query(con, extras: tuple[str, ...], max_levels: int, min_levels
         ORDER BY l.position, l.value""", params)
 
 
+@holds_lock
 def extra_level_counts_query(con, extras: tuple[str, ...]) -> pd.DataFrame:
     """(column, levels, min_patients) for each extra patient column: its number of
     distinct non-blank values and the fewest patients holding one of them (0 levels and

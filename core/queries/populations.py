@@ -4,22 +4,25 @@ from __future__ import annotations
 import pandas as pd
 
 from core.queries.rules import prednisone_equivalent_sql, unknown_drug_dose_sql
-from core.queries.scope import NULLABLE, checked_column, scoped, scoped_sql
+from core.queries.scope import NULLABLE, checked_column, holds_lock, scoped, scoped_sql
 
 _EXCLUSION_REASONS = ("age_under_min", "criteria_not_met", "no_involvement")
 
 
+@holds_lock
 def population_counts_query(con, flt, settings) -> pd.DataFrame:
     """One row: treated (the subgroup) and analysed patients."""
     return scoped(con, flt, settings, """
         SELECT (SELECT count(*) FROM pop) AS treated, (SELECT count(*) FROM analysed) AS analysed""")
 
 
+@holds_lock
 def analysed_count_query(con, flt, settings) -> int:
     """The analysed patients of the subgroup."""
     return int(population_counts_query(con, flt, settings).loc[0, "analysed"])
 
 
+@holds_lock
 def exclusions_query(con, flt, settings, wording: dict[str, str]) -> pd.DataFrame:
     """Treated patients left out of the analysed population: patient_id, reasons (codes
     joined by a space), reason (``wording`` of each code joined by "; "), by patient_id.
@@ -36,6 +39,7 @@ def exclusions_query(con, flt, settings, wording: dict[str, str]) -> pd.DataFram
         ORDER BY _pid""", params)
 
 
+@holds_lock
 def population_flags_query(con, flt, settings) -> pd.DataFrame:
     """(patient_id, code) for each treated patient and missing inclusion value, by
     patient_id then code: age_missing, criteria_missing, and involvement_missing
@@ -54,6 +58,7 @@ def population_flags_query(con, flt, settings) -> pd.DataFrame:
         SELECT patient_id, code FROM flagged ORDER BY _pid, code""")
 
 
+@holds_lock
 def visit_months_query(con, settings) -> list[int]:
     """The months at which some analysed patient of the whole cohort has a visit row."""
     sql, params = scoped_sql(con, None, settings, """
@@ -61,6 +66,7 @@ def visit_months_query(con, settings) -> list[int]:
     return [int(r[0]) for r in con.execute(sql, params).fetchall()]
 
 
+@holds_lock
 def followup_query(con, flt, settings) -> pd.DataFrame:
     """Analysed patients with a visit row, per visit month."""
     return scoped(con, flt, settings, """
@@ -69,6 +75,7 @@ def followup_query(con, flt, settings) -> pd.DataFrame:
         GROUP BY v.month ORDER BY v.month""")
 
 
+@holds_lock
 def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
     """One row per analysed patient by patient_id: patient columns, M0 visit values (the
     dose as recorded and as prednisone equivalent, and whether its drug is unknown),
@@ -85,6 +92,7 @@ def baseline_query(con, flt, settings, extras: tuple[str, ...]) -> pd.DataFrame:
         ORDER BY p._pid""")
 
 
+@holds_lock
 def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.DataFrame:
     """The columns Table 1 reads, one row per analysed patient by patient_id: sex, age,
     disease_duration_years, prior_lines, cutaneous, articular, ifn_signature_m0,
@@ -102,6 +110,7 @@ def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.Da
     return con.sql(sql, params=params).to_arrow_table().to_pandas(types_mapper=NULLABLE.get)
 
 
+@holds_lock
 def baseline_unknown_drugs_query(con, flt, settings) -> list[str]:
     """The M0 ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
     sql, params = scoped_sql(con, flt, settings, f"""

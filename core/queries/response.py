@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.queries.derived import visit_rules_table
-from core.queries.scope import at_months, scoped
+from core.queries.scope import at_months, holds_lock, scoped
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
 
@@ -35,6 +35,7 @@ def _scored_visits_sql(con, settings, months, every_month: bool = False) -> tupl
         )""", params
 
 
+@holds_lock
 def involved_query(con, flt, settings) -> pd.DataFrame:
     """One row: analysed patients, and those involved at M0 in each domain."""
     return scoped(con, flt, settings, """
@@ -51,6 +52,7 @@ def involved_query(con, flt, settings) -> pd.DataFrame:
 COURSE_BASE = 16
 
 
+@holds_lock
 def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
     """Involved analysed patients with a visit at some month of ``months``, counted
     (``patients``) per domain and ``course`` (the state at each month, see
@@ -70,6 +72,7 @@ def response_courses_query(con, flt, settings, months) -> pd.DataFrame:
                             f"FROM per_patient WHERE {d} GROUP BY ALL" for d in DOMAINS)}""", params)
 
 
+@holds_lock
 def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
     """Visits whose recorded response differs from the one scored from components in
     some domain the patient is involved in: patient_id, month, and per domain whether it
@@ -91,6 +94,7 @@ def response_discordant_query(con, flt, settings, months) -> pd.DataFrame:
         ORDER BY r._pid, r.month""", params)
 
 
+@holds_lock
 def response_patients_query(con, flt, settings, months) -> pd.DataFrame:
     """Every involved analysed patient x domain x month: patient_id, domain, month, seen,
     recorded, scored, response, by domain, month and patient_id."""

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from core.queries.derived import patient_followup_table
-from core.queries.scope import scoped, scoped_arrays
+from core.queries.scope import holds_lock, scoped, scoped_arrays
 
 
 def _followup(con) -> str:
@@ -15,6 +15,7 @@ def _followup(con) -> str:
         , followup AS (SELECT f.* FROM {patient_followup_table(con)} f SEMI JOIN sel s ON s._pid = f._pid)"""
 
 
+@holds_lock
 def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
     """Each treated patient, by patient_id, as arrays (``patient_followup_table``):
     followup_months, infection_events, any_infection, severe_infection, vzv and
@@ -25,6 +26,7 @@ def safety_followup_query(con, flt, settings) -> dict[str, np.ndarray]:
         FROM followup ORDER BY _pid""")
 
 
+@holds_lock
 def swimmer_query(con, flt, settings, limit: int | None = None) -> pd.DataFrame:
     """Treated patients: patient_id, start (0) and end (follow-up months), in natural
     patient id order (P2 before P10, ``_pid``).
@@ -55,6 +57,7 @@ _EVENTS = """
         ORDER BY e.month, e._pid, e.type, e.description"""
 
 
+@holds_lock
 def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd.DataFrame:
     """Every event of the treated patients of the subgroup (of ``patient_ids`` only if
     given), by month, patient_id, type and description."""
@@ -64,6 +67,7 @@ def events_query(con, flt, settings, patient_ids: list[str] | None = None) -> pd
     return scoped(con, flt, settings, _EVENTS.format(extra="", only=only), params)
 
 
+@holds_lock
 def first_events_query(con, flt, settings, types: tuple[str, ...], limit: int) -> pd.DataFrame:
     """The first ``limit`` events of ``types`` of the treated patients of the subgroup, in
     ``events_query``'s order (ties in that order aside), each row with ``total``: how many
@@ -73,6 +77,7 @@ def first_events_query(con, flt, settings, types: tuple[str, ...], limit: int) -
     return scoped(con, flt, settings, body + " LIMIT $limit", {"types": list(types), "limit": int(limit)})
 
 
+@holds_lock
 def visceral_events_query(con, flt, settings) -> pd.DataFrame:
     """The visceral events of the treated patients: patient_id, month, description, by
     month, patient_id and description."""
@@ -84,6 +89,7 @@ def visceral_events_query(con, flt, settings) -> pd.DataFrame:
         ORDER BY e.month, e._pid, e.description""")
 
 
+@holds_lock
 def events_by_type_query(con, flt, settings) -> pd.DataFrame:
     """Events and distinct patients per event type among the treated patients."""
     return scoped(con, flt, settings, """

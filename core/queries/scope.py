@@ -9,13 +9,19 @@ checked against the table's actual columns and quoted by ``schema.quote_identifi
 What does not depend on the subgroup is derived from the cohort once per connection,
 into tables the queries join (``derived_table``): the rules' values for every visit,
 each patient's follow-up, and the patients of a subgroup chosen on the baseline visit.
+
+Every query runs under its connection's lock (``holds_lock``): a download's thread and
+the page's script may query one cohort at once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import threading
 import weakref
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 import numpy as np
@@ -29,6 +35,42 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 _Q = quote_identifier
+Query = TypeVar("Query", bound=Callable)
+
+# Each connection's lock (``connection_lock``), kept as long as the connection.
+_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def connection_lock(con: duckdb.DuckDBPyConnection) -> threading.RLock:
+    """The lock a thread holds while it uses ``con``.
+
+    DuckDB runs one call at a time on a connection and refuses a second one meanwhile;
+    and a query's result is fetched by a call after the query's, so that a thread using
+    the connection in between would take that result as its own. Every query of the
+    analysis holds this lock from the tables it derives to its fetched result
+    (``holds_lock``), and closing the connection waits for it.
+    Re-entrant: a query may run another under it.
+    """
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(con)
+        if lock is None:
+            lock = _LOCKS[con] = threading.RLock()
+        return lock
+
+
+def holds_lock(query: Query) -> Query:
+    """``query(con, ...)`` run under ``con``'s lock (``connection_lock``): from
+    the tables it derives, which another thread could otherwise drop, to its fetched
+    result. Every public query of this package is wrapped in it."""
+
+    @functools.wraps(query)
+    def locked(con, *args, **kwargs):
+        with connection_lock(con):
+            return query(con, *args, **kwargs)
+
+    locked.holds_connection_lock = True
+    return locked  # type: ignore[return-value]
 
 _EXCLUSIONS = """
            coalesce(p.age < $min_age, FALSE) AS age_under_min,
@@ -71,19 +113,20 @@ def derived_table(con: duckdb.DuckDBPyConnection, family: str, key, select: str,
     """The name of the table that ``select`` makes of the cohort for ``key`` (a repr-able
     value; None for a family of one table), made on this connection the first time it
     is asked for: a cohort never changes. A connection keeps at most ``keep`` tables of
-    ``family``; making one more drops the oldest. (A download's thread may ask at the
-    same time as the page: a table made or dropped twice is no error.)"""
+    ``family``; making one more drops the oldest. The name is good while the caller
+    holds the connection's lock (``holds_lock``)."""
     name = family if key is None else f"{family}_{hashlib.sha256(repr(key).encode()).hexdigest()[:16]}"
-    held = _DERIVED.setdefault(con, {})
-    if name in held:
+    with connection_lock(con):
+        held = _DERIVED.setdefault(con, {})
+        if name in held:
+            return name
+        same = [n for n, f in held.items() if f == family]
+        for old in same[:max(0, len(same) - keep + 1)]:
+            con.execute(f"DROP TABLE {_Q(old)}")
+            del held[old]
+        con.execute(f"CREATE TABLE {_Q(name)} AS {select}", params or {})
+        held[name] = family
         return name
-    same = [n for n, f in held.items() if f == family]
-    for old in same[:max(0, len(same) - keep + 1)]:
-        con.execute(f"DROP TABLE IF EXISTS {_Q(old)}")
-        held.pop(old, None)
-    con.execute(f"CREATE TABLE IF NOT EXISTS {_Q(name)} AS {select}", params or {})
-    held[name] = family
-    return name
 
 
 # Arrow types read as pandas' nullable types: a missing value stays NA, no object column.
@@ -92,14 +135,17 @@ NULLABLE = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.float
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
-    return con.execute(sql, params).df()
+    with connection_lock(con):  # the query and the fetch of its result, as one
+        return con.execute(sql, params).df()
 
 
 def _query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
     """Each column of the result as a numpy array: numbers as float with NaN for NULL,
     flags as bool with NULL read False."""
     out = {}
-    for name, column in con.execute(sql, params).fetchnumpy().items():
+    with connection_lock(con):
+        fetched = con.execute(sql, params).fetchnumpy()
+    for name, column in fetched.items():
         if column.dtype == bool:
             out[name] = np.ma.filled(column, False)
         else:
@@ -108,9 +154,10 @@ def _query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dic
 
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-    ).fetchall()
+    with connection_lock(con):
+        rows = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
     return {r[0] for r in rows}
 
 

@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 
 from core.queries.derived import visit_rules_table
-from core.queries.scope import at_months, scoped, scoped_arrays, scoped_sql
+from core.queries.scope import at_months, holds_lock, scoped, scoped_arrays, scoped_sql
 
 
+@holds_lock
 def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
     """The visits of analysed patients at ``months``, by month then patient, as arrays:
     month, _pid, recorded_mg and recorded_m0_mg (as recorded), dose_mg and dose_m0_mg
@@ -22,6 +23,7 @@ def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
         WHERE {at} ORDER BY r.month, r._pid""", params)
 
 
+@holds_lock
 def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
     """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
     table = visit_rules_table(con, settings)
@@ -32,6 +34,7 @@ def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
     return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
+@holds_lock
 def steroid_doses_query(con, flt, settings, months) -> pd.DataFrame:
     """Analysed patients x ``months``: patient_id, month, seen, dose_mg, dose_m0_mg,
     recorded_mg, recorded_m0_mg, unknown_drug, unknown_drug_m0 (the baseline values
