@@ -10,7 +10,10 @@ from core.i18n import t
 from ui import filters, nav, present, state, widgets
 from ui.forget import forget_if_idle
 from ui.lang import language_selector
+from ui.logs import keep_messages_out_of_logs
 from ui.settings import sidebar_settings
+
+keep_messages_out_of_logs()  # an error's message may quote the cohort: the log gets its type
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()

@@ -1,0 +1,101 @@
+"""The server's log names an error's type and frames, never its message (which may quote
+the cohort's data)."""
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from ui.logs import WITHHELD, keep_messages_out_of_logs, traceback_without_messages
+
+
+@pytest.fixture
+def withholding():
+    """The app's record factory, installed for the test and removed after it."""
+    original = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    keep_messages_out_of_logs()
+    yield
+    logging.setLogRecordFactory(original)
+
+
+# The cells the messages quote, made at run time: a traceback's source lines are code.
+PATIENT, NAME = "-".join(("P", "0042")), " ".join(("DUPONT", "Jean"))
+
+
+def _raise_chain():
+    try:
+        {}[PATIENT]
+    except KeyError as exc:
+        raise ValueError(f"could not read {NAME!r} in row {3 * 4}") from exc
+
+
+def _caught() -> BaseException:
+    try:
+        _raise_chain()
+    except ValueError as exc:
+        return exc
+    raise AssertionError("no exception")
+
+
+def test_a_logged_exception_keeps_its_frames_and_types_not_its_messages(withholding):
+    stream = io.StringIO()
+    logger = logging.getLogger("tests.logs")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        logger.error("Uncaught app execution", exc_info=_caught())
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "Uncaught app execution" in text
+    assert NAME not in text and PATIENT not in text and "row 12" not in text
+    assert f"builtins.KeyError {WITHHELD}" in text and f"builtins.ValueError {WITHHELD}" in text
+    assert "The above exception was the direct cause of the following exception" in text
+    assert text.count("in _raise_chain") == 2 and "in _caught" in text
+
+
+def test_streamlit_loggers_write_it_so(withholding):
+    """With the formatter Streamlit gives its loggers."""
+    from streamlit.logger import get_logger
+
+    logger = get_logger("streamlit.error_util")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(next((h.formatter for h in logger.handlers if h.formatter), None))
+    logger.addHandler(handler)
+    try:
+        logger.error("Uncaught app execution", exc_info=_caught())
+    finally:
+        logger.removeHandler(handler)
+    assert "builtins.ValueError" in stream.getvalue() and NAME not in stream.getvalue()
+
+
+def test_installed_once_however_often_asked(withholding):
+    factory = logging.getLogRecordFactory()
+    keep_messages_out_of_logs()
+    assert logging.getLogRecordFactory() is factory
+
+
+def test_a_context_exception_reads_as_python_prints_it():
+    try:
+        try:
+            raise OSError(PATIENT)
+        except OSError:
+            raise RuntimeError(NAME)
+    except RuntimeError as exc:
+        text = traceback_without_messages(exc)
+    assert PATIENT not in text and NAME not in text
+    assert "During handling of the above exception, another exception occurred" in text
+    assert text.index("builtins.OSError") < text.index("builtins.RuntimeError")
+
+
+def test_the_app_installs_it(app):
+    original = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    try:
+        app.run()
+        assert getattr(logging.getLogRecordFactory(), "withholds_messages", False)
+    finally:
+        logging.setLogRecordFactory(original)
