@@ -1,8 +1,14 @@
 """The poster's files as download buttons: present in the page's language, and the bytes
-behind them are the export of the view the page shows."""
+behind them are the export of the view the page shows.
+
+Streamlit builds a button's file on click in a worker thread, without the session's
+context (where ``st.session_state`` is one state shared by the whole process): the
+tests run the buttons' callables in such a thread.
+"""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -24,16 +30,16 @@ def test_download_bytes_are_the_export_of_the_filtered_view(app):
     from core.settings import Settings
     from ui import exports
     from ui.panel import PanelView
-    from ui.state import active_cohort
+    from ui.state import active_cohort, this_session
 
     app.run()  # a session with the demo cohort
-    cohort = active_cohort().cohort
-    view = PanelView("fr", cohort, parse_filters(["sex=F"]), Settings())
-    summary = json.loads(exports._file(view, None, "texts", "summary.json"))
+    active = active_cohort()
+    view = PanelView("fr", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
+    summary = json.loads(exports._file(view, active, None, "texts", "summary.json"))
     assert summary["baseline"]["female"] == {"n": 21, "N": 21, "pct": 100.0}
-    methods = exports._file(view, None, "texts", "methods.txt").decode("utf-8")
+    methods = exports._file(view, active, None, "texts", "methods.txt").decode("utf-8")
     assert "Sexe" in methods or "sexe" in methods
-    archive = exports._file(view, None, "zip", "poster.zip")
+    archive = exports._file(view, active, None, "zip", "poster.zip")
     assert archive[:2] == b"PK"
 
 
@@ -42,12 +48,13 @@ def test_public_address_setting_puts_the_live_link_in_the_exports(app, monkeypat
     from core.settings import Settings
     from ui import exports
     from ui.panel import PanelView
-    from ui.state import active_cohort
+    from ui.state import active_cohort, this_session
 
     monkeypatch.setenv(exports.PUBLIC_URL_ENV, "https://poster.example.org/app")
     app.run()
-    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings())
-    html = exports._file(view, None, "html", "poster.html").decode("utf-8")
+    active = active_cohort()
+    view = PanelView("en", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
+    html = exports._file(view, active, None, "html", "poster.html").decode("utf-8")
     assert "https://poster.example.org/app" in html and "sex=F" in html
     monkeypatch.setenv(exports.PUBLIC_URL_ENV, "ftp://nowhere")
     assert exports.public_url() is None
@@ -61,13 +68,14 @@ def test_the_export_reuses_the_panel_results_the_pages_computed(app):
     from core.settings import Settings
     from ui import exports
     from ui.panel import PanelView
-    from ui.state import active_cohort
+    from ui.state import active_cohort, this_session
 
     app.run()
-    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings())
+    active = active_cohort()
+    view = PanelView("en", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
     pages = {name: view.result(panel) for name, panel in (("baseline", baseline), ("response", response),
                                                           ("safety", safety))}
-    panels = exports._context(view, None).panels
+    panels = exports._context(view, active, None).panels
     assert panels.baseline is pages["baseline"] and panels.response is pages["response"]
     assert panels.safety is pages["safety"]
 
@@ -117,4 +125,74 @@ def _memo() -> dict:
 
     from ui import state
 
-    return st.session_state[state._MEMO]
+    return st.session_state[state._MEMO].entries
+
+
+def _recording_downloads(monkeypatch) -> dict[str, list]:
+    """Record every download button's deferred data (callable), by file name, as the
+    app's runs create them."""
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    recorded: dict[str, list] = {}
+    original = ButtonMixin.download_button
+
+    def download_button(self, label, data=None, *args, **kwargs):
+        if callable(data):
+            recorded.setdefault(kwargs.get("file_name"), []).append(data)
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", download_button)
+    return recorded
+
+
+def _on_click(build):
+    """``build()`` as Streamlit runs a download's data: in a thread of its own, without
+    the session's script run context."""
+    out: dict = {}
+
+    def run():
+        try:
+            out["value"] = build()
+        except BaseException as exc:  # re-raised in the test's thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def test_each_session_downloads_its_own_cohort(app, monkeypatch):
+    """Two sessions with their own cohorts, the same language, subgroup and definitions:
+    each button builds its own session's export, stamped with its own files, and keeps
+    it in its own session (the page's panel results reused)."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.cohort import files_digest
+    from tests.helpers import small_cohort_files
+
+    recorded = _recording_downloads(monkeypatch)
+    visits = [{"patient_id": p, "month": m, "active_skin_lesions": 2} for p in "ABCDEF" for m in (0, 3)]
+    sessions = []
+    for ids, at in ((tuple("ABCD"), app), (tuple("ABCDEF"), AppTest.from_file("../streamlit_app.py",
+                                                                                 default_timeout=60))):
+        files = small_cohort_files([v for v in visits if v["patient_id"] in ids], ids=ids)
+        at.context["locale"] = "en-GB"
+        at.run()
+        at.switch_page("pages/upload.py").run()
+        at.file_uploader(key="upload").set_value([(name, data, "text/csv") for name, data in files])
+        at.run()
+        at.switch_page("pages/conclusion.py").run()
+        assert not at.exception
+        sessions.append((at, len(ids), files_digest(files), recorded["summary.json"][-1],
+                         recorded["methods.txt"][-1]))
+    for at, patients, digest, summary, methods in reversed(sessions):  # the second session first
+        assert json.loads(_on_click(summary))["populations"]["treated"] == patients
+        assert digest[:12] in _on_click(methods).decode("utf-8")
+        memo = at.session_state["_cohort_memo"].entries
+        export = next(value for (_, key), value in memo.items() if isinstance(key, tuple) and key[0] == "export")
+        page_baseline = next(value for (_, key), value in memo.items() if key[:1] == ("baseline",))
+        assert export.panels.baseline is page_baseline
+

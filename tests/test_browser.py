@@ -145,6 +145,43 @@ def test_uploaded_file_gets_a_report(server, browser, tmp_path):
     page.context.close()
 
 
+def test_each_session_downloads_the_export_of_its_own_cohort(server, browser):
+    """A download is built on click in a server thread outside the session's script run:
+    two sessions with their own uploads, the same language, subgroup and definitions,
+    each get their own cohort's summary, stamped with their own files."""
+    import json
+    from pathlib import Path
+
+    from core.cohort import files_digest
+    from tests.helpers import small_cohort_files
+    from ui.nav import PAGES
+
+    conclusion = [p.path for p in PAGES].index("pages/conclusion.py")
+    visits = [{"patient_id": p, "month": m, "active_skin_lesions": 2} for p in "ABCDEF" for m in (0, 3)]
+    sessions = []
+    for ids in (tuple("ABCD"), tuple("ABCDEF")):
+        files = small_cohort_files([v for v in visits if v["patient_id"] in ids], ids=ids)
+        page = _open(browser, _url_of(server, "pages/upload.py"))
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            files=[{"name": name, "mimeType": "text/csv", "buffer": data} for name, data in files])
+        page.get_by_text(t("upload.current", "en", names=", ".join(name for name, _ in files))).wait_for()
+        page.wait_for_selector(IDLE)
+        _click_nav(page, conclusion)  # a link, not a new address: the session keeps its upload
+        _expect_h1(page, t(PAGES[conclusion].title_key, "en"))
+        sessions.append((page, len(ids), files_digest(files)))
+
+    def download(page, key: str) -> bytes:
+        with page.expect_download(timeout=_TIMEOUT_MS) as done:
+            page.get_by_role("button", name=t(key, "en")).click()
+        return Path(done.value.path()).read_bytes()
+
+    for page, patients, digest in reversed(sessions):  # the second session first
+        assert json.loads(download(page, "downloads.json"))["populations"]["treated"] == patients
+        assert digest[:12] in download(page, "downloads.methods").decode("utf-8")
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.context.close()
+
+
 def test_abort_causing_workbook_gets_a_clear_error_and_the_server_keeps_serving(server, browser, tmp_path):
     # A 2 KB workbook with one cell at XFD1048576: the native reader would ask for 512 GB
     # and abort its process. The upload ends in a clear error; another session still gets

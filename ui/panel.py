@@ -20,7 +20,7 @@ from ui.filters import current_filter
 from ui.lang import current_lang
 from ui.nav import require_shell
 from ui.settings import current_settings
-from ui.state import panel_result, session_memo
+from ui.state import SessionMemo, panel_result, this_session
 from ui.widgets import require_cohort
 
 T = TypeVar("T")
@@ -28,23 +28,26 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PanelView:
-    """The page's language, its cohort, and the sidebar's subgroup and definitions."""
+    """The page's language, its cohort, and the sidebar's subgroup and definitions, with
+    the session's memo bound in the page's run (``ui.state.SessionMemo``): a download
+    built from the view in another thread computes into this session's memo."""
 
     lang: str
     cohort: Cohort
     filter: Filter
     settings: Settings
+    session: SessionMemo
 
     def result(self, panel: Callable[..., T], **options) -> T:
         """``panel(cohort, filter, settings, **options)``, computed once per cohort,
         subgroup, definitions and options in this session (``ui.state.panel_result``)."""
-        return panel_result(panel, self.cohort, self.filter, self.settings, **options)
+        return panel_result(panel, self.cohort, self.filter, self.settings, self.session, **options)
 
     def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
         """``compute()`` once per cohort, subgroup, definitions, language and ``extra``
         in this session (``ui.state.session_memo``), like the panel results it shows:
         a page seen before redraws its tables without recomputing them."""
-        return session_memo(("page", name, self.filter, self.settings, self.lang, *extra), compute)
+        return self.session.get(("page", name, self.filter, self.settings, self.lang, *extra), compute)
 
     def chart(self, name: str, build: Callable[[], Any], *extra: Hashable) -> dict:
         """The Vega-Lite spec of the Altair chart ``build()`` returns, built and serialised
@@ -59,6 +62,6 @@ def open_panel() -> PanelView:
     """
     require_shell()  # first: a shared link on a fresh server may run a page alone
     lang = current_lang()
-    view = PanelView(lang, require_cohort(lang), current_filter(), current_settings())
+    view = PanelView(lang, require_cohort(lang), current_filter(), current_settings(), this_session())
     suppression.note(view.settings.min_cell, lang)
     return view

@@ -9,6 +9,7 @@ kept per upload (by that hash), so the same files come back without them.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -180,6 +181,59 @@ def active_cohort() -> ActiveCohort:
     return upload if upload is not None else _demo()
 
 
+class _MemoStore:
+    """The results a session has computed, by (cohort digest, key), in computation order;
+    the lock guards the entries (not the computations) against a download's thread."""
+
+    def __init__(self) -> None:
+        self.entries: dict = {}
+        self.lock = threading.Lock()
+
+
+@dataclass(frozen=True, eq=False)
+class SessionMemo:
+    """This session's memo, bound in a run of its script to its current cohort.
+
+    Work done outside the script run must use it: a download's data is built on click
+    in a Streamlit worker thread, without the session's context, where
+    ``st.session_state`` is not this session's but one state shared by every such
+    thread of the process (results of one user's cohort would be another's).
+    """
+
+    store: _MemoStore = field(repr=False)
+    digest: str
+
+    def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
+        """``compute()`` once per cohort and ``key`` (``session_memo``)."""
+        full = (self.digest, key)
+        with self.store.lock:
+            if full in self.store.entries:
+                return self.store.entries[full]
+        value = compute()  # unlocked: it may ask the memo for what it needs
+        with self.store.lock:
+            memo = self.store.entries
+            if full in memo:  # computed meanwhile in another thread: one result for both
+                return memo[full]
+            if len(memo) >= _MEMO_LIMIT:
+                # Many filter combinations in one session: start over rather than grow.
+                memo.clear()
+            if latest is not None:
+                kind = [k for k in memo if k[0] == self.digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
+                for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
+                    del memo[old]
+            memo[full] = value
+        return value
+
+
+def this_session() -> SessionMemo:
+    """This session's memo, bound to its current cohort: call it in the script run, and
+    hand it to what runs later in another thread (a download's data)."""
+    store = st.session_state.get(_MEMO)
+    if store is None:
+        store = st.session_state[_MEMO] = _MemoStore()
+    return SessionMemo(store, active_cohort().digest)
+
+
 def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
     """``compute()`` once per cohort and ``key`` in this session.
 
@@ -189,29 +243,22 @@ def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = N
     large as the cohort (an export holds every event), not one per subgroup visited.
 
     Per-session on purpose: results derived from patient data are never shared with
-    other sessions. The memo is dropped whenever the cohort changes.
+    other sessions. The memo is dropped whenever the cohort changes. In the script run
+    only (``this_session``).
     """
-    digest = active_cohort().digest
-    memo = st.session_state.setdefault(_MEMO, {})
-    if (digest, key) not in memo:
-        if len(memo) >= _MEMO_LIMIT:
-            # Many filter combinations in one session: start over rather than grow.
-            memo.clear()
-        if latest is not None:
-            kind = [k for k in memo if k[0] == digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
-            for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
-                del memo[old]
-        memo[(digest, key)] = compute()
-    return memo[(digest, key)]
+    return this_session().get(key, compute, latest)
 
 
-def panel_result(panel: Callable[..., T], cohort: Cohort, flt, settings, **options) -> T:
-    """``panel(cohort, flt, settings, **options)`` through ``session_memo``, keyed by the
-    panel's name and its inputs, so that the sidebar and a page asking for the same panel
-    share one computation. The results of the last ``_PANEL_RESULTS_KEPT`` subgroups
-    (filters, settings, options) are kept per panel."""
+def panel_result(panel: Callable[..., T], cohort: Cohort, flt, settings, session: SessionMemo | None = None,
+                 **options) -> T:
+    """``panel(cohort, flt, settings, **options)`` through the session's memo (``session``,
+    else ``this_session()``), keyed by the panel's name and its inputs, so that the
+    sidebar and a page asking for the same panel share one computation. The results of
+    the last ``_PANEL_RESULTS_KEPT`` subgroups (filters, settings, options) are kept per
+    panel."""
     key = (panel.__name__, flt, settings, *sorted(options.items()))
-    return session_memo(key, lambda: panel(cohort, flt, settings, **options), latest=_PANEL_RESULTS_KEPT)
+    return (session or this_session()).get(key, lambda: panel(cohort, flt, settings, **options),
+                                           latest=_PANEL_RESULTS_KEPT)
 
 
 def _demo() -> ActiveCohort:
