@@ -110,7 +110,7 @@ def test_a_subgroup_chosen_on_the_baseline_visit_reads_the_visits_once():
         doses = queries.steroid_doses_query(recording, on_hcq, Settings(), (0, 3))
         assert list(doses["patient_id"].unique()) == ["A", "B"]  # C is under 18: not analysed
     reads = [sql for sql in recording.statements if "v0.hcq" in sql]
-    assert len(reads) == 1 and reads[0].startswith('CREATE TABLE "_baseline_subgroup_')
+    assert len(reads) == 1 and reads[0].startswith('CREATE OR REPLACE TABLE "_baseline_subgroup_')
     assert _treated(recording, Filter(hcq=False)) == 0
     assert len([sql for sql in recording.statements if "v0.hcq" in sql]) == 2
 

@@ -124,7 +124,7 @@ def test_follow_up_is_derived_once_per_cohort_and_joined_to_each_subgroup():
     women = safety(cohort, parse_filters(["sex=F"]))
     everyone = safety(cohort)
     passes = [sql for sql in recording.statements if "FROM _events GROUP BY" in sql]
-    assert len(passes) == 1 and "CREATE TABLE" in passes[0]
+    assert len(passes) == 1 and passes[0].startswith("CREATE OR REPLACE TABLE")
     assert (women.N, women.patient_months, women.infection_events) == (3, 6 + 8 + 0, 3)  # A, B, D
     assert (everyone.N, everyone.patient_months, everyone.infection_events) == (4, 6 + 8 + 3 + 0, 3)
     assert list(everyone.swimmer["end"]) == [6.0, 8.0, 3.0, 0.0]

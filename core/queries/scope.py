@@ -124,7 +124,8 @@ def derived_table(con: duckdb.DuckDBPyConnection, family: str, key, select: str,
         for old in same[:max(0, len(same) - keep + 1)]:
             con.execute(f"DROP TABLE {_Q(old)}")
             del held[old]
-        con.execute(f"CREATE TABLE {_Q(name)} AS {select}", params or {})
+        # OR REPLACE: a table left unregistered (an interrupted call) is made again.
+        con.execute(f"CREATE OR REPLACE TABLE {_Q(name)} AS {select}", params or {})
         held[name] = family
         return name
 
