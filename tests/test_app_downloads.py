@@ -196,3 +196,85 @@ def test_each_session_downloads_its_own_cohort(app, monkeypatch):
         page_baseline = next(value for (_, key), value in memo.items() if key[:1] == ("baseline",))
         assert export.panels.baseline is page_baseline
 
+
+
+def _uploaded_conclusion(at, ids=tuple("ABCD")):
+    """``at`` with a small upload, on the conclusion page (its downloads recorded)."""
+    from tests.helpers import small_cohort_files
+
+    visits = [{"patient_id": p, "month": m, "active_skin_lesions": 2} for p in ids for m in (0, 3)]
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="upload").set_value([(n, d, "text/csv") for n, d in small_cohort_files(visits, ids=ids)])
+    at.run()
+    at.switch_page("pages/conclusion.py").run()
+    assert not at.exception
+    return at
+
+
+def test_a_download_drawn_before_the_session_forgot_its_upload_is_refused(app, monkeypatch):
+    """"Forget my data" drops the results computed from the upload: a button drawn
+    before (its click comes outside any run) neither serves them nor computes anew."""
+    from ui.state import SessionForgotten
+
+    recorded = _recording_downloads(monkeypatch)
+    _uploaded_conclusion(app)
+    summary, methods = recorded["summary.json"][-1], recorded["methods.txt"][-1]
+    assert json.loads(_on_click(summary))["populations"]["treated"] == 4  # computed, kept in the session
+    app.sidebar.button(key="forget").click().run()
+    for build in (summary, methods):
+        with pytest.raises(SessionForgotten):
+            _on_click(build)
+
+
+def test_a_chart_download_drawn_before_the_session_forgot_its_upload_is_refused(app, monkeypatch):
+    from ui.state import SessionForgotten
+
+    recorded = _recording_downloads(monkeypatch)
+    _uploaded_conclusion(app)
+    app.switch_page("pages/response.py").run()
+    charts = [builds[-1] for name, builds in recorded.items() if name.endswith(".svg")]
+    assert charts and _on_click(charts[0]).startswith("<svg")
+    app.sidebar.button(key="forget").click().run()
+    with pytest.raises(SessionForgotten):
+        _on_click(charts[0])
+
+
+def test_a_download_after_too_long_idle_is_refused_for_an_upload_only(app, monkeypatch):
+    """The idle limit (``ui.forget``) holds for a click on a download too: the page
+    shown since, its next run forgets; the demo's downloads hold no upload."""
+    from ui import state
+    from ui.forget import idle_minutes
+    from ui.state import SessionForgotten
+
+    recorded = _recording_downloads(monkeypatch)
+    app.run()
+    app.switch_page("pages/conclusion.py").run()
+    demo = recorded["summary.json"][-1]
+    now = state.clock()
+    monkeypatch.setattr(state, "clock", lambda: now + idle_minutes() * 60 + 1)
+    assert json.loads(_on_click(demo))["populations"]["treated"] == 23
+    monkeypatch.setattr(state, "clock", lambda: now)
+    _uploaded_conclusion(app)
+    upload = recorded["summary.json"][-1]
+    assert json.loads(_on_click(upload))["populations"]["treated"] == 4
+    monkeypatch.setattr(state, "clock", lambda: now + idle_minutes() * 60 + 1)
+    with pytest.raises(SessionForgotten):
+        _on_click(upload)
+
+
+def test_the_memo_makes_room_before_computing(app):
+    """With ``latest``, the oldest results of a kind go before the new one is computed:
+    at most ``latest`` exports (as large as the cohort) are ever held at once."""
+    from ui.state import session_memo
+
+    app.run()
+    held = []
+
+    def export(k):
+        held.append(sum(1 for key in _memo() if isinstance(key[1], tuple) and key[1][:1] == ("room",)))
+        return k
+
+    for k in range(4):
+        session_memo(("room", k), lambda k=k: export(k), latest=2)
+    assert held == [0, 1, 1, 1]

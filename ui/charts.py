@@ -11,7 +11,9 @@ import streamlit as st
 from core.display.suppressed import chart_withheld_note
 from core.i18n import t
 from core.suppression import active
+from ui.forget import idle_minutes
 from ui.settings import current_settings
+from ui.state import SessionMemo, this_session
 
 # Twice the screen resolution: sharp on a projector and in a printed poster panel.
 _PNG_SCALE = 2
@@ -34,12 +36,20 @@ def show_chart(chart, name: str, lang: str, *, container=None, width: str = "str
     box.vega_lite_chart(spec, width=width)
     # A row sized to its buttons: fixed-width columns cut "PNG" to "P…" in a half-width chart.
     row = box.container(horizontal=True, gap="small")
+    session = this_session()  # bound here: the file is rendered on click, outside this run
     for fmt, mime in _FORMATS:
         row.download_button(
-            t(f"export.{fmt}", lang), data=lambda fmt=fmt: _RENDER[fmt](spec), file_name=f"{name}.{fmt}", mime=mime,
-            key=f"export_{name}_{fmt}", on_click="ignore", icon=":material/download:", type="tertiary",
+            t(f"export.{fmt}", lang), data=lambda fmt=fmt: _render(session, fmt, spec), file_name=f"{name}.{fmt}",
+            mime=mime, key=f"export_{name}_{fmt}", on_click="ignore", icon=":material/download:", type="tertiary",
             help=t(f"export.{fmt}_help", lang), width="content",
         )
+
+
+def _render(session: SessionMemo, fmt: str, spec: dict) -> bytes | str:
+    """The chart file, in a download's thread; refused once the session has forgotten
+    its cohort or after too long idle (``SessionMemo.check_download``)."""
+    session.check_download(idle_minutes() * 60)
+    return _RENDER[fmt](spec)
 
 
 def _png(spec: dict) -> bytes:

@@ -3,7 +3,8 @@ memory, from the same panel results as the pages (``core.export``), only when cl
 
 A file is built in a Streamlit worker thread, outside the script run (the button's
 deferred data): it reads the session only through what the run bound for it (the
-``PanelView`` with its session memo, the active cohort), never ``st.session_state``.
+``PanelView`` with its session memo, the active cohort), never ``st.session_state``,
+and nothing once the session has forgotten its upload or has been idle too long.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import streamlit as st
 
 from core.i18n import t
+from ui.forget import idle_minutes
 from ui.panel import PanelView
 from ui.state import ActiveCohort, active_cohort
 
@@ -69,9 +71,12 @@ def export_downloads(view: PanelView, meta: dict | None) -> None:
 
 
 def _file(view: PanelView, active: ActiveCohort, meta: dict | None, fmt: str, name: str) -> bytes:
-    """The bytes of file ``name`` of the view's export (in any thread)."""
+    """The bytes of file ``name`` of the view's export (in any thread); refused
+    (``ui.state.SessionForgotten``) once the session has forgotten the cohort, or when
+    this click comes after too long idle."""
     from core.export.bundle import export_files, full_export
 
+    view.session.check_download(idle_minutes() * 60)
     ctx = _context(view, active, meta)
     files = full_export(ctx) if fmt == "zip" else export_files(ctx, [fmt])
     return next(f.data for f in files if f.name == name)

@@ -145,7 +145,9 @@ def has_upload() -> bool:
 def clear_upload() -> None:
     """Forget the uploaded cohort (its DuckDB connection is closed); the demo takes over."""
     current = st.session_state.pop(_UPLOAD, None)
-    st.session_state.pop(_MEMO, None)
+    store = st.session_state.pop(_MEMO, None)
+    if store is not None:
+        store.forget()  # a download button drawn before refuses from now on
     if current is not None and current.cohort is not None:
         current.cohort.close()
 
@@ -181,13 +183,25 @@ def active_cohort() -> ActiveCohort:
     return upload if upload is not None else _demo()
 
 
+class SessionForgotten(RuntimeError):
+    """A download asked of a session that has forgotten its cohort since the page was
+    drawn, or would forget it at this click (idle too long)."""
+
+
 class _MemoStore:
     """The results a session has computed, by (cohort digest, key), in computation order;
-    the lock guards the entries (not the computations) against a download's thread."""
+    the lock guards the entries (not the computations) against a download's thread.
+    Forgotten (``forget``) when the session's cohort goes: emptied, and refusing."""
 
     def __init__(self) -> None:
         self.entries: dict = {}
         self.lock = threading.Lock()
+        self.forgotten = False
+
+    def forget(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.forgotten = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,31 +212,49 @@ class SessionMemo:
     in a Streamlit worker thread, without the session's context, where
     ``st.session_state`` is not this session's but one state shared by every such
     thread of the process (results of one user's cohort would be another's).
+    ``upload``: the cohort is an upload (not the demo); ``bound_at``: when the run
+    bound it (``clock``), the session's last activity for a button drawn in that run.
     """
 
     store: _MemoStore = field(repr=False)
     digest: str
+    upload: bool = False
+    bound_at: float = 0.0
 
     def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
         """``compute()`` once per cohort and ``key`` (``session_memo``)."""
         full = (self.digest, key)
+        memo = self.store.entries
         with self.store.lock:
-            if full in self.store.entries:
-                return self.store.entries[full]
-        value = compute()  # unlocked: it may ask the memo for what it needs
-        with self.store.lock:
-            memo = self.store.entries
-            if full in memo:  # computed meanwhile in another thread: one result for both
+            self._refuse_if_forgotten()
+            if full in memo:
                 return memo[full]
             if len(memo) >= _MEMO_LIMIT:
                 # Many filter combinations in one session: start over rather than grow.
                 memo.clear()
             if latest is not None:
+                # Room for this one: at most ``latest`` of its kind once it is computed.
                 kind = [k for k in memo if k[0] == self.digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
                 for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
                     del memo[old]
-            memo[full] = value
-        return value
+        value = compute()  # unlocked: it may ask the memo for what it needs
+        with self.store.lock:
+            self._refuse_if_forgotten()
+            # Computed meanwhile in another thread: one result for both.
+            return memo.setdefault(full, value)
+
+    def check_download(self, idle_limit_s: float) -> None:
+        """Before a download's thread builds a file: raise ``SessionForgotten`` when the
+        session has forgotten this cohort since the run that drew the button, or when the
+        cohort is an upload and the session has been idle longer than ``idle_limit_s``
+        (``ui.forget``) since that run: the click is the interaction that forgets it."""
+        self._refuse_if_forgotten()
+        if self.upload and clock() - self.bound_at > idle_limit_s:
+            raise SessionForgotten("idle")
+
+    def _refuse_if_forgotten(self) -> None:
+        if self.store.forgotten:
+            raise SessionForgotten("forgotten")
 
 
 def this_session() -> SessionMemo:
@@ -231,7 +263,8 @@ def this_session() -> SessionMemo:
     store = st.session_state.get(_MEMO)
     if store is None:
         store = st.session_state[_MEMO] = _MemoStore()
-    return SessionMemo(store, active_cohort().digest)
+    active = active_cohort()
+    return SessionMemo(store, active.digest, not active.is_demo, clock())
 
 
 def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
