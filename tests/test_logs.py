@@ -99,3 +99,21 @@ def test_the_app_installs_it(app):
         assert getattr(logging.getLogRecordFactory(), "withholds_messages", False)
     finally:
         logging.setLogRecordFactory(original)
+
+
+def test_a_record_made_with_exc_info_true_is_made(withholding):
+    """``makeRecord`` may be given ``exc_info=True`` (not yet a tuple): no error."""
+    record = logging.getLogger("tests.logs").makeRecord("tests.logs", logging.ERROR, __file__, 1, "m", (), True)
+    assert record.exc_text is None
+
+
+def test_the_config_keeps_errors_on_the_logging_path():
+    """Streamlit prints an uncaught error with rich, message included, when
+    ``logger.enableRich`` is on: the app's config keeps it off, and shows users the
+    error's type only."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["logger"]["enableRich"] is False
+    assert config["client"]["showErrorDetails"] == "type"

@@ -6,7 +6,8 @@ of a download built on click ("Error executing deferred callable") with its trac
 ``keep_messages_out_of_logs`` makes every log record that carries an exception write
 its traceback as frames (file, line, function, source line) and, for each exception of
 the chain, its type only. The browser is shown the type only too
-(``client.showErrorDetails = "type"``).
+(``client.showErrorDetails = "type"``), and Streamlit's rich traceback printing, which
+would bypass logging, stays off (``logger.enableRich = false``).
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ def keep_messages_out_of_logs() -> None:
 
     def record(*args, **kwargs) -> logging.LogRecord:
         made = factory(*args, **kwargs)
-        if made.exc_info and made.exc_info[1] is not None:
+        exc = made.exc_info[1] if isinstance(made.exc_info, tuple) and len(made.exc_info) == 3 else None
+        if isinstance(exc, BaseException):
             # A formatter writes ``exc_text`` when set, instead of formatting the exception.
-            made.exc_text = traceback_without_messages(made.exc_info[1])
+            made.exc_text = traceback_without_messages(exc)
         return made
 
     record.withholds_messages = True
