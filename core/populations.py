@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import pandas as pd
 
 from core import queries
 from core.baseline import BaselineTable, baseline_table
+from core.cached import cached_property
 from core.filters import Filter, resolve_filter
 from core.scoring import NOTE_UNKNOWN_DRUG, unknown_drugs
 from core.settings import Settings

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from core import queries
+from core.cached import cached_property
 from core.filters import Filter, resolve_filter
 from core.populations import small_n_notes
 from core.settings import Settings

@@ -15,9 +15,9 @@ import json
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
+from core.cached import cached_property
 from core.export.charts import PosterChart, chart_pdf, chart_png, chart_svg, poster_charts
 from core.export.content import PosterContent, poster_content
 from core.export.panels import Panels, compute_panels
