@@ -33,13 +33,12 @@ def test_download_bytes_are_the_export_of_the_filtered_view(app):
     from ui.state import active_cohort, this_session
 
     app.run()  # a session with the demo cohort
-    active = active_cohort()
-    view = PanelView("fr", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
-    summary = json.loads(exports._file(view, active, None, "texts", "summary.json"))
+    view = PanelView("fr", active_cohort().cohort, parse_filters(["sex=F"]), Settings(), this_session())
+    summary = json.loads(exports._file(view, None, "texts", "summary.json"))
     assert summary["baseline"]["female"] == {"n": 21, "N": 21, "pct": 100.0}
-    methods = exports._file(view, active, None, "texts", "methods.txt").decode("utf-8")
+    methods = exports._file(view, None, "texts", "methods.txt").decode("utf-8")
     assert "Sexe" in methods or "sexe" in methods
-    archive = exports._file(view, active, None, "zip", "poster.zip")
+    archive = exports._file(view, None, "zip", "poster.zip")
     assert archive[:2] == b"PK"
 
 
@@ -52,9 +51,8 @@ def test_public_address_setting_puts_the_live_link_in_the_exports(app, monkeypat
 
     monkeypatch.setenv(exports.PUBLIC_URL_ENV, "https://poster.example.org/app")
     app.run()
-    active = active_cohort()
-    view = PanelView("en", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
-    html = exports._file(view, active, None, "html", "poster.html").decode("utf-8")
+    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings(), this_session())
+    html = exports._file(view, None, "html", "poster.html").decode("utf-8")
     assert "https://poster.example.org/app" in html and "sex=F" in html
     monkeypatch.setenv(exports.PUBLIC_URL_ENV, "ftp://nowhere")
     assert exports.public_url() is None
@@ -71,11 +69,10 @@ def test_the_export_reuses_the_panel_results_the_pages_computed(app):
     from ui.state import active_cohort, this_session
 
     app.run()
-    active = active_cohort()
-    view = PanelView("en", active.cohort, parse_filters(["sex=F"]), Settings(), this_session())
+    view = PanelView("en", active_cohort().cohort, parse_filters(["sex=F"]), Settings(), this_session())
     pages = {name: view.result(panel) for name, panel in (("baseline", baseline), ("response", response),
                                                           ("safety", safety))}
-    panels = exports._context(view, active, None).panels
+    panels = exports._context(view, None).panels
     assert panels.baseline is pages["baseline"] and panels.response is pages["response"]
     assert panels.safety is pages["safety"]
 

@@ -3,7 +3,7 @@ memory, from the same panel results as the pages (``core.export``), only when cl
 
 A file is built in a Streamlit worker thread, outside the script run (the button's
 deferred data): it reads the session only through what the run bound for it (the
-``PanelView`` with its session memo, the active cohort), never ``st.session_state``,
+``PanelView`` with its session memo and cohort), never ``st.session_state``,
 and nothing once the session has forgotten its upload or has been idle too long.
 """
 from __future__ import annotations
@@ -15,7 +15,6 @@ import streamlit as st
 from core.i18n import t
 from ui.forget import idle_minutes
 from ui.panel import PanelView
-from ui.state import ActiveCohort, active_cohort
 
 # (format of core.export.bundle.FORMATS or "zip", file in that format, catalogue key, icon)
 DOWNLOADS = (
@@ -61,31 +60,30 @@ def export_downloads(view: PanelView, meta: dict | None) -> None:
     if os.environ.get(PUBLIC_URL_ENV, "").strip() and public_url() is None:
         st.warning(t("downloads.bad_url", view.lang, name=PUBLIC_URL_ENV))
     row = st.container(horizontal=True, gap="small")
-    active = active_cohort()  # bound here: the files are built outside this run
     for fmt, name, key, icon in DOWNLOADS:
         row.download_button(
-            t(key, view.lang), data=lambda fmt=fmt, name=name: _file(view, active, meta, fmt, name),
+            t(key, view.lang), data=lambda fmt=fmt, name=name: _file(view, meta, fmt, name),
             file_name=name, mime=_MIME[name.rsplit(".", 1)[1]], key=f"download_{name}", on_click="ignore",
             icon=icon, width="content",
         )
 
 
-def _file(view: PanelView, active: ActiveCohort, meta: dict | None, fmt: str, name: str) -> bytes:
+def _file(view: PanelView, meta: dict | None, fmt: str, name: str) -> bytes:
     """The bytes of file ``name`` of the view's export (in any thread); refused
     (``ui.state.SessionForgotten``) once the session has forgotten the cohort, or when
     this click comes after too long idle."""
     from core.export.bundle import export_files, full_export
 
     view.session.check_download(idle_minutes() * 60)
-    ctx = _context(view, active, meta)
+    ctx = _context(view, meta)
     files = full_export(ctx) if fmt == "zip" else export_files(ctx, [fmt])
     return next(f.data for f in files if f.name == name)
 
 
-def _context(view: PanelView, active: ActiveCohort, meta: dict | None):
+def _context(view: PanelView, meta: dict | None):
     """The export's computed content, once per cohort, subgroup, definitions, language
-    and poster texts in this session (the last two of them kept); ``active``: the
-    session's cohort, whose files the export's stamp names."""
+    and poster texts in this session (the last two of them kept), stamped with the
+    session's files (``view.session.active``)."""
     import json
 
     from core.export.bundle import prepare_export
@@ -93,6 +91,8 @@ def _context(view: PanelView, active: ActiveCohort, meta: dict | None):
     meta_key = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
     base_url = public_url()
     key = ("export", view.lang, view.filter, view.settings, meta_key, base_url)
+
+    active = view.session.active
 
     def build():
         if active.is_demo:

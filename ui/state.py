@@ -212,14 +212,17 @@ class SessionMemo:
     in a Streamlit worker thread, without the session's context, where
     ``st.session_state`` is not this session's but one state shared by every such
     thread of the process (results of one user's cohort would be another's).
-    ``upload``: the cohort is an upload (not the demo); ``bound_at``: when the run
-    bound it (``clock``), the session's last activity for a button drawn in that run.
+    ``active``: the session's cohort in that run; ``bound_at``: when the run bound it
+    (``clock``), the session's last activity for a button drawn in that run.
     """
 
     store: _MemoStore = field(repr=False)
-    digest: str
-    upload: bool = False
+    active: ActiveCohort = field(repr=False)
     bound_at: float = 0.0
+
+    @property
+    def digest(self) -> str:
+        return self.active.digest
 
     def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
         """``compute()`` once per cohort and ``key`` (``session_memo``)."""
@@ -249,7 +252,7 @@ class SessionMemo:
         cohort is an upload and the session has been idle longer than ``idle_limit_s``
         (``ui.forget``) since that run: the click is the interaction that forgets it."""
         self._refuse_if_forgotten()
-        if self.upload and clock() - self.bound_at > idle_limit_s:
+        if not self.active.is_demo and clock() - self.bound_at > idle_limit_s:
             raise SessionForgotten("idle")
 
     def _refuse_if_forgotten(self) -> None:
@@ -263,8 +266,7 @@ def this_session() -> SessionMemo:
     store = st.session_state.get(_MEMO)
     if store is None:
         store = st.session_state[_MEMO] = _MemoStore()
-    active = active_cohort()
-    return SessionMemo(store, active.digest, not active.is_demo, clock())
+    return SessionMemo(store, active_cohort(), clock())
 
 
 def session_memo(key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
