@@ -10,8 +10,9 @@ What does not depend on the subgroup is derived from the cohort once per connect
 into tables the queries join (``derived_table``): the rules' values for every visit,
 each patient's follow-up, and the patients of a subgroup chosen on the baseline visit.
 
-Every query runs under its connection's lock (``holds_lock``): a download's thread and
-the page's script may query one cohort at once.
+Every public query runs under its connection's lock (``holds_lock``), and the helpers
+here run within one: a download's thread and the page's script may query one cohort
+at once.
 """
 from __future__ import annotations
 
@@ -113,21 +114,20 @@ def derived_table(con: duckdb.DuckDBPyConnection, family: str, key, select: str,
     """The name of the table that ``select`` makes of the cohort for ``key`` (a repr-able
     value; None for a family of one table), made on this connection the first time it
     is asked for: a cohort never changes. A connection keeps at most ``keep`` tables of
-    ``family``; making one more drops the oldest. The name is good while the caller
-    holds the connection's lock (``holds_lock``)."""
+    ``family``; making one more drops the oldest. Called by a query under the
+    connection's lock (``holds_lock``), for which the name stays good."""
     name = family if key is None else f"{family}_{hashlib.sha256(repr(key).encode()).hexdigest()[:16]}"
-    with connection_lock(con):
-        held = _DERIVED.setdefault(con, {})
-        if name in held:
-            return name
-        same = [n for n, f in held.items() if f == family]
-        for old in same[:max(0, len(same) - keep + 1)]:
-            con.execute(f"DROP TABLE {_Q(old)}")
-            del held[old]
-        # OR REPLACE: a table left unregistered (an interrupted call) is made again.
-        con.execute(f"CREATE OR REPLACE TABLE {_Q(name)} AS {select}", params or {})
-        held[name] = family
+    held = _DERIVED.setdefault(con, {})
+    if name in held:
         return name
+    same = [n for n, f in held.items() if f == family]
+    for old in same[:max(0, len(same) - keep + 1)]:
+        con.execute(f"DROP TABLE {_Q(old)}")
+        del held[old]
+    # OR REPLACE: a table left unregistered (an interrupted call) is made again.
+    con.execute(f"CREATE OR REPLACE TABLE {_Q(name)} AS {select}", params or {})
+    held[name] = family
+    return name
 
 
 # Arrow types read as pandas' nullable types: a missing value stays NA, no object column.
@@ -136,17 +136,14 @@ NULLABLE = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.float
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
-    with connection_lock(con):  # the query and the fetch of its result, as one
-        return con.execute(sql, params).df()
+    return con.execute(sql, params).df()
 
 
 def _query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, np.ndarray]:
     """Each column of the result as a numpy array: numbers as float with NaN for NULL,
     flags as bool with NULL read False."""
     out = {}
-    with connection_lock(con):
-        fetched = con.execute(sql, params).fetchnumpy()
-    for name, column in fetched.items():
+    for name, column in con.execute(sql, params).fetchnumpy().items():
         if column.dtype == bool:
             out[name] = np.ma.filled(column, False)
         else:
@@ -155,10 +152,9 @@ def _query_arrays(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dic
 
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    with connection_lock(con):
-        rows = con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-        ).fetchall()
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
     return {r[0] for r in rows}
 
 
