@@ -15,7 +15,7 @@ view = open_panel()
 lang = view.lang
 active = active_cohort()
 meta = poster_meta(lang, active.is_demo)
-poster = open_poster(view, meta, active.digest, active.is_demo)
+poster = open_poster(view, meta)
 
 if present.presenting():
     present.show(poster, lang)

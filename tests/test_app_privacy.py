@@ -154,3 +154,17 @@ def test_idle_minutes_setting_falls_back_to_the_default(monkeypatch, value, minu
 
     monkeypatch.setenv("POSTER_IDLE_MINUTES", value)
     assert idle_minutes() == minutes
+
+
+def test_the_poster_is_stamped_with_the_files_as_its_exports_are_after_a_drop(app, upload_page):
+    """Dropping flagged columns makes another cohort of the same files (its digest covers
+    the drop), but a snapshot names the uploaded files: the poster page's stamp is the
+    one its exports write."""
+    from core.cohort import files_digest
+
+    upload_page([("cohort.csv", _CSV)])
+    app.button(key="drop_identifiers").click().run()
+    app.switch_page("pages/poster.py").run()
+    assert not app.exception
+    stamps = [x.value for x in app.text if x.value.startswith("Snapshot ")]
+    assert stamps and all(files_digest([("cohort.csv", _CSV)])[:12] in s for s in stamps)

@@ -92,18 +92,10 @@ def _context(view: PanelView, meta: dict | None):
     base_url = public_url()
     key = ("export", view.lang, view.filter, view.settings, meta_key, base_url)
 
-    active = view.session.active
-
     def build():
-        if active.is_demo:
-            from core.demo import demo_digest
-
-            digest = demo_digest()
-        else:
-            digest = active.upload_digest
         # The panel results the pages have computed (memoised in this session), not new ones.
-        return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta, digest=digest,
-                              base_url=base_url, result=view.result)
+        return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta,
+                              digest=view.session.active.stamp_digest(), base_url=base_url, result=view.result)
 
     # An export holds tables as long as the cohort (every event): the last two are kept.
     return view.session.get(key, build, latest=2)

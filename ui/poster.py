@@ -40,12 +40,9 @@ class PosterView:
     is_demo: bool
 
 
-def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> PosterView:
-    """The poster of ``view``'s cohort, subgroup and definitions with the texts ``meta``.
-
-    ``digest`` is the active cohort's SHA-256 (``ui.state``); the demo is stamped with
-    its files' digest, as its exports are.
-    """
+def open_poster(view: PanelView, meta: dict) -> PosterView:
+    """The poster of ``view``'s cohort, subgroup and definitions with the texts ``meta``,
+    stamped as its exports are (``ActiveCohort.stamp_digest``)."""
     lang, flt, settings = view.lang, view.filter, view.settings
     # The conclusion is read off the panel results the pages share (each computed once).
     base, resp, ster, safe = view.result(baseline), view.result(response), view.result(steroids), view.result(safety)
@@ -60,15 +57,14 @@ def open_poster(view: PanelView, meta: dict, digest: str, is_demo: bool) -> Post
     charts = {} if active(settings.min_cell) else _chart_specs(view, results, lang)
     # The stamp is dated: a new day is a new stamp.
     stamp = session_memo(("poster_stamp", flt, settings, lang, dt.date.today()),
-                         lambda: _stamp(digest, is_demo, flt, settings, lang))
-    return PosterView(text, charts, subgroup_line(flt, lang), not flt.is_empty, stamp, is_demo)
+                         lambda: _stamp(view.session.active.stamp_digest(), flt, settings, lang))
+    return PosterView(text, charts, subgroup_line(flt, lang), not flt.is_empty, stamp, view.session.active.is_demo)
 
 
-def _stamp(digest: str, is_demo: bool, flt, settings, lang: str) -> str:
-    from core.demo import demo_digest
+def _stamp(digest: str, flt, settings, lang: str) -> str:
     from core.export.stamp import make_stamp
 
-    return make_stamp((), flt, settings, digest=demo_digest() if is_demo else digest).line(lang)
+    return make_stamp((), flt, settings, digest=digest).line(lang)
 
 
 def draw_chart(spec: dict | None, lang: str, container=None) -> None:

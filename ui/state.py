@@ -64,6 +64,16 @@ class ActiveCohort:
     def report(self) -> Report:
         return self.result.report
 
+    def stamp_digest(self) -> str:
+        """What a snapshot of this cohort is stamped with (the poster page and every
+        export): the SHA-256 of the files, the demo's or the uploaded ones, whatever
+        columns were dropped or sheets read from them."""
+        if self.is_demo:
+            from core.demo import demo_digest
+
+            return demo_digest()
+        return self.upload_digest
+
 
 def set_upload(files: Sequence[tuple[str, bytes]]) -> ActiveCohort:
     """Make the uploaded ``files`` the session's cohort, loading them unless already loaded
