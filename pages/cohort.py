@@ -11,9 +11,7 @@ from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
 from ui.state import session_memo
-from ui.widgets import show_notes
-
-_TILE_COLUMNS = 4
+from ui.widgets import show_notes, tile_rows
 
 view = open_panel()
 lang = view.lang
@@ -46,9 +44,7 @@ if not pops.flags.empty:
 
 st.subheader(t("cohort.tiles", lang))
 tiles = view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang, view.settings.min_cell))
-for start in range(0, len(tiles), _TILE_COLUMNS):
-    for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
-        column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
+tile_rows(tiles)
 
 st.subheader(t("cohort.baseline", lang))
 # Grouping columns: centre, sex and the categorical extra columns of the upload.

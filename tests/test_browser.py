@@ -283,6 +283,44 @@ def test_controls_are_readable_on_a_two_chart_row(server, browser, tmp_path):
     page.context.close()
 
 
+# Text of a tile that is cut (a box that hides what overflows it, e.g. with "…") or runs
+# out of the tile's border, and each tile's value with the number of lines it takes.
+_TILE_CUT = """els => els.flatMap(m => {
+    const cut = [...m.querySelectorAll('*')].filter(e => getComputedStyle(e).overflowX !== 'visible'
+        && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+    const tile = m.getBoundingClientRect(), texts = document.createTreeWalker(m, NodeFilter.SHOW_TEXT);
+    while (texts.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(texts.currentNode);
+        const box = range.getBoundingClientRect();
+        if (box.left < tile.left || box.right > tile.right) cut.push(texts.currentNode.textContent);
+    }
+    return cut; })"""
+_TILE_VALUE_LINES = """els => els.map(m => {
+    const range = document.createRange();
+    range.selectNodeContents(m.querySelector("[data-testid='stMetricValue'] p"));
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [range.toString(), tops.size]; })"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser, tmp_path, locale):
+    # 1280 px wide: four tiles of about 120 px to a row beside the poster's texts.
+    page = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/poster.py"))
+    tiles = page.locator("[data-testid='stMain'] [data-testid='stMetric']")
+    assert tiles.count() > 12  # the M0 tiles and the corticosteroid ones
+    assert tiles.evaluate_all(_TILE_CUT) == []
+    # The M0 tiles' values are read on one line ("100.0%", never "100.0" above "%").
+    lines = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])"
+                         ).evaluate_all(_TILE_VALUE_LINES)
+    assert len(lines) == 12
+    assert [value for value, n in lines if n > 1] == [], lines
+    page.screenshot(path=tmp_path / "poster_tiles.png", full_page=True)
+    page.context.close()
+
+
 def test_html_poster_opens_with_the_network_blocked(browser, tmp_path):
     from core.demo import load_demo
     from core.export.bundle import export_files, prepare_export

@@ -8,7 +8,8 @@ _DEMO_SEX = "flt_demo_sex"
 
 
 def _tiles(app) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta) for m in app.main.metric}
+    """Each tile's value and detail, the detail's no-break spaces read as spaces."""
+    return {m.label: (m.value, m.delta.replace("\u00a0", " ")) for m in app.main.metric}
 
 
 def test_demo_cohort_page_runs_without_exception(app, open_page):
@@ -30,6 +31,13 @@ def test_tiles_show_the_poster_m0_numbers(open_page):
     assert tiles["Corticosteroids (CS)"] == ("72.7%", "16/22")
     assert tiles["CS dose, median (mg/d)"] == ("7.3", "IQR 5.0; 10.0 · N = 16")
     assert tiles["Hydroxychloroquine"] == ("68.2%", "15/22")
+
+
+def test_tile_details_wrap_only_between_their_parts(open_page):
+    # "IQR 6.8; 21.0 · N = 22" may wrap at " · ", never inside "N = 22".
+    details = [m.delta for m in open_page(_PAGE).main.metric]
+    assert "IQR\u00a06.8;\u00a021.0 · N\u00a0=\u00a022" in details
+    assert all(" " not in part for detail in details for part in detail.split(" · ")), details
 
 
 def _chart_rows(chart) -> list[dict]:

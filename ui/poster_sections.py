@@ -14,8 +14,8 @@ import streamlit as st
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
+from ui.widgets import tile_rows
 
-_TILE_COLUMNS = 4
 # Style only, no user text: the poster's title and the small print.
 POSTER_CSS = """<style>
 .st-key-poster_title [data-testid="stText"] * {font-size: 2rem; font-weight: 700; line-height: 1.25;}
@@ -75,10 +75,7 @@ def draw_methods(poster: PosterView, lang: str) -> None:
 def draw_baseline(poster: PosterView, lang: str) -> None:
     """The M0 tiles."""
     _heading("poster.section.baseline", lang)
-    tiles = poster.text.tiles
-    for start in range(0, len(tiles), _TILE_COLUMNS):
-        for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
-            column.metric(tile.label, tile.value, delta=tile.detail, delta_color="off", delta_arrow="off", border=True)
+    tile_rows(poster.text.tiles)
 
 
 def draw_response(poster: PosterView, lang: str) -> None:

@@ -1,6 +1,6 @@
 """Shared display pieces: the validation report (with how each column was read), the
-cohort badge (with "Forget my data" for an upload), small-sample notes, the template
-download."""
+cohort badge (with "Forget my data" for an upload), the M0 tiles and how every tile
+wraps, small-sample notes, the template download."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -120,12 +120,21 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
     forget_button(lang)
 
 
-# Tiles (``st.metric``) wrap a long value or label instead of cutting it with "…": a
-# registry's ``14544/17000 (85.5%)`` or a translated label is read whole.
+# Tiles (``st.metric``) show every number whole, in any language and at any width: a
+# label, a value or a detail wraps between words instead of being cut with "…" (a
+# registry's ``14544/17000 (85.5%)``, Table 1's ``IQR 6.8; 21.0 · N = 22``, a translated
+# label), and a word breaks only where it is longer than its tile. A value's size is a
+# share of the width inside the tile's padding (``cqi``), full size from about 130 px, so
+# that a one-word value (``100,0 %``, ``175,530``) holds on one line in a tile of the
+# poster's rows of four.
 METRIC_CSS = """<style>
+[data-testid="stMetric"] > div {container-type: inline-size;}
+[data-testid="stMetricValue"] {font-size: min(2.25rem, 28cqi) !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
-[data-testid="stMetricLabel"] * {white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: anywhere;}
+[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: break-word;}
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) {overflow: visible !important;}
 [data-testid="stSidebar"] .stMarkdownBadge {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important;}
 </style>"""
@@ -154,6 +163,29 @@ def _css_string(text: str) -> str:
     """``text`` as a CSS string (quotes, backslashes and ``<`` escaped)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
     return f'"{escaped}"'
+
+
+# The M0 tiles come four to a row, on the Cohort page and on the poster.
+TILE_COLUMNS = 4
+# Where a tile's detail may wrap: between its parts ("IQR 6.8; 21.0 · N = 22"), each part
+# read on one line ("N = 22", never "N =" above "22").
+_DETAIL_PARTS = " · "
+
+
+def tile_rows(tiles) -> None:
+    """Bordered tiles (``core.display`` ``Tile``: label, value, detail) in rows of
+    ``TILE_COLUMNS``; a detail wraps only between its parts."""
+    for start in range(0, len(tiles), TILE_COLUMNS):
+        for column, tile in zip(st.columns(TILE_COLUMNS), tiles[start:start + TILE_COLUMNS]):
+            column.metric(tile.label, tile.value, delta=unbroken_parts(tile.detail), delta_color="off",
+                          delta_arrow="off", border=True)
+
+
+def unbroken_parts(detail: str | None) -> str | None:
+    """``detail`` with the spaces inside each of its parts made no-break (``_DETAIL_PARTS``)."""
+    if not detail:
+        return detail
+    return _DETAIL_PARTS.join(part.replace(" ", "\u00a0") for part in detail.split(_DETAIL_PARTS))
 
 
 def wrap_tiles() -> None:
