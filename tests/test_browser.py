@@ -293,7 +293,7 @@ _TILE_CUT = """els => els.flatMap(m => {
         const range = document.createRange();
         range.selectNodeContents(texts.currentNode);
         const box = range.getBoundingClientRect();
-        if (box.left < tile.left || box.right > tile.right) cut.push(texts.currentNode.textContent);
+        if (box.left < tile.left - 1 || box.right > tile.right + 1) cut.push(texts.currentNode.textContent);
     }
     return cut; })"""
 _TILE_VALUE_LINES = """els => els.map(m => {
@@ -301,22 +301,46 @@ _TILE_VALUE_LINES = """els => els.map(m => {
     range.selectNodeContents(m.querySelector("[data-testid='stMetricValue'] p"));
     const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
     return [range.toString(), tops.size]; })"""
+# The values and details with a word (a number) broken across two lines: two characters
+# side by side, neither a space (nor the zero-width one after a fraction's slash), on two lines.
+_TILE_SPLIT_NUMBERS = """els => els.flatMap(m => [...m.querySelectorAll(
+        "[data-testid='stMetricValue'] p, [data-testid='stMetricDelta'] p")].filter(p => {
+    const text = p.firstChild, range = document.createRange(), tops = [];
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        tops.push(range.getBoundingClientRect().top);
+    }
+    return [...text.data].some((c, i) => i > 0 && !/[\\s\u200b]/.test(c) && !/[\\s\u200b]/.test(text.data[i - 1])
+        && Math.abs(tops[i] - tops[i - 1]) > 2);
+}).map(p => p.textContent))"""
+# The words of each tile's label wider than the label (broken inside).
+_TILE_LONG_WORDS = """els => els.flatMap(m => {
+    const label = m.querySelector("[data-testid='stMetricLabel']");
+    const style = getComputedStyle(label.querySelector("p"));
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    return label.textContent.split(/\\s+/).filter(w => context.measureText(w).width > label.clientWidth); })"""
 
 
-@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
-def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser, tmp_path, locale):
+@pytest.mark.parametrize("locale, width", [("en-US", 1280), ("fr-FR", 1280), ("en-US", 1440), ("fr-FR", 1440)])
+def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser, tmp_path, locale, width):
     # 1280 px wide: four tiles of about 120 px to a row beside the poster's texts.
-    page = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}).new_page()
+    page = browser.new_context(locale=locale, viewport={"width": width, "height": 1000}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
     _goto(page, _url_of(server, "pages/poster.py"))
     tiles = page.locator("[data-testid='stMain'] [data-testid='stMetric']")
-    assert tiles.count() > 12  # the M0 tiles and the corticosteroid ones
+    tiles.nth(12).wait_for()  # the M0 tiles and the corticosteroid ones
     assert tiles.evaluate_all(_TILE_CUT) == []
+    assert tiles.evaluate_all(_TILE_SPLIT_NUMBERS) == []
     # The M0 tiles' values are read on one line ("100.0%", never "100.0" above "%").
     lines = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])"
                          ).evaluate_all(_TILE_VALUE_LINES)
     assert len(lines) == 12
     assert [value for value, n in lines if n > 1] == [], lines
+    if width >= 1440:  # narrower, "Hydroxychloroquine" is longer than its tile
+        m0 = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])")
+        assert m0.evaluate_all(_TILE_LONG_WORDS) == []
     page.screenshot(path=tmp_path / "poster_tiles.png", full_page=True)
     page.context.close()
 

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from core.i18n import NNBSP, t
+from tests.helpers import as_read
 
 _PAGE = "pages/cohort.py"
 _DEMO_SEX = "flt_demo_sex"
 
 
 def _tiles(app) -> dict[str, tuple[str, str]]:
-    """Each tile's value and detail, the detail's no-break spaces read as spaces."""
-    return {m.label: (m.value, m.delta.replace("\u00a0", " ")) for m in app.main.metric}
+    """Each tile's value and detail as read (``as_read``)."""
+    return {m.label: (as_read(m.value), as_read(m.delta)) for m in app.main.metric}
 
 
 def test_demo_cohort_page_runs_without_exception(app, open_page):
@@ -34,10 +35,12 @@ def test_tiles_show_the_poster_m0_numbers(open_page):
 
 
 def test_tile_details_wrap_only_between_their_parts(open_page):
-    # "IQR 6.8; 21.0 · N = 22" may wrap at " · ", never inside "N = 22".
+    # "IQR 6.8; 21.0 · N = 22" may wrap at " · " and after "; ", never inside "N = 22";
+    # "21/22" may wrap after its slash.
     details = [m.delta for m in open_page(_PAGE).main.metric]
-    assert "IQR\u00a06.8;\u00a021.0 · N\u00a0=\u00a022" in details
-    assert all(" " not in part for detail in details for part in detail.split(" · ")), details
+    assert "IQR\u00a06.8; 21.0 · N\u00a0=\u00a022" in details
+    assert "21/\u200b22" in details
+    assert all(" " not in bit for detail in details for part in detail.split(" · ") for bit in part.split("; "))
 
 
 def _chart_rows(chart) -> list[dict]:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 
 from benchmarks.registry_data import parquet_files, registry_frames
+from tests.helpers import as_read
 from ui.nav import PAGES
 
 PATIENTS = 200_000
@@ -77,7 +78,7 @@ _BARE_COUNT = re.compile(r"(?<![\d/.,\u202f\u00a0])(?!(?:19|20)\d\d\b)\d{4,}(?![
 
 def _texts(app) -> list[str]:
     """What the page writes: markdown, captions, headers, tiles and chart titles."""
-    texts = [e.value for kind in ("markdown", "caption", "subheader", "metric") for e in app.get(kind)
+    texts = [as_read(e.value) for kind in ("markdown", "caption", "subheader", "metric") for e in app.get(kind)
              if isinstance(getattr(e, "value", None), str)]
     texts += [e.label for e in app.get("metric")]
     for chart in app.get("vega_lite_chart"):

@@ -14,7 +14,7 @@ import streamlit as st
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
-from ui.widgets import tile_rows
+from ui.widgets import tile_rows, tile_text
 
 # Style only, no user text: the poster's title and the small print.
 POSTER_CSS = """<style>
@@ -108,7 +108,7 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
         with column.container(border=True):
             st.markdown(f"**{month.month}**")
             for tile in month.tiles:
-                st.metric(tile.label, tile.value)
+                st.metric(tile.label, tile_text(tile.value))
                 if tile.detail:
                     st.caption(tile.detail)
     draw_chart(poster.charts.get("steroids"), lang, chart)

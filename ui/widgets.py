@@ -123,18 +123,23 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
 # Tiles (``st.metric``) show every number whole, in any language and at any width: a
 # label, a value or a detail wraps between words instead of being cut with "…" (a
 # registry's ``14544/17000 (85.5%)``, Table 1's ``IQR 6.8; 21.0 · N = 22``, a translated
-# label), and a word breaks only where it is longer than its tile. A value's size is a
-# share of the width inside the tile's padding (``cqi``), full size from about 130 px, so
-# that a one-word value (``100,0 %``, ``175,530``) holds on one line in a tile of the
-# poster's rows of four.
+# label); a number never breaks (``21,`` above ``0`` would read as two; a fraction may
+# break after its slash, ``tile_text``), only a label's word longer than its tile. A value's size is a share of the width inside the tile's
+# padding (``cqi``), full size from about 130 px, so that a one-word value (``100,0 %``,
+# ``175,530``) holds on one line in a tile of the poster's rows of four; a label's size
+# steps down inside 125 px, so that "Hydroxychloroquine" holds on one line from a screen
+# 1,440 px wide.
 METRIC_CSS = """<style>
 [data-testid="stMetric"] > div {container-type: inline-size;}
 [data-testid="stMetricValue"] {font-size: min(2.25rem, 28cqi) !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
 [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
-  white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: break-word;}
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {overflow-wrap: break-word !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] * {overflow-wrap: normal !important; word-break: normal !important;}
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) {overflow: visible !important;}
+@container (max-width: 125px) {[data-testid="stMetricLabel"] p {font-size: 0.8rem !important;}}
 [data-testid="stSidebar"] .stMarkdownBadge {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important;}
 </style>"""
@@ -167,25 +172,36 @@ def _css_string(text: str) -> str:
 
 # The M0 tiles come four to a row, on the Cohort page and on the poster.
 TILE_COLUMNS = 4
-# Where a tile's detail may wrap: between its parts ("IQR 6.8; 21.0 · N = 22"), each part
-# read on one line ("N = 22", never "N =" above "22").
+# Where a tile's detail may wrap: between its parts ("IQR 6.8; 21.0 · N = 22") and after
+# a semicolon, never inside "N = 22" or "IQR 6.8;".
 _DETAIL_PARTS = " · "
+_BOUNDS = "; "
+# A fraction may wrap after its slash: a registry's 14544/17023 reads "14544/" above
+# "17023" in a narrow tile (a zero-width space; numbers themselves never break).
+_SLASH = "/\u200b"
 
 
 def tile_rows(tiles) -> None:
     """Bordered tiles (``core.display`` ``Tile``: label, value, detail) in rows of
-    ``TILE_COLUMNS``; a detail wraps only between its parts."""
+    ``TILE_COLUMNS``; a detail wraps only between its parts or bounds (``unbroken_parts``)."""
     for start in range(0, len(tiles), TILE_COLUMNS):
         for column, tile in zip(st.columns(TILE_COLUMNS), tiles[start:start + TILE_COLUMNS]):
-            column.metric(tile.label, tile.value, delta=unbroken_parts(tile.detail), delta_color="off",
-                          delta_arrow="off", border=True)
+            column.metric(tile.label, tile_text(tile.value), delta=tile_text(unbroken_parts(tile.detail)),
+                          delta_color="off", delta_arrow="off", border=True)
+
+
+def tile_text(text: str | None) -> str | None:
+    """A tile's value or detail as drawn: a fraction may wrap after its slash (``_SLASH``)."""
+    return text.replace("/", _SLASH) if text else text
 
 
 def unbroken_parts(detail: str | None) -> str | None:
-    """``detail`` with the spaces inside each of its parts made no-break (``_DETAIL_PARTS``)."""
+    """``detail`` with every space made no-break but those between its parts
+    (``_DETAIL_PARTS``) and after a semicolon (``_BOUNDS``)."""
     if not detail:
         return detail
-    return _DETAIL_PARTS.join(part.replace(" ", "\u00a0") for part in detail.split(_DETAIL_PARTS))
+    return _DETAIL_PARTS.join(_BOUNDS.join(bit.replace(" ", "\u00a0") for bit in part.split(_BOUNDS))
+                              for part in detail.split(_DETAIL_PARTS))
 
 
 def wrap_tiles() -> None:
