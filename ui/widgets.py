@@ -124,11 +124,11 @@ def cohort_badge(active: ActiveCohort, lang: str) -> None:
 # label, a value or a detail wraps between words instead of being cut with "…" (a
 # registry's ``14544/17000 (85.5%)``, Table 1's ``IQR 6.8; 21.0 · N = 22``, a translated
 # label); a number never breaks (``21,`` above ``0`` would read as two; a fraction may
-# break after its slash, ``tile_text``), only a label's word longer than its tile. A value's size is a share of the width inside the tile's
-# padding (``cqi``), full size from about 130 px, so that a one-word value (``100,0 %``,
-# ``175,530``) holds on one line in a tile of the poster's rows of four; a label's size
-# steps down inside 125 px, so that "Hydroxychloroquine" holds on one line from a screen
-# 1,440 px wide.
+# break after its slash, ``tile_text``), only a label's word longer than its tile. A
+# value's size is a share of the width inside the tile's padding (``cqi``), full size
+# from about 130 px, so that a one-word value (``100,0 %``, ``175,530``) holds on one
+# line in a tile of the poster's rows of four; a label's size steps down inside 125 px,
+# so that "Hydroxychloroquine" holds on one line from a screen 1,440 px wide.
 METRIC_CSS = """<style>
 [data-testid="stMetric"] > div {container-type: inline-size;}
 [data-testid="stMetricValue"] {font-size: min(2.25rem, 28cqi) !important;}
@@ -171,7 +171,7 @@ def _css_string(text: str) -> str:
 
 
 # The M0 tiles come four to a row, on the Cohort page and on the poster.
-TILE_COLUMNS = 4
+_TILE_COLUMNS = 4
 # Where a tile's detail may wrap: between its parts ("IQR 6.8; 21.0 · N = 22") and after
 # a semicolon, never inside "N = 22" or "IQR 6.8;".
 _DETAIL_PARTS = " · "
@@ -183,10 +183,10 @@ _SLASH = "/\u200b"
 
 def tile_rows(tiles) -> None:
     """Bordered tiles (``core.display`` ``Tile``: label, value, detail) in rows of
-    ``TILE_COLUMNS``; a detail wraps only between its parts or bounds (``unbroken_parts``)."""
-    for start in range(0, len(tiles), TILE_COLUMNS):
-        for column, tile in zip(st.columns(TILE_COLUMNS), tiles[start:start + TILE_COLUMNS]):
-            column.metric(tile.label, tile_text(tile.value), delta=tile_text(unbroken_parts(tile.detail)),
+    ``_TILE_COLUMNS``; a detail wraps only between its parts or bounds (``_unbroken_parts``)."""
+    for start in range(0, len(tiles), _TILE_COLUMNS):
+        for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
+            column.metric(tile.label, tile_text(tile.value), delta=tile_text(_unbroken_parts(tile.detail)),
                           delta_color="off", delta_arrow="off", border=True)
 
 
@@ -195,7 +195,7 @@ def tile_text(text: str | None) -> str | None:
     return text.replace("/", _SLASH) if text else text
 
 
-def unbroken_parts(detail: str | None) -> str | None:
+def _unbroken_parts(detail: str | None) -> str | None:
     """``detail`` with every space made no-break but those between its parts
     (``_DETAIL_PARTS``) and after a semicolon (``_BOUNDS``)."""
     if not detail:
