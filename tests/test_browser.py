@@ -334,12 +334,11 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     assert tiles.evaluate_all(_TILE_CUT) == []
     assert tiles.evaluate_all(_TILE_SPLIT_NUMBERS) == []
     # The M0 tiles' values are read on one line ("100.0%", never "100.0" above "%").
-    lines = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])"
-                         ).evaluate_all(_TILE_VALUE_LINES)
+    m0 = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])")
+    lines = m0.evaluate_all(_TILE_VALUE_LINES)
     assert len(lines) == 12
     assert [value for value, n in lines if n > 1] == [], lines
     if width >= 1440:  # narrower, "Hydroxychloroquine" is longer than its tile
-        m0 = page.locator("[data-testid='stMain'] [data-testid='stMetric']:has([data-testid='stMetricDelta'])")
         assert m0.evaluate_all(_TILE_LONG_WORDS) == []
     page.screenshot(path=tmp_path / "poster_tiles.png", full_page=True)
     page.context.close()
