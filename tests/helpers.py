@@ -210,3 +210,9 @@ def as_read(text):
     after its slash (a zero-width space) and the parts of a detail unbreakable (no-break
     spaces, ``ui.widgets.tile_text``, ``_unbroken_parts``); None stays None."""
     return text if text is None else text.replace("\u200b", "").replace("\u00a0", " ")
+
+
+def title_text(title) -> str:
+    """A chart spec's title (text, lines, or ``{"text": ...}``) as one line, as read."""
+    text = title["text"] if isinstance(title, dict) else title
+    return text if isinstance(text, str) else " ".join(text)

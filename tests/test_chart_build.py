@@ -13,7 +13,7 @@ from core.charts import biology as biology_charts
 from core.charts import cohort, safety as safety_charts
 from core.charts import steroids as steroid_charts
 from core.charts.response import response_chart, response_grid_chart, transitions_chart
-from core.charts.theme import FONT, layer_data, themed
+from core.charts.theme import FONT, WIDTH, layer_data, themed, title_lines, wrapped_title
 from core.display.response import overall_frame
 from core.filters import Filter
 from core.i18n import number_locale
@@ -63,7 +63,7 @@ def test_themed_gives_the_spec_of_altairs_properties_and_configure_methods(lang)
                   .configure_view(strokeWidth=0)
                   .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
                   .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-                  .configure_title(fontSize=15, anchor="start"))
+                  .configure_title(fontSize=15, subtitleFontSize=12, anchor="start"))
     chart = alt.layer(base.mark_line(), base.mark_point())
     themed_chart = themed(chart, lang, title="T", width=300, height=alt.Step(20))
     assert themed_chart is chart
@@ -135,3 +135,49 @@ def test_every_chart_is_a_valid_spec(demo_results, lang):
     for name, build in _builders(demo_results, lang).items():
         spec = build().to_dict(validate=True)
         assert spec["config"]["font"] == FONT, name
+
+
+def test_title_lines_break_at_spaces_within_the_width():
+    text = "Among patients on corticosteroids (quartiles, median, range); too many patients or doses"
+    lines = title_lines(text, 40)
+    assert len(lines) == 3 and all(len(line) <= 40 for line in lines)
+    assert " ".join(lines) == text
+    # A size and what a no-break space holds stay whole; a longer word stays whole too.
+    assert title_lines("Signature IFN\u00a0: de M0 à M12 (n = 13\u202f083)", 16) == [
+        "Signature IFN\u00a0:", "de M0 à M12", "(n = 13\u202f083)"]
+    assert title_lines("Hydroxychloroquine users", 10) == ["Hydroxychloroquine", "users"]
+    # A longer line breaks after its semicolons first.
+    assert title_lines("Boxes: among patients on corticosteroids (quartiles, median, range); grey lines: "
+                       "each patient.", 88) == [
+        "Boxes: among patients on corticosteroids (quartiles, median, range);", "grey lines: each patient."]
+    assert title_lines("Short; fine", 88) == ["Short; fine"]
+    # Lines given as lines keep their breaks.
+    assert title_lines(["short one", "short two"], 40) == ["short one", "short two"]
+
+
+def test_wrapped_title_fits_title_and_subtitle_to_the_width():
+    title = alt.TitleParams("Daily dose, prednisone equivalent, among the patients on corticosteroids",
+                            subtitle="Among patients on corticosteroids (quartiles, median, range); too many "
+                                     "patients or doses to draw one line per patient.", anchor="start")
+    wrapped = wrapped_title(title, 280).to_dict()
+    assert wrapped["anchor"] == "start"
+    assert max(len(line) for line in wrapped["text"]) * 9.3 <= 280
+    assert max(len(line) for line in wrapped["subtitle"]) * 6.3 <= 280
+    assert " ".join(wrapped["subtitle"]) == title.subtitle
+    # A title that fits stays as it was given.
+    assert wrapped_title("Flux des patients", WIDTH) == "Flux des patients"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
+    for name, build in _builders(demo_results, lang).items():
+        spec = build().to_dict()
+        title = spec.get("title")
+        if title is None:
+            continue
+        title = title if isinstance(title, dict) else {"text": title}
+        width = spec["width"] if isinstance(spec.get("width"), int) else WIDTH
+        for part, px in (("text", 9.3), ("subtitle", 6.3)):
+            lines = title.get(part, [])
+            for line in [lines] if isinstance(lines, str) else lines:
+                assert len(line) * px <= width or " " not in line, (name, line)

@@ -7,7 +7,7 @@ from core.biology import biology
 from core.charts import biology as charts
 from core.charts.theme import SHIFT_COLOURS, SHIFT_ORDER
 from core.settings import Settings
-from tests.helpers import BIOLOGY_VISITS, small_cohort
+from tests.helpers import BIOLOGY_VISITS, small_cohort, title_text
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_shift_chart_labels_each_month_with_its_n(result):
 
 def test_shift_chart_in_french_has_french_title_and_labels(result):
     spec = charts.shift_chart(charts.shift_frame(result.ifn), "fr", "ifn").to_dict()
-    assert spec["title"] == "Signature IFN : évolution depuis M0"
+    assert title_text(spec["title"]) == "Signature IFN : évolution depuis M0"
     assert spec["encoding"]["y"]["title"] == "Patients"
     assert spec["encoding"]["color"]["scale"]["domain"][0] == "Baisse (↓)"
 
@@ -62,7 +62,7 @@ def test_paired_chart_draws_each_patient_with_both_values(result):
         ("A", "M0", 20.0), ("A", "M6", 5.0), ("B", "M0", 10.0), ("B", "M6", 12.0),
         ("C", "M0", 10.0), ("C", "M6", 9.5),
     ]
-    assert spec["title"] == "IFN signature: M0 to M6 (n = 3)"
+    assert title_text(spec["title"]) == "IFN signature: M0 to M6 (n = 3)"
 
 
 def test_paired_chart_colours_lines_by_shift_bucket(result):
@@ -80,7 +80,7 @@ def test_paired_anti_dsdna_shows_only_patients_elevated_at_m0(result):
 
 def test_paired_chart_in_french_has_french_title_and_axis(result):
     spec = charts.paired_chart(result.anti_dsdna.pairs, 6, "fr", "anti_dsdna").to_dict()
-    assert spec["title"] == "Test de Farr (anti-ADNdb) : de M0 à M6 (n = 1)"
+    assert title_text(spec["title"]) == "Test de Farr (anti-ADNdb) : de M0 à M6 (n = 1)"
     assert spec["layer"][0]["encoding"]["y"]["title"] == "Anti-ADNdb (UI/mL)"
 
 
@@ -91,7 +91,7 @@ def test_paired_chart_over_the_limit_shows_bucket_medians_only(result, monkeypat
     assert {r["patient_id"] for r in rows} == {"down", "up", "stable"}  # one line per bucket
     assert {(r["shift"], r["time"], r["y"], r["n"]) for r in rows if r["shift"] == "down"} == {
         ("down", "M0", 20.0, 1), ("down", "M6", 5.0, 1)}
-    assert spec["title"] == "IFN signature: M0 to M6, median per group (n = 3)"
+    assert title_text(spec["title"]) == "IFN signature: M0 to M6, median per group (n = 3)"
 
 
 def test_paired_chart_works_on_empty_pairs(result):

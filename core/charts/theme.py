@@ -6,6 +6,8 @@ figures and presentations that are friendly to colorblind people. 2008.
 """
 from __future__ import annotations
 
+import textwrap
+
 from core.i18n import number_locale
 
 OKABE_ITO = {
@@ -76,15 +78,58 @@ def themed(chart, lang: str, **properties):
     """
     import altair as alt  # here: core.display reads this module's colours without Altair
 
+    title = properties.get("title", getattr(chart, "title", None))
+    if isinstance(title, (str, alt.TitleParams)):
+        width = properties.get("width", getattr(chart, "width", None))
+        properties["title"] = wrapped_title(title, width if isinstance(width, int) else WIDTH)
     for name, value in properties.items():
         setattr(chart, name, value)
     chart.config = alt.Config(
         font=FONT, locale={"number": number_locale(lang)}, view={"strokeWidth": 0},
         axis={"labelFontSize": 12, "titleFontSize": 13, "grid": False},
         legend={"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-        title={"fontSize": 15, "anchor": "start"},
+        title={"fontSize": TITLE_FONT_SIZE, "subtitleFontSize": SUBTITLE_FONT_SIZE, "anchor": "start"},
     )
     return chart
+
+
+# Vega cuts a title or subtitle wider than the chart's plot with "…", and the app draws
+# a chart as wide as its column: a title is broken into lines to fit the chart's own
+# width, which its column has from a 1,280 px screen. Widths per character, with a
+# margin, of the app's font (Source Sans Pro) measured in Chromium on the charts'
+# titles: 8.5 to 9.1 px for a 15 px title, 5.9 to 6.0 px for a 12 px subtitle.
+TITLE_FONT_SIZE = 15
+SUBTITLE_FONT_SIZE = 12
+_PX_PER_CHAR = {"text": 9.3, "subtitle": 6.3}
+# Private-use characters, in no text: a space not to break at, a break after a clause.
+_HELD, _CLAUSE = "\ue000", "\ue001"
+
+
+def wrapped_title(title, width: int):
+    """``title`` (text, or ``alt.TitleParams``) with its text and subtitle broken into
+    lines at spaces, each at most ``width`` px wide (``_PX_PER_CHAR``); a line holding
+    one longer word is left whole. A title that fits stays one string; a subtitle
+    given as lines keeps its breaks."""
+    import altair as alt
+
+    params = {"text": title} if isinstance(title, str) else title.to_dict()
+    for part in ("text", "subtitle"):
+        if part in params:
+            lines = title_lines(params[part], int(width // _PX_PER_CHAR[part]))
+            params[part] = lines[0] if len(lines) == 1 else lines
+    return params["text"] if isinstance(title, str) and isinstance(params["text"], str) else alt.TitleParams(**params)
+
+
+def title_lines(text: str | list[str], chars: int) -> list[str]:
+    """``text`` (a line, or lines) as lines of at most ``chars`` characters: a longer
+    line breaks after each semicolon, then at spaces; a size stays whole
+    (``n = 13,083``), as does what a no-break space holds (French ``Farr :``)."""
+    lines = [text] if isinstance(text, str) else text
+    clauses = [clause for line in lines
+               for clause in (line.replace("; ", f";{_CLAUSE}").split(_CLAUSE) if len(line) > chars else [line])]
+    return [part.replace(_HELD, " ") for clause in clauses
+            for part in textwrap.wrap(clause.replace(" = ", f"{_HELD}={_HELD}"), chars, break_long_words=False,
+                                      break_on_hyphens=False) or [clause]]
 
 
 def layer_data(frame) -> dict:
