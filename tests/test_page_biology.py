@@ -6,7 +6,7 @@ import json
 from core.demo import load_demo
 from core.i18n import NNBSP
 from core.summary import build_summary
-from tests.helpers import STATUS_VISITS, small_cohort_files
+from tests.helpers import STATUS_VISITS, small_cohort_files, title_text
 
 _PAGE = "pages/biology.py"
 # Filter widgets carry the cohort digest; the demo's digest is "demo".
@@ -83,7 +83,7 @@ def test_paired_table_shows_a_dash_for_an_empty_denominator(app, upload_page):
 
 def test_shift_and_paired_charts_are_drawn(open_page):
     specs = [json.loads(c.proto.spec) for c in open_page(_PAGE).get("vega_lite_chart")]
-    assert [s["title"] for s in specs] == [
+    assert [title_text(s["title"]) for s in specs] == [
         "IFN signature: change from M0", "Farr test (anti-dsDNA): change from M0",
         "IFN signature: M0 to M6 (n = 16)", "Farr test (anti-dsDNA): M0 to M6 (n = 14)",
     ]
@@ -92,7 +92,7 @@ def test_shift_and_paired_charts_are_drawn(open_page):
 def test_month_selector_switches_paired_plots(app, open_page):
     open_page(_PAGE)
     app.segmented_control(key="biology_month").set_value(3).run()
-    titles = [json.loads(c.proto.spec)["title"] for c in app.get("vega_lite_chart")]
+    titles = [title_text(json.loads(c.proto.spec)["title"]) for c in app.get("vega_lite_chart")]
     assert "IFN signature: M0 to M3 (n = 18)" in titles
 
 
