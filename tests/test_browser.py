@@ -344,6 +344,54 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     page.context.close()
 
 
+# The texts of the charts (SVG) that Vega cut with "…" to fit their room, and the month
+# labels it hid (opacity 0) for overlapping their neighbours.
+_CHART_CUT = """els => els.flatMap(c => [...c.querySelectorAll('svg text')].filter(e =>
+    e.textContent.includes('\u2026') || (/^M\\d/.test(e.textContent)
+        && (e.getAttribute('opacity') === '0' || getComputedStyle(e).opacity === '0'))).map(e => e.textContent))"""
+_CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].every(
+    c => c.querySelector('svg text'))"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale):
+    # 1280 px wide: the Biology page's charts two to a row, the poster's dose chart under
+    # its months; a title breaks into lines instead of ending in "…".
+    page = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, server)
+    cut, charts = {}, 0
+    for url in _page_urls(page, server):
+        _goto(page, url)
+        page.wait_for_load_state("networkidle")  # the chart component's script, loaded on first use
+        page.wait_for_function(_CHARTS_DRAWN)
+        drawn = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']")
+        charts += drawn.count()
+        cut[url] = drawn.evaluate_all(_CHART_CUT)
+    assert charts == 13  # the demo's: poster 2, cohort 1, response 3, biology 4, corticosteroids 1, safety 2
+    assert {url: texts for url, texts in cut.items() if texts} == {}
+    page.context.close()
+
+
+@pytest.mark.parametrize("width, beside", [(1280, False), (1920, True)])
+def test_poster_dose_chart_is_beside_the_months_only_where_it_has_room(server, browser, width, beside):
+    page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/poster.py"))
+    section = page.locator(".st-key-poster_steroids")
+    section.locator("[data-testid='stVegaLiteChart'] svg text").first.wait_for()
+    chart = section.locator("[data-testid='stVegaLiteChart']").bounding_box()
+    tiles = [box for box in section.locator("[data-testid='stMetric']").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; })")]
+    assert chart["width"] >= 560  # the chart's own width, to which its title is fitted
+    if beside:
+        assert chart["x"] > max(right for _, right, _, _ in tiles) and chart["y"] < max(b for *_, b in tiles)
+    else:
+        assert chart["y"] > max(bottom for *_, bottom in tiles)
+        assert min(right - left for left, right, _, _ in tiles) >= 150
+    page.context.close()
+
+
 def test_html_poster_opens_with_the_network_blocked(browser, tmp_path):
     from core.demo import load_demo
     from core.export.bundle import export_files, prepare_export

@@ -16,11 +16,11 @@ from core.i18n import t
 from ui.poster import PosterView, draw_chart
 from ui.widgets import tile_rows, tile_text
 
-# Style only, no user text: the poster's title and the small print.
+# Style only, no user text: the poster's title, its corticosteroid values and the small print.
 POSTER_CSS = """<style>
 .st-key-poster_title [data-testid="stText"] * {font-size: 2rem; font-weight: 700; line-height: 1.25;}
 .st-key-poster_authors [data-testid="stText"] * {font-size: 1.15rem;}
-.st-key-poster_steroids [data-testid="stMetricValue"] {font-size: 1.2rem;}
+.st-key-poster_steroids [data-testid="stMetricValue"] {font-size: min(1.2rem, 28cqi) !important;}
 .st-key-poster_abbreviations [data-testid="stText"] *, .st-key-poster_stamp [data-testid="stText"] * {
   font-size: 0.8rem; opacity: 0.85;}
 </style>"""
@@ -100,10 +100,12 @@ def draw_biology(poster: PosterView, lang: str) -> None:
 
 def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> None:
     """Corticosteroid use and dose at each month, and the dose chart (under the months,
-    or ``chart_beside`` them)."""
+    or ``chart_beside`` them where the section is wide enough: ``_beside_css``)."""
     _heading("poster.section.steroids", lang)
-    tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
     months = poster.text.steroids
+    if chart_beside:
+        st.html(_beside_css(len(months)))
+    tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
     for column, month in zip(tiles.columns(len(months)), months):
         with column.container(border=True):
             st.markdown(f"**{month.month}**")
@@ -112,6 +114,26 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
                 if tile.detail:
                     st.caption(tile.detail)
     draw_chart(poster.charts.get("steroids"), lang, chart)
+
+
+# Beside the months, the dose chart needs its own width (``core.charts.theme.WIDTH``,
+# its title fitted to it) and a month's tiles about 150 px (a registry's 14544/17023):
+# a narrower section puts the chart under the months (a 1,280 px screen shows 820 px).
+_CHART_BESIDE_PX, _MONTH_TILE_PX, _GAP_PX, _LARGE_GAP_PX = 600, 150, 16, 48
+
+
+def _beside_css(months: int) -> str:
+    """Style for the poster's corticosteroid section (key ``poster_steroids``): its two
+    columns, the months and the chart, stack when the section is narrower than they need."""
+    half = max(_CHART_BESIDE_PX, months * _MONTH_TILE_PX + (months - 1) * _GAP_PX)
+    row = '.st-key-poster_steroids > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+    return f"""<style>
+.st-key-poster_steroids {{container-type: inline-size;}}
+@container (max-width: {2 * half + _LARGE_GAP_PX - 1}px) {{
+  {row} {{flex-wrap: wrap;}}
+  {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
+}}
+</style>"""
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:

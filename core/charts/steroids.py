@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, WIDTH, layer_data, themed
+from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, TWO_LINE_MONTH, WIDTH, layer_data, themed
 from core.display.common import month_label
 from core.i18n import fmt_int, t
 from core.steroids import Steroids
@@ -48,7 +48,8 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
     """
     labels = {m: f"{month_label(m)} (n = {fmt_int(int(n), lang)})" for m, n in zip(summary["month"], summary["N"])}
     order = [labels[m] for m in sorted(labels)]
-    x = alt.X("time:N", title=t("steroids.axis.month", lang), sort=order, axis=alt.Axis(labelAngle=0))
+    x = alt.X("time:N", title=t("steroids.axis.month", lang), sort=order,
+              axis=alt.Axis(labelAngle=0, labelExpr=TWO_LINE_MONTH))
     y_title = t("steroids.axis.dose", lang)
     boxes = summary.dropna(subset=["median"]).assign(time=lambda f: f["month"].map(labels))
     base = alt.Chart(layer_data(boxes)).encode(x=x, tooltip=[
