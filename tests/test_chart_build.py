@@ -151,6 +151,11 @@ def test_title_lines_break_at_spaces_within_the_width():
                        "each patient.", 88) == [
         "Boxes: among patients on corticosteroids (quartiles, median, range);", "grey lines: each patient."]
     assert title_lines("Short; fine", 88) == ["Short; fine"]
+    # Clauses that fit together stay together; a French colon stays with its word.
+    assert title_lines("One; two; and a third clause that is longer", 20) == [
+        "One; two;", "and a third clause", "that is longer"]
+    assert title_lines("Test de Farr (anti-ADNdb) : de M0 à M12 (n = 13 083)", 25) == [
+        "Test de Farr", "(anti-ADNdb) : de M0 à", "M12 (n = 13 083)"]
     # Lines given as lines keep their breaks.
     assert title_lines(["short one", "short two"], 40) == ["short one", "short two"]
 
@@ -164,8 +169,13 @@ def test_wrapped_title_fits_title_and_subtitle_to_the_width():
     assert max(len(line) for line in wrapped["text"]) * 9.3 <= 280
     assert max(len(line) for line in wrapped["subtitle"]) * 6.3 <= 280
     assert " ".join(wrapped["subtitle"]) == title.subtitle
-    # A title that fits stays as it was given.
+    # A title that fits stays as it was given; a title object is fitted too, and a part
+    # that is an expression is left alone.
     assert wrapped_title("Flux des patients", WIDTH) == "Flux des patients"
+    assert wrapped_title({"text": "Patients by response at consecutive visits", "dy": 3}, 280).to_dict() == {
+        "text": ["Patients by response at", "consecutive visits"], "dy": 3}
+    assert wrapped_title(alt.TitleParams(alt.ExprRef("'x'"), subtitle="Short"), 280).to_dict() == {
+        "text": {"expr": "'x'"}, "subtitle": "Short"}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -72,4 +72,6 @@ def test_swimmer_marks_at_most_its_limit_of_events_and_says_which_patients(resul
     capped = t("safety.swimmer.events_cap", lang, limit=fmt_int(safety_charts.MARKS_LIMIT, lang),
                shown=fmt_int(shown, lang), drawn=fmt_int(len(marks), lang))
     scope = safety_charts.swimmer_note(results[2].swimmer_scope(safety_charts.SWIMMER_LIMIT), lang)
-    assert title_text(spec["title"]["subtitle"]) == f"{scope} {capped}"
+    lines = spec["title"]["subtitle"]
+    assert title_text(lines) == f"{scope} {capped}"
+    assert [line for line in lines if capped.startswith(line)]  # the cap starts a line of its own

@@ -66,7 +66,8 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     ``Safety.events``. Over ``limit`` patients, see ``swimmer_scope``; ``note`` (which
     patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
     Over ``MARKS_LIMIT`` events, only the first patients by id whose events fit are
-    shown, and a second line under the title says so (a subtitle line does not wrap).
+    shown, and a second line under the title says so (each note starts a line of the
+    subtitle; ``themed`` breaks a longer one to the chart's width).
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
     subtitle = [note] if note else []
@@ -107,7 +108,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
     title = t("safety.chart.swimmer", lang, n=fmt_int(len(bars), lang), events=fmt_int(len(marks), lang))
-    if subtitle:  # one line each (a subtitle line does not wrap)
+    if subtitle:  # each note starts a line
         title = alt.TitleParams(title, subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
     return themed(alt.layer(bar, point), lang, title=title, width=WIDTH, height=height, autosize=_AUTOSIZE)

@@ -79,9 +79,10 @@ def themed(chart, lang: str, **properties):
     import altair as alt  # here: core.display reads this module's colours without Altair
 
     title = properties.get("title", getattr(chart, "title", None))
-    if isinstance(title, (str, alt.TitleParams)):
+    if isinstance(title, (str, dict, alt.TitleParams)):
         width = properties.get("width", getattr(chart, "width", None))
-        properties["title"] = wrapped_title(title, width if isinstance(width, int) else WIDTH)
+        fits = isinstance(width, (int, float)) and not isinstance(width, bool)
+        properties["title"] = wrapped_title(title, width if fits else WIDTH)
     for name, value in properties.items():
         setattr(chart, name, value)
     chart.config = alt.Config(
@@ -93,43 +94,66 @@ def themed(chart, lang: str, **properties):
     return chart
 
 
-# Vega cuts a title or subtitle wider than the chart's plot with "…", and the app draws
-# a chart as wide as its column: a title is broken into lines to fit the chart's own
-# width, which its column has from a 1,280 px screen. Widths per character, with a
-# margin, of the app's font (Source Sans Pro) measured in Chromium on the charts'
-# titles: 8.5 to 9.1 px for a 15 px title, 5.9 to 6.0 px for a 12 px subtitle.
+# Streamlit limits a chart's title and subtitle to its column's width less 40 px and
+# cuts a longer line with "…" (the column is narrower than the text on a laptop's
+# screen): a title is broken into lines that fit the chart's own width, so that it is
+# read whole in any column at least ``TITLE_ROOM`` px wider. Widths per character,
+# with a margin, of the app's font (Source Sans Pro) measured in Chromium on the
+# charts' titles: 8.5 to 9.1 px for a 15 px title, 5.9 to 6.0 px for a 12 px subtitle.
 TITLE_FONT_SIZE = 15
 SUBTITLE_FONT_SIZE = 12
+TITLE_ROOM = 40
 _PX_PER_CHAR = {"text": 9.3, "subtitle": 6.3}
 # Private-use characters, in no text: a space not to break at, a break after a clause.
 _HELD, _CLAUSE = "\ue000", "\ue001"
 
 
-def wrapped_title(title, width: int):
-    """``title`` (text, or ``alt.TitleParams``) with its text and subtitle broken into
-    lines at spaces, each at most ``width`` px wide (``_PX_PER_CHAR``); a line holding
-    one longer word is left whole. A title that fits stays one string; a subtitle
-    given as lines keeps its breaks."""
+def wrapped_title(title, width: float):
+    """``title`` (text, a Vega-Lite title object, or ``alt.TitleParams``) with its text
+    and subtitle broken into lines, each at most ``width`` px wide (``_PX_PER_CHAR``;
+    ``title_lines``). A title that fits stays as it was given; a part that is not text
+    (an expression) is left alone."""
     import altair as alt
 
-    params = {"text": title} if isinstance(title, str) else title.to_dict()
+    params = {"text": title} if isinstance(title, str) else dict(title if isinstance(title, dict) else title.to_dict())
     for part in ("text", "subtitle"):
-        if part in params:
-            lines = title_lines(params[part], int(width // _PX_PER_CHAR[part]))
+        value = params.get(part)
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            lines = title_lines(value, max(1, int(width // _PX_PER_CHAR[part])))
             params[part] = lines[0] if len(lines) == 1 else lines
     return params["text"] if isinstance(title, str) and isinstance(params["text"], str) else alt.TitleParams(**params)
 
 
 def title_lines(text: str | list[str], chars: int) -> list[str]:
-    """``text`` (a line, or lines) as lines of at most ``chars`` characters: a longer
-    line breaks after each semicolon, then at spaces; a size stays whole
-    (``n = 13,083``), as does what a no-break space holds (French ``Farr :``)."""
+    """``text`` (a line, or lines that keep their breaks) as lines of at most ``chars``
+    characters, broken at spaces; a longer line breaks after a semicolon first (clauses
+    that fit together stay together). A size stays whole (``n = 13,083``), and a French
+    colon or semicolon stays with the word before it; a word longer than ``chars`` has
+    a line of its own."""
     lines = [text] if isinstance(text, str) else text
-    clauses = [clause for line in lines
-               for clause in (line.replace("; ", f";{_CLAUSE}").split(_CLAUSE) if len(line) > chars else [line])]
-    return [part.replace(_HELD, " ") for clause in clauses
-            for part in textwrap.wrap(clause.replace(" = ", f"{_HELD}={_HELD}"), chars, break_long_words=False,
-                                      break_on_hyphens=False) or [clause]]
+    out = []
+    for line in lines:
+        for clause in _clauses(line, chars):
+            held = clause.replace(" = ", f"{_HELD}={_HELD}")
+            for mark in ":;?!":
+                held = held.replace(f" {mark}", f"{_HELD}{mark}")
+            wrapped = textwrap.wrap(held, chars, break_long_words=False, break_on_hyphens=False) or [held]
+            out += [part.replace(_HELD, " ") for part in wrapped]
+    return out
+
+
+def _clauses(line: str, chars: int) -> list[str]:
+    """``line`` in its clauses (each ending with its semicolon), consecutive clauses
+    joined while they fit in ``chars``; a line that fits is one clause."""
+    if len(line) <= chars:
+        return [line]
+    clauses: list[str] = []
+    for clause in line.replace("; ", f";{_CLAUSE}").split(_CLAUSE):
+        if clauses and len(clauses[-1]) + 1 + len(clause) <= chars:
+            clauses[-1] += " " + clause
+        else:
+            clauses.append(clause)
+    return clauses
 
 
 def layer_data(frame) -> dict:
