@@ -402,6 +402,8 @@ def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, patien
 
 @pytest.mark.parametrize("width, beside", [(1280, False), (1920, True)])
 def test_poster_dose_chart_is_beside_the_months_only_where_it_has_room(server, browser, width, beside):
+    from core.charts.theme import TITLE_ROOM, WIDTH
+
     page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
     _goto(page, _url_of(server, "pages/poster.py"))
@@ -410,7 +412,7 @@ def test_poster_dose_chart_is_beside_the_months_only_where_it_has_room(server, b
     chart = section.locator("[data-testid='stVegaLiteChart']").bounding_box()
     lefts, rights, bottoms = zip(*section.locator("[data-testid='stMetric']").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.bottom]; })"))
-    assert chart["width"] >= 560  # the chart's own width, to which its title is fitted
+    assert chart["width"] >= WIDTH + TITLE_ROOM  # the room its title is fitted to
     if beside:
         assert chart["x"] > max(rights) and chart["y"] < max(bottoms)
     else:

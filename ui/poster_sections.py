@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
+from core.charts.theme import TITLE_ROOM, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
@@ -20,7 +21,7 @@ from ui.widgets import tile_rows, tile_text
 POSTER_CSS = """<style>
 .st-key-poster_title [data-testid="stText"] * {font-size: 2rem; font-weight: 700; line-height: 1.25;}
 .st-key-poster_authors [data-testid="stText"] * {font-size: 1.15rem;}
-.st-key-poster_steroids [data-testid="stMetricValue"] {font-size: min(1.2rem, 28cqi) !important;}
+.st-key-poster_steroids [data-testid="stMetricValue"] {font-size: 1.2rem !important;}
 .st-key-poster_abbreviations [data-testid="stText"] *, .st-key-poster_stamp [data-testid="stText"] * {
   font-size: 0.8rem; opacity: 0.85;}
 </style>"""
@@ -116,10 +117,11 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
     draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
-# Beside the months, the dose chart needs its own width (``core.charts.theme.WIDTH``,
-# its title fitted to it) and a month's tiles about 150 px (a registry's 14544/17023):
-# a narrower section puts the chart under the months (a 1,280 px screen shows 820 px).
-_CHART_BESIDE_PX, _MONTH_TILE_PX, _GAP_PX, _LARGE_GAP_PX = 600, 150, 16, 48
+# Beside the months, the dose chart needs the room its title is fitted to (its own
+# width and ``TITLE_ROOM``) and a month's tiles about 150 px (a registry's 14544/17023):
+# a narrower section puts the chart under the months. The section is the screen's
+# width less 460 px with the sidebar open: 820 px on a 1,280 px screen.
+_CHART_BESIDE_PX, _MONTH_TILE_PX, _GAP_PX, _LARGE_GAP_PX = WIDTH + TITLE_ROOM, 150, 16, 64
 
 
 def _beside_css(months: int) -> str:
