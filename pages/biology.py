@@ -6,7 +6,7 @@ from core.charts import biology as charts
 from core.display import biology as display
 from core.display.common import month_label
 from core.i18n import fmt_pct, t
-from ui.charts import show_chart
+from ui.charts import chart_columns, show_chart
 from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes, small_n_note
@@ -43,7 +43,7 @@ if not result.months:
     st.info(t("biology.no_followup", lang))
 else:
     shifting = [name for name in display.MARKERS if getattr(result, name).shifts]
-    for column, name in zip(st.columns(len(shifting)), shifting):
+    for column, name in zip(chart_columns(len(shifting), "biology_shifts"), shifting):
         marker = getattr(result, name)
         spec = view.chart(f"{name}_shifts", lambda: charts.shift_chart(charts.shift_frame(marker), lang, name))
         show_chart(spec, f"{name}_shifts", lang, container=column)
@@ -51,7 +51,7 @@ else:
         t("biology.month_select", lang), result.months, default=result.months[-1], required=True,
         format_func=month_label, key="biology_month",
     )
-    for column, name in zip(st.columns(len(shifting)), shifting):
+    for column, name in zip(chart_columns(len(shifting), "biology_paired"), shifting):
         marker = getattr(result, name)
         # Only the chosen month's pairs are read; over PAIRED_LIMIT the chart draws medians.
         spec = view.chart(f"{name}_paired", lambda: charts.marker_paired_chart(marker, month, lang), month)

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.charts.theme import TITLE_ROOM, WIDTH
 from core.display.suppressed import chart_withheld_note
 from core.i18n import t
 from core.suppression import active
 from ui.forget import idle_minutes
 from ui.settings import current_settings
 from ui.state import SessionMemo, this_session
+from ui.widgets import stack_columns_below
 
 # Twice the screen resolution: sharp on a projector and in a printed poster panel.
 _PNG_SCALE = 2
+_GAP_PX = 16  # between columns (Streamlit's default gap)
+
+
+def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
+    """``count`` columns for charts ``chart_width`` wide, side by side where the page
+    leaves each the room its title is fitted to (``TITLE_ROOM`` more), else one under
+    the other: on a 1,024 px screen, two half-width charts would get 274 px each."""
+    box = st.container(key=key)
+    with box:
+        stack_columns_below(key, count * (chart_width + TITLE_ROOM) + (count - 1) * _GAP_PX)
+    return box.columns(count)
 
 
 def show_chart(chart, name: str, lang: str, *, container=None, width: str = "stretch") -> None:

@@ -15,7 +15,7 @@ from core.charts.theme import TITLE_ROOM, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
-from ui.widgets import tile_rows, tile_text
+from ui.widgets import stack_columns_below, tile_rows, tile_text
 
 # Style only, no user text: the poster's title, its corticosteroid values and the small print.
 POSTER_CSS = """<style>
@@ -101,11 +101,11 @@ def draw_biology(poster: PosterView, lang: str) -> None:
 
 def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> None:
     """Corticosteroid use and dose at each month, and the dose chart (under the months,
-    or ``chart_beside`` them where the section is wide enough: ``_beside_css``)."""
+    or ``chart_beside`` them where the section is wide enough: ``_beside_px``)."""
     _heading("poster.section.steroids", lang)
     months = poster.text.steroids
     if chart_beside:
-        st.html(_beside_css(len(months)))
+        stack_columns_below("poster_steroids", _beside_px(len(months)))
     tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
     for column, month in zip(tiles.columns(len(months)), months):
         with column.container(border=True):
@@ -124,18 +124,10 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
 _CHART_BESIDE_PX, _MONTH_TILE_PX, _GAP_PX, _LARGE_GAP_PX = WIDTH + TITLE_ROOM, 150, 16, 64
 
 
-def _beside_css(months: int) -> str:
-    """Style for the poster's corticosteroid section (key ``poster_steroids``): its two
-    columns, the months and the chart, stack when the section is narrower than they need."""
-    half = max(_CHART_BESIDE_PX, months * _MONTH_TILE_PX + (months - 1) * _GAP_PX)
-    row = '.st-key-poster_steroids > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-    return f"""<style>
-.st-key-poster_steroids {{container-type: inline-size;}}
-@container (max-width: {2 * half + _LARGE_GAP_PX - 1}px) {{
-  {row} {{flex-wrap: wrap;}}
-  {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
-}}
-</style>"""
+def _beside_px(months: int) -> int:
+    """The width of the poster's corticosteroid section (key ``poster_steroids``) from
+    which its two columns, the months and the chart, sit side by side."""
+    return 2 * max(_CHART_BESIDE_PX, months * _MONTH_TILE_PX + (months - 1) * _GAP_PX) + _LARGE_GAP_PX
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:

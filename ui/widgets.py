@@ -209,6 +209,21 @@ def wrap_tiles() -> None:
     st.html(METRIC_CSS)
 
 
+def stack_columns_below(key: str, min_px: int) -> None:
+    """Let the columns drawn straight inside the container keyed ``key`` stack, each on
+    the container's whole width, where the container is narrower than ``min_px``
+    (Streamlit stacks columns only on a screen under 640 px). Called inside that
+    container; the style takes no room on the page."""
+    row = f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+    st.html(f"""<style>
+.st-key-{key} {{container-type: inline-size;}}
+@container (max-width: {min_px - 1}px) {{
+  {row} {{flex-wrap: wrap;}}
+  {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
+}}
+</style>""")
+
+
 def small_n_note(n: int, lang: str, k: int = 0, hidden: bool = False) -> None:
     """A caution under a result computed on fewer than ``SMALL_N`` patients (``n``
     written ``< k`` under small-cell suppression ``k``, and the hidden word when
