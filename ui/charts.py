@@ -15,11 +15,10 @@ from core.suppression import active
 from ui.forget import idle_minutes
 from ui.settings import current_settings
 from ui.state import SessionMemo, this_session
-from ui.widgets import stack_columns_below
+from ui.widgets import COLUMN_GAP_PX, stack_columns_below
 
 # Twice the screen resolution: sharp on a projector and in a printed poster panel.
 _PNG_SCALE = 2
-_GAP_PX = 16  # between columns (Streamlit's default gap)
 
 
 def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
@@ -28,7 +27,7 @@ def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
     the other: on a 1,024 px screen, two half-width charts would get 274 px each."""
     box = st.container(key=key)
     with box:
-        stack_columns_below(key, count * (chart_width + TITLE_ROOM) + (count - 1) * _GAP_PX)
+        stack_columns_below(key, count * (chart_width + TITLE_ROOM) + (count - 1) * COLUMN_GAP_PX["small"])
     return box.columns(count)
 
 

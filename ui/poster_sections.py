@@ -15,7 +15,7 @@ from core.charts.theme import TITLE_ROOM, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
-from ui.widgets import stack_columns_below, tile_rows, tile_text
+from ui.widgets import COLUMN_GAP_PX, stack_columns_below, tile_rows, tile_text
 
 # Style only, no user text: the poster's title, its corticosteroid values and the small print.
 POSTER_CSS = """<style>
@@ -121,13 +121,14 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
 # width and ``TITLE_ROOM``) and a month's tiles about 150 px (a registry's 14544/17023):
 # a narrower section puts the chart under the months. The section is the screen's
 # width less 460 px with the sidebar open: 820 px on a 1,280 px screen.
-_CHART_BESIDE_PX, _MONTH_TILE_PX, _GAP_PX, _LARGE_GAP_PX = WIDTH + TITLE_ROOM, 150, 16, 64
+_CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH + TITLE_ROOM, 150
 
 
 def _beside_px(months: int) -> int:
     """The width of the poster's corticosteroid section (key ``poster_steroids``) from
     which its two columns, the months and the chart, sit side by side."""
-    return 2 * max(_CHART_BESIDE_PX, months * _MONTH_TILE_PX + (months - 1) * _GAP_PX) + _LARGE_GAP_PX
+    tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
+    return 2 * max(_CHART_BESIDE_PX, tiles) + COLUMN_GAP_PX["large"]
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:

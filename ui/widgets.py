@@ -209,6 +209,10 @@ def wrap_tiles() -> None:
     st.html(METRIC_CSS)
 
 
+# The room Streamlit leaves between columns, by ``gap`` (as drawn by Chromium).
+COLUMN_GAP_PX = {"small": 16, "large": 64}
+
+
 def stack_columns_below(key: str, min_px: int) -> None:
     """Let the columns drawn straight inside the container keyed ``key`` stack, each on
     the container's whole width, where the container is narrower than ``min_px``
