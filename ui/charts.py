@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.charts.theme import TITLE_ROOM, WIDTH
+from core.charts.theme import WIDTH
 from core.display.suppressed import chart_withheld_note
 from core.i18n import t
 from core.suppression import active
@@ -23,11 +23,12 @@ _PNG_SCALE = 2
 
 def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
     """``count`` columns for charts ``chart_width`` wide, side by side where the page
-    leaves each the room its title is fitted to (``TITLE_ROOM`` more), else one under
-    the other: on a 1,024 px screen, two half-width charts would get 274 px each."""
+    leaves each its width (the width its title is fitted to, ``core.charts.theme``),
+    else one under the other: on a 1,024 px screen, two half-width charts would get
+    274 px each."""
     box = st.container(key=key)
     with box:
-        stack_columns_below(key, count * (chart_width + TITLE_ROOM) + (count - 1) * COLUMN_GAP_PX["small"])
+        stack_columns_below(key, count * chart_width + (count - 1) * COLUMN_GAP_PX["small"])
     return box.columns(count)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from core.charts.theme import TITLE_ROOM, WIDTH
+from core.charts.theme import WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from ui.poster import PosterView, draw_chart
@@ -117,11 +117,11 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
     draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
-# Beside the months, the dose chart needs the room its title is fitted to (its own
-# width and ``TITLE_ROOM``) and a month's tiles about 150 px (a registry's 14544/17023):
-# a narrower section puts the chart under the months. The section is the screen's
-# width less 460 px with the sidebar open: 820 px on a 1,280 px screen.
-_CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH + TITLE_ROOM, 150
+# Beside the months, the dose chart needs its own width (which its title is fitted to)
+# and a month's tiles about 150 px (a registry's 14544/17023): a narrower section puts
+# the chart under the months. The section is the screen's width less 460 px with the
+# sidebar open: 820 px on a 1,280 px screen.
+_CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH, 150
 
 
 def _beside_px(months: int) -> int:

@@ -82,7 +82,7 @@ def themed(chart, lang: str, **properties):
     if isinstance(title, (str, dict, alt.TitleParams)):
         width = properties.get("width", getattr(chart, "width", None))
         fits = isinstance(width, (int, float)) and not isinstance(width, bool)
-        properties["title"] = wrapped_title(title, width if fits else WIDTH)
+        properties["title"] = wrapped_title(title, (width if fits else WIDTH) - TITLE_ROOM)
     for name, value in properties.items():
         setattr(chart, name, value)
     chart.config = alt.Config(
@@ -96,10 +96,12 @@ def themed(chart, lang: str, **properties):
 
 # Streamlit limits a chart's title and subtitle to its column's width less 40 px and
 # cuts a longer line with "…" (the column is narrower than the text on a laptop's
-# screen): a title is broken into lines that fit the chart's own width, so that it is
-# read whole in any column at least ``TITLE_ROOM`` px wider. Widths per character,
-# with a margin, of the app's font (Source Sans Pro) measured in Chromium on the
-# charts' titles: 8.5 to 9.1 px for a 15 px title, 5.9 to 6.0 px for a 12 px subtitle.
+# screen): a title is broken into lines that fit the chart's own width less
+# ``TITLE_ROOM``, so that it is read whole wherever the chart has its width (a
+# full-width chart, 560 px, gets 564 on a 1,024 px screen with the sidebar open).
+# Widths per character, with a margin, of the app's font (Source Sans Pro) measured in
+# Chromium on the charts' titles: 8.5 to 9.1 px for a 15 px title, 5.9 to 6.0 px for a
+# 12 px subtitle.
 TITLE_FONT_SIZE = 15
 SUBTITLE_FONT_SIZE = 12
 TITLE_ROOM = 40
