@@ -344,18 +344,24 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     page.context.close()
 
 
-# The texts of the charts (SVG) that Vega cut with "…" to fit their room, and the month
-# labels it hid (opacity 0) for overlapping their neighbours.
-_CHART_CUT = """els => els.flatMap(c => [...c.querySelectorAll('svg text')].filter(e =>
-    e.textContent.includes('\u2026') || (/^M\\d/.test(e.textContent)
-        && (e.getAttribute('opacity') === '0' || getComputedStyle(e).opacity === '0'))).map(e => e.textContent))"""
+# The texts of the charts (SVG) that Vega cut with "…" to fit their room, the month
+# labels it hid (opacity 0) for overlapping their neighbours, and each chart drawn wider
+# than its column (which cuts it at the right).
+_CHART_CUT = """els => els.flatMap(c => {
+    const texts = [...c.querySelectorAll('svg text')];
+    const cut = texts.filter(e => e.textContent.includes('\u2026') || (/^M\\d/.test(e.textContent)
+        && (e.getAttribute('opacity') === '0' || getComputedStyle(e).opacity === '0'))).map(e => e.textContent);
+    // A chart drawn wider than its element is cut at the right by its column.
+    const drawn = c.querySelector('svg').getBoundingClientRect().width, room = c.getBoundingClientRect().width;
+    if (drawn > room + 1) cut.push(`${Math.round(drawn)} px in ${Math.round(room)}: ${texts[0]?.textContent}`);
+    return cut; })"""
 # Every chart of a page drawn (its SVG texts there), once the page shows as many as it
 # has: a chart's component is loaded on first use and mounts after the run's end.
 _CHARTS_DRAWN = """n => {
     const charts = [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stVegaLiteChart']")];
     return charts.length >= n && charts.every(c => c.querySelector('svg text')); }"""
 # The charts of each page after the data page, on the demo and on a registry.
-_PAGE_CHARTS = {"pages/poster.py": 2, "pages/cohort.py": 1, "pages/response.py": 3, "pages/biology.py": 4,
+_PAGE_CHARTS = {"pages/poster.py": 3, "pages/cohort.py": 1, "pages/response.py": 4, "pages/biology.py": 4,
                 "pages/steroids.py": 1, "pages/safety.py": 2, "pages/conclusion.py": 0}
 
 
@@ -384,8 +390,10 @@ def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, width,
     # its months; a title breaks into lines instead of ending in "…". A registry (3,000
     # patients, M0 to M12) has four-digit sizes in its titles, and charts past their
     # per-patient limits that say so. 1024 px (a projector's): the Biology page's
-    # charts one under the other; a full-width chart (560 px) gets 564, its title's room
-    # 524 (the registry's swimmer notes the patients it draws).
+    # charts one under the other, and so the response domains (side by side, 820 px,
+    # their column cut the second domain's last month); a full-width chart (560 px) gets
+    # 564, its title's room 524 (the registry's swimmer notes the patients it draws). No
+    # chart is wider than its column.
     lang = locale[:2]
     page = browser.new_context(locale=locale, viewport={"width": width, "height": 1000}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)

@@ -12,7 +12,7 @@ from core.analysis import biology, populations, response, safety, steroids
 from core.charts import biology as biology_charts
 from core.charts import cohort, safety as safety_charts
 from core.charts import steroids as steroid_charts
-from core.charts.response import response_chart, response_grid_chart, transitions_chart
+from core.charts.response import domain_chart, response_chart, response_grid_chart, transitions_chart
 from core.charts.theme import FONT, TITLE_ROOM, WIDTH, layer_data, themed, title_lines, wrapped_title
 from core.display.response import overall_frame
 from core.filters import Filter
@@ -36,6 +36,8 @@ def _builders(results: dict, lang: str) -> dict:
     builders = {
         "flow": lambda: cohort.flow_chart(results["populations"].flow, lang),
         "response": lambda: response_chart(resp.counts, overall_frame(resp.results), lang),
+        "cutaneous": lambda: domain_chart(resp, "cutaneous", lang),
+        "articular": lambda: domain_chart(resp, "articular", lang),
         "transitions": lambda: transitions_chart(resp.transitions, lang),
         "grid": lambda: response_grid_chart(resp, lang),
         "steroids": lambda: steroid_charts.steroid_dose_chart(results["steroids"], lang),
@@ -191,3 +193,24 @@ def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
             lines = title.get(part, [])
             for line in [lines] if isinstance(lines, str) else lines:
                 assert len(line) * px <= width - TITLE_ROOM or " " not in line, (name, line)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_domain_chart_is_its_panel_of_the_exported_figure_at_the_page_width(demo_results, lang):
+    """The pages draw each domain's bars on their own (side by side or one under the
+    other, at the column's width); the exports draw both in one figure: the same layers
+    over the same rows, the same title. Only the width follows the page ("fit" would
+    squeeze the bars into the height)."""
+    resp = demo_results["response"]
+    figure = response_chart(resp.counts, overall_frame(resp.results), lang).to_dict()
+
+    def rows(spec: dict, layers: list[dict]) -> list:
+        return [spec["datasets"][layer["data"]["name"]] for layer in layers]
+
+    for panel, domain in zip(figure["hconcat"], ("cutaneous", "articular")):
+        spec = domain_chart(resp, domain, lang).to_dict()
+        assert spec["title"] == panel["title"] and spec["height"] == panel["height"]
+        assert [{**layer, "data": None} for layer in spec["layer"]] == [
+            {**layer, "data": None} for layer in panel["layer"]]
+        assert rows(spec, spec["layer"]) == rows(figure, panel["layer"])
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"} and spec["width"] > panel["width"]

@@ -32,5 +32,5 @@ def test_every_chart_of_the_response_page_offers_png_svg_and_pdf(open_page):
     charts_drawn = len(app.get("vega_lite_chart"))
     buttons = app.get("download_button")
     labels = sorted(b.proto.label for b in buttons)
-    assert charts_drawn == 3
-    assert labels == ["PDF"] * 3 + ["PNG"] * 3 + ["SVG"] * 3
+    assert charts_drawn == 4
+    assert labels == ["PDF"] * 4 + ["PNG"] * 4 + ["SVG"] * 4

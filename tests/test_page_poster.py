@@ -258,15 +258,16 @@ def test_poster_page_computes_each_panel_once(open_page, monkeypatch):
 
 
 def test_poster_and_pages_draw_one_spec_of_each_chart(open_page, monkeypatch):
-    """The poster's two charts are the Response and Corticosteroids pages' charts, under
-    their names: each is built once for the poster and its page, and drawn alike."""
+    """The poster's charts (the bars of each response domain, the doses) are the Response
+    and Corticosteroids pages' charts, under their names: each is built once for the
+    poster and its page, and drawn alike."""
     import json
 
     import core.charts.response
     import core.charts.steroids
 
     built = []
-    for module, name in ((core.charts.response, "response_chart"), (core.charts.steroids, "steroid_dose_chart")):
+    for module, name in ((core.charts.response, "domain_chart"), (core.charts.steroids, "steroid_dose_chart")):
         builder = getattr(module, name)
 
         def counted(*args, _builder=builder, **kwargs):
@@ -282,4 +283,4 @@ def test_poster_and_pages_draw_one_spec_of_each_chart(open_page, monkeypatch):
         assert not app.exception
         page_specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
         assert any(spec in poster_specs for spec in page_specs), page
-    assert sorted(built) == ["response_chart", "steroid_dose_chart"]
+    assert sorted(built) == ["domain_chart", "domain_chart", "steroid_dose_chart"]

@@ -28,10 +28,10 @@ def test_counts_table_shows_the_poster_response_numbers(open_page):
 
 def test_page_draws_bars_transitions_and_patient_grid(open_page):
     charts = [json.loads(c.proto.spec) for c in open_page(_PAGE).get("vega_lite_chart")]
-    assert len(charts) == 3
-    assert [panel["title"] for panel in charts[0]["hconcat"]] == ["Cutaneous", "Articular"]
-    assert charts[1]["title"] == t("response.transitions_title", "en")
-    assert charts[2]["title"] == t("response.grid_title", "en")
+    assert len(charts) == 4
+    assert [chart["title"] for chart in charts[:2]] == ["Cutaneous", "Articular"]
+    assert charts[2]["title"] == t("response.transitions_title", "en")
+    assert charts[3]["title"] == t("response.grid_title", "en")
 
 
 def test_recorded_versus_scored_disagreement_is_listed(open_page):
@@ -54,7 +54,7 @@ def test_french_page_has_french_labels_and_decimal_commas(app, open_page):
     assert table.loc[("Cutanée", "M3"), "RC"] == "8/17 (47,1\u202f%)"
     assert table.loc[("Cutanée", "M3"), "RC+RP (IC 95\u202f%)"] == "15/17 (88,2\u202f%) IC 95\u202f% 65,7 à 96,7"
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
-    assert spec["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["RC", "RP", "NR"]
 
 
 def test_disagreements_table_has_a_count_line(open_page):

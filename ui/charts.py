@@ -25,7 +25,7 @@ def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
     """``count`` columns for charts ``chart_width`` wide, side by side where the page
     leaves each its width (the width its title is fitted to, ``core.charts.theme``),
     else one under the other: on a 1,024 px screen, two half-width charts would get
-    274 px each."""
+    274 px each (and the two response domains, 395 px each, 274 too)."""
     box = st.container(key=key)
     with box:
         stack_columns_below(key, count * chart_width + (count - 1) * COLUMN_GAP_PX["small"])

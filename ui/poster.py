@@ -77,12 +77,15 @@ def draw_chart(spec: dict | None, lang: str, container=None) -> None:
 
 
 def _chart_specs(view: PanelView, results: PosterResults, lang: str) -> dict[str, dict]:
-    """The poster's two charts: the specs the Response and Corticosteroids pages draw,
-    under their names (``PanelView.chart``), so that each is built once for both."""
-    from core.charts.response import result_chart
+    """The poster's charts, the specs the Response and Corticosteroids pages draw under
+    their names (``PanelView.chart``), so that each is built once for both: the bars of
+    each response domain (``response_<domain>``) and the doses (``steroids``)."""
+    from core.charts.response import domain_chart
     from core.charts.steroids import steroid_dose_chart
+    from core.schema import RESPONSE_DOMAINS
 
-    return {
-        "response": view.chart("response_by_visit", lambda: result_chart(results.response, lang)),
-        "steroids": view.chart("steroid_doses", lambda: steroid_dose_chart(results.steroids, lang)),
-    }
+    charts = {f"response_{domain}": view.chart(f"response_by_visit_{domain}",
+                                               lambda domain=domain: domain_chart(results.response, domain, lang))
+              for domain in RESPONSE_DOMAINS}
+    charts["steroids"] = view.chart("steroid_doses", lambda: steroid_dose_chart(results.steroids, lang))
+    return charts

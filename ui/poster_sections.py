@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from core.charts.theme import WIDTH
+from core.charts.theme import DOMAIN_CHART_WIDTH, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
+from core.schema import RESPONSE_DOMAINS
+from ui.charts import chart_columns
 from ui.poster import PosterView, draw_chart
 from ui.widgets import COLUMN_GAP_PX, stack_columns_below, tile_rows, tile_text
 
@@ -82,7 +84,12 @@ def draw_baseline(poster: PosterView, lang: str) -> None:
 def draw_response(poster: PosterView, lang: str) -> None:
     """CR, PR and NR per domain and visit: the chart, then CR + PR in numbers."""
     _heading("poster.section.response", lang)
-    draw_chart(poster.charts.get("response"), lang)
+    specs = [poster.charts.get(f"response_{domain}") for domain in RESPONSE_DOMAINS]
+    if None in specs:
+        draw_chart(None, lang)  # withheld: one note for the section
+    else:
+        for column, spec in zip(chart_columns(len(specs), "poster_response", DOMAIN_CHART_WIDTH), specs):
+            draw_chart(spec, lang, column)
     for line in poster.text.response:
         st.markdown(line)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import (OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, layer_data,
-                                month_order, themed)
+from core.charts.theme import (DOMAIN_CHART_WIDTH, DOMAIN_WIDTH, OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER,
+                                TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
 from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label, overall_frame
@@ -36,10 +36,10 @@ def _month_n(frame: pd.DataFrame, lang: str) -> pd.Series:
 
 
 # A segment's label is white on its bar: ``n/N`` when every label of the chart fits
-# the bar's width (340 px shared by the months, bars 0.6 of a band; bold 13 px digits
-# about 8 px wide), else ``n`` alone, N being under the bar; a label wider than its bar
-# would run onto the white background and lose its first and last digits.
-_SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = 340 * 0.6, 8
+# the bar's width (``DOMAIN_WIDTH`` shared by the months, bars 0.6 of a band; bold
+# 13 px digits about 8 px wide), else ``n`` alone, N being under the bar; a label wider
+# than its bar would run onto the white background and lose its first and last digits.
+_SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = DOMAIN_WIDTH * 0.6, 8
 
 
 def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
@@ -65,9 +65,26 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
 
 
 def result_chart(result, lang: str) -> alt.HConcatChart:
-    """``response_chart`` of a ``ResponseResult``: the chart the Response page, the poster
-    and the exports draw."""
+    """``response_chart`` of a ``ResponseResult``: the figure the exports draw (the
+    bundle's charts, the poster PDF, the slides)."""
     return response_chart(result.counts, overall_frame(result.results), lang)
+
+
+# Only a domain chart's width follows the page: Streamlit's default "fit" would squeeze
+# the title, axes and legend into the height, leaving the bars a few pixels.
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def domain_chart(result, domain: str, lang: str) -> alt.LayerChart:
+    """One domain's panel of ``result_chart`` on its own, with its legend: the Response
+    page and the poster draw each at its column's width, the domains side by side where
+    the page has room and one under the other on a narrower one
+    (``ui.charts.chart_columns``). The two in one chart, 820 px wide, were cut by their
+    column on a 1,024 px screen (the second domain's last month) or a tablet's."""
+    counts, overall = result.counts, overall_frame(result.results)
+    panel = _domain_bars(counts[counts["domain"] == domain], overall[overall["domain"] == domain], domain,
+                         _labels(lang, CATEGORIES), lang)
+    return themed(panel, lang, width=DOMAIN_CHART_WIDTH, autosize=_FIT_WIDTH)
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
@@ -128,7 +145,7 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, label
     )
     title = t(f"response.domain.{domain}", lang)
     layers = (stack, segment_text, error, point, overall_text, ci_label)
-    return alt.LayerChart(layer=layers, width=340, height=_BAR_HEIGHT, title=title)
+    return alt.LayerChart(layer=layers, width=DOMAIN_WIDTH, height=_BAR_HEIGHT, title=title)
 
 
 def transitions_chart(transitions: pd.DataFrame, lang: str) -> alt.FacetChart:

@@ -51,6 +51,10 @@ ACCENT = OKABE_ITO["blue"]
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 WIDTH = 560
 HEIGHT = 260
+# One response domain's bars: the plot's width, and the chart's on its own (the y axis,
+# its title and the padding add 55 px).
+DOMAIN_WIDTH = 340
+DOMAIN_CHART_WIDTH = DOMAIN_WIDTH + 55
 
 
 def colour_scale(colours: dict[str, str], order: tuple[str, ...], labels: dict[str, str] | None = None) -> dict:
