@@ -51,6 +51,8 @@ def _goto(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
     page.wait_for_selector(IDLE)
+    # The app's font loaded: text measured or laid out in a fallback font is wider.
+    page.evaluate("document.fonts.ready.then(() => true)")
 
 
 def _url_of(root: str, script: str) -> str:
