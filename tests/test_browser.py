@@ -505,3 +505,31 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
     assert _h1(page) == t("nav.poster", "en")
     assert page.locator("[data-testid='stSidebar']").is_visible()
     page.context.close()
+
+
+# The slides allowed past the control bar: the methods (the poster's longest text) and,
+# on a laptop's screen, the corticosteroids (their tiles, then the dose chart).
+@pytest.mark.parametrize("width, height, beyond", [(1366, 768, {"methods", "steroids"}), (1920, 1080, {"methods"})])
+def test_presentation_slides_fit_above_the_control_bar(server, browser, width, height, beyond):
+    # Type follows the screen's height: on 768 lines the response slide's lines of
+    # numbers were under the bar.
+    from core.display.poster import PANELS
+
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/poster.py"))
+    page.locator(".st-key-present_start button").first.click()
+    _shown_panel(page, 0)
+    under_bar = {}
+    for k, name in enumerate(PANELS):
+        if k:
+            page.keyboard.press("PageDown")
+            _shown_panel(page, k)
+        panel = page.locator(f".st-key-panel_{name}")
+        page.wait_for_function("p => [...p.querySelectorAll(\"[data-testid='stVegaLiteChart']\")].every("
+                               "c => c.querySelector('svg text'))", arg=panel.element_handle())
+        box, bar = panel.bounding_box(), page.locator(".st-key-slide_bar").bounding_box()
+        if box["y"] + box["height"] > bar["y"]:
+            under_bar[name] = round(box["y"] + box["height"] - bar["y"])
+    assert set(under_bar) <= beyond, under_bar
+    page.context.close()

@@ -26,22 +26,26 @@ PAGE = "poster"
 _STEP = "_present_step"
 # Style only, no user text. The sidebar stays drawn (its widgets keep the subgroup and
 # definitions) but is not shown; Streamlit's header and the clicker's buttons neither.
+# Type follows the screen's height, as on a slide: each size is reached on a 1,080-line
+# screen and kept above it; a 720- or 768-line one (a laptop, a projector) shows the
+# same proportions, down to a floor.
 _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}
 [data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 6rem; max-width: none;}
 .st-key-slides {position: relative; gap: 0;}
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
-.st-key-slides [data-testid="stText"] * {font-size: 1.7rem; line-height: 1.45;}
-.st-key-slides h3 {font-size: 2.6rem;}
+.st-key-slides [data-testid="stText"] * {font-size: clamp(1rem, 2.5vh, 1.7rem); line-height: 1.45;}
+.st-key-slides h3 {font-size: clamp(1.5rem, 3.85vh, 2.6rem);}
 .st-key-slides [data-testid="stMetricValue"], .st-key-slides [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
-  {font-size: 3.2rem; line-height: 1.2;}
+  {font-size: clamp(1.8rem, 4.75vh, 3.2rem); line-height: 1.2;}
 .st-key-slides [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p,
 .st-key-slides [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p,
-.st-key-slides [data-testid="stMetricDelta"] {font-size: 1.3rem;}
-.st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: 3.4rem; font-weight: 700; line-height: 1.2;}
-.st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: 2rem;}
-.st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: 1.1rem;}
+.st-key-slides [data-testid="stMetricDelta"] {font-size: clamp(0.95rem, 1.9vh, 1.3rem);}
+.st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: clamp(2rem, 5vh, 3.4rem); font-weight: 700;
+  line-height: 1.2;}
+.st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: clamp(1.25rem, 3vh, 2rem);}
+.st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: clamp(0.9rem, 1.6vh, 1.1rem);}
 .st-key-slide_bar {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; padding: 0.5rem 5rem;
   background: #ffffff; border-top: 1px solid #e6e0e8;}
 .st-key-slide_footer [data-testid="stText"] * {font-size: 0.95rem; opacity: 0.8;}
