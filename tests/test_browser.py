@@ -507,12 +507,13 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
     page.context.close()
 
 
-# The slides allowed past the control bar: the methods (the poster's longest text) and,
-# on a laptop's screen, the corticosteroids (their tiles, then the dose chart).
-@pytest.mark.parametrize("width, height, beyond", [(1366, 768, {"methods", "steroids"}), (1920, 1080, {"methods"})])
+# The slides allowed past the control bar: on a laptop's screen, the corticosteroids
+# (their tiles, then the dose chart).
+@pytest.mark.parametrize("width, height, beyond", [(1366, 768, {"steroids"}), (1920, 1080, set())])
 def test_presentation_slides_fit_above_the_control_bar(server, browser, width, height, beyond):
     # Type follows the screen's height: on 768 lines the response slide's lines of
-    # numbers were under the bar.
+    # numbers were under the bar. The methods, the poster's longest text, in three
+    # columns: in one, they went 757 px under the bar on 768 lines, 366 px on 1,080.
     from core.display.poster import PANELS
 
     page = browser.new_context(viewport={"width": width, "height": height}).new_page()

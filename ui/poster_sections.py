@@ -8,6 +8,7 @@ the keyed containers around it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -49,30 +50,36 @@ def draw_title(poster: PosterView, lang: str) -> None:
     st.text(f"{poster.subgroup} · {text.analysed}")
 
 
-def draw_methods(poster: PosterView, lang: str) -> None:
-    """Introduction, objectives and methods, with the response definitions."""
+def draw_methods(poster: PosterView, lang: str, columns: bool = False) -> None:
+    """Introduction, objectives and methods, with the response definitions; with
+    ``columns`` (a slide: the poster's longest text, taller than a screen in one
+    column), the introduction and objectives, the methods and the definitions side by side."""
     text = poster.text
     if not (text.intro or text.objectives or text.design or text.inclusion or text.data_collection
             or text.endpoint or text.definitions):
         st.info(t("poster.no_methods", lang), icon=":material/edit_note:")
-    if text.intro:
-        _heading("poster.section.introduction", lang)
-        _plain((text.intro_heading,), bullet="")
-        _plain(text.intro)
-    if text.objectives:
-        _heading("poster.section.objectives", lang)
-        _plain(text.objectives)
-    if text.design or text.inclusion or text.data_collection:
-        _heading("poster.section.methods", lang)
-        _plain((text.design,), bullet="")
-        if text.inclusion:
-            st.markdown(f"**{t('poster.section.inclusion', lang)}**")
-            _plain(text.inclusion)
-        _plain((text.data_collection, text.endpoint), bullet="")
-    for definition in text.definitions:
-        with st.container(border=True):
-            st.text(definition.domain)
-            _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
+    before, design, definitions = st.columns(3) if columns else (nullcontext(),) * 3
+    with before:
+        if text.intro:
+            _heading("poster.section.introduction", lang)
+            _plain((text.intro_heading,), bullet="")
+            _plain(text.intro)
+        if text.objectives:
+            _heading("poster.section.objectives", lang)
+            _plain(text.objectives)
+    with design:
+        if text.design or text.inclusion or text.data_collection:
+            _heading("poster.section.methods", lang)
+            _plain((text.design,), bullet="")
+            if text.inclusion:
+                st.markdown(f"**{t('poster.section.inclusion', lang)}**")
+                _plain(text.inclusion)
+            _plain((text.data_collection, text.endpoint), bullet="")
+    with definitions:
+        for definition in text.definitions:
+            with st.container(border=True):
+                st.text(definition.domain)
+                _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
 
 
 def draw_baseline(poster: PosterView, lang: str) -> None:
@@ -172,8 +179,8 @@ def draw_conclusion(poster: PosterView, lang: str) -> None:
 
 
 DRAW: dict[str, Callable[[PosterView, str], None]] = dict(zip(PANELS, (
-    draw_title, draw_methods, draw_baseline, draw_response, draw_biology, draw_steroids, draw_safety,
-    draw_conclusion,
+    draw_title, lambda poster, lang: draw_methods(poster, lang, columns=True), draw_baseline, draw_response,
+    draw_biology, draw_steroids, draw_safety, draw_conclusion,
 )))
 
 
