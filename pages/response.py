@@ -3,13 +3,11 @@ recorded-versus-scored disagreements."""
 import streamlit as st
 
 from core.analysis import response
-from core.charts.response import domain_chart, response_grid_chart, transitions_chart
-from core.charts.theme import DOMAIN_CHART_WIDTH
+from core.charts.response import response_grid_chart, transitions_chart
 from core.display import response as display
 from core.display.common import count_line
 from core.i18n import t
-from core.schema import RESPONSE_DOMAINS
-from ui.charts import chart_columns, show_chart
+from ui.charts import show_chart, show_response_domains
 from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes
@@ -22,9 +20,7 @@ st.title(t("nav.response", lang))
 st.caption(t("response.intro", lang))
 
 st.subheader(t("response.bars", lang))
-for column, domain in zip(chart_columns(len(RESPONSE_DOMAINS), "response_bars", DOMAIN_CHART_WIDTH), RESPONSE_DOMAINS):
-    bars = view.chart(f"response_by_visit_{domain}", lambda domain=domain: domain_chart(result, domain, lang))
-    show_chart(bars, f"response_by_visit_{domain}", lang, container=column)
+show_response_domains(view, result, lang)
 st.caption(t("response.bars_caption", lang))
 categories = tuple(t(f"response.cat.{c}", lang) for c in ("CR", "PR", "NR"))
 counts = (t("response.col.scored", lang), t("response.col.unknown", lang), "N")

@@ -353,9 +353,14 @@ _CHART_CUT = """els => els.flatMap(c => {
     const texts = [...c.querySelectorAll('svg text')];
     const cut = texts.filter(e => e.textContent.includes('\u2026') || (/^M\\d/.test(e.textContent)
         && (e.getAttribute('opacity') === '0' || getComputedStyle(e).opacity === '0'))).map(e => e.textContent);
-    // A chart drawn wider than its element is cut at the right by its column.
-    const drawn = c.querySelector('svg').getBoundingClientRect().width, room = c.getBoundingClientRect().width;
-    if (drawn > room + 1) cut.push(`${Math.round(drawn)} px in ${Math.round(room)}: ${texts[0]?.textContent}`);
+    // A chart drawn past its element, its column or the window is cut at the right (a
+    // chart sized to its content may reach into the page's margin).
+    const column = c.closest("[data-testid='stColumn']");
+    const limit = Math.min(c.getBoundingClientRect().right, document.documentElement.clientWidth,
+                           column ? column.getBoundingClientRect().right : Infinity);
+    const drawn = c.querySelector('svg.marks').getBoundingClientRect();
+    if (drawn.right > limit + 1)
+        cut.push(`${Math.round(drawn.width)} px, ${Math.round(drawn.right - limit)} cut: ${texts[0]?.textContent}`);
     return cut; })"""
 # Every chart of a page drawn (its SVG texts there), once the page shows as many as it
 # has: a chart's component is loaded on first use and mounts after the run's end.
@@ -392,8 +397,8 @@ def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, width,
     # its months; a title breaks into lines instead of ending in "…". A registry (3,000
     # patients, M0 to M12) has four-digit sizes in its titles, and charts past their
     # per-patient limits that say so. 1024 px (a projector's): the Biology page's
-    # charts one under the other, and so the response domains (side by side, 820 px,
-    # their column cut the second domain's last month); a full-width chart (560 px) gets
+    # charts one under the other, and so the response domains (once drawn side by side in
+    # one 820 px chart, which their column cut); a full-width chart (560 px) gets
     # 564, its title's room 524 (the registry's swimmer notes the patients it draws). No
     # chart is wider than its column.
     lang = locale[:2]
@@ -412,9 +417,10 @@ def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, width,
     page.context.close()
 
 
-@pytest.mark.parametrize("width, beside", [(1280, False), (1920, True)])
+# Beside from a 1,755 px screen with the sidebar open (three months).
+@pytest.mark.parametrize("width, beside", [(1280, False), (1745, False), (1765, True), (1920, True)])
 def test_poster_dose_chart_is_beside_the_months_only_where_it_has_room(server, browser, width, beside):
-    from core.charts.theme import WIDTH
+    from core.charts.theme import AXIS_ROOM, WIDTH
 
     page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
@@ -424,7 +430,7 @@ def test_poster_dose_chart_is_beside_the_months_only_where_it_has_room(server, b
     chart = section.locator("[data-testid='stVegaLiteChart']").bounding_box()
     lefts, rights, bottoms = zip(*section.locator("[data-testid='stMetric']").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.bottom]; })"))
-    assert chart["width"] >= WIDTH  # the width its title is fitted to
+    assert chart["width"] >= WIDTH + AXIS_ROOM  # its plot's width, and its axis
     if beside:
         assert chart["x"] > max(rights) and chart["y"] < max(bottoms)
     else:
@@ -509,14 +515,16 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
 
 # The slides allowed past the control bar: on a laptop's screen, the corticosteroids
 # (their tiles, then the dose chart).
-@pytest.mark.parametrize("width, height, beyond", [(1366, 768, {"steroids"}), (1920, 1080, set())])
-def test_presentation_slides_fit_above_the_control_bar(server, browser, width, height, beyond):
+@pytest.mark.parametrize("locale, width, height, beyond", [("en-US", 1366, 768, {"steroids"}),
+                                                           ("fr-FR", 1366, 768, {"steroids"}),
+                                                           ("fr-FR", 1920, 1080, set())])
+def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, width, height, beyond):
     # Type follows the screen's height: on 768 lines the response slide's lines of
     # numbers were under the bar. The methods, the poster's longest text, in three
     # columns: in one, they went 757 px under the bar on 768 lines, 366 px on 1,080.
     from core.display.poster import PANELS
 
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page = browser.new_context(locale=locale, viewport={"width": width, "height": height}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
     _goto(page, _url_of(server, "pages/poster.py"))
     page.locator(".st-key-present_start button").first.click()
@@ -529,6 +537,7 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, width, h
         panel = page.locator(f".st-key-panel_{name}")
         page.wait_for_function("p => [...p.querySelectorAll(\"[data-testid='stVegaLiteChart']\")].every("
                                "c => c.querySelector('svg text'))", arg=panel.element_handle())
+        page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 0)")  # as the slide opens
         box, bar = panel.bounding_box(), page.locator(".st-key-slide_bar").bounding_box()
         if box["y"] + box["height"] > bar["y"]:
             under_bar[name] = round(box["y"] + box["height"] - bar["y"])

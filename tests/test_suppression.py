@@ -900,3 +900,16 @@ def test_complement_line_says_out_of_a_masked_total(demo):
     assert (marker.status_m0.n, marker.status_m0.N) == (3, 21)
     assert status_m0_line(marker, "en", K, 22) == "Activation at M0: < 5 patients out of a masked total"
     assert status_m0_line(marker, "fr", K, 22) == "Activation chez < 5 patients sur un effectif masqué à M0"
+
+
+@pytest.mark.parametrize("page", ["pages/response.py", "pages/poster.py"])
+def test_the_response_bars_withheld_leave_one_note(open_page, page):
+    # The bars are one chart per domain, in columns: one note for both, not one each.
+    from core.display.suppressed import chart_withheld_note
+
+    app = open_page(page)
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    notes = [c.value for c in app.main.caption if c.value == chart_withheld_note("en")]
+    # The Response page withholds its bars, transitions and grid; the poster its bars and doses.
+    assert len(notes) == (3 if page == "pages/response.py" else 2)

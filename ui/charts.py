@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.charts.theme import WIDTH
+from core.charts.theme import AXIS_ROOM, DOMAIN_WIDTH, WIDTH
 from core.display.suppressed import chart_withheld_note
 from core.i18n import t
+from core.schema import RESPONSE_DOMAINS
 from core.suppression import active
 from ui.forget import idle_minutes
 from ui.settings import current_settings
@@ -21,15 +22,35 @@ from ui.widgets import COLUMN_GAP_PX, stack_columns_below
 _PNG_SCALE = 2
 
 
-def chart_columns(count: int, key: str, chart_width: int = WIDTH // 2) -> list:
-    """``count`` columns for charts ``chart_width`` wide, side by side where the page
-    leaves each its width (the width its title is fitted to, ``core.charts.theme``),
-    else one under the other: on a 1,024 px screen, two half-width charts would get
-    274 px each (and the two response domains, 395 px each, 274 too)."""
+def chart_columns(count: int, key: str, plot_width: int = WIDTH // 2) -> list:
+    """``count`` columns for charts whose plots are ``plot_width`` wide, side by side
+    where the page leaves each its plot's width and ``AXIS_ROOM``, else one under the
+    other: on a 1,024 px screen, two half-width charts, or the two response domains,
+    would get 274 px each."""
     box = st.container(key=key)
     with box:
-        stack_columns_below(key, count * chart_width + (count - 1) * COLUMN_GAP_PX["small"])
+        stack_columns_below(key, count * (plot_width + AXIS_ROOM) + (count - 1) * COLUMN_GAP_PX["small"])
     return box.columns(count)
+
+
+def response_domain_specs(view, result, lang: str) -> dict[str, dict]:
+    """The spec of each response domain's bars (``core.charts.response.domain_chart``)
+    by domain, built once for the Response page and the poster (``PanelView.chart``)."""
+    from core.charts.response import domain_chart
+
+    return {domain: view.chart(f"response_by_visit_{domain}", lambda domain=domain: domain_chart(result, domain, lang))
+            for domain in RESPONSE_DOMAINS}
+
+
+def show_response_domains(view, result, lang: str) -> None:
+    """The Response page's bars: each domain's chart with its exports, side by side where
+    the page has room (``chart_columns``); under small-cell suppression, one note."""
+    if active(view.settings.min_cell):
+        st.caption(chart_withheld_note(lang))
+        return
+    specs = response_domain_specs(view, result, lang)
+    for column, (domain, spec) in zip(chart_columns(len(specs), "response_bars", DOMAIN_WIDTH), specs.items()):
+        show_chart(spec, f"response_by_visit_{domain}", lang, container=column)
 
 
 def show_chart(chart, name: str, lang: str, *, container=None, width: str = "stretch") -> None:

@@ -80,12 +80,10 @@ def _chart_specs(view: PanelView, results: PosterResults, lang: str) -> dict[str
     """The poster's charts, the specs the Response and Corticosteroids pages draw under
     their names (``PanelView.chart``), so that each is built once for both: the bars of
     each response domain (``response_<domain>``) and the doses (``steroids``)."""
-    from core.charts.response import domain_chart
     from core.charts.steroids import steroid_dose_chart
-    from core.schema import RESPONSE_DOMAINS
+    from ui.charts import response_domain_specs
 
-    charts = {f"response_{domain}": view.chart(f"response_by_visit_{domain}",
-                                               lambda domain=domain: domain_chart(results.response, domain, lang))
-              for domain in RESPONSE_DOMAINS}
+    domains = response_domain_specs(view, results.response, lang)
+    charts = {f"response_{domain}": spec for domain, spec in domains.items()}
     charts["steroids"] = view.chart("steroid_doses", lambda: steroid_dose_chart(results.steroids, lang))
     return charts

@@ -12,7 +12,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from core.charts.theme import DOMAIN_CHART_WIDTH, WIDTH
+from core.charts.theme import AXIS_ROOM, DOMAIN_WIDTH, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from core.schema import RESPONSE_DOMAINS
@@ -53,33 +53,45 @@ def draw_title(poster: PosterView, lang: str) -> None:
 def draw_methods(poster: PosterView, lang: str, columns: bool = False) -> None:
     """Introduction, objectives and methods, with the response definitions; with
     ``columns`` (a slide: the poster's longest text, taller than a screen in one
-    column), the introduction and objectives, the methods and the definitions side by side."""
+    column), the introduction and objectives, the methods and the definitions side by
+    side (those with a text)."""
     text = poster.text
     if not (text.intro or text.objectives or text.design or text.inclusion or text.data_collection
             or text.endpoint or text.definitions):
         st.info(t("poster.no_methods", lang), icon=":material/edit_note:")
-    before, design, definitions = st.columns(3) if columns else (nullcontext(),) * 3
-    with before:
-        if text.intro:
-            _heading("poster.section.introduction", lang)
-            _plain((text.intro_heading,), bullet="")
-            _plain(text.intro)
-        if text.objectives:
-            _heading("poster.section.objectives", lang)
-            _plain(text.objectives)
-    with design:
-        if text.design or text.inclusion or text.data_collection:
-            _heading("poster.section.methods", lang)
-            _plain((text.design,), bullet="")
-            if text.inclusion:
-                st.markdown(f"**{t('poster.section.inclusion', lang)}**")
-                _plain(text.inclusion)
-            _plain((text.data_collection, text.endpoint), bullet="")
-    with definitions:
-        for definition in text.definitions:
-            with st.container(border=True):
-                st.text(definition.domain)
-                _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
+    groups = [draw for draw, shown in ((_draw_background, text.intro or text.objectives),
+                                       (_draw_design, text.design or text.inclusion or text.data_collection),
+                                       (_draw_definitions, text.definitions)) if shown]
+    places = st.columns(len(groups)) if columns and groups else [nullcontext()] * len(groups)
+    for place, draw in zip(places, groups):
+        with place:
+            draw(text, lang)
+
+
+def _draw_background(text, lang: str) -> None:
+    if text.intro:
+        _heading("poster.section.introduction", lang)
+        _plain((text.intro_heading,), bullet="")
+        _plain(text.intro)
+    if text.objectives:
+        _heading("poster.section.objectives", lang)
+        _plain(text.objectives)
+
+
+def _draw_design(text, lang: str) -> None:
+    _heading("poster.section.methods", lang)
+    _plain((text.design,), bullet="")
+    if text.inclusion:
+        st.markdown(f"**{t('poster.section.inclusion', lang)}**")
+        _plain(text.inclusion)
+    _plain((text.data_collection, text.endpoint), bullet="")
+
+
+def _draw_definitions(text, lang: str) -> None:
+    for definition in text.definitions:
+        with st.container(border=True):
+            st.text(definition.domain)
+            _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
 
 
 def draw_baseline(poster: PosterView, lang: str) -> None:
@@ -95,7 +107,7 @@ def draw_response(poster: PosterView, lang: str) -> None:
     if None in specs:
         draw_chart(None, lang)  # withheld: one note for the section
     else:
-        for column, spec in zip(chart_columns(len(specs), "poster_response", DOMAIN_CHART_WIDTH), specs):
+        for column, spec in zip(chart_columns(len(specs), "poster_response", DOMAIN_WIDTH), specs):
             draw_chart(spec, lang, column)
     for line in poster.text.response:
         st.markdown(line)
@@ -131,11 +143,11 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
     draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
-# Beside the months, the dose chart needs its own width (which its title is fitted to)
-# and a month's tiles about 150 px (a registry's 14544/17023): a narrower section puts
-# the chart under the months. The section is the screen's width less 460 px with the
+# Beside the months, the dose chart needs its plot's width and ``AXIS_ROOM``, and a
+# month's tiles about 150 px (a registry's 14544/17023): a narrower section puts the
+# chart under the months. The section is the screen's width less 460 px with the
 # sidebar open: 820 px on a 1,280 px screen.
-_CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH, 150
+_CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH + AXIS_ROOM, 150
 
 
 def _beside_px(months: int) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import (DOMAIN_CHART_WIDTH, DOMAIN_WIDTH, OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER,
-                                TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
+from core.charts.theme import (DOMAIN_CHART_WIDTH, DOMAIN_WIDTH, FIT_WIDTH, OKABE_ITO, RESPONSE_COLOURS,
+                                RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
 from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label, overall_frame
@@ -70,21 +70,15 @@ def result_chart(result, lang: str) -> alt.HConcatChart:
     return response_chart(result.counts, overall_frame(result.results), lang)
 
 
-# Only a domain chart's width follows the page: Streamlit's default "fit" would squeeze
-# the title, axes and legend into the height, leaving the bars a few pixels.
-_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
-
-
 def domain_chart(result, domain: str, lang: str) -> alt.LayerChart:
-    """One domain's panel of ``result_chart`` on its own, with its legend: the Response
-    page and the poster draw each at its column's width, the domains side by side where
-    the page has room and one under the other on a narrower one
-    (``ui.charts.chart_columns``). The two in one chart, 820 px wide, were cut by their
-    column on a 1,024 px screen (the second domain's last month) or a tablet's."""
+    """One domain's panel of ``result_chart`` on its own, with its legend, as wide as the
+    page draws it: the Response page and the poster set the domains side by side where
+    each has ``DOMAIN_CHART_WIDTH``, one under the other on a narrower page (the two in
+    one chart, 820 px wide, were cut by their column on a 1,024 px screen)."""
     counts, overall = result.counts, overall_frame(result.results)
     panel = _domain_bars(counts[counts["domain"] == domain], overall[overall["domain"] == domain], domain,
                          _labels(lang, CATEGORIES), lang)
-    return themed(panel, lang, width=DOMAIN_CHART_WIDTH, autosize=_FIT_WIDTH)
+    return themed(panel, lang, width=DOMAIN_CHART_WIDTH, autosize=FIT_WIDTH)
 
 
 def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):

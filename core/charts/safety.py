@@ -7,7 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import EVENT_COLOURS, EVENT_ORDER, HEIGHT, OKABE_ITO, WIDTH, colour_scale, layer_data, themed
+from core.charts.theme import (EVENT_COLOURS, EVENT_ORDER, FIT_WIDTH, HEIGHT, OKABE_ITO, WIDTH, colour_scale,
+                                layer_data, themed)
 from core.db import natural_ranks, natural_sorted
 from core.display.safety import event_labels
 from core.i18n import MISSING, fmt_int, t
@@ -22,9 +23,6 @@ SWIMMER_LIMIT = 300
 MARKS_LIMIT = 2_500
 EVENT_SHAPES = {"infection": "circle", "visceral": "diamond", "other": "square"}
 _ROW_PX = 20
-# Only the width follows the page: Streamlit's default "fit" would squeeze the title,
-# axes and legend into the height, leaving the bars a few pixels.
-_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt.Chart:
@@ -48,7 +46,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     chart = alt.layer(base.mark_bar().encode(color=colour),
                       base.mark_text(align="left", dx=4).encode(text=alt.Text("events:Q")))
     title = t("safety.chart.by_type", lang, N=fmt_int(n_patients, lang))
-    return themed(chart, lang, title=title, width=WIDTH, height=HEIGHT // 2, autosize=_AUTOSIZE)
+    return themed(chart, lang, title=title, width=WIDTH, height=HEIGHT // 2, autosize=FIT_WIDTH)
 
 
 def swimmer_scope(swimmer: pd.DataFrame, events: pd.DataFrame, limit: int = SWIMMER_LIMIT) -> SwimmerScope:
@@ -67,7 +65,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     patients are shown, ``swimmer_note``) goes under the title, so that exports carry it.
     Over ``MARKS_LIMIT`` events, only the first patients by id whose events fit are
     shown, and a second line under the title says so (each note starts a line of the
-    subtitle; ``themed`` breaks a longer one to the chart's width).
+    subtitle; ``themed`` breaks a longer one to fit the chart's width).
     """
     bars, marks = _swimmer_rows(swimmer, events, limit)
     subtitle = [note] if note else []
@@ -111,7 +109,7 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
     if subtitle:  # each note starts a line
         title = alt.TitleParams(title, subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))
-    return themed(alt.layer(bar, point), lang, title=title, width=WIDTH, height=height, autosize=_AUTOSIZE)
+    return themed(alt.layer(bar, point), lang, title=title, width=WIDTH, height=height, autosize=FIT_WIDTH)
 
 
 def swimmer_note(scope: SwimmerScope, lang: str) -> str | None:

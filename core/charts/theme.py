@@ -51,10 +51,16 @@ ACCENT = OKABE_ITO["blue"]
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 WIDTH = 560
 HEIGHT = 260
-# One response domain's bars: the plot's width, and the chart's on its own (the y axis,
-# its title and the padding add 55 px).
+# A chart drawn on its own is its plot's width (``width``) and about this much for its y
+# axis, the axis title and the padding: the room a page leaves a chart beside another.
+AXIS_ROOM = 55
+# One response domain's bars: the plot's width, and the chart's (here, not with the
+# chart: the pages lay the domains out without importing Altair).
 DOMAIN_WIDTH = 340
-DOMAIN_CHART_WIDTH = DOMAIN_WIDTH + 55
+DOMAIN_CHART_WIDTH = DOMAIN_WIDTH + AXIS_ROOM
+# Only the width follows the page: Streamlit's default "fit" would squeeze the title,
+# axes and legend into the height, leaving the bars a few pixels (a chart's ``autosize``).
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 
 
 def colour_scale(colours: dict[str, str], order: tuple[str, ...], labels: dict[str, str] | None = None) -> dict:
