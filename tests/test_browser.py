@@ -333,6 +333,10 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     _goto(page, _url_of(server, "pages/poster.py"))
     tiles = page.locator("[data-testid='stMain'] [data-testid='stMetric']")
     tiles.nth(12).wait_for()  # the M0 tiles and the corticosteroid ones
+    # ... with their style (``ui.widgets.METRIC_CSS``, a style element drawn with the page):
+    # without it, every label is cut with "…".
+    page.wait_for_function("""() => [...document.querySelectorAll("[data-testid='stMetricLabel'] *")]
+        .every(e => getComputedStyle(e).whiteSpace === 'normal')""")
     assert tiles.evaluate_all(_TILE_CUT) == []
     assert tiles.evaluate_all(_TILE_SPLIT_NUMBERS) == []
     # The M0 tiles' values are read on one line ("100.0%", never "100.0" above "%").
