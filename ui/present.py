@@ -27,8 +27,8 @@ _STEP = "_present_step"
 # Style only, no user text. The sidebar stays drawn (its widgets keep the subgroup and
 # definitions) but is not shown; Streamlit's header and the clicker's buttons neither.
 # Type follows the screen's height, as on a slide: each size is reached on a screen of
-# about 1,080 lines and kept above it; a 720- or 768-line one (a laptop, a projector) shows the
-# same proportions, down to a floor.
+# about 1,080 lines and kept above it; a 720- or 768-line one (a laptop, a projector)
+# shows the same proportions, down to a floor.
 _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import (DOMAIN_CHART_WIDTH, DOMAIN_WIDTH, FIT_WIDTH, OKABE_ITO, RESPONSE_COLOURS,
-                                RESPONSE_ORDER, TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
+from core.charts.theme import (AXIS_ROOM, DOMAIN_WIDTH, FIT_WIDTH, OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER,
+                                TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
 from core.db import natural_sorted
 from core.i18n import fmt_ci, fmt_int, fmt_pct, t
 from core.display.response import category_label, overall_frame
@@ -57,9 +57,7 @@ def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> al
 
     ``counts`` is ``ResponseResult.counts``; ``overall`` is ``core.display.response.overall_frame``.
     """
-    labels = _labels(lang, CATEGORIES)
-    panels = [_domain_bars(counts[counts["domain"] == d], overall[overall["domain"] == d], d, labels, lang)
-              for d in DOMAINS]
+    panels = [_domain_bars(counts, overall, d, lang) for d in DOMAINS]
     shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))
     return themed(alt.HConcatChart(hconcat=panels, spacing=40, resolve=shared), lang)
 
@@ -73,18 +71,18 @@ def result_chart(result, lang: str) -> alt.HConcatChart:
 def domain_chart(result, domain: str, lang: str) -> alt.LayerChart:
     """One domain's panel of ``result_chart`` on its own, with its legend, as wide as the
     page draws it: the Response page and the poster set the domains side by side where
-    each has ``DOMAIN_CHART_WIDTH``, one under the other on a narrower page (the two in
-    one chart, 820 px wide, were cut by their column on a 1,024 px screen)."""
-    counts, overall = result.counts, overall_frame(result.results)
-    panel = _domain_bars(counts[counts["domain"] == domain], overall[overall["domain"] == domain], domain,
-                         _labels(lang, CATEGORIES), lang)
-    return themed(panel, lang, width=DOMAIN_CHART_WIDTH, autosize=FIT_WIDTH)
+    each has its plot and ``AXIS_ROOM``, one under the other on a narrower page (the two
+    in one chart, 820 px wide, were cut by their column on a 1,024 px screen)."""
+    panel = _domain_bars(result.counts, overall_frame(result.results), domain, lang)
+    return themed(panel, lang, width=DOMAIN_WIDTH + AXIS_ROOM, autosize=FIT_WIDTH)
 
 
-def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, labels: dict, lang: str):
+def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang: str) -> alt.LayerChart:
+    """The panel of ``domain``, out of every domain's ``counts`` and ``overall``."""
+    labels = _labels(lang, CATEGORIES)
     # Percentages are None where N is 0: as floats (NaN) so that they stack.
-    counts = counts.astype({"pct": float, "ci_low": float, "ci_high": float})
-    overall = overall.astype({"pct": float, "ci_low": float, "ci_high": float})
+    counts = counts[counts["domain"] == domain].astype({"pct": float, "ci_low": float, "ci_high": float})
+    overall = overall[overall["domain"] == domain].astype({"pct": float, "ci_low": float, "ci_high": float})
     bars = counts.assign(
         month_label=_month_n(counts, lang),
         category_label=counts["category"].map(labels),

@@ -54,10 +54,9 @@ HEIGHT = 260
 # A chart drawn on its own is its plot's width (``width``) and about this much for its y
 # axis, the axis title and the padding: the room a page leaves a chart beside another.
 AXIS_ROOM = 55
-# One response domain's bars: the plot's width, and the chart's (here, not with the
-# chart: the pages lay the domains out without importing Altair).
+# The plot's width of one response domain's bars (here, not with the chart: the pages
+# lay the domains out without importing Altair).
 DOMAIN_WIDTH = 340
-DOMAIN_CHART_WIDTH = DOMAIN_WIDTH + AXIS_ROOM
 # Only the width follows the page: Streamlit's default "fit" would squeeze the title,
 # axes and legend into the height, leaving the bars a few pixels (a chart's ``autosize``).
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
