@@ -9,7 +9,7 @@ from core.i18n import t
 from ui.charts import show_chart
 from ui import suppression
 from ui.panel import open_panel
-from ui.widgets import show_notes, small_n_note, tile_text
+from ui.widgets import show_notes, small_n_note, tile_label, tile_text
 
 view = open_panel()
 lang = view.lang
@@ -34,7 +34,7 @@ for first in range(0, len(months), per_row):
             st.subheader(month_label(month.month))
             tiles = display.month_tiles(month, lang, view.settings.min_cell, display.baseline_total(result, month))
             for tile in map(lambda x: suppression.tile(x, view), tiles):
-                st.metric(tile.label, tile_text(tile.value))
+                st.metric(tile_label(tile.label), tile_text(tile.value))
                 st.caption(tile.detail)
             show_notes(month.notes, lang)
             if month.unknown_drug_doses:

@@ -206,10 +206,11 @@ def raw_xlsx(sheets: dict[str, str], shared_strings: str | None = None, declared
 
 
 def as_read(text):
-    """A tile's value or detail as a reader sees it: the page draws a fraction breakable
-    after its slash (a zero-width space) and the parts of a detail unbreakable (no-break
-    spaces, ``ui.widgets.tile_text``, ``_unbroken_parts``); None stays None."""
-    return text if text is None else text.replace("\u200b", "").replace("\u00a0", " ")
+    """A tile's label, value or detail as a reader sees it: the page draws a fraction
+    breakable after its slash (a zero-width space), the parts of a detail unbreakable
+    (no-break spaces) and a label's long words breakable at soft hyphens
+    (``ui.widgets.tile_text``, ``_unbroken_parts``, ``tile_label``); None stays None."""
+    return text if text is None else text.replace("\u200b", "").replace("\u00a0", " ").replace("\u00ad", "")
 
 
 def title_text(title) -> str:

@@ -48,8 +48,8 @@ def test_empty_metadata_gives_an_untitled_poster_with_the_numbers(demo_results):
 
 def test_response_lines_give_cr_plus_pr_per_domain_and_month(demo_results):
     text = poster_text({}, demo_results, "en")
-    assert text.response == ("Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 13/14 (92.9%)",
-                             "Articular, CR+PR: M3 5/10 (50.0%) · M6 6/9 (66.7%)")
+    assert text.response == (("cutaneous", "Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 13/14 (92.9%)"),
+                             ("articular", "Articular, CR+PR: M3 5/10 (50.0%) · M6 6/9 (66.7%)"))
 
 
 @pytest.mark.parametrize(("meta", "expected"), [

@@ -10,7 +10,7 @@ _DEMO_SEX = "flt_demo_sex"
 
 def _tiles(app) -> dict[str, tuple[str, str]]:
     """Each tile's value and detail as read (``as_read``)."""
-    return {m.label: (as_read(m.value), as_read(m.delta)) for m in app.main.metric}
+    return {as_read(m.label): (as_read(m.value), as_read(m.delta)) for m in app.main.metric}
 
 
 def test_demo_cohort_page_runs_without_exception(app, open_page):

@@ -24,7 +24,7 @@ def _plain_texts(app) -> list[str]:
 
 
 def _metric(app, label: str):
-    return next(m for m in app.metric if m.label == label)
+    return next(m for m in app.metric if as_read(m.label) == label)
 
 
 def _counter(app) -> str:

@@ -15,7 +15,7 @@ def _metrics(app) -> dict[str, list[str]]:
     """Each tile label with its values, month after month."""
     out: dict[str, list[str]] = {}
     for m in app.metric:
-        out.setdefault(m.label, []).append(as_read(m.value))
+        out.setdefault(as_read(m.label), []).append(as_read(m.value))
     return out
 
 
@@ -90,7 +90,7 @@ def test_unknown_drug_is_flagged_and_named_as_plain_text(app, upload_page):
 
 def test_unknown_drug_patient_counts_on_corticosteroids_and_its_dose_is_counted_out(app, upload_page):
     upload_page([("cohort.csv", _UNKNOWN_DRUG_CSV)], _PAGE)
-    metrics = [as_read(m.value) for m in app.main.metric if m.label == t("steroids.on_cs", "en")]
+    metrics = [as_read(m.value) for m in app.main.metric if as_read(m.label) == t("steroids.on_cs", "en")]
     captions = [c.value for c in app.main.caption]
     assert (metrics[0], captions.count(t("steroids.unknown_drug_doses", "en", n=1))) == ("2/2 (100.0%)", 2)
 

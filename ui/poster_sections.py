@@ -18,7 +18,8 @@ from core.i18n import t
 from core.schema import RESPONSE_DOMAINS
 from ui.charts import chart_columns
 from ui.poster import PosterView, draw_chart
-from ui.widgets import COLUMN_GAP_PX, stack_columns_below, tile_rows, tile_text
+from ui.widgets import (COLUMN_GAP_PX, fixed_last_column, stack_columns_below, tile_label, tile_row_px, tile_rows,
+                        tile_text)
 
 # Style only, no user text: the poster's title, its corticosteroid values and the small print.
 POSTER_CSS = """<style>
@@ -101,16 +102,21 @@ def draw_baseline(poster: PosterView, lang: str) -> None:
 
 
 def draw_response(poster: PosterView, lang: str) -> None:
-    """CR, PR and NR per domain and visit: the chart, then CR + PR in numbers."""
+    """CR, PR and NR per domain and visit: each domain's chart with its CR + PR in
+    numbers under it (the domains side by side where the page has room)."""
     _heading("poster.section.response", lang)
     specs = [poster.charts.get(f"response_{domain}") for domain in RESPONSE_DOMAINS]
+    lines = dict(poster.text.response)
     if None in specs:
         draw_chart(None, lang)  # withheld: one note for the section
-    else:
-        for column, spec in zip(chart_columns(len(specs), "poster_response", DOMAIN_WIDTH), specs):
-            draw_chart(spec, lang, column)
-    for line in poster.text.response:
-        st.markdown(line)
+        for line in lines.values():
+            st.markdown(line)
+        return
+    for column, domain, spec in zip(chart_columns(len(specs), "poster_response", DOMAIN_WIDTH), RESPONSE_DOMAINS,
+                                    specs):
+        draw_chart(spec, lang, column)
+        if domain in lines:
+            column.markdown(lines[domain])
 
 
 def draw_biology(poster: PosterView, lang: str) -> None:
@@ -133,14 +139,33 @@ def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> 
     if chart_beside:
         stack_columns_below("poster_steroids", _beside_px(len(months)))
     tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
-    for column, month in zip(tiles.columns(len(months)), months):
+    _draw_steroid_months(months, tiles)
+    draw_chart(poster.charts.get("steroids"), lang, chart)
+
+
+def draw_steroid_slide(poster: PosterView, lang: str) -> None:
+    """The corticosteroids as a slide: the dose chart beside the months, at its own width,
+    where the slide is wide enough (``_slide_beside_px``: on a 1,280 px screen with the
+    demo's three months), else under them. Under them, the slide is taller than a
+    768-line screen."""
+    _heading("poster.section.steroids", lang)
+    months = poster.text.steroids
+    with st.container(key="slide_steroids"):
+        fixed_last_column("slide_steroids", _CHART_BESIDE_PX, _slide_beside_px(len(months)))
+        tiles, chart = st.columns(2, gap="small")
+    _draw_steroid_months(months, tiles)
+    draw_chart(poster.charts.get("steroids"), lang, chart)
+
+
+def _draw_steroid_months(months, place) -> None:
+    """One bordered box per month, side by side in ``place``, with its tiles."""
+    for column, month in zip(place.columns(len(months)), months):
         with column.container(border=True):
             st.markdown(f"**{month.month}**")
             for tile in month.tiles:
-                st.metric(tile.label, tile_text(tile.value))
+                st.metric(tile_label(tile.label), tile_text(tile.value))
                 if tile.detail:
                     st.caption(tile.detail)
-    draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
 # Beside the months, the dose chart needs its plot's width and ``AXIS_ROOM``, and a
@@ -155,6 +180,13 @@ def _beside_px(months: int) -> int:
     which its two columns, the months and the chart, sit side by side."""
     tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
     return 2 * max(_CHART_BESIDE_PX, tiles) + COLUMN_GAP_PX["large"]
+
+
+def _slide_beside_px(months: int) -> int:
+    """The width of the corticosteroid slide (key ``slide_steroids``) from which the dose
+    chart, at its own width, sits beside the months: a slide is the screen less 160 px."""
+    tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
+    return tiles + COLUMN_GAP_PX["small"] + _CHART_BESIDE_PX
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:
@@ -192,7 +224,7 @@ def draw_conclusion(poster: PosterView, lang: str) -> None:
 
 DRAW: dict[str, Callable[[PosterView, str], None]] = dict(zip(PANELS, (
     draw_title, lambda poster, lang: draw_methods(poster, lang, columns=True), draw_baseline, draw_response,
-    draw_biology, draw_steroids, draw_safety, draw_conclusion,
+    draw_biology, draw_steroid_slide, draw_safety, draw_conclusion,
 )))
 
 
@@ -203,7 +235,10 @@ def draw_poster(poster: PosterView, lang: str) -> None:
     st.html(POSTER_CSS)
     with st.container(border=True):
         draw_title(poster, lang)
-    methods, results = st.columns([1, 2], gap="large")
+    with st.container(key="poster_body"):
+        # The results take two thirds: under the texts where that is too narrow for a row of tiles.
+        stack_columns_below("poster_body", (3 * tile_row_px() + 1) // 2 + COLUMN_GAP_PX["large"])
+        methods, results = st.columns([1, 2], gap="large")
     with methods:
         draw_methods(poster, lang)
     with results:

@@ -28,24 +28,26 @@ _STEP = "_present_step"
 # definitions) but is not shown; Streamlit's header and the clicker's buttons neither.
 # Type follows the screen's height, as on a slide: each size is reached on a screen of
 # about 1,080 lines and kept above it; a 720- or 768-line one (a laptop, a projector)
-# shows the same proportions, down to a floor.
+# shows the same proportions, down to a floor. On a 4:3 screen (1,024 x 768) the width
+# sets it instead (each ``vw`` size is its ``vh`` one on a 16:10 screen): the same
+# text on a narrower slide takes more lines.
 _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}
 [data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 6rem; max-width: none;}
 .st-key-slides {position: relative; gap: 0;}
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
-.st-key-slides [data-testid="stText"] * {font-size: clamp(1rem, 2.5vh, 1.7rem); line-height: 1.45;}
-.st-key-slides h3 {font-size: clamp(1.5rem, 3.85vh, 2.6rem);}
+.st-key-slides [data-testid="stText"] * {font-size: clamp(1rem, min(2.5vh, 1.6vw), 1.7rem); line-height: 1.45;}
+.st-key-slides h3 {font-size: clamp(1.5rem, min(3.85vh, 2.46vw), 2.6rem);}
 .st-key-slides [data-testid="stMetricValue"], .st-key-slides [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
-  {font-size: clamp(1.8rem, 4.75vh, 3.2rem); line-height: 1.2;}
+  {font-size: clamp(1.8rem, min(4.75vh, 3.04vw), 3.2rem); line-height: 1.2;}
 .st-key-slides [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p,
 .st-key-slides [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p,
-.st-key-slides [data-testid="stMetricDelta"] {font-size: clamp(0.95rem, 1.9vh, 1.3rem);}
-.st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: clamp(2rem, 5vh, 3.4rem); font-weight: 700;
+.st-key-slides [data-testid="stMetricDelta"] {font-size: clamp(0.95rem, min(1.9vh, 1.22vw), 1.3rem);}
+.st-key-slides .st-key-poster_title [data-testid="stText"] * {font-size: clamp(2rem, min(5vh, 3.2vw), 3.4rem); font-weight: 700;
   line-height: 1.2;}
-.st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: clamp(1.25rem, 3vh, 2rem);}
-.st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: clamp(0.9rem, 1.6vh, 1.1rem);}
+.st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: clamp(1.25rem, min(3vh, 1.92vw), 2rem);}
+.st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: clamp(0.9rem, min(1.6vh, 1.02vw), 1.1rem);}
 .st-key-slide_bar {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; padding: 0.5rem 5rem;
   background: #ffffff; border-top: 1px solid #e6e0e8;}
 .st-key-slide_footer [data-testid="stText"] * {font-size: 0.95rem; opacity: 0.8;}

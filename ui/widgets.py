@@ -181,13 +181,36 @@ _BOUNDS = "; "
 _SLASH = "/\u200b"
 
 
+# The narrowest tile a row of ``_TILE_COLUMNS`` gives (about 90 px inside its border)
+# holds every label's word but these, which break there with a hyphen, at a soft hyphen
+# (``tile_label``), instead of at any letter ("Hydroxychloroqu" above "ine").
+_LONG_WORDS = ("Hydroxy|chloro|quine", "Cortico|steroids", "cortico|steroids", "Cortico|stéroïdes",
+               "cortico|stéroïdes", "Cortico|thérapie")
+_SOFT_HYPHENS = {word.replace("|", ""): word.replace("|", "\u00ad") for word in _LONG_WORDS}
+# The narrowest a tile of a row of ``_TILE_COLUMNS`` may be, border included; a section
+# with less room for the row puts it under what is beside it (``tile_row_px``).
+TILE_MIN_PX = 110
+
+
+def tile_row_px() -> int:
+    """The width a row of ``_TILE_COLUMNS`` tiles needs (``TILE_MIN_PX`` each, with the
+    gaps between them)."""
+    return _TILE_COLUMNS * TILE_MIN_PX + (_TILE_COLUMNS - 1) * COLUMN_GAP_PX["small"]
+
+
 def tile_rows(tiles) -> None:
     """Bordered tiles (``core.display`` ``Tile``: label, value, detail) in rows of
     ``_TILE_COLUMNS``; a detail wraps only between its parts or bounds (``_unbroken_parts``)."""
     for start in range(0, len(tiles), _TILE_COLUMNS):
         for column, tile in zip(st.columns(_TILE_COLUMNS), tiles[start:start + _TILE_COLUMNS]):
-            column.metric(tile.label, tile_text(tile.value), delta=tile_text(_unbroken_parts(tile.detail)),
-                          delta_color="off", delta_arrow="off", border=True)
+            column.metric(tile_label(tile.label), tile_text(tile.value),
+                          delta=tile_text(_unbroken_parts(tile.detail)), delta_color="off", delta_arrow="off",
+                          border=True)
+
+
+def tile_label(label: str) -> str:
+    """A tile's label as drawn: its long words may break at a soft hyphen (``_LONG_WORDS``)."""
+    return " ".join(_SOFT_HYPHENS.get(word, word) for word in label.split(" "))
 
 
 def tile_text(text: str | None) -> str | None:
@@ -221,6 +244,25 @@ def stack_columns_below(key: str, min_px: int) -> None:
     row = f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
     st.html(f"""<style>
 .st-key-{key} {{container-type: inline-size;}}
+@container (max-width: {min_px - 1}px) {{
+  {row} {{flex-wrap: wrap;}}
+  {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
+}}
+</style>""")
+
+
+def fixed_last_column(key: str, px: int, min_px: int) -> None:
+    """The columns drawn straight inside the container keyed ``key``: where the
+    container is at least ``min_px`` wide, side by side with the last one ``px`` wide
+    (a chart at its own width) and the others sharing the rest; narrower, each on the
+    container's whole width. Called inside that container; the style takes no room."""
+    row = f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+    st.html(f"""<style>
+.st-key-{key} {{container-type: inline-size;}}
+@container (min-width: {min_px}px) {{
+  {row} > [data-testid="stColumn"] {{flex: 1 1 0; min-width: 0;}}
+  {row} > [data-testid="stColumn"]:last-child {{flex: 0 0 {px}px; min-width: {px}px;}}
+}}
 @container (max-width: {min_px - 1}px) {{
   {row} {{flex-wrap: wrap;}}
   {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}

@@ -97,7 +97,7 @@ class PosterText:
     abbreviations: str
     analysed: str
     tiles: tuple[Tile, ...]
-    response: tuple[str, ...]
+    response: tuple[tuple[str, str], ...]
     markers: tuple[MarkerBox, ...]
     steroids: tuple[SteroidColumn, ...]
     safety: str
@@ -135,7 +135,8 @@ def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0
         abbreviations=abbreviations_line(meta.get("abbreviations") or (), lang),
         analysed=t("poster.analysed", lang, N=count_text(table.N, k, lang)),
         tiles=m0_tiles(table, lang, k),
-        response=tuple(masked(line, k, lang) for line in response_lines(results.response, lang, k)),
+        response=tuple((domain, masked(line, k, lang))
+                       for domain, line in domain_response_lines(results.response, lang, k)),
         markers=marker_boxes(results.biology, lang, k),
         steroids=steroid_columns(results.steroids, lang, k),
         safety=safety_headline(results.safety, lang, k, hide_N) if results.events_recorded
@@ -183,13 +184,20 @@ def abbreviations_line(abbreviations, lang: str) -> str:
 def response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[str, ...]:
     """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``;
     under small-cell suppression ``k`` hidden with its response row (``response_cells``)."""
+    return tuple(line for _, line in domain_response_lines(result, lang, k))
+
+
+def domain_response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[tuple[str, str], ...]:
+    """``response_lines`` with the domain of each: (domain, line), for the domains with a
+    visit scored."""
     lines = []
     for domain in RESPONSE_DOMAINS:
         visits = [r for r in result.results if r.domain == domain]
         if not visits:
             continue
         parts = " · ".join(f"{month_label(r.month)} {_overall(r, lang, k)}" for r in visits)
-        lines.append(t("poster.response_line", lang, domain=t(f"response.domain.{domain}", lang), visits=parts))
+        lines.append((domain, t("poster.response_line", lang, domain=t(f"response.domain.{domain}", lang),
+                                visits=parts)))
     return tuple(lines)
 
 
