@@ -91,6 +91,22 @@ def test_a_context_exception_reads_as_python_prints_it():
     assert text.index("builtins.OSError") < text.index("builtins.RuntimeError")
 
 
+def test_an_exception_group_lists_each_exception_without_its_message():
+    # A server's task group raises its tasks' errors together: each is named, with its
+    # frames (before, the log named the group alone).
+    try:
+        raise ExceptionGroup(f"in {NAME}", [_caught(), KeyError(PATIENT)])
+    except ExceptionGroup as group:
+        text = traceback_without_messages(group)
+    assert PATIENT not in text and NAME not in text and "row 12" not in text
+    group, first, second = text.split(" ----------------\n")[0], *text.split("---- 1 ----")[1].split("---- 2 ----")
+    assert group.startswith("Traceback") and f"builtins.ExceptionGroup {WITHHELD}" in group
+    # The first exception with its cause, as Python prints a chain; the second alone.
+    assert f"  | builtins.KeyError {WITHHELD}" in first and f"  | builtins.ValueError {WITHHELD}" in first
+    assert first.count("in _raise_chain") == 2
+    assert second.strip().endswith(f"builtins.KeyError {WITHHELD}") and "ValueError" not in second
+
+
 def test_the_app_installs_it(app):
     original = logging.getLogRecordFactory()
     logging.setLogRecordFactory(logging.LogRecord)

@@ -38,7 +38,8 @@ def keep_messages_out_of_logs() -> None:
 
 def traceback_without_messages(exc: BaseException) -> str:
     """``exc``'s traceback as Python prints it, each exception's message left out: the
-    chain from the first cause, each with its frames and its type."""
+    chain from the first cause, each with its frames and its type; an exception group
+    (a server's task group) followed by each of its exceptions, indented, numbered."""
     chain = []
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -55,4 +56,8 @@ def traceback_without_messages(exc: BaseException) -> str:
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_tb(each.__traceback__))
         parts.append(f"{type(each).__module__}.{type(each).__qualname__} {WITHHELD}\n")
+        if isinstance(each, BaseExceptionGroup):
+            for number, member in enumerate(each.exceptions, start=1):
+                inner = traceback_without_messages(member).replace("\n", "\n  | ")
+                parts.append(f"  +---------------- {number} ----------------\n  | {inner}\n")
     return "".join(parts).rstrip("\n")
