@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.i18n import t
 from ui import filters, nav, present, state, widgets
+from ui.charts import scroll_wide_charts
 from ui.forget import forget_if_idle
 from ui.lang import language_selector
 from ui.logs import keep_messages_out_of_logs
@@ -40,4 +41,5 @@ filters.sidebar_filters(lang)
 sidebar_settings(lang)
 filters.sidebar_populations(counts, lang)
 widgets.wrap_tiles()
+scroll_wide_charts()
 page.run()

@@ -380,6 +380,24 @@ _PAGE_CHARTS = {"pages/poster.py": 3, "pages/cohort.py": 1, "pages/response.py":
                 "pages/steroids.py": 1, "pages/safety.py": 2, "pages/conclusion.py": 0}
 
 
+def test_a_chart_wider_than_a_phone_scrolls_in_its_own_frame(server, browser):
+    # On a phone (390 px) the transition matrices and the patient grid, drawn at their own
+    # width, are wider than the screen: the whole page scrolled sideways.
+    page = browser.new_context(viewport={"width": 390, "height": 900}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/response.py"))
+    page.wait_for_function(_CHARTS_DRAWN, arg=_PAGE_CHARTS["pages/response.py"])
+    assert page.locator("[data-testid='stMain']").evaluate("m => m.scrollWidth <= m.clientWidth")
+    frames = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").evaluate_all("""cs => cs.map(c => {
+        const frame = c.parentElement;
+        frame.scrollLeft = frame.scrollWidth;  // to its right end
+        const drawn = c.querySelector('svg.marks').getBoundingClientRect(), box = frame.getBoundingClientRect();
+        return {wide: frame.scrollWidth > frame.clientWidth, end: drawn.right <= box.right + 1}; })""")
+    wide = [f for f in frames if f["wide"]]
+    assert len(wide) == 2 and all(f["end"] for f in wide), frames
+    page.context.close()
+
+
 def _cut_chart_texts(page, lang: str) -> dict[str, list[str]]:
     """Click through the menu's pages after the data page (which has no chart, and a
     heading of its own): the cut or hidden texts (``_CHART_CUT``) of each page that has

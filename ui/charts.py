@@ -20,6 +20,22 @@ from ui.widgets import COLUMN_GAP_PX, stack_columns_below
 
 # Twice the screen resolution: sharp on a projector and in a printed poster panel.
 _PNG_SCALE = 2
+# Style only. A chart drawn at its own width ("content": the transition matrices, the
+# patient grid) that is wider than its column scrolls sideways in its own frame on a
+# screen narrower than 1,024 px; else the whole page would (on a phone, or with the
+# sidebar open). From 1,024 px such a chart reaches at most into the page's margin,
+# shown whole.
+CHART_CSS = """<style>
+@media (max-width: 1023.98px) {
+  [data-testid="stFullScreenFrame"] > div:has(> [data-testid="stVegaLiteChart"]) {overflow-x: auto;}
+}
+</style>"""
+
+
+def scroll_wide_charts() -> None:
+    """Let this run's charts scroll sideways when wider than their column (``CHART_CSS``);
+    the style takes no room on the page."""
+    st.html(CHART_CSS)
 
 
 def chart_columns(count: int, key: str, plot_width: int = WIDTH // 2) -> list:
