@@ -107,6 +107,21 @@ def test_an_exception_group_lists_each_exception_without_its_message():
     assert second.strip().endswith(f"builtins.KeyError {WITHHELD}") and "ValueError" not in second
 
 
+def test_an_exception_raised_again_out_of_its_group_is_written_once():
+    # A server takes a group's only exception out and raises it again: its context is
+    # the group, whose exception it is (a cycle).
+    try:
+        try:
+            raise ExceptionGroup("tasks", [KeyError(PATIENT)])
+        except ExceptionGroup as group:
+            raise group.exceptions[0]
+    except KeyError as exc:
+        text = traceback_without_messages(exc)
+    assert PATIENT not in text
+    assert text.count(f"builtins.KeyError {WITHHELD}") == 1 and "(an exception written elsewhere in this traceback)" in text
+    assert text.index("builtins.ExceptionGroup") < text.index("---- 1 ----")
+
+
 def test_the_app_installs_it(app):
     original = logging.getLogRecordFactory()
     logging.setLogRecordFactory(logging.LogRecord)

@@ -15,6 +15,7 @@ import logging
 import traceback
 
 WITHHELD = "(message withheld from the log: it may quote the cohort's data)"
+_WRITTEN = "(an exception written elsewhere in this traceback)"
 
 
 def keep_messages_out_of_logs() -> None:
@@ -36,12 +37,16 @@ def keep_messages_out_of_logs() -> None:
     logging.setLogRecordFactory(record)
 
 
-def traceback_without_messages(exc: BaseException) -> str:
+def traceback_without_messages(exc: BaseException, _seen: set[int] | None = None) -> str:
     """``exc``'s traceback as Python prints it, each exception's message left out: the
     chain from the first cause, each with its frames and its type; an exception group
-    (a server's task group) followed by each of its exceptions, indented, numbered."""
+    (a server's task group) followed by each of its exceptions, indented, numbered.
+    Each exception is written once (``_seen``, shared with a group's exceptions): one
+    taken out of its group and raised again has the group for context (a cycle)."""
     chain = []
-    seen: set[int] = set()
+    seen = set() if _seen is None else _seen
+    if id(exc) in seen:
+        return _WRITTEN
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
@@ -58,6 +63,6 @@ def traceback_without_messages(exc: BaseException) -> str:
         parts.append(f"{type(each).__module__}.{type(each).__qualname__} {WITHHELD}\n")
         if isinstance(each, BaseExceptionGroup):
             for number, member in enumerate(each.exceptions, start=1):
-                inner = traceback_without_messages(member).replace("\n", "\n  | ")
+                inner = traceback_without_messages(member, seen).replace("\n", "\n  | ")
                 parts.append(f"  +---------------- {number} ----------------\n  | {inner}\n")
     return "".join(parts).rstrip("\n")
