@@ -43,6 +43,14 @@ def test_tile_details_wrap_only_between_their_parts(open_page):
     assert all(" " not in bit for detail in details for part in detail.split(" · ") for bit in part.split("; "))
 
 
+def test_a_long_label_word_may_break_only_at_its_soft_hyphens(app, open_page):
+    # "Hydroxychloroquine" is wider than a tile of a row of four on a 1,280 px screen:
+    # it breaks with a hyphen, not at any letter; a short word is left alone.
+    labels = [m.label for m in open_page(_PAGE).main.metric]
+    assert "Hydroxy\u00adchloro\u00adquine" in labels and "Cortico\u00adsteroids (CS)" in labels
+    assert "Women" in labels and "Cutaneous involvement" in labels
+
+
 def _chart_rows(chart) -> list[dict]:
     """The rows of a chart's single dataset (Streamlit sends them apart, as Arrow)."""
     import pyarrow as pa

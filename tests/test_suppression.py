@@ -244,7 +244,7 @@ def test_findings_and_poster_lines_hide_cr_plus_pr_with_its_row(demo):
     # Lille at k = 3, articular M3: CR 1, PR 4, NR 3 of 8; CR + PR 5/8 would give CR
     # and NR back beside the response table's PR 4/8.
     from core.conclusion import conclusion
-    from core.display.poster import response_lines
+    from core.display.poster import domain_response_lines
     from core.display.suppressed import masked_findings
     from core.filters import parse_filters
     from core.response import response
@@ -254,9 +254,9 @@ def test_findings_and_poster_lines_hide_cr_plus_pr_with_its_row(demo):
     assert (articular.cr.n, articular.pr.n, articular.nr.n) == (1, 4, 3)
     findings = masked_findings(conclusion(demo, lille, settings), 3, "en")
     assert "5/8" not in " ".join(findings) and "a masked share at M3" in findings[2]
-    lines = response_lines(response(demo, lille, settings), "en", 3)
-    assert "5/8" not in " ".join(lines) and "M3 hidden" in lines[1]
-    assert "5/8" in " ".join(response_lines(response(demo, lille, settings), "en"))
+    lines = dict(domain_response_lines(response(demo, lille, settings), "en", 3))
+    assert "5/8" not in " ".join(lines.values()) and "M3 hidden" in lines["articular"]
+    assert "5/8" in dict(domain_response_lines(response(demo, lille, settings), "en"))["articular"]
 
 
 def test_a_dose_share_among_hidden_known_doses(demo):

@@ -131,23 +131,22 @@ def draw_biology(poster: PosterView, lang: str) -> None:
                 st.markdown(f"**{month}**  \n" + "  \n".join(lines))
 
 
-def draw_steroids(poster: PosterView, lang: str, chart_beside: bool = False) -> None:
-    """Corticosteroid use and dose at each month, and the dose chart (under the months,
-    or ``chart_beside`` them where the section is wide enough: ``_beside_px``)."""
+def draw_steroids(poster: PosterView, lang: str) -> None:
+    """Corticosteroid use and dose at each month, and the dose chart beside the months
+    where the section is wide enough (``_beside_px``), else under them."""
     _heading("poster.section.steroids", lang)
     months = poster.text.steroids
-    if chart_beside:
-        stack_columns_below("poster_steroids", _beside_px(len(months)))
-    tiles, chart = st.columns(2, gap="large") if chart_beside else (st.container(), st.container())
+    stack_columns_below("poster_steroids", _beside_px(len(months)))
+    tiles, chart = st.columns(2, gap="large")
     _draw_steroid_months(months, tiles)
     draw_chart(poster.charts.get("steroids"), lang, chart)
 
 
 def draw_steroid_slide(poster: PosterView, lang: str) -> None:
     """The corticosteroids as a slide: the dose chart beside the months, at its own width,
-    where the slide is wide enough (``_slide_beside_px``: on a 1,280 px screen with the
-    demo's three months), else under them. Under them, the slide is taller than a
-    768-line screen."""
+    where the slide is wide enough (``_slide_beside_px``: from a 1,260 px screen with the
+    demo's three months, 1,425 px with a registry's four), else under them. Under them,
+    the slide is taller than a 768-line screen."""
     _heading("poster.section.steroids", lang)
     months = poster.text.steroids
     with st.container(key="slide_steroids"):
@@ -182,9 +181,18 @@ def _beside_px(months: int) -> int:
     return 2 * max(_CHART_BESIDE_PX, tiles) + COLUMN_GAP_PX["large"]
 
 
+def _texts_beside_px() -> int:
+    """The width of the poster's body (key ``poster_body``) from which the introduction
+    and methods sit beside the results: Streamlit gives the results' column two thirds
+    less half the gap between the columns, and a row of M0 tiles needs ``tile_row_px``
+    (a 780 px body: a 1,240 px screen with the sidebar open)."""
+    return -(-3 * (tile_row_px() + COLUMN_GAP_PX["large"] // 2) // 2)
+
+
 def _slide_beside_px(months: int) -> int:
     """The width of the corticosteroid slide (key ``slide_steroids``) from which the dose
-    chart, at its own width, sits beside the months: a slide is the screen less 160 px."""
+    chart, at its own width, sits beside the months: a slide is the screen less 128 px
+    (less a scrollbar's 17 px where the browser draws one beside the page)."""
     tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
     return tiles + COLUMN_GAP_PX["small"] + _CHART_BESIDE_PX
 
@@ -236,8 +244,8 @@ def draw_poster(poster: PosterView, lang: str) -> None:
     with st.container(border=True):
         draw_title(poster, lang)
     with st.container(key="poster_body"):
-        # The results take two thirds: under the texts where that is too narrow for a row of tiles.
-        stack_columns_below("poster_body", (3 * tile_row_px() + 1) // 2 + COLUMN_GAP_PX["large"])
+        # The results under the texts where their column is too narrow for a row of tiles.
+        stack_columns_below("poster_body", _texts_beside_px())
         methods, results = st.columns([1, 2], gap="large")
     with methods:
         draw_methods(poster, lang)
@@ -249,7 +257,7 @@ def draw_poster(poster: PosterView, lang: str) -> None:
     # The charts need the page's width.
     draw_response(poster, lang)
     with st.container(key="poster_steroids"):
-        draw_steroids(poster, lang, chart_beside=True)
+        draw_steroids(poster, lang)
     with st.container(border=True):
         draw_conclusion(poster, lang)
     with st.container(key="poster_stamp"):

@@ -29,12 +29,12 @@ _STEP = "_present_step"
 # Type follows the screen's height, as on a slide: each size is reached on a screen of
 # about 1,080 lines and kept above it; a 720- or 768-line one (a laptop, a projector)
 # shows the same proportions, down to a floor. On a 4:3 screen (1,024 x 768) the width
-# sets it instead (each ``vw`` size is its ``vh`` one on a 16:10 screen): the same
-# text on a narrower slide takes more lines.
+# sets it instead (each ``vw`` size equals its ``vh`` one on a 25:16 screen: on 16:9 and
+# 16:10 ones the height sets it): the same text on a narrower slide takes more lines.
 _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}
-[data-testid="stMainBlockContainer"] {padding-top: 1.5rem; padding-bottom: 6rem; max-width: none;}
+[data-testid="stMainBlockContainer"] {padding: 1.5rem 4rem 6rem; max-width: none;}
 .st-key-slides {position: relative; gap: 0;}
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
 .st-key-slides [data-testid="stText"] * {font-size: clamp(1rem, min(2.5vh, 1.6vw), 1.7rem); line-height: 1.45;}
@@ -48,7 +48,7 @@ _BASE_CSS = """
   line-height: 1.2;}
 .st-key-slides .st-key-poster_authors [data-testid="stText"] * {font-size: clamp(1.25rem, min(3vh, 1.92vw), 2rem);}
 .st-key-slides .st-key-poster_abbreviations [data-testid="stText"] * {font-size: clamp(0.9rem, min(1.6vh, 1.02vw), 1.1rem);}
-.st-key-slide_bar {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; padding: 0.5rem 5rem;
+.st-key-slide_bar {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; padding: 0.5rem 4rem;
   background: #ffffff; border-top: 1px solid #e6e0e8;}
 .st-key-slide_footer [data-testid="stText"] * {font-size: 0.95rem; opacity: 0.8;}
 .st-key-slide_counter [data-testid="stText"] * {font-size: 1.2rem; font-weight: 600;}

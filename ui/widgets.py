@@ -181,11 +181,11 @@ _BOUNDS = "; "
 _SLASH = "/\u200b"
 
 
-# The narrowest tile a row of ``_TILE_COLUMNS`` gives (about 90 px inside its border)
-# holds every label's word but these, which break there with a hyphen, at a soft hyphen
-# (``tile_label``), instead of at any letter ("Hydroxychloroqu" above "ine").
-_LONG_WORDS = ("Hydroxy|chloro|quine", "Cortico|steroids", "cortico|steroids", "Cortico|stéroïdes",
-               "cortico|stéroïdes", "Cortico|thérapie")
+# The narrowest tile a row of ``_TILE_COLUMNS`` gives (``TILE_MIN_PX``, about 78 px inside
+# its padding and border) holds every label's word but these, which break there with a
+# hyphen, at a soft hyphen (``tile_label``), instead of at any letter ("Hydroxychloroqu"
+# above "ine").
+_LONG_WORDS = ("Hydroxy|chloro|quine", "Cortico|steroids", "cortico|steroids", "Cortico|thérapie")
 _SOFT_HYPHENS = {word.replace("|", ""): word.replace("|", "\u00ad") for word in _LONG_WORDS}
 # The narrowest a tile of a row of ``_TILE_COLUMNS`` may be, border included; a section
 # with less room for the row puts it under what is beside it (``tile_row_px``).
@@ -241,14 +241,7 @@ def stack_columns_below(key: str, min_px: int) -> None:
     the container's whole width, where the container is narrower than ``min_px``
     (Streamlit stacks columns only on a screen under 640 px). Called inside that
     container; the style takes no room on the page."""
-    row = f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-    st.html(f"""<style>
-.st-key-{key} {{container-type: inline-size;}}
-@container (max-width: {min_px - 1}px) {{
-  {row} {{flex-wrap: wrap;}}
-  {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
-}}
-</style>""")
+    st.html(f"<style>{_stacked_css(key, min_px)}</style>")
 
 
 def fixed_last_column(key: str, px: int, min_px: int) -> None:
@@ -256,18 +249,29 @@ def fixed_last_column(key: str, px: int, min_px: int) -> None:
     container is at least ``min_px`` wide, side by side with the last one ``px`` wide
     (a chart at its own width) and the others sharing the rest; narrower, each on the
     container's whole width. Called inside that container; the style takes no room."""
-    row = f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-    st.html(f"""<style>
-.st-key-{key} {{container-type: inline-size;}}
+    row = _row(key)
+    st.html(f"""<style>{_stacked_css(key, min_px)}
 @container (min-width: {min_px}px) {{
   {row} > [data-testid="stColumn"] {{flex: 1 1 0; min-width: 0;}}
   {row} > [data-testid="stColumn"]:last-child {{flex: 0 0 {px}px; min-width: {px}px;}}
 }}
+</style>""")
+
+
+def _row(key: str) -> str:
+    """The selector of the columns' row drawn straight inside the container keyed ``key``."""
+    return f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+
+
+def _stacked_css(key: str, min_px: int) -> str:
+    """The container keyed ``key`` measured, and its columns stacked under ``min_px``."""
+    row = _row(key)
+    return f"""
+.st-key-{key} {{container-type: inline-size;}}
 @container (max-width: {min_px - 1}px) {{
   {row} {{flex-wrap: wrap;}}
   {row} > [data-testid="stColumn"] {{flex: 1 1 100%; min-width: 100%;}}
-}}
-</style>""")
+}}"""
 
 
 def small_n_note(n: int, lang: str, k: int = 0, hidden: bool = False) -> None:

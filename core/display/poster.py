@@ -181,15 +181,10 @@ def abbreviations_line(abbreviations, lang: str) -> str:
                      for a in abbreviations)
 
 
-def response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[str, ...]:
-    """Per domain, CR + PR at each month: ``Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...``;
-    under small-cell suppression ``k`` hidden with its response row (``response_cells``)."""
-    return tuple(line for _, line in domain_response_lines(result, lang, k))
-
-
 def domain_response_lines(result: ResponseResult, lang: str, k: int = 0) -> tuple[tuple[str, str], ...]:
-    """``response_lines`` with the domain of each: (domain, line), for the domains with a
-    visit scored."""
+    """Per domain with a visit scored, (domain, CR + PR at each month): ``("cutaneous",
+    "Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 ...")``; under small-cell suppression ``k``
+    hidden with its response row (``response_cells``)."""
     lines = []
     for domain in RESPONSE_DOMAINS:
         visits = [r for r in result.results if r.domain == domain]
