@@ -398,6 +398,18 @@ def test_a_chart_wider_than_a_phone_scrolls_in_its_own_frame(server, browser):
     page.context.close()
 
 
+def test_each_chart_is_named_by_its_title_for_a_screen_reader(server, browser):
+    # Vega names a chart's drawing after the spec's description: without one, every
+    # chart was announced as "Vega visualization".
+    page = _open(browser, _url_of(server, "pages/response.py"))
+    page.wait_for_function(_CHARTS_DRAWN, arg=_PAGE_CHARTS["pages/response.py"])
+    names = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").evaluate_all(
+        "cs => cs.map(c => (c.closest('[aria-label]') || c.querySelector('[aria-label]')).getAttribute('aria-label'))")
+    assert names[:2] == [t("response.domain.cutaneous", "en") + ".", t("response.domain.articular", "en") + "."]
+    assert names[2].startswith(t("response.transitions_title", "en").rstrip(".")), names
+    page.context.close()
+
+
 def _cut_chart_texts(page, lang: str) -> dict[str, list[str]]:
     """Click through the menu's pages after the data page (which has no chart, and a
     heading of its own): the cut or hidden texts (``_CHART_CUT``) of each page that has

@@ -13,7 +13,8 @@ from core.charts import biology as biology_charts
 from core.charts import cohort, safety as safety_charts
 from core.charts import steroids as steroid_charts
 from core.charts.response import domain_chart, response_chart, response_grid_chart, transitions_chart
-from core.charts.theme import FONT, TITLE_ROOM, WIDTH, layer_data, themed, title_lines, wrapped_title
+from core.charts.theme import (FONT, TITLE_ROOM, WIDTH, layer_data, themed, title_description, title_lines,
+                               wrapped_title)
 from core.display.response import overall_frame
 from core.filters import Filter
 from core.i18n import number_locale
@@ -60,7 +61,7 @@ def test_themed_gives_the_spec_of_altairs_properties_and_configure_methods(lang)
     frame = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
     base = alt.Chart(frame).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     by_methods = (alt.layer(base.mark_line(), base.mark_point())
-                  .properties(title="T", width=300, height=alt.Step(20))
+                  .properties(title="T", description="T.", width=300, height=alt.Step(20))
                   .configure(font=FONT, locale={"number": number_locale(lang)})
                   .configure_view(strokeWidth=0)
                   .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
@@ -193,6 +194,32 @@ def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
             lines = title.get(part, [])
             for line in [lines] if isinstance(lines, str) else lines:
                 assert len(line) * px <= width - TITLE_ROOM or " " not in line, (name, line)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_chart_with_a_title_is_described_by_it_for_a_screen_reader(demo_results, lang):
+    # Vega labels the drawing with the spec's description (its ARIA label): without one,
+    # a screen reader met an unnamed graphic, then its axes.
+    described = 0
+    for name, build in _builders(demo_results, lang).items():
+        spec = build().to_dict()
+        title = spec.get("title")
+        if title is None:
+            continue
+        title = title if isinstance(title, dict) else {"text": title}
+        lines = [line for part in ("text", "subtitle") if isinstance(title.get(part), (str, list))
+                 for line in ([title[part]] if isinstance(title[part], str) else title[part])]
+        # The same words as the title's lines (the description adds full stops).
+        assert spec["description"].replace(".", " ").split() == " ".join(lines).replace(".", " ").split(), name
+        described += 1
+    assert described >= 8
+
+
+def test_a_title_description_is_its_text_then_its_subtitle_as_sentences():
+    assert title_description("Daily dose") == "Daily dose."
+    assert title_description(alt.TitleParams("Dose, mg", subtitle=["Boxes: quartiles;", "lines: each patient."])) == \
+        "Dose, mg. Boxes: quartiles; lines: each patient."
+    assert title_description({"text": {"expr": "'x'"}}) is None
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -91,6 +91,7 @@ def themed(chart, lang: str, **properties):
     if isinstance(title, (str, dict, alt.TitleParams)):
         width = properties.get("width", getattr(chart, "width", None))
         fits = isinstance(width, (int, float)) and not isinstance(width, bool)
+        properties.setdefault("description", title_description(title))
         properties["title"] = wrapped_title(title, (width if fits else WIDTH) - TITLE_ROOM)
     for name, value in properties.items():
         setattr(chart, name, value)
@@ -117,6 +118,19 @@ TITLE_ROOM = 40
 _PX_PER_CHAR = {"text": 9.3, "subtitle": 6.3}
 # Private-use characters, in no text: a space not to break at, a break after a clause.
 _HELD, _CLAUSE = "\ue000", "\ue001"
+
+
+def title_description(title) -> str | None:
+    """A chart's description for a screen reader (the label of its drawing): its title
+    and subtitle as sentences, on one line; None for a title that is not text."""
+    params = {"text": title} if isinstance(title, str) else dict(title if isinstance(title, dict) else title.to_dict())
+    parts = []
+    for part in ("text", "subtitle"):
+        value = params.get(part)
+        lines = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(
+            value, list) else []
+        parts.append(" ".join(" ".join(lines).split()).rstrip("."))
+    return ". ".join(part for part in parts if part) + "." if any(parts) else None
 
 
 def wrapped_title(title, width: float):
