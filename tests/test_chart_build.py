@@ -181,18 +181,26 @@ def test_wrapped_title_fits_title_and_subtitle_to_the_width():
         "text": {"expr": "'x'"}, "subtitle": "Short"}
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
-    for name, build in _builders(demo_results, lang).items():
+def _titled_specs(results: dict, lang: str):
+    """(name, spec, title as a Vega-Lite title object) of every chart with a title."""
+    for name, build in _builders(results, lang).items():
         spec = build().to_dict()
         title = spec.get("title")
-        if title is None:
-            continue
-        title = title if isinstance(title, dict) else {"text": title}
+        if title is not None:
+            yield name, spec, title if isinstance(title, dict) else {"text": title}
+
+
+def _lines(title: dict, part: str) -> list[str]:
+    value = title.get(part, [])
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
+    for name, spec, title in _titled_specs(demo_results, lang):
         width = spec["width"] if isinstance(spec.get("width"), int) else WIDTH
         for part, px in (("text", 9.3), ("subtitle", 6.3)):
-            lines = title.get(part, [])
-            for line in [lines] if isinstance(lines, str) else lines:
+            for line in _lines(title, part):
                 assert len(line) * px <= width - TITLE_ROOM or " " not in line, (name, line)
 
 
@@ -200,19 +208,12 @@ def test_every_chart_title_line_fits_the_charts_width(demo_results, lang):
 def test_every_chart_with_a_title_is_described_by_it_for_a_screen_reader(demo_results, lang):
     # Vega labels the drawing with the spec's description (its ARIA label): without one,
     # a screen reader met an unnamed graphic, then its axes.
-    described = 0
-    for name, build in _builders(demo_results, lang).items():
-        spec = build().to_dict()
-        title = spec.get("title")
-        if title is None:
-            continue
-        title = title if isinstance(title, dict) else {"text": title}
-        lines = [line for part in ("text", "subtitle") if isinstance(title.get(part), (str, list))
-                 for line in ([title[part]] if isinstance(title[part], str) else title[part])]
+    titled = list(_titled_specs(demo_results, lang))
+    for name, spec, title in titled:
+        lines = _lines(title, "text") + _lines(title, "subtitle")
         # The same words as the title's lines (the description adds full stops).
         assert spec["description"].replace(".", " ").split() == " ".join(lines).replace(".", " ").split(), name
-        described += 1
-    assert described >= 8
+    assert len(titled) >= 8
 
 
 def test_a_title_description_is_its_text_then_its_subtitle_as_sentences():
