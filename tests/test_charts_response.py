@@ -37,6 +37,27 @@ def test_bars_are_labelled_n_over_n_with_month_and_denominator():
         ("CR", "2/4", "M3 (N = 4)"), ("PR", "1/4", "M3 (N = 4)"), ("NR", "1/4", "M3 (N = 4)")]
 
 
+def test_a_screen_reader_reads_each_segment_and_cr_plus_pr_whole():
+    # A segment's label may be n alone, and Vega's own description of a bar listed the
+    # fields it encodes ("rank: 0"): each bar and diamond says what it shows, in words;
+    # the texts and the CI's rule, which repeat them, are left out.
+    spec = response_chart(*_counts(), "en").to_dict()
+    layers = spec["hconcat"][0]["layer"]
+    assert [layer["encoding"].get("description") for layer in layers] == [
+        {"field": "aria", "type": "nominal"}, None, None, {"field": "aria", "type": "nominal"}, None, None]
+    assert [layer["mark"].get("aria", True) for layer in layers] == [True, False, False, True, False, False]
+    assert [r["aria"] for r in _layer_data(spec, 0, 0)] == ["M3: CR 2/4 (50.0%)", "M3: PR 1/4 (25.0%)",
+                                                         "M3: NR 1/4 (25.0%)"]
+    assert [r["aria"] for r in _layer_data(spec, 0, 3)] == ["M3: CR+PR 75.0%, 95% CI 30.1 to 95.4"]
+    assert [r["aria"] for r in _layer_data(spec, 1, 3)] == ["M3: no data"]
+    encoding = layers[0]["encoding"]
+    assert encoding["x"]["axis"]["description"] == "X-axis titled 'Visit': M3 (N = 4)"
+    assert encoding["y"]["axis"]["description"] == "Y-axis titled '% of patients assessed', from 0 to 100"
+    assert encoding["color"]["legend"]["description"] == "Legend titled 'Response': CR, PR, NR"
+    french = response_chart(*_counts(), "fr").to_dict()
+    assert _layer_data(french, 0, 0)[0]["aria"] == f"M3 : RC 2/4 (50,0{NNBSP}%)"
+
+
 def test_segment_labels_sit_in_the_middle_of_their_segment():
     rows = _layer_data(response_chart(*_counts(), "en").to_dict(), 0, 1)
     assert [r["mid"] for r in rows] == [25.0, 62.5, 87.5]

@@ -8,7 +8,7 @@ import pandas as pd
 from core.charts.theme import (AXIS_ROOM, DOMAIN_WIDTH, FIT_WIDTH, OKABE_ITO, RESPONSE_COLOURS, RESPONSE_ORDER,
                                 TWO_LINE_MONTH, colour_scale, layer_data, month_order, themed)
 from core.db import natural_sorted
-from core.i18n import fmt_ci, fmt_int, fmt_pct, t
+from core.i18n import fmt_ci, fmt_count, fmt_int, fmt_pct, t
 from core.display.response import category_label, overall_frame
 from core.schema import RESPONSE_DOMAINS as DOMAINS
 
@@ -89,6 +89,10 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
         rank=counts["category"].map({c: k for k, c in enumerate(CATEGORIES)}),
         text=_segment_texts(counts, lang),
         pct_text=counts["pct"].map(lambda p: fmt_pct(p, lang)),
+        # What a screen reader says of a segment (its label may be n alone).
+        aria=[t("response.aria.bar", lang, month=m, response=labels[c],
+                count=fmt_count(n, N, None if pd.isna(p) else p, lang))
+              for m, c, n, N, p in zip(_month(counts), counts["category"], counts["n"], counts["N"], counts["pct"])],
     )
     tops = overall.assign(
         month_label=_month_n(overall, lang),
@@ -96,43 +100,54 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
               for p, N in zip(overall["pct"], overall["N"])],
         ci=[fmt_ci(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
     )
+    tops["aria"] = [t("response.aria.overall", lang, month=m, overall=", ".join(filter(None, (text, ci))))
+                    for m, text, ci in zip(_month(overall), tops["text"], tops["ci"])]
     # Label heights: the middle of each segment, CR at the bottom of the stack.
     bars = bars.sort_values(["month", "rank"])
     bars["mid"] = bars.groupby("month")["pct"].cumsum() - bars["pct"] / 2
     order = month_order(bars)
     # Each frame feeds several layers: converted once (``layer_data``).
     bars_data, tops_data = layer_data(bars), layer_data(tops)
-    x = alt.X("month_label:N", title=t("response.axis.month", lang), sort=order,
-              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH))
+    # Axes and legend described in the chart's language (Vega's own descriptions are in English).
+    x_title = t("response.axis.month", lang)
+    x = alt.X("month_label:N", title=x_title, sort=order,
+              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH,
+                            description=t("response.aria.x", lang, title=x_title, values=", ".join(order))))
     stack = alt.Chart(bars_data).mark_bar(width={"band": 0.6}).encode(
         x=x,
+        # The scale leaves room above 100 for the labels: the axis is read as drawn.
         y=alt.Y("pct:Q", stack="zero", title=t("response.axis.pct", lang), scale=alt.Scale(domain=[0, 122]),
-                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100])),
+                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100],
+                              description=t("response.aria.y", lang, title=t("response.axis.pct", lang)))),
         color=alt.Color("category_label:N", title=t("response.legend", lang),
-                        scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, CATEGORIES, labels))),
-        order=alt.Order("rank:Q", sort="ascending"),
+                        scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, CATEGORIES, labels)),
+                        legend=alt.Legend(description=t("response.aria.legend", lang, title=t("response.legend", lang),
+                                                        values=", ".join(labels[c] for c in CATEGORIES)))),
+        order=alt.Order("rank:Q", sort="ascending"), description=alt.Description("aria:N"),
         tooltip=[alt.Tooltip("month_label:N", title=t("response.axis.month", lang)),
                  alt.Tooltip("category_label:N", title=t("response.legend", lang)),
                  alt.Tooltip("text:N", title="n/N"), alt.Tooltip("pct_text:N", title="%")],
     )
-    segment_text = alt.Chart(bars_data).mark_text(color="white", fontSize=13, fontWeight="bold").encode(
+    # The texts and the CI's rule repeat what the bars and the diamond tell a screen reader.
+    segment_text = alt.Chart(bars_data).mark_text(color="white", fontSize=13, fontWeight="bold", aria=False).encode(
         x=x, y=alt.Y("mid:Q"), text=alt.Text("text:N"),
     )
     # The CI of CR + PR beside the bar, level with the CR + PR boundary of the stack.
     beside = alt.X("month_label:N", sort=order, bandPosition=0.86)
-    error = alt.Chart(tops_data).mark_rule(color=OKABE_ITO["black"], strokeWidth=2).encode(
+    error = alt.Chart(tops_data).mark_rule(color=OKABE_ITO["black"], strokeWidth=2, aria=False).encode(
         x=beside, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"),
     )
     point = alt.Chart(tops_data).mark_point(shape="diamond", filled=True, size=60, color=OKABE_ITO["black"]).encode(
-        x=beside, y=alt.Y("pct:Q"),
+        x=beside, y=alt.Y("pct:Q"), description=alt.Description("aria:N"),
         tooltip=[alt.Tooltip("text:N", title=t("response.overall_short", lang)),
                  alt.Tooltip("ci:N", title=t("response.ci", lang))],
     )
-    overall_text = alt.Chart(tops_data).mark_text(fontSize=13, baseline="bottom", fontWeight="bold").encode(
+    overall_text = alt.Chart(tops_data).mark_text(fontSize=13, baseline="bottom", fontWeight="bold",
+                                                  aria=False).encode(
         x=x, y=alt.YDatum(113), text=alt.Text("text:N"),
     )
     # The CI in words is wider than the bar: a smaller font keeps neighbours apart.
-    ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom").encode(
+    ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom", aria=False).encode(
         x=x, y=alt.YDatum(102), text=alt.Text("ci:N"),
     )
     title = t(f"response.domain.{domain}", lang)
