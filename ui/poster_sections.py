@@ -174,11 +174,15 @@ def _draw_steroid_months(months, place) -> None:
 _CHART_BESIDE_PX, _MONTH_TILE_PX = WIDTH + AXIS_ROOM, 150
 
 
+def _months_px(months: int) -> int:
+    """The width the corticosteroid months need side by side (``_MONTH_TILE_PX`` each)."""
+    return months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
+
+
 def _beside_px(months: int) -> int:
     """The width of the poster's corticosteroid section (key ``poster_steroids``) from
     which its two columns, the months and the chart, sit side by side."""
-    tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
-    return 2 * max(_CHART_BESIDE_PX, tiles) + COLUMN_GAP_PX["large"]
+    return 2 * max(_CHART_BESIDE_PX, _months_px(months)) + COLUMN_GAP_PX["large"]
 
 
 def _texts_beside_px() -> int:
@@ -193,8 +197,7 @@ def _slide_beside_px(months: int) -> int:
     """The width of the corticosteroid slide (key ``slide_steroids``) from which the dose
     chart, at its own width, sits beside the months: a slide is the screen less 128 px
     (less a scrollbar's 17 px where the browser draws one beside the page)."""
-    tiles = months * _MONTH_TILE_PX + (months - 1) * COLUMN_GAP_PX["small"]
-    return tiles + COLUMN_GAP_PX["small"] + _CHART_BESIDE_PX
+    return _months_px(months) + COLUMN_GAP_PX["small"] + _CHART_BESIDE_PX
 
 
 def draw_safety(poster: PosterView, lang: str) -> None:

@@ -123,13 +123,9 @@ _HELD, _CLAUSE = "\ue000", "\ue001"
 def title_description(title) -> str | None:
     """A chart's description for a screen reader (the label of its drawing): its title
     and subtitle as sentences, on one line; None for a title that is not text."""
-    params = {"text": title} if isinstance(title, str) else dict(title if isinstance(title, dict) else title.to_dict())
-    parts = []
-    for part in ("text", "subtitle"):
-        value = params.get(part)
-        lines = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(
-            value, list) else []
-        parts.append(" ".join(" ".join(lines).split()).rstrip("."))
+    params = _title_params(title)
+    parts = [" ".join(" ".join(lines).split()).rstrip(".") for part in ("text", "subtitle")
+             if (lines := _text_lines(params.get(part)))]
     return ". ".join(part for part in parts if part) + "." if any(parts) else None
 
 
@@ -140,13 +136,25 @@ def wrapped_title(title, width: float):
     (an expression) is left alone."""
     import altair as alt
 
-    params = {"text": title} if isinstance(title, str) else dict(title if isinstance(title, dict) else title.to_dict())
+    params = _title_params(title)
     for part in ("text", "subtitle"):
-        value = params.get(part)
-        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            lines = title_lines(value, max(1, int(width // _PX_PER_CHAR[part])))
+        if (text := _text_lines(params.get(part))) is not None:
+            lines = title_lines(text, max(1, int(width // _PX_PER_CHAR[part])))
             params[part] = lines[0] if len(lines) == 1 else lines
     return params["text"] if isinstance(title, str) and isinstance(params["text"], str) else alt.TitleParams(**params)
+
+
+def _title_params(title) -> dict:
+    """A title (text, a Vega-Lite title object, or ``alt.TitleParams``) as its properties."""
+    return {"text": title} if isinstance(title, str) else dict(title if isinstance(title, dict) else title.to_dict())
+
+
+def _text_lines(value) -> list[str] | None:
+    """A title's part as its lines when it is text (a line, or lines), else None (an
+    expression, or no such part)."""
+    if isinstance(value, str):
+        return [value]
+    return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
 
 
 def title_lines(text: str | list[str], chars: int) -> list[str]:
