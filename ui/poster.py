@@ -67,13 +67,20 @@ def _stamp(digest: str, flt, settings, lang: str) -> str:
     return make_stamp((), flt, settings, digest=digest).line(lang)
 
 
-def draw_chart(spec: dict | None, lang: str, container=None) -> None:
+def draw_chart(spec: dict | None, lang: str, container=None, height: str = "content") -> None:
     """Draw a spec of ``PosterView.charts`` at the container's width; None (charts
-    withheld under small-cell suppression) leaves a note in its place."""
+    withheld under small-cell suppression) leaves a note in its place. ``height``:
+    Streamlit's, "content" (the spec's own) or "stretch" (the room its parent gives it,
+    where CSS sets that room)."""
     if spec is None:
         (container or st).caption(chart_withheld_note(lang))
         return
-    (container or st).vega_lite_chart(spec, width="stretch")
+    if height == "stretch":
+        # Title, axes and padding inside that room, the plot taking the rest (without
+        # "fit", the title is drawn above the chart's top); room above for the title's
+        # first line, whose top Vega's fit cuts off.
+        spec = {**spec, "autosize": {"type": "fit", "contains": "padding"}, "padding": {"top": 8}}
+    (container or st).vega_lite_chart(spec, width="stretch", height=height)
 
 
 def _chart_specs(view: PanelView, results: PosterResults, lang: str) -> dict[str, dict]:

@@ -12,14 +12,14 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from core.charts.theme import AXIS_ROOM, DOMAIN_WIDTH, WIDTH
+from core.charts.theme import AXIS_ROOM, DOMAIN_WIDTH, DOSE_HEIGHT, WIDTH
 from core.display.poster import PANELS
 from core.i18n import t
 from core.schema import RESPONSE_DOMAINS
 from ui.charts import chart_columns
 from ui.poster import PosterView, draw_chart
-from ui.widgets import (COLUMN_GAP_PX, fixed_last_column, stack_columns_below, tile_label, tile_row_px, tile_rows,
-                        tile_text)
+from ui.widgets import (COLUMN_GAP_PX, columns_row, fixed_last_column, stack_columns_below, tile_label, tile_row_px,
+                        tile_rows, tile_text)
 
 # Style only, no user text: the poster's title, its corticosteroid values and the small print.
 POSTER_CSS = """<style>
@@ -145,15 +145,48 @@ def draw_steroids(poster: PosterView, lang: str) -> None:
 def draw_steroid_slide(poster: PosterView, lang: str) -> None:
     """The corticosteroids as a slide: the dose chart beside the months, at its own width,
     where the slide is wide enough (``_slide_beside_px``: from a 1,260 px screen with the
-    demo's three months, 1,425 px with a registry's four), else under them. Under them,
-    the slide is taller than a 768-line screen."""
+    demo's three months, 1,425 px with a registry's four), else under them; the chart
+    takes the screen's height that the months leave (``_slide_steroids_css``)."""
     _heading("poster.section.steroids", lang)
     months = poster.text.steroids
     with st.container(key="slide_steroids"):
         fixed_last_column("slide_steroids", _CHART_BESIDE_PX, _slide_beside_px(len(months)))
+        st.html(_slide_steroids_css(len(months)))
         tiles, chart = st.columns(2, gap="small")
     _draw_steroid_months(months, tiles)
-    draw_chart(poster.charts.get("steroids"), lang, chart)
+    draw_chart(poster.charts.get("steroids"), lang, chart, height="stretch")
+
+
+# The corticosteroid slide fills the screen above the control bar (``_SLIDE_BAR_REM``
+# high, its stamp on two lines), no more: the dose chart takes the height the months
+# leave it, up to its own (``DOSE_HEIGHT``), down to ``_DOSE_CHART_MIN_PX``, and is
+# drawn at that height (not scaled: its tooltips stay on their marks). Under the months
+# on a 1,024 x 768 screen, it ended 132 px under the bar.
+_SLIDE_BAR_REM = 4.5
+_DOSE_CHART_MIN_PX = 280
+
+
+def _slide_steroids_css(months: int) -> str:
+    """The style of the corticosteroid slide (key ``slide_steroids``) with ``months``:
+    its height, and its chart's where the chart goes under the months."""
+    block = columns_row("slide_steroids")
+    row = block.rsplit(" > ", 1)[0]
+    chart = f'{block} > [data-testid="stColumn"]:last-child'
+    return f"""<style>
+.st-key-slides .st-key-panel_steroids {{height: calc(100dvh - 1.5rem - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
+.st-key-panel_steroids > [data-testid="stLayoutWrapper"]:has(> .st-key-slide_steroids),
+.st-key-slide_steroids, {row}, {block} {{flex: 1 1 0; min-height: 0;}}
+{chart} {{max-height: {DOSE_HEIGHT}px; min-height: {_DOSE_CHART_MIN_PX}px; display: flex; flex-direction: column;}}
+@container (max-width: {_slide_beside_px(months) - 1}px) {{
+  {block} {{flex-direction: column; flex-wrap: nowrap;}}
+  {block} > [data-testid="stColumn"]:first-child {{flex: 0 0 auto;}}
+  {chart} {{flex: 1 1 0;}}
+  {block} > [data-testid="stColumn"]:first-child [data-testid="stVerticalBlock"] {{gap: 0.4rem;}}
+  {block} > [data-testid="stColumn"]:first-child [data-testid="stMetricValue"],
+  {block} > [data-testid="stColumn"]:first-child [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p
+    {{font-size: clamp(1.4rem, min(3.6vh, 2.3vw), 2.4rem);}}
+}}
+</style>"""
 
 
 def _draw_steroid_months(months, place) -> None:

@@ -249,7 +249,7 @@ def fixed_last_column(key: str, px: int, min_px: int) -> None:
     container is at least ``min_px`` wide, side by side with the last one ``px`` wide
     (a chart at its own width) and the others sharing the rest; narrower, each on the
     container's whole width. Called inside that container; the style takes no room."""
-    row = _row(key)
+    row = columns_row(key)
     st.html(f"""<style>{_stacked_css(key, min_px)}
 @container (min-width: {min_px}px) {{
   {row} > [data-testid="stColumn"] {{flex: 1 1 0; min-width: 0;}}
@@ -258,14 +258,14 @@ def fixed_last_column(key: str, px: int, min_px: int) -> None:
 </style>""")
 
 
-def _row(key: str) -> str:
+def columns_row(key: str) -> str:
     """The selector of the columns' row drawn straight inside the container keyed ``key``."""
     return f'.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
 
 
 def _stacked_css(key: str, min_px: int) -> str:
     """The container keyed ``key`` measured, and its columns stacked under ``min_px``."""
-    row = _row(key)
+    row = columns_row(key)
     return f"""
 .st-key-{key} {{container-type: inline-size;}}
 @container (max-width: {min_px - 1}px) {{

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts.theme import ACCENT, HEIGHT, OKABE_ITO, TWO_LINE_MONTH, WIDTH, layer_data, themed
+from core.charts.theme import ACCENT, DOSE_HEIGHT, OKABE_ITO, TWO_LINE_MONTH, WIDTH, layer_data, themed
 from core.display.common import month_label
 from core.i18n import fmt_int, t
 from core.steroids import Steroids
@@ -77,4 +77,4 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
         ))
     subtitle = t("steroids.chart.subtitle" if lines_drawn else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
-    return themed(alt.layer(*layers), lang, title=title, width=WIDTH, height=HEIGHT + 120)
+    return themed(alt.layer(*layers), lang, title=title, width=WIDTH, height=DOSE_HEIGHT)

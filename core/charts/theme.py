@@ -51,6 +51,8 @@ ACCENT = OKABE_ITO["blue"]
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 WIDTH = 560
 HEIGHT = 260
+# The corticosteroid doses' chart, whole (plot, title and axis): its plot is taller.
+DOSE_HEIGHT = HEIGHT + 120
 # A chart drawn on its own is its plot's width (``width``) and about this much for its y
 # axis, the axis title and the padding: the room a page leaves a chart beside another.
 AXIS_ROOM = 55
