@@ -42,6 +42,17 @@ def test_upload_shows_counts_read_kept_rejected(app, upload_page):
     ]
 
 
+def test_upload_counts_are_shown_with_thousands_separators(app, upload_page):
+    import pyarrow as pa
+
+    rows = "".join(f"P{k},F,40\n" for k in range(1, 1201))
+    upload_page([("cohort.csv", f"patient_id,sex,age\n{rows}".encode())])
+    table = app.dataframe[0]
+    assert table.value.to_dict("records") == [{"Table": "Patients", "Read": 1200, "Kept": 1200, "Rejected": 0}]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pylist()
+    assert shown == [{"Table": "Patients", "Read": "1,200", "Kept": "1,200", "Rejected": "0"}]
+
+
 def test_upload_lists_unreadable_value_with_its_row_and_column(app, upload_page):
     upload_page([("cohort.csv", _CSV)])
     warnings = [r for r in _issue_rows(app) if r["Value"] == "abc"]

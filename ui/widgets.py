@@ -11,7 +11,7 @@ import streamlit as st
 from core.cohort import Cohort
 from core.display.suppressed import shown_count
 from core.display.upload import readings_frame
-from core.i18n import note_text, t
+from core.i18n import fmt_int, note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
 from ui.forget import forget_button
@@ -64,7 +64,11 @@ def show_report(report: Report, lang: str) -> None:
         st.error(t("report.unusable", lang), icon=":material/error:")
     if report.counts:
         st.subheader(t("report.counts", lang))
-        st.dataframe(counts_frame(report, lang), hide_index=True, width="content")
+        counts = counts_frame(report, lang)
+        # Shown with the language's thousands separator (a registry's 630 334 visits);
+        # the values stay whole numbers.
+        shown = counts.style.format(lambda n: fmt_int(n, lang), subset=list(counts.columns[1:]))
+        st.dataframe(shown, hide_index=True, width="content")
     show_readings(report, lang)
     st.subheader(t("report.issues", lang))
     if not report.issues:
