@@ -551,6 +551,10 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
     page.context.close()
 
 
+# The bottom of an element's content, in the viewport: of the lowest of its elements.
+_CONTENT_BOTTOM = "p => Math.max(...[p, ...p.querySelectorAll('*')].map(e => e.getBoundingClientRect().bottom))"
+
+
 # The slides allowed past the control bar: a registry's corticosteroids on a 4:3 screen
 # (four months of large numbers, and the dose chart at its least height under them).
 @pytest.mark.parametrize("locale, width, height, patients, beyond", [("en-US", 1366, 768, None, set()),
@@ -569,8 +573,8 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
     # line was under the bar. Type follows a 4:3 screen's width: the methods were 93 px
     # under the bar on 1,024 x 768. Under the months, the dose chart takes the height
     # they leave: it ended 132 px under the bar on 1,024 x 768, a registry's 178 px on
-    # 1,366 x 768. A panel's content is measured, not its box: the corticosteroids' box
-    # is the screen's height, and what does not fit would leave it.
+    # 1,366 x 768. A panel's content is measured, not its box (the corticosteroids' box
+    # is at least the screen's height). A slide allowed past the bar scrolls whole above it.
     from core.display.poster import PANELS
 
     lang = locale[:2]
@@ -600,10 +604,11 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
         page.wait_for_function("p => [...p.querySelectorAll(\"[data-testid='stVegaLiteChart']\")].every("
                                "c => c.querySelector('svg text, canvas'))", arg=panel.element_handle())
         page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 0)")  # as the slide opens
-        bottom = panel.evaluate("p => Math.max(...[p, ...p.querySelectorAll('*')].map("
-                                "e => e.getBoundingClientRect().bottom))")
+        bottom = panel.evaluate(_CONTENT_BOTTOM)
         bar = page.locator(".st-key-slide_bar").bounding_box()
         if bottom > bar["y"]:
             under_bar[name] = round(bottom - bar["y"])
+            page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 1e6)")
+            assert panel.evaluate(_CONTENT_BOTTOM) <= bar["y"], name
     assert set(under_bar) <= beyond, under_bar
     page.context.close()

@@ -157,25 +157,29 @@ def draw_steroid_slide(poster: PosterView, lang: str) -> None:
     draw_chart(poster.charts.get("steroids"), lang, chart, height="stretch")
 
 
-# The corticosteroid slide fills the screen above the control bar (``_SLIDE_BAR_REM``
-# high, its stamp on two lines), no more: the dose chart takes the height the months
-# leave it, up to its own (``DOSE_HEIGHT``), down to ``_DOSE_CHART_MIN_PX``, and is
+# The corticosteroid slide is at least the screen's height above the control bar
+# (``_SLIDE_BAR_REM`` high, its stamp on two lines): the dose chart takes the height the
+# months leave it, up to its own (``DOSE_HEIGHT``), down to ``_DOSE_CHART_MIN_PX``, and is
 # drawn at that height (not scaled: its tooltips stay on their marks). Under the months
-# on a 1,024 x 768 screen, it ended 132 px under the bar.
+# on a 1,024 x 768 screen, it ended 132 px under the bar. Where even its least height
+# does not fit, the slide grows and scrolls, as any other slide.
 _SLIDE_BAR_REM = 4.5
 _DOSE_CHART_MIN_PX = 280
 
 
 def _slide_steroids_css(months: int) -> str:
     """The style of the corticosteroid slide (key ``slide_steroids``) with ``months``:
-    its height, and its chart's where the chart goes under the months."""
+    its least height, and its chart's where the chart goes under the months. The boxes
+    between the slide and the chart's column grow from their content; the column's
+    content (the chart drawn at its last height) counts for nothing there, only its
+    least height, so that the chart can shrink again."""
     block = columns_row("slide_steroids")
     row = block.rsplit(" > ", 1)[0]
     chart = f'{block} > [data-testid="stColumn"]:last-child'
     return f"""<style>
-.st-key-slides .st-key-panel_steroids {{height: calc(100dvh - 1.5rem - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
+.st-key-slides .st-key-panel_steroids {{min-height: calc(100dvh - 1.5rem - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
 .st-key-panel_steroids > [data-testid="stLayoutWrapper"]:has(> .st-key-slide_steroids),
-.st-key-slide_steroids, {row}, {block} {{flex: 1 1 0; min-height: 0;}}
+.st-key-slide_steroids, {row}, {block} {{flex: 1 1 auto; min-height: 0;}}
 {chart} {{max-height: {DOSE_HEIGHT}px; min-height: {_DOSE_CHART_MIN_PX}px; display: flex; flex-direction: column;}}
 @container (max-width: {_slide_beside_px(months) - 1}px) {{
   {block} {{flex-direction: column; flex-wrap: nowrap;}}
