@@ -407,6 +407,12 @@ def test_each_chart_is_named_by_its_title_for_a_screen_reader(server, browser):
         "cs => cs.map(c => (c.closest('[aria-label]') || c.querySelector('[aria-label]')).getAttribute('aria-label'))")
     assert names[:2] == [t("response.domain.cutaneous", "en") + ".", t("response.domain.articular", "en") + "."]
     assert names[2].startswith(t("response.transitions_title", "en").rstrip(".")), names
+    # The title, which names the chart, is not read again after its name ("Title text
+    # 'Cutaneous'"); a facet's header (a title of the same kind) is.
+    titles = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart'] g.role-title").evaluate_all(
+        "ts => ts.map(t => [!!t.closest(\"[class*='-header']\"), t.getAttribute('aria-hidden') === 'true'])")
+    assert [hidden for header, hidden in titles if not header] == [True] * len(names)
+    assert not any(hidden for header, hidden in titles if header)
     page.context.close()
 
 

@@ -19,6 +19,7 @@ from core.display.response import overall_frame
 from core.filters import Filter
 from core.i18n import number_locale
 from core.settings import Settings
+from tests.helpers import title_text
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_themed_gives_the_spec_of_altairs_properties_and_configure_methods(lang)
     frame = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
     base = alt.Chart(frame).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     by_methods = (alt.layer(base.mark_line(), base.mark_point())
-                  .properties(title="T", description="T.", width=300, height=alt.Step(20))
+                  .properties(title=alt.TitleParams("T", aria=False), description="T.", width=300, height=alt.Step(20))
                   .configure(font=FONT, locale={"number": number_locale(lang)})
                   .configure_view(strokeWidth=0)
                   .configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
@@ -213,6 +214,8 @@ def test_every_chart_with_a_title_is_described_by_it_for_a_screen_reader(demo_re
         lines = _lines(title, "text") + _lines(title, "subtitle")
         # The same words as the title's lines (the description adds full stops).
         assert spec["description"].replace(".", " ").split() == " ".join(lines).replace(".", " ").split(), name
+        # ... and not read again from the title's marks ("Title text '...'").
+        assert spec["title"]["aria"] is False, name
     assert len(titled) >= 8
 
 
@@ -237,7 +240,7 @@ def test_each_domain_chart_is_its_panel_of_the_exported_figure_at_the_page_width
 
     for panel, domain in zip(figure["hconcat"], ("cutaneous", "articular")):
         spec = domain_chart(resp, domain, lang).to_dict()
-        assert spec["title"] == panel["title"] and spec["height"] == panel["height"]
+        assert title_text(spec["title"]) == title_text(panel["title"]) and spec["height"] == panel["height"]
         assert [{**layer, "data": None} for layer in spec["layer"]] == [
             {**layer, "data": None} for layer in panel["layer"]]
         assert rows(spec, spec["layer"]) == rows(figure, panel["layer"])

@@ -5,6 +5,7 @@ import pandas as pd
 
 from core.charts.cohort import FLOW_COLOURS, flow_chart, flow_frame
 from core.i18n import NNBSP
+from tests.helpers import title_text
 
 
 def _flow(treated: int, analysed: int, visits: dict[int, int]) -> pd.DataFrame:
@@ -51,7 +52,7 @@ def test_flow_chart_keeps_flow_order_and_fixed_colours():
 
 def test_flow_chart_title_and_axis_in_french():
     spec = flow_chart(_flow(5, 5, {}), "fr").to_dict()
-    assert spec["title"] == "Flux des patients"
+    assert title_text(spec["title"]) == "Flux des patients"
     assert spec["layer"][0]["encoding"]["x"]["title"] == "Patients"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from core.charts.safety import EVENT_SHAPES, events_by_type_chart, swimmer_chart, swimmer_scope
 from core.charts.theme import EVENT_COLOURS, EVENT_ORDER
-from tests.helpers import safety_events
+from tests.helpers import safety_events, title_text
 
 SWIMMER = pd.DataFrame({"patient_id": ["P1", "P10", "P2", "P3"], "start": 0.0, "end": [6.0, 6.0, 3.0, 0.0]})
 EVENTS = safety_events()
@@ -39,7 +39,7 @@ def test_events_by_type_colours_are_fixed_per_type():
 
 def test_events_by_type_title_carries_n_in_french():
     spec, _ = _layers(events_by_type_chart(BY_TYPE, "fr", 23))
-    assert spec["title"] == "Événements par type (N = 23 patients traités)"
+    assert title_text(spec["title"]) == "Événements par type (N = 23 patients traités)"
 
 
 def test_events_by_type_works_on_empty_input():
@@ -75,7 +75,7 @@ def test_swimmer_tooltip_says_severe_yes_no_or_unknown_in_french():
 
 def test_swimmer_title_and_axis_in_french():
     spec, (bars, _) = _layers(swimmer_chart(SWIMMER, EVENTS, "fr"))
-    assert spec["title"] == "Suivi et événements (n = 4 patients, 3 événements)"
+    assert title_text(spec["title"]) == "Suivi et événements (n = 4 patients, 3 événements)"
     assert bars["encoding"]["x"]["title"] == "Mois depuis la première dose"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from core.i18n import t
+from tests.helpers import title_text
 
 _PAGE = "pages/response.py"
 _DEMO_CENTRE = "flt_demo_centre"
@@ -29,9 +30,9 @@ def test_counts_table_shows_the_poster_response_numbers(open_page):
 def test_page_draws_bars_transitions_and_patient_grid(open_page):
     charts = [json.loads(c.proto.spec) for c in open_page(_PAGE).get("vega_lite_chart")]
     assert len(charts) == 4
-    assert [chart["title"] for chart in charts[:2]] == ["Cutaneous", "Articular"]
-    assert charts[2]["title"] == t("response.transitions_title", "en")
-    assert charts[3]["title"] == t("response.grid_title", "en")
+    assert [title_text(chart["title"]) for chart in charts[:2]] == ["Cutaneous", "Articular"]
+    assert title_text(charts[2]["title"]) == t("response.transitions_title", "en")
+    assert title_text(charts[3]["title"]) == t("response.grid_title", "en")
 
 
 def test_recorded_versus_scored_disagreement_is_listed(open_page):

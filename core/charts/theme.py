@@ -94,7 +94,12 @@ def themed(chart, lang: str, **properties):
         width = properties.get("width", getattr(chart, "width", None))
         fits = isinstance(width, (int, float)) and not isinstance(width, bool)
         properties.setdefault("description", title_description(title))
-        properties["title"] = wrapped_title(title, (width if fits else WIDTH) - TITLE_ROOM)
+        title = wrapped_title(title, (width if fits else WIDTH) - TITLE_ROOM)
+        if properties["description"]:
+            # A chart named by its title (its description) does not read the title again:
+            # Vega's label of the title's marks, "Title text '...'", is left out.
+            title = _unread(title)
+        properties["title"] = title
     for name, value in properties.items():
         setattr(chart, name, value)
     chart.config = alt.Config(
@@ -120,6 +125,16 @@ TITLE_ROOM = 40
 _PX_PER_CHAR = {"text": 9.3, "subtitle": 6.3}
 # Private-use characters, in no text: a space not to break at, a break after a clause.
 _HELD, _CLAUSE = "\ue000", "\ue001"
+
+
+def _unread(title):
+    """``title`` (text, a Vega-Lite title object, or ``alt.TitleParams``) hidden from a
+    screen reader (``aria`` false; a title in Vega-Lite's config has no such property)."""
+    import altair as alt
+
+    if isinstance(title, alt.TitleParams):
+        return alt.TitleParams(**{**title.to_dict(validate=False), "aria": False})
+    return {**title, "aria": False} if isinstance(title, dict) else {"text": title, "aria": False}
 
 
 def title_description(title) -> str | None:
