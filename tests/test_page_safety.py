@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from core.i18n import NNBSP, t
+from tests.helpers import title_text
 
 _PAGE = "pages/safety.py"
 
@@ -68,8 +69,9 @@ def test_withheld_visceral_events_are_not_said_to_be_none(app, open_page):
 
 def test_demo_swimmer_plot_has_a_bar_per_treated_patient(app, open_page):
     open_page(_PAGE)
-    swimmer = next(s for s in _specs(app) if "layer" in s and len(s["layer"]) == 2 and "Follow-up" in s["title"])
-    assert swimmer["title"] == "Follow-up and events (n = 23 patients, 12 events)"
+    swimmer = next(s for s in _specs(app)
+                   if "layer" in s and len(s["layer"]) == 2 and "Follow-up" in title_text(s["title"]))
+    assert title_text(swimmer["title"]) == "Follow-up and events (n = 23 patients, 12 events)"
 
 
 def test_sex_filter_changes_the_safety_population(app, open_page):

@@ -76,10 +76,8 @@ def draw_chart(spec: dict | None, lang: str, container=None, height: str = "cont
         (container or st).caption(chart_withheld_note(lang))
         return
     if height == "stretch":
-        # Title, axes and padding inside that room, the plot taking the rest (without
-        # "fit", the title is drawn above the chart's top); room above for the title's
-        # first line, whose top Vega's fit cuts off.
-        spec = {**spec, "autosize": {"type": "fit", "contains": "padding"}, "padding": {"top": 8}}
+        # Room above the title's first line, whose top Vega's "fit" to that height cuts off.
+        spec = {**spec, "padding": {"top": 8, "left": 5, "right": 5, "bottom": 5}}
     (container or st).vega_lite_chart(spec, width="stretch", height=height)
 
 

@@ -157,8 +157,9 @@ def draw_steroid_slide(poster: PosterView, lang: str) -> None:
     draw_chart(poster.charts.get("steroids"), lang, chart, height="stretch")
 
 
-# The corticosteroid slide is at least the screen's height above the control bar
-# (``_SLIDE_BAR_REM`` high, its stamp on two lines): the dose chart takes the height the
+# The corticosteroid slide is at least the screen's height less the page's top padding
+# (1.5 rem, ``ui.present``) and the control bar (``_SLIDE_BAR_REM`` high, its stamp on
+# two lines): the dose chart takes the height the
 # months leave it, up to its own (``DOSE_HEIGHT``), down to ``_DOSE_CHART_MIN_PX``, and is
 # drawn at that height (not scaled: its tooltips stay on their marks). Under the months
 # on a 1,024 x 768 screen, it ended 132 px under the bar. Where even its least height
@@ -172,16 +173,18 @@ def _slide_steroids_css(months: int) -> str:
     its least height, and its chart's where the chart goes under the months. The boxes
     between the slide and the chart's column grow from their content; the column's
     content (the chart drawn at its last height) counts for nothing there, only its
-    least height, so that the chart can shrink again."""
+    least height, so that the chart can shrink again. The query names the slide's
+    container: a tile's value has a nearer one (``METRIC_CSS``)."""
     block = columns_row("slide_steroids")
     row = block.rsplit(" > ", 1)[0]
     chart = f'{block} > [data-testid="stColumn"]:last-child'
     return f"""<style>
 .st-key-slides .st-key-panel_steroids {{min-height: calc(100dvh - 1.5rem - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
+.st-key-slide_steroids {{container-name: slide_steroids;}}
 .st-key-panel_steroids > [data-testid="stLayoutWrapper"]:has(> .st-key-slide_steroids),
 .st-key-slide_steroids, {row}, {block} {{flex: 1 1 auto; min-height: 0;}}
 {chart} {{max-height: {DOSE_HEIGHT}px; min-height: {_DOSE_CHART_MIN_PX}px; display: flex; flex-direction: column;}}
-@container (max-width: {_slide_beside_px(months) - 1}px) {{
+@container slide_steroids (max-width: {_slide_beside_px(months) - 1}px) {{
   {block} {{flex-direction: column; flex-wrap: nowrap;}}
   {block} > [data-testid="stColumn"]:first-child {{flex: 0 0 auto;}}
   {chart} {{flex: 1 1 0;}}
