@@ -561,6 +561,11 @@ def test_presentation_mode_walks_with_the_clicker_and_the_arrow_keys(server, bro
 _CONTENT_BOTTOM = "p => Math.max(...[p, ...p.querySelectorAll('*')].map(e => e.getBoundingClientRect().bottom))"
 
 
+# Whether a panel's chart is beside its tiles (its left past every tile's right).
+_CHART_BESIDE_TILES = """p => p.querySelector("[data-testid='stVegaLiteChart']").getBoundingClientRect().left >=
+    Math.max(...[...p.querySelectorAll("[data-testid='stMetric']")].map(e => e.getBoundingClientRect().right))"""
+
+
 # The slides allowed past the control bar: a registry's corticosteroids on a 4:3 screen
 # (four months of large numbers, and the dose chart at its least height under them).
 @pytest.mark.parametrize("locale, width, height, patients, beyond", [("en-US", 1366, 768, None, set()),
@@ -601,7 +606,7 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
         _goto(page, _url_of(server, "pages/poster.py"))
     page.locator(".st-key-present_start button").first.click()
     _shown_panel(page, 0)
-    under_bar = {}
+    under_bar, value_px, beside = {}, {}, None
     for k, name in enumerate(PANELS):
         if k:
             page.keyboard.press("PageDown")
@@ -616,5 +621,11 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
             under_bar[name] = round(bottom - bar["y"])
             page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 1e6)")
             assert panel.evaluate(_CONTENT_BOTTOM) <= bar["y"], name
+        if name in ("baseline", "steroids"):
+            value_px[name] = float(panel.locator("[data-testid='stMetricValue'] p").first.evaluate(
+                "e => getComputedStyle(e).fontSize").removesuffix("px"))
+            beside = panel.evaluate(_CHART_BESIDE_TILES) if name == "steroids" else None
     assert set(under_bar) <= beyond, under_bar
+    # The months' numbers are smaller only where the dose chart is under them.
+    assert (value_px["steroids"] == value_px["baseline"]) if beside else (value_px["steroids"] < value_px["baseline"])
     page.context.close()
