@@ -434,6 +434,18 @@ def _cut_chart_texts(page, lang: str) -> dict[str, list[str]]:
     return cut
 
 
+def _upload_registry(page, patients: int, lang: str) -> None:
+    """On the data page: upload a synthetic registry of ``patients`` (``registry_data``)
+    as Parquet files, and wait until the app has read it."""
+    from benchmarks.registry_data import parquet_files, registry_frames
+
+    files = parquet_files(registry_frames(patients))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files])
+    page.get_by_text(t("upload.current", lang, names=", ".join(name for name, _ in files))).wait_for()
+    page.wait_for_selector(IDLE)
+
+
 @pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
 @pytest.mark.parametrize("width, patients", [(1280, None), (1280, 3_000), (1024, None), (1024, 3_000)])
 def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, width, patients):
@@ -450,13 +462,7 @@ def test_no_chart_text_is_cut_on_a_laptop_screen(server, browser, locale, width,
     page.set_default_timeout(_TIMEOUT_MS)
     _goto(page, _url_of(server, "pages/upload.py"))
     if patients:
-        from benchmarks.registry_data import parquet_files, registry_frames
-
-        files = parquet_files(registry_frames(patients))
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[
-            {"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files])
-        page.get_by_text(t("upload.current", lang, names=", ".join(name for name, _ in files))).wait_for()
-        page.wait_for_selector(IDLE)
+        _upload_registry(page, patients, lang)
     assert _cut_chart_texts(page, lang) == {}
     page.context.close()
 
@@ -592,21 +598,16 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
     page = browser.new_context(locale=locale, viewport={"width": width, "height": height}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
     if patients:
-        from benchmarks.registry_data import parquet_files, registry_frames
         from ui.nav import PAGES
 
-        files = parquet_files(registry_frames(patients))
         _goto(page, _url_of(server, "pages/upload.py"))
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[
-            {"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files])
-        page.get_by_text(t("upload.current", lang, names=", ".join(name for name, _ in files))).wait_for()
-        page.wait_for_selector(IDLE)
+        _upload_registry(page, patients, lang)
         _click_nav(page, [p.path for p in PAGES].index("pages/poster.py"))  # the session keeps its upload
     else:
         _goto(page, _url_of(server, "pages/poster.py"))
     page.locator(".st-key-present_start button").first.click()
     _shown_panel(page, 0)
-    under_bar, value_px, beside = {}, {}, None
+    under_bar, value_px, beside = {}, {}, False
     for k, name in enumerate(PANELS):
         if k:
             page.keyboard.press("PageDown")
@@ -624,7 +625,8 @@ def test_presentation_slides_fit_above_the_control_bar(server, browser, locale, 
         if name in ("baseline", "steroids"):
             value_px[name] = float(panel.locator("[data-testid='stMetricValue'] p").first.evaluate(
                 "e => getComputedStyle(e).fontSize").removesuffix("px"))
-            beside = panel.evaluate(_CHART_BESIDE_TILES) if name == "steroids" else None
+        if name == "steroids":
+            beside = panel.evaluate(_CHART_BESIDE_TILES)
     assert set(under_bar) <= beyond, under_bar
     # The months' numbers are smaller only where the dose chart is under them.
     assert (value_px["steroids"] == value_px["baseline"]) if beside else (value_px["steroids"] < value_px["baseline"])
