@@ -158,7 +158,7 @@ def draw_steroid_slide(poster: PosterView, lang: str) -> None:
 
 
 # The corticosteroid slide is at least the screen's height less the page's top padding
-# (1.5 rem, ``ui.present``) and the control bar (``_SLIDE_BAR_REM`` high, its stamp on
+# (``--slide-top``, ``ui.present``) and the control bar (``_SLIDE_BAR_REM`` high, its stamp on
 # two lines): the dose chart takes the height the
 # months leave it, up to its own (``DOSE_HEIGHT``), down to ``_DOSE_CHART_MIN_PX``, and is
 # drawn at that height (not scaled: its tooltips stay on their marks). Under the months
@@ -179,7 +179,7 @@ def _slide_steroids_css(months: int) -> str:
     row = block.rsplit(" > ", 1)[0]
     chart = f'{block} > [data-testid="stColumn"]:last-child'
     return f"""<style>
-.st-key-slides .st-key-panel_steroids {{min-height: calc(100dvh - 1.5rem - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
+.st-key-slides .st-key-panel_steroids {{min-height: calc(100dvh - var(--slide-top) - {_SLIDE_BAR_REM}rem); flex: 0 0 auto;}}
 .st-key-slide_steroids {{container-name: slide_steroids;}}
 .st-key-panel_steroids > [data-testid="stLayoutWrapper"]:has(> .st-key-slide_steroids),
 .st-key-slide_steroids, {row}, {block} {{flex: 1 1 auto; min-height: 0;}}

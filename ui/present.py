@@ -31,10 +31,17 @@ _STEP = "_present_step"
 # shows the same proportions, down to a floor. On a 4:3 screen (1,024 x 768) the width
 # sets it instead (each ``vw`` size equals its ``vh`` one on a 25:16 screen: on 16:9 and
 # 16:10 ones the height sets it): the same text on a narrower slide takes more lines.
+# On a screen of 800 lines or fewer, the slide starts nearer its top (``--slide-top``,
+# which the corticosteroid slide's height also reads) and its heading has no room above:
+# a registry's response slide ended under the control bar on 1,280 x 720.
 _BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], .st-key-present_keys {display: none !important;}
-[data-testid="stMainBlockContainer"] {padding: 1.5rem 4rem 6rem; max-width: none;}
+[data-testid="stMainBlockContainer"] {--slide-top: 1.5rem; padding: var(--slide-top) 4rem 6rem; max-width: none;}
+@media (max-height: 800px) {
+  [data-testid="stMainBlockContainer"] {--slide-top: 0.5rem;}
+  .st-key-slides h3 {padding-top: 0;}
+}
 .st-key-slides {position: relative; gap: 0;}
 .st-key-slides [data-testid="stMarkdownContainer"] p, .st-key-slides [data-testid="stMarkdownContainer"] li,
 .st-key-slides [data-testid="stText"] * {font-size: clamp(1rem, min(2.5vh, 1.6vw), 1.7rem); line-height: 1.45;}
