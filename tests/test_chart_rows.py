@@ -42,7 +42,7 @@ def _rows(spec: dict) -> int:
 def test_dose_chart_leaves_out_lines_of_too_many_doses(results, lang):
     doses = results[0]
     assert doses.patients_with_doses <= steroid_charts.LINES_LIMIT < doses.known_doses
-    spec = chart_spec(steroid_charts.steroid_dose_chart(doses, lang))  # the poster exports' check
+    spec = chart_spec(steroid_charts.steroid_dose_chart(doses, lang), lang)  # the poster exports' check
     assert _rows(spec) <= MAX_SPEC_ROWS
     assert title_text(spec["title"]["subtitle"]) == t("steroids.chart.subtitle_boxes", lang)
     assert all("patient_id" not in rows[0] for rows in spec["datasets"].values() if rows)

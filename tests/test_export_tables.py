@@ -81,8 +81,8 @@ def test_a_chart_spec_past_the_row_limit_is_refused():
     big = alt.Chart(pd.DataFrame({"x": range(MAX_SPEC_ROWS + 1)})).mark_point().encode(x="x:Q")
     small = alt.Chart(pd.DataFrame({"x": range(10)})).mark_point().encode(x="x:Q")
     with pytest.raises(ValueError, match="aggregate"):
-        chart_spec(big)
-    assert chart_spec(small)["mark"]["type"] == "point"
+        chart_spec(big, "en")
+    assert chart_spec(small, "en")["mark"]["type"] == "point"
 
 
 def _events_table(n: int) -> ExportTable:

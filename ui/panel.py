@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from core.charts.aria import described
 from core.cohort import Cohort
 from core.filters import Filter
 from core.settings import Settings
@@ -51,8 +52,9 @@ class PanelView:
 
     def chart(self, name: str, build: Callable[[], Any], *extra: Hashable) -> dict:
         """The Vega-Lite spec of the Altair chart ``build()`` returns, built and serialised
-        once (``memo``); ``ui.charts.show_chart`` draws it and exports it from that spec."""
-        return self.memo(f"chart:{name}", lambda: build().to_dict(), *extra)
+        once (``memo``), read aloud in the page's language (``core.charts.aria``);
+        ``ui.charts.show_chart`` draws it and exports it from that spec."""
+        return self.memo(f"chart:{name}", lambda: described(build().to_dict(), self.lang), *extra)
 
 
 def open_panel() -> PanelView:

@@ -52,12 +52,15 @@ def poster_charts(panels: Panels, lang: str) -> tuple[PosterChart, ...]:
     if panels.events_recorded:
         charts.append(("events_by_type", "safety", t("safety.by_type_title", lang),
                        safety.events_by_type_chart(panels.safety.events_by_type, lang, panels.safety.N)))
-    return tuple(PosterChart(name, panel, title, chart_spec(chart)) for name, panel, title, chart in charts)
+    return tuple(PosterChart(name, panel, title, chart_spec(chart, lang)) for name, panel, title, chart in charts)
 
 
-def chart_spec(chart) -> dict:
-    """The Vega-Lite spec of an Altair chart, checked to hold at most ``MAX_SPEC_ROWS`` rows."""
-    spec = chart.to_dict()
+def chart_spec(chart, lang: str) -> dict:
+    """The Vega-Lite spec of an Altair chart, checked to hold at most ``MAX_SPEC_ROWS``
+    rows, and read aloud in ``lang`` (``core.charts.aria.described``)."""
+    from core.charts.aria import described
+
+    spec = described(chart.to_dict(), lang)
     rows = sum(len(values) for values in spec.get("datasets", {}).values())
     if rows > MAX_SPEC_ROWS:
         raise ValueError(f"a chart spec holds {rows} rows (limit {MAX_SPEC_ROWS}): aggregate before charting")

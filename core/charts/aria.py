@@ -1,0 +1,146 @@
+"""Charts read aloud in the page's language: ``described(spec, lang)``.
+
+Vega names each axis, legend and mark for a screen reader in English ("X-axis titled
+'Mois' for a discrete scale with 3 values: ...", "Symbol legend for fill color ...")
+and reads a mark as its fields' names and values ("month_label: M3; order: 0"). A
+Vega-Lite spec given to ``described`` says them in ``lang`` instead:
+
+- an axis or a legend: its title, then its values where the spec lists them (a
+  discrete scale's sort or domain; a quantitative scale's domain or an axis's values,
+  as a range);
+- a mark with a tooltip: its tooltip, titles and values as the tooltip shows them;
+- where a chart has such marks, its text marks and its marks without a tooltip are not
+  read: they repeat what those say (counts, percentages, a marker of a cell's source).
+
+What a chart's builder already described (an axis's or legend's ``description``, a
+``description`` channel, a mark with ``aria`` off) is left as it is. Every spec a page
+draws or an export renders passes here once (``ui.panel.PanelView.chart``,
+``core.export.charts.chart_spec``).
+"""
+from __future__ import annotations
+
+import json
+
+from core.i18n import MISSING, fmt_num, t
+
+# Views holding other views, and the keys that hold them.
+_VIEWS = ("layer", "hconcat", "vconcat", "concat")
+_AXES = ("x", "y")
+_LEGENDS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
+# A mark's description, as a field of its data (a calculated one).
+_FIELD = "_description"
+# A discrete guide lists its values up to this many; past it, their count, first and last.
+_LISTED = 12
+
+
+def described(spec: dict, lang: str) -> dict:
+    """``spec`` (a Vega-Lite spec as a dict, changed in place and returned) with its
+    axes, legends and marks described in ``lang`` (see the module)."""
+    units: list[tuple[dict, dict]] = []
+    _walk(spec, {}, lang, units)
+    said = [_describe_mark(view, encoding, lang) for view, encoding in units]
+    if any(said):
+        # The chart's read marks say the rest: its texts and its marks without a tooltip.
+        for (view, _), read in zip(units, said):
+            if read is False or (read and _mark(view)["type"] == "text"):
+                view["mark"] = {**_mark(view), "aria": False}
+    return spec
+
+
+def _walk(view: dict, inherited: dict, lang: str, units: list[tuple[dict, dict]]) -> None:
+    """Describe the guides of ``view`` and its views, and list its marks' views with
+    their encoding (``inherited``: a layer's, which its marks share)."""
+    encoding = {**inherited, **view.get("encoding", {})}
+    for name, channel in view.get("encoding", {}).items():
+        if isinstance(channel, dict) and "field" in channel:
+            if name in _AXES:
+                _describe_guide(channel, "axis", t(f"chart.aria.{name}", lang), lang)
+            elif name in _LEGENDS:
+                _describe_guide(channel, "legend", t("chart.aria.legend", lang), lang)
+    if "mark" in view:
+        units.append((view, encoding))
+    for key in _VIEWS:
+        for child in view.get(key, ()):
+            _walk(child, encoding, lang, units)
+    if isinstance(view.get("spec"), dict):  # a facet's or a repeat's view
+        _walk(view["spec"], encoding, lang, units)
+
+
+def _describe_guide(channel: dict, kind: str, what: str, lang: str) -> None:
+    """Give the axis or legend of ``channel`` a description, unless it has none drawn
+    (``None``) or one already."""
+    guide = channel.get(kind, {})
+    if guide is None or "description" in guide:
+        return
+    title = guide.get("title", channel.get("title"))
+    if isinstance(title, list):
+        title = " ".join(title)
+    if title and str(title).strip():
+        what = t("chart.aria.titled", lang, what=what, title=str(title).strip())
+    channel[kind] = {**guide, "description": _with_values(what, channel, guide, kind, lang)}
+
+
+def _with_values(what: str, channel: dict, guide: dict, kind: str, lang: str) -> str:
+    """``what`` (a guide named) with its values as the spec lists them: a discrete
+    scale's, in their order; a quantitative axis's ticks or legend's domain, as a range
+    (an axis's domain may have room added for labels). Alone where only the data would say."""
+    domain = (channel.get("scale") or {}).get("domain")
+    if channel.get("type") == "quantitative":
+        bounds = guide.get("values") if kind == "axis" else domain
+        if isinstance(bounds, list) and bounds and all(_is_number(v) for v in bounds):
+            low, high = min(bounds), max(bounds)
+            return t("chart.aria.range", lang, what=what, low=fmt_num(low, lang, _digits(low)),
+                     high=fmt_num(high, lang, _digits(high)))
+        return what
+    listed = channel.get("sort") if isinstance(channel.get("sort"), list) else domain
+    if not (isinstance(listed, list) and listed and all(isinstance(v, (str, int, float)) for v in listed)):
+        return what
+    if len(listed) > _LISTED:
+        return t("chart.aria.many", lang, what=what, n=len(listed), first=listed[0], last=listed[-1])
+    return t("chart.aria.values", lang, what=what, values=", ".join(str(v) for v in listed))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def _mark(view: dict) -> dict:
+    return view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
+
+
+def _describe_mark(view: dict, encoding: dict, lang: str) -> bool | None:
+    """Describe a mark by its tooltip: True once described (or described already),
+    False when it cannot be (no tooltip Vega-Lite can say), None when it is not read."""
+    if _mark(view).get("aria") is False:
+        return None
+    if "description" in encoding:
+        return True
+    tooltip = encoding.get("tooltip")
+    entries = tooltip if isinstance(tooltip, list) else [tooltip] if isinstance(tooltip, dict) else []
+    parts = [_entry_expr(entry, lang) for entry in entries]
+    if not parts or not all(parts):
+        return False
+    separator = json.dumps(t("chart.aria.separator", lang))
+    view["transform"] = [*view.get("transform", []), {"calculate": f" + {separator} + ".join(parts), "as": _FIELD}]
+    view.setdefault("encoding", {})["description"] = {"field": _FIELD, "type": "nominal"}
+    return True
+
+
+def _entry_expr(entry: dict, lang: str) -> str | None:
+    """The Vega expression of one tooltip entry, "title: value" as the tooltip writes it
+    (its number format, in the chart's locale); None for an entry it cannot say (no
+    field or no title: a name of the data is not read)."""
+    field, title = entry.get("field"), entry.get("title")
+    if not isinstance(field, str) or not isinstance(title, str) or "aggregate" in entry or "timeUnit" in entry:
+        return None
+    datum = f"datum[{json.dumps(field)}]"
+    if entry.get("type") == "quantitative":
+        value = f"format({datum}, {json.dumps(entry.get('format', ''))})"
+    else:
+        value = f"'' + {datum}"
+    label = json.dumps(t("chart.aria.entry", lang, title=title))
+    return f"{label} + (isValid({datum}) ? {value} : {json.dumps(MISSING)})"
