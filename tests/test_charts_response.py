@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.charts.aria import described
 from core.charts.response import GRID_LIMIT, patient_grid_chart, response_chart, transitions_chart
 from core.charts.theme import RESPONSE_COLOURS
 from core.i18n import NNBSP
@@ -50,7 +51,7 @@ def test_a_screen_reader_reads_each_segment_and_cr_plus_pr_whole():
                                                          "M3: NR 1/4 (25.0%)"]
     assert [r["aria"] for r in _layer_data(spec, 0, 3)] == ["M3: CR+PR 75.0%, 95% CI 30.1 to 95.4"]
     assert [r["aria"] for r in _layer_data(spec, 1, 3)] == ["M3: no data"]
-    encoding = layers[0]["encoding"]
+    encoding = described(spec, "en")["hconcat"][0]["layer"][0]["encoding"]  # as the pages draw it
     assert encoding["x"]["axis"]["description"] == "X-axis titled 'Visit': M3 (N = 4)"
     assert encoding["y"]["axis"]["description"] == "Y-axis titled '% of patients assessed', from 0 to 100"
     assert encoding["color"]["legend"]["description"] == "Legend titled 'Response': CR, PR, NR"

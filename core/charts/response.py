@@ -108,20 +108,18 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
     order = month_order(bars)
     # Each frame feeds several layers: converted once (``layer_data``).
     bars_data, tops_data = layer_data(bars), layer_data(tops)
-    # Axes and legend described in the chart's language (Vega's own descriptions are in English).
+    # The axes and legend are described with the spec (``core.charts.aria``): the y axis
+    # as drawn, by its ticks, not the scale's 122.
     x_title, y_title, legend = (t(key, lang) for key in ("response.axis.month", "response.axis.pct", "response.legend"))
     x = alt.X("month_label:N", title=x_title, sort=order,
-              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH,
-                            description=t("response.aria.x", lang, title=x_title, values=", ".join(order))))
+              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH))
     stack = alt.Chart(bars_data).mark_bar(width={"band": 0.6}).encode(
         x=x,
         # The scale leaves room above 100 for the labels: the axis is read as drawn.
         y=alt.Y("pct:Q", stack="zero", title=y_title, scale=alt.Scale(domain=[0, 122]),
-                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], description=t("response.aria.y", lang, title=y_title))),
+                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100])),
         color=alt.Color("category_label:N", title=legend,
-                        scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, CATEGORIES, labels)),
-                        legend=alt.Legend(description=t("response.aria.legend", lang, title=legend,
-                                                        values=", ".join(labels[c] for c in CATEGORIES)))),
+                        scale=alt.Scale(**colour_scale(RESPONSE_COLOURS, CATEGORIES, labels))),
         order=alt.Order("rank:Q", sort="ascending"), description=alt.Description("aria:N"),
         tooltip=[alt.Tooltip("month_label:N", title=x_title), alt.Tooltip("category_label:N", title=legend),
                  alt.Tooltip("text:N", title="n/N"), alt.Tooltip("pct_text:N", title="%")],
