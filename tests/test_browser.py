@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -413,6 +414,36 @@ def test_each_chart_is_named_by_its_title_for_a_screen_reader(server, browser):
         "ts => ts.map(t => [!!t.closest(\"[class*='-header']\"), t.getAttribute('aria-hidden') === 'true'])")
     assert [hidden for header, hidden in titles if not header] == [True] * len(names)
     assert not any(hidden for header, hidden in titles if header)
+    page.context.close()
+
+
+# Each axis, legend and mark a screen reader is given, of every chart drawn as SVG:
+# [role, label], roles "axis" and "legend" for the guides, "mark" for the rest.
+_CHART_LABELS = """cs => cs.flatMap(c => [...c.querySelectorAll('svg [aria-label]')]
+    .filter(e => !e.closest('[aria-hidden=true]') && !e.matches('svg'))
+    .map(e => [['axis', 'legend'].includes(e.getAttribute('aria-roledescription'))
+               ? e.getAttribute('aria-roledescription') : 'mark', e.getAttribute('aria-label')]))"""
+
+
+def test_charts_are_read_in_the_page_language(server, browser):
+    # Vega read a French chart in English ("X-axis titled 'Mois' for a discrete scale
+    # with 3 values: ...") and a mark as its data's column names ("month_label: M3;
+    # order: 0"); the Vega of the page reads each guide's description, which the one
+    # rendering the SVG files ignores.
+    from ui.nav import PAGES
+
+    page = _open(browser, _url_of(server, "pages/upload.py"), locale="fr-FR")
+    labels = []
+    for k, entry in list(enumerate(PAGES))[1:]:
+        _click_nav(page, k)
+        page.wait_for_function(_CHARTS_DRAWN, arg=_PAGE_CHARTS[entry.path])
+        labels += page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").evaluate_all(_CHART_LABELS)
+    guides = [label for role, label in labels if role != "mark"]
+    marks = [label for role, label in labels if role == "mark"]
+    assert len(guides) > 20 and len(marks) > 100, (len(guides), len(marks))
+    assert all(label.startswith(("Axe des abscisses", "Axe des ordonnées", "Légende")) for label in guides), guides
+    # French typography in every mark's label ("Mois : M3 ; Patients : 17"), never Vega's "name: value".
+    assert not [label for label in marks if re.search(r"\S[:;] ", label)]
     page.context.close()
 
 
