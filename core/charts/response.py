@@ -269,6 +269,10 @@ def _grid_aggregate(counts: pd.DataFrame, colour: alt.Color, domains: list[str],
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("size:Q", title=t("response.axis.patients", lang)),
         color=colour,
+        tooltip=[alt.Tooltip("domain_label:N", title=t("response.axis.domain", lang)),
+                 alt.Tooltip("month_label:N", title=t("response.axis.month", lang)),
+                 alt.Tooltip("response_label:N", title=t("response.legend", lang)),
+                 alt.Tooltip("size:Q", title=t("response.axis.patients", lang))],
     ).properties(width=200, height=_BAR_HEIGHT).facet(
         column=alt.Column("domain_label:N", title=None, sort=domains),
     )

@@ -56,11 +56,15 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
         alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
         alt.Tooltip("median:Q", title=t("steroids.axis.median", lang), format=".1f"),
         alt.Tooltip("q1:Q", title="Q1", format=".1f"), alt.Tooltip("q3:Q", title="Q3", format=".1f"),
+        alt.Tooltip("min:Q", title=t("steroids.axis.min", lang), format=".1f"),
+        alt.Tooltip("max:Q", title=t("steroids.axis.max", lang), format=".1f"),
     ])
+    # A screen reader reads each month's box once, as its tooltip (``core.charts.aria``):
+    # its whisker and median, which the tooltip also gives, are not read.
     layers = [
-        base.mark_rule(color=ACCENT).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q")),
+        base.mark_rule(color=ACCENT, aria=False).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q")),
         base.mark_bar(size=36, color=ACCENT, opacity=0.35).encode(y=alt.Y("q1:Q"), y2=alt.Y2("q3:Q")),
-        base.mark_tick(size=36, thickness=3, color=ACCENT).encode(y=alt.Y("median:Q")),
+        base.mark_tick(size=36, thickness=3, color=ACCENT, aria=False).encode(y=alt.Y("median:Q")),
     ]
     known = None if doses is None else doses[doses["dose_mg"].notna()]
     lines_drawn = (known is not None and known["patient_id"].nunique() <= LINES_LIMIT
@@ -73,6 +77,7 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
                                                      ).encode(
             x=x, y=alt.Y("dose:Q", title=y_title), detail=alt.Detail("patient_id:N"),
             tooltip=[alt.Tooltip("patient_id:N", title=t("steroids.axis.patient", lang)),
+                     alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
                      alt.Tooltip("dose:Q", title=y_title, format=".1f")],
         ))
     subtitle = t("steroids.chart.subtitle" if lines_drawn else "steroids.chart.subtitle_boxes", lang)
