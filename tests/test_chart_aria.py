@@ -2,6 +2,7 @@
 legends and marks, checked in its spec and in the SVG Vega draws from it."""
 from __future__ import annotations
 
+import copy
 import html
 import re
 
@@ -9,9 +10,23 @@ import pytest
 import vl_convert
 
 from core.charts.aria import described
+from core.charts.steroids import dose_summary_frame
 from core.export.charts import chart_svg
 from core.i18n import t
 from tests.test_chart_build import _builders, demo_results  # noqa: F401 (a fixture)
+
+
+@pytest.fixture(scope="module")
+def registry_results():
+    """The panels of a 3,000-patient registry: the charts' large-cohort forms (the
+    response grid aggregated, the dose chart without per-patient lines)."""
+    from benchmarks.registry_data import parquet_files, registry_frames
+    from core.analysis import biology, populations, response, safety, steroids
+    from core.loader import load_cohort
+
+    cohort = load_cohort(parquet_files(registry_frames(3_000))).cohort
+    yield {panel.__name__: panel(cohort) for panel in (populations, response, biology, steroids, safety)}
+    cohort.close()
 
 # Vega's own English descriptions: of an axis, a legend, a mark's fields.
 _VEGA_WORDS = re.compile(r"X-axis|Y-axis|[Ll]egend|titled|for a (discrete|linear)|\w+: ")
@@ -58,10 +73,11 @@ def test_every_chart_names_its_axes_and_legends_in_the_page_language(demo_result
                 assert not _VEGA_WORDS.search(text), (name, text)
 
 
+@pytest.mark.parametrize("cohort", ["demo_results", "registry_results"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_chart_reads_its_marks_as_their_tooltips_in_the_page_language(demo_results, lang):  # noqa: F811
+def test_every_chart_reads_its_marks_as_their_tooltips_in_the_page_language(request, cohort, lang):
     # Vega read a mark as its fields' names: "month_label: M3; order: 0; ...".
-    for name, build in _builders(demo_results, lang).items():
+    for name, build in _builders(request.getfixturevalue(cohort), lang).items():
         spec = described(build().to_dict(), lang)
         labels = _mark_labels(chart_svg(spec, lang))
         assert labels, name
@@ -112,8 +128,9 @@ def test_what_a_builder_described_or_left_undrawn_stays_as_it_is():
 
 
 def _layers(*layers: dict) -> dict:
+    """A layered spec of ``layers`` (copied: ``described`` changes the spec it is given)."""
     return {"data": {"values": [{"m": "M3", "n": 1.25, "k": None}, {"m": "M6", "n": 1000, "k": "a"}]},
-            "layer": list(layers)}
+            "layer": copy.deepcopy(list(layers))}
 
 
 _TOOLTIP = [{"field": "m", "type": "nominal", "title": "Mois"},
@@ -146,3 +163,61 @@ def test_a_chart_without_tooltips_keeps_vegas_reading_of_its_marks():
     described(spec, "fr")
     assert [layer["mark"] for layer in spec["layer"]] == ["bar", "text"]
     assert "description" not in spec["layer"][0]["encoding"]
+
+
+def test_the_layers_of_a_view_say_the_same_of_the_guides_they_share(demo_results):  # noqa: F811
+    # The flow's bars name the x axis and its texts do not: Vega-Lite keeps one layer's
+    # description of a shared axis (the first) and warns of the others.
+    for name, build in _builders(demo_results, "fr").items():
+        spec = described(build().to_dict(), "fr")
+        for view in [spec, *spec.get("hconcat", ())]:
+            for channel, kind in (("x", "axis"), ("y", "axis"), ("color", "legend")):
+                said = {layer["encoding"][channel][kind]["description"] for layer in view.get("layer", ())
+                        if isinstance(layer["encoding"].get(channel, {}).get(kind), dict)}
+                assert len(said) <= 1, (name, channel, said)
+
+
+@pytest.mark.parametrize("entry", [
+    {"field": "m", "type": "nominal"},  # no title: a name of the data
+    {"field": "n", "type": "quantitative", "aggregate": "sum", "title": "N"},
+    {"field": "n", "type": "quantitative", "bin": {"step": 500}, "title": "N"},
+    {"field": "n", "type": "quantitative", "title": "N", "formatType": "time", "format": "%Y"},
+    {"field": "d", "type": "temporal", "title": "Date"},
+    {"field": "a\\.b", "type": "nominal", "title": "AB"},
+])
+def test_a_tooltip_it_cannot_say_leaves_the_mark_to_vega(entry):
+    # Said from the raw field, a binned entry became a grouping key (a histogram of
+    # two bars drew five); a time format broke the chart; a date read as milliseconds.
+    spec = _layers({"mark": "bar", "encoding": {**_XY, "tooltip": [_TOOLTIP[0], entry]}},
+                   {"mark": "text", "encoding": {**_XY, "text": {"field": "m", "type": "nominal"}}})
+    described(spec, "fr")
+    assert spec["layer"][0]["mark"] == "bar" and "transform" not in spec["layer"][0]
+    assert "description" not in spec["layer"][0]["encoding"]
+    assert spec["layer"][1]["mark"] == "text"  # no mark is read from its tooltip: none is left out
+
+
+def test_a_text_its_builder_described_is_read():
+    spec = _layers({"mark": "bar", "encoding": {**_XY, "tooltip": _TOOLTIP}},
+                   {"mark": "text", "encoding": {**_XY, "text": {"field": "m", "type": "nominal"},
+                                                 "description": {"field": "m", "type": "nominal"}}})
+    described(spec, "fr")
+    assert spec["layer"][1]["mark"] == "text"
+
+
+def test_a_range_keeps_the_decimals_of_its_bounds():
+    spec = {"mark": "rect", "encoding": {"color": {"field": "c", "type": "quantitative", "title": "Part",
+                                                   "scale": {"domain": [0, 0.25]}}}}
+    assert described(spec, "fr")["encoding"]["color"]["legend"]["description"] == "Légende « Part », de 0 à 0,25"
+
+
+def test_a_dose_is_read_with_its_month_and_each_months_box_once_with_its_range(demo_results):  # noqa: F811
+    # A patient's doses were read as "Patient : P19 ; Dose : 0,0" three times, and each
+    # month's box three times (whisker, box, median) without its range.
+    spec = described(_builders(demo_results, "fr")["steroids"]().to_dict(), "fr")
+    labels = _mark_labels(chart_svg(spec, "fr"))
+    doses = [label for label in labels if label.startswith("Patient")]
+    boxes = [label for label in labels if label.startswith("Mois")]
+    assert doses and all(" ; Mois : M" in label for label in doses)
+    drawn = int(dose_summary_frame(demo_results["steroids"])["median"].notna().sum())
+    assert len(boxes) == len(set(boxes)) == drawn == 3
+    assert all("Minimum : " in label and "Maximum : " in label for label in boxes)

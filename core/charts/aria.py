@@ -6,14 +6,17 @@ and reads a mark as its fields' names and values ("month_label: M3; order: 0"). 
 Vega-Lite spec given to ``described`` says them in ``lang`` instead:
 
 - an axis or a legend: its title, then its values where the spec lists them (a
-  discrete scale's sort or domain; a quantitative scale's domain or an axis's values,
-  as a range);
+  discrete scale's sort or domain; a quantitative axis's ticks or legend's domain, as a
+  range); the layers of one view, which share their guides, say the same;
 - a mark with a tooltip: its tooltip, titles and values as the tooltip shows them;
-- where a chart has such marks, its text marks and its marks without a tooltip are not
-  read: they repeat what those say (counts, percentages, a marker of a cell's source).
+- where a chart has such marks, the text marks it describes so and its marks without a
+  tooltip are not read: they repeat what those say (counts, percentages, a marker of a
+  cell's source).
 
 What a chart's builder already described (an axis's or legend's ``description``, a
-``description`` channel, a mark with ``aria`` off) is left as it is. Every spec a page
+``description`` channel, a mark with ``aria`` off) is left as it is, and so is a mark
+whose tooltip has an entry this cannot say as the tooltip does (no title, an aggregate,
+a bin, a date): Vega reads it. Every spec a page
 draws or an export renders passes here once (``ui.panel.PanelView.chart``,
 ``core.export.charts.chart_spec``).
 """
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import json
 
-from core.i18n import MISSING, fmt_num, t
+from core.i18n import MISSING, fmt_int, fmt_num, t
 
 # Views holding other views, and the keys that hold them.
 _VIEWS = ("layer", "hconcat", "vconcat", "concat")
@@ -31,6 +34,9 @@ _LEGENDS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
 _FIELD = "_description"
 # A discrete guide lists its values up to this many; past it, their count, first and last.
 _LISTED = 12
+# What became of a mark: described by its builder (or not read), described here from its
+# tooltip, left to Vega (a tooltip this cannot say), without a tooltip.
+_OWN, _SAID, _VEGA, _NONE = "own", "said", "vega", "none"
 
 
 def described(spec: dict, lang: str) -> dict:
@@ -38,11 +44,12 @@ def described(spec: dict, lang: str) -> dict:
     axes, legends and marks described in ``lang`` (see the module)."""
     units: list[tuple[dict, dict]] = []
     _walk(spec, {}, lang, units)
-    said = [_describe_mark(view, encoding, lang) for view, encoding in units]
-    if any(said):
-        # The chart's read marks say the rest: its texts and its marks without a tooltip.
-        for (view, _), read in zip(units, said):
-            if read is False or (read and _mark(view)["type"] == "text"):
+    states = [_describe_mark(view, encoding, lang) for view, encoding in units]
+    if _SAID in states or _OWN in states:
+        # The chart's read marks say the rest: the texts described here, and the marks
+        # without a tooltip.
+        for (view, _), state in zip(units, states):
+            if state == _NONE or (state == _SAID and _mark(view)["type"] == "text"):
                 view["mark"] = {**_mark(view), "aria": False}
     return spec
 
@@ -64,6 +71,23 @@ def _walk(view: dict, inherited: dict, lang: str, units: list[tuple[dict, dict]]
             _walk(child, encoding, lang, units)
     if isinstance(view.get("spec"), dict):  # a facet's or a repeat's view
         _walk(view["spec"], encoding, lang, units)
+    _same_guides(view.get("layer", ()))
+
+
+def _same_guides(layers) -> None:
+    """The layers of one view share their axes and legends: each guide takes, in every
+    layer, the fullest description one of them gives (a layer may leave the title to
+    another; Vega-Lite would keep the first layer's and warn of the others)."""
+    for name in (*_AXES, *_LEGENDS):
+        kind = "axis" if name in _AXES else "legend"
+        guides = [layer["encoding"][name][kind] for layer in layers
+                  if isinstance(layer.get("encoding", {}).get(name), dict)
+                  and isinstance(layer["encoding"][name].get(kind), dict)
+                  and "description" in layer["encoding"][name][kind]]
+        if len(guides) > 1:
+            fullest = max((guide["description"] for guide in guides), key=len)
+            for guide in guides:
+                guide["description"] = fullest
 
 
 def _describe_guide(channel: dict, kind: str, what: str, lang: str) -> None:
@@ -89,14 +113,13 @@ def _with_values(what: str, channel: dict, guide: dict, kind: str, lang: str) ->
         bounds = guide.get("values") if kind == "axis" else domain
         if isinstance(bounds, list) and bounds and all(_is_number(v) for v in bounds):
             low, high = min(bounds), max(bounds)
-            return t("chart.aria.range", lang, what=what, low=fmt_num(low, lang, _digits(low)),
-                     high=fmt_num(high, lang, _digits(high)))
+            return t("chart.aria.range", lang, what=what, low=_number(low, lang), high=_number(high, lang))
         return what
     listed = channel.get("sort") if isinstance(channel.get("sort"), list) else domain
     if not (isinstance(listed, list) and listed and all(isinstance(v, (str, int, float)) for v in listed)):
         return what
     if len(listed) > _LISTED:
-        return t("chart.aria.many", lang, what=what, n=len(listed), first=listed[0], last=listed[-1])
+        return t("chart.aria.many", lang, what=what, n=fmt_int(len(listed), lang), first=listed[0], last=listed[-1])
     return t("chart.aria.values", lang, what=what, values=", ".join(str(v) for v in listed))
 
 
@@ -104,38 +127,46 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _digits(value: float) -> int:
-    return 0 if float(value).is_integer() else 1
+def _number(value: float, lang: str) -> str:
+    """A bound as the spec gives it, in the language's format: its own decimals (up to
+    six; 0.25 stays 0,25)."""
+    digits = len(f"{float(value):.6f}".rstrip("0").split(".")[1])
+    return fmt_num(value, lang, digits)
 
 
 def _mark(view: dict) -> dict:
     return view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
 
 
-def _describe_mark(view: dict, encoding: dict, lang: str) -> bool | None:
-    """Describe a mark by its tooltip: True once described (or described already),
-    False when it cannot be (no tooltip Vega-Lite can say), None when it is not read."""
-    if _mark(view).get("aria") is False:
-        return None
-    if "description" in encoding:
-        return True
+def _describe_mark(view: dict, encoding: dict, lang: str) -> str:
+    """Describe a mark by its tooltip; what became of it (``_OWN``, ``_SAID``, ``_VEGA``
+    or ``_NONE``)."""
+    if _mark(view).get("aria") is False or "description" in encoding:
+        return _OWN
     tooltip = encoding.get("tooltip")
     entries = tooltip if isinstance(tooltip, list) else [tooltip] if isinstance(tooltip, dict) else []
+    if not entries:
+        return _NONE
     parts = [_entry_expr(entry, lang) for entry in entries]
-    if not parts or not all(parts):
-        return False
+    if not all(parts):
+        return _VEGA
     separator = json.dumps(t("chart.aria.separator", lang))
     view["transform"] = [*view.get("transform", []), {"calculate": f" + {separator} + ".join(parts), "as": _FIELD}]
     view.setdefault("encoding", {})["description"] = {"field": _FIELD, "type": "nominal"}
-    return True
+    return _SAID
 
 
 def _entry_expr(entry: dict, lang: str) -> str | None:
     """The Vega expression of one tooltip entry, "title: value" as the tooltip writes it
-    (its number format, in the chart's locale); None for an entry it cannot say (no
-    field or no title: a name of the data is not read)."""
+    (its number format, in the chart's locale); None for an entry it cannot say: no
+    field or no title (a name of the data is not read), an aggregate, a bin, a date, a
+    format other than a number's, a field Vega-Lite reads as nested."""
     field, title = entry.get("field"), entry.get("title")
-    if not isinstance(field, str) or not isinstance(title, str) or "aggregate" in entry or "timeUnit" in entry:
+    if not isinstance(field, str) or not isinstance(title, str) or any(c in field for c in ".[]\\"):
+        return None
+    if any(k in entry for k in ("aggregate", "bin", "timeUnit")) or entry.get("formatType", "number") != "number":
+        return None
+    if entry.get("type") not in ("nominal", "ordinal", "quantitative"):
         return None
     datum = f"datum[{json.dumps(field)}]"
     if entry.get("type") == "quantitative":
