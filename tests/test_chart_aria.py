@@ -107,9 +107,15 @@ def test_a_guide_is_named_by_its_title_with_the_values_the_spec_lists():
 
 
 def test_a_long_list_of_values_is_read_as_its_count_first_and_last():
-    ids = [f"P{k}" for k in range(1, 31)]
+    ids = [f"P{k}" for k in range(1, 1201)]
     spec = {"mark": "bar", "encoding": {"y": {"field": "p", "type": "nominal", "title": None, "sort": ids}}}
-    assert described(spec, "en")["encoding"]["y"]["axis"]["description"] == "Y-axis: 30 values, from P1 to P30"
+    assert described(spec, "en")["encoding"]["y"]["axis"]["description"] == "Y-axis: 1,200 values, from P1 to P1200"
+
+
+def test_a_range_that_is_not_finite_is_not_read():
+    spec = {"mark": "rect", "encoding": {"color": {"field": "c", "type": "quantitative", "title": "Part",
+                                                   "scale": {"domain": [0, float("nan")]}}}}
+    assert described(spec, "en")["encoding"]["color"]["legend"]["description"] == "Legend titled 'Part'"
 
 
 def test_what_a_builder_described_or_left_undrawn_stays_as_it_is():
@@ -183,7 +189,10 @@ def test_the_layers_of_a_view_say_the_same_of_the_guides_they_share(demo_results
     {"field": "n", "type": "quantitative", "bin": {"step": 500}, "title": "N"},
     {"field": "n", "type": "quantitative", "title": "N", "formatType": "time", "format": "%Y"},
     {"field": "d", "type": "temporal", "title": "Date"},
-    {"field": "a\\.b", "type": "nominal", "title": "AB"},
+    {"field": "n", "type": "quantitative", "timeUnit": "year", "title": "N"},
+    {"field": "a.b", "type": "nominal", "title": "AB"},  # nested fields, as Vega-Lite reads them
+    {"field": "a[0]", "type": "nominal", "title": "AB"},
+    {"field": "a\\b", "type": "nominal", "title": "AB"},
 ])
 def test_a_tooltip_it_cannot_say_leaves_the_mark_to_vega(entry):
     # Said from the raw field, a binned entry became a grouping key (a histogram of
@@ -221,3 +230,19 @@ def test_a_dose_is_read_with_its_month_and_each_months_box_once_with_its_range(d
     drawn = int(dose_summary_frame(demo_results["steroids"])["median"].notna().sum())
     assert len(boxes) == len(set(boxes)) == drawn == 3
     assert all("Minimum : " in label and "Maximum : " in label for label in boxes)
+
+
+def test_marks_its_builder_left_unread_do_not_silence_the_others():
+    spec = _layers({"mark": {"type": "rule", "aria": False}, "encoding": _XY}, {"mark": "bar", "encoding": _XY})
+    described(spec, "fr")
+    assert spec["layer"][1]["mark"] == "bar"
+
+
+def test_layers_share_the_titled_description_of_an_axis_and_keep_a_builders_own():
+    spec = _layers({"mark": "bar", "encoding": {"x": _XY["x"], "y": {**_XY["y"], "title": "Dose"}}},
+                   {"mark": "rule", "encoding": {"x": {**_XY["x"], "axis": {"description": "Own"}},
+                                                 "y": {**_XY["y"], "title": None, "axis": {"values": [0, 1000]}}}})
+    described(spec, "fr")
+    y = [layer["encoding"]["y"]["axis"]["description"] for layer in spec["layer"]]
+    assert y == ["Axe des ordonnées « Dose »"] * 2  # not the longer, untitled "…, de 0 à 1 000"
+    assert spec["layer"][1]["encoding"]["x"]["axis"]["description"] == "Own"

@@ -23,6 +23,7 @@ draws or an export renders passes here once (``ui.panel.PanelView.chart``,
 from __future__ import annotations
 
 import json
+import math
 
 from core.i18n import MISSING, fmt_int, fmt_num, t
 
@@ -34,16 +35,16 @@ _LEGENDS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
 _FIELD = "_description"
 # A discrete guide lists its values up to this many; past it, their count, first and last.
 _LISTED = 12
-# What became of a mark: described by its builder (or not read), described here from its
-# tooltip, left to Vega (a tooltip this cannot say), without a tooltip.
-_OWN, _SAID, _VEGA, _NONE = "own", "said", "vega", "none"
+# What became of a mark: described by its builder, not read (its builder's ``aria`` off),
+# described here from its tooltip, left to Vega (a tooltip this cannot say), without a tooltip.
+_OWN, _QUIET, _SAID, _VEGA, _NONE = "own", "quiet", "said", "vega", "none"
 
 
 def described(spec: dict, lang: str) -> dict:
     """``spec`` (a Vega-Lite spec as a dict, changed in place and returned) with its
     axes, legends and marks described in ``lang`` (see the module)."""
     units: list[tuple[dict, dict]] = []
-    _walk(spec, {}, lang, units)
+    _walk(spec, {}, lang, units, {})
     states = [_describe_mark(view, encoding, lang) for view, encoding in units]
     if _SAID in states or _OWN in states:
         # The chart's read marks say the rest: the texts described here, and the marks
@@ -54,54 +55,57 @@ def described(spec: dict, lang: str) -> dict:
     return spec
 
 
-def _walk(view: dict, inherited: dict, lang: str, units: list[tuple[dict, dict]]) -> None:
+def _walk(view: dict, inherited: dict, lang: str, units: list[tuple[dict, dict]], made: dict[int, bool]) -> None:
     """Describe the guides of ``view`` and its views, and list its marks' views with
-    their encoding (``inherited``: a layer's, which its marks share)."""
+    their encoding (``inherited``: a layer's, which its marks share). ``made``: the
+    guides described here (by ``id``), and whether each is named by a title."""
     encoding = {**inherited, **view.get("encoding", {})}
     for name, channel in view.get("encoding", {}).items():
         if isinstance(channel, dict) and "field" in channel:
             if name in _AXES:
-                _describe_guide(channel, "axis", t(f"chart.aria.{name}", lang), lang)
+                _describe_guide(channel, "axis", t(f"chart.aria.{name}", lang), lang, made)
             elif name in _LEGENDS:
-                _describe_guide(channel, "legend", t("chart.aria.legend", lang), lang)
+                _describe_guide(channel, "legend", t("chart.aria.legend", lang), lang, made)
     if "mark" in view:
         units.append((view, encoding))
     for key in _VIEWS:
         for child in view.get(key, ()):
-            _walk(child, encoding, lang, units)
+            _walk(child, encoding, lang, units, made)
     if isinstance(view.get("spec"), dict):  # a facet's or a repeat's view
-        _walk(view["spec"], encoding, lang, units)
-    _same_guides(view.get("layer", ()))
+        _walk(view["spec"], encoding, lang, units, made)
+    _same_guides(view.get("layer", ()), made)
 
 
-def _same_guides(layers) -> None:
-    """The layers of one view share their axes and legends: each guide takes, in every
-    layer, the fullest description one of them gives (a layer may leave the title to
-    another; Vega-Lite would keep the first layer's and warn of the others)."""
+def _same_guides(layers, made: dict[int, bool]) -> None:
+    """The layers of one view share their axes and legends: each guide described here
+    takes, in every layer, the fullest description one of them gives, a titled one
+    first (a layer may leave the title to another; Vega-Lite would keep the first
+    layer's and warn of the others). A builder's own description stays."""
     for name in (*_AXES, *_LEGENDS):
         kind = "axis" if name in _AXES else "legend"
         guides = [layer["encoding"][name][kind] for layer in layers
                   if isinstance(layer.get("encoding", {}).get(name), dict)
-                  and isinstance(layer["encoding"][name].get(kind), dict)
-                  and "description" in layer["encoding"][name][kind]]
+                  and id(layer["encoding"][name].get(kind)) in made]
         if len(guides) > 1:
-            fullest = max((guide["description"] for guide in guides), key=len)
+            fullest = max(guides, key=lambda guide: (made[id(guide)], len(guide["description"])))["description"]
             for guide in guides:
                 guide["description"] = fullest
 
 
-def _describe_guide(channel: dict, kind: str, what: str, lang: str) -> None:
+def _describe_guide(channel: dict, kind: str, what: str, lang: str, made: dict[int, bool]) -> None:
     """Give the axis or legend of ``channel`` a description, unless it has none drawn
-    (``None``) or one already."""
+    (``None``) or one already; record it in ``made``."""
     guide = channel.get(kind, {})
     if guide is None or "description" in guide:
         return
     title = guide.get("title", channel.get("title"))
     if isinstance(title, list):
         title = " ".join(title)
-    if title and str(title).strip():
+    titled = bool(title and str(title).strip())
+    if titled:
         what = t("chart.aria.titled", lang, what=what, title=str(title).strip())
     channel[kind] = {**guide, "description": _with_values(what, channel, guide, kind, lang)}
+    made[id(channel[kind])] = titled
 
 
 def _with_values(what: str, channel: dict, guide: dict, kind: str, lang: str) -> str:
@@ -124,7 +128,8 @@ def _with_values(what: str, channel: dict, guide: dict, kind: str, lang: str) ->
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number (not a flag)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _number(value: float, lang: str) -> str:
@@ -139,9 +144,11 @@ def _mark(view: dict) -> dict:
 
 
 def _describe_mark(view: dict, encoding: dict, lang: str) -> str:
-    """Describe a mark by its tooltip; what became of it (``_OWN``, ``_SAID``, ``_VEGA``
-    or ``_NONE``)."""
-    if _mark(view).get("aria") is False or "description" in encoding:
+    """Describe a mark by its tooltip; what became of it (``_OWN``, ``_QUIET``,
+    ``_SAID``, ``_VEGA`` or ``_NONE``)."""
+    if _mark(view).get("aria") is False:
+        return _QUIET
+    if "description" in encoding:
         return _OWN
     tooltip = encoding.get("tooltip")
     entries = tooltip if isinstance(tooltip, list) else [tooltip] if isinstance(tooltip, dict) else []
