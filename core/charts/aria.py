@@ -45,13 +45,15 @@ def described(spec: dict, lang: str) -> dict:
     axes, legends and marks described in ``lang`` (see the module)."""
     units: list[tuple[dict, dict]] = []
     _walk(spec, {}, lang, units, {})
-    states = [_describe_mark(view, encoding, lang) for view, encoding in units]
-    if _SAID in states or _OWN in states:
-        # The chart's read marks say the rest: the texts described here, and the marks
-        # without a tooltip.
-        for (view, _), state in zip(units, states):
-            if state == _NONE or (state == _SAID and _mark(view)["type"] == "text"):
-                view["mark"] = {**_mark(view), "aria": False}
+    readings = [_reading(view, encoding, lang) for view, encoding in units]
+    anything_read = any(state in (_SAID, _OWN) for state, _ in readings)
+    for (view, _), (state, expr) in zip(units, readings):
+        # The chart's read marks say the rest: its texts and its marks without a tooltip.
+        if anything_read and (state == _NONE or (state == _SAID and _mark(view)["type"] == "text")):
+            view["mark"] = {**_mark(view), "aria": False}
+        elif state == _SAID:
+            view["transform"] = [*view.get("transform", []), {"calculate": expr, "as": _FIELD}]
+            view.setdefault("encoding", {})["description"] = {"field": _FIELD, "type": "nominal"}
     return spec
 
 
@@ -143,24 +145,21 @@ def _mark(view: dict) -> dict:
     return view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
 
 
-def _describe_mark(view: dict, encoding: dict, lang: str) -> str:
-    """Describe a mark by its tooltip; what became of it (``_OWN``, ``_QUIET``,
-    ``_SAID``, ``_VEGA`` or ``_NONE``)."""
+def _reading(view: dict, encoding: dict, lang: str) -> tuple[str, str | None]:
+    """What a screen reader is to get of a mark (``_OWN``, ``_QUIET``, ``_SAID``,
+    ``_VEGA`` or ``_NONE``), and for ``_SAID`` the Vega expression of its tooltip."""
     if _mark(view).get("aria") is False:
-        return _QUIET
+        return _QUIET, None
     if "description" in encoding:
-        return _OWN
+        return _OWN, None
     tooltip = encoding.get("tooltip")
     entries = tooltip if isinstance(tooltip, list) else [tooltip] if isinstance(tooltip, dict) else []
     if not entries:
-        return _NONE
+        return _NONE, None
     parts = [_entry_expr(entry, lang) for entry in entries]
     if not all(parts):
-        return _VEGA
-    separator = json.dumps(t("chart.aria.separator", lang))
-    view["transform"] = [*view.get("transform", []), {"calculate": f" + {separator} + ".join(parts), "as": _FIELD}]
-    view.setdefault("encoding", {})["description"] = {"field": _FIELD, "type": "nominal"}
-    return _SAID
+        return _VEGA, None
+    return _SAID, f" + {json.dumps(t('chart.aria.separator', lang))} + ".join(parts)
 
 
 def _entry_expr(entry: dict, lang: str) -> str | None:

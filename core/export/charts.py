@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.charts.aria import described
 from core.export.panels import Panels
 from core.i18n import t
 
@@ -58,8 +59,6 @@ def poster_charts(panels: Panels, lang: str) -> tuple[PosterChart, ...]:
 def chart_spec(chart, lang: str) -> dict:
     """The Vega-Lite spec of an Altair chart, checked to hold at most ``MAX_SPEC_ROWS``
     rows, and read aloud in ``lang`` (``core.charts.aria.described``)."""
-    from core.charts.aria import described
-
     spec = described(chart.to_dict(), lang)
     rows = sum(len(values) for values in spec.get("datasets", {}).values())
     if rows > MAX_SPEC_ROWS:
