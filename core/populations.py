@@ -75,6 +75,23 @@ class Populations:
     notes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PopulationCounts:
+    """The treated (safety) and analysed (efficacy) patients of a (sub)cohort: the two
+    numbers of ``Populations`` that the sidebar shows on every page."""
+
+    treated: int
+    analysed: int
+
+
+def population_counts(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> PopulationCounts:
+    """``populations``' treated and analysed counts alone, from the same query: one
+    aggregate, without the exclusion and flag lists or the follow-up (a registry's
+    subgroup lists thousands of exclusions)."""
+    counts = queries.population_counts_query(cohort.con, resolve_filter(cohort, filter), settings)
+    return PopulationCounts(int(counts.loc[0, "treated"]), int(counts.loc[0, "analysed"]))
+
+
 def populations(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> Populations:
     """Treated and analysed populations, exclusions with reasons, follow-up per month.
 
@@ -86,8 +103,8 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     Reference: cohort-format.md, "Derived definitions" (analysed population).
     """
     flt = resolve_filter(cohort, filter)
-    counts = queries.population_counts_query(cohort.con, flt, settings)
-    treated, analysed = int(counts.loc[0, "treated"]), int(counts.loc[0, "analysed"])
+    counted = population_counts(cohort, flt, settings)
+    treated, analysed = counted.treated, counted.analysed
     wording = {code: text.format(min_age=settings.min_age) for code, text in REASONS.items()}
     exclusions = queries.exclusions_query(cohort.con, flt, settings, wording).astype("string")
     flags = queries.population_flags_query(cohort.con, flt, settings).astype("string")

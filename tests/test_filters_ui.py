@@ -136,6 +136,24 @@ def test_changing_a_filter_changes_the_sidebar_n(app):
     assert _metrics(app)[t("sidebar.n_analysed", "en")] == "21"
 
 
+@pytest.mark.parametrize("page, lists", [("pages/response.py", False), ("pages/biology.py", False),
+                                         ("pages/steroids.py", False), ("pages/cohort.py", True)])
+def test_the_sidebar_counts_a_new_subgroup_without_its_population_lists(open_page, page, lists):
+    """The sidebar's N comes from the two counts alone: a page that shows no exclusion
+    list, flag or follow-up does not compute them for a subgroup (a registry's subgroup
+    lists thousands of exclusions); the Cohort page, which shows them, does."""
+    from ui import state
+
+    app = open_page(page)
+    app.multiselect(key=_DEMO_SEX).set_value(["F"]).run()
+    assert not app.exception
+    assert _metrics(app)[t("sidebar.n_analysed", "en")] == "21"
+    computed = {key[1][0] for key in app.session_state[state._MEMO].entries if isinstance(key[1], tuple)
+                and len(key[1]) > 1 and getattr(key[1][1], "sex", None) == ("F",)}
+    assert "population_counts" in computed
+    assert ("populations" in computed) is lists
+
+
 def test_subgroup_under_five_patients_shows_a_warning(app):
     app.run()
     app.multiselect(key=_DEMO_SEX).set_value(["M"]).run()

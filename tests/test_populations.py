@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from core.cohort import cohort_from_frames
-from core.populations import baseline, populations
+from core.populations import PopulationCounts, baseline, population_counts, populations
 from core.scoring import NOTE_UNKNOWN_DRUG
 from core.settings import Settings
 
@@ -139,3 +139,26 @@ def test_demo_cohort_keeps_22_analysed_patients():
 
     result = populations(load_demo("fr").cohort)
     assert (result.treated, result.analysed, result.flags.empty) == (23, 22, True)
+
+
+@pytest.mark.parametrize("subgroup", [None, {"sex": ("F",)}, {"hcq": True}, {"corticosteroids": False},
+                                      {"age": ("band", 30, 50)}, {"cutaneous": False}, {"sex": ("M",), "hcq": False}])
+def test_population_counts_are_the_populations_counts(subgroup):
+    """The sidebar's two numbers (``population_counts``) are those of the panel, subgroup
+    by subgroup and with another minimum age (a reason for exclusion)."""
+    from core.demo import load_demo
+    from core.filters import Band, Filter
+
+    cohort = load_demo("fr").cohort
+    if subgroup is None:
+        flt = None
+    else:
+        values = dict(subgroup)
+        if "age" in values:
+            _, low, high = values["age"]
+            values["age"] = Band(low=low, high=high)
+        flt = Filter(**values)
+    for settings in (Settings(), Settings(min_age=40)):
+        whole = populations(cohort, flt, settings)
+        assert population_counts(cohort, flt, settings) == PopulationCounts(whole.treated, whole.analysed)
+    cohort.close()

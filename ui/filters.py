@@ -20,7 +20,7 @@ from core.display.common import describe_filter
 from core.display.suppressed import population_texts
 from core.filters import Band, Filter, FilterError, FilterOptions, filter_options
 from core.i18n import catalogue, t
-from core.populations import Populations, populations
+from core.populations import PopulationCounts, population_counts
 from core.suppression import mask_cell
 from ui import filter_url
 from ui.kept import forget as forget_kept
@@ -76,17 +76,18 @@ def sidebar_filters(lang: str) -> Filter:
     return flt
 
 
-def sidebar_populations(box, lang: str) -> Populations | None:
+def sidebar_populations(box, lang: str) -> PopulationCounts | None:
     """Live N of the analysed and safety (treated) populations for the current filter,
     and a warning when fewer than ``Settings.small_n`` patients are analysed, drawn in ``box``
-    (a sidebar container)."""
+    (a sidebar container). The two counts alone (``population_counts``): a page that
+    shows no population list does not compute one for a new subgroup."""
     cohort = active_cohort().cohort
     if cohort is None:
         return None
     flt = current_filter()
     settings = current_settings()
     try:
-        pops = panel_result(populations, cohort, flt, settings)
+        pops = panel_result(population_counts, cohort, flt, settings)
     except FilterError:
         box.error(t("sidebar.filter_error", lang), icon=":material/error:")
         return None
