@@ -7,7 +7,7 @@ navigation over ``ui.nav.PAGES``.
 import streamlit as st
 
 from core.i18n import t
-from ui import filters, nav, present, state, widgets
+from ui import filters, nav, prefetch, present, state, widgets
 from ui.charts import scroll_wide_charts
 from ui.forget import forget_if_idle
 from ui.lang import language_selector
@@ -43,3 +43,5 @@ filters.sidebar_populations(counts, lang)
 widgets.wrap_tiles()
 scroll_wide_charts()
 page.run()
+# While the browser draws the page: the other pages' panels of this subgroup (a registry).
+prefetch.prefetch()

@@ -198,15 +198,30 @@ class SessionForgotten(RuntimeError):
     drawn, or would forget it at this click (idle too long)."""
 
 
+class _Running:
+    """A computation under way in one thread (``_MemoStore.running``): another thread
+    asking for the same key waits for it (``done``) instead of computing it again."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+        self.done = threading.Event()
+
+
 class _MemoStore:
-    """The results a session has computed, by (cohort digest, key), in computation order;
-    the lock guards the entries (not the computations) against a download's thread.
-    Forgotten (``forget``) when the session's cohort goes: emptied, and refusing."""
+    """The results a session has computed, by (cohort digest, key), in computation order,
+    and those being computed (``running``); the lock guards both (not the computations)
+    against the other threads of the session: a download's, a prefetch's
+    (``ui.prefetch``). Forgotten (``forget``) when the session's cohort goes: emptied,
+    and refusing."""
 
     def __init__(self) -> None:
         self.entries: dict = {}
+        self.running: dict = {}
         self.lock = threading.Lock()
         self.forgotten = False
+        # ``ui.prefetch``: what the latest run asked to compute ahead, and its thread.
+        self.prefetching = None
+        self.prefetch_thread: threading.Thread | None = None
 
     def forget(self) -> None:
         with self.lock:
@@ -234,27 +249,53 @@ class SessionMemo:
     def digest(self) -> str:
         return self.active.digest
 
-    def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
-        """``compute()`` once per cohort and ``key`` (``session_memo``)."""
+    def has(self, key: Hashable) -> bool:
+        """Whether ``key`` is computed, or being computed, for this cohort."""
         full = (self.digest, key)
+        with self.store.lock:
+            return full in self.store.entries or full in self.store.running
+
+    def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
+        """``compute()`` once per cohort and ``key`` (``session_memo``). While another
+        thread computes the same key, this one waits for its result (computing it
+        itself if that one failed)."""
+        full = (self.digest, key)
+        memo, running = self.store.entries, self.store.running
+        while True:
+            with self.store.lock:
+                self._refuse_if_forgotten()
+                if full in memo:
+                    return memo[full]
+                other = running.get(full)
+                # The same thread asking again (a computation asking for itself) computes.
+                if other is None or other.thread == threading.get_ident():
+                    mine = running[full] = _Running()
+                    self._make_room(key, latest)
+                    break
+            other.done.wait()
+        try:
+            value = compute()  # unlocked: it may ask the memo for what it needs
+            with self.store.lock:
+                self._refuse_if_forgotten()
+                # Computed meanwhile in another thread: one result for both.
+                return memo.setdefault(full, value)
+        finally:
+            with self.store.lock:
+                if running.get(full) is mine:
+                    del running[full]
+            mine.done.set()
+
+    def _make_room(self, key: Hashable, latest: int | None) -> None:
+        """Under the store's lock, before computing ``key``."""
         memo = self.store.entries
-        with self.store.lock:
-            self._refuse_if_forgotten()
-            if full in memo:
-                return memo[full]
-            if len(memo) >= _MEMO_LIMIT:
-                # Many filter combinations in one session: start over rather than grow.
-                memo.clear()
-            if latest is not None:
-                # Room for this one: at most ``latest`` of its kind once it is computed.
-                kind = [k for k in memo if k[0] == self.digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
-                for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
-                    del memo[old]
-        value = compute()  # unlocked: it may ask the memo for what it needs
-        with self.store.lock:
-            self._refuse_if_forgotten()
-            # Computed meanwhile in another thread: one result for both.
-            return memo.setdefault(full, value)
+        if len(memo) >= _MEMO_LIMIT:
+            # Many filter combinations in one session: start over rather than grow.
+            memo.clear()
+        if latest is not None:
+            # Room for this one: at most ``latest`` of its kind once it is computed.
+            kind = [k for k in memo if k[0] == self.digest and isinstance(k[1], tuple) and k[1][:1] == key[:1]]
+            for old in kind[:max(0, len(kind) - latest + 1)]:  # oldest first (insertion order)
+                del memo[old]
 
     def check_download(self, idle_limit_s: float) -> None:
         """Before a download's thread builds a file: raise ``SessionForgotten`` when the
