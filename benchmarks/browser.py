@@ -13,8 +13,10 @@ With ``--patients N`` the same clicks run on a synthetic registry of N patients
 uploaded on the data page, after timing the upload and each page's first view; then,
 on each panel page, a filter change to a subgroup no page has shown yet (one of the
 sidebar's yes/no filters), and back to the whole cohort (shown before), each timed
-from the click until the app is idle again. The figures go under ``browser_registry``;
-the filter changes are reported, not checked against a target.
+from the click until the app is idle again; and one more new subgroup, chosen on the
+first page after the poster, then each other panel page and the poster opened in turn
+after a look at the previous one (``WALK_PAUSE_S``). The figures go under ``browser_registry``; the filter
+changes are reported, not checked against a target.
 """
 from __future__ import annotations
 
@@ -106,6 +108,7 @@ def measure(rounds: int, patients: int | None = None) -> dict:
                 times[PAGES[k].url_path].append(switch(k, title))
         if patients is not None:
             figures["filter_change_s"] = _filter_changes(page, titles, failed)
+            figures["subgroup_walk_s"] = _subgroup_walk(page, titles, failed)
         figures["exceptions"] = sorted(failed)
         if patients is not None:  # every figure was taken on the registry, not the demo
             sidebar = page.locator("[data-testid='stSidebar']").inner_text()
@@ -154,6 +157,35 @@ def _filter_changes(page, titles: list[str], failed: set[str]) -> dict[str, dict
     return figures
 
 
+# A presenter's look at a page before the next click (``_subgroup_walk``).
+WALK_PAUSE_S = 1.5
+
+
+def _subgroup_walk(page, titles: list[str], failed: set[str]) -> dict[str, float]:
+    """A new subgroup (the one yes/no answer ``_filter_changes`` leaves unused) chosen
+    on the first page after the poster, then each panel page in turn, the poster last,
+    each clicked ``WALK_PAUSE_S`` after the previous one is shown: each page's first view
+    of the subgroup, as a presenter going through the panels for one subgroup sees them
+    (the other pages' panels are computed meanwhile, ``ui.prefetch``). The filter is
+    cleared at the end."""
+    from core.i18n import t
+    from ui.nav import PAGES
+
+    order = [*range(2, len(titles)), 1]  # the panel pages, then the poster
+    sidebar = page.locator("[data-testid='stSidebar']")
+    _switch(page, order[0], titles[order[0]])
+    control = sidebar.locator("[data-testid='stButtonGroup']").nth(_YES_NO_FILTERS.index("articular"))
+    button = control.get_by_text(t("filters.no", "en"), exact=True)
+    figures = {PAGES[order[0]].url_path: round(_click_to_idle(page, button), 3)}
+    for k in order[1:]:
+        page.wait_for_timeout(WALK_PAUSE_S * 1000)
+        figures[PAGES[k].url_path] = round(_switch(page, k, titles[k]), 3)
+        if page.locator("[data-testid='stException']").count():
+            failed.add(PAGES[k].url_path)
+    _click_to_idle(page, button)  # the answer clicked again is cleared
+    return figures
+
+
 def _upload_registry(page, patients: int) -> float:
     """Upload a synthetic registry of ``patients`` on the data page (the first menu link);
     seconds from handing the files over until its report says it is usable and the app
@@ -196,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  first view of each page: " + ", ".join(f"{k} {v:.2f} s" for k, v in figures["first_view_s"].items()))
         print("  filter change, to a new subgroup / back to the whole cohort: " + ", ".join(
             f"{k} {v['new_subgroup']:.2f} / {v['whole_cohort']:.2f} s" for k, v in figures["filter_change_s"].items()))
+        print(f"  one new subgroup, page after page ({WALK_PAUSE_S:g} s on each): " + ", ".join(
+            f"{k} {v:.2f} s" for k, v in figures["subgroup_walk_s"].items()))
     print(f"page switch on the {figures['cohort']} (a page seen before, click to idle), {args.rounds} rounds:")
     for name, s in figures["pages_median_s"].items():
         print(f"  {name:<12} {s:6.2f} s (median)")
