@@ -249,6 +249,37 @@ def _click_nav(page, k: int) -> None:
     page.wait_for_selector(IDLE)
 
 
+def test_a_registry_computed_ahead_shows_every_page_on_a_fresh_server(browser, tmp_path):
+    """A registry large enough for its panels to be computed ahead (``ui.prefetch``), on
+    a newly started server: each page opened at once after the upload, then after a
+    subgroup is chosen, waits for the panels under way in the prefetch's thread or
+    computes them; none shows an exception and the server's log holds no error."""
+    from ui.nav import PAGES
+    from ui.prefetch import PREFETCH_FROM_PATIENTS
+
+    log = tmp_path / "streamlit.log"
+    with serve_app(log) as root:
+        page = _open(browser, _url_of(root, "pages/upload.py"))
+        _upload_registry(page, PREFETCH_FROM_PATIENTS + 2_000, "en")
+        paths = [p.path for p in PAGES]
+        for choose in (False, True):
+            if choose:  # a subgroup: the Response page computes its panel, the thread the others
+                _click_nav(page, paths.index("pages/response.py"))
+                sidebar = page.locator("[data-testid='stSidebar']")
+                sidebar.get_by_text(t("filters.title", "en"), exact=True).click()
+                sidebar.locator("[data-testid='stButtonGroup']").first.get_by_text(
+                    t("filters.yes", "en"), exact=True).click()
+                page.wait_for_timeout(500)
+                page.wait_for_selector(IDLE)
+            for path in paths[1:]:
+                _click_nav(page, paths.index(path))
+                _expect_h1(page, t(PAGES[paths.index(path)].title_key, "en"))
+                assert page.locator("[data-testid='stException']").count() == 0, (path, choose)
+        page.context.close()
+    logged = log.read_text()
+    assert "Traceback" not in logged and "computed ahead failed" not in logged, logged[-2000:]
+
+
 def test_language_stays_put_across_page_links_on_a_fresh_server(browser, tmp_path):
     from ui.nav import PAGES
 
