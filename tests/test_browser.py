@@ -269,7 +269,8 @@ def test_a_registry_computed_ahead_shows_every_page_on_a_fresh_server(browser, t
                 sidebar.get_by_text(t("filters.title", "en"), exact=True).click()
                 sidebar.locator("[data-testid='stButtonGroup']").first.get_by_text(
                     t("filters.yes", "en"), exact=True).click()
-                page.wait_for_timeout(500)
+                # The run the click asked for has drawn the sidebar's subgroup line.
+                sidebar.get_by_text(t("filters.active", "en", filter="")).wait_for()
                 page.wait_for_selector(IDLE)
             for path in paths[1:]:
                 _click_nav(page, paths.index(path))

@@ -29,14 +29,42 @@ def _memo(active: ActiveCohort) -> SessionMemo:
 
 
 def _wait_until(condition, what: str) -> None:
-    for _ in range(500):
+    for _ in range(1000):
         if condition():
             return
         threading.Event().wait(0.01)
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_key_computed_in_another_thread_is_waited_for_not_computed_again(demo):
+class _Watched(state._Running):
+    """A computation under way whose waiters can be seen waiting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        done, self.waited = self.done, threading.Event()
+
+        class Seen(threading.Event):
+            def wait(inner, timeout=None):
+                self.waited.set()
+                return done.wait(timeout)
+
+            def set(inner):
+                done.set()
+
+        self.done = Seen()
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    monkeypatch.setattr(state, "_Running", _Watched)
+
+
+def _waited(memo: SessionMemo, key) -> bool:
+    running = memo.store.running.get((memo.digest, key))
+    return running is not None and running.waited.is_set()
+
+
+def test_a_key_computed_in_another_thread_is_waited_for_not_computed_again(demo, watched):
     memo = _memo(demo)
     release, calls, got = threading.Event(), [], []
 
@@ -51,15 +79,15 @@ def test_a_key_computed_in_another_thread_is_waited_for_not_computed_again(demo)
     assert memo.has("key")  # under way
     second = threading.Thread(target=lambda: got.append(memo.get("key", lambda: calls.append("second") or "again")))
     second.start()
-    threading.Event().wait(0.1)
-    assert got == []  # the second thread waits
+    _wait_until(lambda: _waited(memo, "key"), "the second thread to wait")
+    assert got == []
     release.set()
     first.join(), second.join()
     assert calls == ["first"] and got == ["first result", "first result"]
     assert memo.store.running == {}
 
 
-def test_a_failed_computation_leaves_the_key_to_the_thread_waiting_for_it(demo):
+def test_a_failed_computation_leaves_the_key_to_the_thread_waiting_for_it(demo, watched):
     memo = _memo(demo)
     release, got, errors = threading.Event(), [], []
 
@@ -78,6 +106,7 @@ def test_a_failed_computation_leaves_the_key_to_the_thread_waiting_for_it(demo):
     _wait_until(lambda: memo.store.running, "the first computation")
     second = threading.Thread(target=lambda: got.append(memo.get("key", lambda: "computed here")))
     second.start()
+    _wait_until(lambda: _waited(memo, "key"), "the second thread to wait")
     release.set()
     first.join(), second.join()
     assert len(errors) == 1 and got == ["computed here"]
@@ -91,7 +120,7 @@ def test_a_computation_asking_for_its_own_key_computes_it_rather_than_wait_for_i
     assert memo.store.running == {}
 
 
-def test_a_thread_waiting_for_a_forgotten_cohort_is_refused(demo):
+def test_a_thread_waiting_for_a_forgotten_cohort_is_refused(demo, watched):
     memo = _memo(demo)
     release, outcome = threading.Event(), []
 
@@ -107,6 +136,7 @@ def test_a_thread_waiting_for_a_forgotten_cohort_is_refused(demo):
     _wait_until(lambda: memo.store.running, "the first computation")
     second = threading.Thread(target=waiter)
     second.start()
+    _wait_until(lambda: _waited(memo, "key"), "the second thread to wait")
     memo.store.forget()
     release.set()
     first.join(), second.join()
@@ -117,67 +147,103 @@ def _target(active, flt=Filter(), settings=Settings()):
     return prefetch._Target(active.digest, flt, settings)
 
 
+def _prefetching(memo: SessionMemo, target) -> None:
+    """What a run would record (``prefetch.prefetch``)."""
+    with memo.store.lock:
+        memo.store.prefetching = target
+
+
 def test_a_prefetch_computes_every_panel_a_page_asks_for(demo):
     memo = _memo(demo)
     flt, settings = Filter(sex=("F",)), Settings()
-    target = _target(demo, flt, settings)
-    memo.store.prefetching = target
-    prefetch._compute(memo, demo.cohort, target, prefetch.PANELS)
+    _prefetching(memo, _target(demo, flt, settings))
+    prefetch._compute(memo, demo.cohort)
     for panel in prefetch.PANELS:
         # What the page gets is the prefetched result, the one it would have computed.
         got = state.panel_result(panel, demo.cohort, flt, settings, memo)
         assert got is memo.store.entries[(demo.digest, (panel.__name__, flt, settings))]
         assert repr(got) == repr(panel(demo.cohort, flt, settings))
+    assert memo.store.prefetch_thread is None
 
 
-def test_a_prefetch_stops_once_the_session_moves_to_another_subgroup(demo):
+def _panels(monkeypatch, *panels) -> list:
+    """``PANELS`` replaced by ``panels`` (functions of calls, a list they append to)."""
+    calls: list = []
+    made = []
+    for name, effect in panels:
+        def panel(cohort, flt, settings, name=name, effect=effect):
+            calls.append((name, flt))
+            return effect(flt) if effect else name
+        panel.__name__ = name
+        made.append(panel)
+    monkeypatch.setattr(prefetch, "PANELS", tuple(made))
+    return calls
+
+
+def test_a_prefetch_takes_up_the_subgroup_the_session_moves_to(demo, monkeypatch):
     memo = _memo(demo)
-    target = _target(demo)
-    memo.store.prefetching = target
-    computed = []
+    moved = Filter(hcq=True)
 
-    def first(cohort, flt, settings):
-        computed.append("first")
-        memo.store.prefetching = _target(demo, Filter(hcq=True))  # the next run's subgroup
-        return 1
+    def move(flt):
+        if flt == Filter():
+            _prefetching(memo, _target(demo, moved))  # the next run's subgroup
+        return "first"
 
-    def second(cohort, flt, settings):
-        computed.append("second")
-        return 2
-
-    prefetch._compute(memo, demo.cohort, target, (first, second))
-    assert computed == ["first"]
+    calls = _panels(monkeypatch, ("first", move), ("second", None))
+    _prefetching(memo, _target(demo))
+    prefetch._compute(memo, demo.cohort)
+    assert calls == [("first", Filter()), ("first", moved), ("second", moved)]
 
 
-def test_a_failed_panel_is_logged_by_its_type_and_left_to_the_page(demo, caplog):
+def test_a_panel_a_page_is_computing_is_left_to_it(demo, monkeypatch):
     memo = _memo(demo)
+    calls = _panels(monkeypatch, ("first", None), ("second", None))
     target = _target(demo)
-    memo.store.prefetching = target
+    _prefetching(memo, target)
+    memo.store.running[(demo.digest, prefetch._key(prefetch.PANELS[0], target))] = state._Running()
+    prefetch._compute(memo, demo.cohort)
+    assert calls == [("second", Filter())]
 
-    def broken(cohort, flt, settings):
+
+def test_a_failed_panel_is_logged_once_by_its_type_and_left_to_the_page(demo, monkeypatch, caplog):
+    memo = _memo(demo)
+
+    def broken(flt):
         raise KeyError("P-0042")  # a message may quote the cohort
 
+    calls = _panels(monkeypatch, ("broken", broken), ("after", None))
+    _prefetching(memo, _target(demo))
     with caplog.at_level(logging.WARNING, logger="ui.prefetch"):
-        prefetch._compute(memo, demo.cohort, target, (broken,))
+        prefetch._compute(memo, demo.cohort)
+        prefetch._compute(memo, demo.cohort)  # the next run's thread: not tried again
     assert [r.getMessage() for r in caplog.records] == [
         "A panel computed ahead failed (broken); its page computes it again."]
-    assert memo.store.entries == {} and memo.store.running == {}
+    assert calls == [("broken", Filter()), ("after", Filter())]
+    assert memo.store.running == {}
     with pytest.raises(KeyError):  # the page meets the error itself
-        state.panel_result(broken, demo.cohort, Filter(), Settings(), memo)
+        state.panel_result(prefetch.PANELS[0], demo.cohort, Filter(), Settings(), memo)
 
 
-def test_a_prefetch_of_a_forgotten_cohort_stops_without_a_word(demo, caplog):
+def test_a_subgroup_the_sidebar_refuses_is_not_logged(demo, caplog):
     memo = _memo(demo)
-    target = _target(demo)
-    memo.store.prefetching = target
+    _prefetching(memo, _target(demo, Filter(extra=(("no_such_column", ("x",)),))))
+    with caplog.at_level(logging.DEBUG, logger="ui.prefetch"):
+        prefetch._compute(memo, demo.cohort)
+    assert caplog.records == [] and len(memo.store.prefetch_failed) == len(prefetch.PANELS)
 
-    def forget(cohort, flt, settings):
+
+def test_a_prefetch_of_a_forgotten_cohort_stops_without_a_word(demo, monkeypatch, caplog):
+    memo = _memo(demo)
+
+    def forget(flt):
         memo.store.forget()
         return 1
 
+    calls = _panels(monkeypatch, ("forget", forget), ("after", None))
+    _prefetching(memo, _target(demo))
     with caplog.at_level(logging.DEBUG, logger="ui.prefetch"):
-        prefetch._compute(memo, demo.cohort, target, (forget, prefetch.PANELS[0]))
-    assert caplog.records == [] and memo.store.entries == {}
+        prefetch._compute(memo, demo.cohort)
+    assert caplog.records == [] and calls == [("forget", Filter())] and memo.store.entries == {}
 
 
 def _upload(app, files) -> None:
@@ -210,27 +276,61 @@ _VISITS = [{"patient_id": pid, "month": month, "active_skin_lesions": lesions}
            for pid in "ABCD" for month, lesions in ((0, 4), (3, 1), (6, 0))]
 
 
+def _hcq_yes(app) -> None:
+    app.segmented_control(key=[c.key for c in app.segmented_control if c.key.endswith("_hcq")][0]).set_value("yes")
+    app.run()
+
+
 def test_an_upload_is_computed_ahead_page_by_page_from_its_size(app, monkeypatch):
     """After the run that loads a large upload, every panel of the whole cohort is in the
-    session's memo, computed by the prefetch's thread; a subgroup chosen next is too."""
+    session's memo, computed by the prefetch's thread (a daemon, as the script's
+    thread); a subgroup chosen next is too."""
     from tests.helpers import small_cohort_files
 
     started = _started(monkeypatch)
     monkeypatch.setattr(prefetch, "PREFETCH_FROM_PATIENTS", 4)
     _upload(app, small_cohort_files(_VISITS))
-    assert not app.exception and len(started) == 1
+    assert not app.exception and len(started) == 1 and started[0].daemon
     started[0].join(timeout=60)
     settings = Settings()
     assert {(p.__name__, Filter(), settings) for p in prefetch.PANELS} <= _memo_keys(app)
     app.switch_page("pages/response.py").run()
     assert len(started) == 1  # every panel known: nothing to compute
-    app.segmented_control(key=[c.key for c in app.segmented_control if c.key.endswith("_hcq")][0]).set_value("yes")
-    app.run()
+    _hcq_yes(app)
     assert len(started) == 2
     started[1].join(timeout=60)
-    assert {p.__name__ for p in prefetch.PANELS} <= {
-        key[0] for key in _memo_keys(app) if isinstance(key, tuple) and len(key) > 1
-        and getattr(key[1], "hcq", None) is True}
+    assert {(p.__name__, Filter(hcq=True), settings) for p in prefetch.PANELS} <= _memo_keys(app)
+
+
+def test_a_run_while_the_thread_computes_hands_it_the_new_subgroup(app, monkeypatch):
+    """One thread per session: a run during a prefetch starts none; the thread takes
+    the run's subgroup up after its panel under way, and leaves the old subgroup's
+    remaining panels."""
+    from tests.helpers import small_cohort_files
+
+    release, calls = threading.Event(), []
+
+    def held(cohort, flt, settings):
+        calls.append(("held", flt))
+        if flt == Filter():
+            release.wait(60)
+        return "held"
+
+    def after(cohort, flt, settings):
+        calls.append(("after", flt))
+        return "after"
+
+    started = _started(monkeypatch)
+    monkeypatch.setattr(prefetch, "PREFETCH_FROM_PATIENTS", 4)
+    monkeypatch.setattr(prefetch, "PANELS", (held, after))
+    _upload(app, small_cohort_files(_VISITS))
+    _wait_until(lambda: calls, "the prefetch's first panel")
+    app.switch_page("pages/response.py").run()
+    _hcq_yes(app)
+    assert not app.exception and len(started) == 1  # the thread computes: no other
+    release.set()
+    started[0].join(timeout=60)
+    assert calls == [("held", Filter()), ("held", Filter(hcq=True)), ("after", Filter(hcq=True))]
 
 
 def test_a_small_upload_and_the_demo_are_not_computed_ahead(app, monkeypatch):

@@ -3,17 +3,19 @@
 A registry's subgroup takes a fraction of a second per panel to compute: a presenter who
 picks a subgroup, then goes from page to page, would wait on each page in turn. At the
 end of each run on a large uploaded cohort (``PREFETCH_FROM_PATIENTS``), ``prefetch``
-starts one thread that computes, into the session's memo (``ui.state.SessionMemo``), the
-panels of the current cohort, subgroup and definitions that the memo lacks
-(``PANELS``, in page order). A page that asks for a panel being computed there waits for
-that result (``SessionMemo.get``) rather than computing it twice.
+records the current subgroup and definitions, and one thread per session computes,
+into the session's memo (``ui.state.SessionMemo``), the panels of the latest recorded
+that the memo lacks (``PANELS``, in page order), choosing each next panel afresh: a
+session that moves to another subgroup has its panels computed next, after the one
+under way. A page that asks for a panel being computed there waits for that result
+(``SessionMemo.get``) rather than computing it twice; a panel a page is computing is
+left to it.
 
-The thread stops before its next panel once the session has moved to another subgroup
-or definitions (the latest run's prefetch takes over), and when the session forgets
-its cohort. It works like the page would, on the page's objects: results stay in this
-session's memo, in memory. A panel that fails here is left to the page, which computes
-it again and shows its error as it would have; the log gets the exception's type only
-(``ui.logs``).
+The thread ends when nothing is left to compute, and when the session forgets its
+cohort. It works as the page would, on the page's objects: results stay in this
+session's memo, in memory. A panel that fails here is not tried here again; it is left
+to the page, which computes it and shows its error as it would have; the log gets the
+exception's type only (``ui.logs``).
 """
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ PREFETCH_FROM_PATIENTS = 10_000
 # What a page asks for with no option, in page order (the sidebar's counts first).
 PANELS = (population_counts, populations, baseline, response, biology, steroids, safety)
 
+# Failed keys remembered per session (a subgroup the sidebar refuses fails every panel).
+_FAILED_KEPT = 256
+
 _LOG = logging.getLogger(__name__)
 
 
@@ -45,10 +50,11 @@ class _Target:
 
 
 def prefetch() -> threading.Thread | None:
-    """At the end of a run: start computing the panels the session's memo lacks for the
-    current cohort, subgroup and definitions, in a thread (returned; None when there is
-    nothing to compute: a small cohort, the demo, an unusable upload, every panel known,
-    or a prefetch for the same already under way)."""
+    """At the end of a run: record the current cohort, subgroup and definitions as what
+    to compute ahead, and start the session's prefetch thread if none is running and
+    the memo lacks some panel of them (returned; None otherwise: a small cohort, the
+    demo, an unusable upload, every panel known, or the running thread, which takes
+    the new subgroup up before its next panel)."""
     active = active_cohort()
     cohort = active.cohort
     if active.is_demo or cohort is None:
@@ -57,16 +63,15 @@ def prefetch() -> threading.Thread | None:
     if counted is None or counted.kept < PREFETCH_FROM_PATIENTS:
         return None
     session = this_session()
-    target = _Target(active.digest, current_filter(), current_settings())
-    missing = [panel for panel in PANELS if not session.has(_key(panel, target))]
     store = session.store
     with store.lock:
-        under_way = store.prefetching
-        store.prefetching = target  # the latest run's target: an older prefetch stops
-        if not missing or (under_way == target and _running(store)):
+        store.prefetching = _Target(active.digest, current_filter(), current_settings())
+        running = store.prefetch_thread is not None and store.prefetch_thread.is_alive()
+        if running or _next_panel(session) is None:
             return None
-        # Not a daemon: a server stopping waits for its query rather than cutting DuckDB off.
-        thread = threading.Thread(target=_compute, args=(session, cohort, target, missing), name="panel-prefetch")
+        # A daemon, as the script thread starting it: a server stopping does not wait
+        # for a computation only a page of this session could use.
+        thread = threading.Thread(target=_compute, args=(session, cohort), name="panel-prefetch", daemon=True)
         store.prefetch_thread = thread
     thread.start()
     return thread
@@ -77,22 +82,44 @@ def _key(panel, target: _Target) -> tuple:
     return (panel.__name__, target.filter, target.settings)
 
 
-def _running(store) -> bool:
-    return store.prefetch_thread is not None and store.prefetch_thread.is_alive()
-
-
-def _compute(session: SessionMemo, cohort, target: _Target, panels) -> None:
+def _next_panel(session: SessionMemo):
+    """Under the store's lock: the first of ``PANELS`` of the session's latest target
+    that is neither computed, nor under way (a page computing it), nor failed here
+    before; None when there is none, or when the target is another cohort's."""
     store = session.store
-    for panel in panels:
+    target = store.prefetching
+    if store.forgotten or target is None or target.digest != session.digest:
+        return None
+    for panel in PANELS:
+        full = (session.digest, _key(panel, target))
+        if full not in store.entries and full not in store.running and full not in store.prefetch_failed:
+            return panel, target
+    return None
+
+
+def _compute(session: SessionMemo, cohort) -> None:
+    """The session's prefetch thread: the next panel of the latest target
+    (``_next_panel``), until there is none; the session's next run starts another."""
+    store = session.store
+    while True:
         with store.lock:
-            if store.forgotten or store.prefetching != target:
-                return  # the cohort is gone, or the session has moved on
+            picked = _next_panel(session)
+            if picked is None:
+                store.prefetch_thread = None
+                return
+        panel, target = picked
         try:
             panel_result(panel, cohort, target.filter, target.settings, session)
-        except (SessionForgotten, FilterError):
-            return  # the cohort is gone; a subgroup the sidebar refuses
-        except Exception:  # noqa: BLE001 - the page computes it again and shows its error
-            if not store.forgotten:  # a closed connection once forgotten is expected
+        except SessionForgotten:
+            return  # the cohort is gone
+        except Exception as exc:  # noqa: BLE001 - the page computes it again and shows its error
+            if store.forgotten:
+                return  # the connection closed under the query: the cohort is gone
+            with store.lock:
+                # Not tried again for this subgroup: a run would otherwise log it each time.
+                if len(store.prefetch_failed) >= _FAILED_KEPT:
+                    store.prefetch_failed.clear()
+                store.prefetch_failed.add((session.digest, _key(panel, target)))
+            if not isinstance(exc, FilterError):  # a subgroup the sidebar already refuses
                 _LOG.warning("A panel computed ahead failed (%s); its page computes it again.", panel.__name__,
                              exc_info=True)
-            return

@@ -219,9 +219,11 @@ class _MemoStore:
         self.running: dict = {}
         self.lock = threading.Lock()
         self.forgotten = False
-        # ``ui.prefetch``: what the latest run asked to compute ahead, and its thread.
+        # ``ui.prefetch``: what the latest run asked to compute ahead, its thread, and the
+        # keys that failed there (left to the pages).
         self.prefetching = None
         self.prefetch_thread: threading.Thread | None = None
+        self.prefetch_failed: set = set()
 
     def forget(self) -> None:
         with self.lock:
