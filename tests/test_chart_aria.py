@@ -219,14 +219,20 @@ def test_a_range_keeps_the_decimals_of_its_bounds():
     assert described(spec, "fr")["encoding"]["color"]["legend"]["description"] == "Légende « Part », de 0 à 0,25"
 
 
-def test_a_dose_is_read_with_its_month_and_each_months_box_once_with_its_range(demo_results):  # noqa: F811
+def test_a_patients_doses_are_read_once_month_by_month_and_each_months_box_once_with_its_range(
+        demo_results):  # noqa: F811
     # A patient's doses were read as "Patient : P19 ; Dose : 0,0" three times, and each
-    # month's box three times (whisker, box, median) without its range.
+    # month's box three times (whisker, box, median) without its range; then each line
+    # as its first point, and each point again.
     spec = described(_builders(demo_results, "fr")["steroids"]().to_dict(), "fr")
     labels = _mark_labels(chart_svg(spec, "fr"))
     doses = [label for label in labels if label.startswith("Patient")]
     boxes = [label for label in labels if label.startswith("Mois")]
-    assert doses and all(" ; Mois : M" in label for label in doses)
+    patients = demo_results["steroids"].doses
+    drawn_patients = patients[patients["dose_mg"].notna()]["patient_id"].nunique()
+    assert len(doses) == len(set(doses)) == drawn_patients
+    assert all(re.fullmatch(r"Patient : P\d+ ; Dose \(mg/j\) : M0 \d+,\d(, M\d+ \d+,\d)*", label)
+               for label in doses), doses[:3]
     drawn = int(dose_summary_frame(demo_results["steroids"])["median"].notna().sum())
     assert len(boxes) == len(set(boxes)) == drawn == 3
     assert all("Minimum : " in label and "Maximum : " in label for label in boxes)

@@ -28,7 +28,7 @@ def test_dose_summary_frame_is_one_row_per_month(result):
 
 def test_dose_chart_boxes_are_the_summary_with_n_in_month_labels(result):
     spec = charts.dose_chart(charts.dose_summary_frame(result), result.doses, "en").to_dict()
-    boxes = _layer_data(spec, 1)
+    boxes = _layer_data(spec, 2)  # under the lines and their points
     assert [(r["time"], r["q1"], r["q3"]) for r in boxes] == [("M0 (n = 3)", 7.5, 10.0), ("M6 (n = 1)", 5.0, 5.0)]
     assert spec["title"]["text"] == "Daily dose, prednisone equivalent"
 
@@ -39,6 +39,25 @@ def test_dose_chart_draws_a_line_per_patient_with_known_doses(result):
     assert spec["layer"][0]["encoding"]["detail"]["field"] == "patient_id"
     assert sorted((r["patient_id"], r["dose"]) for r in lines if r["time"].startswith("M6")) == [
         ("A", 5.0), ("B", 0.0), ("C", 0.0)]
+
+
+@pytest.mark.parametrize("lang, doses", [("en", "M0 10.0, M6 5.0"), ("fr", "M0 10,0, M6 5,0")])
+def test_a_patients_line_tells_its_doses_month_by_month_and_each_point_its_own(result, lang, doses):
+    """Vega gives a line its first point's tooltip and description: the line was shown
+    on hover, and read, as its M0 dose. The line now carries the patient's doses month
+    by month, on its first month's row only; each point shows its own dose, written as
+    the page writes numbers, and is not read again."""
+    spec = charts.dose_chart(charts.dose_summary_frame(result), result.doses, lang).to_dict()
+    line, point = spec["layer"][0], spec["layer"][1]
+    assert line["mark"]["type"] == "line" and point["mark"]["type"] == "point"
+    assert [c["field"] for c in line["encoding"]["tooltip"]] == ["patient_id", "doses"]
+    assert [c["field"] for c in point["encoding"]["tooltip"]] == ["patient_id", "time", "dose_text"]
+    assert point["mark"]["aria"] is False
+    rows = _layer_data(spec, 0)
+    first = {r["patient_id"]: r["doses"] for r in rows if r["doses"] is not None}
+    assert first["A"] == doses
+    assert sum(r["doses"] is not None for r in rows) == len({r["patient_id"] for r in rows})
+    assert all(r["doses"] is None for r in rows if r["time"].startswith("M6"))
 
 
 def test_dose_chart_over_the_limit_has_no_patient_lines(result, monkeypatch):

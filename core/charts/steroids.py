@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.charts.theme import ACCENT, DOSE_HEIGHT, OKABE_ITO, TWO_LINE_MONTH, WIDTH, layer_data, themed
 from core.display.common import month_label
-from core.i18n import fmt_int, t
+from core.i18n import fmt_int, fmt_num, t
 from core.steroids import Steroids
 
 # Above this many patients, or this many doses to join (patients x visits: monthly visits
@@ -35,6 +35,26 @@ def steroid_dose_chart(result: Steroids, lang: str) -> alt.LayerChart:
     ``LINE_POINTS_LIMIT`` doses)."""
     lines = result.patients_with_doses <= LINES_LIMIT and result.known_doses <= LINE_POINTS_LIMIT
     return dose_chart(dose_summary_frame(result), result.doses if lines else None, lang)
+
+
+def _patient_lines(known: pd.DataFrame, labels: dict, lang: str) -> pd.DataFrame:
+    """One row per known dose of a month the chart shows: patient_id, time (the axis
+    label), dose, dose_text (written for ``lang``, as the page writes numbers) and, on
+    the patient's first month only, doses: the patient's every dose of the chart, month
+    by month ("M0 10.0, M3 5.0"). Vega gives a line the first point's tooltip and
+    description (the line is drawn in the x axis' order, the months'); the other rows
+    do not carry the text (a cohort's lines hold up to ``LINE_POINTS_LIMIT`` doses)."""
+    lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "month": known["month"].astype(int),
+                          "dose": known["dose_mg"].astype(float)})
+    lines["time"] = lines["month"].map(labels)
+    lines = lines.dropna(subset=["time"]).sort_values(["patient_id", "month"], kind="stable")
+    # Each distinct dose written once (a few values repeat: 0, 5, 7.5 mg).
+    written = {dose: fmt_num(dose, lang, 1) for dose in lines["dose"].unique()}
+    lines["dose_text"] = lines["dose"].map(written).astype(object)
+    steps = lines["month"].map(month_label).astype(object) + " " + lines["dose_text"]
+    first = ~lines["patient_id"].duplicated()
+    lines["doses"] = lines["patient_id"].map(steps.groupby(lines["patient_id"], sort=False).agg(", ".join)).where(first)
+    return lines.drop(columns="month").reset_index(drop=True)
 
 
 def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> alt.LayerChart:
@@ -70,16 +90,22 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
     lines_drawn = (known is not None and known["patient_id"].nunique() <= LINES_LIMIT
                    and len(known) <= LINE_POINTS_LIMIT)
     if lines_drawn:
-        lines = pd.DataFrame({"patient_id": known["patient_id"].astype(str), "dose": known["dose_mg"].astype(float),
-                              "time": known["month"].map(labels)}).dropna(subset=["time"])
-        layers.insert(0, alt.Chart(lines).mark_line(color=OKABE_ITO["grey"], opacity=0.5, strokeWidth=1,
-                                                     point=alt.OverlayMarkDef(size=14, color=OKABE_ITO["grey"])
-                                                     ).encode(
-            x=x, y=alt.Y("dose:Q", title=y_title), detail=alt.Detail("patient_id:N"),
-            tooltip=[alt.Tooltip("patient_id:N", title=t("steroids.axis.patient", lang)),
-                     alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
-                     alt.Tooltip("dose:Q", title=y_title, format=".1f")],
-        ))
+        lines = _patient_lines(known, labels, lang)
+        patient = alt.Tooltip("patient_id:N", title=t("steroids.axis.patient", lang))
+        data = layer_data(lines)
+        # A line's tooltip, and what a screen reader says of it, is the patient's doses
+        # month by month (Vega labels a line by its first point: it was read, and shown
+        # on hover, as that point); its points show their own dose on hover, and are
+        # not read again.
+        layers[:0] = [
+            alt.Chart(data).mark_line(color=OKABE_ITO["grey"], opacity=0.5, strokeWidth=1).encode(
+                x=x, y=alt.Y("dose:Q", title=y_title), detail=alt.Detail("patient_id:N"),
+                tooltip=[patient, alt.Tooltip("doses:N", title=y_title)]),
+            alt.Chart(data).mark_point(size=14, filled=True, opacity=1, color=OKABE_ITO["grey"], aria=False).encode(
+                x=x, y=alt.Y("dose:Q", title=y_title),
+                tooltip=[patient, alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
+                         alt.Tooltip("dose_text:N", title=y_title)]),
+        ]
     subtitle = t("steroids.chart.subtitle" if lines_drawn else "steroids.chart.subtitle_boxes", lang)
     title = alt.TitleParams(t("steroids.chart.title", lang), subtitle=subtitle)
     return themed(alt.layer(*layers), lang, title=title, width=WIDTH, height=DOSE_HEIGHT)
