@@ -39,6 +39,8 @@ counts = st.sidebar.container()
 filters.sidebar_filters(lang)
 # Before the live N: the minimum age decides who is analysed.
 sidebar_settings(lang)
+# A registry's panels computed ahead follow this run's subgroup from now on.
+prefetch.aim()
 filters.sidebar_populations(counts, lang)
 widgets.wrap_tiles()
 scroll_wide_charts()

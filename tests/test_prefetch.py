@@ -76,7 +76,7 @@ def test_a_key_computed_in_another_thread_is_waited_for_not_computed_again(demo,
     first = threading.Thread(target=lambda: got.append(memo.get("key", slow)))
     first.start()
     _wait_until(lambda: calls, "the first computation")
-    assert memo.has("key")  # under way
+    assert (memo.digest, "key") in memo.store.running  # under way
     second = threading.Thread(target=lambda: got.append(memo.get("key", lambda: calls.append("second") or "again")))
     second.start()
     _wait_until(lambda: _waited(memo, "key"), "the second thread to wait")
@@ -302,11 +302,13 @@ def test_an_upload_is_computed_ahead_page_by_page_from_its_size(app, monkeypatch
     assert {(p.__name__, Filter(hcq=True), settings) for p in prefetch.PANELS} <= _memo_keys(app)
 
 
-def test_a_run_while_the_thread_computes_hands_it_the_new_subgroup(app, monkeypatch):
-    """One thread per session: a run during a prefetch starts none; the thread takes
-    the run's subgroup up after its panel under way, and leaves the old subgroup's
-    remaining panels."""
+def test_a_run_for_another_subgroup_turns_the_thread_to_it_at_its_next_panel(app, monkeypatch):
+    """One thread per session. A run for another subgroup starts none: as soon as its
+    sidebar has read the subgroup (``prefetch.aim``), the running thread computes that
+    subgroup's panels after the one under way, during the run, and never the old
+    subgroup's remaining ones (which would share the connection with the run's page)."""
     from tests.helpers import small_cohort_files
+    from ui import filters
 
     release, calls = threading.Event(), []
 
@@ -326,10 +328,22 @@ def test_a_run_while_the_thread_computes_hands_it_the_new_subgroup(app, monkeypa
     _upload(app, small_cohort_files(_VISITS))
     _wait_until(lambda: calls, "the prefetch's first panel")
     app.switch_page("pages/response.py").run()
+    sidebar_populations, seen_in_run = filters.sidebar_populations, []
+
+    def during_the_run(box, lang):
+        # After the sidebar has read the subgroup: the thread's panel ends, and the next
+        # it computes, within this run, is the new subgroup's.
+        if filters.current_filter() == Filter(hcq=True) and not seen_in_run:
+            release.set()
+            _wait_until(lambda: ("held", Filter(hcq=True)) in calls, "the thread to turn to the new subgroup")
+            seen_in_run.append(list(calls))
+        return sidebar_populations(box, lang)
+
+    monkeypatch.setattr(filters, "sidebar_populations", during_the_run)
     _hcq_yes(app)
     assert not app.exception and len(started) == 1  # the thread computes: no other
-    release.set()
     started[0].join(timeout=60)
+    assert seen_in_run and seen_in_run[0][:2] == [("held", Filter()), ("held", Filter(hcq=True))]
     assert calls == [("held", Filter()), ("held", Filter(hcq=True)), ("after", Filter(hcq=True))]
 
 

@@ -1,21 +1,23 @@
 """The other pages' panels computed ahead, while the browser draws this one.
 
 A registry's subgroup takes a fraction of a second per panel to compute: a presenter who
-picks a subgroup, then goes from page to page, would wait on each page in turn. At the
-end of each run on a large uploaded cohort (``PREFETCH_FROM_PATIENTS``), ``prefetch``
-records the current subgroup and definitions, and one thread per session computes,
-into the session's memo (``ui.state.SessionMemo``), the panels of the latest recorded
-that the memo lacks (``PANELS``, in page order), choosing each next panel afresh: a
-session that moves to another subgroup has its panels computed next, after the one
-under way. A page that asks for a panel being computed there waits for that result
-(``SessionMemo.get``) rather than computing it twice; a panel a page is computing is
-left to it.
+picks a subgroup, then goes from page to page, would wait on each page in turn. On a
+large uploaded cohort (``PREFETCH_FROM_PATIENTS``), each run records its subgroup and
+definitions as soon as the sidebar has read them (``aim``), and at its end (``prefetch``)
+starts the session's one thread if none runs: it computes, into the session's memo
+(``ui.state.SessionMemo``), the panels of the latest recorded subgroup that the memo
+lacks (``PANELS``, in page order), choosing each next panel afresh. A run for another
+subgroup thus turns a running thread to it at its next panel, while the page computes
+its own: a page asking for a panel under way waits for that result
+(``SessionMemo.get``) rather than computing it twice, and the thread leaves a panel a
+page is computing to it.
 
 The thread ends when nothing is left to compute, and when the session forgets its
 cohort. It works as the page would, on the page's objects: results stay in this
-session's memo, in memory. A panel that fails here is not tried here again; it is left
-to the page, which computes it and shows its error as it would have; the log gets the
-exception's type only (``ui.logs``).
+session's memo, in memory. A panel that fails here is not tried here again (the last
+``_FAILED_KEPT`` failures are remembered); it is left to the page, which computes it
+and shows its error as it would have; the log gets the exception's type only
+(``ui.logs``).
 """
 from __future__ import annotations
 
@@ -49,23 +51,32 @@ class _Target:
     settings: object
 
 
+def aim() -> None:
+    """Early in a run, once the sidebar has read the subgroup and definitions: record
+    them as what the session's prefetch computes (a large upload only). A thread still
+    computing an earlier subgroup's panels turns to this one at its next panel, instead
+    of sharing the cohort's connection with this run's page for the rest of the run."""
+    picked = _aimed()
+    if picked is not None:
+        session, target = picked
+        with session.store.lock:
+            session.store.prefetching = target
+
+
 def prefetch() -> threading.Thread | None:
-    """At the end of a run: record the current cohort, subgroup and definitions as what
-    to compute ahead, and start the session's prefetch thread if none is running and
-    the memo lacks some panel of them (returned; None otherwise: a small cohort, the
-    demo, an unusable upload, every panel known, or the running thread, which takes
-    the new subgroup up before its next panel)."""
-    active = active_cohort()
-    cohort = active.cohort
-    if active.is_demo or cohort is None:
+    """At the end of a run: record the current cohort, subgroup and definitions (as
+    ``aim``), and start the session's prefetch thread if none is running and the memo
+    lacks some panel of them (returned; None otherwise: a small cohort, the demo, an
+    unusable upload, every panel known, or the running thread, which takes the subgroup
+    up at its next panel)."""
+    picked = _aimed()
+    if picked is None:
         return None
-    counted = cohort.report.counts.get("patients")
-    if counted is None or counted.kept < PREFETCH_FROM_PATIENTS:
-        return None
-    session = this_session()
+    session, target = picked
+    cohort = session.active.cohort
     store = session.store
     with store.lock:
-        store.prefetching = _Target(active.digest, current_filter(), current_settings())
+        store.prefetching = target
         running = store.prefetch_thread is not None and store.prefetch_thread.is_alive()
         if running or _next_panel(session) is None:
             return None
@@ -75,6 +86,19 @@ def prefetch() -> threading.Thread | None:
         store.prefetch_thread = thread
     thread.start()
     return thread
+
+
+def _aimed() -> tuple[SessionMemo, _Target] | None:
+    """This run's session and what a prefetch would compute for it; None for the demo,
+    an unusable upload or a cohort under ``PREFETCH_FROM_PATIENTS``."""
+    active = active_cohort()
+    cohort = active.cohort
+    if active.is_demo or cohort is None:
+        return None
+    counted = cohort.report.counts.get("patients")
+    if counted is None or counted.kept < PREFETCH_FROM_PATIENTS:
+        return None
+    return this_session(), _Target(active.digest, current_filter(), current_settings())
 
 
 def _key(panel, target: _Target) -> tuple:

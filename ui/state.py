@@ -251,12 +251,6 @@ class SessionMemo:
     def digest(self) -> str:
         return self.active.digest
 
-    def has(self, key: Hashable) -> bool:
-        """Whether ``key`` is computed, or being computed, for this cohort."""
-        full = (self.digest, key)
-        with self.store.lock:
-            return full in self.store.entries or full in self.store.running
-
     def get(self, key: Hashable, compute: Callable[[], T], latest: int | None = None) -> T:
         """``compute()`` once per cohort and ``key`` (``session_memo``). While another
         thread computes the same key, this one waits for its result (computing it
