@@ -144,8 +144,10 @@ def test_demo_cohort_keeps_22_analysed_patients():
 @pytest.mark.parametrize("subgroup", [None, {"sex": ("F",)}, {"hcq": True}, {"corticosteroids": False},
                                       {"age": ("band", 30, 50)}, {"cutaneous": False}, {"sex": ("M",), "hcq": False}])
 def test_population_counts_are_the_populations_counts(subgroup):
-    """The sidebar's two numbers (``population_counts``) are those of the panel, subgroup
-    by subgroup and with another minimum age (a reason for exclusion)."""
+    """The sidebar's two numbers (``population_counts``, which ``populations`` reads too)
+    agree with the panel's lists, from other queries: the treated are the analysed and
+    the excluded, and the analysed are followed at M0 (every demo patient has an M0
+    visit); subgroup by subgroup and with another minimum age (a reason for exclusion)."""
     from core.demo import load_demo
     from core.filters import Band, Filter
 
@@ -160,5 +162,7 @@ def test_population_counts_are_the_populations_counts(subgroup):
         flt = Filter(**values)
     for settings in (Settings(), Settings(min_age=40)):
         whole = populations(cohort, flt, settings)
-        assert population_counts(cohort, flt, settings) == PopulationCounts(whole.treated, whole.analysed)
+        counts = population_counts(cohort, flt, settings)
+        assert counts == PopulationCounts(counts.analysed + len(whole.exclusions), whole.followup[0])
+    assert population_counts(cohort) == PopulationCounts(23, 22)  # the poster's N
     cohort.close()
