@@ -72,12 +72,13 @@ def dose_chart(summary: pd.DataFrame, doses: pd.DataFrame | None, lang: str) -> 
               axis=alt.Axis(labelAngle=0, labelExpr=TWO_LINE_MONTH))
     y_title = t("steroids.axis.dose", lang)
     boxes = summary.dropna(subset=["median"]).assign(time=lambda f: f["month"].map(labels))
+    # Doses written with the language's digit groups, as a point's (``fmt_num``): 1,250.0.
     base = alt.Chart(layer_data(boxes)).encode(x=x, tooltip=[
         alt.Tooltip("time:N", title=t("steroids.axis.month", lang)),
-        alt.Tooltip("median:Q", title=t("steroids.axis.median", lang), format=".1f"),
-        alt.Tooltip("q1:Q", title="Q1", format=".1f"), alt.Tooltip("q3:Q", title="Q3", format=".1f"),
-        alt.Tooltip("min:Q", title=t("steroids.axis.min", lang), format=".1f"),
-        alt.Tooltip("max:Q", title=t("steroids.axis.max", lang), format=".1f"),
+        alt.Tooltip("median:Q", title=t("steroids.axis.median", lang), format=",.1f"),
+        alt.Tooltip("q1:Q", title="Q1", format=",.1f"), alt.Tooltip("q3:Q", title="Q3", format=",.1f"),
+        alt.Tooltip("min:Q", title=t("steroids.axis.min", lang), format=",.1f"),
+        alt.Tooltip("max:Q", title=t("steroids.axis.max", lang), format=",.1f"),
     ])
     # A screen reader reads each month's box once, as its tooltip (``core.charts.aria``):
     # its whisker and median, which the tooltip also gives, are not read.
