@@ -8,6 +8,7 @@ from core.display.common import count_line
 from core.i18n import catalogue, t
 from core.suppression import grouping_allowed
 from ui.charts import show_chart
+from ui.lists import long_list
 from ui import suppression
 from ui.panel import open_panel
 from ui.state import session_memo
@@ -30,9 +31,8 @@ with left:
     if not pops.exclusions.empty:
         if not suppression.withheld(view):
             st.caption(count_line(len(pops.exclusions), lang))
-            exclusions = view.memo("exclusions_table",
-                                   lambda: display.exclusions_table(pops.exclusions, lang, view.settings.min_age))
-            st.dataframe(exclusions, hide_index=True)
+            long_list(view, "exclusions", pops.exclusions,
+                      lambda rows: display.exclusions_table(rows, lang, view.settings.min_age), lang)
     else:
         st.write(t("cohort.no_exclusions", lang))
 if not pops.flags.empty:
@@ -40,7 +40,7 @@ if not pops.flags.empty:
         st.subheader(t("cohort.flags", lang))
         if not suppression.withheld(view):
             st.caption(count_line(pops.flags["patient_id"].nunique(), lang))
-            st.dataframe(view.memo("flags_table", lambda: display.flags_table(pops.flags, lang)), hide_index=True)
+            long_list(view, "flags", pops.flags, lambda rows: display.flags_table(rows, lang), lang)
 
 st.subheader(t("cohort.tiles", lang))
 tiles = view.memo("m0_tiles", lambda: display.m0_tiles(base.table, lang, view.settings.min_cell))

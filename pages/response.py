@@ -8,6 +8,7 @@ from core.display import response as display
 from core.display.common import count_line
 from core.i18n import t
 from ui.charts import show_chart, show_response_domains
+from ui.lists import long_list
 from ui import suppression
 from ui.panel import open_panel
 from ui.widgets import show_notes
@@ -42,7 +43,6 @@ if not result.discordant.empty:
     st.caption(t("response.discordant_caption", lang))
     if not suppression.withheld(view):
         st.caption(count_line(result.discordant["patient_id"].nunique(), lang))
-        st.dataframe(view.memo("discordance_table", lambda: display.discordance_table(result.discordant, lang)),
-                     hide_index=True)
+        long_list(view, "discordances", result.discordant, lambda rows: display.discordance_table(rows, lang), lang)
 else:
     st.write(t("response.no_discordant", lang))

@@ -63,11 +63,16 @@ def test_registry_is_the_active_cohort(registry_app):
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
 def test_page_renders_the_registry_within_the_row_limit(registry_app, page):
+    from ui.lists import LIST_ROWS
+
     registry_app.switch_page(page).run()
     assert not registry_app.exception, page
     rows = {json.loads(c.proto.spec).get("title", "chart").__str__()[:60]: _chart_rows(c)
             for c in registry_app.get("vega_lite_chart")}
     assert all(n <= ROW_LIMIT for n in rows.values()), rows
+    # A table sends its rows on every click: the exclusions of 200,000 patients weighed 1.4 MB.
+    tables = [len(frame.value) for frame in registry_app.dataframe]
+    assert all(n <= LIST_ROWS for n in tables), tables
 
 
 # A registry's lone count written without its thousands separator ("N = 175530"): four

@@ -1,0 +1,75 @@
+"""A page's long lists (``ui.lists``): the first rows shown, how many there are, and the
+whole list as a CSV file built on click."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.demo import load_demo
+from core.i18n import t
+from ui import lists
+from ui.state import ActiveCohort, SessionForgotten, SessionMemo, _MemoStore, clock
+
+# Six patients, four of them under 18 (excluded), with an M0 visit each.
+_PATIENTS = "patient_id,sex,age,cutaneous\n" + "".join(
+    f"P{k},F,{16 if k <= 4 else 40},yes\n" for k in range(1, 7))
+_VISITS = "patient_id,month,active_skin_lesions\n" + "".join(f"P{k},0,3\n" for k in range(1, 7))
+
+
+def _cohort_page(app, monkeypatch, rows: int):
+    monkeypatch.setattr(lists, "LIST_ROWS", rows)
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="upload").set_value([("patients.csv", _PATIENTS.encode(), "text/csv"),
+                                              ("visits.csv", _VISITS.encode(), "text/csv")])
+    app.run()
+    app.switch_page("pages/cohort.py").run()
+    assert not app.exception
+    return app
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(app, monkeypatch):
+    page = _cohort_page(app, monkeypatch, 2)
+    shown = page.dataframe[0].value
+    assert shown[t("cohort.col.patient", "en")].tolist() == ["P1", "P2"]  # the first, in natural order
+    assert t("lists.first_rows", "en", shown="2", total="4") in [c.value for c in page.caption]
+    assert [b.proto.label for b in page.get("download_button") if b.proto.id and "list_exclusions_csv" in b.proto.id]
+
+
+def test_a_list_within_the_page_is_shown_whole_with_no_file(app, monkeypatch):
+    page = _cohort_page(app, monkeypatch, 6)  # 4 exclusions, and 6 patients flagged (criteria missing)
+    assert page.dataframe[0].value[t("cohort.col.patient", "en")].tolist() == ["P1", "P2", "P3", "P4"]
+    assert not any("the CSV file lists them all" in c.value for c in page.caption)
+    assert not [b for b in page.get("download_button") if "list_" in b.proto.id]
+
+
+@pytest.fixture
+def session():
+    result = load_demo()
+    yield SessionMemo(_MemoStore(), ActiveCohort(result, False, ("f.csv",), "digest"), clock())
+    result.cohort.close()
+
+
+def test_the_file_lists_every_row_as_the_page_writes_it_with_safe_cells(session):
+    rows = pd.DataFrame({"patient_id": ["P1", "=HYPERLINK(\"x\")", "P3"], "n": [1, 2, 3]})
+
+    def display(frame):
+        return frame.rename(columns={"patient_id": "Patient", "n": "N"})
+
+    data = lists._csv(session, "exclusions", rows, display, "fr")
+    # Excel's byte-order mark, French ";", and the id that could run as a formula quoted.
+    assert data == '\ufeffPatient;N\r\nP1;1\r\n"\'=HYPERLINK(""x"")";2\r\nP3;3\r\n'.encode()
+
+
+def test_the_file_is_refused_after_too_long_idle(session, monkeypatch):
+    from ui import state
+
+    monkeypatch.setattr(state, "clock", lambda: session.bound_at + 24 * 3600)
+    with pytest.raises(SessionForgotten):
+        lists._csv(session, "exclusions", pd.DataFrame({"a": [1]}), lambda f: f, "en")
+
+
+def test_the_file_is_refused_once_the_session_has_forgotten_its_cohort(session):
+    session.store.forget()
+    with pytest.raises(SessionForgotten):
+        lists._csv(session, "exclusions", pd.DataFrame({"a": [1]}), lambda f: f, "en")

@@ -1,0 +1,52 @@
+"""A page's list of patients or visits, whatever the cohort's size.
+
+A registry's subgroup can exclude tens of thousands of patients: the whole list, sent
+to the browser on every click, weighed 1.4 MB for 200,000 patients. ``long_list``
+shows the first ``LIST_ROWS`` rows, as the Safety page does with its events, says how
+many there are, and offers the whole list as a CSV file, built on click (each text cell
+safe for a spreadsheet, ``core.export.safe``) and refused once the session has
+forgotten its cohort or after too long idle, as the chart files are.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core.display.safety import PAGE_ROWS
+from core.i18n import fmt_int, t
+from ui.forget import idle_minutes
+from ui.state import SessionMemo, this_session
+
+# The rows a page shows of a list, as many as the Safety page's events.
+LIST_ROWS = PAGE_ROWS
+
+
+def long_list(view, name: str, rows: pd.DataFrame, display: Callable[[pd.DataFrame], pd.DataFrame],
+              lang: str) -> None:
+    """``display(rows)`` as a table of at most ``LIST_ROWS`` rows (the first of ``rows``,
+    memoised with the view: ``PanelView.memo``); beyond, a line saying how many rows
+    there are and a button downloading ``name``.csv with every row. ``name`` must hold
+    no patient data: it keys the memo and the button and names the file."""
+    limit = LIST_ROWS
+    st.dataframe(view.memo(f"{name}_table", lambda: display(rows.iloc[:limit])), hide_index=True)
+    if len(rows) <= limit:
+        return
+    st.caption(t("lists.first_rows", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang)))
+    session = this_session()  # bound here: the file is built on click, outside this run
+    st.download_button(
+        t("lists.csv", lang), data=lambda: _csv(session, name, rows, display, lang), file_name=f"{name}.csv",
+        mime="text/csv", key=f"list_{name}_csv", on_click="ignore", icon=":material/download:", type="tertiary",
+        width="content",
+    )
+
+
+def _csv(session: SessionMemo, name: str, rows: pd.DataFrame, display, lang: str) -> bytes:
+    """The whole list as CSV bytes (``core.export.csv_xlsx.table_csv``), in a download's
+    thread."""
+    from core.export.csv_xlsx import table_csv
+    from core.export.tables import ExportTable
+
+    session.check_download(idle_minutes() * 60)
+    return table_csv(ExportTable(name, name, display(rows)), lang)
