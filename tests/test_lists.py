@@ -32,15 +32,39 @@ def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(app, monke
     page = _cohort_page(app, monkeypatch, 2)
     shown = page.dataframe[0].value
     assert shown[t("cohort.col.patient", "en")].tolist() == ["P1", "P2"]  # the first, in natural order
-    assert t("lists.first_rows", "en", shown="2", total="4") in [c.value for c in page.caption]
-    assert [b.proto.label for b in page.get("download_button") if b.proto.id and "list_exclusions_csv" in b.proto.id]
+    captions = [c.value for c in page.caption]
+    assert t("lists.first.exclusions", "en", shown="2", total="4") in captions
+    assert t("lists.first.flags", "en", shown="2", total="6") in captions  # criteria missing: every patient
+    buttons = [b for b in page.get("download_button") if "list_" in b.proto.id]
+    assert sorted(b.proto.label for b in buttons) == sorted([t("lists.csv.exclusions", "en"), t("lists.csv.flags", "en")])
+    # Built on click, not with the page (a deferred file), and named for its list.
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
 
 
 def test_a_list_within_the_page_is_shown_whole_with_no_file(app, monkeypatch):
     page = _cohort_page(app, monkeypatch, 6)  # 4 exclusions, and 6 patients flagged (criteria missing)
     assert page.dataframe[0].value[t("cohort.col.patient", "en")].tolist() == ["P1", "P2", "P3", "P4"]
-    assert not any("the CSV file lists them all" in c.value for c in page.caption)
+    captions = [c.value for c in page.caption]
+    assert t("lists.first.exclusions", "en", shown="6", total="4") not in captions
+    assert not any(c.endswith(t("lists.first.flags", "en", shown="", total="").split(";")[-1]) for c in captions)
     assert not [b for b in page.get("download_button") if "list_" in b.proto.id]
+
+
+def test_the_response_pages_disagreements_are_a_long_list(app, monkeypatch, open_page):
+    monkeypatch.setattr(lists, "LIST_ROWS", 0)
+    page = open_page("pages/response.py", "fr")
+    assert not page.exception
+    assert t("lists.first.discordances", "fr", shown="0", total="1") in [c.value for c in page.caption]
+    assert [b.proto.label for b in page.get("download_button") if "list_" in b.proto.id] == [
+        t("lists.csv.discordances", "fr")]
+
+
+def test_no_list_nor_file_under_small_cell_suppression(app, monkeypatch):
+    page = _cohort_page(app, monkeypatch, 2)
+    page.number_input(key="setting_min_cell").set_value(5).run()
+    assert not page.exception
+    assert not [b for b in page.get("download_button") if "list_" in b.proto.id]
+    assert not any(t("lists.first.exclusions", "en", shown="2", total="4") == c.value for c in page.caption)
 
 
 @pytest.fixture

@@ -28,15 +28,17 @@ def long_list(view, name: str, rows: pd.DataFrame, display: Callable[[pd.DataFra
     """``display(rows)`` as a table of at most ``LIST_ROWS`` rows (the first of ``rows``,
     memoised with the view: ``PanelView.memo``); beyond, a line saying how many rows
     there are and a button downloading ``name``.csv with every row. ``name`` must hold
-    no patient data: it keys the memo and the button and names the file."""
+    no patient data: it keys the memo and the button, names the file, and picks the
+    list's sentences (``lists.first.<name>``, ``lists.csv.<name>``: what a row is, in
+    which order, so that a screen reader tells one file from another)."""
     limit = LIST_ROWS
     st.dataframe(view.memo(f"{name}_table", lambda: display(rows.iloc[:limit])), hide_index=True)
     if len(rows) <= limit:
         return
-    st.caption(t("lists.first_rows", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang)))
+    st.caption(t(f"lists.first.{name}", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang)))
     session = this_session()  # bound here: the file is built on click, outside this run
     st.download_button(
-        t("lists.csv", lang), data=lambda: _csv(session, name, rows, display, lang), file_name=f"{name}.csv",
+        t(f"lists.csv.{name}", lang), data=lambda: _csv(session, name, rows, display, lang), file_name=f"{name}.csv",
         mime="text/csv", key=f"list_{name}_csv", on_click="ignore", icon=":material/download:", type="tertiary",
         width="content",
     )
