@@ -88,7 +88,12 @@ def population_counts(cohort, filter: Filter | None = None, settings: Settings =
     """``populations``' treated and analysed counts alone, from the same query: one
     aggregate, without the exclusion and flag lists or the follow-up (a registry's
     subgroup lists thousands of exclusions)."""
-    counts = queries.population_counts_query(cohort.con, resolve_filter(cohort, filter), settings)
+    return _counts(cohort, resolve_filter(cohort, filter), settings)
+
+
+def _counts(cohort, flt: Filter, settings: Settings) -> PopulationCounts:
+    """``population_counts`` of a filter already resolved (``resolve_filter``)."""
+    counts = queries.population_counts_query(cohort.con, flt, settings)
     return PopulationCounts(int(counts.loc[0, "treated"]), int(counts.loc[0, "analysed"]))
 
 
@@ -103,7 +108,7 @@ def populations(cohort, filter: Filter | None = None, settings: Settings = Setti
     Reference: cohort-format.md, "Derived definitions" (analysed population).
     """
     flt = resolve_filter(cohort, filter)
-    counted = population_counts(cohort, flt, settings)
+    counted = _counts(cohort, flt, settings)
     treated, analysed = counted.treated, counted.analysed
     wording = {code: text.format(min_age=settings.min_age) for code, text in REASONS.items()}
     exclusions = queries.exclusions_query(cohort.con, flt, settings, wording).astype("string")
