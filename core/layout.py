@@ -242,7 +242,8 @@ def _build(
         columns[name] = raw.data[i]
         headers[name] = header
         positions[i] = name
-    cells = pd.DataFrame(columns, index=raw.data.index)
+    # The raw columns go in as they are (copy-on-write): a registry's columns are large.
+    cells = pd.DataFrame(columns, index=raw.data.index, copy=False)
     rows = np.asarray(raw.row_numbers)
     if keep is not None:
         cells, rows = cells[keep], rows[keep]
