@@ -114,3 +114,21 @@ def test_docx_size_does_not_grow_with_the_number_of_events():
     assert len(Document(io.BytesIO(large)).tables[0].rows) == 1 + 30  # the header, then the first rows
     assert "3,000 rows: the first 30" in "\n".join(p.text for p in Document(io.BytesIO(large)).paragraphs)
     assert len(large) < len(small) + 2_000  # the note, not the rows
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_shifts_table_says_why_a_mcnemar_test_is_a_dash(lang):
+    """The demo's anti-dsDNA at M3 has paired patients but no discordant pair: its test
+    cell is a dash, and a footnote says that no discordant pair means no test."""
+    from core.i18n import note_text
+    from core.significance import NOTE_NO_DISCORDANT
+
+    cohort = load_demo("fr").cohort
+    try:
+        panels = compute_panels(cohort)
+        change = panels.biology.anti_dsdna.change_at(3)
+        assert change.paired > 0 and change.test.p_value is None
+        shifts = next(x for x in export_tables(panels, lang) if x.name == "shifts")
+    finally:
+        cohort.close()
+    assert note_text(NOTE_NO_DISCORDANT, lang) in shifts.notes

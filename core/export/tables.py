@@ -150,8 +150,12 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
                t("biology.col.p", lang)]
     spans = (("", 3), (t("exports.shifts.value", lang), 4), (t("exports.shifts.status", lang), 4))
     tolerance = fmt_pct(100 * panels.settings.shift_tolerance, lang, 0)
+    # The McNemar tests' notes too: a dash in the test column also means "no discordant
+    # pair", which the table's other notes do not say.
+    tests = (n for m in bio_display.MARKERS for c in getattr(result, m).changes for n in c.test.notes)
     notes = (t("biology.legend", lang, tolerance=tolerance), t("biology.changes_help", lang),
-             *_notes((*result.notes, *(n for m in bio_display.MARKERS for n in getattr(result, m).notes)), lang))
+             *_notes((*result.notes, *(n for m in bio_display.MARKERS for n in getattr(result, m).notes), *tests),
+                     lang))
     return ExportTable("shifts", t("exports.table.shifts", lang), pd.DataFrame(rows, columns=columns), spans, notes)
 
 
