@@ -81,6 +81,8 @@ class BaselineTable:
     groups: tuple[str, ...]
     group_missing: int = 0
     notes: tuple[str, ...] = field(default=())
+    # The number of patients in each group, in the order of ``groups``.
+    group_N: tuple[int, ...] = field(default=())
 
     def row(self, variable: str) -> BaselineRow:
         for r in self.rows:
@@ -224,4 +226,5 @@ def baseline_table(frame: pd.DataFrame, group: str | None = None) -> BaselineTab
         rows.append(BaselineRow(variable, kind, overall, missing, by_group, test))
     N = len(frame)
     notes = (NOTE_SMALL_N,) if N < SMALL_N else ()
-    return BaselineTable(tuple(rows), N, group, levels, int(groups.isna().sum()) if group else 0, notes)
+    group_N = tuple(int((groups == level).fillna(False).sum()) for level in levels)
+    return BaselineTable(tuple(rows), N, group, levels, int(groups.isna().sum()) if group else 0, notes, group_N)

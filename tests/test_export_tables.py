@@ -37,7 +37,10 @@ def test_grouped_table1_spans_all_patients_then_the_groups(by_sex):
     labels = [label for label, _ in table.spans]
     assert labels == ["", f"Patients analysés (N = {by_sex.baseline.table.N})", "Sexe", ""]
     assert [n for _, n in table.spans] == [1, 3, 2, 2]
-    assert list(table.frame.columns[4:6]) == ["Femme", "Homme"]
+    # Each group's column gives its N, as the overall one does: the sex row's counts.
+    female = by_sex.baseline.table.row("female").overall
+    assert female.N == by_sex.baseline.table.N
+    assert list(table.frame.columns[4:6]) == [f"Femme (N = {female.n})", f"Homme (N = {female.N - female.n})"]
 
 
 def test_spans_must_cover_the_columns():

@@ -104,7 +104,13 @@ def table1(panels: Panels, lang: str) -> ExportTable:
     frame = cohort_display.baseline_display(table, lang, level_label, panels.settings.min_cell)
     overall = t("cohort.col.overall", lang)
     N = count_text(table.N, panels.settings.min_cell, lang)  # "< k" for a small subgroup
-    frame = frame.rename(columns={overall: f"{overall} (N = {N})"})
+    # Each column says how many patients it describes, the groups' as the overall one's.
+    heads = {overall: f"{overall} (N = {N})"}
+    if table.group is not None:
+        names = [level_label(v) if level_label else v for v in table.groups]
+        heads |= {name: f"{name} (N = {count_text(n, panels.settings.min_cell, lang)})"
+                  for name, n in zip(names, table.group_N)}
+    frame = frame.rename(columns=heads)
     spans: tuple[tuple[str, int], ...] = (("", 1), (t("exports.table1.analysed", lang, N=N), 3))
     if table.group is not None:
         group = words.get(f"cohort.group.{table.group}", table.group)
