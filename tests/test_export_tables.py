@@ -135,3 +135,19 @@ def test_shifts_table_says_why_a_mcnemar_test_is_a_dash(lang):
     finally:
         cohort.close()
     assert note_text(NOTE_NO_DISCORDANT, lang) in shifts.notes
+
+
+@pytest.mark.parametrize(("title", "sheet"), [
+    ("Tableau 1. Caractéristiques à l’inclusion (M0)", "Tableau 1"),
+    ("Table 1. Baseline characteristics (M0)", "Table 1"),
+    ("Biologie : évolution depuis M0", "Biologie évolution depuis M0"),
+    ("Clinical response by visit and involvement type", "Clinical response by visit and"),
+    ("x" * 40, "x" * 31),
+])
+def test_xlsx_sheet_names_are_whole_words(title, sheet):
+    """Excel takes 31 characters: a long title gives its table's label or whole words,
+    never a word cut short ("Tableau 1. Caractéristiques à l")."""
+    from core.export.csv_xlsx import _sheet_name
+
+    assert _sheet_name(title, set()) == sheet
+    assert len(sheet) <= 31

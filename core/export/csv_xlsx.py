@@ -140,7 +140,13 @@ def _write_cell(sheet, row: int, col: int, value: object, style) -> None:
 def _sheet_name(title: str, used: set[str]) -> str:
     """A sheet name Excel accepts (31 characters, no ``[]:*?/\\``), unique in the book."""
     # "Biology: change from M0" -> "Biology change from M0" (one space where ": " was).
-    base = " ".join(_SHEET_FORBIDDEN.sub(" ", title).split()).strip("' ")[:31] or "Sheet"
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", title).split()).strip("' ")
+    if len(base) > 31:
+        # Too long: a numbered table keeps its label ("Table 1. Baseline ..." -> "Table 1"),
+        # any other title its whole words (a word cut at 31 characters is unreadable).
+        label, dot, _ = base.partition(". ")
+        base = label if dot and len(label) <= 31 else (base[:32].rsplit(" ", 1)[0] or base)[:31]
+    base = base.strip("' ") or "Sheet"
     name, k = base, 2
     while name.lower() in used:
         suffix = f" ({k})"
