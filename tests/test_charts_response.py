@@ -188,3 +188,20 @@ def test_months_run_in_time_order_and_long_labels_fit_their_bars():
     shifts = pd.DataFrame([{"month": m, "shift": "down", "n": 1, "N": 2} for m in (12, 3, 6)])
     x = shift_chart(shifts, "en", "ifn").to_dict()["encoding"]["x"]
     assert x["sort"] == ["M3 (n = 2)", "M6 (n = 2)", "M12 (n = 2)"]
+
+
+def test_three_months_of_a_registry_label_their_segments_with_n_alone():
+    """840/2027 on a third of a domain's width: the bar is 61 px (a band less its inner
+    padding, 0.6 of it) and the label 68 px in bold 13 px DejaVu Sans, the font the
+    exports are drawn in: it lost its first and last digits on the poster's PDF."""
+    rows, overall = [], []
+    for month, N in ((3, 2027), (6, 1703), (12, 1136)):
+        for category, n in (("CR", 840), ("PR", N - 840 - 385), ("NR", 385)):
+            rows.append({"domain": "cutaneous", "month": month, "category": category, "n": n, "N": N,
+                         "pct": 100 * n / N, "ci_low": 0.0, "ci_high": 100.0})
+        overall.append({"domain": "cutaneous", "month": month, "n": N - 385, "N": N, "pct": 80.0,
+                        "ci_low": 79.0, "ci_high": 82.0})
+    spec = response_chart(pd.DataFrame(rows), pd.DataFrame(overall), "fr").to_dict()
+    segment = next(layer for layer in spec["hconcat"][0]["layer"] if layer["mark"]["type"] == "text")
+    texts = {r["text"] for r in spec["datasets"][segment["data"]["name"]]}
+    assert "840" in texts and not any("/" in text for text in texts)

@@ -36,10 +36,13 @@ def _month_n(frame: pd.DataFrame, lang: str) -> pd.Series:
 
 
 # A segment's label is white on its bar: ``n/N`` when every label of the chart fits
-# the bar's width (``DOMAIN_WIDTH`` shared by the months, bars 0.6 of a band; bold
-# 13 px digits about 8 px wide), else ``n`` alone, N being under the bar; a label wider
-# than its bar would run onto the white background and lose its first and last digits.
-_SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = DOMAIN_WIDTH * 0.6, 8
+# the bar's width, else ``n`` alone, N being under the bar; a label wider than its bar
+# would run onto the white background and lose its first and last digits. The bars
+# share ``DOMAIN_WIDTH`` by month: a band, less Vega-Lite's inner padding (0.1 of it),
+# of which the bar takes 0.6. A character is counted as a bold 13 px digit of the
+# widest font a chart is drawn in: DejaVu Sans, where the exports' renderer (vl-convert)
+# finds none of the theme's fonts (9.05 px; the browser's Source Sans Pro is narrower).
+_SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = DOMAIN_WIDTH * 0.9 * 0.6, 9.2
 
 
 def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
