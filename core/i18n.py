@@ -144,16 +144,17 @@ def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) 
     return f"{fmt_num(low, lang, digits)}{sep}{fmt_num(high, lang, digits)}"
 
 
-def fmt_ci(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
+def fmt_ci(low: float | None, high: float | None, lang: str, digits: int = 1, sep: str = " ") -> str:
     """A 95 % confidence interval, the one written form of every page: ``95% CI 65.7 to
     96.7`` in English, ``IC 95 % 65,7 à 96,7`` in French (narrow no-break space before
     "%"); "" when a bound is missing. Bounds of a proportion are percentages, as the
-    label of the value they follow already says."""
+    label of the value they follow already says. ``sep`` goes between the label and the
+    bounds (a line break where a chart has no room for one line)."""
     if low is None or high is None or _isnan(low) or _isnan(high):
         return ""
     if lang == "fr":
-        return f"IC 95{NNBSP}% {fmt_num(low, lang, digits)} à {fmt_num(high, lang, digits)}"
-    return f"95% CI {fmt_num(low, lang, digits)} to {fmt_num(high, lang, digits)}"
+        return f"IC 95{NNBSP}%{sep}{fmt_num(low, lang, digits)} à {fmt_num(high, lang, digits)}"
+    return f"95% CI{sep}{fmt_num(low, lang, digits)} to {fmt_num(high, lang, digits)}"
 
 
 def fmt_p(p: float | None, lang: str) -> str:

@@ -205,3 +205,30 @@ def test_three_months_of_a_registry_label_their_segments_with_n_alone():
     segment = next(layer for layer in spec["hconcat"][0]["layer"] if layer["mark"]["type"] == "text")
     texts = {r["text"] for r in spec["datasets"][segment["data"]["name"]]}
     assert "840" in texts and not any("/" in text for text in texts)
+
+
+def test_three_months_of_a_registry_write_each_ci_on_two_lines():
+    """"IC 95 % 79,2 à 82,7" is wider than a third of a domain's width in the exports'
+    font: it ran into its neighbours; it is drawn as its label over its bounds, and read
+    and hovered on one line. Two months (the demo) keep one line."""
+    def spec(months):
+        rows, overall = [], []
+        for month in months:
+            for category, n in (("CR", 840), ("PR", 802), ("NR", 385)):
+                rows.append({"domain": "cutaneous", "month": month, "category": category, "n": n, "N": 2027,
+                             "pct": 100 * n / 2027, "ci_low": 0.0, "ci_high": 100.0})
+            overall.append({"domain": "cutaneous", "month": month, "n": 1642, "N": 2027, "pct": 81.0,
+                            "ci_low": 79.2, "ci_high": 82.7})
+        return response_chart(pd.DataFrame(rows), pd.DataFrame(overall), "fr").to_dict()
+
+    def ci_layer(s):
+        layer = next(x for x in s["hconcat"][0]["layer"] if x["mark"].get("fontSize") == 11)
+        return layer, s["datasets"][layer["data"]["name"]]
+
+    layer, rows = ci_layer(spec((3, 6, 12)))
+    assert layer["mark"]["lineBreak"] == "\n"
+    assert {r["ci_text"] for r in rows} == {"IC 95\u202f%\n79,2 à 82,7"}
+    assert {r["ci"] for r in rows} == {"IC 95\u202f% 79,2 à 82,7"}
+    assert all("\n" not in r["aria"] for r in rows)
+    _, rows = ci_layer(spec((3, 6)))
+    assert {r["ci_text"] for r in rows} == {"IC 95\u202f% 79,2 à 82,7"}

@@ -43,6 +43,11 @@ def _month_n(frame: pd.DataFrame, lang: str) -> pd.Series:
 # widest font a chart is drawn in: DejaVu Sans, where the exports' renderer (vl-convert)
 # finds none of the theme's fonts (9.05 px; the browser's Source Sans Pro is narrower).
 _SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = DOMAIN_WIDTH * 0.9 * 0.6, 9.2
+# Above each bar, CR + PR's 95 % CI in words, 11 px: on one line when every month's
+# fits its share of ``DOMAIN_WIDTH`` with a gap, counted at 6.6 px a character (DejaVu
+# Sans, as above), else on two lines, its label over its bounds (three months of a
+# registry: "IC 95 % 79,2 à 82,7" ran into its neighbours).
+_CI_CHAR_PX, _CI_GAP_PX = 6.6, 8
 
 
 def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
@@ -103,6 +108,11 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
               for p, N in zip(overall["pct"], overall["N"])],
         ci=[fmt_ci(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
     )
+    step = DOMAIN_WIDTH / max(overall["month"].nunique(), 1)
+    two_lines = max(map(len, tops["ci"]), default=0) * _CI_CHAR_PX > step - _CI_GAP_PX
+    # The label as drawn; the tooltip and a screen reader say it on one line ("ci").
+    tops["ci_text"] = ([fmt_ci(lo, hi, lang, sep="\n") for lo, hi in zip(overall["ci_low"], overall["ci_high"])]
+                       if two_lines else tops["ci"])
     tops["aria"] = [t("response.aria.overall", lang, month=m, overall=", ".join(filter(None, (text, ci))))
                     for m, text, ci in zip(_month(overall), tops["text"], tops["ci"])]
     # Label heights: the middle of each segment, CR at the bottom of the stack.
@@ -141,13 +151,15 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
         tooltip=[alt.Tooltip("text:N", title=t("response.overall_short", lang)),
                  alt.Tooltip("ci:N", title=t("response.ci", lang))],
     )
+    # A CI on two lines is raised by its second line, which Vega draws under the first,
+    # and CR + PR above it (the axis ends at 122).
     overall_text = alt.Chart(tops_data).mark_text(fontSize=13, baseline="bottom", fontWeight="bold",
                                                   aria=False).encode(
-        x=x, y=alt.YDatum(113), text=alt.Text("text:N"),
+        x=x, y=alt.YDatum(116 if two_lines else 113), text=alt.Text("text:N"),
     )
     # The CI in words is wider than the bar: a smaller font keeps neighbours apart.
-    ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom", aria=False).encode(
-        x=x, y=alt.YDatum(102), text=alt.Text("ci:N"),
+    ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom", lineBreak="\n", aria=False).encode(
+        x=x, y=alt.YDatum(107.5 if two_lines else 102), text=alt.Text("ci_text:N"),
     )
     title = t(f"response.domain.{domain}", lang)
     layers = (stack, segment_text, error, point, overall_text, ci_label)
