@@ -80,3 +80,12 @@ def test_complement_month_line_is_a_dash_when_nobody_activated_is_known_at_the_m
     visits = [v for v in STATUS_VISITS if v["patient_id"] != "A"]
     result = biology(small_cohort(visits), settings=Settings(poster_months=(6,)))
     assert display.month_lines(result.complement, 6, "fr") == ("normalisation : —",)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fr", "(?) effectif masqué"), ("en", "(?) count hidden")])
+def test_a_hidden_unknown_count_reads_as_a_hidden_count(lang, expected):
+    """Under small-cell suppression the unknown count may be hidden to protect a small
+    one: it reads "(?) effectif masqué", not "(?) masqué patients"."""
+    counts = ShiftCounts(6, 48, 2, 20, 20, 6)
+    assert display.shift_cells(counts, lang, 5)["unknown"] == display.hidden_word(lang)
+    assert display.shift_arrows(counts, lang, 5)[-1] == expected

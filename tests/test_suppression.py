@@ -793,7 +793,7 @@ def test_shift_arrows_hide_a_second_arrow():
         "↓ 17/masqué", "↑ < 5", "(?) < 5 patients")
     # ↑ 1 is small alone: (?) 6, the smallest other, is hidden, and the known with it.
     assert shift_arrows(ShiftCounts(month=6, N=22, down=15, up=1, stable=0, unknown=6), "en", K) == (
-        "↓ 15/hidden", "↑ < 5", "(?) hidden patients")
+        "↓ 15/hidden", "↑ < 5", "(?) count hidden")
 
 
 def test_french_exports_hold_no_small_count(demo):

@@ -54,8 +54,12 @@ def shift_arrows(counts: ShiftCounts, lang: str, k: int = 0) -> tuple[str, ...]:
     cells = shift_cells(counts, lang, k)
     lines = [f"{ARROWS[c]} {cells[c]}" for c in (DOWN, UP, STABLE) if c != STABLE or counts.stable]
     if counts.unknown:
-        key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
-        lines.append(f"{ARROWS[UNKNOWN]} {t(key, lang, n=fmt_int(cells[UNKNOWN], lang))}")
+        if cells[UNKNOWN] == hidden_word(lang):  # "(?) effectif masqué", not "(?) masqué patients"
+            text = t("biology.unknown_hidden", lang)
+        else:
+            key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
+            text = t(key, lang, n=fmt_int(cells[UNKNOWN], lang))
+        lines.append(f"{ARROWS[UNKNOWN]} {text}")
     return tuple(lines)
 
 
