@@ -11,6 +11,7 @@ import struct
 
 from core.export.content import PanelContent, PosterContent
 from core.export.live import qr_png
+from core.export.stamp import property_text
 from core.i18n import t
 
 _WIDTH_IN, _HEIGHT_IN = 13.333, 7.5
@@ -26,8 +27,8 @@ def deck_pptx(poster: PosterContent, pngs: dict[str, bytes]) -> bytes:
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(_WIDTH_IN), Inches(_HEIGHT_IN)
-    prs.core_properties.title = poster.title
-    prs.core_properties.subject = poster.stamp
+    prs.core_properties.title = property_text(poster.title)
+    prs.core_properties.subject = property_text(poster.stamp)
     prs.core_properties.author = ""
     _title_slide(prs, poster)
     for panel in poster.panels:

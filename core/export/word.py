@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from core.export.stamp import Stamp
+from core.export.stamp import Stamp, property_text
 from core.export.tables import DOCUMENT_ROWS, ExportTable, first_rows
 
 _PAGE_MM = (210, 297)  # A4
@@ -43,7 +43,8 @@ def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     for run in footer.runs:
         run.font.size = Pt(_NOTE_PT)
     props = doc.core_properties
-    props.title, props.subject, props.comments, props.keywords = title, stamp.line(lang), stamp.line(lang), stamp.short
+    line = property_text(stamp.line(lang))
+    props.title, props.subject, props.comments, props.keywords = property_text(title), line, line, stamp.short
     props.author = props.last_modified_by = ""
     doc.add_heading(title, level=1)
     usable_mm = width_mm - 2 * _MARGIN_MM

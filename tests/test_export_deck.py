@@ -1,0 +1,64 @@
+"""The slide deck of the demo, in French and English, whole or for a subgroup under
+other definitions (a stamp of more than 255 characters): every export is built, every
+box lies on its slide, and the file's properties are the export's own."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from core.demo import load_demo
+from core.export.bundle import export_files, prepare_export
+from core.filters import parse_filters
+from core.poster import load_poster
+from core.settings import parse_settings
+
+# A subgroup and definitions whose stamp is longer than a file property may be.
+LONG_FILTERS = ("sex=F", "hcq=yes")
+LONG_SETTINGS = ("shift_tolerance=0.2", "anti_dsdna_threshold=20", "cs_thresholds=10,5")
+VIEWS = {"fr": ("fr", (), ()), "en": ("en", (), ()), "fr-subgroup": ("fr", LONG_FILTERS, LONG_SETTINGS),
+         "en-subgroup": ("en", LONG_FILTERS, LONG_SETTINGS)}
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    loaded = load_demo().cohort
+    try:
+        yield loaded
+    finally:
+        loaded.close()
+
+
+@pytest.fixture(scope="module", params=sorted(VIEWS))
+def view(request, cohort):
+    """(the export's context, its deck) for one view of the demo."""
+    from pptx import Presentation
+
+    lang, filters, settings = VIEWS[request.param]
+    ctx = prepare_export(cohort, [("demo.csv", b"demo")], lang, parse_filters(list(filters)),
+                         parse_settings(list(settings)), meta=load_poster(lang))
+    return ctx, Presentation(io.BytesIO(export_files(ctx, ["pptx"])[0].data))
+
+
+def test_a_stamp_longer_than_a_property_still_gives_every_file(cohort):
+    from docx import Document
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    ctx = prepare_export(cohort, [("demo.csv", b"demo")], "fr", parse_filters(list(LONG_FILTERS)),
+                         parse_settings(list(LONG_SETTINGS)), meta=load_poster("fr") | {"title": "Titre " * 60})
+    line = ctx.stamp.line("fr")
+    assert len(line) > 255 and len(ctx.poster.title) > 255
+    files = {f.name: f.data for f in export_files(ctx, ["pptx", "docx", "tables"])}
+    deck = Presentation(io.BytesIO(files["deck.pptx"])).core_properties
+    doc = Document(io.BytesIO(files["tables.docx"])).core_properties
+    book = load_workbook(io.BytesIO(files["tables.xlsx"])).properties
+    for props in (deck, doc, book):
+        assert len(props.subject) <= 255 and props.subject.endswith("…")
+        assert line.startswith(props.subject[:-1]) and ctx.stamp.short in props.subject
+        assert len(props.title) <= 255 and props.title.startswith("Titre Titre")
+    # The whole stamp stays on every slide and in the Word footer.
+    slides = Presentation(io.BytesIO(files["deck.pptx"])).slides
+    assert all(any(shape.has_text_frame and shape.text_frame.text == line for shape in slide.shapes)
+               for slide in slides)
+    assert Document(io.BytesIO(files["tables.docx"])).sections[0].footer.paragraphs[0].text == line
