@@ -62,3 +62,26 @@ def test_a_stamp_longer_than_a_property_still_gives_every_file(cohort):
     assert all(any(shape.has_text_frame and shape.text_frame.text == line for shape in slide.shapes)
                for slide in slides)
     assert Document(io.BytesIO(files["tables.docx"])).sections[0].footer.paragraphs[0].text == line
+
+
+def _inches(emu: int) -> float:
+    return emu / 914_400
+
+
+def test_every_box_has_a_size_and_lies_on_its_slide_above_the_stamp(view):
+    ctx, deck = view
+    width, height = _inches(deck.slide_width), _inches(deck.slide_height)
+    for number, slide in enumerate(deck.slides, 1):
+        stamps = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == ctx.poster.stamp]
+        assert len(stamps) == 1, number
+        stamp_top = _inches(stamps[0].top)
+        for shape in slide.shapes:
+            box = [_inches(x) for x in (shape.left, shape.top, shape.width, shape.height)]
+            where = (number, shape.name, [round(x, 2) for x in box])
+            assert box[2] > 0 and box[3] > 0, where
+            assert box[0] >= 0 and box[1] >= 0 and box[0] + box[2] <= width and box[1] + box[3] <= height, where
+            if shape.shape_id != stamps[0].shape_id:
+                assert box[1] + box[3] <= stamp_top, where
+            if shape.has_table:
+                rows = sum(_inches(row.height) for row in shape.table.rows)
+                assert abs(rows - box[3]) < 0.01, where  # the frame is as high as its rows
