@@ -85,3 +85,28 @@ def test_every_box_has_a_size_and_lies_on_its_slide_above_the_stamp(view):
             if shape.has_table:
                 rows = sum(_inches(row.height) for row in shape.table.rows)
                 assert abs(rows - box[3]) < 0.01, where  # the frame is as high as its rows
+
+
+def _drawn_box(shape) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) in inches of ``shape`` as drawn: a text box grows
+    downwards to hold its text (its type measured as the deck measures it)."""
+    from core.export.deck import _text_height
+
+    left, top, width, height = (_inches(x) for x in (shape.left, shape.top, shape.width, shape.height))
+    if shape.has_text_frame and shape.text_frame.text:
+        size = max(run.font.size.pt for p in shape.text_frame.paragraphs for run in p.runs)
+        height = max(height, _text_height(shape.text_frame.text, width, size))
+    return left, top, left + width, top + height
+
+
+def test_no_box_covers_another_the_subgroup_under_the_title_on_its_own_line(view):
+    ctx, deck = view
+    for number, slide in enumerate(deck.slides, 1):
+        boxes = [(shape.name, _drawn_box(shape)) for shape in slide.shapes]
+        for k, (name, (l1, t1, r1, b1)) in enumerate(boxes):
+            for other, (l2, t2, r2, b2) in boxes[k + 1:]:
+                assert min(r1, r2) <= max(l1, l2) or min(b1, b2) <= max(t1, t2), (number, name, other)
+    for slide, panel in zip(list(deck.slides)[1:-1], ctx.poster.panels):
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert texts[0] == panel.title  # the title alone, never lengthened by the subgroup
+        assert (texts[1] == ctx.poster.subgroup) == bool(ctx.poster.subgroup)

@@ -26,7 +26,10 @@ _GAP_IN = 0.2  # between a table and the note under it
 # a text box or a table cell are 0.1 in on the sides, 0.05 in above and below.
 _CHAR_EM, _LEADING = 0.52, 1.2
 _INSET_X_IN, _INSET_Y_IN = 0.1, 0.05
+_SUBGROUP_PT = 16
+_CONTENT_TOP_IN = 1.15  # a panel's chart and table start under its heading
 _GREY = (0x55, 0x55, 0x55)
+_ORANGE = (0xD5, 0x5E, 0x00)  # the subgroup, as on the poster
 
 
 def deck_pptx(poster: PosterContent, pngs: dict[str, bytes]) -> bytes:
@@ -67,9 +70,8 @@ def _title_slide(prs, poster: PosterContent) -> None:
 
 def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str, bytes]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    title = panel.title + (f" · {poster.subgroup}" if poster.subgroup else "")
-    _text(slide, title, _MARGIN_IN, 0.25, _WIDTH_IN - 2 * _MARGIN_IN, 0.8, _TITLE_PT, bold=True)
-    top, bottom = 1.15, _STAMP_TOP_IN - 0.1
+    _heading(slide, panel.title, poster.subgroup)
+    top, bottom = _CONTENT_TOP_IN, _STAMP_TOP_IN - 0.1
     charts = [pngs[name] for name in panel.charts if name in pngs]
     chart_width = (_WIDTH_IN - 2 * _MARGIN_IN) * (0.58 if charts else 0)
     if charts:
@@ -96,6 +98,21 @@ def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str
         _table(slide, rows, left, top, width, bottom - top, _cell_pt(size, rows))
     _stamp(slide, poster)
     slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
+
+
+def _heading(slide, title: str, subgroup: str = "") -> None:
+    """A panel's title on its line; the subgroup, if any, on a smaller line under it,
+    its type as small as it takes (down to the stamp's) to stay within the heading."""
+    width = _WIDTH_IN - 2 * _MARGIN_IN
+    if not subgroup:
+        _text(slide, title, _MARGIN_IN, 0.25, width, 0.8, _TITLE_PT, bold=True)
+        return
+    _text(slide, title, _MARGIN_IN, 0.12, width, 0.6, _TITLE_PT, bold=True)
+    top = 0.12 + 0.6
+    room = _CONTENT_TOP_IN - top
+    size = next((pt for pt in range(_SUBGROUP_PT, _STAMP_PT, -1) if _text_height(subgroup, width, pt) <= room),
+                _STAMP_PT)
+    _text(slide, subgroup, _MARGIN_IN, top, width, room, size, colour=_ORANGE)
 
 
 def _conclusion_slide(prs, poster: PosterContent) -> None:
