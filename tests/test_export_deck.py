@@ -110,3 +110,17 @@ def test_no_box_covers_another_the_subgroup_under_the_title_on_its_own_line(view
         texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
         assert texts[0] == panel.title  # the title alone, never lengthened by the subgroup
         assert (texts[1] == ctx.poster.subgroup) == bool(ctx.poster.subgroup)
+
+
+def test_the_deck_is_dated_by_its_export_and_counts_its_own_slides(view):
+    import zipfile
+
+    ctx, deck = view
+    props = deck.core_properties
+    assert props.created.date().isoformat() == props.modified.date().isoformat() == ctx.stamp.date
+    assert (props.author, props.last_modified_by) == ("", "")
+    assert props.comments == props.subject and ctx.stamp.short in props.comments
+    data = export_files(ctx, ["pptx"])[0].data
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>The living poster</Application>" in app and "(4:3)" not in app
+    assert f"<Slides>{len(deck.slides)}</Slides>" in app

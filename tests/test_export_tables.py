@@ -114,3 +114,18 @@ def test_docx_size_does_not_grow_with_the_number_of_events():
     assert len(Document(io.BytesIO(large)).tables[0].rows) == 1 + 30  # the header, then the first rows
     assert "3,000 rows: the first 30" in "\n".join(p.text for p in Document(io.BytesIO(large)).paragraphs)
     assert len(large) < len(small) + 2_000  # the note, not the rows
+
+
+def test_docx_is_dated_by_its_export_not_by_its_template():
+    import datetime as dt
+    import zipfile
+
+    from docx import Document
+
+    stamp = make_stamp([("a", b"1")], today=dt.date(2025, 6, 1))
+    data = tables_docx([_events_table(3)], stamp, "en", "T")
+    props = Document(io.BytesIO(data)).core_properties
+    assert props.created.date() == props.modified.date() == dt.date(2025, 6, 1)
+    assert (props.author, props.last_modified_by) == ("", "")
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>The living poster</Application>" in app and "Microsoft" not in app

@@ -12,6 +12,7 @@ also in the workbook's properties.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -62,7 +63,8 @@ def tables_xlsx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     # The properties as Word and PowerPoint hold them: at most 255 characters each.
     line = property_text(stamp.line(lang))
     book.set_properties({"title": property_text(title), "subject": line, "comments": line,
-                         "keywords": stamp.short, "author": "", "company": ""})
+                         "keywords": stamp.short, "author": "", "company": "",
+                         "created": dt.datetime.fromisoformat(stamp.date)})
     styles = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "stamp": book.add_format({"font_size": 8, "font_color": "#555555"}),

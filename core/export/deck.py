@@ -12,6 +12,7 @@ import struct
 
 from core.export.content import PanelContent, PosterContent
 from core.export.live import qr_png
+from core.export.office import app_properties, date_properties
 from core.export.stamp import property_text
 from core.i18n import t
 
@@ -32,8 +33,9 @@ _GREY = (0x55, 0x55, 0x55)
 _ORANGE = (0xD5, 0x5E, 0x00)  # the subgroup, as on the poster
 
 
-def deck_pptx(poster: PosterContent, pngs: dict[str, bytes]) -> bytes:
-    """The deck of ``poster``, charts from ``pngs`` (chart name -> PNG bytes)."""
+def deck_pptx(poster: PosterContent, pngs: dict[str, bytes], date: str) -> bytes:
+    """The deck of ``poster``, charts from ``pngs`` (chart name -> PNG bytes), dated
+    ``date`` (the stamp's ISO day) in its properties."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -41,14 +43,17 @@ def deck_pptx(poster: PosterContent, pngs: dict[str, bytes]) -> bytes:
     prs.slide_width, prs.slide_height = Inches(_WIDTH_IN), Inches(_HEIGHT_IN)
     prs.core_properties.title = property_text(poster.title)
     prs.core_properties.subject = property_text(poster.stamp)
+    prs.core_properties.comments = property_text(poster.stamp)
     prs.core_properties.author = ""
+    date_properties(prs.core_properties, date)
     _title_slide(prs, poster)
     for panel in poster.panels:
         _panel_slide(prs, poster, panel, pngs)
     _conclusion_slide(prs, poster)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return buffer.getvalue()
+    n = len(prs.slides)
+    return app_properties(buffer.getvalue(), PresentationFormat="Widescreen", Slides=n, Notes=n)
 
 
 def _title_slide(prs, poster: PosterContent) -> None:
