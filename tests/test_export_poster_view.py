@@ -72,3 +72,30 @@ def test_pdf_shows_typst_markup_in_user_text_as_typed(ctx):
     text = "".join(reader.pages[0].extract_text().split())
     assert "".join(TRICKY.split()) in text
     assert abs(float(reader.pages[0].mediabox.width) - 2384) < 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("filters", [(), ("sex=F",), ("sex=F", "hcq=yes")])
+def test_the_a0_poster_is_one_page_whole_or_for_a_subgroup(lang, filters):
+    """A subgroup adds a line to the header and a conclusion recomputed with its
+    numbers: the poster stays on one page, the abbreviations and stamp on it."""
+    from pypdf import PdfReader
+
+    cohort = load_demo().cohort
+    try:
+        ctx = prepare_export(cohort, [("demo.csv", b"demo")], lang, parse_filters(list(filters)),
+                             meta=load_poster(lang))
+    finally:
+        cohort.close()
+    reader = PdfReader(io.BytesIO(export_files(ctx, ["pdf"])[0].data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert ctx.stamp.short in text and ctx.poster.abbreviations[-1][0] in text
+
+
+def test_a_long_title_still_gives_one_page(ctx):
+    from pypdf import PdfReader
+
+    poster = dataclasses.replace(ctx.poster, title=" ".join(["A much longer poster title"] * 8))
+    reader = PdfReader(io.BytesIO(poster_pdf(poster, ctx.svgs, ctx.stamp.short)))
+    assert len(reader.pages) == 1 and "".join(poster.title.split()) in "".join(reader.pages[0].extract_text().split())

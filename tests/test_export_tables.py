@@ -151,3 +151,18 @@ def test_xlsx_sheet_names_are_whole_words(title, sheet):
 
     assert _sheet_name(title, set()) == sheet
     assert len(sheet) <= 31
+
+
+def test_docx_is_dated_by_its_export_not_by_its_template():
+    import datetime as dt
+    import zipfile
+
+    from docx import Document
+
+    stamp = make_stamp([("a", b"1")], today=dt.date(2025, 6, 1))
+    data = tables_docx([_events_table(3)], stamp, "en", "T")
+    props = Document(io.BytesIO(data)).core_properties
+    assert props.created.date() == props.modified.date() == dt.date(2025, 6, 1)
+    assert (props.author, props.last_modified_by) == ("", "")
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>The living poster</Application>" in app and "Microsoft" not in app

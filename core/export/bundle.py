@@ -134,7 +134,7 @@ def _pdf(ctx: ExportContext) -> list[ExportFile]:
 def _pptx(ctx: ExportContext) -> list[ExportFile]:
     from core.export.deck import deck_pptx
 
-    return [ExportFile("deck.pptx", deck_pptx(ctx.poster, ctx.pngs))]
+    return [ExportFile("deck.pptx", deck_pptx(ctx.poster, ctx.pngs, ctx.stamp.date))]
 
 
 def _html(ctx: ExportContext) -> list[ExportFile]:

@@ -12,6 +12,7 @@ also in the workbook's properties.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -21,7 +22,7 @@ from functools import partial
 import pandas as pd
 
 from core.export.safe import csv_cell, csv_column
-from core.export.stamp import Stamp
+from core.export.stamp import Stamp, property_text
 from core.export.tables import ExportTable
 
 CSV_DELIMITER = {"fr": ";", "en": ","}
@@ -59,8 +60,11 @@ def tables_xlsx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     # No automatic conversion of text: a value starting with "=" stays text.
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
-    book.set_properties({"title": title, "subject": stamp.line(lang), "comments": stamp.line(lang),
-                         "keywords": stamp.short, "author": "", "company": ""})
+    # The properties as Word and PowerPoint hold them: at most 255 characters each.
+    line = property_text(stamp.line(lang))
+    book.set_properties({"title": property_text(title), "subject": line, "comments": line,
+                         "keywords": stamp.short, "author": "", "company": "",
+                         "created": dt.datetime.fromisoformat(stamp.date)})
     styles = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "stamp": book.add_format({"font_size": 8, "font_color": "#555555"}),

@@ -7,35 +7,53 @@ has a public address.
 from __future__ import annotations
 
 import io
+import math
 import struct
 
 from core.export.content import PanelContent, PosterContent
 from core.export.live import qr_png
+from core.export.office import app_properties, date_properties
+from core.export.stamp import property_text
 from core.i18n import t
 
 _WIDTH_IN, _HEIGHT_IN = 13.333, 7.5
 _MARGIN_IN = 0.4
 _TITLE_PT, _BODY_PT, _TABLE_PT, _STAMP_PT = 30, 18, 13, 9
+_MIN_TABLE_PT = 10
+_STAMP_TOP_IN = _HEIGHT_IN - 0.45  # the stamp's line; every other box ends above it
+_GAP_IN = 0.2  # between a table and the note under it
+# Text measured without a font: an average glyph is about half an em wide (Calibri,
+# the theme's font, a little less), a line 1.2 em high; PowerPoint's inner margins of
+# a text box or a table cell are 0.1 in on the sides, 0.05 in above and below.
+_CHAR_EM, _LEADING = 0.52, 1.2
+_INSET_X_IN, _INSET_Y_IN = 0.1, 0.05
+_SUBGROUP_PT = 16
+_CONTENT_TOP_IN = 1.15  # a panel's chart and table start under its heading
 _GREY = (0x55, 0x55, 0x55)
+_ORANGE = (0xD5, 0x5E, 0x00)  # the subgroup, as on the poster
 
 
-def deck_pptx(poster: PosterContent, pngs: dict[str, bytes]) -> bytes:
-    """The deck of ``poster``, charts from ``pngs`` (chart name -> PNG bytes)."""
+def deck_pptx(poster: PosterContent, pngs: dict[str, bytes], date: str) -> bytes:
+    """The deck of ``poster``, charts from ``pngs`` (chart name -> PNG bytes), dated
+    ``date`` (the stamp's ISO day) in its properties."""
     from pptx import Presentation
     from pptx.util import Inches
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(_WIDTH_IN), Inches(_HEIGHT_IN)
-    prs.core_properties.title = poster.title
-    prs.core_properties.subject = poster.stamp
+    prs.core_properties.title = property_text(poster.title)
+    prs.core_properties.subject = property_text(poster.stamp)
+    prs.core_properties.comments = property_text(poster.stamp)
     prs.core_properties.author = ""
+    date_properties(prs.core_properties, date)
     _title_slide(prs, poster)
     for panel in poster.panels:
         _panel_slide(prs, poster, panel, pngs)
     _conclusion_slide(prs, poster)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return buffer.getvalue()
+    n = len(prs.slides)
+    return app_properties(buffer.getvalue(), PresentationFormat="Widescreen", Slides=n, Notes=n)
 
 
 def _title_slide(prs, poster: PosterContent) -> None:
@@ -57,9 +75,8 @@ def _title_slide(prs, poster: PosterContent) -> None:
 
 def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str, bytes]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    title = panel.title + (f" · {poster.subgroup}" if poster.subgroup else "")
-    _text(slide, title, _MARGIN_IN, 0.25, _WIDTH_IN - 2 * _MARGIN_IN, 0.8, _TITLE_PT, bold=True)
-    top, bottom = 1.15, _HEIGHT_IN - 0.55
+    _heading(slide, panel.title, poster.subgroup)
+    top, bottom = _CONTENT_TOP_IN, _STAMP_TOP_IN - 0.1
     charts = [pngs[name] for name in panel.charts if name in pngs]
     chart_width = (_WIDTH_IN - 2 * _MARGIN_IN) * (0.58 if charts else 0)
     if charts:
@@ -67,14 +84,40 @@ def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str
     left = _MARGIN_IN + chart_width + (0.3 if charts else 0)
     width = _WIDTH_IN - _MARGIN_IN - left
     if panel.tiles:
-        height = _table(slide, [(x.label, x.value, x.detail) for x in panel.tiles], left, top, width, bottom - top)
-        if panel.lines:
-            _text(slide, "\n".join(panel.lines), left, top + height + 0.2, width, bottom - top - height - 0.2,
-                  _TABLE_PT)
+        rows = [(x.label, x.value, x.detail) for x in panel.tiles]
+        note = "\n".join(panel.lines)
+        # The note stays under the table: both take a smaller type, down to
+        # _MIN_TABLE_PT, until the table's rows and the note fit above the stamp.
+        for size in range(_TABLE_PT, _MIN_TABLE_PT - 1, -1):
+            note_height = _text_height(note, width, size) + _GAP_IN if note else 0
+            if sum(_row_heights(rows, width, _cell_pt(size, rows))) + note_height <= bottom - top:
+                break
+        height = _table(slide, rows, left, top, width, bottom - top - note_height, _cell_pt(size, rows))
+        if note:
+            _text(slide, note, left, top + height + _GAP_IN, width, bottom - top - height - _GAP_IN, size)
     elif panel.lines:
-        _table(slide, [(line,) for line in panel.lines], left, top, width, bottom - top)
+        rows = [(line,) for line in panel.lines]
+        for size in range(_TABLE_PT, _MIN_TABLE_PT - 1, -1):
+            if sum(_row_heights(rows, width, _cell_pt(size, rows))) <= bottom - top:
+                break
+        _table(slide, rows, left, top, width, bottom - top, _cell_pt(size, rows))
     _stamp(slide, poster)
     slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
+
+
+def _heading(slide, title: str, subgroup: str = "") -> None:
+    """A panel's title on its line; the subgroup, if any, on a smaller line under it,
+    its type as small as it takes (down to the stamp's) to stay within the heading."""
+    width = _WIDTH_IN - 2 * _MARGIN_IN
+    if not subgroup:
+        _text(slide, title, _MARGIN_IN, 0.25, width, 0.8, _TITLE_PT, bold=True)
+        return
+    _text(slide, title, _MARGIN_IN, 0.12, width, 0.6, _TITLE_PT, bold=True)
+    top = 0.12 + 0.6
+    room = _CONTENT_TOP_IN - top
+    size = next((pt for pt in range(_SUBGROUP_PT, _STAMP_PT, -1) if _text_height(subgroup, width, pt) <= room),
+                _STAMP_PT)
+    _text(slide, subgroup, _MARGIN_IN, top, width, room, size, colour=_ORANGE)
 
 
 def _conclusion_slide(prs, poster: PosterContent) -> None:
@@ -106,7 +149,7 @@ def _text(slide, text: str, left: float, top: float, width: float, height: float
 
 
 def _stamp(slide, poster: PosterContent) -> None:
-    _text(slide, poster.stamp, _MARGIN_IN, _HEIGHT_IN - 0.45, _WIDTH_IN - 2 * _MARGIN_IN, 0.35, _STAMP_PT,
+    _text(slide, poster.stamp, _MARGIN_IN, _STAMP_TOP_IN, _WIDTH_IN - 2 * _MARGIN_IN, 0.35, _STAMP_PT,
           colour=_GREY)
 
 
@@ -127,22 +170,54 @@ def _pictures(slide, images: list[bytes], left: float, top: float, width: float,
                                  Inches(w), Inches(h))
 
 
-def _table(slide, rows: list[tuple[str, ...]], left: float, top: float, width: float, height: float) -> float:
+def _cell_pt(size: int, rows: list) -> int:
+    """The table's type: ``size``, two points smaller past ten rows."""
+    return size if len(rows) <= 10 else size - 2
+
+
+def _shares(n_cols: int) -> tuple[float, ...]:
+    return (0.42, 0.2, 0.38) if n_cols == 3 else (1.0,)
+
+
+def _text_height(text: str, width: float, size: float) -> float:
+    """The height (inches) ``text`` takes in a box or cell ``width`` inches wide at
+    ``size`` points, its inner margins included: each paragraph wrapped at the
+    characters an average glyph leaves on a line."""
+    per_line = max(1, int((width - 2 * _INSET_X_IN) * 72 / (size * _CHAR_EM)))
+    lines = sum(max(1, math.ceil(len(paragraph) / per_line)) for paragraph in text.split("\n"))
+    return lines * size * _LEADING / 72 + 2 * _INSET_Y_IN
+
+
+def _row_heights(rows: list[tuple[str, ...]], width: float, size: float) -> list[float]:
+    """Each row's height (inches) for its longest cell at ``size`` points (a detail
+    cell, the third, two points smaller)."""
+    shares = _shares(len(rows[0]))
+    return [max(_text_height(value, width * share, size - (2 if col == 2 else 0))
+                for col, (value, share) in enumerate(zip(values, shares))) for values in rows]
+
+
+def _table(slide, rows: list[tuple[str, ...]], left: float, top: float, width: float, height: float,
+           size: float) -> float:
     """A native table of ``rows`` (label, the value in bold, the detail in smaller type,
-    or one column of lines); returns its height in inches."""
+    or one column of lines) at ``size`` points, its rows at most 0.55 in high and all
+    within ``height``, as far as their text allows; returns its height in inches."""
     from pptx.util import Inches, Pt
 
     n_cols = len(rows[0])
-    row_height = min(0.55, height / len(rows))
+    needed = _row_heights(rows, width, size)
+    even = min(0.55, height / len(rows))
+    heights = [max(h, even) for h in needed]
+    if sum(heights) > height:  # rows as high as their text, the room left shared out
+        spare = max(0.0, height - sum(needed)) / len(rows)
+        heights = [h + spare for h in needed]
     shape = slide.shapes.add_table(len(rows), n_cols, Inches(left), Inches(top), Inches(width),
-                                   Inches(row_height * len(rows)))
+                                   Inches(sum(heights)))
     table = shape.table
     table.first_row = False
-    shares = (0.42, 0.2, 0.38) if n_cols == 3 else (1.0,)
-    for col, share in enumerate(shares):
+    for col, share in enumerate(_shares(n_cols)):
         table.columns[col].width = Inches(width * share)
-    size = _TABLE_PT if len(rows) <= 10 else _TABLE_PT - 2
     for r, values in enumerate(rows):
+        table.rows[r].height = Inches(heights[r])
         for col, value in enumerate(values):
             frame = table.cell(r, col).text_frame
             frame.word_wrap = True
@@ -150,4 +225,4 @@ def _table(slide, rows: list[tuple[str, ...]], left: float, top: float, width: f
             run.text = value
             run.font.size = Pt(size - (2 if col == 2 else 0))
             run.font.bold = col == 1
-    return row_height * len(rows)
+    return sum(heights)

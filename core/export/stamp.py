@@ -83,3 +83,21 @@ def setting_value(value: object, lang: str) -> str:
         digits = len(repr(value).split(".")[1])
         return fmt_num(value, lang, min(digits, 6))
     return fmt_num(value, lang, 0)
+
+
+# Office keeps a document property (title, subject, comments...) to 255 characters;
+# python-pptx and python-docx refuse a longer one.
+PROPERTY_CHARS = 255
+
+
+def property_text(text: str) -> str:
+    """``text`` for a file's property: as is up to ``PROPERTY_CHARS`` characters, else
+    cut at a word with an ellipsis (the stamp, whose digest comes first, stays whole
+    on the file's pages and slides)."""
+    if len(text) <= PROPERTY_CHARS:
+        return text
+    cut = text[:PROPERTY_CHARS - 1]
+    space = cut.rfind(" ")
+    if space >= PROPERTY_CHARS // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ·;:,") + "…"

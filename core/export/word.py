@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from core.export.stamp import Stamp
+from core.export.office import app_properties, date_properties
+from core.export.stamp import Stamp, property_text
 from core.export.tables import DOCUMENT_ROWS, ExportTable, first_rows
 
 _PAGE_MM = (210, 297)  # A4
@@ -43,8 +44,10 @@ def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
     for run in footer.runs:
         run.font.size = Pt(_NOTE_PT)
     props = doc.core_properties
-    props.title, props.subject, props.comments, props.keywords = title, stamp.line(lang), stamp.line(lang), stamp.short
-    props.author = props.last_modified_by = ""
+    line = property_text(stamp.line(lang))
+    props.title, props.subject, props.comments, props.keywords = property_text(title), line, line, stamp.short
+    props.author = ""
+    date_properties(props, stamp.date)
     doc.add_heading(title, level=1)
     usable_mm = width_mm - 2 * _MARGIN_MM
     for k, table in enumerate(tables):
@@ -53,7 +56,7 @@ def tables_docx(tables: Sequence[ExportTable], stamp: Stamp, lang: str, title: s
         _add_table(doc, first_rows(table, max_rows, lang), usable_mm)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return app_properties(buffer.getvalue())
 
 
 def _add_table(doc, table: ExportTable, usable_mm: float) -> None:

@@ -1,0 +1,126 @@
+"""The slide deck of the demo, in French and English, whole or for a subgroup under
+other definitions (a stamp of more than 255 characters): every export is built, every
+box lies on its slide, and the file's properties are the export's own."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from core.demo import load_demo
+from core.export.bundle import export_files, prepare_export
+from core.filters import parse_filters
+from core.poster import load_poster
+from core.settings import parse_settings
+
+# A subgroup and definitions whose stamp is longer than a file property may be.
+LONG_FILTERS = ("sex=F", "hcq=yes")
+LONG_SETTINGS = ("shift_tolerance=0.2", "anti_dsdna_threshold=20", "cs_thresholds=10,5")
+VIEWS = {"fr": ("fr", (), ()), "en": ("en", (), ()), "fr-subgroup": ("fr", LONG_FILTERS, LONG_SETTINGS),
+         "en-subgroup": ("en", LONG_FILTERS, LONG_SETTINGS)}
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    loaded = load_demo().cohort
+    try:
+        yield loaded
+    finally:
+        loaded.close()
+
+
+@pytest.fixture(scope="module", params=sorted(VIEWS))
+def view(request, cohort):
+    """(the export's context, its deck) for one view of the demo."""
+    from pptx import Presentation
+
+    lang, filters, settings = VIEWS[request.param]
+    ctx = prepare_export(cohort, [("demo.csv", b"demo")], lang, parse_filters(list(filters)),
+                         parse_settings(list(settings)), meta=load_poster(lang))
+    return ctx, Presentation(io.BytesIO(export_files(ctx, ["pptx"])[0].data))
+
+
+def test_a_stamp_longer_than_a_property_still_gives_every_file(cohort):
+    from docx import Document
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    ctx = prepare_export(cohort, [("demo.csv", b"demo")], "fr", parse_filters(list(LONG_FILTERS)),
+                         parse_settings(list(LONG_SETTINGS)), meta=load_poster("fr") | {"title": "Titre " * 60})
+    line = ctx.stamp.line("fr")
+    assert len(line) > 255 and len(ctx.poster.title) > 255
+    files = {f.name: f.data for f in export_files(ctx, ["pptx", "docx", "tables"])}
+    deck = Presentation(io.BytesIO(files["deck.pptx"])).core_properties
+    doc = Document(io.BytesIO(files["tables.docx"])).core_properties
+    book = load_workbook(io.BytesIO(files["tables.xlsx"])).properties
+    for props in (deck, doc, book):
+        assert len(props.subject) <= 255 and props.subject.endswith("…")
+        assert line.startswith(props.subject[:-1]) and ctx.stamp.short in props.subject
+        assert len(props.title) <= 255 and props.title.startswith("Titre Titre")
+    # The whole stamp stays on every slide and in the Word footer.
+    slides = Presentation(io.BytesIO(files["deck.pptx"])).slides
+    assert all(any(shape.has_text_frame and shape.text_frame.text == line for shape in slide.shapes)
+               for slide in slides)
+    assert Document(io.BytesIO(files["tables.docx"])).sections[0].footer.paragraphs[0].text == line
+
+
+def _inches(emu: int) -> float:
+    return emu / 914_400
+
+
+def test_every_box_has_a_size_and_lies_on_its_slide_above_the_stamp(view):
+    ctx, deck = view
+    width, height = _inches(deck.slide_width), _inches(deck.slide_height)
+    for number, slide in enumerate(deck.slides, 1):
+        stamps = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == ctx.poster.stamp]
+        assert len(stamps) == 1, number
+        stamp_top = _inches(stamps[0].top)
+        for shape in slide.shapes:
+            box = [_inches(x) for x in (shape.left, shape.top, shape.width, shape.height)]
+            where = (number, shape.name, [round(x, 2) for x in box])
+            assert box[2] > 0 and box[3] > 0, where
+            assert box[0] >= 0 and box[1] >= 0 and box[0] + box[2] <= width and box[1] + box[3] <= height, where
+            if shape.shape_id != stamps[0].shape_id:
+                assert box[1] + box[3] <= stamp_top, where
+            if shape.has_table:
+                rows = sum(_inches(row.height) for row in shape.table.rows)
+                assert abs(rows - box[3]) < 0.01, where  # the frame is as high as its rows
+
+
+def _drawn_box(shape) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) in inches of ``shape`` as drawn: a text box grows
+    downwards to hold its text (its type measured as the deck measures it)."""
+    from core.export.deck import _text_height
+
+    left, top, width, height = (_inches(x) for x in (shape.left, shape.top, shape.width, shape.height))
+    if shape.has_text_frame and shape.text_frame.text:
+        size = max(run.font.size.pt for p in shape.text_frame.paragraphs for run in p.runs)
+        height = max(height, _text_height(shape.text_frame.text, width, size))
+    return left, top, left + width, top + height
+
+
+def test_no_box_covers_another_the_subgroup_under_the_title_on_its_own_line(view):
+    ctx, deck = view
+    for number, slide in enumerate(deck.slides, 1):
+        boxes = [(shape.name, _drawn_box(shape)) for shape in slide.shapes]
+        for k, (name, (l1, t1, r1, b1)) in enumerate(boxes):
+            for other, (l2, t2, r2, b2) in boxes[k + 1:]:
+                assert min(r1, r2) <= max(l1, l2) or min(b1, b2) <= max(t1, t2), (number, name, other)
+    for slide, panel in zip(list(deck.slides)[1:-1], ctx.poster.panels):
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert texts[0] == panel.title  # the title alone, never lengthened by the subgroup
+        assert (texts[1] == ctx.poster.subgroup) == bool(ctx.poster.subgroup)
+
+
+def test_the_deck_is_dated_by_its_export_and_counts_its_own_slides(view):
+    import zipfile
+
+    ctx, deck = view
+    props = deck.core_properties
+    assert props.created.date().isoformat() == props.modified.date().isoformat() == ctx.stamp.date
+    assert (props.author, props.last_modified_by) == ("", "")
+    assert props.comments == props.subject and ctx.stamp.short in props.comments
+    data = export_files(ctx, ["pptx"])[0].data
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>The living poster</Application>" in app and "(4:3)" not in app
+    assert f"<Slides>{len(deck.slides)}</Slides>" in app
