@@ -66,8 +66,8 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
 
     Typed columns stay typed, so that nothing reads them cell by cell: whole numbers as
     nullable integers (never floats, as numpy would make a column with nulls), floats
-    (decimals and half floats too) as floats, booleans as nullable booleans, text
-    (dictionary-encoded too) as Arrow-backed text. Other types (dates, times, nested
+    (decimals, single and half floats too: ``_as_written``) as floats, booleans as
+    nullable booleans, text (dictionary-encoded too) as Arrow-backed text. Other types (dates, times, nested
     values) become native Python cells. Missing cells are NA (None for Python cells).
     """
     import pyarrow as pa
@@ -76,8 +76,8 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
     kind = column.type
     if pa.types.is_dictionary(kind):
         column, kind = column.cast(kind.value_type), kind.value_type
-    if pa.types.is_decimal(kind) or pa.types.is_floating(kind):
-        column, kind = column.cast(pa.float64(), safe=False), pa.float64()
+    if pa.types.is_decimal(kind) or (pa.types.is_floating(kind) and kind != pa.float64()):
+        column, kind = _as_written(column), pa.float64()
     blank = column.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         column = column.cast(pa.large_string())
@@ -93,3 +93,23 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
         values = column.to_numpy()
         return pd.Series(values), blank | np.isnan(values)
     return pd.Series(column.to_pylist(), dtype=object), blank
+
+
+def _as_written(column):
+    """A decimal, single or half float column as the float64 of the decimal number each
+    cell shows (null stays missing).
+
+    Widening the binary value itself would change what the user wrote: float32 0.9 is
+    0.899999976..., and Arrow's decimal cast gives 0.8999999999999999 for 0.900000, so a
+    C3 of 0.9 would read as below the 0.9 g/L threshold. A decimal is read through its
+    exact text, a float through the shortest text that reads back as the same float (what
+    pandas and a spreadsheet show: 0.9), then parsed as float64.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_float16(column.type):
+        # Arrow writes a half float's exact binary expansion (0.0999755859375); numpy
+        # writes its shortest text (0.1).
+        halves = column.cast(pa.float32()).to_numpy().astype(np.float16)
+        return pa.chunked_array([pa.array(halves.astype(str)).cast(pa.float64())])
+    return column.cast(pa.string()).cast(pa.float64())
