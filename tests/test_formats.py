@@ -376,6 +376,76 @@ def test_float32_and_float64_parquet_give_the_same_summary():
     assert single == double
 
 
+def _nested_columns():
+    import pyarrow as pa
+
+    return {
+        "list": (pa.array([["HCQ"], ["HCQ", "MTX"], []], pa.list_(pa.string())), ["[HCQ]", "[HCQ, MTX]", "[]"]),
+        "struct": (pa.array([{"crp": 1.0}, {"crp": 2.5}, {"crp": None}]),
+                   ["{'crp': 1.0}", "{'crp': 2.5}", "{'crp': NULL}"]),
+        "map": (pa.array([[("a", 1)], [], [("b", 2), ("c", 3)]], pa.map_(pa.string(), pa.int64())),
+                ["{a=1}", "{}", "{b=2, c=3}"]),
+    }
+
+
+@pytest.mark.parametrize("nested", sorted(_nested_columns()))
+def test_a_nested_parquet_column_is_kept_as_an_extra_column_of_text(nested):
+    from core.loader import load_cohort
+
+    column, shown = _nested_columns()[nested]
+    content = _arrow_parquet({"patient_id": ["P1", "P2", "P3"], "sex": ["F", "M", "F"], "age": [30, 40, 50],
+                              "treatments": column})
+    assert [row[3] for row in _cells(_only("patients.parquet", content))] == shown
+    result = load_cohort([("patients.parquet", content)])
+    assert result.report.usable
+    assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "treatments")]
+
+
+def _utf8_bytes(cells: list[str | None]):
+    import pyarrow as pa
+
+    return pa.array([None if c is None else c.encode() for c in cells], pa.binary())
+
+
+def test_parquet_text_stored_as_utf8_bytes_is_read_as_text():
+    from core.loader import load_cohort
+
+    content = _arrow_parquet({"patient_id": _utf8_bytes(["P1", "P2"]), "sexe": _utf8_bytes(["F", "M"]),
+                              "age": [30, 40], "atteinte_cutanée": _utf8_bytes(["oui", None]),
+                              "centre": _utf8_bytes(["Hôpital Nord", "CHU"])})
+    assert _cells(_only("patients.parquet", content)) == [["P1", "F", 30, "oui", "Hôpital Nord"],
+                                                         ["P2", "M", 40, None, "CHU"]]
+    result = load_cohort([("patients.parquet", content)])
+    assert [i.code for i in result.report.issues] == []
+    rows = result.cohort.con.execute("SELECT patient_id, sex, cutaneous, centre FROM patients ORDER BY 1").fetchall()
+    assert rows == [("P1", "F", True, "Hôpital Nord"), ("P2", "M", None, "CHU")]
+
+
+@pytest.mark.parametrize("kind", ["binary", "large_binary", "dictionary"])
+def test_parquet_bytes_that_are_not_utf8_are_read_as_windows_1252_and_reported(kind):
+    import pyarrow as pa
+
+    cells = pa.array(["Hôpital Nord".encode("cp1252"), None, b"\x80 \x81", b"oui"], pa.binary())
+    column = cells.dictionary_encode() if kind == "dictionary" else cells.cast(getattr(pa, kind)())
+    tables, issues = read_files([("patients.parquet", _arrow_parquet({"id": ["P1", "P2", "P3", "P4"],
+                                                                       "centre": column}))])
+    assert [row[1] for row in _cells(tables[0])] == ["Hôpital Nord", None, "\u20ac \x81", "oui"]
+    assert [(i.code, i.severity, i.column) for i in issues] == [("column_not_utf8", WARNING, "centre")]
+
+
+def test_parquet_binary_extra_column_does_not_fail_the_upload():
+    import pyarrow as pa
+
+    from core.loader import load_cohort
+
+    content = _arrow_parquet({"patient_id": ["P1", "P2", "P3"], "sex": ["F", "M", "F"], "age": [30, 40, 50],
+                              "raw": pa.array([b"\xff", b"\x01", None], pa.binary())})
+    result = load_cohort([("patients.parquet", content)])
+    assert result.report.usable
+    assert sorted((i.code, i.column) for i in result.report.issues) == [("column_not_utf8", "raw"),
+                                                                       ("unknown_column", "raw")]
+
+
 def test_parquet_whole_numbers_with_nulls_stay_exact_integers():
     import pyarrow as pa
 
