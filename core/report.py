@@ -46,7 +46,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "no_table": ("file", "upload"),
     "duplicate_table": (),
     # core.validate
-    "missing_table": (),
+    "missing_table": ("empty",),
     "missing_column": (),
     "invalid_value": (),
     "implausible_value": ("low", "high"),
