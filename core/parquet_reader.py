@@ -2,7 +2,8 @@
 
 The file is measured from its metadata before it is read (rows, columns, uncompressed
 size: ``core.limits``). Numbers, booleans and text stay typed columns, so that nothing
-reads them cell by cell; a row whose every cell is blank is left out. pyarrow is
+reads them cell by cell; bytes and nested values (lists, structs, maps) become text; a
+row whose every cell is blank is left out. pyarrow is
 imported only when a Parquet file is read.
 """
 from __future__ import annotations
@@ -15,10 +16,15 @@ import pandas as pd
 
 from core.limits import ReadLimits, megabytes, shape_issue
 from core.raw_table import RawTable, header_text
-from core.report import Issue, file_issue
+from core.report import WARNING, Issue, file_issue
 
 # The unnamed index pandas stores in a Parquet file; a named index is a column.
 _INDEX_COLUMN = re.compile(r"__index_level_\d+__")
+# Windows-1252 where it defines a byte, latin-1 (the byte's own code point) where it
+# does not (0x81, 0x8D, 0x8F, 0x90, 0x9D): how ``core.csv_text`` reads such bytes.
+_CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                         if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+_UTF8_LENGTH = np.array([len(chr(b).translate(_CP1252).encode()) for b in range(256)], dtype=np.int64)
 
 
 def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTable], list[Issue]]:
@@ -36,8 +42,15 @@ def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[Ra
         if too_large is not None:
             return [], [too_large]
         arrow = source.read()
-        columns = [(field.name, *_parquet_column(arrow.column(i)))
-                   for i, field in enumerate(arrow.schema) if not _INDEX_COLUMN.fullmatch(field.name)]
+        columns, issues = [], []
+        for i, field in enumerate(arrow.schema):
+            if _INDEX_COLUMN.fullmatch(field.name):
+                continue
+            column, utf8 = _as_text(arrow.column(i))
+            if not utf8:
+                header = header_text(field.name)
+                issues.append(Issue.of(WARNING, "column_not_utf8", {"header": header}, file=name, column=header))
+            columns.append((field.name, *_parquet_column(column)))
     except Exception as exc:  # pyarrow raises several types for corrupt files
         return [], [file_issue("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
     headers = tuple(header_text(c) for c, _, _ in columns)
@@ -53,7 +66,7 @@ def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[Ra
     if not keep.all():  # a blank row is left out (a mask would copy every column)
         data, rows = data[keep].reset_index(drop=True), rows[keep]
     table = RawTable(name, None, headers, data, rows, 1)
-    return [table], []
+    return [table], issues
 
 
 def _parquet_bytes(meta) -> int:
@@ -66,9 +79,9 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
 
     Typed columns stay typed, so that nothing reads them cell by cell: whole numbers as
     nullable integers (never floats, as numpy would make a column with nulls), floats
-    (decimals and half floats too) as floats, booleans as nullable booleans, text
-    (dictionary-encoded too) as Arrow-backed text. Other types (dates, times, nested
-    values) become native Python cells. Missing cells are NA (None for Python cells).
+    (decimals, single and half floats too: ``_as_written``) as floats, booleans as
+    nullable booleans, text (dictionary-encoded too) as Arrow-backed text. Other types
+    (dates, times) become native Python cells. Missing cells are NA (None for Python cells).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -76,8 +89,8 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
     kind = column.type
     if pa.types.is_dictionary(kind):
         column, kind = column.cast(kind.value_type), kind.value_type
-    if pa.types.is_decimal(kind) or pa.types.is_floating(kind):
-        column, kind = column.cast(pa.float64(), safe=False), pa.float64()
+    if pa.types.is_decimal(kind) or (pa.types.is_floating(kind) and kind != pa.float64()):
+        column, kind = _as_written(column), pa.float64()
     blank = column.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         column = column.cast(pa.large_string())
@@ -93,3 +106,77 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
         values = column.to_numpy()
         return pd.Series(values), blank | np.isnan(values)
     return pd.Series(column.to_pylist(), dtype=object), blank
+
+
+def _as_written(column):
+    """A decimal, single or half float column as the float64 of the decimal number each
+    cell shows (null stays missing).
+
+    Widening the binary value itself would change what the user wrote: float32 0.9 is
+    0.899999976..., and Arrow's decimal cast gives 0.8999999999999999 for 0.900000, so a
+    C3 of 0.9 would read as below the 0.9 g/L threshold. A decimal is read through its
+    exact text, a float through the shortest text that reads back as the same float (what
+    pandas and a spreadsheet show: 0.9), then parsed as float64.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_float16(column.type):
+        # Arrow writes a half float's exact binary expansion (0.0999755859375); numpy
+        # writes its shortest text (0.1).
+        halves = column.cast(pa.float32()).to_numpy().astype(np.float16)
+        return pa.chunked_array([pa.array(halves.astype(str)).cast(pa.float64())])
+    return column.cast(pa.string()).cast(pa.float64())
+
+
+def _as_text(column):
+    """A column of bytes or of nested values as text, and whether its bytes were UTF-8;
+    any other column as it is (True).
+
+    Bytes are text stored without Parquet's UTF-8 annotation (older Hive, Impala or
+    Spark writers): read as UTF-8 when every cell is, else as Windows-1252, as a CSV
+    file would be (``column_not_utf8`` says so). Lists, structs and maps are written as
+    DuckDB writes them (``[HCQ, MTX]``, ``{'crp': 1.0}``, ``{a=1}``), so that the
+    column is kept as an extra column rather than failing the upload.
+    """
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_dictionary(kind) and _is_bytes(kind.value_type):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if _is_bytes(kind):
+        column = column.cast(pa.large_binary())
+        try:
+            return column.cast(pa.large_string()), True
+        except pa.ArrowInvalid:  # not valid UTF-8
+            return pa.chunked_array([_single_byte(column.combine_chunks())], pa.large_string()), False
+    if pa.types.is_nested(kind):
+        import duckdb
+
+        # In memory only, as the cohort's own connection (``core.db``).
+        with duckdb.connect(":memory:", config={"temp_directory": ""}) as con:
+            con.register("nested", pa.table({"cells": column}))
+            text = con.sql("SELECT CAST(cells AS VARCHAR) AS cells FROM nested").to_arrow_table()
+        return text.column(0).cast(pa.large_string()), True
+    return column, True
+
+
+def _is_bytes(kind) -> bool:
+    import pyarrow as pa
+
+    return (pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind)
+            or pa.types.is_binary_view(kind))
+
+
+def _single_byte(column):
+    """Bytes as Windows-1252 text (``_CP1252``), all at once: one byte is one character,
+    so each cell's end moves by the UTF-8 length of the characters before it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int64)[column.offset:column.offset + len(column) + 1]
+    data = column.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0]:offsets[-1]] if data is not None else np.empty(0, np.uint8)
+    text = raw.tobytes().decode("latin-1").translate(_CP1252).encode()
+    ends = np.concatenate([[0], np.cumsum(_UTF8_LENGTH[raw])])[offsets - offsets[0]]
+    cells = pa.LargeStringArray.from_buffers(len(column), pa.py_buffer(ends.astype(np.int64)), pa.py_buffer(text))
+    return pc.if_else(column.is_null(), pa.scalar(None, pa.large_string()), cells)

@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "title_row_skipped": (),
     "too_many_cells": ("all",),
     "mixed_encoding": (),
+    "column_not_utf8": (),
     # core.limits, core.workbook_scan, core.workbooks: reading within limits
     "file_too_large": ("uncompressed", "entry", "ratio", "entries", "strings"),
     "too_many_rows": ("sheet",),
@@ -45,7 +46,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "no_table": ("file", "upload"),
     "duplicate_table": (),
     # core.validate
-    "missing_table": (),
+    "missing_table": ("empty",),
     "missing_column": (),
     "invalid_value": (),
     "implausible_value": ("low", "high"),

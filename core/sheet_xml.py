@@ -5,7 +5,8 @@ a reader shows as blank although they hold something.
 is never held whole. Cells written as Excel writes them (``<c r="B5" ...>``) are
 measured with array operations; a sheet writing them otherwise (no reference, other
 quotes) is walked tag by tag. Error cells (``t="e"``: ``#N/A``, ``#DIV/0!``) and
-formulas saved without a value (``<f>`` and no ``<v>``) are noted with their position.
+formulas saved without a value (``<f>`` and no ``<v>``, or an empty one) are noted with
+their position.
 """
 from __future__ import annotations
 
@@ -28,9 +29,12 @@ _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b([^>]*\st\s*=\s*["']e["'][^>]*)>(.*?)
 _SPACES = np.frombuffer(b" \t\n\r", dtype=np.uint8)
 _CELL_END = np.frombuffer(b" \t\n\r>/", dtype=np.uint8)  # what follows "<c" in a cell's tag
 _FORMULA_END = np.frombuffer(b"f/", dtype=np.uint8)  # "</f>" or a self-closing "<f .../>"
-# A cell whose first child is a formula, and the value element after it if any.
+# A cell whose first child is a formula, the value element after it if any, and the
+# rest of that element when it is empty (``<v></v>`` or ``<v/>``).
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
-                           rb"(<(?:\w+:)?v\b)?")
+                           rb"(?:(<(?:\w+:)?v\b)([^>]*/>|[^>]*>\s*</(?:\w+:)?v>)?)?")
+_TEXT_TYPE = re.compile(rb"""\st\s*=\s*["']str["']""")
+_EMPTY_VALUE = np.frombuffer(b"<v></v>", dtype=np.uint8)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,40})</(?:\w+:)?v>")
 
 
@@ -105,10 +109,14 @@ def _chunk_facts(chunk: bytes) -> _ChunkFacts:
     closing = opens[after == ord("/")]
     ends = closing[(data[closing + 2] == ord("c")) & (data[closing + 3] == ord(">"))]
     ends = ends[ends >= 2]
-    # "</c>" right after "</f>" or ".../>" (a formula with no value), or after whitespace.
+    # "</c>" right after "</f>" or ".../>" (a formula with no value), after whitespace,
+    # or after an empty "<v></v>" (openpyxl's formulas, saved without a value).
     before = data[ends - 1]
+    empty = ends[ends >= len(_EMPTY_VALUE)]
+    empty = empty[(data[empty - 5] == ord(">")) & (data[empty - 6] == ord("v"))]  # "<v>" then "</v>"
     uncomputed = bool(((before == ord(">")) & np.isin(data[ends - 2], _FORMULA_END)).any()
-                      or np.isin(before, _SPACES).any())
+                      or np.isin(before, _SPACES).any()
+                      or (data[empty[:, None] - np.arange(len(_EMPTY_VALUE), 0, -1)] == _EMPTY_VALUE).all(axis=1).any())
     start = at + 1
     columns = np.zeros(len(at), dtype=np.int64)
     letters = np.zeros(len(at), dtype=np.int64)
@@ -187,7 +195,9 @@ class SheetShape:
 
     def _formulas(self, chunk: bytes) -> None:
         for match in _FORMULA_CELL.finditer(chunk):
-            if match.group(2) is None:
+            # No value, or an empty one: the formula was never computed. An empty value
+            # of a text formula (t="str") is a computed "" and stays a blank cell.
+            if match.group(2) is None or (match.group(3) is not None and not _TEXT_TYPE.search(match.group(1))):
                 self._flag(match.group(1), code="formula_not_computed")
 
     def _flag(self, attributes: bytes, code: str, text: str = "") -> None:

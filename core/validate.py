@@ -42,12 +42,24 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     frames: dict[str, pd.DataFrame | None] = {
         t: _stacked(f) for t, f in parsed.items()}
     frames["patients"] = _check_patients(frames["patients"], pieces, report)
+    if frames["patients"] is not None and frames["patients"].empty:
+        report.issues.append(_no_patient(pieces))
     # The patients' distinct ids, as Arrow text: rows are matched to them in Arrow.
     known = None if frames["patients"] is None else pc.unique(
         arrow_text(frames["patients"]["patient_id"].astype("string")).drop_null())
     for table in ("visits", "events"):
         frames[table] = _check_linked(frames[table], table, known, pieces, report)
     return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
+
+
+def _no_patient(pieces: list[Piece]) -> Issue:
+    """The error of a patients table with no patient row left (headers only, or every
+    row rejected): the cohort format requires at least one treated patient, and the
+    other tables' rows would all be left out as unknown patients."""
+    where = {(p.file, p.sheet) for p in pieces if p.table == "patients"}
+    file, sheet = next(iter(where)) if len(where) == 1 else ("", None)
+    return Issue.of(ERROR, "missing_table", {"table": "patients"}, variant="empty", file=file, sheet=sheet,
+                    table="patients")
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

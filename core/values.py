@@ -39,6 +39,8 @@ _MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months
 _SIGNS_ONLY = "[" + re.escape("".join(schema.IFN_SIGNS)) + r"\s]+"
 # Beyond 2**53 a float no longer holds every integer exactly.
 _MAX_EXACT = 2.0**53
+# Whole floats below this are written as integers (Arrow's 38-digit decimals).
+_MAX_DECIMAL = 1e38
 
 
 @dataclass(frozen=True)
@@ -278,11 +280,25 @@ def _parse_text(raw: pd.Series) -> pd.Series:
     out[text] = raw[text].str.strip()
     number = types.eq("number")
     if number.any():
-        values = raw[number].astype(float)
-        whole = np.isfinite(values) & (values % 1 == 0) & (values.abs() < _MAX_EXACT)
+        cells = raw[number]
+        cell_types = cells.map(type)
+        integer = cell_types.map({t: issubclass(t, (int, np.integer)) for t in cell_types.unique()}).astype(bool)
+        # Integers (a Parquet int64 or uint64 id) are written as they are, never through
+        # a float: 9007199254740993 stays itself, not 9007199254740992.
+        out[integer[integer].index] = cells[integer].astype(str)
+        values = cells[~integer].astype(float)
+        finite_whole = np.isfinite(values) & (values % 1 == 0)
+        exact = finite_whole & (values.abs() < _MAX_EXACT)
+        large = finite_whole & ~exact & (values.abs() < _MAX_DECIMAL)
         # An identifier typed in Excel comes back as 42.0: it means "42".
-        out[number[number].index[whole]] = values[whole].astype("int64").astype(str)
-        out[number[number].index[~whole]] = values[~whole].astype(str)
+        out[values.index[exact]] = values[exact].astype("int64").astype(str)
+        if large.any():
+            # A whole float past 2**53 as the integer its shortest text shows
+            # (1.2345678901234568e+18 -> "1234567890123456800"), never in exponent form.
+            shown = pa.array(values[large].to_numpy()).cast(pa.string()).cast(pa.decimal128(38, 0))
+            out[values.index[large]] = shown.cast(pa.string()).to_numpy(zero_copy_only=False)
+        rest = ~exact & ~large
+        out[values.index[rest]] = values[rest].astype(str)
     flag = types.eq("bool")
     out[flag] = raw[flag].astype(bool).map({True: "TRUE", False: "FALSE"})
     other = types.eq("other") & raw.notna()

@@ -333,6 +333,119 @@ def test_a_parquet_decimal_keeps_its_fraction():
     assert _cells(_only("visits.parquet", content)) == [[7.5]]
 
 
+def _narrow_numeric_types():
+    import pyarrow as pa
+
+    return [pa.float16(), pa.float32(), pa.decimal128(18, 6), pa.decimal256(40, 20), pa.decimal128(6, 2)]
+
+
+@pytest.mark.parametrize("kind", _narrow_numeric_types(), ids=str)
+def test_parquet_narrow_floats_and_decimals_read_as_the_numbers_they_show(kind):
+    import decimal
+
+    import pyarrow as pa
+
+    shown = [0.9, 2.2, 0.1, 0.95, 1.1, 9.9, -0.3, 12.34]
+    if pa.types.is_decimal(kind):
+        column = pa.array([decimal.Decimal(str(v)) for v in shown], kind)
+    else:  # half floats are built from floats (pyarrow takes no Python numbers for them)
+        column = pa.array(shown, pa.float32()).cast(kind)
+    table = _only("visits.parquet", _arrow_parquet({"c3": column}))
+    assert [row[0] for row in _cells(table)] == shown
+
+
+def test_float32_and_float64_parquet_give_the_same_summary():
+    import pyarrow as pa
+
+    from core.loader import load_cohort
+    from core.summary import build_summary
+
+    patients = _arrow_parquet({"patient_id": ["P1", "P2"], "sex": ["F", "F"], "age": [40.0, 50.0],
+                               "cutaneous": [True, True], "acr_eular_2019": [True, True]})
+    # C3 0.9 at M0 is not low (< 0.9 g/L); IFN 2.0 -> 2.2 (+10 %) and 10 -> 9 (-10 %) are stable.
+    labs = {"c3": [0.9, 0.95, 1.2, 1.1], "c4": [0.2, 0.2, 0.2, 0.2], "ifn_score": [2.0, 2.2, 10.0, 9.0]}
+
+    def summary(kind):
+        visits = _arrow_parquet({"patient_id": ["P1", "P1", "P2", "P2"], "month": [0, 6, 0, 6],
+                                 **{name: pa.array(values, kind) for name, values in labs.items()}})
+        result = load_cohort([("patients.parquet", patients), ("visits.parquet", visits)])
+        return build_summary(result.cohort)
+
+    single, double = summary(pa.float32()), summary(pa.float64())
+    assert (single["complement"]["activated_M0"], single["ifn_shift_M6"]["stable"]) == (0, 2)
+    assert single == double
+
+
+def _nested_columns():
+    import pyarrow as pa
+
+    return {
+        "list": (pa.array([["HCQ"], ["HCQ", "MTX"], []], pa.list_(pa.string())), ["[HCQ]", "[HCQ, MTX]", "[]"]),
+        "struct": (pa.array([{"crp": 1.0}, {"crp": 2.5}, {"crp": None}]),
+                   ["{'crp': 1.0}", "{'crp': 2.5}", "{'crp': NULL}"]),
+        "map": (pa.array([[("a", 1)], [], [("b", 2), ("c", 3)]], pa.map_(pa.string(), pa.int64())),
+                ["{a=1}", "{}", "{b=2, c=3}"]),
+    }
+
+
+@pytest.mark.parametrize("nested", sorted(_nested_columns()))
+def test_a_nested_parquet_column_is_kept_as_an_extra_column_of_text(nested):
+    from core.loader import load_cohort
+
+    column, shown = _nested_columns()[nested]
+    content = _arrow_parquet({"patient_id": ["P1", "P2", "P3"], "sex": ["F", "M", "F"], "age": [30, 40, 50],
+                              "treatments": column})
+    assert [row[3] for row in _cells(_only("patients.parquet", content))] == shown
+    result = load_cohort([("patients.parquet", content)])
+    assert result.report.usable
+    assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "treatments")]
+
+
+def _utf8_bytes(cells: list[str | None]):
+    import pyarrow as pa
+
+    return pa.array([None if c is None else c.encode() for c in cells], pa.binary())
+
+
+def test_parquet_text_stored_as_utf8_bytes_is_read_as_text():
+    from core.loader import load_cohort
+
+    content = _arrow_parquet({"patient_id": _utf8_bytes(["P1", "P2"]), "sexe": _utf8_bytes(["F", "M"]),
+                              "age": [30, 40], "atteinte_cutanée": _utf8_bytes(["oui", None]),
+                              "centre": _utf8_bytes(["Hôpital Nord", "CHU"])})
+    assert _cells(_only("patients.parquet", content)) == [["P1", "F", 30, "oui", "Hôpital Nord"],
+                                                         ["P2", "M", 40, None, "CHU"]]
+    result = load_cohort([("patients.parquet", content)])
+    assert [i.code for i in result.report.issues] == []
+    rows = result.cohort.con.execute("SELECT patient_id, sex, cutaneous, centre FROM patients ORDER BY 1").fetchall()
+    assert rows == [("P1", "F", True, "Hôpital Nord"), ("P2", "M", None, "CHU")]
+
+
+@pytest.mark.parametrize("kind", ["binary", "large_binary", "dictionary"])
+def test_parquet_bytes_that_are_not_utf8_are_read_as_windows_1252_and_reported(kind):
+    import pyarrow as pa
+
+    cells = pa.array(["Hôpital Nord".encode("cp1252"), None, b"\x80 \x81", b"oui"], pa.binary())
+    column = cells.dictionary_encode() if kind == "dictionary" else cells.cast(getattr(pa, kind)())
+    tables, issues = read_files([("patients.parquet", _arrow_parquet({"id": ["P1", "P2", "P3", "P4"],
+                                                                       "centre": column}))])
+    assert [row[1] for row in _cells(tables[0])] == ["Hôpital Nord", None, "\u20ac \x81", "oui"]
+    assert [(i.code, i.severity, i.column) for i in issues] == [("column_not_utf8", WARNING, "centre")]
+
+
+def test_parquet_binary_extra_column_does_not_fail_the_upload():
+    import pyarrow as pa
+
+    from core.loader import load_cohort
+
+    content = _arrow_parquet({"patient_id": ["P1", "P2", "P3"], "sex": ["F", "M", "F"], "age": [30, 40, 50],
+                              "raw": pa.array([b"\xff", b"\x01", None], pa.binary())})
+    result = load_cohort([("patients.parquet", content)])
+    assert result.report.usable
+    assert sorted((i.code, i.column) for i in result.report.issues) == [("column_not_utf8", "raw"),
+                                                                       ("unknown_column", "raw")]
+
+
 def test_parquet_whole_numbers_with_nulls_stay_exact_integers():
     import pyarrow as pa
 
@@ -392,14 +505,19 @@ def _stored_columns():
 
 
 def _as_python_cells(column):
-    """A stored column as native Python cells, as Parquet was read before typed columns."""
+    """A stored column as native Python cells, as Parquet was read before typed columns;
+    a decimal or a narrow float as the decimal number it shows (its Python text)."""
     import pyarrow as pa
 
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
-    if pa.types.is_decimal(column.type) or pa.types.is_float16(column.type):
-        column = column.cast(pa.float64(), safe=False)
-    return pd.Series(column.to_pylist(), dtype=object)
+    narrow = {pa.float16(): np.float16, pa.float32(): np.float32}.get(column.type)
+    cells = column.to_pylist()
+    if narrow is not None:
+        cells = [None if v is None else float(str(narrow(v))) for v in cells]
+    elif pa.types.is_decimal(column.type):
+        cells = [None if v is None else float(str(v)) for v in cells]
+    return pd.Series(cells, dtype=object)
 
 
 _VALUE_KINDS = ["text", "sex", "number", "integer", "bool", "response", "ifn", "month", "event_month", "event_type"]

@@ -39,6 +39,20 @@ def test_visits_without_patients_table_is_an_error() -> None:
     assert _found(result, "missing_table") == [("error", None, None)]
 
 
+def test_header_only_patients_table_beside_visits_is_an_error() -> None:
+    result = _load(("patients.csv", "patient_id,sex,age\n"), ("visits.csv", "patient_id,month\nP1,M0\nP1,M3\n"))
+    assert _found(result, "missing_table") == [("error", None, None)]
+    [issue] = [i for i in result.report.issues if i.code == "missing_table"]
+    assert (issue.variant, issue.file) == ("empty", "patients.csv")
+    assert (result.report.usable, result.cohort) == (False, None)
+
+
+def test_patients_table_whose_every_row_is_rejected_is_an_error() -> None:
+    result = _load(("patients.csv", "patient_id,sex,age\n,F,40\n,M,50\n"), ("visits.csv", "patient_id,month\nP1,M0\n"))
+    assert _found(result, "missing_table") == [("error", None, None)]
+    assert result.cohort is None
+
+
 def test_duplicate_patient_lists_each_of_its_rows() -> None:
     result = _load(("patients.csv", "patient_id,sex,age\nP1,F,40\nP2,M,50\nP1,F,41\n"))
     assert _found(result, "duplicate_patient") == [("error", 2, "patient_id"), ("error", 4, "patient_id")]

@@ -168,6 +168,39 @@ def test_text_is_stripped_and_whole_excel_numbers_lose_point_zero(cell, expected
     assert _one(cell, schema.TEXT) == (expected, False)
 
 
+@pytest.mark.parametrize("cell, expected", [
+    (9007199254740993, "9007199254740993"), (9007199254740992, "9007199254740992"),
+    (1234567890123456789, "1234567890123456789"), (2**64 - 1, "18446744073709551615"),
+    (np.int64(-(2**62) - 1), "-4611686018427387905"), (np.uint64(2**63 + 1), "9223372036854775809"),
+])
+def test_large_integer_ids_keep_every_digit(cell, expected):
+    assert _one(cell, schema.TEXT) == (expected, False)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    (1.2345678901234568e18, "1234567890123456800"), (2.0**53, "9007199254740992"), (-1e20, "-100000000000000000000"),
+])
+def test_large_whole_floats_are_written_as_integers_not_in_exponent_form(cell, expected):
+    assert _one(cell, schema.TEXT) == (expected, False)
+
+
+def test_parquet_int64_ids_past_2_53_are_distinct_patients():
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from core.loader import load_cohort
+
+    ids = pa.array([9007199254740993, 9007199254740992, 1234567890123456789], pa.int64())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"patient_id": ids, "sex": ["F", "M", "F"], "age": [30, 40, 50]}), buffer)
+    result = load_cohort([("patients.parquet", buffer.getvalue())])
+    assert [i.code for i in result.report.issues if i.code == "duplicate_patient"] == []
+    stored = result.cohort.con.execute("SELECT patient_id FROM patients ORDER BY patient_id").fetchall()
+    assert stored == [("1234567890123456789",), ("9007199254740992",), ("9007199254740993",)]
+
+
 @pytest.mark.parametrize("kind, dtype", [
     (schema.TEXT, "string"), (schema.SEX, "string"), (schema.RESPONSE, "string"), (schema.IFN, "string"),
     (schema.EVENT_TYPE, "string"), (schema.NUMBER, "Float64"), (schema.EVENT_MONTH, "Float64"),

@@ -44,6 +44,31 @@ def test_a_shared_formula_with_no_stored_value_is_reported():
 
 
 @pytest.mark.parametrize("cell", [
+    '<c r="{ref}"><f>40+2</f><v></v></c>',  # as openpyxl saves a formula
+    '<c r="{ref}" t="n"><f>40+2</f><v/></c>',
+    '<c r="{ref}"><f>40+2</f>\n  <v>\n  </v>\n</c>',
+])
+def test_a_formula_with_an_empty_stored_value_is_reported_where_it_is(cell):
+    result = _load(HEADER + _row(2, "P1", cell) + inline_row(3, "P2", "M", 50))
+    assert _flagged(result) == [("formula_not_computed", 2, "age", None)]
+
+
+def test_formulas_of_a_workbook_saved_by_openpyxl_are_reported():
+    from tests.helpers import xlsx_bytes
+
+    content = xlsx_bytes({"patients": [["patient_id", "sex", "age"], ["P1", "F", "=2021-1960"], ['="P"&2', "M", 50]]})
+    result = load_cohort([("cohort.xlsx", content)])
+    assert [(code, row, column) for code, row, column, _ in _flagged(result)] == [
+        ("formula_not_computed", 2, "age"), ("formula_not_computed", 3, "patient_id")]
+
+
+def test_a_text_formula_computed_to_an_empty_text_is_a_blank_cell_without_a_word():
+    result = _load(HEADER + _row(2, "P1", '<c r="{ref}" t="str"><f>IF(1,"","x")</f><v></v></c>')
+                   + inline_row(3, "P2", "M", 50))
+    assert _flagged(result) == []
+
+
+@pytest.mark.parametrize("cell", [
     '<c r="{ref}"><f>40+2</f><v>42</v></c>',
     '<c r="{ref}" t="str"><f>TEXT(42,"0")</f><v>42</v></c>',
     '<c r="{ref}"><v>42</v></c>',
