@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,36 @@ def test_a_long_title_still_gives_one_page(ctx):
     poster = dataclasses.replace(ctx.poster, title=" ".join(["A much longer poster title"] * 8))
     reader = PdfReader(io.BytesIO(poster_pdf(poster, ctx.svgs, ctx.stamp.short)))
     assert len(reader.pages) == 1 and "".join(poster.title.split()) in "".join(reader.pages[0].extract_text().split())
+
+
+def test_the_poster_draws_its_charts_in_its_own_fonts(ctx):
+    """Typst draws an SVG's text in a font it has: the charts are laid out in the
+    poster's fonts, the ones its text uses, so that a label keeps its room (laid out in
+    the theme's font, absent, "Analysés (efficacité)" lost its first letter)."""
+    import re
+
+    from core.export.poster_pdf import POSTER_FONTS, _data
+
+    assert _data(ctx.poster, ctx.stamp.short)["fonts"] == list(POSTER_FONTS)
+    assert "font: data.fonts" in (Path(__file__).parents[1] / "core/export/templates/poster.typ").read_text()
+    for name, svg in ctx.poster_svgs.items():
+        families = set(re.findall(r'font-family="([^"]*)"', svg))
+        assert families == {", ".join(POSTER_FONTS)}, name
+
+
+def test_a_tile_breaks_between_its_parts_only():
+    """A tile's detail wraps at " · ", never inside "N = 22" or "RC 8/17"; a label
+    never leaves a short last word alone ("Signature IFN" / "+")."""
+    import re
+
+    from pypdf import PdfReader
+
+    cohort = load_demo().cohort
+    try:
+        view = prepare_export(cohort, [("demo.csv", b"demo")], "fr", meta=load_poster("fr"))
+        pdf = next(f for f in export_files(view, ["pdf"]) if f.name == "poster.pdf").data
+    finally:
+        cohort.close()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    for broken in (r"N\s*\n\s*=", r"RC\s*\n\s*\d", r"IFN\s*\n\s*\+"):
+        assert re.search(broken, text) is None, broken

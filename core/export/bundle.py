@@ -66,6 +66,13 @@ class ExportContext:
         return {c.name: chart_svg(c.spec, self.lang) for c in self.charts}
 
     @cached_property
+    def poster_svgs(self) -> dict[str, str]:
+        """The charts as the A0 poster draws them (``core.export.poster_pdf.poster_svgs``)."""
+        from core.export.poster_pdf import poster_svgs
+
+        return poster_svgs(self.charts, self.lang)
+
+    @cached_property
     def pngs(self) -> dict[str, bytes]:
         return {c.name: chart_png(c.spec, self.lang) for c in self.charts}
 
@@ -128,7 +135,7 @@ def _pdf(ctx: ExportContext) -> list[ExportFile]:
     from core.export.poster_pdf import poster_pdf
 
     qr = qr_svg(ctx.poster.url) if ctx.poster.url else None
-    return [ExportFile("poster.pdf", poster_pdf(ctx.poster, ctx.svgs, ctx.stamp.short, qr))]
+    return [ExportFile("poster.pdf", poster_pdf(ctx.poster, ctx.poster_svgs, ctx.stamp.short, qr))]
 
 
 def _pptx(ctx: ExportContext) -> list[ExportFile]:

@@ -16,6 +16,11 @@ from core.export.content import PosterContent
 from core.i18n import t
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "poster.typ"
+# The poster's fonts, the first one present used (the template's text, and its charts).
+# Typst draws an SVG's text in a font it has: a chart laid out by vl-convert in the
+# theme's font, absent here, came out in a wider one and lost the ends of its labels
+# ("nalysés (efficacité)"); laid out and drawn in the same font, it fits.
+POSTER_FONTS = ("Source Sans Pro", "Source Sans 3", "DejaVu Sans", "Libertinus Serif")
 
 
 class PosterPdfError(RuntimeError):
@@ -23,7 +28,8 @@ class PosterPdfError(RuntimeError):
 
 
 def poster_pdf(poster: PosterContent, svgs: dict[str, str], stamp_short: str, qr_svg: str | None = None) -> bytes:
-    """The A0 PDF of ``poster``; ``svgs`` maps chart names to SVG documents."""
+    """The A0 PDF of ``poster``; ``svgs`` maps chart names to SVG documents, their text
+    in the poster's fonts (``poster_svgs``)."""
     import typst
 
     inputs = {"data": json.dumps(_data(poster, stamp_short), ensure_ascii=False)}
@@ -37,8 +43,19 @@ def poster_pdf(poster: PosterContent, svgs: dict[str, str], stamp_short: str, qr
         raise PosterPdfError(exc.message) from None
 
 
+def poster_svgs(charts, lang: str) -> dict[str, str]:
+    """The SVG of each chart (``core.export.charts.PosterChart``) by name, its text in
+    ``POSTER_FONTS`` as the poster's: what ``poster_pdf`` draws."""
+    from core.export.charts import chart_svg
+
+    font = ", ".join(POSTER_FONTS)
+    return {c.name: chart_svg({**c.spec, "config": {**c.spec.get("config", {}), "font": font}}, lang)
+            for c in charts}
+
+
 def _data(poster: PosterContent, stamp_short: str) -> dict:
     data = dataclasses.asdict(poster)
+    data["fonts"] = list(POSTER_FONTS)
     data["where"] = " · ".join(filter(None, (poster.centres, poster.period)))
     data["stamp_short"] = stamp_short
     data["colon"] = "\u202f: " if poster.lang == "fr" else ": "
