@@ -113,10 +113,11 @@ def _read_csv(name: str, content: bytes, limits: ReadLimits) -> tuple[list[RawTa
     # Rows as Excel shows them: without its sep= line when there is one.
     lines = tuple(line - 1 for line in decoded.cp1252_lines) if delimiter else decoded.cp1252_lines
     mixed = [_mixed_encoding(name, lines)] if lines else []
-    read = read_grid(name, text, delimiter or sniff_delimiter(text), limits)
+    delimiter = delimiter or sniff_delimiter(text)
+    read = read_grid(name, text, delimiter, limits)
     if isinstance(read, Issue):
         return [], [read]
-    tables, issues = table_from_grid(name, None, read.grid, read.fields, read.filled)
+    tables, issues = table_from_grid(name, None, read.grid, read.fields, read.filled, comma_separated=delimiter == ",")
     return tables, mixed + issues
 
 

@@ -261,7 +261,7 @@ def _unknown(raw: RawTable, table: str, header: str, position: int) -> Issue:
         return Issue.of(WARNING, "bad_month_header", params, file=raw.file, sheet=raw.sheet, row=raw.header_row,
                         column=header, table=table)
     return _at(raw, WARNING, "unknown_column", table, header, "" if header else "unnamed",
-               {"header": header, "position": position + 1, "table": table})
+               {"header": header, "position": raw.column_number(position), "table": table})
 
 
 def _extra_name(name: str, taken: dict[str, pd.Series], table: str) -> str:

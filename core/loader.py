@@ -132,7 +132,8 @@ def _without(tables: Sequence[RawTable], drop: frozenset[ColumnKey]) -> list[Raw
             if not keep:
                 continue
             data = raw.data[keep].set_axis(range(len(keep)), axis=1)
-            raw = replace(raw, headers=tuple(raw.headers[i] for i in keep), data=data)
+            raw = replace(raw, headers=tuple(raw.headers[i] for i in keep), data=data,
+                          columns=tuple(raw.column_number(i) for i in keep))
         kept.append(raw)
     return kept
 

@@ -26,7 +26,9 @@ class RawTable:
 
     ``data`` columns are positions 0..n-1 matching ``headers`` (headers may repeat);
     ``row_numbers`` gives the spreadsheet row of each data row (header = row 1 normally);
-    ``rejected`` counts the data rows left out while reading (each listed as an issue).
+    ``rejected`` counts the data rows left out while reading (each listed as an issue);
+    ``columns`` gives the spreadsheet column of each header (1 for A; None: the headers'
+    own positions, from 1), as a column left out for holding nothing shifts the rest.
     A CSV table's columns are Arrow-backed text (``core.csv_reader.TEXT``), never NA: ""
     for an empty field or one the record lacks (a cell of spaces stays as written).
     """
@@ -38,6 +40,11 @@ class RawTable:
     row_numbers: np.ndarray
     header_row: int
     rejected: int = 0
+    columns: tuple[int, ...] | None = None
+
+    def column_number(self, position: int) -> int:
+        """The spreadsheet column (1 for A) of the header at ``position`` (from 0)."""
+        return position + 1 if self.columns is None else self.columns[position]
 
 
 def _blank(grid: pd.DataFrame) -> pd.DataFrame:
@@ -62,13 +69,17 @@ def header_text(cell: object) -> str:
 
 
 def table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame, fields: np.ndarray | None = None,
-                    filled: np.ndarray | None = None) -> tuple[list[RawTable], list[Issue]]:
+                    filled: np.ndarray | None = None, comma_separated: bool = True) -> tuple[list[RawTable], list[Issue]]:
     """Find the header row (skipping title lines) and the data rows below it.
 
     ``grid`` has one row per spreadsheet row, from row 1, so position + 1 is the row
     number the user sees. ``fields`` (CSV only) gives each row's field count: a data
     row with a filled cell beyond the header's fields is rejected (see ``_too_wide``).
-    ``filled`` marks the cells holding something (default: not ``_blank``).
+    In a comma-separated file (``comma_separated``) the header's trailing empty fields
+    do not count: a decimal comma splits a value as far as them. Other separators
+    leave commas whole: a value under an empty header field of the header line (a
+    remark in an unnamed column, Excel padding every line to its used range) is an
+    unnamed column. ``filled`` marks the cells holding something (default: not ``_blank``).
     """
     filled = ~_blank(grid).to_numpy(dtype=bool) if filled is None else filled
     per_row = filled.sum(axis=1)
@@ -90,7 +101,8 @@ def table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame, fields: np
         # A trailing empty header field (``id,sex,age,``) names no column: a value under
         # it is as shifted as one past the header's end.
         named = np.flatnonzero(filled[header_pos, : int(fields[header_pos])])
-        wide, found = _too_wide(name, filled, keep_rows, int(named[-1]) + 1 if len(named) else 0)
+        width = (int(named[-1]) + 1 if len(named) else 0) if comma_separated else int(fields[header_pos])
+        wide, found = _too_wide(name, filled, keep_rows, width)
         issues += found
         if wide.any() and not (keep_rows & ~wide).any():
             return [], issues
@@ -105,7 +117,7 @@ def table_from_grid(name: str, sheet: str | None, grid: pd.DataFrame, fields: np
     data = data.iloc[:, used]
     data.columns = range(len(used))
     table = RawTable(name, sheet, tuple(headers[j] for j in used), data.reset_index(drop=True),
-                     kept + 1, header_pos + 1, int(wide.sum()))
+                     kept + 1, header_pos + 1, int(wide.sum()), tuple(j + 1 for j in used))
     return [table], issues
 
 

@@ -652,6 +652,26 @@ def test_a_value_under_the_headers_trailing_empty_field_is_too_many():
     assert [(i.code, i.row, dict(i.params)["header"]) for i in issues] == [("too_many_cells", 2, 3)]
 
 
+def test_semicolon_file_keeps_a_value_under_the_headers_padding_as_an_unnamed_column():
+    """Excel's ";" export pads every line to its used range: a remark typed under no
+    header (column H, G empty) is an unnamed column, its row kept; a ";" file splits no
+    decimal comma, so nothing is shifted (a "," file keeps rejecting such a row)."""
+    text = ("N° patient;Sexe;Âge;Cut;Art;ACR;;\nP1;F;30;oui;non;oui;;\nP2;F;40;oui;non;oui;;perdu de vue\n"
+            "P3;M;50;oui;non;oui;;\n")
+    tables, issues = read_files([("patients.csv", text.encode("cp1252"))])
+    assert issues == [] and tables[0].rejected == 0
+    assert tables[0].row_numbers.tolist() == [2, 3, 4]
+    assert tables[0].headers[-1] == "" and tables[0].column_number(len(tables[0].headers) - 1) == 8
+    assert _cells(tables[0])[1][-1] == "perdu de vue"
+
+
+def test_an_unnamed_column_is_numbered_as_the_spreadsheet_shows_it():
+    """A column left out for holding nothing (G) does not renumber the next one (H)."""
+    rows = [["id", "sex", "age", "", "", "", "", ""], ["P1", "F", 30, None, None, None, None, "vu"]]
+    table = _only("c.xlsx", xlsx_bytes({"patients": rows}))
+    assert table.headers == ("id", "sex", "age", "") and table.column_number(3) == 8
+
+
 def test_cell_count_ignores_trailing_empty_fields():
     _, issues = read_files([("p.csv", b"id,sex,age\nP1,F,40,x,,\nP2,M,50\n")])
     assert dict(issues[0].params)["cells"] == 4

@@ -318,3 +318,13 @@ def test_patient_column_marked_with_another_month_stays_unknown() -> None:
     result = load_cohort([("c.csv", "id,sex,age,Atteinte cutanée M3\nP1,F,40,oui\n".encode())])
     assert [(i.code, i.column) for i in result.report.issues] == [("unknown_column", "Atteinte cutanée M3")]
     assert "cutaneous" not in result.cohort.columns_present["patients"]
+
+
+def test_an_unnamed_column_is_reported_by_its_spreadsheet_column() -> None:
+    """A remark in column H, G empty: the report says column 8, as the sheet shows it."""
+    from tests.helpers import xlsx_bytes
+
+    rows = [["id", "sex", "age", "", "", "", "", ""], ["P1", "F", 30, None, None, None, None, "vu"]]
+    result = load_cohort([("c.xlsx", xlsx_bytes({"patients": rows}))])
+    [issue] = [i for i in result.report.issues if i.code == "unknown_column"]
+    assert dict(issue.params)["position"] == 8
