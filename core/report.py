@@ -51,6 +51,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "invalid_value": (),
     "implausible_value": ("low", "high"),
     "missing_key": ("blank",),
+    "not_a_data_row": ("header", "summary", "note"),
     "unknown_patient": (),
     "duplicate_visit": (),
     "duplicate_patient": (),

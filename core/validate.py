@@ -9,6 +9,8 @@ boolean masks; Python loops run over columns and flagged cells only.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +23,7 @@ from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount, value_text
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
-from core.values import arrow_text
+from core.values import arrow_text, is_text_column
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 
@@ -36,8 +38,12 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     if supplied and "patients" not in supplied:
         report.issues.append(Issue.of(ERROR, "missing_table", {"table": "patients"}, table="patients"))
     parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    said: set[tuple[str, str | None, int]] = set()  # a wide sheet's row is in several pieces: said once
     for index, piece in enumerate(pieces):
         if _has_required(piece, report):
+            # In place: the rows' counts (``_left_out``) and the columns' readings
+            # (``core.readings``) read the pieces without their non-data rows.
+            piece = pieces[index] = _without_non_data_rows(piece, report, said)
             parsed[piece.table].append(_parse(piece, index, report))
     frames: dict[str, pd.DataFrame | None] = {
         t: _stacked(f) for t, f in parsed.items()}
@@ -60,6 +66,66 @@ def _no_patient(pieces: list[Piece]) -> Issue:
     file, sheet = next(iter(where)) if len(where) == 1 else ("", None)
     return Issue.of(ERROR, "missing_table", {"table": "patients"}, variant="empty", file=file, sheet=sheet,
                     table="patients")
+
+
+# What a spreadsheet holds under its table that is not a row of data, told by the key
+# cell (patient id) of the row: a summary ("Moyenne", "Total"), a note ("* P4 : données
+# manquantes", "NB : ..."), or the header row again (two exports pasted one under the other).
+_SUMMARY_WORDS = frozenset({
+    "total", "totaux", "totals", "sous_total", "subtotal", "somme", "sum", "moyenne", "moyennes", "mean",
+    "average", "median", "mediane", "ecart_type", "sd", "std", "effectif", "effectifs", "count", "nombre",
+    "min", "max", "minimum", "maximum", "q1", "q3", "iqr"})
+_NOTE_START = r"^\s*(?:[*†‡#(\[]|nb\b|n\.b\.|note\b|notes\b|remarque|legende|légende|source\b)"
+# A note that starts with no such mark is one of at least this many words (an id is one).
+_NOTE_WORDS = 4
+
+
+def _without_non_data_rows(piece: Piece, report: Report, said: set) -> Piece:
+    """``piece`` without the rows that are not data (``_SUMMARY_WORDS``, ``_NOTE_START``,
+    a repeated header row), each rejected and reported (``not_a_data_row``) and counted
+    as read and left out (``Piece.rejected``). Only rows whose id cell could be one of
+    them (no digit, or several words, or a note's mark: an id has a digit and no space)
+    are looked at cell by cell."""
+    ids = piece.cells["patient_id"]
+    if not is_text_column(ids) and ids.dtype != object:
+        return piece  # typed ids (Parquet numbers): no word among them
+    # Two passes in Arrow over a registry's ids: no digit, or a space (a note's words).
+    text = arrow_text(ids) if is_text_column(ids) else pa.array(
+        [v if isinstance(v, str) else None for v in ids.to_numpy(dtype=object)], type=pa.large_string())
+    candidate = pc.or_(pc.invert(pc.match_substring_regex(text, "[0-9]")), pc.match_substring(text, " "))
+    positions = np.flatnonzero(pc.fill_null(candidate, False).to_numpy(zero_copy_only=False))
+    if not len(positions):
+        return piece
+    from core.schema import normalise
+
+    headers = {c: normalise(piece.headers.get(c, c)) for c in piece.cells.columns}
+    found = []
+    for pos in positions:  # candidate rows only: a few, where a spreadsheet has them
+        row = piece.cells.iloc[pos]
+        cells = {c: "" if v is None or (np.ndim(v) == 0 and pd.isna(v)) else str(v).strip() for c, v in row.items()}
+        filled = {c: v for c, v in cells.items() if v}
+        first = cells["patient_id"]
+        if len(filled) >= 2 and all(normalise(v) == headers[c] for c, v in filled.items()):
+            found.append((pos, "header", first))
+        elif normalise(first) in _SUMMARY_WORDS:
+            found.append((pos, "summary", first))
+        elif len(filled) == 1 and (pd.Series([first]).str.contains(_NOTE_START, case=False).iloc[0]
+                                   or len(first.split()) >= _NOTE_WORDS):
+            found.append((pos, "note", first))
+    if not found:
+        return piece
+    for pos, variant, value in found:
+        where = (piece.file, piece.sheet, int(piece.rows[pos]))
+        if where in said:
+            continue
+        said.add(where)
+        report.issues.append(Issue.of(REJECTED, "not_a_data_row", {"row": where[2], "value": value}, variant=variant,
+                                      file=piece.file, sheet=piece.sheet, row=where[2],
+                                      column=piece.headers.get("patient_id"), value=value, table=piece.table))
+    keep = np.ones(len(piece.cells), dtype=bool)
+    keep[[pos for pos, _, _ in found]] = False
+    return replace(piece, cells=piece.cells[keep].reset_index(drop=True), rows=piece.rows[keep],
+                   rejected=piece.rejected + int((~keep).sum()))
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

@@ -297,3 +297,48 @@ def test_rows_in_upload_order_are_those_a_stable_sort_leaves_in_place(seed: int)
     for _ in range(200):
         keys = rng.integers(-1, 3, size=(int(rng.integers(0, 6)), 3))
         assert rows_in_order(keys) == (np.lexsort(keys.T[::-1], axis=0) == np.arange(len(keys))).all()
+
+
+# --- Rows under a table that are not data -------------------------------------------
+
+_PATIENTS = "N° patient;Sexe;Âge;Atteinte cutanée\nP1;F;30;oui\nP2;F;40;oui\nP3;M;50;non\nP4;F;46;oui\n"
+
+
+@pytest.mark.parametrize(("tail", "variant", "value"), [
+    ("\n* P4 : données manquantes à M6, relancer le centre;;;\n", "note", "* P4 : données manquantes à M6, relancer le centre"),
+    ("\nMoyenne;;41,5;\n", "summary", "Moyenne"),
+    ("N° patient;Sexe;Âge;Atteinte cutanée\n", "header", "N° patient"),
+    ("\nTotal;;;4\n", "summary", "Total"),
+    ("Données recueillies par le Dr X en mars 2025;;;\n", "note", "Données recueillies par le Dr X en mars 2025"),
+])
+def test_a_row_that_is_not_data_is_left_out_and_reported(tail, variant, value):
+    """A note, a summary (mean, total) or the header again under the table is no
+    patient: it is rejected with its row, counted as read, and the numbers leave it out
+    (a mean row's age entered the age statistics)."""
+    text = _PATIENTS + tail
+    row = text.rstrip("\n").count("\n") + 1
+    result = load_cohort([("patients.csv", text.encode("utf-8"))])
+    assert [(i.severity, i.code, i.variant, i.row, i.value) for i in result.report.issues] == [
+        ("rejected", "not_a_data_row", variant, row, value)]
+    counts = result.report.counts["patients"]
+    assert (counts.read, counts.kept, counts.rejected) == (5, 4, 1)
+    ages = result.cohort.con.execute("SELECT count(age), avg(age) FROM patients").fetchone()
+    assert ages == (4, 41.5)
+
+
+def test_rows_whose_ids_have_no_digit_are_still_patients():
+    """Ids without a digit, a note's mark or several words are patients like any other."""
+    text = "id;sexe;age\nAB;F;30\nCD;M;40\nN;F;50\n"
+    result = load_cohort([("patients.csv", text.encode())])
+    assert [i.code for i in result.report.issues] == []
+    assert result.report.counts["patients"].kept == 3
+
+
+def test_a_wide_sheets_note_row_is_said_once():
+    """A wide sheet gives patients and each month's visits from one row: its note is
+    one issue, left out of every table."""
+    text = ("id;sexe;age;dose_ct_m0;dose_ct_m3\nP1;F;30;10;5\nP2;M;40;8;4\n"
+            "\nNB : doses en mg de prednisone;;;;\n")
+    result = load_cohort([("cohort.csv", text.encode())])
+    assert [(i.code, i.variant, i.row) for i in result.report.issues] == [("not_a_data_row", "note", 5)]
+    assert result.report.counts["patients"].kept == 2 and result.report.counts["visits"].kept == 4
