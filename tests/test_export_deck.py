@@ -124,3 +124,18 @@ def test_the_deck_is_dated_by_its_export_and_counts_its_own_slides(view):
     app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
     assert "<Application>The living poster</Application>" in app and "(4:3)" not in app
     assert f"<Slides>{len(deck.slides)}</Slides>" in app
+
+
+def test_each_chart_is_named_by_its_title_and_drawn_at_a_readable_width(view):
+    """A picture's alternative text is its chart's title (not "image.png"); the
+    Biology slide's two tall charts go side by side, each wider than 3 in (stacked,
+    they came out 2 in wide, their axis text about 6 pt)."""
+    ctx, deck = view
+    titles = {chart.title for chart in ctx.charts}
+    pictures = [(k, shape) for k, slide in enumerate(deck.slides) for shape in slide.shapes
+                if shape.shape_type == 13]
+    assert pictures and {shape._element.nvPicPr.cNvPr.get("descr") for _, shape in pictures} == titles
+    biology = next(k for k, slide in enumerate(deck.slides)
+                   if sum(shape.shape_type == 13 for shape in slide.shapes) == 2)
+    widths = [_inches(shape.width) for k, shape in pictures if k == biology]
+    assert len(widths) == 2 and min(widths) > 3.0

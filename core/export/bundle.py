@@ -141,7 +141,8 @@ def _pdf(ctx: ExportContext) -> list[ExportFile]:
 def _pptx(ctx: ExportContext) -> list[ExportFile]:
     from core.export.deck import deck_pptx
 
-    return [ExportFile("deck.pptx", deck_pptx(ctx.poster, ctx.pngs, ctx.stamp.date))]
+    titles = {chart.name: chart.title for chart in ctx.charts}
+    return [ExportFile("deck.pptx", deck_pptx(ctx.poster, ctx.pngs, ctx.stamp.date, titles))]
 
 
 def _html(ctx: ExportContext) -> list[ExportFile]:

@@ -33,9 +33,10 @@ _GREY = (0x55, 0x55, 0x55)
 _ORANGE = (0xD5, 0x5E, 0x00)  # the subgroup, as on the poster
 
 
-def deck_pptx(poster: PosterContent, pngs: dict[str, bytes], date: str) -> bytes:
+def deck_pptx(poster: PosterContent, pngs: dict[str, bytes], date: str, titles: dict[str, str] | None = None) -> bytes:
     """The deck of ``poster``, charts from ``pngs`` (chart name -> PNG bytes), dated
-    ``date`` (the stamp's ISO day) in its properties."""
+    ``date`` (the stamp's ISO day) in its properties; ``titles`` (chart name -> title)
+    are the pictures' alternative texts (else their names)."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -48,7 +49,7 @@ def deck_pptx(poster: PosterContent, pngs: dict[str, bytes], date: str) -> bytes
     date_properties(prs.core_properties, date)
     _title_slide(prs, poster)
     for panel in poster.panels:
-        _panel_slide(prs, poster, panel, pngs)
+        _panel_slide(prs, poster, panel, pngs, titles or {})
     _conclusion_slide(prs, poster)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -73,14 +74,17 @@ def _title_slide(prs, poster: PosterContent) -> None:
     slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, (poster.title, *lines, poster.stamp)))
 
 
-def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str, bytes]) -> None:
+def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str, bytes],
+                 titles: dict[str, str]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _heading(slide, panel.title, poster.subgroup)
     top, bottom = _CONTENT_TOP_IN, _STAMP_TOP_IN - 0.1
-    charts = [pngs[name] for name in panel.charts if name in pngs]
+    shown = [name for name in panel.charts if name in pngs]
+    charts = [pngs[name] for name in shown]
     chart_width = (_WIDTH_IN - 2 * _MARGIN_IN) * (0.58 if charts else 0)
     if charts:
-        _pictures(slide, charts, _MARGIN_IN, top, chart_width, bottom - top)
+        _pictures(slide, charts, _MARGIN_IN, top, chart_width, bottom - top,
+                  [titles.get(name, name) for name in shown])
     left = _MARGIN_IN + chart_width + (0.3 if charts else 0)
     width = _WIDTH_IN - _MARGIN_IN - left
     if panel.tiles:
@@ -157,17 +161,35 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def _pictures(slide, images: list[bytes], left: float, top: float, width: float, height: float) -> None:
-    """``images`` stacked in the box, each scaled to fit its share and centred."""
+_PICTURE_GAP_IN = 0.15
+
+
+def _pictures(slide, images: list[bytes], left: float, top: float, width: float, height: float,
+              names: list[str] | None = None) -> None:
+    """``images`` in the box, one under the other or side by side, whichever draws
+    them larger (two tall charts stacked came out 2 in wide, their text about 6 pt),
+    each scaled to fit its share and centred in it; ``names`` are their alternative
+    texts."""
     from pptx.util import Inches
 
-    share = height / len(images)
-    for k, data in enumerate(images):
-        w_px, h_px = _png_size(data)
-        scale = min(width / w_px, share / h_px)
+    sizes = [_png_size(data) for data in images]
+    n, gap = len(images), _PICTURE_GAP_IN
+
+    def scales(across: bool) -> list[float]:
+        share_w = (width - gap * (n - 1)) / n if across else width
+        share_h = height if across else (height - gap * (n - 1)) / n
+        return [min(share_w / w_px, share_h / h_px) for w_px, h_px in sizes]
+
+    across = min(scales(True)) > min(scales(False))
+    share_w = (width - gap * (n - 1)) / n if across else width
+    share_h = height if across else (height - gap * (n - 1)) / n
+    for k, (data, (w_px, h_px), scale) in enumerate(zip(images, sizes, scales(across))):
         w, h = w_px * scale, h_px * scale
-        slide.shapes.add_picture(io.BytesIO(data), Inches(left + (width - w) / 2), Inches(top + k * share),
-                                 Inches(w), Inches(h))
+        x = left + (k * (share_w + gap) if across else 0) + (share_w - w) / 2
+        y = top + (0 if across else k * (share_h + gap))
+        picture = slide.shapes.add_picture(io.BytesIO(data), Inches(x), Inches(y), Inches(w), Inches(h))
+        if names:
+            picture._element.nvPicPr.cNvPr.set("descr", names[k])
 
 
 def _cell_pt(size: int, rows: list) -> int:
