@@ -35,8 +35,9 @@ def view(request, cohort):
     from pptx import Presentation
 
     lang, filters, settings = VIEWS[request.param]
+    # With the app's address: the title slide has its QR code and caption to lay out too.
     ctx = prepare_export(cohort, [("demo.csv", b"demo")], lang, parse_filters(list(filters)),
-                         parse_settings(list(settings)), meta=load_poster(lang))
+                         parse_settings(list(settings)), meta=load_poster(lang), base_url="https://poster.example.org/")
     return ctx, Presentation(io.BytesIO(export_files(ctx, ["pptx"])[0].data))
 
 
@@ -134,7 +135,9 @@ def test_each_chart_is_named_by_its_title_and_drawn_at_a_readable_width(view):
     titles = {chart.title for chart in ctx.charts}
     pictures = [(k, shape) for k, slide in enumerate(deck.slides) for shape in slide.shapes
                 if shape.shape_type == 13]
-    assert pictures and {shape._element.nvPicPr.cNvPr.get("descr") for _, shape in pictures} == titles
+    # The title slide's QR code is named by its address.
+    assert pictures and {shape._element.nvPicPr.cNvPr.get("descr") for _, shape in pictures} == {
+        *titles, f"QR · {ctx.poster.url}"}
     biology = next(k for k, slide in enumerate(deck.slides)
                    if sum(shape.shape_type == 13 for shape in slide.shapes) == 2)
     widths = [_inches(shape.width) for k, shape in pictures if k == biology]

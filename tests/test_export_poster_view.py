@@ -133,3 +133,30 @@ def test_a_tile_breaks_between_its_parts_only():
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for broken in (r"N\s*\n\s*=", r"RC\s*\n\s*\d", r"IFN\s*\n\s*\+"):
         assert re.search(broken, text) is None, broken
+
+
+def test_a_qr_code_under_other_definitions_says_the_live_view_has_the_defaults(ctx):
+    """A shared link carries the filters, not the definitions: a poster computed under
+    other definitions says so beside its QR code, on every file that draws it."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from core.export.live import qr_svg
+    from core.settings import parse_settings
+
+    assert ctx.poster.qr_caption == "Live view with these filters"
+    cohort = load_demo().cohort
+    try:
+        other = prepare_export(cohort, [("demo.csv", b"demo")], "en", parse_filters(["sex=F"]),
+                               parse_settings(["anti_dsdna_threshold=20"]), meta=load_poster("en"),
+                               base_url=ADDRESS)
+        files = {f.name: f.data for f in export_files(other, ["html", "pptx"])}
+    finally:
+        cohort.close()
+    caption = "Live view with these filters, under the default definitions"
+    assert other.poster.qr_caption == caption
+    assert caption in files["poster.html"].decode("utf-8")
+    deck = Presentation(io.BytesIO(files["deck.pptx"]))
+    assert any(shape.has_text_frame and shape.text_frame.text == caption for shape in deck.slides[0].shapes)
+    pdf = PdfReader(io.BytesIO(poster_pdf(other.poster, {}, other.stamp.short, qr_svg(other.poster.url))))
+    assert "under the default definitions" in " ".join(pdf.pages[0].extract_text().split())

@@ -85,6 +85,9 @@ class PosterContent:
     abbreviations: tuple[tuple[str, str], ...]
     stamp: str
     url: str | None
+    # What the QR code to ``url`` opens: the live view has the filters but not the
+    # definitions (a shared link shows the defaults), which it says when they differ.
+    qr_caption: str = ""
 
 
 def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp, lang: str,
@@ -119,6 +122,8 @@ def poster_content(panels: Panels, charts: tuple[PosterChart, ...], stamp: Stamp
         abbreviations=tuple((a["abbr"], a["meaning"]) for a in meta.get("abbreviations", ())),
         stamp=stamp.line(lang),
         url=url,
+        qr_caption=t("exports.poster.qr" if panels.settings == Settings() else "exports.poster.qr_default_definitions",
+                     lang),
     )
 
 

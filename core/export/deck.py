@@ -66,10 +66,14 @@ def _title_slide(prs, poster: PosterContent) -> None:
              poster.subgroup, poster.note]
     _text(slide, "\n".join(x for x in lines if x), _MARGIN_IN, 3.4, _WIDTH_IN - 2 * _MARGIN_IN - 2.6, 2.6, _BODY_PT)
     if poster.url:
-        size = 2.2
-        left, top = _WIDTH_IN - _MARGIN_IN - size, _HEIGHT_IN - 0.9 - size
-        slide.shapes.add_picture(io.BytesIO(qr_png(poster.url)), Inches(left), Inches(top), Inches(size), Inches(size))
-        _text(slide, t("exports.poster.qr", poster.lang), left, top + size, size, 0.3, 10)
+        size, caption_pt = 2.2, 10
+        # The caption under the code, as many lines as it takes, both above the stamp.
+        caption, gap = _text_height(poster.qr_caption, size, caption_pt), 0.05
+        left, top = _WIDTH_IN - _MARGIN_IN - size, _STAMP_TOP_IN - 0.1 - caption - gap - size
+        code = slide.shapes.add_picture(io.BytesIO(qr_png(poster.url)), Inches(left), Inches(top), Inches(size),
+                                        Inches(size))
+        code._element.nvPicPr.cNvPr.set("descr", f"QR · {poster.url}")
+        _text(slide, poster.qr_caption, left, top + size + gap, size, caption, caption_pt)
     _stamp(slide, poster)
     slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, (poster.title, *lines, poster.stamp)))
 

@@ -74,7 +74,7 @@ def poster_html(poster: PosterContent, svgs: dict[str, str], qr_svg: str | None 
         parts.append(f'<p class="note">{e(poster.note)}</p>\n')
     parts.append("</div>\n")
     if poster.url and qr_svg:
-        parts.append(f'<div class="qr">{_XMLNS.sub("", qr_svg)}<div>{e(t("exports.poster.qr", poster.lang))}</div>'
+        parts.append(f'<div class="qr">{_XMLNS.sub("", qr_svg)}<div>{e(poster.qr_caption)}</div>'
                      f'<div class="url">{e(poster.url)}</div></div>\n')
     parts.append('</header>\n<div class="columns">\n<div class="left">\n')
     if poster.introduction:

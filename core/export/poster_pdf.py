@@ -60,5 +60,6 @@ def _data(poster: PosterContent, stamp_short: str) -> dict:
     data["stamp_short"] = stamp_short
     data["colon"] = "\u202f: " if poster.lang == "fr" else ": "
     data["words"] = {key: t(f"exports.poster.{key}", poster.lang)
-                     for key in ("results", "abbreviations", "definitions", "qr")}
+                     for key in ("results", "abbreviations", "definitions")}
+    data["words"]["qr"] = poster.qr_caption
     return data
