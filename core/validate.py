@@ -9,6 +9,7 @@ boolean masks; Python loops run over columns and flagged cells only.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -38,7 +39,7 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     if supplied and "patients" not in supplied:
         report.issues.append(Issue.of(ERROR, "missing_table", {"table": "patients"}, table="patients"))
     parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
-    said: set[tuple[str, str | None, int]] = set()  # a wide sheet's row is in several pieces: said once
+    said: dict[tuple[str, str | None, int], str] = {}  # a wide sheet's row is in several pieces: said once
     for index, piece in enumerate(pieces):
         if _has_required(piece, report):
             # In place: the rows' counts (``_left_out``) and the columns' readings
@@ -69,63 +70,95 @@ def _no_patient(pieces: list[Piece]) -> Issue:
 
 
 # What a spreadsheet holds under its table that is not a row of data, told by the key
-# cell (patient id) of the row: a summary ("Moyenne", "Total"), a note ("* P4 : données
-# manquantes", "NB : ..."), or the header row again (two exports pasted one under the other).
+# cell (patient id) of the row and the cells beside it: the header row again (two
+# exports pasted one under the other: every filled cell is its column's header), a
+# summary ("Moyenne", "Total": a word no initials spell, and the row's own key left
+# blank: a patient's sex, a visit's month, an event's type), or a note ("* P4 : données
+# manquantes", "NB : ...", or four words or more, alone on its row).
 _SUMMARY_WORDS = frozenset({
-    "total", "totaux", "totals", "sous_total", "subtotal", "somme", "sum", "moyenne", "moyennes", "mean",
-    "average", "median", "mediane", "ecart_type", "sd", "std", "effectif", "effectifs", "count", "nombre",
-    "min", "max", "minimum", "maximum", "q1", "q3", "iqr"})
-_NOTE_START = r"^\s*(?:[*†‡#(\[]|nb\b|n\.b\.|note\b|notes\b|remarque|legende|légende|source\b)"
-# A note that starts with no such mark is one of at least this many words (an id is one).
+    "total", "totaux", "totals", "sous_total", "subtotal", "somme", "moyenne", "moyennes", "mean", "average",
+    "median", "mediane", "ecart_type", "effectif", "effectifs", "nombre", "minimum", "maximum"})
+_ROW_KEY = {"patients": "sex", "visits": "month", "events": "type"}
+_NOTE_START = r"^\s*(?:[*†‡(\[]|n\.?b\s*[.:]|notes?\b|remarques?\b|l[eé]gende\b|sources?\b)"
+# A note that starts with no such mark has at least this many words (an id has one).
 _NOTE_WORDS = 4
 
 
-def _without_non_data_rows(piece: Piece, report: Report, said: set) -> Piece:
-    """``piece`` without the rows that are not data (``_SUMMARY_WORDS``, ``_NOTE_START``,
-    a repeated header row), each rejected and reported (``not_a_data_row``) and counted
-    as read and left out (``Piece.rejected``). Only rows whose id cell could be one of
-    them (no digit, or several words, or a note's mark: an id has a digit and no space)
-    are looked at cell by cell."""
+def _without_non_data_rows(piece: Piece, report: Report, said: dict) -> Piece:
+    """``piece`` without the rows that are not data (see ``_SUMMARY_WORDS``), each
+    rejected and reported once (``not_a_data_row``; ``said`` holds the rows found so far
+    by (file, sheet, row), so that the other pieces of a wide sheet leave them out too)
+    and counted as read and left out (``Piece.rejected``). The ids are read in Arrow;
+    only the rows whose id is such a word, note or header are looked at cell by cell."""
     ids = piece.cells["patient_id"]
-    if not is_text_column(ids) and ids.dtype != object:
-        return piece  # typed ids (Parquet numbers): no word among them
-    # Two passes in Arrow over a registry's ids: no digit, or a space (a note's words).
-    text = arrow_text(ids) if is_text_column(ids) else pa.array(
-        [v if isinstance(v, str) else None for v in ids.to_numpy(dtype=object)], type=pa.large_string())
-    candidate = pc.or_(pc.invert(pc.match_substring_regex(text, "[0-9]")), pc.match_substring(text, " "))
-    positions = np.flatnonzero(pc.fill_null(candidate, False).to_numpy(zero_copy_only=False))
-    if not len(positions):
-        return piece
-    from core.schema import normalise
-
-    headers = {c: normalise(piece.headers.get(c, c)) for c in piece.cells.columns}
-    found = []
-    for pos in positions:  # candidate rows only: a few, where a spreadsheet has them
-        row = piece.cells.iloc[pos]
-        cells = {c: "" if v is None or (np.ndim(v) == 0 and pd.isna(v)) else str(v).strip() for c, v in row.items()}
-        filled = {c: v for c, v in cells.items() if v}
-        first = cells["patient_id"]
-        if len(filled) >= 2 and all(normalise(v) == headers[c] for c, v in filled.items()):
-            found.append((pos, "header", first))
-        elif normalise(first) in _SUMMARY_WORDS:
-            found.append((pos, "summary", first))
-        elif len(filled) == 1 and (pd.Series([first]).str.contains(_NOTE_START, case=False).iloc[0]
-                                   or len(first.split()) >= _NOTE_WORDS):
-            found.append((pos, "note", first))
+    found: dict[int, tuple[str, str]] = {}
+    for pos in np.flatnonzero(np.isin(piece.rows, [r for (f, sh, r) in said if (f, sh) == (piece.file, piece.sheet)])):
+        found[int(pos)] = ("", "")  # found in another piece of this sheet: left out, said there
+    if is_text_column(ids) or ids.dtype == object:
+        for pos in _candidate_rows(ids, piece):
+            if pos not in found:
+                kind = _non_data_kind(piece, pos)
+                if kind:
+                    found[pos] = kind
     if not found:
         return piece
-    for pos, variant, value in found:
+    for pos, (variant, value) in sorted(found.items()):
         where = (piece.file, piece.sheet, int(piece.rows[pos]))
-        if where in said:
+        if not variant or where in said:
             continue
-        said.add(where)
+        said[where] = variant
         report.issues.append(Issue.of(REJECTED, "not_a_data_row", {"row": where[2], "value": value}, variant=variant,
                                       file=piece.file, sheet=piece.sheet, row=where[2],
                                       column=piece.headers.get("patient_id"), value=value, table=piece.table))
     keep = np.ones(len(piece.cells), dtype=bool)
-    keep[[pos for pos, _, _ in found]] = False
+    keep[list(found)] = False
     return replace(piece, cells=piece.cells[keep].reset_index(drop=True), rows=piece.rows[keep],
                    rejected=piece.rejected + int((~keep).sum()))
+
+
+def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
+    """The rows whose id cell is a summary word, the id column's header, or reads as a
+    note: a few passes in Arrow over the ids (typed ids, numbers, are none of these)."""
+    from core.schema import normalise
+    from core.values import normalise_text
+
+    text = arrow_text(ids) if is_text_column(ids) else pa.array(
+        ids.map(lambda v: v if isinstance(v, str) else None).to_numpy(dtype=object), type=pa.large_string())
+    text = pc.utf8_trim_whitespace(text)
+    wordy = pc.or_(pc.match_substring_regex(text, _NOTE_START, ignore_case=True),
+                   pc.greater_equal(pc.count_substring_regex(text, r"\s+"), _NOTE_WORDS - 1))
+    candidates = set(np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False)).tolist())
+    # Words and headers have no digit: only such ids are normalised.
+    plain = np.flatnonzero(pc.fill_null(pc.invert(pc.match_substring_regex(text, "[0-9]")), False)
+                           .to_numpy(zero_copy_only=False))
+    if len(plain):
+        words = normalise_text(pd.Series(text.take(pa.array(plain)).to_pandas(types_mapper=pd.ArrowDtype)
+                                         .astype("string"))).to_numpy(dtype=object)
+        header = normalise(piece.headers.get("patient_id", "patient_id"))
+        hit = np.fromiter((w in _SUMMARY_WORDS or w == header for w in words), dtype=bool, count=len(words))
+        candidates.update(plain[hit].tolist())
+    return sorted(candidates)
+
+
+def _non_data_kind(piece: Piece, pos: int) -> tuple[str, str] | None:
+    """(variant, id as written) when row ``pos`` of ``piece`` is not data, else None.
+    A wide sheet's visit piece has a month of its own, not read from the row."""
+    from core.schema import normalise
+
+    row = piece.cells.iloc[pos]
+    cells = {c: "" if v is None or (np.ndim(v) == 0 and pd.isna(v)) else str(v).strip() for c, v in row.items()
+             if not (c == "month" and piece.month is not None)}
+    filled = {c: v for c, v in cells.items() if v}
+    first = cells["patient_id"]
+    if len(filled) >= 2 and all(normalise(v) == normalise(piece.headers.get(c, c)) for c, v in filled.items()):
+        return "header", first
+    key = _ROW_KEY[piece.table]
+    if normalise(first) in _SUMMARY_WORDS and not cells.get(key if not (key == "month" and piece.month is not None)
+                                                             else "sex", ""):
+        return "summary", first
+    if len(filled) == 1 and (re.search(_NOTE_START, first, re.IGNORECASE) or len(first.split()) >= _NOTE_WORDS):
+        return "note", first
+    return None
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

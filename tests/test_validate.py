@@ -326,12 +326,26 @@ def test_a_row_that_is_not_data_is_left_out_and_reported(tail, variant, value):
     assert ages == (4, 41.5)
 
 
-def test_rows_whose_ids_have_no_digit_are_still_patients():
-    """Ids without a digit, a note's mark or several words are patients like any other."""
-    text = "id;sexe;age\nAB;F;30\nCD;M;40\nN;F;50\n"
+@pytest.mark.parametrize("ids", [("AB", "CD", "N"), ("SD", "MAX", "NB"), ("Total", "Moyenne", "Mean"),
+                                 ("P 1", "P 2", "LIL 023")])
+def test_rows_of_patients_stay_patients_whatever_their_ids(ids):
+    """Initials (SD, MAX, NB), even a summary's word, are patients when the row holds a
+    patient's sex; ids with a space are ids."""
+    text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
     result = load_cohort([("patients.csv", text.encode())])
     assert [i.code for i in result.report.issues] == []
     assert result.report.counts["patients"].kept == 3
+
+
+def test_a_wide_sheets_repeated_header_is_no_patient_and_no_visit():
+    """Two wide exports pasted together: the second header row is said once and gives
+    neither a patient nor visits (its visit cells are headers too)."""
+    text = ("N° patient;Sexe;Âge;Dose CT M0;Dose CT M3\nP1;F;30;10;5\nP2;M;40;8;4\n"
+            "N° patient;Sexe;Âge;Dose CT M0;Dose CT M3\nP3;F;50;6;3\n")
+    result = load_cohort([("cohort.csv", text.encode())])
+    assert [(i.code, i.variant, i.row) for i in result.report.issues] == [("not_a_data_row", "header", 4)]
+    counts = result.report.counts
+    assert (counts["patients"].kept, counts["visits"].kept) == (3, 6)
 
 
 def test_a_wide_sheets_note_row_is_said_once():
