@@ -89,7 +89,12 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
     kind = column.type
     if pa.types.is_dictionary(kind):
         column, kind = column.cast(kind.value_type), kind.value_type
-    if pa.types.is_decimal(kind) or (pa.types.is_floating(kind) and kind != pa.float64()):
+    if pa.types.is_decimal(kind) and kind.scale == 0:
+        # Whole numbers as their exact digits (an id exported as NUMBER(38) by Oracle or a
+        # SQL export has more digits than a float holds): text, which each column's
+        # kind then reads (an id as written, a number as a number).
+        column, kind = column.cast(pa.string()), pa.string()
+    elif pa.types.is_decimal(kind) or (pa.types.is_floating(kind) and kind != pa.float64()):
         column, kind = _as_written(column), pa.float64()
     blank = column.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):

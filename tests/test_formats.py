@@ -303,7 +303,8 @@ def _numeric_types():
     import pyarrow as pa
 
     return [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(), pa.uint32(), pa.uint64(),
-            pa.float16(), pa.float32(), pa.float64(), pa.decimal128(5, 1), pa.decimal256(40, 2)]
+            pa.float16(), pa.float32(), pa.float64(), pa.decimal128(5, 1), pa.decimal256(40, 2),
+            pa.decimal128(3, 0), pa.decimal128(38, 0)]
 
 
 @pytest.mark.parametrize("kind", _numeric_types(), ids=str)
@@ -322,6 +323,23 @@ def test_every_parquet_numeric_type_gives_ages_the_validator_reads(kind):
     assert [i.code for i in result.report.issues] == []
     ages = result.cohort.con.execute("SELECT age FROM patients ORDER BY patient_id").fetchall()
     assert ages == [(40.0,), (52.0,), (None,)]
+
+
+def test_parquet_whole_decimal_ids_keep_every_digit():
+    """NUMBER(38) ids (Oracle, SQL exports) have more digits than a float holds: two
+    ids one apart stay two patients, written as in the file."""
+    import decimal
+
+    import pyarrow as pa
+
+    from core.loader import load_cohort
+
+    ids = [decimal.Decimal("12345678901234567890"), decimal.Decimal("12345678901234567891")]
+    content = _arrow_parquet({"patient_id": pa.array(ids, pa.decimal128(38, 0)), "sex": ["F", "M"], "age": [40, 52]})
+    result = load_cohort([("patients.parquet", content)])
+    assert [i.code for i in result.report.issues] == []
+    assert result.cohort.con.execute("SELECT patient_id FROM patients ORDER BY patient_id").fetchall() == [
+        ("12345678901234567890",), ("12345678901234567891",)]
 
 
 def test_a_parquet_decimal_keeps_its_fraction():
