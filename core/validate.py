@@ -123,7 +123,8 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     from core.values import normalise_text
 
     text = arrow_text(ids) if is_text_column(ids) else pa.array(
-        ids.map(lambda v: v if isinstance(v, str) else None).to_numpy(dtype=object), type=pa.large_string())
+        ids.map(lambda v: v if isinstance(v, str) else None).to_numpy(dtype=object), type=pa.large_string(),
+        from_pandas=True)  # a missing cell (None, NaN) is null
     text = pc.utf8_trim_whitespace(text)
     wordy = pc.or_(pc.match_substring_regex(text, _NOTE_START, ignore_case=True),
                    pc.greater_equal(pc.count_substring_regex(text, r"\s+"), _NOTE_WORDS - 1))
