@@ -34,7 +34,6 @@ _FORMULA_END = np.frombuffer(b"f/", dtype=np.uint8)  # "</f>" or a self-closing 
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
                            rb"(?:(<(?:\w+:)?v\b)([^>]*/>|[^>]*>\s*</(?:\w+:)?v>)?)?")
 _TEXT_TYPE = re.compile(rb"""\st\s*=\s*["']str["']""")
-_EMPTY_VALUE = np.frombuffer(b"<v></v>", dtype=np.uint8)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,40})</(?:\w+:)?v>")
 
 
@@ -110,13 +109,16 @@ def _chunk_facts(chunk: bytes) -> _ChunkFacts:
     ends = closing[(data[closing + 2] == ord("c")) & (data[closing + 3] == ord(">"))]
     ends = ends[ends >= 2]
     # "</c>" right after "</f>" or ".../>" (a formula with no value), after whitespace,
-    # or after an empty "<v></v>" (openpyxl's formulas, saved without a value).
+    # or a "</v>" right after a tag or whitespace: an empty value ("<v></v>", openpyxl's
+    # formulas saved without one; "<v> </v>", '<v xml:space="preserve"></v>'). The
+    # exact scan then tells which cells these are.
     before = data[ends - 1]
-    empty = ends[ends >= len(_EMPTY_VALUE)]
-    empty = empty[(data[empty - 5] == ord(">")) & (data[empty - 6] == ord("v"))]  # "<v>" then "</v>"
+    values_end = closing[(data[closing + 2] == ord("v")) & (data[closing + 3] == ord(">"))]
+    values_end = values_end[values_end >= 1]
+    before_value_end = data[values_end - 1]
     uncomputed = bool(((before == ord(">")) & np.isin(data[ends - 2], _FORMULA_END)).any()
                       or np.isin(before, _SPACES).any()
-                      or (data[empty[:, None] - np.arange(len(_EMPTY_VALUE), 0, -1)] == _EMPTY_VALUE).all(axis=1).any())
+                      or (before_value_end == ord(">")).any() or np.isin(before_value_end, _SPACES).any())
     start = at + 1
     columns = np.zeros(len(at), dtype=np.int64)
     letters = np.zeros(len(at), dtype=np.int64)

@@ -47,6 +47,8 @@ def test_a_shared_formula_with_no_stored_value_is_reported():
     '<c r="{ref}"><f>40+2</f><v></v></c>',  # as openpyxl saves a formula
     '<c r="{ref}" t="n"><f>40+2</f><v/></c>',
     '<c r="{ref}"><f>40+2</f>\n  <v>\n  </v>\n</c>',
+    '<c r="{ref}"><f>40+2</f><v> </v></c>',
+    '<c r="{ref}"><f>40+2</f><v xml:space="preserve"></v></c>',
 ])
 def test_a_formula_with_an_empty_stored_value_is_reported_where_it_is(cell):
     result = _load(HEADER + _row(2, "P1", cell) + inline_row(3, "P2", "M", 50))
