@@ -232,3 +232,29 @@ def test_three_months_of_a_registry_write_each_ci_on_two_lines():
     assert all("\n" not in r["aria"] for r in rows)
     _, rows = ci_layer(spec((3, 6)))
     assert {r["ci_text"] for r in rows} == {"IC 95\u202f% 79,2 à 82,7"}
+
+
+def test_labels_with_no_room_give_way_month_by_month():
+    """Five months of a registry: a segment's count, CR + PR's name and its CI have no
+    room above or on a 37 px bar; each layer gives way to a shorter label, else to
+    none (the tooltip and a screen reader still give every value), never running into
+    its neighbour."""
+    rows, overall = [], []
+    for month in (3, 6, 9, 12, 18):
+        for category, n in (("CR", 150161), ("PR", 84023), ("NR", 1000)):
+            rows.append({"domain": "cutaneous", "month": month, "category": category, "n": n, "N": 235184,
+                         "pct": 100 * n / 235184, "ci_low": 0.0, "ci_high": 100.0})
+        overall.append({"domain": "cutaneous", "month": month, "n": 234184, "N": 235184, "pct": 99.6,
+                        "ci_low": 99.5, "ci_high": 100.0})
+    spec = response_chart(pd.DataFrame(rows), pd.DataFrame(overall), "fr").to_dict()
+    layers = spec["hconcat"][0]["layer"]
+    data = {k: spec["datasets"][layer["data"]["name"]] for k, layer in enumerate(layers)}
+    texts = {layer["encoding"]["text"]["field"]: [r[layer["encoding"]["text"]["field"]] for r in data[k]]
+             for k, layer in enumerate(layers) if layer["mark"]["type"] == "text"}
+    assert set(texts["text"]) == {""}  # 150 161 is 57 px wide on a 37 px bar
+    assert set(texts["top_text"]) == {"99,6\u202f%"}
+    assert set(texts["ci_text"]) == {""}
+    # The months' N have no room under them either: the axis gives the months alone.
+    assert layers[0]["encoding"]["x"]["axis"]["labelExpr"] == "split(datum.label, ' (')[0]"
+    assert all(r["ci"] == "IC 95\u202f% 99,5 à 100,0" for r in data[next(
+        k for k, layer in enumerate(layers) if layer["mark"]["type"] == "point")])

@@ -48,14 +48,26 @@ _SEGMENT_BAND_PX, _SEGMENT_CHAR_PX = DOMAIN_WIDTH * 0.9 * 0.6, 9.2
 # Sans, as above), else on two lines, its label over its bounds (three months of a
 # registry: "IC 95 % 79,2 à 82,7" ran into its neighbours).
 _CI_CHAR_PX, _CI_GAP_PX = 6.6, 8
+# CR + PR above each bar, bold 13 px letters and digits (DejaVu Sans, about 8.5 px on
+# average); a month's N under the axis, 14 px.
+_TOP_CHAR_PX, _AXIS_CHAR_PX = 8.5, 8.0
+
+
+def _fitting(choices: list[list[str]], char_px: float, room: float) -> list[str]:
+    """The first of ``choices`` (labels of one layer, the longest first) whose every
+    label fits ``room`` px at ``char_px`` a character; else no label (the tooltip and a
+    screen reader still give each value): a label wider than its room runs into its
+    neighbour or off its bar."""
+    for labels in choices:
+        if max((max(map(len, line.split("\n")), default=0) for line in labels), default=0) * char_px <= room:
+            return labels
+    return [""] * len(choices[0])
 
 
 def _segment_texts(counts: pd.DataFrame, lang: str) -> list[str]:
     full = [f"{n}/{N}" if n else "" for n, N in zip(counts["n"], counts["N"])]
-    months = max(counts["month"].nunique(), 1)
-    if max(map(len, full), default=0) * _SEGMENT_CHAR_PX <= _SEGMENT_BAND_PX / months:
-        return full
-    return [fmt_int(int(n), lang) if n else "" for n in counts["n"]]
+    alone = [fmt_int(int(n), lang) if n else "" for n in counts["n"]]
+    return _fitting([full, alone], _SEGMENT_CHAR_PX, _SEGMENT_BAND_PX / max(counts["month"].nunique(), 1))
 
 
 def response_chart(counts: pd.DataFrame, overall: pd.DataFrame, lang: str) -> alt.HConcatChart:
@@ -108,11 +120,15 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
               for p, N in zip(overall["pct"], overall["N"])],
         ci=[fmt_ci(lo, hi, lang) for lo, hi in zip(overall["ci_low"], overall["ci_high"])],
     )
-    step = DOMAIN_WIDTH / max(overall["month"].nunique(), 1)
-    two_lines = max(map(len, tops["ci"]), default=0) * _CI_CHAR_PX > step - _CI_GAP_PX
+    # Above each bar, as much as its share of the width holds (``_fitting``): CR + PR
+    # with its name, else its percentage; its CI on one line, else on two.
+    room = DOMAIN_WIDTH / max(overall["month"].nunique(), 1) - _CI_GAP_PX
+    pct_only = [fmt_pct(p, lang) if N else "" for p, N in zip(overall["pct"], overall["N"])]
+    tops["top_text"] = _fitting([list(tops["text"]), pct_only], _TOP_CHAR_PX, room)
+    two = [fmt_ci(lo, hi, lang, sep="\n") for lo, hi in zip(overall["ci_low"], overall["ci_high"])]
     # The label as drawn; the tooltip and a screen reader say it on one line ("ci").
-    tops["ci_text"] = ([fmt_ci(lo, hi, lang, sep="\n") for lo, hi in zip(overall["ci_low"], overall["ci_high"])]
-                       if two_lines else tops["ci"])
+    tops["ci_text"] = _fitting([list(tops["ci"]), two], _CI_CHAR_PX, room)
+    two_lines = any("\n" in text for text in tops["ci_text"])
     tops["aria"] = [t("response.aria.overall", lang, month=m, overall=", ".join(filter(None, (text, ci))))
                     for m, text, ci in zip(_month(overall), tops["text"], tops["ci"])]
     # Label heights: the middle of each segment, CR at the bottom of the stack.
@@ -124,8 +140,12 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
     # The axes and legend are described with the spec (``core.charts.aria``): the y axis
     # as drawn, by its ticks, not the scale's 122.
     x_title, y_title, legend = (t(key, lang) for key in ("response.axis.month", "response.axis.pct", "response.legend"))
+    # A month's N under it where it has room (14 px, about 8 px a character), else the month alone.
+    widest_n = max((len(label) - label.index(" (") - 1 for label in bars["month_label"] if " (" in label), default=0)
+    month_only = widest_n * _AXIS_CHAR_PX > room
     x = alt.X("month_label:N", title=x_title, sort=order,
-              axis=alt.Axis(labelAngle=0, labelFontSize=14, labelExpr=TWO_LINE_MONTH))
+              axis=alt.Axis(labelAngle=0, labelFontSize=14,
+                            labelExpr="split(datum.label, ' (')[0]" if month_only else TWO_LINE_MONTH))
     stack = alt.Chart(bars_data).mark_bar(width={"band": 0.6}).encode(
         x=x,
         # The scale leaves room above 100 for the labels: the axis is read as drawn.
@@ -155,7 +175,7 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
     # and CR + PR above it (the axis ends at 122).
     overall_text = alt.Chart(tops_data).mark_text(fontSize=13, baseline="bottom", fontWeight="bold",
                                                   aria=False).encode(
-        x=x, y=alt.YDatum(116 if two_lines else 113), text=alt.Text("text:N"),
+        x=x, y=alt.YDatum(116 if two_lines else 113), text=alt.Text("top_text:N"),
     )
     # The CI in words is wider than the bar: a smaller font keeps neighbours apart.
     ci_label = alt.Chart(tops_data).mark_text(fontSize=11, baseline="bottom", lineBreak="\n", aria=False).encode(
