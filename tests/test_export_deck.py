@@ -16,8 +16,10 @@ from core.settings import parse_settings
 # A subgroup and definitions whose stamp is longer than a file property may be.
 LONG_FILTERS = ("sex=F", "hcq=yes")
 LONG_SETTINGS = ("shift_tolerance=0.2", "anti_dsdna_threshold=20", "cs_thresholds=10,5")
+# Twelve follow-up months: the Biology and Corticosteroids tables go on over a second slide.
+MONTHS = ("response_months=3,6,9,12,15,18,21,24,27,30,33,36",)
 VIEWS = {"fr": ("fr", (), ()), "en": ("en", (), ()), "fr-subgroup": ("fr", LONG_FILTERS, LONG_SETTINGS),
-         "en-subgroup": ("en", LONG_FILTERS, LONG_SETTINGS)}
+         "en-subgroup": ("en", LONG_FILTERS, LONG_SETTINGS), "fr-months": ("fr", (), MONTHS)}
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +109,10 @@ def test_no_box_covers_another_the_subgroup_under_the_title_on_its_own_line(view
         for k, (name, (l1, t1, r1, b1)) in enumerate(boxes):
             for other, (l2, t2, r2, b2) in boxes[k + 1:]:
                 assert min(r1, r2) <= max(l1, l2) or min(b1, b2) <= max(t1, t2), (number, name, other)
-    for slide, panel in zip(list(deck.slides)[1:-1], ctx.poster.panels):
+    continued = " (suite)" if ctx.poster.lang == "fr" else " (continued)"
+    firsts = [slide for slide in list(deck.slides)[1:-1]
+              if not next(s.text_frame.text for s in slide.shapes if s.has_text_frame).endswith(continued)]
+    for slide, panel in zip(firsts, ctx.poster.panels, strict=True):
         texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
         assert texts[0] == panel.title  # the title alone, never lengthened by the subgroup
         assert (texts[1] == ctx.poster.subgroup) == bool(ctx.poster.subgroup)
@@ -142,3 +147,26 @@ def test_each_chart_is_named_by_its_title_and_drawn_at_a_readable_width(view):
                    if sum(shape.shape_type == 13 for shape in slide.shapes) == 2)
     widths = [_inches(shape.width) for k, shape in pictures if k == biology]
     assert len(widths) == 2 and min(widths) > 3.0
+
+
+def test_a_table_too_long_for_its_slide_goes_on_over_the_next():
+    """With twelve follow-up months the Biology lines and the Corticosteroids tiles do
+    not fit one slide even at the smallest type: they go on, whole, on slides headed
+    "(suite)" (the table ran 3 in past the slide's bottom)."""
+    from pptx import Presentation
+
+    cohort = load_demo().cohort
+    try:
+        ctx = prepare_export(cohort, [("demo.csv", b"demo")], "fr", settings=parse_settings(list(MONTHS)),
+                             meta=load_poster("fr"))
+        deck = Presentation(io.BytesIO(export_files(ctx, ["pptx"])[0].data))
+    finally:
+        cohort.close()
+    headings = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
+    for panel in ("biology", "steroids"):
+        title = next(p.title for p in ctx.poster.panels if p.key == panel)
+        assert f"{title} (suite)" in headings
+    cells = {cell.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for cell in row.cells}
+    steroids = next(p for p in ctx.poster.panels if p.key == "steroids")
+    assert {tile.label for tile in steroids.tiles} <= cells

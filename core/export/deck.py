@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import math
 import struct
+from bisect import bisect_right
+from itertools import accumulate
 
 from core.export.content import PanelContent, PosterContent
 from core.export.live import qr_png
@@ -91,6 +93,7 @@ def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str
                   [titles.get(name, name) for name in shown])
     left = _MARGIN_IN + chart_width + (0.3 if charts else 0)
     width = _WIDTH_IN - _MARGIN_IN - left
+    rest = None  # (rows, note, rows drawn) when the table goes on over more slides
     if panel.tiles:
         rows = [(x.label, x.value, x.detail) for x in panel.tiles]
         note = "\n".join(panel.lines)
@@ -100,17 +103,63 @@ def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str
             note_height = _text_height(note, width, size) + _GAP_IN if note else 0
             if sum(_row_heights(rows, width, _cell_pt(size, rows))) + note_height <= bottom - top:
                 break
-        height = _table(slide, rows, left, top, width, bottom - top - note_height, _cell_pt(size, rows))
-        if note:
-            _text(slide, note, left, top + height + _GAP_IN, width, bottom - top - height - _GAP_IN, size)
+        else:  # too many rows even so (many follow-up months): the rest on slides of their own
+            rest = (rows, note, _table_part(slide, rows, left, top, width, bottom - top))
+        if rest is None:
+            height = _table(slide, rows, left, top, width, bottom - top - note_height, _cell_pt(size, rows))
+            if note:
+                _text(slide, note, left, top + height + _GAP_IN, width, bottom - top - height - _GAP_IN, size)
     elif panel.lines:
         rows = [(line,) for line in panel.lines]
         for size in range(_TABLE_PT, _MIN_TABLE_PT - 1, -1):
             if sum(_row_heights(rows, width, _cell_pt(size, rows))) <= bottom - top:
                 break
-        _table(slide, rows, left, top, width, bottom - top, _cell_pt(size, rows))
+        else:  # too many lines even so: the rest on slides of their own
+            rest = (rows, "", _table_part(slide, rows, left, top, width, bottom - top))
+        if rest is None:
+            _table(slide, rows, left, top, width, bottom - top, _cell_pt(size, rows))
     _stamp(slide, poster)
     slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
+    if rest is not None:
+        _continued(prs, poster, panel, *rest)
+
+
+def _table_part(slide, rows: list[tuple[str, ...]], left: float, top: float, width: float, height: float) -> int:
+    """As many of ``rows`` as fit ``height`` at the smallest type, drawn; returns how many."""
+    size = _cell_pt(_MIN_TABLE_PT, rows)
+    heights = _row_heights(rows, width, size)
+    count = max(1, bisect_right(list(accumulate(heights)), height))
+    _table(slide, rows[:count], left, top, width, height, size)
+    return count
+
+
+def _continued(prs, poster: PosterContent, panel: PanelContent, rows: list[tuple[str, ...]], note: str,
+               done: int) -> None:
+    """The rows of ``panel``'s table from ``done`` on, then its note, on slides headed
+    "<title> (continued)", the table across the slide; the panel's notes on each."""
+    title = t("exports.deck.continued", poster.lang, title=panel.title)
+    width, top, bottom = _WIDTH_IN - 2 * _MARGIN_IN, _CONTENT_TOP_IN, _STAMP_TOP_IN - 0.1
+    while done < len(rows) or note:
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        _heading(slide, title, poster.subgroup)
+        room = bottom - top
+        if done < len(rows):
+            size = _cell_pt(_TABLE_PT, rows)
+            left_rows = rows[done:]
+            if sum(_row_heights(left_rows, width, size)) > room:
+                done += _table_part(slide, left_rows, _MARGIN_IN, top, width, room)
+                left_rows = []
+            else:
+                room -= _table(slide, left_rows, _MARGIN_IN, top, width, room, size) + _GAP_IN
+                done = len(rows)
+        if done >= len(rows) and note and _text_height(note, width, _TABLE_PT) <= room:
+            _text(slide, note, _MARGIN_IN, bottom - room, width, room, _TABLE_PT)
+            note = ""
+        elif done >= len(rows) and note and room == bottom - top:
+            _text(slide, note, _MARGIN_IN, top, width, room, _MIN_TABLE_PT)  # a note longer than a slide
+            note = ""
+        _stamp(slide, poster)
+        slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
 
 
 def _heading(slide, title: str, subgroup: str = "") -> None:
