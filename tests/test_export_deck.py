@@ -130,6 +130,10 @@ def test_the_deck_is_dated_by_its_export_and_counts_its_own_slides(view):
     app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
     assert "<Application>The living poster</Application>" in app and "(4:3)" not in app
     assert f"<Slides>{len(deck.slides)}</Slides>" in app
+    # No preview picture of the template's own sample slide.
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert not any("thumbnail" in name for name in package.namelist())
+    assert b"thumbnail" not in package.read("_rels/.rels")
 
 
 def test_each_chart_is_named_by_its_title_and_drawn_at_a_readable_width(view):

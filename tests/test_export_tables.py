@@ -166,3 +166,7 @@ def test_docx_is_dated_by_its_export_not_by_its_template():
     assert (props.author, props.last_modified_by) == ("", "")
     app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
     assert "<Application>The living poster</Application>" in app and "Microsoft" not in app
+    # No preview picture of the template's own sample page.
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert not any("thumbnail" in name for name in package.namelist())
+    assert b"thumbnail" not in package.read("_rels/.rels")
