@@ -40,7 +40,9 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
         report.issues.append(Issue.of(ERROR, "missing_table", {"table": "patients"}, table="patients"))
     parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     said: dict[tuple[str, str | None, int], str] = {}  # a wide sheet's row is in several pieces: said once
-    for index, piece in enumerate(pieces):
+    # Patients first: a wide sheet's visit pieces leave out the rows its patients piece found.
+    for index in sorted(range(len(pieces)), key=lambda i: pieces[i].table != "patients"):
+        piece = pieces[index]
         if _has_required(piece, report):
             # In place: the rows' counts (``_left_out``) and the columns' readings
             # (``core.readings``) read the pieces without their non-data rows.
@@ -128,7 +130,9 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     text = pc.utf8_trim_whitespace(text)
     wordy = pc.or_(pc.match_substring_regex(text, _NOTE_START, ignore_case=True),
                    pc.greater_equal(pc.count_substring_regex(text, r"\s+"), _NOTE_WORDS - 1))
-    candidates = set(np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False)).tolist())
+    notes = np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False))
+    # A note is alone on its row: ids of several words ("CHU de Lyon 12") beside data are ids.
+    candidates = set(notes[~_filled_besides_id(piece, notes)].tolist()) if len(notes) else set()
     # Words and headers have no digit: only such ids are normalised.
     plain = np.flatnonzero(pc.fill_null(pc.invert(pc.match_substring_regex(text, "[0-9]")), False)
                            .to_numpy(zero_copy_only=False))
@@ -139,6 +143,22 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
         hit = np.fromiter((w in _SUMMARY_WORDS or w == header for w in words), dtype=bool, count=len(words))
         candidates.update(plain[hit].tolist())
     return sorted(candidates)
+
+
+def _filled_besides_id(piece: Piece, positions: np.ndarray) -> np.ndarray:
+    """Whether each row at ``positions`` has a cell filled besides its id (a wide
+    sheet's visit piece's own month aside), column by column."""
+    rows = piece.cells.iloc[positions]
+    filled = np.zeros(len(positions), dtype=bool)
+    for name in rows.columns:
+        if name == "patient_id" or (name == "month" and piece.month is not None):
+            continue
+        column = rows[name]
+        here = column.notna().to_numpy(dtype=bool)
+        if column.dtype == object or is_text_column(column):
+            here = here & column.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+        filled |= here
+    return filled
 
 
 def _non_data_kind(piece: Piece, pos: int) -> tuple[str, str] | None:
@@ -153,9 +173,8 @@ def _non_data_kind(piece: Piece, pos: int) -> tuple[str, str] | None:
     first = cells["patient_id"]
     if len(filled) >= 2 and all(normalise(v) == normalise(piece.headers.get(c, c)) for c, v in filled.items()):
         return "header", first
-    key = _ROW_KEY[piece.table]
-    if normalise(first) in _SUMMARY_WORDS and not cells.get(key if not (key == "month" and piece.month is not None)
-                                                             else "sex", ""):
+    # A wide sheet's visit piece has no key of its own: its patients piece decided.
+    if piece.month is None and normalise(first) in _SUMMARY_WORDS and not cells.get(_ROW_KEY[piece.table], ""):
         return "summary", first
     if len(filled) == 1 and (re.search(_NOTE_START, first, re.IGNORECASE) or len(first.split()) >= _NOTE_WORDS):
         return "note", first

@@ -356,3 +356,20 @@ def test_a_wide_sheets_note_row_is_said_once():
     result = load_cohort([("cohort.csv", text.encode())])
     assert [(i.code, i.variant, i.row) for i in result.report.issues] == [("not_a_data_row", "note", 5)]
     assert result.report.counts["patients"].kept == 2 and result.report.counts["visits"].kept == 4
+
+
+def test_a_wide_sheets_patient_named_like_a_summary_keeps_its_visits():
+    """"Total;M;40;8;4" in a wide sheet is a patient (its sex is filled): its visits
+    stay too, as they do when patients and visits come as two files."""
+    text = "id;sexe;age;dose_ct_m0;dose_ct_m3\nP1;F;30;10;5\nTotal;M;40;8;4\nMean;F;41;7;3\n"
+    result = load_cohort([("cohort.csv", text.encode())])
+    assert result.report.issues == []
+    assert (result.report.counts["patients"].kept, result.report.counts["visits"].kept) == (3, 6)
+
+
+@pytest.mark.parametrize("ids", [("CHU de Lyon 12", "CHU de Lyon 13"), ("(1)", "(2)"), ("* 1", "* 2")])
+def test_ids_that_read_like_notes_beside_data_are_ids(ids):
+    """Several words or a note's mark in an id, with the row's data beside it: an id."""
+    text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
+    result = load_cohort([("patients.csv", text.encode())])
+    assert result.report.issues == [] and result.report.counts["patients"].kept == 2
