@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from core.charts.aria import described
 from core.charts.response import GRID_LIMIT, patient_grid_chart, response_chart, transitions_chart
@@ -258,3 +259,23 @@ def test_labels_with_no_room_give_way_month_by_month():
     assert layers[0]["encoding"]["x"]["axis"]["labelExpr"] == "split(datum.label, ' (')[0]"
     assert all(r["ci"] == "IC 95\u202f% 99,5 à 100,0" for r in data[next(
         k for k, layer in enumerate(layers) if layer["mark"]["type"] == "point")])
+
+
+@pytest.mark.parametrize(("Ns", "pcts", "expected"), [
+    ((20, 18, 0), (80.0, 82.0, None), ["RC+RP 80,0\u202f%", "RC+RP 82,0\u202f%", "aucune donnée"]),
+    ((24, 20, 10), (91.7, 90.0, 100.0), ["RC+RP 91,7\u202f%", "RC+RP 90,0\u202f%", "RC+RP 100,0\u202f%"]),
+])
+def test_three_months_of_a_small_subgroup_keep_cr_plus_pr_named(Ns, pcts, expected):
+    """A month at 100,0 % or without patients has room on a third of the width: every
+    month keeps "RC+RP", and a month without patients says so."""
+    rows, overall = [], []
+    for month, N, p in zip((3, 6, 12), Ns, pcts):
+        for category, n in (("CR", N // 2), ("PR", N // 4), ("NR", N - N // 2 - N // 4)):
+            rows.append({"domain": "cutaneous", "month": month, "category": category, "n": n, "N": N,
+                         "pct": 100 * n / N if N else None, "ci_low": None, "ci_high": None})
+        overall.append({"domain": "cutaneous", "month": month, "n": int(N * (p or 0) / 100), "N": N,
+                        "pct": p if N else None, "ci_low": 70.0 if N else None, "ci_high": 90.0 if N else None})
+    spec = response_chart(pd.DataFrame(rows), pd.DataFrame(overall), "fr").to_dict()
+    layer = next(x for x in spec["hconcat"][0]["layer"]
+                 if x["mark"]["type"] == "text" and x["encoding"]["text"]["field"] == "top_text")
+    assert [r["top_text"] for r in spec["datasets"][layer["data"]["name"]]] == expected

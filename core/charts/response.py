@@ -122,9 +122,12 @@ def _domain_bars(counts: pd.DataFrame, overall: pd.DataFrame, domain: str, lang:
     )
     # Above each bar, as much as its share of the width holds (``_fitting``): CR + PR
     # with its name, else its percentage; its CI on one line, else on two.
-    room = DOMAIN_WIDTH / max(overall["month"].nunique(), 1) - _CI_GAP_PX
-    pct_only = [fmt_pct(p, lang) if N else "" for p, N in zip(overall["pct"], overall["N"])]
-    tops["top_text"] = _fitting([list(tops["text"]), pct_only], _TOP_CHAR_PX, room)
+    step = DOMAIN_WIDTH / max(overall["month"].nunique(), 1)
+    room = step - _CI_GAP_PX
+    # A month without patients keeps saying so ("aucune donnée") when its neighbours shorten.
+    pct_only = [fmt_pct(p, lang) if N else text for p, N, text in zip(overall["pct"], overall["N"], tops["text"])]
+    # Bold labels centred on their bands: each may take its band's whole width.
+    tops["top_text"] = _fitting([list(tops["text"]), pct_only], _TOP_CHAR_PX, step)
     two = [fmt_ci(lo, hi, lang, sep="\n") for lo, hi in zip(overall["ci_low"], overall["ci_high"])]
     # The label as drawn; the tooltip and a screen reader say it on one line ("ci").
     tops["ci_text"] = _fitting([list(tops["ci"]), two], _CI_CHAR_PX, room)
