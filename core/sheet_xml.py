@@ -30,9 +30,10 @@ _SPACES = np.frombuffer(b" \t\n\r", dtype=np.uint8)
 _CELL_END = np.frombuffer(b" \t\n\r>/", dtype=np.uint8)  # what follows "<c" in a cell's tag
 _FORMULA_END = np.frombuffer(b"f/", dtype=np.uint8)  # "</f>" or a self-closing "<f .../>"
 # A cell whose first child is a formula, the value element after it if any, and the
-# rest of that element when it is empty (``<v></v>`` or ``<v/>``).
+# rest of that element when it is empty (``<v></v>`` or ``<v/>``); or its result as an
+# inline string (``<is>``), a value.
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
-                           rb"(?:(<(?:\w+:)?v\b)([^>]*/>|[^>]*>\s*</(?:\w+:)?v>)?)?")
+                           rb"(?:(<(?:\w+:)?v\b)([^>]*/>|[^>]*>\s*</(?:\w+:)?v>)?|(<(?:\w+:)?is\b))?")
 _TEXT_TYPE = re.compile(rb"""\st\s*=\s*["']str["']""")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,40})</(?:\w+:)?v>")
 
@@ -199,6 +200,9 @@ class SheetShape:
         for match in _FORMULA_CELL.finditer(chunk):
             # No value, or an empty one: the formula was never computed. An empty value
             # of a text formula (t="str") is a computed "" and stays a blank cell.
+            # A formula whose result is an inline string (<is>) has its value there.
+            if match.group(4) is not None:
+                continue
             if match.group(2) is None or (match.group(3) is not None and not _TEXT_TYPE.search(match.group(1))):
                 self._flag(match.group(1), code="formula_not_computed")
 

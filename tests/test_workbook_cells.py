@@ -120,3 +120,18 @@ def test_cells_are_found_in_every_chunk_of_a_large_sheet():
     result = _load(HEADER + rows)
     assert [row for _, row, _, _ in _flagged(result)] == sorted(errors)
     assert result.report.counts["patients"].kept == 39_999
+
+
+def test_a_formula_whose_result_is_an_inline_string_is_computed():
+    """A text formula's result kept as an inline string (<is>) is its value: read, not
+    reported, even in a sheet the quick look sends to the exact scan (a text value
+    ending with a space)."""
+    from core.loader import load_cohort
+    from tests.helpers import raw_xlsx
+
+    header = inline_row(1, "patient_id", "sex", "age", "note")
+    row = ('<row r="2"><c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" t="inlineStr"><f>"F"</f>'
+           '<is><t>F</t></is></c><c r="C2"><v>40</v></c><c r="D2" t="str"><v>ok </v></c></row>')
+    result = load_cohort([("cohort.xlsx", raw_xlsx({"patients": header + row}))])
+    assert [i.code for i in result.report.issues if i.code == "formula_not_computed"] == []
+    assert result.cohort.con.execute("SELECT sex, age FROM patients").fetchall() == [("F", 40.0)]
