@@ -39,7 +39,7 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     if supplied and "patients" not in supplied:
         report.issues.append(Issue.of(ERROR, "missing_table", {"table": "patients"}, table="patients"))
     parsed: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
-    said: dict[tuple[str, str | None, int], str] = {}  # a wide sheet's row is in several pieces: said once
+    said: set[tuple[str, str | None, int]] = set()  # a wide sheet's row is in several pieces: said once
     # Patients first: a wide sheet's visit pieces leave out the rows its patients piece found.
     for index in sorted(range(len(pieces)), key=lambda i: pieces[i].table != "patients"):
         piece = pieces[index]
@@ -86,34 +86,29 @@ _NOTE_START = r"^\s*(?:[*†‡(\[]|n\.?b\s*[.:]|notes?\b|remarques?\b|l[eé]gen
 _NOTE_WORDS = 4
 
 
-def _without_non_data_rows(piece: Piece, report: Report, said: dict) -> Piece:
+def _without_non_data_rows(piece: Piece, report: Report, said: set) -> Piece:
     """``piece`` without the rows that are not data (see ``_SUMMARY_WORDS``), each
     rejected and reported once (``not_a_data_row``; ``said`` holds the rows found so far
     by (file, sheet, row), so that the other pieces of a wide sheet leave them out too)
     and counted as read and left out (``Piece.rejected``). The ids are read in Arrow;
     only the rows whose id is such a word, note or header are looked at cell by cell."""
     ids = piece.cells["patient_id"]
-    found: dict[int, tuple[str, str]] = {}
-    for pos in np.flatnonzero(np.isin(piece.rows, [r for (f, sh, r) in said if (f, sh) == (piece.file, piece.sheet)])):
-        found[int(pos)] = ("", "")  # found in another piece of this sheet: left out, said there
+    # Rows another piece of this sheet found: left out here too, said there.
+    keep = ~np.isin(piece.rows, [r for (f, sh, r) in said if (f, sh) == (piece.file, piece.sheet)])
     if is_text_column(ids) or ids.dtype == object:
         for pos in _candidate_rows(ids, piece):
-            if pos not in found:
-                kind = _non_data_kind(piece, pos)
-                if kind:
-                    found[pos] = kind
-    if not found:
+            kind = _non_data_kind(piece, pos) if keep[pos] else None
+            if kind:
+                keep[pos] = False
+                variant, value = kind
+                row = int(piece.rows[pos])
+                said.add((piece.file, piece.sheet, row))
+                report.issues.append(Issue.of(
+                    REJECTED, "not_a_data_row", {"row": row, "value": value}, variant=variant, file=piece.file,
+                    sheet=piece.sheet, row=row, column=piece.headers.get("patient_id"), value=value,
+                    table=piece.table))
+    if keep.all():
         return piece
-    for pos, (variant, value) in sorted(found.items()):
-        where = (piece.file, piece.sheet, int(piece.rows[pos]))
-        if not variant or where in said:
-            continue
-        said[where] = variant
-        report.issues.append(Issue.of(REJECTED, "not_a_data_row", {"row": where[2], "value": value}, variant=variant,
-                                      file=piece.file, sheet=piece.sheet, row=where[2],
-                                      column=piece.headers.get("patient_id"), value=value, table=piece.table))
-    keep = np.ones(len(piece.cells), dtype=bool)
-    keep[list(found)] = False
     return replace(piece, cells=piece.cells[keep].reset_index(drop=True), rows=piece.rows[keep],
                    rejected=piece.rejected + int((~keep).sum()))
 
