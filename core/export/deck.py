@@ -144,20 +144,19 @@ def _continued(prs, poster: PosterContent, panel: PanelContent, rows: list[tuple
         _heading(slide, title, poster.subgroup)
         room = bottom - top
         if done < len(rows):
-            size = _cell_pt(_TABLE_PT, rows)
-            left_rows = rows[done:]
-            if sum(_row_heights(left_rows, width, size)) > room:
-                done += _table_part(slide, left_rows, _MARGIN_IN, top, width, room)
-                left_rows = []
+            size, left = _cell_pt(_TABLE_PT, rows), rows[done:]
+            if sum(_row_heights(left, width, size)) > room:
+                done += _table_part(slide, left, _MARGIN_IN, top, width, room)
             else:
-                room -= _table(slide, left_rows, _MARGIN_IN, top, width, room, size) + _GAP_IN
+                room -= _table(slide, left, _MARGIN_IN, top, width, room, size) + _GAP_IN
                 done = len(rows)
-        if done >= len(rows) and note and _text_height(note, width, _TABLE_PT) <= room:
-            _text(slide, note, _MARGIN_IN, bottom - room, width, room, _TABLE_PT)
-            note = ""
-        elif done >= len(rows) and note and room == bottom - top:
-            _text(slide, note, _MARGIN_IN, top, width, room, _MIN_TABLE_PT)  # a note longer than a slide
-            note = ""
+        if done >= len(rows) and note:
+            if _text_height(note, width, _TABLE_PT) <= room:
+                _text(slide, note, _MARGIN_IN, bottom - room, width, room, _TABLE_PT)
+                note = ""
+            elif room == bottom - top:  # a note longer than a slide
+                _text(slide, note, _MARGIN_IN, top, width, room, _MIN_TABLE_PT)
+                note = ""
         _stamp(slide, poster)
         slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
 

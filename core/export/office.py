@@ -42,9 +42,8 @@ def app_properties(package: bytes, **counts: object) -> bytes:
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         rels = old.read(PACKAGE_RELS)
         thumbnails = {m.group(1).decode() for m in re.finditer(rb'Target="/?([^"]+)"', b"".join(_THUMBNAIL.findall(rels)))}
+        rewritten = {APP_PART: xml, PACKAGE_RELS: _THUMBNAIL.sub(b"", rels)}
         for info in old.infolist():
-            if info.filename in thumbnails:
-                continue
-            data = {APP_PART: xml, PACKAGE_RELS: _THUMBNAIL.sub(b"", rels)}.get(info.filename) or old.read(info)
-            new.writestr(info, data)
+            if info.filename not in thumbnails:
+                new.writestr(info, rewritten.get(info.filename) or old.read(info))
     return target.getvalue()
