@@ -137,6 +137,12 @@ def fmt_count(n: int, N: int, pct: float | None, lang: str, digits: int = 1) -> 
     return f"{n}/{N} ({fmt_pct(pct, lang, digits)})"
 
 
+def colon(lang: str) -> str:
+    """A label's colon and the space after it: ``LS : Lupus`` in French (a narrow
+    no-break space before it, as in the catalogues), ``SLE: Lupus`` in English."""
+    return f"{NNBSP}: " if lang == "fr" else ": "
+
+
 def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
     """Two bounds as the poster writes them: ``6,8 ; 21,0`` in French (a narrow no-break
     space before the semicolon), ``6.8; 21.0`` in English."""

@@ -97,10 +97,10 @@ def test_a_guide_is_named_by_its_title_with_the_values_the_spec_lists():
         "color": {"field": "c", "type": "quantitative", "scale": {"domain": [0, 7]}, "legend": {"title": "Patients"}},
     }}
     enc = described(spec, "fr")["encoding"]
-    assert enc["x"]["axis"]["description"] == "Axe des abscisses « Mois » : M0, M3"
+    assert enc["x"]["axis"]["description"] == "Axe des abscisses «\u202fMois\u202f»\u202f: M0, M3"
     # An axis's domain may have room added for its labels: only its ticks make a range.
-    assert enc["y"]["axis"]["description"] == "Axe des ordonnées « Patients »"
-    assert enc["color"]["legend"]["description"] == "Légende « Patients », de 0 à 7"
+    assert enc["y"]["axis"]["description"] == "Axe des ordonnées «\u202fPatients\u202f»"
+    assert enc["color"]["legend"]["description"] == "Légende «\u202fPatients\u202f», de 0 à 7"
     spec["encoding"]["y"] = {"field": "n", "type": "quantitative", "title": "Patients",
                              "axis": {"values": [0, 50, 100.5]}}
     assert described(spec, "en")["encoding"]["y"]["axis"]["description"] == "Y-axis titled 'Patients', from 0 to 100.5"
@@ -146,7 +146,7 @@ _XY = {"x": {"field": "m", "type": "nominal"}, "y": {"field": "n", "type": "quan
 
 
 @pytest.mark.parametrize("lang, first, second", [
-    ("fr", "Mois : M3 ; Dose : 1,3 ; Type : —", "Mois : M6 ; Dose : 1\u202f000,0 ; Type : a"),
+    ("fr", "Mois\u202f: M3\u202f; Dose\u202f: 1,3\u202f; Type\u202f: —", "Mois\u202f: M6\u202f; Dose\u202f: 1\u202f000,0\u202f; Type\u202f: a"),
     ("en", "Mois: M3; Dose: 1.3; Type: —", "Mois: M6; Dose: 1,000.0; Type: a"),
 ])
 def test_a_mark_is_read_as_its_tooltip_shows_it(lang, first, second):
@@ -216,7 +216,7 @@ def test_a_text_its_builder_described_is_read():
 def test_a_range_keeps_the_decimals_of_its_bounds():
     spec = {"mark": "rect", "encoding": {"color": {"field": "c", "type": "quantitative", "title": "Part",
                                                    "scale": {"domain": [0, 0.25]}}}}
-    assert described(spec, "fr")["encoding"]["color"]["legend"]["description"] == "Légende « Part », de 0 à 0,25"
+    assert described(spec, "fr")["encoding"]["color"]["legend"]["description"] == "Légende «\u202fPart\u202f», de 0 à 0,25"
 
 
 def test_a_patients_doses_are_read_once_month_by_month_and_each_months_box_once_with_its_range(
@@ -231,11 +231,11 @@ def test_a_patients_doses_are_read_once_month_by_month_and_each_months_box_once_
     patients = demo_results["steroids"].doses
     drawn_patients = patients[patients["dose_mg"].notna()]["patient_id"].nunique()
     assert len(doses) == len(set(doses)) == drawn_patients
-    assert all(re.fullmatch(r"Patient : P\d+ ; Dose \(mg/j\) : M0 \d+,\d(, M\d+ \d+,\d)*", label)
+    assert all(re.fullmatch(r"Patient\u202f: P\d+\u202f; Dose \(mg/j\)\u202f: M0 \d+,\d(, M\d+ \d+,\d)*", label)
                for label in doses), doses[:3]
     drawn = int(dose_summary_frame(demo_results["steroids"])["median"].notna().sum())
     assert len(boxes) == len(set(boxes)) == drawn == 3
-    assert all("Minimum : " in label and "Maximum : " in label for label in boxes)
+    assert all("Minimum\u202f: " in label and "Maximum\u202f: " in label for label in boxes)
 
 
 def test_marks_its_builder_left_unread_do_not_silence_the_others():
@@ -250,5 +250,5 @@ def test_layers_share_the_titled_description_of_an_axis_and_keep_a_builders_own(
                                                  "y": {**_XY["y"], "title": None, "axis": {"values": [0, 1000]}}}})
     described(spec, "fr")
     y = [layer["encoding"]["y"]["axis"]["description"] for layer in spec["layer"]]
-    assert y == ["Axe des ordonnées « Dose »"] * 2  # not the longer, untitled "…, de 0 à 1 000"
+    assert y == ["Axe des ordonnées «\u202fDose\u202f»"] * 2  # not the longer, untitled "…, de 0 à 1 000"
     assert spec["layer"][1]["encoding"]["x"]["axis"]["description"] == "Own"

@@ -44,7 +44,7 @@ def test_shift_chart_labels_each_month_with_its_n(result):
 
 def test_shift_chart_in_french_has_french_title_and_labels(result):
     spec = charts.shift_chart(charts.shift_frame(result.ifn), "fr", "ifn").to_dict()
-    assert title_text(spec["title"]) == "Signature IFN : évolution depuis M0"
+    assert title_text(spec["title"]) == "Signature IFN\u202f: évolution depuis M0"
     assert spec["encoding"]["y"]["title"] == "Patients"
     assert spec["encoding"]["color"]["scale"]["domain"][0] == "Baisse (↓)"
 
@@ -80,7 +80,7 @@ def test_paired_anti_dsdna_shows_only_patients_elevated_at_m0(result):
 
 def test_paired_chart_in_french_has_french_title_and_axis(result):
     spec = charts.paired_chart(result.anti_dsdna.pairs, 6, "fr", "anti_dsdna").to_dict()
-    assert title_text(spec["title"]) == "Test de Farr (anti-ADNdb) : de M0 à M6 (n = 1)"
+    assert title_text(spec["title"]) == "Test de Farr (anti-ADNdb)\u202f: de M0 à M6 (n = 1)"
     assert spec["layer"][0]["encoding"]["y"]["title"] == "Anti-ADNdb (UI/mL)"
 
 

@@ -57,7 +57,7 @@ def test_a_screen_reader_reads_each_segment_and_cr_plus_pr_whole():
     assert encoding["y"]["axis"]["description"] == "Y-axis titled '% of patients assessed', from 0 to 100"
     assert encoding["color"]["legend"]["description"] == "Legend titled 'Response': CR, PR, NR"
     french = response_chart(*_counts(), "fr").to_dict()
-    assert _layer_data(french, 0, 0)[0]["aria"] == f"M3 : RC 2/4 (50,0{NNBSP}%)"
+    assert _layer_data(french, 0, 0)[0]["aria"] == f"M3\u202f: RC 2/4 (50,0{NNBSP}%)"
 
 
 def test_segment_labels_sit_in_the_middle_of_their_segment():

@@ -91,16 +91,16 @@ def test_bundled_demo_validates_with_exit_0() -> None:
 def test_lang_fr_prints_the_report_in_french(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--lang", "fr", _write(tmp_path, "patients.csv", DUPLICATE)]) == 1
     out = capsys.readouterr().out
-    assert "ERREUR   duplicate_patient: patients.csv, ligne 3, colonne « patient_id »" in out
-    assert "L'identifiant de patient « P1 » figure sur plus d'une ligne." in out
-    assert "Utilisable : non (2 erreurs)" in out
+    assert "ERREUR   duplicate_patient: patients.csv, ligne 3, colonne «\u202fpatient_id\u202f»" in out
+    assert "L'identifiant de patient «\u202fP1\u202f» figure sur plus d'une ligne." in out
+    assert "Utilisable\u202f: non (2 erreurs)" in out
 
 
 def test_lang_fr_json_keeps_codes_and_gives_french_sentences(tmp_path: Path, capsys) -> None:
     main(["validate", "--json", "--lang", "fr", _write(tmp_path, "patients.csv", DUPLICATE)])
     issue = json.loads(capsys.readouterr().out)["issues"][0]
     assert (issue["code"], issue["params"]["value"]) == ("duplicate_patient", "P1")
-    assert issue["message"] == "L'identifiant de patient « P1 » figure sur plus d'une ligne."
+    assert issue["message"] == "L'identifiant de patient «\u202fP1\u202f» figure sur plus d'une ligne."
 
 
 def test_default_language_is_english(tmp_path: Path, capsys) -> None:
@@ -155,7 +155,7 @@ def test_json_marks_an_extra_column_offered_as_a_filter(tmp_path: Path, capsys) 
 def test_json_says_why_a_column_is_not_used_in_the_chosen_language(tmp_path: Path, capsys) -> None:
     reading = _columns(tmp_path, capsys, "--lang", "fr")["foo"]
     assert (reading["status"], reading["reason"]) == ("unused", "unrecognised_table")
-    assert reading["message"].startswith("Non utilisée : la feuille ou le fichier n'a pas été reconnu")
+    assert reading["message"].startswith("Non utilisée\u202f: la feuille ou le fichier n'a pas été reconnu")
 
 
 def test_text_report_lists_the_columns_not_read_as_fields(tmp_path: Path, capsys) -> None:

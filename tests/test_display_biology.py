@@ -32,7 +32,7 @@ def test_shift_arrows_are_over_patients_with_known_shift(down, up, stable, unkno
 
 
 def test_status_m0_line_in_french_has_decimal_comma(result):
-    assert display.status_m0_line(result.anti_dsdna, "fr") == "Élevé à M0 : 1/2 (50,0\u202f%)"
+    assert display.status_m0_line(result.anti_dsdna, "fr") == "Élevé à M0\u202f: 1/2 (50,0\u202f%)"
 
 
 def test_complement_month_line_is_its_normalisation(result):
@@ -79,7 +79,7 @@ def test_complement_month_line_is_a_dash_when_nobody_activated_is_known_at_the_m
     # Only B is activated at M0, and B has no complement value at M6.
     visits = [v for v in STATUS_VISITS if v["patient_id"] != "A"]
     result = biology(small_cohort(visits), settings=Settings(poster_months=(6,)))
-    assert display.month_lines(result.complement, 6, "fr") == ("normalisation : —",)
+    assert display.month_lines(result.complement, 6, "fr") == ("normalisation\u202f: —",)
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("fr", "(?) effectif masqué"), ("en", "(?) count hidden")])

@@ -26,8 +26,8 @@ def test_demo_poster_quotes_the_seed_posters_numbers(demo_results):
     tiles = {tile.label: (tile.value, tile.detail) for tile in text.tiles}
     assert tiles["Femmes"] == (f"95,5{NNBSP}%", "21/22")
     assert tiles["Patients"][0] == "22"
-    assert text.safety == f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"
-    assert text.visceral == ("P3 : GN IV + V / M2", "P10 : Péricardite / M3")
+    assert text.safety == f"Risque infectieux\u202f: 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"
+    assert text.visceral == ("P3\u202f: GN IV + V / M2", "P10\u202f: Péricardite / M3")
     ifn = text.markers[0]
     assert dict(ifn.months)["M6"] == ("↓ 15/16", "↑ 1/16", "(?) 6 patients")
 
@@ -63,7 +63,7 @@ def test_centres_line_reads_a_sentence_names_or_a_period_table(meta, expected):
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fr", "LS : Lupus systémique, GN"), ("en", "LS: Lupus systémique, GN"),
+    ("fr", "LS\u202f: Lupus systémique, GN"), ("en", "LS: Lupus systémique, GN"),
 ])
 def test_abbreviations_are_one_line_in_the_locales_punctuation(lang, expected):
     assert abbreviations_line([{"abbr": "LS", "meaning": "Lupus systémique"}, {"abbr": "GN"}], lang) == expected
@@ -81,7 +81,7 @@ def test_visceral_lines_write_patient_description_and_month():
     class _Safety:
         visceral_events = safety_events().query("type == 'visceral'")
 
-    assert visceral_lines(_Safety(), "fr") == ("P10 : Péricardite / M3",)
+    assert visceral_lines(_Safety(), "fr") == ("P10\u202f: Péricardite / M3",)
     events = pd.DataFrame({"patient_id": ["X"], "month": [1.5], "description": [None]})
     _Safety.visceral_events = events
     assert visceral_lines(_Safety(), "en") == ("X: no description / M1.5",)
@@ -101,7 +101,7 @@ def test_a_registry_s_visceral_events_are_not_each_a_line_of_the_poster():
 
 def test_subgroup_line_names_the_filter_or_everyone():
     assert subgroup_line(Filter(), "en") == "All analysed patients"
-    assert subgroup_line(Filter(sex=("F",)), "fr") == f"Sous-groupe : Sexe{NNBSP}: Femme"
+    assert subgroup_line(Filter(sex=("F",)), "fr") == f"Sous-groupe\u202f: Sexe{NNBSP}: Femme"
 
 
 def test_counter_counts_the_panels_from_one():

@@ -22,7 +22,7 @@ def _safety(N: int, infection: int, severe: int, vzv: int) -> SimpleNamespace:
     "counts, lang, line",
     [((23, 9, 0, 0), "en", "Infectious risk: 39.1% of patients / no severe infection / no VZV infection"),
      ((23, 9, 0, 0), "fr",
-      f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"),
+      f"Risque infectieux\u202f: 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV"),
      ((4, 2, 1, 1), "en",
       "Infectious risk: 50.0% of patients / severe infection in 1/4 (25.0%) / VZV infection in 1/4 (25.0%)"),
      ((0, 0, 0, 0), "en", "No treated patient in this subgroup.")],
@@ -35,7 +35,7 @@ def test_headline_is_the_posters_line(counts, lang, line):
     "counts, lang, line",
     [((23, 9, 0, 0), "en", "Infectious risk: 9 (total masked) of patients / no severe infection / no VZV infection"),
      ((23, 9, 0, 0), "fr",
-      "Risque infectieux : 9 (effectif total masqué) des patients / aucune infection sévère / aucune infection à VZV"),
+      "Risque infectieux\u202f: 9 (effectif total masqué) des patients / aucune infection sévère / aucune infection à VZV"),
      ((40, 9, 6, 2), "en",
       "Infectious risk: 9 (total masked) of patients / severe infection in 6 (total masked) / VZV infection in < 5"),
      ((4, 2, 1, 0), "en", "Infectious risk: < 5 of patients / severe infection in < 5 / no VZV infection")],
@@ -84,7 +84,7 @@ def test_a_poster_lists_the_first_visceral_events_and_says_how_many_there_are():
     listed, note = visceral_listed(events, "en", limit=4)
     assert list(listed["patient_id"]) == ["P0", "P1", "P2", "P3"]
     assert note == "1,500 visceral events: the first 4 by month are listed; the events table lists every one."
-    assert visceral_listed(events, "fr", limit=4)[1].startswith(f"1{NNBSP}500 événements viscéraux : les 4 premiers")
+    assert visceral_listed(events, "fr", limit=4)[1].startswith(f"1{NNBSP}500 événements viscéraux\u202f: les 4 premiers")
 
 
 def test_the_page_lists_the_first_events_of_a_type_and_says_how_many_there_are():
@@ -105,5 +105,5 @@ def test_the_page_lists_the_first_events_of_a_type_and_says_how_many_there_are()
                     "(tables.xlsx, on the Poster and Conclusion pages) lists them all.")
     visceral, note = listed_events(result, "fr", ("visceral",), limit=1000)
     assert len(visceral) == 600 and note == ""  # every one of that type is listed
-    assert listed_events(result, "fr", limit=4)[1].startswith(f"1{NNBSP}200 événements : les 4 premiers")
+    assert listed_events(result, "fr", limit=4)[1].startswith(f"1{NNBSP}200 événements\u202f: les 4 premiers")
     assert listed_events(result, "en")[0].equals(events_table(events.iloc[:1000], "en"))

@@ -102,7 +102,7 @@ def test_first_rows_cuts_a_long_table_and_says_where_every_row_is():
     assert list(cut.frame["Patient"]) == [f"P{k}" for k in range(20)]
     assert cut.notes == ("A note.", "12,345 rows: the first 20 are listed here; tables/events.csv and tables.xlsx "
                                     "list them all.")
-    assert first_rows(_events_table(12_345), 20, "fr").notes[-1].startswith("12\u202f345 lignes : les 20 premières")
+    assert first_rows(_events_table(12_345), 20, "fr").notes[-1].startswith("12\u202f345 lignes\u202f: les 20 premières")
 
 
 def test_docx_size_does_not_grow_with_the_number_of_events():
@@ -140,7 +140,7 @@ def test_shifts_table_says_why_a_mcnemar_test_is_a_dash(lang):
 @pytest.mark.parametrize(("title", "sheet"), [
     ("Tableau 1. Caractéristiques à l’inclusion (M0)", "Tableau 1"),
     ("Table 1. Baseline characteristics (M0)", "Table 1"),
-    ("Biologie : évolution depuis M0", "Biologie évolution depuis M0"),
+    ("Biologie\u202f: évolution depuis M0", "Biologie évolution depuis M0"),
     ("Clinical response by visit and involvement type", "Clinical response by visit and"),
     ("x" * 40, "x" * 31),
 ])

@@ -100,7 +100,7 @@ def test_every_result_note_has_a_translation():
 def test_note_text_translates_a_stats_note():
     from core.stats import NOTE_SMALL_N
 
-    assert note_text(NOTE_SMALL_N, "fr") == "n < 5 : interpréter avec prudence"
+    assert note_text(NOTE_SMALL_N, "fr") == f"n < 5{NNBSP}: interpréter avec prudence"
 
 
 def test_note_text_gives_nothing_for_a_note_it_cannot_translate():
@@ -130,3 +130,21 @@ def test_fmt_ci_is_one_form_per_language_and_empty_without_bounds(low, high, lan
 )
 def test_fmt_p_three_decimals_with_a_floor_and_a_dash_without_test(p, lang, text):
     assert fmt_p(p, lang) == text
+
+
+# French typography: a narrow no-break space before a colon, a semicolon and a sentence's
+# ? or !, and inside guillemets (``?`` alone is also a missing-value word).
+_FRENCH_BREAKS = re.compile(r" [:;»]|« | [?!](?=$|\)| [A-ZÀ-Ý])")
+
+
+def test_french_texts_never_break_a_line_before_their_punctuation():
+    loose = {k: v for k, v in i18n.catalogue("fr").items() if _FRENCH_BREAKS.search(v)}
+    assert loose == {}
+
+
+def test_french_texts_keep_a_space_before_their_punctuation():
+    fr = i18n.catalogue("fr")
+    assert fr["chart.aria.titled"] == f"{{what}} «{NNBSP}{{title}}{NNBSP}»"
+    assert f"{NNBSP}: " in fr["biology.analysed"]
+    assert f"une faute de frappe{NNBSP}?)" in " ".join(fr.values())
+    assert "NC et ? sont" in " ".join(fr.values())  # a word here, not a question mark

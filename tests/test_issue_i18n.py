@@ -89,13 +89,13 @@ def test_english_message_is_built_from_the_catalogue():
 
 def test_french_text_translates_the_column_name():
     issue = Issue.of(WARNING, "invalid_value", {"col": "cutaneous_response", "value": "bof"})
-    assert issue.text("fr") == "« bof » n'est pas une valeur lisible pour réponse cutanée ; la valeur est laissée manquante."
+    assert issue.text("fr") == "«\u202fbof\u202f» n'est pas une valeur lisible pour réponse cutanée\u202f; la valeur est laissée manquante."
 
 
 def test_french_text_translates_the_table_name():
     issue = Issue.of(ERROR, "missing_column", {"table": "visits", "col": "month", "accepted": "month, mois"})
     assert issue.text("fr") == "La table visites n'a pas de colonne mois."
-    assert issue.hint_text("fr").endswith("En-têtes acceptés : month, mois.")
+    assert issue.hint_text("fr").endswith("En-têtes acceptés\u202f: month, mois.")
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "(0 to 1.5)"), ("fr", "(0 à 1,5)")])
@@ -146,5 +146,5 @@ def test_french_upload_page_shows_a_french_message_for_an_unreadable_value(app):
     app.run()
     rows = app.dataframe[-1].value.to_dict("records")
     row = next(r for r in rows if r["Valeur"] == "abc")
-    assert row["Problème"] == "« abc » n'est pas une valeur lisible pour âge ; la valeur est laissée manquante."
+    assert row["Problème"] == "«\u202fabc\u202f» n'est pas une valeur lisible pour âge\u202f; la valeur est laissée manquante."
     assert row["Comment corriger"] == t("issue.invalid_value.hint", "fr")

@@ -83,7 +83,7 @@ def test_a_cell_at_the_last_excel_column_is_refused_before_reading():
     assert tables == []
     assert _codes(issues) == [("too_many_columns", "sheet")]
     assert issues[0].file == "far.xlsx"
-    assert issues[0].text("fr") == ("La feuille « patients » va jusqu'à la colonne 16\u202f384, "
+    assert issues[0].text("fr") == ("La feuille «\u202fpatients\u202f» va jusqu'à la colonne 16\u202f384, "
                                     "au-delà de la limite de 2\u202f000 colonnes.")
 
 

@@ -105,5 +105,5 @@ def test_sex_filter_changes_analysed_n(app, open_page):
 
 def test_french_shows_french_labels_and_decimal_commas(app, open_page):
     text = _texts(open_page(_PAGE, "fr"))
-    assert f"Élevé à M0 : 14/19 (73,7{NNBSP}%)" in text
+    assert f"Élevé à M0\u202f: 14/19 (73,7{NNBSP}%)" in text
     assert app.title[0].value == "Biologie"

@@ -77,8 +77,8 @@ def test_french_poster_has_french_labels_and_decimal_commas(open_page):
     assert load_poster("fr")["title"] in text
     assert _metric(app, "Femmes").value == f"95,5{NNBSP}%"
     assert _metric(app, "Dose de CT médiane (mg/j)").value == "7,3"
-    assert f"Cutanée, RC+RP : M3 15/17 (88,2{NNBSP}%)" in text
-    assert "P3 : GN IV + V / M2" in text
+    assert f"Cutanée, RC+RP\u202f: M3 15/17 (88,2{NNBSP}%)" in text
+    assert "P3\u202f: GN IV + V / M2" in text
     assert "Tous les patients analysés · 22 patients analysés" in text
 
 

@@ -88,7 +88,7 @@ def test_french_labels_and_decimal_commas(app, open_page):
     open_page(_PAGE, "fr")
     assert not app.exception
     assert app.title[0].value == t("nav.safety", "fr")
-    assert f"Risque infectieux : 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV" in _texts(app)
+    assert f"Risque infectieux\u202f: 39,1{NNBSP}% des patients / aucune infection sévère / aucune infection à VZV" in _texts(app)
     assert _metrics(app)["Infections pour 100 patients-années"] == "111,1"
     assert "Atteinte viscérale" in set(app.dataframe[1].value["Type"])
 

@@ -88,7 +88,7 @@ def test_an_error_value_is_reported_with_the_error(error):
     assert _flagged(result) == [("spreadsheet_error_value", 2, "age", error), ("spreadsheet_error_value", 3, "age", error)]
     issue = next(i for i in result.report.issues if i.code == "spreadsheet_error_value")
     assert issue.text("en") == f"Cell C2 holds the spreadsheet error {error}; the value is left missing."
-    assert issue.text("fr") == f"La cellule C2 contient l'erreur de tableur {error} ; la valeur est laissée manquante."
+    assert issue.text("fr") == f"La cellule C2 contient l'erreur de tableur {error}\u202f; la valeur est laissée manquante."
 
 
 def test_a_flagged_cell_below_a_title_row_keeps_its_spreadsheet_row():

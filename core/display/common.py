@@ -42,10 +42,11 @@ def describe_filter(flt, lang: str) -> str:
     Labels come from the filter widgets' catalogue keys (``filters.<field>``); sex and
     IFN values are translated; centre and extra-column values are shown as written.
     """
-    from core.i18n import catalogue, t
+    from core.i18n import NNBSP, catalogue, colon, t
 
     words = catalogue(lang)
-    sep, colon = ("\u202f; ", "\u202f: ") if lang == "fr" else ("; ", ": ")
+    after_label = colon(lang)
+    sep = f"{NNBSP}; " if lang == "fr" else "; "
 
     def value(kind: str, v: str) -> str:
         return words.get(f"{kind}.{v}", v)
@@ -54,16 +55,16 @@ def describe_filter(flt, lang: str) -> str:
     for name in ("centre", "sex", "ifn"):
         chosen = getattr(flt, name)
         if chosen:
-            parts.append(t(f"filters.{name}", lang) + colon + ", ".join(value(name, v) for v in chosen))
+            parts.append(t(f"filters.{name}", lang) + after_label + ", ".join(value(name, v) for v in chosen))
     for name in ("age", "prior_lines"):
         band = getattr(flt, name)
         if band is not None and (band.low is not None or band.high is not None):
             low = "…" if band.low is None else fmt_num(band.low, lang, 0)
             high = "…" if band.high is None else fmt_num(band.high, lang, 0)
-            parts.append(t(f"filters.{name}", lang) + colon + f"{low}–{high}")
+            parts.append(t(f"filters.{name}", lang) + after_label + f"{low}–{high}")
     for name in ("hcq", "corticosteroids", "cutaneous", "articular"):
         answer = getattr(flt, name)
         if answer is not None:
-            parts.append(t(f"filters.{name}", lang) + colon + t(f"filters.{'yes' if answer else 'no'}", lang))
-    parts += [column + colon + ", ".join(values) for column, values in flt.extra]
+            parts.append(t(f"filters.{name}", lang) + after_label + t(f"filters.{'yes' if answer else 'no'}", lang))
+    parts += [column + after_label + ", ".join(values) for column, values in flt.extra]
     return sep.join(parts)

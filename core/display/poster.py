@@ -21,7 +21,7 @@ from core.display.safety import safety_headline, visceral_listed
 from core.display.suppressed import count_text, masked, masked_findings, masked_tile, withheld_note
 from core.display.steroids import baseline_total, dose_tile
 from core.filters import Filter
-from core.i18n import fmt_count, fmt_num, t
+from core.i18n import colon, fmt_count, fmt_num, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
@@ -175,9 +175,10 @@ def definitions(response_definitions: dict, lang: str) -> tuple[Definition, ...]
 
 
 def abbreviations_line(abbreviations, lang: str) -> str:
-    """``LS : Lupus systémique, IFN-I : Interféron de type I``, as the poster's footer."""
-    colon = " : " if lang == "fr" else ": "
-    return ", ".join(f"{a.get('abbr', '')}{colon}{a.get('meaning', '')}" if a.get("meaning") else a.get("abbr", "")
+    """``LS : Lupus systémique, IFN-I : Interféron de type I``, as the poster's footer
+    (in French, a narrow no-break space before each colon)."""
+    sep = colon(lang)
+    return ", ".join(f"{a.get('abbr', '')}{sep}{a.get('meaning', '')}" if a.get("meaning") else a.get("abbr", "")
                      for a in abbreviations)
 
 
@@ -233,13 +234,13 @@ def visceral_lines(result: Safety, lang: str) -> tuple[str, ...]:
     """``P3 : GN IV + V / M2``: each visceral event's patient, description and month, as
     the poster writes them (descriptions as typed: shown as plain text); past
     ``VISCERAL_LISTED`` events, the first ones and a line saying how many there are."""
-    colon = " : " if lang == "fr" else ": "
+    sep = colon(lang)
     events, more = visceral_listed(result.visceral_events, lang)
     lines = []
     for row in events.itertuples(index=False):
         description = "" if pd.isna(row.description) else str(row.description)
         month = "" if pd.isna(row.month) else f" / M{fmt_num(row.month, lang, 0 if float(row.month).is_integer() else 1)}"
-        lines.append(f"{row.patient_id}{colon}{description or t('poster.no_description', lang)}{month}")
+        lines.append(f"{row.patient_id}{sep}{description or t('poster.no_description', lang)}{month}")
     return (*lines, more) if more else tuple(lines)
 
 
