@@ -174,3 +174,28 @@ def test_a_table_too_long_for_its_slide_goes_on_over_the_next():
              for row in shape.table.rows for cell in row.cells}
     steroids = next(p for p in ctx.poster.panels if p.key == "steroids")
     assert {tile.label for tile in steroids.tiles} <= cells
+
+
+def test_a_note_too_long_to_share_the_slide_leaves_the_table_its_full_type(cohort):
+    """A panel whose table fits its slide but not with its note: the table keeps its
+    largest type and the note goes on over a slide headed "(continued)" (the table had
+    been drawn at the smallest type, as if its rows did not fit)."""
+    from dataclasses import replace
+
+    from pptx import Presentation
+
+    from core.export.deck import _MIN_TABLE_PT, _TABLE_PT, deck_pptx
+
+    ctx = prepare_export(cohort, [("demo.csv", b"demo")], "en", meta=load_poster("en"))
+    note = " ".join(["The method of this panel, said at length for the reader."] * 60)
+    panels = tuple(replace(p, lines=(note,)) if p.key == "steroids" else p for p in ctx.poster.panels)
+    steroids = next(p for p in panels if p.key == "steroids")
+    deck = Presentation(io.BytesIO(deck_pptx(replace(ctx.poster, panels=panels), ctx.pngs, ctx.stamp.date)))
+    headings = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
+    first = deck.slides[headings.index(steroids.title)]
+    sizes = {run.font.size.pt for shape in first.shapes if shape.has_table for row in shape.table.rows
+             for cell in row.cells for run in cell.text_frame.paragraphs[0].runs}
+    assert max(sizes) == _TABLE_PT > _MIN_TABLE_PT
+    following = deck.slides[headings.index(steroids.title) + 1]
+    assert headings[headings.index(steroids.title) + 1] == f"{steroids.title} (continued)"
+    assert note in [s.text_frame.text for s in following.shapes if s.has_text_frame]

@@ -103,25 +103,35 @@ def _panel_slide(prs, poster: PosterContent, panel: PanelContent, pngs: dict[str
             note_height = _text_height(note, width, size) + _GAP_IN if note else 0
             if sum(_row_heights(rows, width, _cell_pt(size, rows))) + note_height <= bottom - top:
                 break
-        else:  # too many rows even so (many follow-up months): the rest on slides of their own
-            rest = (rows, note, _table_part(slide, rows, left, top, width, bottom - top))
+        else:
+            alone = _fitting_size(rows, width, bottom - top)
+            if alone is None:  # too many rows even so (many follow-up months): the rest on slides of their own
+                rest = (rows, note, _table_part(slide, rows, left, top, width, bottom - top))
+            else:  # the table alone fits: at its largest type, the note on the next slide
+                _table(slide, rows, left, top, width, bottom - top, _cell_pt(alone, rows))
+                rest = (rows, note, len(rows))
         if rest is None:
             height = _table(slide, rows, left, top, width, bottom - top - note_height, _cell_pt(size, rows))
             if note:
                 _text(slide, note, left, top + height + _GAP_IN, width, bottom - top - height - _GAP_IN, size)
     elif panel.lines:
         rows = [(line,) for line in panel.lines]
-        for size in range(_TABLE_PT, _MIN_TABLE_PT - 1, -1):
-            if sum(_row_heights(rows, width, _cell_pt(size, rows))) <= bottom - top:
-                break
-        else:  # too many lines even so: the rest on slides of their own
+        size = _fitting_size(rows, width, bottom - top)
+        if size is None:  # too many lines even so: the rest on slides of their own
             rest = (rows, "", _table_part(slide, rows, left, top, width, bottom - top))
-        if rest is None:
+        else:
             _table(slide, rows, left, top, width, bottom - top, _cell_pt(size, rows))
     _stamp(slide, poster)
     slide.notes_slide.notes_text_frame.text = "\n".join((*panel.notes, poster.stamp))
     if rest is not None:
         _continued(prs, poster, panel, *rest)
+
+
+def _fitting_size(rows: list[tuple[str, ...]], width: float, height: float) -> int | None:
+    """The largest type, from _TABLE_PT down to _MIN_TABLE_PT, at which ``rows`` fit
+    ``height``; None when they do not fit even at the smallest."""
+    return next((size for size in range(_TABLE_PT, _MIN_TABLE_PT - 1, -1)
+                 if sum(_row_heights(rows, width, _cell_pt(size, rows))) <= height), None)
 
 
 def _table_part(slide, rows: list[tuple[str, ...]], left: float, top: float, width: float, height: float) -> int:
