@@ -6,7 +6,7 @@ from core.poster import load_poster
 
 @pytest.mark.parametrize(
     "lang, title",
-    [("fr", "Anifrolumab dans le lupus systémique : expérience en vie réelle"),
+    [("fr", "Anifrolumab dans le lupus systémique\u202f: expérience en vie réelle"),
      ("en", "Anifrolumab in systemic lupus erythematosus: real-world experience")],
 )
 def test_title_is_in_the_requested_language(lang, title):
