@@ -17,15 +17,13 @@ EXIT_MEMORY = 3  # out of memory in Python (an allocation failing in calamine ab
 
 
 def _limit_self(memory_bytes: int, seconds: float) -> None:
-    """Cap this process's address space and CPU time, and forbid it a core dump (POSIX;
-    elsewhere the parent's time limit still holds).
+    """Cap this process's address space and CPU time (POSIX; elsewhere the parent's
+    time limit still holds), and forbid it a core dump: its usual way to fail is a crash
+    (an abort on a failed allocation, SIGXCPU past the CPU limit), which would otherwise
+    write the workbook's cells to disk where core dumps are on."""
+    from core.coredump import forbid_core_dumps
 
-    The reader's usual way to fail is to crash: an abort on a failed allocation, SIGXCPU
-    past the CPU limit. Where core dumps are enabled (``ulimit -c``, a container's
-    default), the kernel would then write this process's memory, the workbook's bytes and
-    cells, to a ``core`` file or hand it to a crash collector (systemd-coredump, apport)
-    that keeps it on disk.
-    """
+    forbid_core_dumps()
     try:
         import resource
     except ImportError:
@@ -33,19 +31,6 @@ def _limit_self(memory_bytes: int, seconds: float) -> None:
     for limit, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_CPU, math.ceil(seconds) + 1)):
         _, hard = resource.getrlimit(limit)
         resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _not_dumpable()
-
-
-def _not_dumpable() -> None:
-    """Linux: no core dump at all, whatever the core pattern (a crash collector reached
-    through a pipe is not bound by RLIMIT_CORE). Reference: prctl(2), PR_SET_DUMPABLE."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_dumpable = 4
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
 
 
 def _read(content: bytes, max_cell_chars: int, read_hidden: bool = False) -> dict:
