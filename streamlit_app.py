@@ -6,6 +6,7 @@ navigation over ``ui.nav.PAGES``.
 """
 import streamlit as st
 
+from core.coredump import forbid_core_dumps
 from core.i18n import t
 from ui import filters, nav, prefetch, present, state, widgets
 from ui.charts import scroll_wide_charts
@@ -15,6 +16,7 @@ from ui.logs import keep_messages_out_of_logs
 from ui.settings import sidebar_settings
 
 keep_messages_out_of_logs()  # an error's message may quote the cohort: the log gets its type
+forbid_core_dumps()  # a crash would write every session's cohort to disk
 
 # The title heads the sidebar, but its text depends on the language chosen below it.
 header = st.sidebar.container()

@@ -58,6 +58,10 @@ The rule, in one place:
    changed count is from 1 to k - 1 (``N = 19 pairs, hidden unchanged`` at k = 11: 19 -
    11 = 8). The summary writes the pairs but not the unchanged ones.
    ``unchanged_hidden``, for the steroids page and the exports.
+11. **Rates.** A rate is its count over an exposure that is shown (infections per 100
+   patient-years beside the follow-up in patient-months): it is hidden with its count,
+   which the rate times the exposure gives back (63.2 per 100 patient-years over 57
+   patient-months: 3 events). ``rate_hidden``.
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -213,6 +217,12 @@ def unchanged_hidden(pairs: int, unchanged: int, k: int) -> bool:
     return suppress_count(unchanged, pairs, k).n is None
 
 
+def rate_hidden(events: int, k: int) -> bool:
+    """Whether a rate of ``events`` over a shown exposure is hidden (rule 11): with its
+    events from 1 to k - 1."""
+    return small(events, k)
+
+
 def hide_treated(treated: int, analysed: int, k: int) -> bool:
     """Whether the treated count is hidden (rule 6): the excluded patients, treated -
     analysed, are from 1 to k - 1 (and the treated count is not itself small)."""
@@ -241,6 +251,9 @@ def suppress_summary(doc: dict, k: int) -> dict:
     _mask_parts(out, doc, k)
     _mask_status_changes(out, doc, k)
     _mask_response_details(out, doc, k)
+    safety = _get(doc, ("details", "safety"))
+    if isinstance(safety, dict) and rate_hidden(safety.get("infection_events"), k):
+        _put(out, ("details", "safety", "infection_rate_per_100py"), None)
     withheld = []
     for path in _LISTINGS:
         parent = out

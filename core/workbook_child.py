@@ -18,7 +18,12 @@ EXIT_MEMORY = 3  # out of memory in Python (an allocation failing in calamine ab
 
 def _limit_self(memory_bytes: int, seconds: float) -> None:
     """Cap this process's address space and CPU time (POSIX; elsewhere the parent's
-    time limit still holds)."""
+    time limit still holds), and forbid it a core dump: its usual way to fail is a crash
+    (an abort on a failed allocation, SIGXCPU past the CPU limit), which would otherwise
+    write the workbook's cells to disk where core dumps are on."""
+    from core.coredump import forbid_core_dumps
+
+    forbid_core_dumps()
     try:
         import resource
     except ImportError:

@@ -41,7 +41,7 @@ exposure = st.columns(3)
 exposure[0].metric(t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang))
 if events_recorded:
     exposure[1].metric(t("safety.metric.infection_events", lang), suppression.count(result.infection_events, view))
-    exposure[2].metric(t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang))
+    exposure[2].metric(t("safety.metric.rate", lang), display.rate_text(result, lang, view.settings.min_cell))
 st.caption(t("safety.exposure_help", lang))
 
 if events_recorded:

@@ -2,6 +2,8 @@
 "Forget my data" button, and forgetting after an idle time."""
 from __future__ import annotations
 
+import sys
+
 import duckdb
 import pytest
 
@@ -168,3 +170,23 @@ def test_the_poster_is_stamped_with_the_files_as_its_exports_are_after_a_drop(ap
     assert not app.exception
     stamps = [x.value for x in app.text if x.value.startswith("Snapshot ")]
     assert stamps and all(files_digest([("cohort.csv", _CSV)])[:12] in s for s in stamps)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(2) is Linux's")
+def test_the_server_process_can_never_dump_its_memory_to_disk(app):
+    # Where core dumps are on, a crash of the server wrote every session's cohort to a core
+    # file (or a crash collector's store): the app's script forbids its process any.
+    import ctypes
+    import resource
+
+    from core.coredump import forbid_core_dumps
+
+    libc = ctypes.CDLL(None)
+    _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+    libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: this test process dumps, as a server would
+    forbid_core_dumps.cache_clear()
+    app.run()
+    assert not app.exception
+    assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
+    assert libc.prctl(3, 0, 0, 0, 0) == 0  # PR_GET_DUMPABLE

@@ -145,3 +145,13 @@ def test_csv_guards_text_of_every_dtype_as_the_cell_by_cell_writer(dtype, lang):
     for value, k in zip(values, range(len(values))):
         writer.writerow([csv_cell("" if value is None else value), k])
     assert table_csv(ExportTable("t", "T", frame), lang) == buffer.getvalue().encode("utf-8-sig")
+
+
+def test_tables_on_the_pages_offer_no_unguarded_csv():
+    """st.dataframe's own "Download as CSV" (and its clipboard copy) writes a cell such as
+    =HYPERLINK(...) as it is, a formula once opened in Excel: the app's config turns
+    them off; a page's lists are downloaded through ``ui.lists``, whose cells are safe."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True

@@ -186,6 +186,33 @@ def test_a_reader_past_its_time_limit_is_stopped():
     assert time.perf_counter() - started < 10
 
 
+def test_the_reader_child_can_never_dump_its_memory_to_disk():
+    # Where core dumps are enabled, a reader crash (an abort, SIGXCPU) would write the
+    # workbook's cells to a core file: the child forbids itself any, even when it
+    # inherits a limit that allows them.
+    import resource
+    import subprocess
+    import sys
+
+    from core.workbook_reader import _ROOT
+
+    probe = ("import ctypes, resource, sys\n"
+             "from core.workbook_child import _limit_self\n"
+             "_limit_self(2**32, 5)\n"
+             "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) if sys.platform.startswith('linux') else 0\n"
+             "print(resource.getrlimit(resource.RLIMIT_CORE)[0], dumpable)\n")
+    _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    if hard == 0:
+        pytest.skip("core dumps are off for every process here")
+
+    def allow_core() -> None:
+        resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+    out = subprocess.run([sys.executable, "-c", probe], cwd=_ROOT, capture_output=True, text=True, check=True,
+                         preexec_fn=allow_core).stdout
+    assert out.split() == ["0", "0"]
+
+
 def test_a_text_cell_longer_than_a_spreadsheet_cell_is_left_missing():
     long_text = "x" * 40_000
     content = raw_xlsx({"patients": PATIENTS + inline_row(4, "P3", "F", long_text)})

@@ -349,7 +349,8 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
     on corticosteroids; every count's complement N - n; a row with one hidden cell; the
     paired patients against the positive at M0 and the appeared's N; CR + PR against CR,
     PR, NR and N (CR read from the response row or from ``details.response``); a row's
-    hidden cells together (N less its shown cells)."""
+    hidden cells together (N less its shown cells); hidden infection events from their
+    rate and the follow-up."""
     found = []
 
     def check(what: str, value) -> None:
@@ -436,6 +437,11 @@ def _given_back(doc: dict, k: int) -> list[tuple[str, int]]:
             walk(value, f"{path}.{key}" if path else key)
 
     walk(doc, "")
+    # A rate times its exposure: the infection events (rule 11).
+    safety = (doc.get("details") or {}).get("safety") or {}
+    rate, months = safety.get("infection_rate_per_100py"), safety.get("patient_months")
+    if safety.get("infection_events") is None and isinstance(rate, float) and isinstance(months, float):
+        check("infection events: rate x follow-up", round(rate * months / 1200))
     return found
 
 
@@ -913,3 +919,33 @@ def test_the_response_bars_withheld_leave_one_note(open_page, page):
     notes = [c.value for c in app.main.caption if c.value == chart_withheld_note("en")]
     # The Response page withholds its bars, transitions and grid; the poster its bars and doses.
     assert len(notes) == (3 if page == "pages/response.py" else 2)
+
+
+def test_the_infection_rate_does_not_give_masked_events_back(demo, open_page):
+    # CHU Lille at k = 5: 3 infection events, written "< 5", over 57 patient-months, shown;
+    # the rate beside them, 63.2 per 100 patient-years, gave the 3 back (63.2 x 57 / 1200).
+    import json
+
+    from core.export.bundle import export_files, prepare_export
+    from core.filters import parse_filters
+
+    lille = parse_filters(["centre=CHU Lille"])
+    ctx = prepare_export(demo, [], "en", lille, Settings(min_cell=K), digest="0" * 64)
+    assert (ctx.panels.safety.infection_events, ctx.panels.safety.patient_months) == (3, 57.0)
+    rows = dict(ctx.table("safety").frame.iloc[:, :2].values.tolist())
+    assert rows["Follow-up (patient-months)"] == "57.0" and rows["Infections (events)"] == "< 5"
+    assert rows["Infections per 100 patient-years"] == "hidden"
+    texts = _file_texts(export_files(ctx, ("tables", "texts")))
+    assert "63.2" not in texts["tables/safety.csv"] and "63.2" not in texts["tables.xlsx"]
+    safety = json.loads(texts["summary.json"])["details"]["safety"]
+    assert safety["infection_events"] is None and safety["infection_rate_per_100py"] is None
+    # Events of k or more keep their rate (the whole demo: 10 events).
+    whole = prepare_export(demo, [], "en", settings=Settings(min_cell=K), digest="0" * 64)
+    assert dict(whole.table("safety").frame.iloc[:, :2].values.tolist())["Infections per 100 patient-years"] == "111.1"
+
+    app = open_page("pages/safety.py")
+    app.multiselect(key="flt_demo_centre").set_value(["CHU Lille"]).run()
+    app.number_input(key="setting_min_cell").set_value(K).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.main.metric}
+    assert metrics["Infections (events)"] == "< 5" and metrics["Infections per 100 patient-years"] == "hidden"

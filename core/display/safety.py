@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_text, masked_sentence
+from core.display.suppressed import count_text, hidden_word, masked_sentence
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
+from core.suppression import rate_hidden
 
 
 _TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
@@ -69,6 +70,14 @@ def listed_events(result: Safety, lang: str, types: tuple[str, ...] = EVENT_ORDE
         return table, ""
     return table, t("safety.events_first", lang, shown=fmt_int(len(first), lang), total=fmt_int(total, lang))
 
+
+
+def rate_text(result: Safety, lang: str, k: int = 0) -> str:
+    """Infections per 100 patient-years as written; "hidden" with a masked events count
+    (``core.suppression`` rule 11: the rate times the follow-up shown would give it back)."""
+    if rate_hidden(result.infection_events, k):
+        return hidden_word(lang)
+    return fmt_num(result.infection_rate_per_100py, lang)
 
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
     """``Safety population (treated patients): N = 23.``, the N masked under small-cell

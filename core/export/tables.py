@@ -197,7 +197,8 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
     if panels.events_recorded:
         rows.append([t("safety.metric.infection_events", lang),
                      count_text(result.infection_events, panels.settings.min_cell, lang), ""])
-        rows.append([t("safety.metric.rate", lang), fmt_num(result.infection_rate_per_100py, lang), ""])
+        rate = safety_display.rate_text(result, lang, panels.settings.min_cell)
+        rows.append([t("safety.metric.rate", lang), rate, ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
     hide_N = hide_treated(panels.populations.treated, panels.populations.analysed, panels.settings.min_cell)
     notes = (safety_display.population_line(result, lang, panels.settings.min_cell, hide_N),
