@@ -41,13 +41,16 @@ def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(app, monke
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
 
 
-def test_a_list_within_the_page_is_shown_whole_with_no_file(app, monkeypatch):
+def test_a_list_within_the_page_is_shown_whole_and_still_has_its_file(app, monkeypatch):
+    """Tables have no download or copy of Streamlit's own (``client.disableDataExport``):
+    a short list keeps its safe CSV file."""
     page = _cohort_page(app, monkeypatch, 6)  # 4 exclusions, and 6 patients flagged (criteria missing)
     assert page.dataframe[0].value[t("cohort.col.patient", "en")].tolist() == ["P1", "P2", "P3", "P4"]
     captions = [c.value for c in page.caption]
     assert t("lists.first.exclusions", "en", shown="6", total="4") not in captions
     assert not any(c.endswith(t("lists.first.flags", "en", shown="", total="").split(";")[-1]) for c in captions)
-    assert not [b for b in page.get("download_button") if "list_" in b.proto.id]
+    buttons = [b for b in page.get("download_button") if "list_" in b.proto.id]
+    assert sorted(b.proto.label for b in buttons) == sorted([t("lists.csv.exclusions", "en"), t("lists.csv.flags", "en")])
 
 
 def test_the_response_pages_disagreements_are_a_long_list(app, monkeypatch, open_page):

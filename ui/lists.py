@@ -3,7 +3,7 @@
 A registry's subgroup can exclude tens of thousands of patients: the whole list, sent
 to the browser on every click, weighed 1.4 MB for 200,000 patients. ``long_list``
 shows the first ``LIST_ROWS`` rows, as the Safety page does with its events, says how
-many there are, and offers the whole list as a CSV file, built on click (each text cell
+many there are, and offers the whole list, however short, as a CSV file, built on click (each text cell
 safe for a spreadsheet, ``core.export.safe``) and refused once the session has
 forgotten its cohort or after too long idle, as the chart files are.
 """
@@ -26,16 +26,16 @@ LIST_ROWS = PAGE_ROWS
 def long_list(view, name: str, rows: pd.DataFrame, display: Callable[[pd.DataFrame], pd.DataFrame],
               lang: str) -> None:
     """``display(rows)`` as a table of at most ``LIST_ROWS`` rows (the first of ``rows``,
-    memoised with the view: ``PanelView.memo``); beyond, a line saying how many rows
-    there are and a button downloading ``name``.csv with every row. ``name`` must hold
+    memoised with the view: ``PanelView.memo``), a line saying how many rows there are
+    when there are more, and a button downloading ``name``.csv with every row (tables
+    have no download of Streamlit's own: ``client.disableDataExport``). ``name`` must hold
     no patient data: it keys the memo and the button, names the file, and picks the
     list's sentences (``lists.first.<name>``, ``lists.csv.<name>``: what a row is, in
     which order, so that a screen reader tells one file from another)."""
     limit = LIST_ROWS
     st.dataframe(view.memo(f"{name}_table", lambda: display(rows.iloc[:limit])), hide_index=True)
-    if len(rows) <= limit:
-        return
-    st.caption(t(f"lists.first.{name}", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang)))
+    if len(rows) > limit:
+        st.caption(t(f"lists.first.{name}", lang, shown=fmt_int(limit, lang), total=fmt_int(len(rows), lang)))
     session = this_session()  # bound here: the file is built on click, outside this run
     st.download_button(
         t(f"lists.csv.{name}", lang), data=lambda: _csv(session, name, rows, display, lang), file_name=f"{name}.csv",
