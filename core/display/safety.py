@@ -71,13 +71,13 @@ def listed_events(result: Safety, lang: str, types: tuple[str, ...] = EVENT_ORDE
     return table, t("safety.events_first", lang, shown=fmt_int(len(first), lang), total=fmt_int(total, lang))
 
 
-
 def rate_text(result: Safety, lang: str, k: int = 0) -> str:
     """Infections per 100 patient-years as written; "hidden" with a masked events count
     (``core.suppression`` rule 11: the rate times the follow-up shown would give it back)."""
     if rate_hidden(result.infection_events, k):
         return hidden_word(lang)
     return fmt_num(result.infection_rate_per_100py, lang)
+
 
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:
     """``Safety population (treated patients): N = 23.``, the N masked under small-cell
