@@ -52,6 +52,12 @@ def test_poster_shows_the_seed_posters_m0_numbers(open_page):
     assert "All analysed patients · 22 patients analysed" in _texts(app)
 
 
+def test_french_response_definitions_have_a_space_before_the_colon(open_page):
+    text = _texts(open_page(_PAGE, lang="fr"))
+    assert "• Complète : Disparition des lésions cutanées actives antérieures" in text
+    assert "Complète:" not in text
+
+
 def test_poster_shows_every_results_panel(open_page):
     text = _texts(open_page(_PAGE))
     assert "Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 13/14 (92.9%)" in text

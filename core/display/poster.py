@@ -174,6 +174,13 @@ def definitions(response_definitions: dict, lang: str) -> tuple[Definition, ...]
     )
 
 
+def definition_lines(definition: Definition, lang: str) -> tuple[str, ...]:
+    """``Complète : Disparition des lésions…``: each level of a domain's definition
+    with its meaning, in the locale's punctuation (a space before the colon in French)."""
+    colon = " : " if lang == "fr" else ": "
+    return tuple(f"{level}{colon}{meaning}" for level, meaning in definition.levels)
+
+
 def abbreviations_line(abbreviations, lang: str) -> str:
     """``LS : Lupus systémique, IFN-I : Interféron de type I``, as the poster's footer."""
     colon = " : " if lang == "fr" else ": "
