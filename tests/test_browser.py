@@ -387,6 +387,29 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     page.context.close()
 
 
+# The words of each heading in a column (a box's title) wider than the heading: broken
+# inside, at any letter ("Complémen" above "t").
+_HEADING_LONG_WORDS = """els => els.flatMap(h => {
+    const style = getComputedStyle(h);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    return h.textContent.split(/\\s+/).filter(w => context.measureText(w).width > h.clientWidth); })"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_biology_boxes_keep_their_titles_words_whole(server, browser, locale, width):
+    # 1,024 px with the sidebar open: three boxes side by side were 177 px wide, and
+    # "Complement" (155 px as a subheader) broke after its "n".
+    page = browser.new_context(locale=locale, viewport={"width": width, "height": 900}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/biology.py"))
+    headings = page.locator("[data-testid='stMain'] [data-testid='stColumn'] h3")
+    headings.nth(2).wait_for()
+    assert headings.evaluate_all(_HEADING_LONG_WORDS) == []
+    page.context.close()
+
+
 # The texts of the charts (SVG) that Vega cut with "…" to fit their room, the month
 # labels it hid (opacity 0) for overlapping their neighbours, and each chart drawn wider
 # than its column (which cuts it at the right).
