@@ -124,7 +124,7 @@ def test_french_browser_gets_french_page(server, browser):
     page.wait_for_function(f"({words})().every(w => w !== 'none')", timeout=30_000)
     shown = page.evaluate(words)
     assert shown == [f'"{t("upload.dropzone.button", "fr")}"',
-                     '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, ODS, PARQUET"']
+                     '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, XLS, XLSB, ODS, PARQUET, PQ"']
     # The badge naming the demo is read whole in the sidebar (not cut with "…").
     badge = page.locator("[data-testid='stSidebar'] .stMarkdownBadge").first
     assert badge.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
