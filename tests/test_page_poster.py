@@ -134,6 +134,16 @@ def test_edited_title_replaces_the_files_and_survives_presentation(open_page):
     assert load_poster("en")["title"] in _plain_texts(app)
 
 
+def test_french_abbreviations_field_reads_as_its_label_asks_and_edits_back(open_page):
+    app = open_page(_PAGE, lang="fr")
+    field = app.text_area(key="poster_edit_fr_abbreviations")
+    assert field.value.splitlines()[0] == "LS : Lupus systémique"
+    field.set_value(field.value.replace("LS : Lupus systémique", "LS : Lupus érythémateux systémique")).run()
+    assert not app.button(key="poster_edit_reset").disabled
+    assert any(text.startswith("LS : Lupus érythémateux systémique, IFN-I : Interféron de type I")
+               for text in _plain_texts(app))
+
+
 def test_uploaded_cohort_does_not_borrow_the_demo_studys_texts(upload_page):
     from tests.helpers import STEROID_VISITS
 
