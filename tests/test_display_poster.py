@@ -75,6 +75,17 @@ def test_definitions_keep_the_metadatas_domain_and_level_names():
     assert [(d.domain, d.levels) for d in defs] == [("Cutané", (("Complète", "A"), ("Partielle", "B")))]
 
 
+@pytest.mark.parametrize(("sex", "lang", "expected"), [
+    ("M", "en", "1 patient analysed"), ("M", "fr", "1 patient analysé"), ("F", "en", "21 patients analysed"),
+])
+def test_the_analysed_count_says_patient_for_one(sex, lang, expected):
+    cohort = load_demo().cohort
+    flt = Filter(sex=(sex,))
+    results = PosterResults(baseline(cohort, flt), response(cohort, flt), biology(cohort, flt), steroids(cohort, flt),
+                            safety(cohort, flt), conclusion(cohort, flt))
+    assert poster_text(load_poster(lang), results, lang).analysed == expected
+
+
 @pytest.mark.parametrize(("lang", "expected"), [("fr", "Complète : A"), ("en", "Complète: A")])
 def test_definition_lines_use_the_locales_punctuation(lang, expected):
     (definition,) = definitions({"levels": {"complete": "Complète"}, "cutaneous": {"complete": "A"}}, lang)
