@@ -145,11 +145,16 @@ def fmt_count(n: int, N: int, pct: float | None, lang: str, digits: int = 1) -> 
     return f"{n}/{N} ({fmt_pct(pct, lang, digits)})"
 
 
+def semicolon(lang: str) -> str:
+    """What goes between the items of a list: ``a ; b`` in French (a narrow no-break
+    space before the semicolon), ``a; b`` in English."""
+    return f"{NNBSP}; " if lang == "fr" else "; "
+
+
 def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
     """Two bounds as the poster writes them: ``6,8 ; 21,0`` in French (a narrow no-break
     space before the semicolon), ``6.8; 21.0`` in English."""
-    sep = f"{NNBSP}; " if lang == "fr" else "; "
-    return f"{fmt_num(low, lang, digits)}{sep}{fmt_num(high, lang, digits)}"
+    return f"{fmt_num(low, lang, digits)}{semicolon(lang)}{fmt_num(high, lang, digits)}"
 
 
 def fmt_ci(low: float | None, high: float | None, lang: str, digits: int = 1, sep: str = " ") -> str:
