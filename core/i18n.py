@@ -106,6 +106,14 @@ def fmt_num(x: float | int | None, lang: str, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _GROUP[lang])
 
 
+def plural(n: int | str, lang: str) -> bool:
+    """Whether a count takes a plural noun: in English every count but 1, in French from
+    2 (0 and 1 take the singular); a count written as text (``< 5``) is plural."""
+    if isinstance(n, str):
+        return True
+    return n >= 2 if lang == "fr" else n != 1
+
+
 def fmt_int(n: int | str, lang: str) -> str:
     """A lone count as written: a whole number with the language's thousands separator
     (``175 530`` in French, ``175,530`` in English); text, such as a masked count
@@ -143,11 +151,16 @@ def colon(lang: str) -> str:
     return f"{NNBSP}: " if lang == "fr" else ": "
 
 
+def semicolon(lang: str) -> str:
+    """What goes between the items of a list: ``a ; b`` in French (a narrow no-break
+    space before the semicolon), ``a; b`` in English."""
+    return f"{NNBSP}; " if lang == "fr" else "; "
+
+
 def fmt_pair(low: float | None, high: float | None, lang: str, digits: int = 1) -> str:
     """Two bounds as the poster writes them: ``6,8 ; 21,0`` in French (a narrow no-break
     space before the semicolon), ``6.8; 21.0`` in English."""
-    sep = f"{NNBSP}; " if lang == "fr" else "; "
-    return f"{fmt_num(low, lang, digits)}{sep}{fmt_num(high, lang, digits)}"
+    return f"{fmt_num(low, lang, digits)}{semicolon(lang)}{fmt_num(high, lang, digits)}"
 
 
 def fmt_ci(low: float | None, high: float | None, lang: str, digits: int = 1, sep: str = " ") -> str:

@@ -53,33 +53,36 @@ def _read() -> dict:
 
 
 # The fields a user can edit in the app, each as one text: a list field holds one item
-# per line, an abbreviation is "ABBR: meaning". ``introduction`` edits its bullets.
+# per line, an abbreviation is "ABBR: meaning" ("ABRÉV : signification" in French, as
+# the field's label shows it). ``introduction`` edits its bullets.
 EDITABLE = ("title", "authors", "centres", "introduction", "study_design", "inclusion_criteria",
             "conclusion", "perspectives", "abbreviations")
 _LINES = ("authors", "inclusion_criteria", "conclusion", "perspectives")
 
 
-def edit_text(view: dict, field: str) -> str:
-    """The ``EDITABLE`` ``field`` of a metadata view (``load_poster``) as one text."""
+def edit_text(view: dict, field: str, lang: str = "en") -> str:
+    """The ``EDITABLE`` ``field`` of a metadata view (``load_poster``) as one text, in
+    the punctuation of ``lang``."""
     value = view.get(field)
     if field == "introduction":
         return "\n".join((value or {}).get("bullets", []))
     if field == "abbreviations":
-        return "\n".join(f"{a.get('abbr', '')}: {a.get('meaning', '')}" for a in value or [])
+        colon = " : " if lang == "fr" else ": "
+        return "\n".join(f"{a.get('abbr', '')}{colon}{a.get('meaning', '')}" for a in value or [])
     if field in _LINES:
         return "\n".join(value or [])
     return value or ""
 
 
-def apply_edits(view: dict, edits: dict[str, str]) -> dict:
+def apply_edits(view: dict, edits: dict[str, str], lang: str = "en") -> dict:
     """A copy of ``view`` with the edited texts (``field -> text`` as ``edit_text``
-    writes it) read back into their fields; blank lines are dropped, and a text equal to
-    the field's own leaves the field as it is."""
+    writes it in ``lang``) read back into their fields; blank lines are dropped, and a
+    text equal to the field's own leaves the field as it is."""
     out = copy.deepcopy(view)
     for field, text in edits.items():
         if field not in EDITABLE:
             raise ValueError(f"{field!r} is not an editable poster field: {EDITABLE}")
-        if text == edit_text(view, field):
+        if text == edit_text(view, field, lang):
             continue
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if field == "introduction":

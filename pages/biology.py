@@ -9,7 +9,7 @@ from core.i18n import fmt_pct, t
 from ui.charts import chart_columns, show_chart
 from ui import suppression
 from ui.panel import open_panel
-from ui.widgets import show_notes, small_n_note
+from ui.widgets import box_columns, show_notes, small_n_note
 
 view = open_panel()
 lang = view.lang
@@ -21,7 +21,7 @@ st.markdown(f"**{t('biology.analysed', lang, N=suppression.count(result.N, view)
 small_n_note(result.N, lang, view.settings.min_cell)
 
 # The poster's three boxes: status at M0, then each follow-up month's arrows.
-for column, name in zip(st.columns(len(display.MARKERS)), display.MARKERS):
+for column, name in zip(box_columns(len(display.MARKERS), "biology_boxes"), display.MARKERS):
     marker = getattr(result, name)
     with column.container(border=True):
         st.subheader(t(f"biology.marker.{name}", lang))

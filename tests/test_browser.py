@@ -124,7 +124,7 @@ def test_french_browser_gets_french_page(server, browser):
     page.wait_for_function(f"({words})().every(w => w !== 'none')", timeout=30_000)
     shown = page.evaluate(words)
     assert shown == [f'"{t("upload.dropzone.button", "fr")}"',
-                     '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, ODS, PARQUET"']
+                     '"200 Mo par fichier • CSV, TSV, TXT, XLSX, XLSM, XLS, XLSB, ODS, PARQUET, PQ"']
     # The badge naming the demo is read whole in the sidebar (not cut with "…").
     badge = page.locator("[data-testid='stSidebar'] .stMarkdownBadge").first
     assert badge.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
@@ -384,6 +384,29 @@ def test_poster_tiles_show_every_number_whole_on_a_laptop_screen(server, browser
     # "Hydroxychloroquine" is longer than a tile at 1280 px: it breaks at a soft hyphen.
     assert m0.evaluate_all(_TILE_LONG_WORDS) == []
     page.screenshot(path=tmp_path / "poster_tiles.png", full_page=True)
+    page.context.close()
+
+
+# The words of each heading in a column (a box's title) wider than the heading: broken
+# inside, at any letter ("Complémen" above "t").
+_HEADING_LONG_WORDS = """els => els.flatMap(h => {
+    const style = getComputedStyle(h);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    return h.textContent.split(/\\s+/).filter(w => context.measureText(w).width > h.clientWidth); })"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_biology_boxes_keep_their_titles_words_whole(server, browser, locale, width):
+    # 1,024 px with the sidebar open: three boxes side by side were 177 px wide, and
+    # "Complement" (155 px as a subheader) broke after its "n".
+    page = browser.new_context(locale=locale, viewport={"width": width, "height": 900}).new_page()
+    page.set_default_timeout(_TIMEOUT_MS)
+    _goto(page, _url_of(server, "pages/biology.py"))
+    headings = page.locator("[data-testid='stMain'] [data-testid='stColumn'] h3")
+    headings.nth(2).wait_for()
+    assert headings.evaluate_all(_HEADING_LONG_WORDS) == []
     page.context.close()
 
 

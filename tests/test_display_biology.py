@@ -35,6 +35,20 @@ def test_status_m0_line_in_french_has_decimal_comma(result):
     assert display.status_m0_line(result.anti_dsdna, "fr") == "Élevé à M0\u202f: 1/2 (50,0\u202f%)"
 
 
+@pytest.mark.parametrize("n, lang, expected", [
+    (1, "en", "Activation at M0: 1 patient out of 4"),
+    (3, "en", "Activation at M0: 3 patients out of 4"),
+    (0, "fr", "Activation chez 0 patient sur 4 à M0"),
+    (1, "fr", "Activation chez 1 patient sur 4 à M0"),
+    (3, "fr", "Activation chez 3 patients sur 4 à M0"),
+])
+def test_complement_m0_line_says_patient_for_one(result, n, lang, expected):
+    from dataclasses import replace
+
+    marker = replace(result.complement, status_m0=estimate_proportion(n, 4))
+    assert display.status_m0_line(marker, lang) == expected
+
+
 def test_complement_month_line_is_its_normalisation(result):
     assert display.month_lines(result.complement, 6, "en") == ("normalised: 1/1 (100.0%)",)
 

@@ -58,7 +58,9 @@ def test_method_label_translates_known_tests(method, lang, label):
 def test_exclusion_reasons_are_translated_and_joined():
     excluded = pd.DataFrame({"patient_id": ["P9"], "reasons": ["age_under_min criteria_not_met"], "reason": ["…"]})
     table = exclusions_table(excluded, "fr", 18.0)
-    assert table.values.tolist() == [["P9", "âge inférieur à 18 ans; critères ACR/EULAR 2019 non remplis"]]
+    assert table.values.tolist() == [["P9", "âge inférieur à 18 ans\u202f; critères ACR/EULAR 2019 non remplis"]]
+    english = exclusions_table(excluded, "en", 18.0)
+    assert english.values.tolist() == [["P9", "age under 18; ACR/EULAR 2019 criteria not met"]]
 
 
 def test_exclusions_table_keeps_the_given_order_with_one_reason_each():

@@ -7,8 +7,8 @@ import pytest
 from core.analysis import baseline, biology, response, safety, steroids
 from core.conclusion import conclusion
 from core.demo import load_demo
-from core.display.poster import (PANELS, PosterResults, abbreviations_line, centres_line, counter, definitions,
-                                 poster_text, subgroup_line, visceral_lines)
+from core.display.poster import (PANELS, PosterResults, abbreviations_line, centres_line, counter, definition_lines,
+                                 definitions, poster_text, subgroup_line, visceral_lines)
 from core.filters import Filter
 from core.i18n import NNBSP
 from core.poster import load_poster
@@ -73,6 +73,23 @@ def test_definitions_keep_the_metadatas_domain_and_level_names():
     defs = definitions({"domains": {"cutaneous": "Cutané"}, "levels": {"complete": "Complète"},
                         "cutaneous": {"complete": "A", "partial": "B"}}, "fr")
     assert [(d.domain, d.levels) for d in defs] == [("Cutané", (("Complète", "A"), ("Partielle", "B")))]
+
+
+@pytest.mark.parametrize(("sex", "lang", "expected"), [
+    ("M", "en", "1 patient analysed"), ("M", "fr", "1 patient analysé"), ("F", "en", "21 patients analysed"),
+])
+def test_the_analysed_count_says_patient_for_one(sex, lang, expected):
+    cohort = load_demo().cohort
+    flt = Filter(sex=(sex,))
+    results = PosterResults(baseline(cohort, flt), response(cohort, flt), biology(cohort, flt), steroids(cohort, flt),
+                            safety(cohort, flt), conclusion(cohort, flt))
+    assert poster_text(load_poster(lang), results, lang).analysed == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fr", "Complète\u202f: A"), ("en", "Complète: A")])
+def test_definition_lines_use_the_locales_punctuation(lang, expected):
+    (definition,) = definitions({"levels": {"complete": "Complète"}, "cutaneous": {"complete": "A"}}, lang)
+    assert definition_lines(definition, lang) == (expected,)
 
 
 def test_visceral_lines_write_patient_description_and_month():

@@ -35,7 +35,9 @@ def test_wilcoxon_text_counts_the_unchanged_pairs():
 
 def test_wilcoxon_text_translates_other_notes():
     test = TestResult(None, None, 2, "Wilcoxon", (NOTE_SMALL_N,))
-    assert display.wilcoxon_text(test, 0, "fr").endswith("; n < 5\u202f: interpréter avec prudence")
+    # French typography: a narrow no-break space before the semicolon.
+    assert display.wilcoxon_text(test, 0, "fr").endswith(")\u202f; n < 5\u202f: interpréter avec prudence")
+    assert display.wilcoxon_text(test, 0, "en").endswith("); n < 5: interpret with care")
 
 
 def test_m0_tiles_have_no_stop_or_change(result):

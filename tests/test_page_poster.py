@@ -52,6 +52,12 @@ def test_poster_shows_the_seed_posters_m0_numbers(open_page):
     assert "All analysed patients · 22 patients analysed" in _texts(app)
 
 
+def test_french_response_definitions_have_a_space_before_the_colon(open_page):
+    text = _texts(open_page(_PAGE, lang="fr"))
+    assert "• Complète\u202f: Disparition des lésions cutanées actives antérieures" in text
+    assert "Complète:" not in text
+
+
 def test_poster_shows_every_results_panel(open_page):
     text = _texts(open_page(_PAGE))
     assert "Cutaneous, CR+PR: M3 15/17 (88.2%) · M6 13/14 (92.9%)" in text
@@ -126,6 +132,16 @@ def test_edited_title_replaces_the_files_and_survives_presentation(open_page):
     assert "Edited title" in _plain_texts(app)
     app.button(key="poster_edit_reset").click().run()
     assert load_poster("en")["title"] in _plain_texts(app)
+
+
+def test_french_abbreviations_field_reads_as_its_label_asks_and_edits_back(open_page):
+    app = open_page(_PAGE, lang="fr")
+    field = app.text_area(key="poster_edit_fr_abbreviations")
+    assert field.value.splitlines()[0] == "LS : Lupus systémique"
+    field.set_value(field.value.replace("LS : Lupus systémique", "LS : Lupus érythémateux systémique")).run()
+    assert not app.button(key="poster_edit_reset").disabled
+    assert any(text.startswith("LS\u202f: Lupus érythémateux systémique, IFN-I\u202f: Interféron de type I")
+               for text in _plain_texts(app))
 
 
 def test_uploaded_cohort_does_not_borrow_the_demo_studys_texts(upload_page):

@@ -52,7 +52,15 @@ def test_editable_texts_read_back_unchanged(lang):
     from core.poster import EDITABLE, apply_edits, edit_text
 
     poster = load_poster(lang)
-    assert apply_edits(poster, {field: edit_text(poster, field) for field in EDITABLE}) == poster
+    assert apply_edits(poster, {field: edit_text(poster, field, lang) for field in EDITABLE}, lang) == poster
+
+
+@pytest.mark.parametrize(("lang", "first"), [("fr", "LS : Lupus systémique"), ("en", "SLE: Systemic lupus erythematosus")])
+def test_abbreviations_are_edited_in_the_languages_punctuation(lang, first):
+    # The French field's label asks for "ABRÉV : signification"; it showed "LS: Lupus systémique".
+    from core.poster import edit_text
+
+    assert edit_text(load_poster(lang), "abbreviations", lang).splitlines()[0] == first
 
 
 def test_edits_replace_their_fields_only():

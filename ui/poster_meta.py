@@ -27,7 +27,7 @@ _EXAMPLE = POSTER_FILE.with_suffix(".toml")
 def poster_meta(lang: str, is_demo: bool) -> dict:
     """The poster's texts in ``lang``: the uploaded file's, else the demo study's (demo
     cohort only: an uploaded cohort is another study), with this session's edits."""
-    return apply_edits(poster_meta_base(lang, is_demo), st.session_state.get(_EDITS, {}).get(lang, {}))
+    return apply_edits(poster_meta_base(lang, is_demo), st.session_state.get(_EDITS, {}).get(lang, {}), lang)
 
 
 def meta_controls(lang: str, is_demo: bool) -> None:
@@ -58,7 +58,7 @@ def _edit_fields(lang: str, is_demo: bool) -> None:
     for field in EDITABLE:
         key = f"{_FIELD}{lang}_{field}"
         # Seeded from the edit (or the file's text) whenever the widget is drawn anew.
-        st.session_state.setdefault(key, edits.get(field, edit_text(base, field)))
+        st.session_state.setdefault(key, edits.get(field, edit_text(base, field, lang)))
         height = 68 if field in ("title", "centres") else 120
         st.text_area(t(f"poster.field.{field}", lang), key=key, height=height,
                      on_change=_on_edit, args=(lang, field, key))

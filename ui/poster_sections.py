@@ -13,7 +13,7 @@ from contextlib import nullcontext
 import streamlit as st
 
 from core.charts.theme import AXIS_ROOM, DOMAIN_WIDTH, DOSE_HEIGHT, WIDTH
-from core.display.poster import PANELS
+from core.display.poster import PANELS, definition_lines
 from core.i18n import t
 from core.schema import RESPONSE_DOMAINS
 from ui.charts import chart_columns
@@ -92,7 +92,7 @@ def _draw_definitions(text, lang: str) -> None:
     for definition in text.definitions:
         with st.container(border=True):
             st.text(definition.domain)
-            _plain(f"{level}: {meaning}" for level, meaning in definition.levels)
+            _plain(definition_lines(definition, lang))
 
 
 def draw_baseline(poster: PosterView, lang: str) -> None:

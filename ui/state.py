@@ -35,7 +35,8 @@ _MEMO_LIMIT = 256
 _PANEL_RESULTS_KEPT = 8
 
 # What the uploader accepts; core.formats decides how each is read.
-UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "ods", "parquet")
+# Every file core.formats reads: a legacy .xls workbook is still common in hospitals.
+UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods", "parquet", "pq")
 
 T = TypeVar("T")
 

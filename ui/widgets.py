@@ -240,6 +240,21 @@ def wrap_tiles() -> None:
 COLUMN_GAP_PX = {"small": 16, "large": 64}
 
 
+# A bordered box headed by a subheader (the Biology page's markers) holds the longest
+# word of its title ("Complement", "Complément": 155 px) inside its padding and border.
+BOX_MIN_PX = 190
+
+
+def box_columns(count: int, key: str) -> list:
+    """``count`` columns for bordered boxes headed by a subheader, side by side where
+    each box gets ``BOX_MIN_PX``, else one under the other: on a 1,024 px screen with
+    the sidebar open, three boxes were 177 px wide and "Complément" broke after its "n"."""
+    box = st.container(key=key)
+    with box:
+        stack_columns_below(key, count * BOX_MIN_PX + (count - 1) * COLUMN_GAP_PX["small"])
+    return box.columns(count)
+
+
 def stack_columns_below(key: str, min_px: int) -> None:
     """Let the columns drawn straight inside the container keyed ``key`` stack, each on
     the container's whole width, where the container is narrower than ``min_px``

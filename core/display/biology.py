@@ -12,7 +12,7 @@ import pandas as pd
 from core.biology import Biology, Marker, PairedStatus, ShiftCounts
 from core.display.common import month_label
 from core.display.suppressed import hidden_word, masked, shown_count
-from core.i18n import MISSING, fmt_count, fmt_int, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_count, fmt_int, fmt_p, note_text, plural, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
 from core.suppression import active, row_mask, status_change_mask, suppress_count, written
@@ -35,7 +35,9 @@ def status_m0_line(marker: Marker, lang: str, k: int = 0, total: int | None = No
         N = N if m.N is not None else shown_count(s.N, k, lang, True)
         if N == hidden_word(lang):  # in the sentence: "3 patients out of a masked total"
             N = t("suppression.sentence.total", lang)
-    return t(f"biology.m0.{marker.name}", lang, count=count, n=fmt_int(n, lang), N=fmt_int(N, lang))
+    # The complement's sentence counts patients: "1 patient out of 21".
+    key = f"biology.m0.{marker.name}" + ("_one" if marker.name == "complement" and not plural(n, lang) else "")
+    return t(key, lang, count=count, n=fmt_int(n, lang), N=fmt_int(N, lang))
 
 
 def status_m0_count(marker: Marker, lang: str, k: int = 0, total: int | None = None) -> str:

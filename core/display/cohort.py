@@ -12,7 +12,7 @@ import pandas as pd
 from core.baseline import MEAN_SD, BaselineTable
 from core.display.common import Tile, translated
 from core.display.suppressed import count_text, hidden_word, masked, masked_tile, shown_count
-from core.i18n import MISSING, fmt_int, fmt_num, fmt_pct, t
+from core.i18n import MISSING, fmt_int, fmt_num, fmt_pct, semicolon, t
 from core.populations import REASONS
 from core.stats import Continuous, Proportion
 from core.suppression import active, dose_n_hidden, less_than, part_hidden, small
@@ -162,8 +162,9 @@ def exclusions_table(exclusions: pd.DataFrame, lang: str, min_age: float) -> pd.
     codes = exclusions["reasons"].astype("string")
     for code in REASONS:  # the codes in their fixed order, one column pass each
         hit = codes.str.contains(rf"(?:^| ){code}(?: |$)", regex=True).fillna(False).astype(bool)
-        texts = texts.mask(hit, texts + t(f"cohort.reason.{code}", lang, min_age=f"{min_age:g}") + "; ")
-    frame = pd.DataFrame({"patient": exclusions["patient_id"].astype("string"), "reasons": texts.str.removesuffix("; ")})
+        texts = texts.mask(hit, texts + t(f"cohort.reason.{code}", lang, min_age=f"{min_age:g}") + semicolon(lang))
+    frame = pd.DataFrame({"patient": exclusions["patient_id"].astype("string"),
+                          "reasons": texts.str.removesuffix(semicolon(lang))})
     return frame.reset_index(drop=True).rename(
         columns={"patient": t("cohort.col.patient", lang), "reasons": t("cohort.col.reasons", lang)})
 

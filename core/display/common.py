@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.i18n import fmt_int, fmt_num
+from core.i18n import fmt_int, fmt_num, plural
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,7 @@ def count_line(n: int, lang: str) -> str:
     """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``.
 
     The word is the same in both languages; French keeps the singular for 0 and 1."""
-    plural = n >= 2 if lang == "fr" else n != 1
-    return f"{fmt_int(n, lang)} patient{'s' if plural else ''}"
+    return f"{fmt_int(n, lang)} patient{'s' if plural(n, lang) else ''}"
 
 
 def translated(values: pd.Series, label) -> pd.Series:
@@ -42,11 +41,11 @@ def describe_filter(flt, lang: str) -> str:
     Labels come from the filter widgets' catalogue keys (``filters.<field>``); sex and
     IFN values are translated; centre and extra-column values are shown as written.
     """
-    from core.i18n import NNBSP, catalogue, colon, t
+    from core.i18n import catalogue, colon, semicolon, t
 
     words = catalogue(lang)
     after_label = colon(lang)
-    sep = f"{NNBSP}; " if lang == "fr" else "; "
+    sep = semicolon(lang)
 
     def value(kind: str, v: str) -> str:
         return words.get(f"{kind}.{v}", v)

@@ -18,10 +18,10 @@ from core.display.biology import MARKERS, month_lines, status_m0_line
 from core.display.cohort import m0_tiles
 from core.display.common import Tile, describe_filter, month_label
 from core.display.safety import safety_headline, visceral_listed
-from core.display.suppressed import count_text, masked, masked_findings, masked_tile, withheld_note
+from core.display.suppressed import masked, masked_findings, masked_tile, shown_count, withheld_note
 from core.display.steroids import baseline_total, dose_tile
 from core.filters import Filter
-from core.i18n import colon, fmt_count, fmt_num, t
+from core.i18n import colon, fmt_count, fmt_int, fmt_num, plural, t
 from core.populations import Baseline
 from core.response import ResponseResult
 from core.safety import Safety
@@ -133,7 +133,7 @@ def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0
         conclusion=tuple(meta.get("conclusion") or ()),
         perspectives=tuple(meta.get("perspectives") or ()),
         abbreviations=abbreviations_line(meta.get("abbreviations") or (), lang),
-        analysed=t("poster.analysed", lang, N=count_text(table.N, k, lang)),
+        analysed=_analysed_line(shown_count(table.N, k, lang), lang),
         tiles=m0_tiles(table, lang, k),
         response=tuple((domain, masked(line, k, lang))
                        for domain, line in domain_response_lines(results.response, lang, k)),
@@ -145,6 +145,11 @@ def poster_text(meta: dict, results: PosterResults, lang: str, min_cell: int = 0
         visceral=(withheld_note(lang),) if k and visceral else visceral,
         findings=masked_findings(results.conclusion, k, lang),
     )
+
+
+def _analysed_line(n: int | str, lang: str) -> str:
+    """``22 patients analysed``, ``1 patient analysed`` (``0 patient analysé`` in French)."""
+    return t("poster.analysed" if plural(n, lang) else "poster.analysed_one", lang, N=fmt_int(n, lang))
 
 
 def centres_line(meta: dict) -> str:
@@ -172,6 +177,13 @@ def definitions(response_definitions: dict, lang: str) -> tuple[Definition, ...]
                          for level in _LEVELS if response_definitions[domain].get(level)))
         for domain in RESPONSE_DOMAINS if response_definitions.get(domain)
     )
+
+
+def definition_lines(definition: Definition, lang: str) -> tuple[str, ...]:
+    """``Complète : Disparition des lésions…``: each level of a domain's definition
+    with its meaning, in the locale's punctuation (a narrow no-break space before the
+    colon in French)."""
+    return tuple(f"{level}{colon(lang)}{meaning}" for level, meaning in definition.levels)
 
 
 def abbreviations_line(abbreviations, lang: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import Tile
-from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_median_iqr, fmt_num, fmt_p, note_text, t
+from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_median_iqr, fmt_num, fmt_p, note_text, semicolon, t
 from core.schema import CS_DRUG_FACTORS
 from core.display.suppressed import count_text, hidden_word, masked_tile
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
@@ -33,7 +33,7 @@ def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
              zeros=fmt_int(shown_zeros, lang))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
-    return "; ".join([text, *others])
+    return semicolon(lang).join([text, *others])
 
 
 def _count(p: Proportion, lang: str) -> str:
