@@ -11,7 +11,7 @@ from core.i18n import t
 from ui import filters, nav, prefetch, present, state, widgets
 from ui.charts import scroll_wide_charts
 from ui.forget import forget_if_idle
-from ui.lang import language_selector
+from ui.lang import declare_page_language, language_selector
 from ui.logs import keep_messages_out_of_logs
 from ui.settings import sidebar_settings
 
@@ -45,6 +45,7 @@ sidebar_settings(lang)
 prefetch.aim()
 filters.sidebar_populations(counts, lang)
 widgets.wrap_tiles()
+declare_page_language(lang)
 scroll_wide_charts()
 page.run()
 # While the browser draws the page: the other pages' panels of this subgroup (a registry).

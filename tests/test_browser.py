@@ -131,6 +131,18 @@ def test_french_browser_gets_french_page(server, browser):
     page.context.close()
 
 
+def test_the_page_declares_its_language(server, browser):
+    # Streamlit's <html lang="en"> stayed on French pages: a screen reader read them
+    # with an English voice.
+    page = _open(browser, _url_of(server, "pages/cohort.py"), locale="fr-FR")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="English").click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    _expect_h1(page, t("nav.cohort", "en"))
+    page.context.close()
+
+
 def test_uploaded_file_gets_a_report(server, browser, tmp_path):
     from playwright.sync_api import expect
 

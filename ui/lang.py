@@ -47,3 +47,16 @@ def language_selector() -> str:
     )
     st.query_params[_KEY] = lang
     return lang
+
+
+def declare_page_language(lang: str) -> None:
+    """Say the page's language to the browser: ``<html lang>``, which Streamlit fixes to
+    "en", so that a screen reader reads a French page with a French voice (WCAG 3.1.1,
+    language of page). A fixed script built from the language code only, no user text;
+    the element takes no room on the page."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: expected one of {LANGS}")
+    # The element's own style hides it: a script's element would take a gap on the page.
+    st.html("<style>[data-testid='stElementContainer']:has(> [data-testid='stHtml'] > .page-lang) {display: none;}"
+            f"</style><script class='page-lang'>document.documentElement.lang = '{lang}';</script>",
+            unsafe_allow_javascript=True)
