@@ -62,6 +62,15 @@ def test_upload_lists_unreadable_value_with_its_row_and_column(app, upload_page)
     )
 
 
+def test_the_issues_can_be_downloaded_as_a_safe_csv_file(app, upload_page):
+    """Tables have no download or copy of their own (client.disableDataExport): the
+    issues to work through in a spreadsheet come as the app's own CSV, built on click."""
+    upload_page([("cohort.csv", _CSV)])
+    [button] = [b for b in app.get("download_button") if "list_issues_csv" in b.proto.id]
+    assert button.proto.label == t("report.csv", "en")
+    assert button.proto.deferred_file_id and not button.proto.url
+
+
 def test_usable_upload_replaces_demo_badge(app, upload_page):
     upload_page([("cohort.csv", _CSV)])
     assert [s.value for s in app.success] == [t("report.usable", "en")]

@@ -83,7 +83,7 @@ def test_the_file_lists_every_row_as_the_page_writes_it_with_safe_cells(session)
     def display(frame):
         return frame.rename(columns={"patient_id": "Patient", "n": "N"})
 
-    data = lists._csv(session, "exclusions", rows, display, "fr")
+    data = lists._csv(session, "exclusions", lambda: display(rows), "fr")
     # Excel's byte-order mark, French ";", and the id that could run as a formula quoted.
     assert data == '\ufeffPatient;N\r\nP1;1\r\n"\'=HYPERLINK(""x"")";2\r\nP3;3\r\n'.encode()
 
@@ -93,10 +93,10 @@ def test_the_file_is_refused_after_too_long_idle(session, monkeypatch):
 
     monkeypatch.setattr(state, "clock", lambda: session.bound_at + 24 * 3600)
     with pytest.raises(SessionForgotten):
-        lists._csv(session, "exclusions", pd.DataFrame({"a": [1]}), lambda f: f, "en")
+        lists._csv(session, "exclusions", lambda: pd.DataFrame({"a": [1]}), "en")
 
 
 def test_the_file_is_refused_once_the_session_has_forgotten_its_cohort(session):
     session.store.forget()
     with pytest.raises(SessionForgotten):
-        lists._csv(session, "exclusions", pd.DataFrame({"a": [1]}), lambda f: f, "en")
+        lists._csv(session, "exclusions", lambda: pd.DataFrame({"a": [1]}), "en")

@@ -14,6 +14,7 @@ from core.display.upload import readings_frame
 from core.i18n import fmt_int, note_text, t
 from core.report import ERROR, REJECTED, WARNING, Report
 from core.stats import SMALL_N
+from ui.lists import csv_button
 from ui.forget import forget_button
 from ui.state import ActiveCohort, active_cohort
 
@@ -76,6 +77,9 @@ def show_report(report: Report, lang: str) -> None:
         return
     st.caption(report_summary(report, lang))
     st.dataframe(issues_frame(report, lang), hide_index=True)
+    # Tables have no download or copy of their own (client.disableDataExport): the
+    # issues to work through in a spreadsheet, each cell safe there.
+    csv_button("issues", t("report.csv", lang), lambda: issues_frame(report, lang), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
