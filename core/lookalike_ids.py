@@ -109,7 +109,7 @@ def lookalike_issues(frame: pd.DataFrame, locate: Sequence[tuple[str, str | None
         listed = [f"{shown(value)} ({_rows_text(at)})" for (_, value), at in group["rows"].items()]
         first = group.iloc[0]
         file, sheet, header = locate[int(first["piece"])]
-        issues.append(Issue.of(WARNING, "lookalike_id", {"ids": "; ".join(listed), "count": float(len(listed))},
+        issues.append(Issue.of(WARNING, "lookalike_id", {"ids": tuple(listed), "count": float(len(listed))},
                                file=file, sheet=sheet, row=int(first["rows"][0]), column=header,
                                value=str(group.index[0][1])))
     if len(order) > _MAX_GROUPS:

@@ -151,9 +151,11 @@ def _check_code(code: str, variant: str) -> None:
 
 
 def _render(code: str, variant: str, part: str, params: tuple[tuple[str, object], ...], lang: str) -> str:
-    from core.i18n import fmt_num, t
+    from core.i18n import fmt_num, semicolon, t
 
     def shown(name: str, value: object) -> str:
+        if isinstance(value, tuple):  # a list of items, in the language's punctuation
+            return semicolon(lang).join(str(v) for v in value)
         if name in _LABEL_PARAMS:
             return t(f"{_LABEL_PARAMS[name]}.{value}", lang)
         if isinstance(value, float):

@@ -30,6 +30,8 @@ def test_four_spellings_of_one_id_are_one_group_with_their_rows():
     assert "U+0420" in issue.message and "U+FF30" in issue.message and "U+200B" in issue.message
     assert "P2" not in issue.message
     assert issue.text("fr") != issue.message and "U+200B" in issue.text("fr")
+    # The spellings are listed in each language's punctuation.
+    assert "(2); " in issue.message and "(2)\u202f; " in issue.text("fr") and "(2); " not in issue.text("fr")
     assert result.report.counts["patients"].kept == 5  # warned, not merged
 
 
