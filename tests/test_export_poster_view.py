@@ -160,3 +160,14 @@ def test_a_qr_code_under_other_definitions_says_the_live_view_has_the_defaults(c
     assert any(shape.has_text_frame and shape.text_frame.text == caption for shape in deck.slides[0].shapes)
     pdf = PdfReader(io.BytesIO(poster_pdf(other.poster, {}, other.stamp.short, qr_svg(other.poster.url))))
     assert "under the default definitions" in " ".join(pdf.pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_abbreviation_without_its_meaning_stands_alone_on_the_posters(ctx, lang):
+    """As on the poster page: "LS : Lupus, GN", never "GN :" with nothing after it."""
+    from core.export.content import abbreviations_text
+
+    poster = dataclasses.replace(ctx.poster, lang=lang, abbreviations=(("LS", "Lupus"), ("GN", "")))
+    colon = "\u202f: " if lang == "fr" else ": "
+    assert abbreviations_text(poster) == f"LS{colon}Lupus, GN"
+    assert f"LS{colon}Lupus, GN</p>" in poster_html(poster, ctx.svgs).decode("utf-8")

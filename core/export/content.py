@@ -18,6 +18,7 @@ from core.display import cohort as cohort_display
 from core.display import safety as safety_display
 from core.display import steroids as steroid_display
 from core.display.common import Tile, month_label
+from core.display.poster import abbreviations_line
 from core.display.suppressed import (
     chart_withheld_note,
     masked,
@@ -31,7 +32,7 @@ from core.export.charts import PosterChart
 from core.export.methods import methods_text
 from core.export.panels import Panels
 from core.export.stamp import Stamp
-from core.i18n import MISSING, NNBSP, fmt_ci, fmt_count, fmt_num, fmt_pct, t
+from core.i18n import MISSING, colon, fmt_ci, fmt_count, fmt_num, fmt_pct, semicolon, t
 from core.response import DOMAINS
 from core.settings import Settings
 from core.suppression import active, hide_treated, small
@@ -189,7 +190,7 @@ def _conclusion(panels: Panels, lang: str, meta: dict) -> Block:
 
 def _labelled(label: str, text: str, lang: str) -> str:
     """``label: text``, with French typography's narrow space before the colon."""
-    return f"{label}{NNBSP if lang == 'fr' else ''}: {text}"
+    return f"{label}{colon(lang)}{text}"
 
 
 def _tile_note(tile: Tile, lang: str) -> str:
@@ -230,7 +231,7 @@ def _response(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelConten
 def _ci_note(result, lang: str, k: int = 0) -> str:
     """CR + PR with its 95 % CI per involvement and month, one clause each (masked under
     small-cell suppression ``k`` with the response row)."""
-    sep = f"{NNBSP}; " if lang == "fr" else "; "
+    sep = semicolon(lang)
     clauses = []
     for r in result.results:
         text = (f"{fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)} "
@@ -310,3 +311,11 @@ def _safety(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent:
 
 
 _BUILDERS = {"cohort": _cohort, "response": _response, "biology": _biology, "steroids": _steroids, "safety": _safety}
+
+
+def abbreviations_text(poster: PosterContent) -> str:
+    """The poster's abbreviations on one line, as the poster page writes them
+    (``core.display.poster.abbreviations_line``): an abbreviation without a meaning
+    stands alone, with no colon after it."""
+    return abbreviations_line([{"abbr": abbr, "meaning": meaning} for abbr, meaning in poster.abbreviations],
+                              poster.lang)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from core.export.content import Block, PanelContent, PosterContent
-from core.i18n import colon, t
+from core.export.content import Block, PanelContent, PosterContent, abbreviations_text
+from core.i18n import t
 
 # Namespace declarations are not fetched, but an inline SVG in HTML needs none: removing
 # them leaves the page without a single http(s) address of its own.
@@ -91,7 +91,7 @@ def poster_html(poster: PosterContent, svgs: dict[str, str], qr_svg: str | None 
     parts += [_panel(panel, svgs) for panel in poster.panels]
     parts.append("</div>\n</div>\n</div>\n<footer>\n")
     if poster.abbreviations:
-        words = ", ".join(f"{abbr}{colon(poster.lang)}{meaning}" for abbr, meaning in poster.abbreviations)
+        words = abbreviations_text(poster)
         parts.append(f'<p><strong>{e(t("exports.poster.abbreviations", poster.lang))}</strong> · {e(words)}</p>\n')
     parts.append(f'<p class="stamp">{e(poster.stamp)}</p>\n</footer>\n</div>\n</body>\n</html>\n')
     return "".join(parts).encode("utf-8")

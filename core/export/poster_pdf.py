@@ -12,7 +12,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from core.export.content import PosterContent
+from core.export.content import PosterContent, abbreviations_text
 from core.i18n import colon, t
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "poster.typ"
@@ -59,6 +59,7 @@ def _data(poster: PosterContent, stamp_short: str) -> dict:
     data["where"] = " · ".join(filter(None, (poster.centres, poster.period)))
     data["stamp_short"] = stamp_short
     data["colon"] = colon(poster.lang)
+    data["abbreviations_line"] = abbreviations_text(poster)
     data["words"] = {key: t(f"exports.poster.{key}", poster.lang)
                      for key in ("results", "abbreviations", "definitions")}
     data["words"]["qr"] = poster.qr_caption

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from core import __version__
 from core.display.common import describe_filter
 from core.filters import Filter
-from core.i18n import fmt_num, t
+from core.i18n import fmt_num, semicolon, t
 from core.settings import Settings
 
 # Characters of the hexadecimal digest shown on a stamp: 48 bits, enough to tell
@@ -49,8 +49,7 @@ class Stamp:
         """The changed definitions, ``Anti-dsDNA threshold (IU/mL) = 20``, or "defaults"."""
         if not self.changed:
             return t("exports.stamp.defaults", lang)
-        sep = "\u202f; " if lang == "fr" else "; "
-        return sep.join(f"{t(f'exports.setting.{name}', lang)} = {setting_value(value, lang)}"
+        return semicolon(lang).join(f"{t(f'exports.setting.{name}', lang)} = {setting_value(value, lang)}"
                         for name, value in self.changed)
 
     def line(self, lang: str) -> str:
