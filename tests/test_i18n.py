@@ -133,8 +133,9 @@ def test_fmt_p_three_decimals_with_a_floor_and_a_dash_without_test(p, lang, text
 
 
 # French typography: a narrow no-break space before a colon, a semicolon and a sentence's
-# ? or !, and inside guillemets (``?`` alone is also a missing-value word).
-_FRENCH_BREAKS = re.compile(r" [:;»]|« | [?!](?=$|\)| [A-ZÀ-Ý])")
+# ? or !, and inside guillemets (``?`` alone is also a missing-value word); a plain
+# space there, or none before a colon or semicolon (as English writes them), is wrong.
+_FRENCH_BREAKS = re.compile(r" [:;»]|« | [?!](?=$|\)| [A-ZÀ-Ý])|[\w)»%][:;](?= |$)")
 
 
 def test_french_texts_never_break_a_line_before_their_punctuation():
