@@ -67,6 +67,7 @@ def edit_text(view: dict, field: str, lang: str = "en") -> str:
     if field == "introduction":
         return "\n".join((value or {}).get("bullets", []))
     if field == "abbreviations":
+        # A plain space before the French colon: the text is edited, and typed back so.
         colon = " : " if lang == "fr" else ": "
         return "\n".join(f"{a.get('abbr', '')}{colon}{a.get('meaning', '')}" for a in value or [])
     if field in _LINES:
