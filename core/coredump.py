@@ -8,6 +8,7 @@ to fail is a crash): both forbid themselves a core dump.
 """
 from __future__ import annotations
 
+import logging
 import sys
 from functools import cache
 
@@ -30,4 +31,6 @@ def forbid_core_dumps() -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+        if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+            # Refused (a seccomp policy): the core size of 0 still holds; say so.
+            logging.getLogger(__name__).warning("prctl(PR_SET_DUMPABLE) refused: errno %d", ctypes.get_errno())
