@@ -1,6 +1,7 @@
 """Smoke test in a real headless Chromium against `streamlit run`: every page, one upload."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 
@@ -413,11 +414,20 @@ _HEADING_LONG_WORDS = """els => els.flatMap(h => {
 def test_biology_boxes_keep_their_titles_words_whole(server, browser, locale, width):
     # 1,024 px with the sidebar open: three boxes side by side were 177 px wide, and
     # "Complement" (155 px as a subheader) broke after its "n".
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page = browser.new_context(locale=locale, viewport={"width": width, "height": 900}).new_page()
     page.set_default_timeout(_TIMEOUT_MS)
     _goto(page, _url_of(server, "pages/biology.py"))
-    headings = page.locator("[data-testid='stMain'] [data-testid='stColumn'] h3")
+    selector = "[data-testid='stMain'] [data-testid='stColumn'] h3"
+    headings = page.locator(selector)
     headings.nth(2).wait_for()
+    # Measured once the fonts are in and the boxes' style has taken effect (it is its own
+    # element, mounted with the page): a first measure could come before either.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"() => ({_HEADING_LONG_WORDS})([...document.querySelectorAll(\"{selector}\")])"
+                               ".length === 0", timeout=5_000)
     assert headings.evaluate_all(_HEADING_LONG_WORDS) == []
     page.context.close()
 
