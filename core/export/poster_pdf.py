@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from core.export.content import PosterContent, abbreviations_text
-from core.i18n import colon, t
+from core.i18n import t
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "poster.typ"
 # The poster's fonts, the first one present used (the template's text, and its charts).
@@ -58,7 +58,6 @@ def _data(poster: PosterContent, stamp_short: str) -> dict:
     data["fonts"] = list(POSTER_FONTS)
     data["where"] = " · ".join(filter(None, (poster.centres, poster.period)))
     data["stamp_short"] = stamp_short
-    data["colon"] = colon(poster.lang)
     data["abbreviations_line"] = abbreviations_text(poster)
     data["words"] = {key: t(f"exports.poster.{key}", poster.lang)
                      for key in ("results", "abbreviations", "definitions")}
