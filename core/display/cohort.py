@@ -160,11 +160,11 @@ def exclusions_table(exclusions: pd.DataFrame, lang: str, min_age: float) -> pd.
     """Excluded patients with every reason, translated (``Populations.exclusions``)."""
     texts = pd.Series("", index=exclusions.index, dtype="string")
     codes = exclusions["reasons"].astype("string")
+    sep = semicolon(lang)
     for code in REASONS:  # the codes in their fixed order, one column pass each
         hit = codes.str.contains(rf"(?:^| ){code}(?: |$)", regex=True).fillna(False).astype(bool)
-        texts = texts.mask(hit, texts + t(f"cohort.reason.{code}", lang, min_age=f"{min_age:g}") + semicolon(lang))
-    frame = pd.DataFrame({"patient": exclusions["patient_id"].astype("string"),
-                          "reasons": texts.str.removesuffix(semicolon(lang))})
+        texts = texts.mask(hit, texts + t(f"cohort.reason.{code}", lang, min_age=f"{min_age:g}") + sep)
+    frame = pd.DataFrame({"patient": exclusions["patient_id"].astype("string"), "reasons": texts.str.removesuffix(sep)})
     return frame.reset_index(drop=True).rename(
         columns={"patient": t("cohort.col.patient", lang), "reasons": t("cohort.col.reasons", lang)})
 

@@ -50,7 +50,7 @@ class Stamp:
         if not self.changed:
             return t("exports.stamp.defaults", lang)
         return semicolon(lang).join(f"{t(f'exports.setting.{name}', lang)} = {setting_value(value, lang)}"
-                        for name, value in self.changed)
+                                    for name, value in self.changed)
 
     def line(self, lang: str) -> str:
         """The stamp as one footer line."""
