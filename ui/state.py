@@ -18,7 +18,6 @@ from typing import TypeVar
 import streamlit as st
 
 from core.cohort import Cohort, LoadResult, files_digest
-from core.formats import CSV_EXTENSIONS, PARQUET_EXTENSIONS, WORKBOOK_EXTENSIONS
 from core.identifier_columns import identifier_keys
 from core.report import ERROR, Issue, Report
 
@@ -35,9 +34,9 @@ _MEMO_LIMIT = 256
 # subgroup is computed again when it comes back (well under a second at registry scale).
 _PANEL_RESULTS_KEPT = 8
 
-# What the uploader accepts: every file core.formats reads (a legacy .xls workbook is
-# still common in hospitals); core.formats decides how each is read.
-UPLOAD_TYPES = tuple(sorted(CSV_EXTENSIONS | WORKBOOK_EXTENSIONS | PARQUET_EXTENSIONS))
+# What the uploader accepts; core.formats decides how each is read.
+# Every file core.formats reads: a legacy .xls workbook is still common in hospitals.
+UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods", "parquet", "pq")
 
 T = TypeVar("T")
 
