@@ -27,6 +27,7 @@ from ui.kept import forget as forget_kept
 from ui.kept import kept, kept_values, set_kept
 from ui.settings import current_settings
 from ui.state import active_cohort, panel_result, session_memo
+from ui.markdown import escape_markdown
 
 _RESULT = "_filter"
 _PREFIX = "flt_"  # widget keys: the prefix, the cohort's digest, the field
@@ -35,8 +36,6 @@ _URL_IGNORED = "_filter_url_ignored"
 _URL_OPEN = "_filter_url_open"
 _BOOL_FIELDS = ("hcq", "corticosteroids", "cutaneous", "articular")
 _ALL, _YES, _NO = "all", "yes", "no"
-# Characters that Streamlit labels would read as Markdown; user headers are escaped.
-_MARKDOWN = set("\\`*_[]()<>#~$|!:")
 
 
 def sidebar_filters(lang: str) -> Filter:
@@ -148,8 +147,8 @@ def _widgets(options: FilterOptions, prefix: str, lang: str) -> Filter:
         ))
     extra = []
     for k, (column, levels) in enumerate(options.extra):
-        picked = st.multiselect(_escape(column), levels, key=f"{prefix}extra{k}", placeholder=t("sidebar.choose", lang),
-                                **kept(f"{prefix}extra{k}", []))
+        picked = st.multiselect(escape_markdown(column), levels, key=f"{prefix}extra{k}",
+                                placeholder=t("sidebar.choose", lang), **kept(f"{prefix}extra{k}", []))
         if picked:
             extra.append((column, tuple(picked)))
     return Filter(**choices, extra=tuple(extra))
@@ -190,7 +189,3 @@ def _reset(options: FilterOptions, prefix: str) -> None:
 def _label(kind: str, value: str, lang: str) -> str:
     # Values the catalogue does not know (an unexpected spelling) are shown as stored.
     return catalogue(lang).get(f"{kind}.{value}", value)
-
-
-def _escape(text: str) -> str:
-    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in text)
