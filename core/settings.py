@@ -7,6 +7,7 @@ function takes one and the defaults reproduce the poster.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, replace
 
 from core.schema import COLUMNS
@@ -148,3 +149,39 @@ def _range_text(low: float, high: float | None, high_inclusive: bool) -> str:
     if high is None:
         return f">= {low:g}"
     return f"in [{low:g}, {high:g}{']' if high_inclusive else ')'}"
+
+
+class NumberTextError(ValueError):
+    """A number typed in a field that cannot be read; ``code`` says why (``read_number``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# A number as typed in a field: a sign, digits, and at most one decimal separator.
+_TYPED_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+# A separator after one to three digits (not a lone 0) and before three more may group
+# thousands: a comma in English (1,000), a point in French as some write it (1.000).
+_GROUPED = {"en": re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{3}"), "fr": re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")}
+
+
+def read_number(text: str, lang: str) -> float:
+    """A number typed by a user in ``lang`` ("en" or "fr"): "0,85" and "0.85" are both
+    0.85 in either language (a decimal comma is what a French keyboard gives, and a
+    browser's number field would drop it: 0,85 became 85). Spaces (also no-break and
+    narrow ones) are ignored, "−" is a minus sign.
+
+    Raises ``NumberTextError``: "not_a_number" for anything else (two separators, a
+    unit, an empty text, too many digits), "ambiguous" for a separator that may group
+    thousands (``_GROUPED``: 1,000 in English, 1.000 in French: a thousand, or 1.0).
+    """
+    compact = "".join(text.split()).replace("\u2212", "-")
+    if not _TYPED_NUMBER.fullmatch(compact):
+        raise NumberTextError("not_a_number")
+    if _GROUPED[lang].fullmatch(compact):
+        raise NumberTextError("ambiguous")
+    number = float(compact.replace(",", "."))
+    if not math.isfinite(number):  # more digits than a float holds
+        raise NumberTextError("not_a_number")
+    return number

@@ -25,25 +25,24 @@ def _sent(widget) -> tuple[bool, object]:
 
 
 def test_every_run_sends_the_definitions_the_session_keeps(app):
-    d = Settings()
-    expected = {"min_age": d.min_age, "shift_tolerance": round(100 * d.shift_tolerance, 10),
-                "anti_dsdna_threshold": d.anti_dsdna_threshold, "c3_low": d.c3_low, "c4_low": d.c4_low,
-                "cs_threshold_1": d.cs_thresholds[0], "cs_threshold_2": d.cs_thresholds[1], "min_cell": d.min_cell}
+    # The contract's defaults (``Settings()``) as each field writes them.
+    expected = {"min_age": "18", "shift_tolerance": "10", "anti_dsdna_threshold": "10.0", "c3_low": "0.90",
+                "c4_low": "0.10", "cs_threshold_1": "7.5", "cs_threshold_2": "5.0", "min_cell": "0"}
     app.run()
     for page in _PAGES:
         app.switch_page(page).run()
-        sent = {name: _sent(app.number_input(key=f"setting_{name}")) for name in _SETTINGS}
+        sent = {name: _sent(app.text_input(key=f"setting_{name}")) for name in _SETTINGS}
         assert sent == {name: (True, value) for name, value in expected.items()}, page
     # A value the user chose is the one sent from then on, on every page.
-    app.number_input(key="setting_min_age").set_value(16.0).run()
+    app.text_input(key="setting_min_age").input("16.0").run()
     for page in _PAGES:
         app.switch_page(page).run()
-        assert _sent(app.number_input(key="setting_min_age")) == (True, 16.0), page
-        assert app.number_input(key="setting_min_age").value == 16.0
+        assert _sent(app.text_input(key="setting_min_age")) == (True, "16"), page
+        assert app.text_input(key="setting_min_age").value == "16"
     # The reset button brings the defaults back, and they are sent as well.
     app.button(key="setting_reset").click().run()
     app.switch_page("pages/cohort.py").run()
-    assert _sent(app.number_input(key="setting_min_age")) == (True, d.min_age)
+    assert _sent(app.text_input(key="setting_min_age")) == (True, "18")
 
 
 def test_every_run_sends_a_shared_links_filters(app):

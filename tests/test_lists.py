@@ -64,7 +64,7 @@ def test_the_response_pages_disagreements_are_a_long_list(app, monkeypatch, open
 
 def test_no_list_nor_file_under_small_cell_suppression(app, monkeypatch):
     page = _cohort_page(app, monkeypatch, 2)
-    page.number_input(key="setting_min_cell").set_value(5).run()
+    page.text_input(key="setting_min_cell").input("5").run()
     assert not page.exception
     assert not [b for b in page.get("download_button") if "list_" in b.proto.id]
     assert not any(t("lists.first.exclusions", "en", shown="2", total="4") == c.value for c in page.caption)

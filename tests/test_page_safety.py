@@ -56,7 +56,7 @@ def test_withheld_visceral_events_are_not_said_to_be_none(app, open_page):
     from core.display.suppressed import withheld_note
 
     open_page(_PAGE)
-    app.number_input(key="setting_min_cell").set_value(5).run()
+    app.text_input(key="setting_min_cell").input("5").run()
     texts = _texts(app)
     assert t("safety.no_visceral", "en") not in texts
     assert withheld_note("en") in texts

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from core.settings import SettingError, Settings, parse_settings
+from core.settings import NumberTextError, SettingError, Settings, parse_settings, read_number
 from core.stats import SMALL_N
 
 
@@ -88,3 +88,26 @@ def test_changed_lists_only_what_differs_from_the_defaults():
 def test_small_n_default_is_the_stats_constant():
     # One source: the notes core.stats attaches and the pages' small-N warnings agree.
     assert Settings().small_n == SMALL_N
+
+
+@pytest.mark.parametrize(("text", "lang", "number"), [
+    ("0,85", "fr", 0.85), ("0.85", "fr", 0.85), ("0,85", "en", 0.85), ("0.85", "en", 0.85),
+    (" 7,5 ", "fr", 7.5), ("1\u202f000", "fr", 1000.0), ("1 000,5", "fr", 1000.5), ("\u22122", "en", -2.0),
+    (",5", "fr", 0.5), ("5.", "en", 5.0), ("+3", "en", 3.0), ("1,000", "fr", 1.0), ("1.000", "en", 1.0),
+    ("0,850", "en", 0.85), ("0.850", "fr", 0.85), ("12,5", "en", 12.5), ("1,2345", "en", 1.2345),
+])
+def test_a_typed_number_takes_a_decimal_comma_or_point_in_either_language(text, lang, number):
+    assert read_number(text, lang) == number
+
+
+@pytest.mark.parametrize(("text", "lang", "code"), [
+    ("", "fr", "not_a_number"), ("abc", "en", "not_a_number"), ("1,2,3", "fr", "not_a_number"),
+    ("1,000.5", "en", "not_a_number"), ("1e3", "en", "not_a_number"), ("inf", "en", "not_a_number"),
+    ("nan", "fr", "not_a_number"), ("5 mg", "fr", "not_a_number"), ("9" * 400, "en", "not_a_number"),
+    # A separator that may group thousands in the field's language: a thousand, or 1.0?
+    ("1,000", "en", "ambiguous"), ("12,500", "en", "ambiguous"), ("1.000", "fr", "ambiguous"),
+])
+def test_a_typed_text_that_is_no_single_number_is_refused_with_its_reason(text, lang, code):
+    with pytest.raises(NumberTextError) as refused:
+        read_number(text, lang)
+    assert refused.value.code == code

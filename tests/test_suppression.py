@@ -678,7 +678,7 @@ def test_pages_show_no_small_count(open_page, page, has_small_table):
     tables, texts = _page_texts(app)
     before = _small_fractions(tables + texts)
     charts = app.get("vega_lite_chart")
-    app.number_input(key="setting_min_cell").set_value(K).run()
+    app.text_input(key="setting_min_cell").input(str(K)).run()
     assert not app.exception
     tables, texts = _page_texts(app)
     assert _small_fractions(tables) == [] and _small_fractions(texts) == []
@@ -706,7 +706,7 @@ def test_a_subgroup_smaller_than_k_shows_no_size(open_page):
     app.multiselect(key="flt_demo_sex").set_value(["M"]).run()
     sizes = {m.label: m.value for m in app.sidebar.metric}
     assert "1" in sizes.values()
-    app.number_input(key="setting_min_cell").set_value(K).run()
+    app.text_input(key="setting_min_cell").input(str(K)).run()
     assert not app.exception
     assert set({m.label: m.value for m in app.sidebar.metric}.values()) == {"< 5"}
     tables, texts = _page_texts(app)
@@ -720,7 +720,7 @@ def test_a_small_safety_population_beside_one_exclusion_shows_no_size(open_page)
     # count is hidden (rule 6), in the small-sample caution too: 4 - 3 would give 1 back.
     app = open_page("pages/safety.py")
     app.slider(key="flt_demo_age").set_value((30, 37)).run()
-    app.number_input(key="setting_min_cell").set_value(3).run()
+    app.text_input(key="setting_min_cell").input("3").run()
     assert not app.exception
     assert {m.label: m.value for m in app.sidebar.metric} == {"Analysed (N)": "3", "Safety (N)": "hidden"}
     _, texts = _page_texts(app)
@@ -845,7 +845,7 @@ def test_table1_is_not_grouped_under_suppression(open_page, demo, capsys, tmp_pa
         return next(d.value for d in app.dataframe if "Characteristic" in d.value.columns)
 
     assert "Male" in table1().columns  # grouped without suppression
-    app.number_input(key="setting_min_cell").set_value(K).run()
+    app.text_input(key="setting_min_cell").input(str(K)).run()
     assert not app.exception
     group = app.selectbox(key="cohort_group")
     assert group.value is None and group.options == ["No grouping"] and group.disabled
@@ -914,7 +914,7 @@ def test_the_response_bars_withheld_leave_one_note(open_page, page):
     from core.display.suppressed import chart_withheld_note
 
     app = open_page(page)
-    app.number_input(key="setting_min_cell").set_value(K).run()
+    app.text_input(key="setting_min_cell").input(str(K)).run()
     assert not app.exception
     notes = [c.value for c in app.main.caption if c.value == chart_withheld_note("en")]
     # The Response page withholds its bars, transitions and grid; the poster its bars and doses.
@@ -945,7 +945,7 @@ def test_the_infection_rate_does_not_give_masked_events_back(demo, open_page):
 
     app = open_page("pages/safety.py")
     app.multiselect(key="flt_demo_centre").set_value(["CHU Lille"]).run()
-    app.number_input(key="setting_min_cell").set_value(K).run()
+    app.text_input(key="setting_min_cell").input(str(K)).run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.main.metric}
     assert metrics["Infections (events)"] == "< 5" and metrics["Infections per 100 patient-years"] == "hidden"

@@ -12,60 +12,116 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.i18n import t
-from core.settings import Settings
-from ui.kept import kept, kept_value, set_kept
+from core.i18n import fmt_num, number_locale, t
+from core.settings import NumberTextError, Settings, read_number
+from ui.kept import kept_value, set_kept
+from ui.markdown import escape_markdown
 
 _PREFIX = "setting_"
+# The session's refused field texts (``_refused``).
+_REFUSED = "_setting_refused"
 
 
 @dataclass(frozen=True)
 class _Input:
-    """One number input: the ``Settings`` value it edits and how it is shown."""
+    """One definition's field: the ``Settings`` value it edits and how it is shown."""
 
     name: str  # widget key suffix and i18n key suffix
     default: float
-    scale: float  # widget value = setting value * scale (100 for a percentage)
-    low: float
+    scale: float  # field value = setting value * scale (100 for a percentage)
+    low: float  # the field's bounds, inclusive (None: open)
     high: float | None
-    step: float
-    format: str
+    decimals: int  # shown at least (``_text``)
+    whole: bool = False  # only whole numbers
 
 
 def _inputs() -> tuple[_Input, ...]:
     d = Settings()
     return (
-        _Input("min_age", d.min_age, 1, 0.0, 120.0, 1.0, "%.0f"),
+        _Input("min_age", d.min_age, 1, 0.0, 120.0, 0),
         # Tolerance is shown in percent; the setting is a fraction in [0, 1).
-        _Input("shift_tolerance", d.shift_tolerance, 100, 0.0, 99.0, 1.0, "%.0f"),
-        _Input("anti_dsdna_threshold", d.anti_dsdna_threshold, 1, 0.0, None, 1.0, "%.1f"),
-        _Input("c3_low", d.c3_low, 1, 0.0, None, 0.05, "%.2f"),
-        _Input("c4_low", d.c4_low, 1, 0.0, None, 0.01, "%.2f"),
-        _Input("cs_threshold_1", d.cs_thresholds[0], 1, 0.0, None, 0.5, "%.1f"),
-        _Input("cs_threshold_2", d.cs_thresholds[1], 1, 0.0, None, 0.5, "%.1f"),
+        _Input("shift_tolerance", d.shift_tolerance, 100, 0.0, 99.0, 0),
+        _Input("anti_dsdna_threshold", d.anti_dsdna_threshold, 1, 0.0, None, 1),
+        _Input("c3_low", d.c3_low, 1, 0.0, None, 2),
+        _Input("c4_low", d.c4_low, 1, 0.0, None, 2),
+        _Input("cs_threshold_1", d.cs_thresholds[0], 1, 0.0, None, 1),
+        _Input("cs_threshold_2", d.cs_thresholds[1], 1, 0.0, None, 1),
         # Small-cell suppression (core.suppression): 0 is off.
-        _Input("min_cell", float(d.min_cell), 1, 0.0, 100.0, 1.0, "%.0f"),
+        _Input("min_cell", float(d.min_cell), 1, 0.0, 100.0, 0, whole=True),
     )
 
 
 def sidebar_settings(lang: str) -> Settings:
-    """Draw the "Definitions" expander in the sidebar; return the chosen Settings."""
+    """Draw the "Definitions" expander in the sidebar; return the chosen Settings.
+
+    Each definition is a text field read by ``core.settings.read_number``, not a number
+    field: a browser's number field drops a decimal comma (a French 0,85 became 85
+    g/L). What cannot be used (not a number, out of range) is said under the field,
+    which keeps the text typed, and the definition stays as it was."""
     inputs = _inputs()
+    refused = _refused()
     with st.sidebar.expander(t("settings.title", lang), icon=":material/tune:"):
         st.caption(t("settings.intro", lang))
         for spec in inputs:
-            # The session keeps the value (``ui.kept``): a widget drawn again with its
-            # default (its minimum, 0) would otherwise change the definition unasked.
-            st.number_input(
-                t(f"settings.{spec.name}", lang), min_value=spec.low, max_value=spec.high, step=spec.step,
-                format=spec.format, key=_PREFIX + spec.name, help=t(f"settings.{spec.name}.help", lang),
-                **kept(_PREFIX + spec.name, _shown(spec)),
-            )
+            key = _PREFIX + spec.name
+            # The session keeps the number (``ui.kept``); the field is given it, in this
+            # language, before every draw, unless it holds a text that was refused.
+            typed = refused.get(spec.name)
+            st.session_state[key] = typed[0] if typed else _text(spec, _number(spec), lang)
+            st.text_input(t(f"settings.{spec.name}", lang), key=key, help=t(f"settings.{spec.name}.help", lang),
+                          on_change=_read, args=(spec, lang))
+            if typed:
+                st.error(_refusal(spec, *typed, lang), icon=":material/error:")
         st.button(t("settings.reset", lang), key=_PREFIX + "reset", on_click=reset_settings)
     settings = current_settings()
     if settings != Settings():
         st.sidebar.caption(t("settings.changed", lang))
     return settings
+
+
+def _refused() -> dict[str, tuple[str, str]]:
+    """The fields whose text was refused: name -> (text, reason), in this session."""
+    return st.session_state.setdefault(_REFUSED, {})
+
+
+def _read(spec: _Input, lang: str) -> None:
+    """``on_change``: keep the number typed in ``spec``'s field when it can be used, else
+    keep the text and why it was refused (said under the field). An emptied field shows
+    the definition again."""
+    text = st.session_state[_PREFIX + spec.name]
+    refused = _refused()
+    refused.pop(spec.name, None)
+    if not text.strip():
+        return
+    try:
+        number = read_number(text, lang)
+    except NumberTextError as exc:
+        refused[spec.name] = (text, exc.code)
+        return
+    if number < spec.low or (spec.high is not None and number > spec.high):
+        refused[spec.name] = (text, "range")
+    elif spec.whole and not number.is_integer():
+        refused[spec.name] = (text, "whole")
+    else:
+        set_kept(_PREFIX + spec.name, number)
+
+
+def _refusal(spec: _Input, text: str, reason: str, lang: str) -> str:
+    """Why ``text`` was refused, and the value the definition keeps."""
+    value, text = _text(spec, _number(spec), lang), escape_markdown(text)
+    if reason == "range":
+        low = _text(spec, spec.low, lang)
+        if spec.high is None:
+            return t("settings.refused.below", lang, text=text, low=low, value=value)
+        return t("settings.refused.range", lang, text=text, low=low, high=_text(spec, spec.high, lang), value=value)
+    return t(f"settings.refused.{reason}", lang, text=text, value=value)
+
+
+def _text(spec: _Input, number: float, lang: str) -> str:
+    """``number`` as its field shows it: the field's decimals, more if the number has
+    them (up to 10), the language's decimal separator, no grouping (a text read back)."""
+    needed = len(f"{float(number):.10f}".rstrip("0").split(".")[1])
+    return fmt_num(number, lang, max(spec.decimals, needed)).replace(number_locale(lang)["thousands"], "")
 
 
 def current_settings() -> Settings:
@@ -84,16 +140,20 @@ def current_settings() -> Settings:
 
 def reset_settings() -> None:
     """Button callback: every definition back to the contract's default."""
+    _refused().clear()
     for spec in _inputs():
         set_kept(_PREFIX + spec.name, _shown(spec))
 
 
+def _number(spec: _Input) -> float:
+    """The number kept for ``spec``'s field (its default until changed), as shown."""
+    return float(kept_value(_PREFIX + spec.name, _shown(spec)))
+
+
 def _value(spec: _Input) -> float:
-    shown = kept_value(_PREFIX + spec.name)
-    if shown is None:
-        return spec.default
+    shown = _number(spec)
     # Back from percent without float noise: 15 -> 0.15, not 0.15000000000000002.
-    return round(float(shown) / spec.scale, 10) if spec.scale != 1 else float(shown)
+    return round(shown / spec.scale, 10) if spec.scale != 1 else shown
 
 
 def _shown(spec: _Input) -> float:
