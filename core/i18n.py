@@ -114,6 +114,12 @@ def plural(n: int | str, lang: str) -> bool:
     return n >= 2 if lang == "fr" else n != 1
 
 
+def counted(n: int | str, noun: str, lang: str) -> str:
+    """``n`` with its noun (``count.<noun>``, ``count.<noun>_one`` where the count takes
+    the singular: ``plural``): ``1 patient``, ``12 patients``, ``< 5 patients``."""
+    return t(f"count.{noun}" + ("" if plural(n, lang) else "_one"), lang, n=fmt_int(n, lang))
+
+
 def fmt_int(n: int | str, lang: str) -> str:
     """A lone count as written: a whole number with the language's thousands separator
     (``175 530`` in French, ``175,530`` in English); text, such as a masked count

@@ -79,6 +79,14 @@ def test_swimmer_title_and_axis_in_french():
     assert bars["encoding"]["x"]["title"] == "Mois depuis la première dose"
 
 
+@pytest.mark.parametrize(("lang", "title"), [("en", "Follow-up and events (n = 1 patient, 1 event)"),
+                                             ("fr", "Suivi et événements (n = 1 patient, 1 événement)")])
+def test_swimmer_title_takes_the_singular_for_one_patient_and_event(lang, title):
+    one = EVENTS[EVENTS["patient_id"] == "P2"]
+    spec, _ = _layers(swimmer_chart(SWIMMER[SWIMMER["patient_id"] == "P2"], one, lang))
+    assert (len(one), title_text(spec["title"])) == (1, title)
+
+
 def test_swimmer_works_on_empty_input():
     _, (bars, marks) = _layers(swimmer_chart(SWIMMER.iloc[0:0], _empty_events(), "en"))
     assert (bars["values"], marks["values"]) == ([], [])

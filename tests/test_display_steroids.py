@@ -33,6 +33,14 @@ def test_wilcoxon_text_counts_the_unchanged_pairs():
         "Test des rangs signés de Wilcoxon p = 0,007 (N = 16 paires, 7 inchangées)")
 
 
+@pytest.mark.parametrize(("pairs", "zeros", "lang", "counts"), [
+    (1, 1, "fr", "N = 1 paire, 1 inchangée"), (1, 0, "en", "N = 1 pair, 0 unchanged"),
+    (2, 2, "fr", "N = 2 paires, 2 inchangées"), (1, 0, "fr", "N = 1 paire, 0 inchangée")])
+def test_wilcoxon_text_takes_the_singular_for_one_pair(pairs, zeros, lang, counts):
+    test = TestResult(None, None, pairs, "Wilcoxon", (NOTE_ZEROS_DROPPED,))
+    assert f"({counts})" in display.wilcoxon_text(test, zeros, lang)
+
+
 def test_wilcoxon_text_translates_other_notes():
     test = TestResult(None, None, 2, "Wilcoxon", (NOTE_SMALL_N,))
     # French typography: a narrow no-break space before the semicolon.

@@ -5,7 +5,7 @@ import string
 import pytest
 
 from core import i18n
-from core.i18n import NNBSP, default_lang, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_keys, note_text, t
+from core.i18n import NNBSP, counted, default_lang, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_keys, note_text, t
 
 
 def _fields(text: str) -> set[str]:
@@ -149,3 +149,12 @@ def test_french_texts_keep_a_space_before_their_punctuation():
     assert f"{NNBSP}: " in fr["biology.analysed"]
     assert f"une faute de frappe{NNBSP}?)" in " ".join(fr.values())
     assert "NC et ? sont" in " ".join(fr.values())  # a word here, not a question mark
+
+
+@pytest.mark.parametrize(("n", "noun", "lang", "text"), [
+    (1, "pairs", "en", "1 pair"), (0, "pairs", "en", "0 pairs"), (0, "pairs", "fr", "0 paire"),
+    (2, "events", "fr", "2 événements"), (1, "unchanged", "fr", "1 inchangée"), ("< 5", "patients", "fr", "< 5 patients"),
+    (4812, "patients", "fr", "4\u202f812 patients"),
+])
+def test_a_count_takes_its_noun_in_the_number_it_needs(n, noun, lang, text):
+    assert counted(n, noun, lang) == text

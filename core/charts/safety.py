@@ -11,7 +11,7 @@ from core.charts.theme import (EVENT_COLOURS, EVENT_ORDER, FIT_WIDTH, HEIGHT, OK
                                 layer_data, themed)
 from core.db import natural_ranks, natural_sorted
 from core.display.safety import event_labels
-from core.i18n import MISSING, fmt_int, t
+from core.i18n import MISSING, counted, fmt_int, t
 from core.safety import SwimmerScope, scope_of
 
 # Above this many treated patients the swimmer plot keeps only patients with an event,
@@ -105,7 +105,8 @@ def swimmer_chart(swimmer: pd.DataFrame, events: pd.DataFrame, lang: str, limit:
                  alt.Tooltip("severe:N", title=t("safety.col.severe", lang)),
                  alt.Tooltip("vzv:N", title=t("safety.col.vzv", lang))],
     )
-    title = t("safety.chart.swimmer", lang, n=fmt_int(len(bars), lang), events=fmt_int(len(marks), lang))
+    title = t("safety.chart.swimmer", lang, patients=counted(len(bars), "patients", lang),
+              events=counted(len(marks), "events", lang))
     if subtitle:  # each note starts a line
         title = alt.TitleParams(title, subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
     height = max(HEIGHT // 2, _ROW_PX * len(bars))

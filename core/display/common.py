@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.i18n import fmt_int, fmt_num, plural
+from core.i18n import counted, fmt_num
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,9 @@ def month_label(month: int) -> str:
 
 
 def count_line(n: int, lang: str) -> str:
-    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``.
-
-    The word is the same in both languages; French keeps the singular for 0 and 1."""
-    return f"{fmt_int(n, lang)} patient{'s' if plural(n, lang) else ''}"
+    """The size of a long table: ``4 812 patients`` (French digit groups), ``1 patient``
+    (French keeps the singular for 0 and 1)."""
+    return counted(n, "patients", lang)
 
 
 def translated(values: pd.Series, label) -> pd.Series:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import Tile
-from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_median_iqr, fmt_num, fmt_p, note_text, semicolon, t
+from core.i18n import MISSING, counted, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, semicolon, t
 from core.schema import CS_DRUG_FACTORS
-from core.display.suppressed import count_text, hidden_word, masked_tile
+from core.display.suppressed import count_text, hidden_word, masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth, Steroids
@@ -29,8 +29,9 @@ def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
     shown_zeros = mask_cell(zeros, k)
     if shown_zeros == zeros and unchanged_hidden(test.N, zeros, k):
         shown_zeros = hidden_word(lang)
-    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), N=count_text(test.N, k, lang),
-             zeros=fmt_int(shown_zeros, lang))
+    pairs = counted(shown_count(test.N, k, lang), "pairs", lang)
+    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), pairs=pairs,
+             unchanged=counted(shown_zeros, "unchanged", lang))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]
     return semicolon(lang).join([text, *others])
