@@ -129,17 +129,18 @@ def test_idle_session_forgets_its_upload_at_the_next_interaction(app, upload_pag
     clock.now += minutes * 60
     app.run()
     assert (_UPLOAD not in app.session_state) == forgotten
-    note = t("forget.idle_note", "en", minutes=30)
+    note = t("forget.idle_note", "en", minutes="30 minutes")
     assert ([i.value for i in app.sidebar.info] == [note]) == forgotten
 
 
-def test_idle_time_is_a_setting(app, upload_page, clock, monkeypatch):
-    monkeypatch.setenv("POSTER_IDLE_MINUTES", "5")
+@pytest.mark.parametrize(("setting", "minutes"), [("5", "5 minutes"), ("1", "1 minute")])
+def test_idle_time_is_a_setting(app, upload_page, clock, monkeypatch, setting, minutes):
+    monkeypatch.setenv("POSTER_IDLE_MINUTES", setting)
     upload_page([("cohort.csv", _CSV)])
-    clock.now += 6 * 60
+    clock.now += (int(setting) + 1) * 60
     app.run()
     assert _UPLOAD not in app.session_state
-    assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes=5)]
+    assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes=minutes)]
 
 
 def test_activity_keeps_the_session(app, upload_page, clock):

@@ -117,3 +117,11 @@ def test_swimmer_axis_spans_follow_up_and_events_and_at_least_a_month():
     no_follow_up = SWIMMER.assign(end=0.0)
     _, (flat, _) = _layers(swimmer_chart(no_follow_up, _empty_events(), "en"))
     assert (bars["encoding"]["x"]["scale"]["domain"], flat["encoding"]["x"]["scale"]["domain"]) == ([0, 6.0], [0, 1.0])
+
+
+@pytest.mark.parametrize(("treated", "lang", "title"), [(1, "en", "Events by type (N = 1 treated patient)"),
+                                                        (1, "fr", "Événements par type (N = 1 patient traité)"),
+                                                        (23, "en", "Events by type (N = 23 treated patients)")])
+def test_events_by_type_title_takes_the_number_of_its_count(treated, lang, title):
+    spec = events_by_type_chart(BY_TYPE, lang, treated).to_dict()
+    assert title_text(spec["title"]) == title

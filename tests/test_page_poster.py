@@ -247,7 +247,7 @@ def test_an_idle_upload_is_forgotten_and_presentation_ends(monkeypatch, upload_p
     now[0] += 31 * 60
     app.button(key="present_next").click().run()
     assert app.main.title[0].value == t("nav.poster", "en")
-    assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes=30)]
+    assert [i.value for i in app.sidebar.info] == [t("forget.idle_note", "en", minutes="30 minutes")]
     assert t("poster.demo_label", "en") in [c.value for c in app.caption]
 
 

@@ -45,7 +45,7 @@ def events_by_type_chart(frame: pd.DataFrame, lang: str, n_patients: int) -> alt
     )
     chart = alt.layer(base.mark_bar().encode(color=colour),
                       base.mark_text(align="left", dx=4).encode(text=alt.Text("events:Q")))
-    title = t("safety.chart.by_type", lang, N=fmt_int(n_patients, lang))
+    title = t("safety.chart.by_type", lang, patients=counted(n_patients, "treated_patients", lang))
     return themed(chart, lang, title=title, width=WIDTH, height=HEIGHT // 2, autosize=FIT_WIDTH)
 
 
