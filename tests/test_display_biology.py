@@ -103,3 +103,13 @@ def test_a_hidden_unknown_count_reads_as_a_hidden_count(lang, expected):
     counts = ShiftCounts(6, 48, 2, 20, 20, 6)
     assert display.shift_cells(counts, lang, 5)["unknown"] == display.hidden_word(lang)
     assert display.shift_arrows(counts, lang, 5)[-1] == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_masked_single_unknown_does_not_take_the_singular(lang):
+    """Under small-cell suppression one unknown patient is written ``< 5`` like two or
+    four: "(?) < 5 patient" would give the masked count (1) back by its grammar."""
+    one, three = ShiftCounts(6, 21, 12, 6, 2, 1), ShiftCounts(6, 23, 12, 6, 2, 3)
+    assert display.shift_cells(one, lang, 5)["unknown"] == "< 5"
+    assert display.shift_arrows(one, lang, 5)[-1] == display.shift_arrows(three, lang, 5)[-1] == "(?) < 5 patients"
+    assert display.shift_arrows(one, lang)[-1] == "(?) 1 patient"  # shown, it takes the singular

@@ -59,7 +59,9 @@ def shift_arrows(counts: ShiftCounts, lang: str, k: int = 0) -> tuple[str, ...]:
         if cells[UNKNOWN] == hidden_word(lang):  # "(?) effectif masqué", not "(?) masqué patients"
             text = t("biology.unknown_hidden", lang)
         else:
-            key = "biology.unknown_one" if counts.unknown == 1 else "biology.unknown_many"
+            # The noun agrees with the count as written: a masked "< 5" is plural, so
+            # that its grammar never gives a single unknown patient back.
+            key = "biology.unknown_many" if plural(cells[UNKNOWN], lang) else "biology.unknown_one"
             text = t(key, lang, n=fmt_int(cells[UNKNOWN], lang))
         lines.append(f"{ARROWS[UNKNOWN]} {text}")
     return tuple(lines)
