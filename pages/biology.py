@@ -5,7 +5,7 @@ from core.analysis import biology
 from core.charts import biology as charts
 from core.display import biology as display
 from core.display.common import month_label
-from core.i18n import fmt_pct, t
+from core.i18n import t
 from ui.charts import chart_columns, show_chart
 from ui import suppression
 from ui.panel import open_panel
@@ -30,7 +30,7 @@ for column, name in zip(box_columns(len(display.MARKERS), "biology_boxes"), disp
             lines = display.month_lines(marker, month, lang, view.settings.min_cell)
             st.markdown(f"**{month_label(month)}**  \n" + "  \n".join(lines))
         show_notes(marker.notes, lang)
-st.caption(t("biology.legend", lang, tolerance=fmt_pct(100 * view.settings.shift_tolerance, lang, 0)))
+st.caption(t("biology.legend", lang, tolerance=display.tolerance_text(view.settings.shift_tolerance, lang)))
 
 st.subheader(t("biology.changes_title", lang))
 st.caption(t("biology.changes_help", lang))

@@ -113,3 +113,32 @@ def test_a_masked_single_unknown_does_not_take_the_singular(lang):
     assert display.shift_cells(one, lang, 5)["unknown"] == "< 5"
     assert display.shift_arrows(one, lang, 5)[-1] == display.shift_arrows(three, lang, 5)[-1] == "(?) < 5 patients"
     assert display.shift_arrows(one, lang)[-1] == "(?) 1 patient"  # shown, it takes the singular
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "lang", "expected"),
+    [(0.1, "en", "10%"), (0.1, "fr", f"10{NNBSP}%"), (0.075, "en", "7.5%"), (0.075, "fr", f"7,5{NNBSP}%"),
+     (0.125, "en", "12.5%"), (0.0025, "fr", f"0,25{NNBSP}%")],
+)
+def test_the_stable_band_is_written_with_the_digits_it_has(tolerance, lang, expected):
+    """A band of 7.5 % is "±7.5%", not "±8%": the legend and the methods say the
+    definition in force, as the stamp does (``Stable band = 0.075``)."""
+    assert display.tolerance_text(tolerance, lang) == expected
+
+
+def test_the_methods_and_the_shifts_legend_quote_the_band_in_force():
+    from core.demo import load_demo
+    from core.export.methods import methods_text
+    from core.export.panels import compute_panels
+    from core.export.stamp import make_stamp
+    from core.export.tables import shifts_table
+
+    cohort = load_demo().cohort
+    try:
+        settings = Settings(shift_tolerance=0.075)
+        panels = compute_panels(cohort, settings=settings)
+    finally:
+        cohort.close()
+    methods = methods_text(panels, make_stamp([("a", b"1")], settings=settings), "en")
+    assert "within ±7.5% of the M0 value" in methods
+    assert "±7.5% of M0" in shifts_table(panels, "en").notes[0]

@@ -252,7 +252,7 @@ def _biology(panels: Panels, lang: str, charts: tuple[str, ...]) -> PanelContent
         lines.append(status if name == "ifn" else _labelled(t(f"biology.marker.{name}", lang), status, lang))
         for month in result.months:
             lines.append(_labelled(month_label(month), " · ".join(bio_display.month_lines(marker, month, lang, panels.settings.min_cell)), lang))
-    tolerance = fmt_pct(100 * panels.settings.shift_tolerance, lang, 0)
+    tolerance = bio_display.tolerance_text(panels.settings.shift_tolerance, lang)
     notes = (*lines, t("biology.legend", lang, tolerance=tolerance), t("biology.changes_help", lang))
     return PanelContent("biology", t("exports.poster.panel.biology", lang), (), tuple(lines), charts, "shifts", notes)
 

@@ -10,10 +10,11 @@ import platform
 from importlib import metadata
 
 from core import __version__
+from core.display.biology import tolerance_text
 from core.display.suppressed import population_texts
 from core.export.panels import Panels
 from core.export.stamp import Stamp, setting_value
-from core.i18n import fmt_pct, t
+from core.i18n import t
 
 # Libraries whose versions the paragraph cites: the ones computing the numbers.
 SOFTWARE = ("pandas", "numpy", "duckdb", "scipy", "statsmodels")
@@ -41,7 +42,7 @@ def methods_text(panels: Panels, stamp: Stamp, lang: str) -> str:
           min_age=setting_value(s.min_age, lang)),
         t("exports.methods.subgroup", lang, subgroup=stamp.subgroup(lang)) if not panels.filter.is_empty else "",
         t("exports.methods.response", lang, months=months),
-        t("exports.methods.biology", lang, tolerance=fmt_pct(100 * s.shift_tolerance, lang, 0),
+        t("exports.methods.biology", lang, tolerance=tolerance_text(s.shift_tolerance, lang),
           anti_dsdna=setting_value(s.anti_dsdna_threshold, lang), c3=setting_value(s.c3_low, lang),
           c4=setting_value(s.c4_low, lang)),
         t("exports.methods.steroids", lang, thresholds=thresholds),

@@ -21,7 +21,7 @@ from core.display import steroids as steroid_display
 from core.display.common import month_label
 from core.display.suppressed import count_text, masked_table, suppression_note, withheld_note
 from core.export.panels import Panels
-from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, note_text, t
+from core.i18n import MISSING, catalogue, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_p, note_text, t
 from core.suppression import active, hide_treated
 
 TABLES = ("table1", "responses", "shifts", "steroids", "safety", "events")
@@ -155,7 +155,7 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
                t("biology.col.paired", lang), t("biology.col.resolved", lang), t("biology.col.appeared", lang),
                t("biology.col.p", lang)]
     spans = (("", 3), (t("exports.shifts.value", lang), 4), (t("exports.shifts.status", lang), 4))
-    tolerance = fmt_pct(100 * panels.settings.shift_tolerance, lang, 0)
+    tolerance = bio_display.tolerance_text(panels.settings.shift_tolerance, lang)
     # The McNemar tests' notes too: a dash in the test column also means "no discordant
     # pair", which the table's other notes do not say.
     tests = (n for m in bio_display.MARKERS for c in getattr(result, m).changes for n in c.test.notes)
