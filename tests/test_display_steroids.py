@@ -77,3 +77,14 @@ def test_factors_frame_lists_every_drug_most_potent_first():
     frame = display.factors_frame("fr")
     assert list(frame.columns) == ["Médicament", "Facteur"]
     assert frame.iloc[0].tolist() == ["betamethasone", "8,33"]
+
+
+@pytest.mark.parametrize(("thresholds", "lang", "labels"), [
+    ((7.5, 2.25), "en", ["At or under 7.5 mg/day", "At or under 2.25 mg/day"]),
+    ((10.0, 0.625), "fr", ["Dose ≤ 10,0 mg/j", "Dose ≤ 0,625 mg/j"]),
+])
+def test_a_threshold_label_says_the_threshold_in_force(thresholds, lang, labels):
+    """A threshold of 2.25 mg/day is not labelled "2.3": the share is of the doses at or
+    under 2.25 (the stamp and the methods say 2.25)."""
+    result = steroids(small_cohort(STEROID_VISITS), settings=Settings(poster_months=(6,), cs_thresholds=thresholds))
+    assert [tile.label for tile in display.month_tiles(result.at(0), lang)][2:] == labels

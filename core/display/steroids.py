@@ -51,6 +51,14 @@ def baseline_total(result: Steroids, month: SteroidMonth) -> int | None:
     return result.N if result.by_month and month is result.by_month[0] else None
 
 
+def threshold_text(threshold: float, lang: str) -> str:
+    """A dose threshold (``Settings.cs_thresholds``) with one decimal, more if it has
+    them: ``7.5``, ``5.0``, ``2.25`` (never rounded to ``2.3``: the label says the
+    definition in force)."""
+    digits = len(f"{round(threshold, 6):.6f}".rstrip("0").split(".")[1])
+    return fmt_num(threshold, lang, max(1, digits))
+
+
 def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> str:
     """The patients with a known dose on corticosteroids, as written: a part of those on
     corticosteroids (rule 5), ``< k`` when small."""
@@ -83,7 +91,7 @@ def month_tiles(month: SteroidMonth, lang: str, k: int = 0, total: int | None = 
         dose_tile(month, lang, k, total),
     ]
     for threshold, share in month.at_or_under:
-        label = t("steroids.at_or_under", lang, threshold=fmt_num(threshold, lang))
+        label = t("steroids.at_or_under", lang, threshold=threshold_text(threshold, lang))
         tile = Tile(label, _count(share, lang), _ci(share, lang))
         # A part of the patients with a known dose, themselves hidden or not (rule 5).
         share_total, hide_N = part_of(share.N, month.on_cs.N, k, on_cs.N is None)
