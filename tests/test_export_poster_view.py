@@ -171,3 +171,21 @@ def test_an_abbreviation_without_its_meaning_stands_alone_on_the_posters(ctx, la
     colon = "\u202f: " if lang == "fr" else ": "
     assert abbreviations_text(poster) == f"LS{colon}Lupus, GN"
     assert f"LS{colon}Lupus, GN</p>" in poster_html(poster, ctx.svgs).decode("utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_month_nobody_was_assessed_at_leaves_no_stray_space_in_the_notes(lang):
+    """The speaker notes' CR + PR clause of a month without patients has no interval:
+    "Cutaneous M12: 0/0; ...", not "0/0  ; ..." with the empty interval's space."""
+    from core.export.content import _ci_note
+    from core.export.panels import compute_panels
+    from core.settings import Settings
+
+    cohort = load_demo().cohort
+    try:
+        panels = compute_panels(cohort, settings=Settings(response_months=(3, 6, 12)))
+    finally:
+        cohort.close()
+    note = _ci_note(panels.response, lang)
+    assert "  " not in note and not note.endswith(" ")
+    assert note.endswith("M12\u202f: 0/0" if lang == "fr" else "M12: 0/0")

@@ -234,8 +234,9 @@ def _ci_note(result, lang: str, k: int = 0) -> str:
     sep = semicolon(lang)
     clauses = []
     for r in result.results:
-        text = (f"{fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang)} "
-                f"{fmt_ci(r.overall.ci_low, r.overall.ci_high, lang)}")
+        # A month nobody was assessed at has no interval (and no space before it).
+        text = " ".join(filter(None, (fmt_count(r.overall.n, r.overall.N, r.overall.pct, lang),
+                                      fmt_ci(r.overall.ci_low, r.overall.ci_high, lang))))
         if response_display.response_hidden(r, k)["overall"]:
             text = response_display.response_cells(r, lang, k)["overall"]
         clauses.append(_labelled(f"{t(f'response.domain.{r.domain}', lang)} {month_label(r.month)}", text, lang))
