@@ -119,9 +119,12 @@ def cutaneous_finding(resp: ResponseResult, settings: Settings) -> Finding:
     if a.N == 0 and b.N == 0:
         return Finding("cutaneous.no_data", {}, "response")
     rapid = a.N >= settings.small_n and a.overall.pct >= THRESHOLDS["rapid_marked_pct"]
-    params = {"month_first": first, "overall_first": a.overall, "cr_first": a.cr,
-              "month_later": later, "overall_later": b.overall, "cr_later": b.cr}
-    return Finding("cutaneous.marked_rapid" if rapid else "cutaneous.observed", params, "response")
+    params = {"month_first": first, "overall_first": a.overall, "cr_first": a.cr}
+    key = "cutaneous.marked_rapid" if rapid else "cutaneous.observed"
+    if later == first:  # one follow-up month reported: quoted once
+        return Finding(f"{key}_single", params, "response")
+    params |= {"month_later": later, "overall_later": b.overall, "cr_later": b.cr}
+    return Finding(key, params, "response")
 
 
 def articular_finding(resp: ResponseResult, settings: Settings) -> Finding:
@@ -140,8 +143,10 @@ def articular_finding(resp: ResponseResult, settings: Settings) -> Finding:
     rising = enough and b.N >= settings.small_n and b.overall.pct - a.overall.pct >= THRESHOLDS["later_rise_pts"]
     key = {(True, True): "modest_later", (True, False): "modest", (False, True): "later",
            (False, False): "observed"}[(modest, rising)]
-    params = {"month_first": first, "overall_first": a.overall, "cut_first": cut.overall,
-              "month_later": later, "overall_later": b.overall}
+    params = {"month_first": first, "overall_first": a.overall, "cut_first": cut.overall}
+    if later == first:  # one follow-up month reported (never "later"): quoted once
+        return Finding(f"articular.{key}_single", params, "response")
+    params |= {"month_later": later, "overall_later": b.overall}
     return Finding(f"articular.{key}", params, "response")
 
 

@@ -184,3 +184,23 @@ def test_p_values_are_written_per_locale(p, lang, text):
         "month0": 0, "median_m0_mg": 10.0, "month_later": 6, "median_later_mg": 5.0,
         "stopped": Proportion(1, 2, 50.0, None, None), "p": p}, "steroids")
     assert f"(Wilcoxon {text})" in render(finding, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_single_follow_up_month_is_quoted_once(lang):
+    """With one follow-up month reported (``response_months=6``) the first and the later
+    month are the same: each response sentence quotes it once, not twice over."""
+    from core.settings import Settings
+
+    demo_m6 = conclusion(load_demo().cohort, settings=Settings(response_months=(6,)))
+    cutaneous, articular = (render(demo_m6.get(d), lang) for d in ("cutaneous", "articular"))
+    assert demo_m6.get("cutaneous").key == "cutaneous.marked_rapid_single"
+    assert demo_m6.get("articular").key == "articular.modest_single"
+    assert cutaneous.count("M6") == 1 and cutaneous.count("13/14") == 1 and "10/14" in cutaneous
+    assert articular.count("M6") == 1 and articular.count("6/9") == 1 and "13/14" in articular
+
+
+def test_two_follow_up_months_still_quote_both():
+    cut = ["CR"] * 4 + ["NR"]
+    finding = conclusion(_cohort(cut={3: cut, 6: cut})).get("cutaneous")
+    assert finding.key == "cutaneous.marked_rapid" and "M3" in render(finding, "en") and "M6" in render(finding, "en")
