@@ -8,6 +8,7 @@ from core.i18n import fmt_num, fmt_pct, t
 from core.poster import load_poster
 from ui.exports import export_downloads
 from ui.panel import open_panel
+from ui.poster_meta import poster_meta
 from ui.state import active_cohort
 from ui.widgets import show_notes, small_n_note
 
@@ -52,4 +53,5 @@ if is_demo:
 
 show_notes(result.notes, lang)
 
-export_downloads(view, poster)
+# The files of the Poster page's view: its texts (an uploaded file, edits) included.
+export_downloads(view, poster_meta(lang, is_demo) or None)

@@ -275,3 +275,26 @@ def test_the_memo_makes_room_before_computing(app):
     for k in range(4):
         session_memo(("room", k), lambda k=k: export(k), latest=2)
     assert held == [0, 1, 1, 1]
+
+
+def test_the_conclusion_pages_files_have_the_poster_texts_of_the_poster_pages(open_page, monkeypatch):
+    """Both pages offer the same files of the same view: an edited title (or an uploaded
+    TOML) is the poster's on the Conclusion page's downloads too, not the demo's."""
+    from ui import exports
+
+    metas = []
+    real = exports.export_downloads
+
+    def recording(view, meta):
+        metas.append(meta)
+        return real(view, meta)
+
+    monkeypatch.setattr(exports, "export_downloads", recording)
+    app = open_page("pages/poster.py")
+    app.text_area(key="poster_edit_en_title").set_value("Edited title").run()
+    poster_meta = metas[-1]
+    assert poster_meta["title"] == "Edited title"
+    metas.clear()
+    app.switch_page("pages/conclusion.py").run()
+    assert not app.exception
+    assert metas == [poster_meta]
