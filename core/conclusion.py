@@ -167,7 +167,9 @@ def steroid_finding(ster: Steroids, settings: Settings) -> Finding:
     stopped = later.stopped or Proportion(0, 0, None, None, None)
     params = {"month0": settings.baseline_month, "median_m0_mg": m0.dose.median,
               "month_later": later.month, "median_later_mg": later.dose.median,
-              "stopped": stopped, "p": later.test.p_value if later.test else None}
+              "stopped": stopped, "p": later.test.p_value if later.test else None,
+              # What the test read, for small-cell suppression (rule 12); no sentence writes them.
+              "test_pairs": later.test.N if later.test else 0, "test_unchanged": later.zero_differences or 0}
     key = "steroids.possible_sparing" if lower or stopped.n > 0 else "steroids.no_sparing"
     return Finding(key, params, "steroids")
 
@@ -211,8 +213,11 @@ def _format(name: str, value, lang: str) -> str:
     return str(value)
 
 
-def _format_p(p: float | None, lang: str) -> str:
-    # Inside a sentence "no test" reads better than the tables' em dash.
+def _format_p(p: float | str | None, lang: str) -> str:
+    # Inside a sentence "no test" reads better than the tables' em dash; a hidden p-value
+    # (small-cell suppression) comes written.
+    if isinstance(p, str):
+        return p
     return t("conclusion.p_none", lang) if p is None else fmt_p(p, lang)
 
 

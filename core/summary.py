@@ -114,7 +114,8 @@ def summary_document(pops: Populations, table: BaselineTable, resp: ResponseResu
         "visceral_events": _records(safe.visceral_events.assign(month=_numbers(safe.visceral_events["month"]))),
     }
     doc["details"] = _details(pops, resp, bio, cs, safe, months, flt)
-    return suppress_summary(doc, settings.min_cell)
+    unchanged = {_key(m.month): m.zero_differences for m in cs.by_month if m.zero_differences is not None}
+    return suppress_summary(doc, settings.min_cell, unchanged)
 
 
 def _details(pops, resp, bio, cs, safe, months, flt: Filter) -> dict:

@@ -62,6 +62,12 @@ The rule, in one place:
    patient-years beside the follow-up in patient-months): it is hidden with its count,
    which the rate times the exposure gives back (63.2 per 100 patient-years over 57
    patient-months: 3 events). ``rate_hidden``.
+12. **Tests.** A p-value is a function of the counts its test reads, and gives a
+   hidden one back: McNemar's exact p of the discordant pairs (0.500 only fits 2
+   resolved and 0 appeared), a Wilcoxon p of its changed pairs. A McNemar p goes with a
+   hidden resolved or appeared count (rule 7), a Wilcoxon p with hidden pairs or hidden
+   unchanged pairs (rule 10): written as the hidden word, ``null`` in the summary.
+   ``mcnemar_hidden``, ``wilcoxon_hidden``.
 
 A percentage or CI is never shown without its count: it goes wherever the count goes
 (a tile's percentage with the ``n/N`` under it, a sentence's with its ``n/N``).
@@ -72,7 +78,7 @@ Panels compute as always; this module masks their numbers afterwards, at the sum
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -217,6 +223,18 @@ def unchanged_hidden(pairs: int, unchanged: int, k: int) -> bool:
     return suppress_count(unchanged, pairs, k).n is None
 
 
+def mcnemar_hidden(mask: StatusMask) -> bool:
+    """Whether a status change's McNemar p-value is hidden (rule 12): with its resolved
+    or appeared count (``status_change_mask``)."""
+    return mask.resolved.n is None or mask.appeared.n is None
+
+
+def wilcoxon_hidden(pairs: int, unchanged: int, k: int) -> bool:
+    """Whether a Wilcoxon test's p-value is hidden (rule 12): with its pairs (from 1 to
+    k - 1) or its unchanged pairs (``unchanged_hidden``)."""
+    return active(k) and (small(pairs, k) or unchanged_hidden(pairs, unchanged, k))
+
+
 def rate_hidden(events: int, k: int) -> bool:
     """Whether a rate of ``events`` over a shown exposure is hidden (rule 11): with its
     events from 1 to k - 1."""
@@ -242,14 +260,17 @@ _LISTINGS = (("populations", "excluded"), ("discordant_responses",), ("safety", 
              ("details", "population_flags"))
 
 
-def suppress_summary(doc: dict, k: int) -> dict:
+def suppress_summary(doc: dict, k: int, unchanged: Mapping[str, int] | None = None) -> dict:
     """A ``cohort-summary/1`` document with every count from 1 to k - 1 suppressed
-    (a new document; ``doc`` is unchanged). ``details.suppression`` says what was done."""
+    (a new document; ``doc`` is unchanged). ``details.suppression`` says what was done.
+    ``unchanged``: each month's Wilcoxon unchanged pairs (``Mk`` keys), which the
+    document does not write and rule 12 reads."""
     if not active(k):
         return doc
     out = _walk(doc, k, ())
     _mask_parts(out, doc, k)
     _mask_status_changes(out, doc, k)
+    _mask_wilcoxon(out, doc, k, unchanged or {})
     _mask_response_details(out, doc, k)
     safety = _get(doc, ("details", "safety"))
     if isinstance(safety, dict) and rate_hidden(safety.get("infection_events"), k):
@@ -363,6 +384,9 @@ def _mask_status_changes(out: dict, doc: dict, k: int) -> None:
             if not all(isinstance(c, int) for c in counts):
                 continue
             mask = status_change_mask(*counts, k)
+            test = _get(out, ("details", "mcnemar", marker, month))
+            if mcnemar_hidden(mask) and isinstance(test, dict):  # rule 12
+                test.update(p_value=None, suppressed=True)
             target = out["status_change"][marker][month]
             if mask.positive_m0:
                 target.update(positive_M0=None, suppressed=True)
@@ -374,6 +398,14 @@ def _mask_status_changes(out: dict, doc: dict, k: int) -> None:
             normalised = f"normalised_{month}"
             if marker == "complement" and mask.resolved.n is None and normalised in (out.get("complement") or {}):
                 out["complement"].update({normalised: None, "suppressed": True})
+
+
+def _mask_wilcoxon(out: dict, doc: dict, k: int, unchanged: Mapping[str, int]) -> None:
+    """Rule 12 on each month's Wilcoxon p-value (``details.steroids``)."""
+    for month, figures in (_get(doc, ("details", "steroids")) or {}).items():
+        pairs = figures.get("paired_N")
+        if isinstance(pairs, int) and wilcoxon_hidden(pairs, unchanged.get(month, 0), k):
+            out["details"]["steroids"][month].update(wilcoxon_p=None, suppressed=True)
 
 
 def _mask_response_row(obj: dict, k: int) -> None:

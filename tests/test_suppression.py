@@ -949,3 +949,57 @@ def test_the_infection_rate_does_not_give_masked_events_back(demo, open_page):
     assert not app.exception
     metrics = {m.label: m.value for m in app.main.metric}
     assert metrics["Infections (events)"] == "< 5" and metrics["Infections per 100 patient-years"] == "hidden"
+
+
+def test_a_p_value_does_not_give_a_masked_count_back(demo):
+    # Demo at k = 5: McNemar's p of IFN at M6 beside a resolved count written "< 5" gave
+    # it back; without the HCQ patients, the Wilcoxon p = 0.250 over 5 pairs gave the 3
+    # changed ones, so the 2 unchanged written "< 5".
+    import json
+
+    from core.display import biology as bio_display
+    from core.display import steroids as steroid_display
+    from core.export.bundle import export_files, prepare_export
+    from core.filters import parse_filters
+    from core.suppression import mcnemar_hidden, status_change_mask, wilcoxon_hidden
+
+    no_hcq = parse_filters(["hcq=false"])
+    for flt in (None, no_hcq):
+        plain = build_summary(demo, flt, Settings())
+        doc = build_summary(demo, flt, Settings(min_cell=K))
+        for marker, months in doc["status_change"].items():
+            for month, change in months.items():
+                p = doc["details"]["mcnemar"][marker][month]["p_value"]
+                counts_hidden = change["resolved"]["n"] is None or change["appeared"]["n"] is None
+                # Hidden with a hidden count, kept otherwise (as computed without suppression).
+                assert p == (None if counts_hidden else plain["details"]["mcnemar"][marker][month]["p_value"])
+    doc = build_summary(demo, no_hcq, Settings(min_cell=K))
+    assert doc["details"]["steroids"]["M6"]["wilcoxon_p"] is None and doc["details"]["steroids"]["M6"]["suppressed"]
+    whole = build_summary(demo, None, Settings(min_cell=K))["details"]["steroids"]["M6"]
+    assert whole["wilcoxon_p"] == pytest.approx(0.0065569, abs=1e-6)  # 16 pairs, 7 unchanged: shown
+    # The rule's two decisions, at their edges.
+    assert mcnemar_hidden(status_change_mask(16, 16, 14, 0, K)) and not mcnemar_hidden(status_change_mask(20, 10, 5, 0, K))
+    assert wilcoxon_hidden(5, 2, K) and wilcoxon_hidden(4, 0, K) and not wilcoxon_hidden(16, 7, K)
+    assert not wilcoxon_hidden(5, 2, 0)
+
+    # Pages and files write the hidden word where the summary writes null.
+    ctx = prepare_export(demo, [], "en", no_hcq, Settings(min_cell=K), digest="0" * 64)
+    m6 = ctx.panels.steroids.at(6)
+    assert steroid_display.wilcoxon_text(m6.test, m6.zero_differences, "en", K).startswith(
+        "Wilcoxon signed-rank p = hidden (N = 5 pairs")
+    assert steroid_display.wilcoxon_text(m6.test, m6.zero_differences, "fr", K).startswith(
+        "Test des rangs signés de Wilcoxon p = masqué (N = 5 paires")
+    full = prepare_export(demo, [], "en", None, Settings(min_cell=K), digest="0" * 64)
+    ifn_m6 = full.panels.biology.ifn.change_at(6)
+    assert (bio_display.test_p(ifn_m6, "en", K), bio_display.test_p(ifn_m6, "en")) == ("hidden", "p = 0.500")
+    frame = bio_display.changes_frame(full.panels.biology, "en", K)
+    assert frame.loc[frame["Marker"].str.startswith("IFN") & (frame["Month"] == "M6"), "McNemar test"].tolist() == [
+        "hidden"]
+    texts = _file_texts(export_files(ctx, ("tables", "texts")))
+    assert "p = 0.250" not in texts["tables/steroids.csv"] and "p = hidden" in texts["tables/steroids.csv"]
+    assert json.loads(texts["summary.json"])["details"]["steroids"]["M6"]["wilcoxon_p"] is None
+    from core.display.suppressed import masked_findings
+
+    steroid = [f for f in masked_findings(ctx.panels.conclusion, K, "en") if "Wilcoxon" in f]
+    assert len(steroid) == 1 and "(Wilcoxon p = hidden)" in steroid[0], steroid
+    assert "(Wilcoxon p = 0.250)" in " ".join(masked_findings(ctx.panels.conclusion, 0, "en"))

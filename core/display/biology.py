@@ -15,7 +15,7 @@ from core.display.suppressed import hidden_word, masked, shown_count
 from core.i18n import MISSING, fmt_count, fmt_int, fmt_p, fmt_pct, note_text, plural, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
-from core.suppression import active, row_mask, status_change_mask, suppress_count, written
+from core.suppression import active, mcnemar_hidden, row_mask, status_change_mask, suppress_count, written
 
 
 ARROWS = {DOWN: "↓", UP: "↑", STABLE: "→", UNKNOWN: "(?)"}
@@ -124,6 +124,15 @@ def change_cells(change: PairedStatus, lang: str, k: int = 0) -> dict[str, str |
     return cells
 
 
+def test_p(change: PairedStatus, lang: str, k: int = 0) -> str:
+    """The status change's McNemar p-value as written: the hidden word under small-cell
+    suppression ``k`` when it would give a hidden count back (rule 12)."""
+    if active(k) and mcnemar_hidden(status_change_mask(change.paired, change.positive_m0, change.resolved.n,
+                                                       change.appeared.n, k)):
+        return hidden_word(lang)
+    return fmt_p(change.test.p_value, lang)
+
+
 def changes_frame(result: Biology, lang: str, k: int = 0) -> pd.DataFrame:
     """Paired status change per marker and month, with the McNemar p-value, as display text:
     resolved out of the paired positive at M0, appeared out of the paired negative; under
@@ -138,7 +147,7 @@ def changes_frame(result: Biology, lang: str, k: int = 0) -> pd.DataFrame:
                 "month": month_label(change.month),
                 "paired": change.paired,
                 **{c: cells[c] for c in ("positive_m0", "positive_mk", "resolved", "appeared")},
-                "p": fmt_p(change.test.p_value, lang),
+                "p": test_p(change, lang, k),
                 "notes": " · ".join(note_text(n, lang) for n in dict.fromkeys(change.test.notes)),
             })
     columns = ["marker", "month", "paired", "positive_m0", "positive_mk", "resolved", "appeared", "p", "notes"]

@@ -9,11 +9,12 @@ import pandas as pd
 from core.display.common import Tile
 from core.i18n import MISSING, counted, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, semicolon, t
 from core.schema import CS_DRUG_FACTORS
-from core.display.suppressed import count_text, hidden_word, masked_tile, shown_count
+from core.display.suppressed import count_text, hidden_p, hidden_word, masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
 from core.stats import Continuous, Proportion
 from core.steroids import SteroidMonth, Steroids
-from core.suppression import dose_n_hidden, mask_cell, part_of, small, suppress_count, unchanged_hidden
+from core.suppression import (dose_n_hidden, mask_cell, part_of, small, suppress_count, unchanged_hidden,
+                              wilcoxon_hidden)
 
 
 def median_iqr(c: Continuous, lang: str) -> str:
@@ -25,12 +26,14 @@ def wilcoxon_text(test: TestResult, zeros: int, lang: str, k: int = 0) -> str:
     """``Wilcoxon p = 0.007 (N = 16 pairs, 7 unchanged)``, ``zeros`` being the unchanged
     pairs (``SteroidMonth.zero_differences``); other notes in the reader's words. Counts
     from 1 to k - 1 are ``< k`` (small-cell suppression, ``core.suppression``), and the
-    unchanged pairs are hidden when the changed ones are (rule 10)."""
+    unchanged pairs are hidden when the changed ones are (rule 10), the p-value with
+    either (rule 12)."""
     shown_zeros = mask_cell(zeros, k)
     if shown_zeros == zeros and unchanged_hidden(test.N, zeros, k):
         shown_zeros = hidden_word(lang)
     pairs = counted(shown_count(test.N, k, lang), "pairs", lang)
-    text = t("steroids.wilcoxon", lang, p=fmt_p(test.p_value, lang), pairs=pairs,
+    p = hidden_p(lang) if wilcoxon_hidden(test.N, zeros, k) else fmt_p(test.p_value, lang)  # rule 12
+    text = t("steroids.wilcoxon", lang, p=p, pairs=pairs,
              unchanged=counted(shown_zeros, "unchanged", lang))
     # The zeros are in the sentence already; the note saying so would repeat it.
     others = [note_text(n, lang) for n in dict.fromkeys(test.notes) if n != NOTE_ZEROS_DROPPED]

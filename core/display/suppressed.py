@@ -28,6 +28,7 @@ from core.suppression import (
     response_mask,
     small,
     suppress_count,
+    wilcoxon_hidden,
     written,
 )
 
@@ -101,6 +102,11 @@ def shown_count(n: int, k: int, lang: str, hidden: bool = False) -> int | str:
     return hidden_word(lang) if hidden and active(k) else n
 
 
+def hidden_p(lang: str) -> str:
+    """A p-value hidden under small-cell suppression (rule 12): ``p = hidden``."""
+    return f"p = {hidden_word(lang)}"
+
+
 def count_text(n: int, k: int, lang: str, hidden: bool = False) -> str:
     """``shown_count`` as written: ``175,530`` / ``175 530``, ``< 5`` or the hidden word."""
     return fmt_int(shown_count(n, k, lang, hidden), lang)
@@ -137,6 +143,8 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
                 # Hidden with its response row (rule 8), as on the response page.
                 value = params[name]
                 params[name] = hidden_cell(value.n, value.N, k, lang, t("suppression.sentence.share", lang))
+        if wilcoxon_hidden(params.get("test_pairs") or 0, params.get("test_unchanged") or 0, k) and "p" in params:
+            params["p"] = hidden_p(lang)  # rule 12
         share = params.get("prior_2plus")
         if isinstance(params.get("n"), int) and isinstance(share, Proportion):
             m = suppress_count(share.n, share.N, k, total)

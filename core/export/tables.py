@@ -148,7 +148,7 @@ def shifts_table(panels: Panels, lang: str) -> ExportTable:
                 *((MISSING,) * 4 if shift is None else
                   (*(cells[c] for c in ("down", "up", "stable")), str(cells["unknown"]))),
                 change.paired, status["resolved"], status["appeared"],
-                fmt_p(change.test.p_value, lang),
+                bio_display.test_p(change, lang, panels.settings.min_cell),
             ])
     columns = [t("biology.col.marker", lang), t("exports.shifts.m0", lang), t("biology.col.month", lang),
                *(t(f"biology.shift.{k}", lang) for k in ("down", "up", "stable", "unknown")),
