@@ -328,3 +328,12 @@ def test_an_unnamed_column_is_reported_by_its_spreadsheet_column() -> None:
     result = load_cohort([("c.xlsx", xlsx_bytes({"patients": rows}))])
     [issue] = [i for i in result.report.issues if i.code == "unknown_column"]
     assert dict(issue.params)["position"] == 8
+
+
+def test_a_mark_in_a_wide_cell_makes_a_visit_and_is_reported(table_of) -> None:
+    # "-" is not one of the contract's missing markers: a value (reported unreadable),
+    # as an IFN "+ +" is, not a blank that would drop the visit or the cell silently.
+    text = "id;sex;age;dose_ct_m0;dose_ct_m6;hcq_m6\nP1;F;40;5;-;\nP2;F;40;5;ND;\n"
+    result = load_cohort([("c.csv", text.encode())])
+    assert table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist() == [["P1", 0], ["P1", 6], ["P2", 0]]
+    assert [(i.code, i.row, i.column) for i in result.report.issues] == [("invalid_value", 2, "dose_ct_m6")]

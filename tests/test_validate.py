@@ -373,3 +373,21 @@ def test_ids_that_read_like_notes_beside_data_are_ids(ids):
     text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
     result = load_cohort([("patients.csv", text.encode())])
     assert result.report.issues == [] and result.report.counts["patients"].kept == 2
+
+
+@pytest.mark.parametrize("cell", ["+", "-", "/", "*", ".", "\u2014", "\u2212"])
+def test_a_mark_that_is_no_missing_marker_is_reported_not_dropped(cell: str) -> None:
+    # "+" in a yes/no column or "-" in a lab column normalises to nothing like a blank,
+    # yet the contract's missing markers are blank, NA, N/A, ND, NC, ?, nan and null:
+    # the cell is reported as unreadable (its row and column), never dropped without a word.
+    patients = f"patient_id;sex;age;cutaneous\nP1;F;40;oui\nP2;F;41;{cell}\n"
+    visits = f"patient_id;month;c3;hcq\nP1;M0;{cell};oui\nP2;M0;0,8;non\n"
+    result = _load(("patients.csv", patients), ("visits.csv", visits))
+    found = sorted((i.file, i.row, i.column, i.value) for i in result.report.issues if i.code == "invalid_value")
+    assert found == [("patients.csv", 3, "cutaneous", cell), ("visits.csv", 2, "c3", cell)]
+
+
+@pytest.mark.parametrize("cell", ["?", " ?? ", "", "  "])
+def test_a_question_mark_or_blank_stays_a_silent_missing_marker(cell: str) -> None:
+    result = _load(("patients.csv", f"patient_id;sex;age;cutaneous\nP1;F;40;{cell}\n"))
+    assert [i.code for i in result.report.issues if i.code == "invalid_value"] == []
