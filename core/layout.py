@@ -69,6 +69,8 @@ def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue
     issues: list[Issue] = []
     unrecognised: list[RawTable] = []
     kinds = [_table_kind(raw) for raw in tables]
+    summaries = _summaries(tables, kinds)
+    kinds = [None if id(raw) in summaries else kind for raw, kind in zip(tables, kinds)]
     # With patients given elsewhere, a visits table's repeated patient columns are extras
     # (else the patients table would be given twice).
     own_patients = any(k in ("patients", "wide") for k in kinds)
@@ -81,9 +83,32 @@ def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue
         issues += found
     severity = WARNING if pieces else ERROR
     for raw in unrecognised:
-        issues.append(_unrecognised(raw, severity))
+        issues.append(_unrecognised(raw, severity, summaries.get(id(raw))))
     issues += _duplicate_tables(pieces)
     return pieces, issues
+
+
+# The canonical tables each kind of sheet gives.
+_GIVES = {"patients": {"patients"}, "visits": {"visits"}, "events": {"events"},
+          "long": {"patients", "visits"}, "wide": {"patients", "visits"}}
+
+
+def _summaries(tables: Sequence[RawTable], kinds: list[str | None]) -> dict[int, str]:
+    """The sheets recognised by their columns alone that have no patient id column while
+    another sheet, with one, gives their table: a summary beside the data (a pivot table
+    of patients per centre), not the table given twice. {id(raw): the table}."""
+    def has_id(raw: RawTable) -> bool:
+        return any(canonical_header("patients", n) == "patient_id" for n in _header_names(raw))
+
+    keyed = [has_id(raw) for raw in tables]
+    found = {}
+    for i, (raw, kind) in enumerate(zip(tables, kinds)):
+        if kind is None or keyed[i] or _named_table(raw)[0] is not None:
+            continue
+        given = [t for j, k in enumerate(kinds) if j != i and keyed[j] and k for t in _GIVES[k] & _GIVES[kind]]
+        if given:
+            found[id(raw)] = min(given, key=("patients", "visits", "events").index)
+    return found
 
 
 def _header_names(raw: RawTable) -> list[str]:
@@ -277,8 +302,13 @@ def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str 
                     table=table)
 
 
-def _unrecognised(raw: RawTable, severity: str) -> Issue:
+def _unrecognised(raw: RawTable, severity: str, given: str | None = None) -> Issue:
+    """``given``: the table another sheet gives, this one having its columns but no id."""
     code = "unrecognised_table" if severity == WARNING else "no_table"
+    if given is not None:
+        if raw.sheet is not None:
+            return _at(raw, WARNING, "unrecognised_table", given, None, "no_id", {"sheet": raw.sheet, "table": given})
+        return _at(raw, WARNING, "unrecognised_table", given, None, "file_no_id", {"file": raw.file, "table": given})
     if raw.sheet is not None:
         return _at(raw, severity, code, None, None, "", {"sheet": raw.sheet})
     return _at(raw, severity, code, None, None, "file", {"file": raw.file})

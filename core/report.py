@@ -42,7 +42,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "unknown_column": ("unnamed",),
     "bad_month_header": (),
     "duplicate_column": (),
-    "unrecognised_table": ("file",),
+    "unrecognised_table": ("file", "no_id", "file_no_id"),
     "no_table": ("file", "upload"),
     "duplicate_table": (),
     # core.validate

@@ -337,3 +337,30 @@ def test_a_mark_in_a_wide_cell_makes_a_visit_and_is_reported(table_of) -> None:
     result = load_cohort([("c.csv", text.encode())])
     assert table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist() == [["P1", 0], ["P1", 6], ["P2", 0]]
     assert [(i.code, i.row, i.column) for i in result.report.issues] == [("invalid_value", 2, "dose_ct_m6")]
+
+
+def test_a_summary_sheet_beside_the_patients_is_ignored_with_a_warning() -> None:
+    # A pivot table of patients per centre has a patient column (centre) and no id:
+    # a summary beside the data, not the patients table given twice.
+    from tests.helpers import xlsx_bytes
+
+    book = xlsx_bytes({"patients": [["patient_id", "sex", "age", "centre"], ["P1", "F", 40, "CHU Lille"]],
+                       "TCD": [["Centre", "Nombre de patient_id"], ["CHU Lille", 1], ["Total général", 1]]})
+    result = load_cohort([("cohorte.xlsx", book)])
+    assert result.report.usable and result.report.counts["patients"].kept == 1
+    issue = next(i for i in result.report.issues if i.code == "unrecognised_table")
+    assert (issue.severity, issue.sheet, issue.variant) == ("warning", "TCD", "no_id")
+    assert "\u202f" in issue.text("fr") and "TCD" in issue.text("en")
+
+
+def test_a_summary_file_beside_the_patients_file_is_ignored_with_a_warning() -> None:
+    files = [("patients.csv", b"patient_id,sex,age\nP1,F,40\n"), ("par_centre.csv", b"centre,n\nLille,1\n")]
+    result = load_cohort(files)
+    assert result.report.usable
+    assert [(i.code, i.file, i.variant) for i in result.report.issues] == [
+        ("unrecognised_table", "par_centre.csv", "file_no_id")]
+
+
+def test_the_only_patients_sheet_without_an_id_still_says_the_column_is_missing() -> None:
+    result = load_cohort([("c.csv", b"centre,sex,age\nLille,F,40\n")])
+    assert [(i.code, i.column) for i in result.report.issues if i.severity == "error"] == [("missing_column", "patient_id")]
