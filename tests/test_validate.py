@@ -309,6 +309,14 @@ _PATIENTS = "N° patient;Sexe;Âge;Atteinte cutanée\nP1;F;30;oui\nP2;F;40;oui\n
     ("\nMoyenne;;41,5;\n", "summary", "Moyenne"),
     ("N° patient;Sexe;Âge;Atteinte cutanée\n", "header", "N° patient"),
     ("\nTotal;;;4\n", "summary", "Total"),
+    # Excel's own label under a pivot table or subtotals, and a summary's word with more.
+    ("\nTotal général;;;4\n", "summary", "Total général"),
+    ("\nMoyenne ± ET;;41,5;\n", "summary", "Moyenne ± ET"),
+    ("\nMédiane (IQR);;43;\n", "summary", "Médiane (IQR)"),
+    ("\nTotal patients;;;4\n", "summary", "Total patients"),
+    ("\nMoy.;;41,5;\n", "summary", "Moy."),
+    ("\nMax;;50;\n", "summary", "Max"),
+    ("\nNb patients;;;4\n", "summary", "Nb patients"),
     ("Données recueillies par le Dr X en mars 2025;;;\n", "note", "Données recueillies par le Dr X en mars 2025"),
 ])
 def test_a_row_that_is_not_data_is_left_out_and_reported(tail, variant, value):
@@ -334,6 +342,16 @@ def test_rows_of_patients_stay_patients_whatever_their_ids(ids):
     text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
     result = load_cohort([("patients.csv", text.encode())])
     assert [i.code for i in result.report.issues] == []
+    assert result.report.counts["patients"].kept == 3
+
+
+@pytest.mark.parametrize("ids", [("SD", "NB", "AB"), ("MAX 001", "Total 2", "P3")])
+def test_initials_and_ids_with_a_number_stay_patients_without_their_sex(ids):
+    """Initials that abbreviate a summary's word (SD, NB), and a summary's word with a
+    number, are patients even where the sex is blank."""
+    text = "id;sexe;age\n" + "".join(f"{i};;{30 + k}\n" for k, i in enumerate(ids))
+    result = load_cohort([("patients.csv", text.encode())])
+    assert [i.code for i in result.report.issues if i.code == "not_a_data_row"] == []
     assert result.report.counts["patients"].kept == 3
 
 
