@@ -11,7 +11,8 @@ range checks and row rejections belong to ``core.validate``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Sequence
 
@@ -20,7 +21,7 @@ import pandas as pd
 
 from core.distinct import per_distinct
 from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
-from core.raw_table import RawTable
+from core.raw_table import RawTable, header_text
 from core.report import ERROR, WARNING, Issue
 from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
 from core.values import is_missing
@@ -61,6 +62,44 @@ class Piece:
     rejected: int = 0
     positions: dict[int, str] = field(default_factory=dict)
     dropped: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+
+
+# A month as a group label above a wide sheet's visit columns: "M3", "Mois 3", "3 mois".
+_MONTH_LABEL = re.compile(r"^(?:m|mois|month)_?(\d{1,3})$|^(\d{1,3})_?(?:mois|months?)$")
+
+
+def headers_below_group_row(tables: Sequence[RawTable]) -> tuple[list[RawTable], list[Issue]]:
+    """``tables`` with the headers read one row lower where the header row names no
+    patient id and the row under it does: a row of group labels above the headers
+    ("Biologie" merged over the lab columns) is skipped and said (``title_row_skipped``).
+    A group label that is a month ("M3", "Mois 3") marks the headers under it, up to
+    the next label, as a wide sheet's visit columns of that month ("Dose CT" -> "Dose CT M3")."""
+    out, issues = [], []
+    for raw in tables:
+        if len(raw.data) == 0 or _names_id(raw.headers):
+            out.append(raw)
+            continue
+        below = tuple(header_text(cell) for cell in raw.data.iloc[0])
+        if not _names_id(below):
+            out.append(raw)
+            continue
+        label, marked = "", []
+        for group, header in zip(raw.headers, below):
+            label = group or label
+            month = _MONTH_LABEL.match(normalise(label))
+            marked.append(f"{header} M{int(month[1] or month[2])}" if month and header else header)
+        title = next((h for h in raw.headers if h), "")
+        out.append(replace(raw, headers=tuple(marked), data=raw.data.iloc[1:].reset_index(drop=True),
+                           row_numbers=raw.row_numbers[1:], header_row=int(raw.row_numbers[0])))
+        issues.append(Issue.of(WARNING, "title_row_skipped",
+                               {"row": raw.header_row, "title": title, "header_row": int(raw.row_numbers[0])},
+                               variant="months" if tuple(marked) != below else "",
+                               file=raw.file, sheet=raw.sheet, row=raw.header_row, value=title))
+    return out, issues
+
+
+def _names_id(headers: Sequence[str]) -> bool:
+    return any(canonical_header("patients", normalise(h)) == "patient_id" for h in headers)
 
 
 def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue]]:

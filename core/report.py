@@ -22,7 +22,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "header_only": ("sheet", "kept", "sheet_kept"),
     "unreadable_file": ("csv", "workbook", "protected", "no_sheet", "parquet"),
     "unreadable_sheet": (),
-    "title_row_skipped": (),
+    "title_row_skipped": ("months",),
     "too_many_cells": ("all",),
     "mixed_encoding": (),
     "column_not_utf8": (),
