@@ -11,7 +11,8 @@ range checks and row rejections belong to ``core.validate``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Sequence
 
@@ -20,7 +21,7 @@ import pandas as pd
 
 from core.distinct import per_distinct
 from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
-from core.raw_table import RawTable
+from core.raw_table import RawTable, header_text
 from core.report import ERROR, WARNING, Issue
 from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
 from core.values import is_missing
@@ -63,12 +64,52 @@ class Piece:
     dropped: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
 
+# A month as a group label above a wide sheet's visit columns: "M3", "Mois 3", "3 mois".
+_MONTH_LABEL = re.compile(r"^(?:m|mois|month)_?(\d{1,3})$|^(\d{1,3})_?(?:mois|months?)$")
+
+
+def headers_below_group_row(tables: Sequence[RawTable]) -> tuple[list[RawTable], list[Issue]]:
+    """``tables`` with the headers read one row lower where the header row names no
+    patient id and the row under it does: a row of group labels above the headers
+    ("Biologie" merged over the lab columns) is skipped and said (``title_row_skipped``).
+    A group label that is a month ("M3", "Mois 3") marks the headers under it, up to
+    the next label, as a wide sheet's visit columns of that month ("Dose CT" -> "Dose CT M3")."""
+    out, issues = [], []
+    for raw in tables:
+        if len(raw.data) == 0 or _names_id(raw.headers):
+            out.append(raw)
+            continue
+        below = tuple(header_text(cell) for cell in raw.data.iloc[0])
+        if not _names_id(below):
+            out.append(raw)
+            continue
+        label, marked = "", []
+        for group, header in zip(raw.headers, below):
+            label = group or label
+            month = _MONTH_LABEL.match(normalise(label))
+            marked.append(f"{header} M{int(month[1] or month[2])}" if month and header else header)
+        title = next((h for h in raw.headers if h), "")
+        out.append(replace(raw, headers=tuple(marked), data=raw.data.iloc[1:].reset_index(drop=True),
+                           row_numbers=raw.row_numbers[1:], header_row=int(raw.row_numbers[0])))
+        issues.append(Issue.of(WARNING, "title_row_skipped",
+                               {"row": raw.header_row, "title": title, "header_row": int(raw.row_numbers[0])},
+                               variant="months" if tuple(marked) != below else "",
+                               file=raw.file, sheet=raw.sheet, row=raw.header_row, value=title))
+    return out, issues
+
+
+def _names_id(headers: Sequence[str]) -> bool:
+    return any(canonical_header("patients", normalise(h)) == "patient_id" for h in headers)
+
+
 def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue]]:
     """The canonical pieces of every raw table, and the issues met classifying them."""
     pieces: list[Piece] = []
     issues: list[Issue] = []
     unrecognised: list[RawTable] = []
     kinds = [_table_kind(raw) for raw in tables]
+    summaries = _summaries(tables, kinds)
+    kinds = [None if id(raw) in summaries else kind for raw, kind in zip(tables, kinds)]
     # With patients given elsewhere, a visits table's repeated patient columns are extras
     # (else the patients table would be given twice).
     own_patients = any(k in ("patients", "wide") for k in kinds)
@@ -81,9 +122,32 @@ def classify_tables(tables: Sequence[RawTable]) -> tuple[list[Piece], list[Issue
         issues += found
     severity = WARNING if pieces else ERROR
     for raw in unrecognised:
-        issues.append(_unrecognised(raw, severity))
+        issues.append(_unrecognised(raw, severity, summaries.get(id(raw))))
     issues += _duplicate_tables(pieces)
     return pieces, issues
+
+
+# The canonical tables each kind of sheet gives.
+_GIVES = {"patients": {"patients"}, "visits": {"visits"}, "events": {"events"},
+          "long": {"patients", "visits"}, "wide": {"patients", "visits"}}
+
+
+def _summaries(tables: Sequence[RawTable], kinds: list[str | None]) -> dict[int, str]:
+    """The sheets recognised by their columns alone that have no patient id column while
+    another sheet, with one, gives their table: a summary beside the data (a pivot table
+    of patients per centre), not the table given twice. {id(raw): the table}."""
+    def has_id(raw: RawTable) -> bool:
+        return any(canonical_header("patients", n) == "patient_id" for n in _header_names(raw))
+
+    keyed = [has_id(raw) for raw in tables]
+    found = {}
+    for i, (raw, kind) in enumerate(zip(tables, kinds)):
+        if kind is None or keyed[i] or _named_table(raw)[0] is not None:
+            continue
+        given = [t for j, k in enumerate(kinds) if j != i and keyed[j] and k for t in _GIVES[k] & _GIVES[kind]]
+        if given:
+            found[id(raw)] = min(given, key=("patients", "visits", "events").index)
+    return found
 
 
 def _header_names(raw: RawTable) -> list[str]:
@@ -277,8 +341,13 @@ def _at(raw: RawTable, severity: str, code: str, table: str | None, column: str 
                     table=table)
 
 
-def _unrecognised(raw: RawTable, severity: str) -> Issue:
+def _unrecognised(raw: RawTable, severity: str, given: str | None = None) -> Issue:
+    """``given``: the table another sheet gives, this one having its columns but no id."""
     code = "unrecognised_table" if severity == WARNING else "no_table"
+    if given is not None:
+        if raw.sheet is not None:
+            return _at(raw, WARNING, "unrecognised_table", given, None, "no_id", {"sheet": raw.sheet, "table": given})
+        return _at(raw, WARNING, "unrecognised_table", given, None, "file_no_id", {"file": raw.file, "table": given})
     if raw.sheet is not None:
         return _at(raw, severity, code, None, None, "", {"sheet": raw.sheet})
     return _at(raw, severity, code, None, None, "file", {"file": raw.file})

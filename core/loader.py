@@ -18,7 +18,7 @@ from core.cohort import LoadResult, cohort_from_frames
 from core.filters import extra_filter_reasons
 from core.formats import read_files
 from core.identifier_columns import find_identifiers, hold_back
-from core.layout import Piece, classify_tables
+from core.layout import Piece, classify_tables, headers_below_group_row
 from core.limits import ReadLimits
 from core.raw_table import RawTable
 from core.readings import UNUSED, ColumnReading, read_columns
@@ -107,6 +107,8 @@ def _check(files: Sequence[tuple[str, bytes]], drop_columns: Collection[ColumnKe
            read_hidden_sheets: bool) -> _Checked:
     """Read, recognise and validate ``files`` (see ``load_cohort``)."""
     read, issues = read_files(files, limits, read_hidden_sheets=read_hidden_sheets)
+    read, below = headers_below_group_row(read)
+    issues = [*issues, *below]
     drop = frozenset(drop_columns)
     tables = _without(read, drop)
     report = Report(issues=list(issues))

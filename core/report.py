@@ -22,7 +22,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "header_only": ("sheet", "kept", "sheet_kept"),
     "unreadable_file": ("csv", "workbook", "protected", "no_sheet", "parquet"),
     "unreadable_sheet": (),
-    "title_row_skipped": (),
+    "title_row_skipped": ("months",),
     "too_many_cells": ("all",),
     "mixed_encoding": (),
     "column_not_utf8": (),
@@ -42,7 +42,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "unknown_column": ("unnamed",),
     "bad_month_header": (),
     "duplicate_column": (),
-    "unrecognised_table": ("file",),
+    "unrecognised_table": ("file", "no_id", "file_no_id"),
     "no_table": ("file", "upload"),
     "duplicate_table": (),
     # core.validate

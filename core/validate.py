@@ -79,7 +79,10 @@ def _no_patient(pieces: list[Piece]) -> Issue:
 # manquantes", "NB : ...", or four words or more, alone on its row).
 _SUMMARY_WORDS = frozenset({
     "total", "totaux", "totals", "sous_total", "subtotal", "somme", "moyenne", "moyennes", "mean", "average",
-    "median", "mediane", "ecart_type", "effectif", "effectifs", "nombre", "minimum", "maximum"})
+    "median", "mediane", "ecart_type", "effectif", "effectifs", "nombre", "minimum", "maximum", "moy", "min", "max"})
+# Abbreviations that are also initials ("SD", "NB" are patients): a summary's label
+# only as the first of several words ("Nb patients", "SD age").
+_SUMMARY_FIRST_WORDS = _SUMMARY_WORDS | {"nb", "sd"}
 _ROW_KEY = {"patients": "sex", "visits": "month", "events": "type"}
 _NOTE_START = r"^\s*(?:[*†‡(\[]|n\.?b\s*[.:]|notes?\b|remarques?\b|l[eé]gende\b|sources?\b)"
 # A note that starts with no such mark has at least this many words (an id has one).
@@ -135,7 +138,7 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
         words = normalise_text(pd.Series(text.take(pa.array(plain)).to_pandas(types_mapper=pd.ArrowDtype)
                                          .astype("string"))).to_numpy(dtype=object)
         header = normalise(piece.headers.get("patient_id", "patient_id"))
-        hit = np.fromiter((w in _SUMMARY_WORDS or w == header for w in words), dtype=bool, count=len(words))
+        hit = np.fromiter((_summary_name(w) or w == header for w in words), dtype=bool, count=len(words))
         candidates.update(plain[hit].tolist())
     return sorted(candidates)
 
@@ -169,11 +172,20 @@ def _non_data_kind(piece: Piece, pos: int) -> tuple[str, str] | None:
     if len(filled) >= 2 and all(normalise(v) == normalise(piece.headers.get(c, c)) for c, v in filled.items()):
         return "header", first
     # A wide sheet's visit piece has no key of its own: its patients piece decided.
-    if piece.month is None and normalise(first) in _SUMMARY_WORDS and not cells.get(_ROW_KEY[piece.table], ""):
-        return "summary", first
+    # A note first: "NB : doses en mg" starts like "Nb patients" (a summary).
     if len(filled) == 1 and (re.search(_NOTE_START, first, re.IGNORECASE) or len(first.split()) >= _NOTE_WORDS):
         return "note", first
+    if piece.month is None and _summary_name(normalise(first)) and not cells.get(_ROW_KEY[piece.table], ""):
+        return "summary", first
     return None
+
+
+def _summary_name(name: str) -> bool:
+    """Whether a normalised id reads as a summary's label: a summary word, alone or
+    first ("Total général", Excel's under a pivot table; "Moyenne ± ET"; "Médiane (IQR)").
+    Only ids without a digit are asked ("MAX 001" is an id)."""
+    first, _, rest = name.partition("_")
+    return name in _SUMMARY_WORDS or bool(rest) and first in _SUMMARY_FIRST_WORDS
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

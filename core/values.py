@@ -36,7 +36,6 @@ _NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*{_UNITS}?\s*$", re.IGNORECASE)
 _PLAIN_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
 # "M3", "m12", "Mois 3", "3", "3 mois": the month since first dose.
 _MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months?)?\s*$", re.IGNORECASE)
-_SIGNS_ONLY = "[" + re.escape("".join(schema.IFN_SIGNS)) + r"\s]+"
 # Beyond 2**53 a float no longer holds every integer exactly.
 _MAX_EXACT = 2.0**53
 # Whole floats below this are written as integers (Arrow's 38-digit decimals).
@@ -95,23 +94,28 @@ def _normalise_cell(text: str) -> str:
 def is_missing(series: pd.Series, kind: str | None = None) -> pd.Series:
     """True where the cell is blank or a missing marker (NA, N/A, ND, NC, ?, nan, null).
 
-    With ``kind=schema.IFN``, sign-only cells (``+``, ``-``, ``−``, ``++``) are not blanks:
-    the signs are values and anything else made of signs is reported, not dropped.
+    With a ``kind`` other than text, a cell of marks other than ``?`` (``+``, ``-``, ``/``,
+    ``*``, ``—``) is not missing although it normalises to nothing like a blank: the IFN
+    signs are values, and the other kinds report such a cell as unreadable, not drop it.
     """
     raw = series.reset_index(drop=True)
-    if kind == schema.IFN or not is_text_column(raw):
-        # IFN cells as Python strings: the sign pattern's \s is Python's (Unicode) one,
-        # which a regular expression over Arrow text (ASCII \s) would not match.
-        raw = raw.astype(object)
+    words = _ascii_missing_words(raw) if is_text_column(raw) else None
+    if words is not None:
+        missing = raw.isna().to_numpy(dtype=bool) | words
     else:
-        words = _ascii_missing_words(raw)
-        if words is not None:
-            return pd.Series(raw.isna().to_numpy(dtype=bool) | words, index=series.index)
-    missing = raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)
-    if kind == schema.IFN:
-        # Only signs ("+", "--") normalise to "" like a blank: read them, do not drop them.
-        missing &= ~_stripped(raw).str.fullmatch(_SIGNS_ONLY).fillna(False).astype(bool)
-    return missing.astype(bool).set_axis(series.index)
+        raw = raw.astype(object)
+        missing = (raw.isna() | normalise_text(raw).isin(schema.MISSING_WORDS)).to_numpy(dtype=bool)
+    if kind not in (None, schema.TEXT) and missing.any():
+        missing, cells = missing.copy(), raw[missing].astype(object)
+        missing[np.flatnonzero(missing)[cells.map(_marks_only).to_numpy(dtype=bool)]] = False
+    return pd.Series(missing, index=series.index)
+
+
+def _marks_only(cell: object) -> bool:
+    """Whether a cell is text of punctuation or symbols only, besides the ``?`` the
+    contract lists as missing (``+``, ``-``, ``−``, ``/``, ``*``): a value, not a blank."""
+    return (isinstance(cell, str) and _normalise_cell(cell) == ""
+            and any(unicodedata.category(ch)[0] in "PS" for ch in cell if ch != "?"))
 
 
 def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:

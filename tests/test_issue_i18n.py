@@ -148,3 +148,11 @@ def test_french_upload_page_shows_a_french_message_for_an_unreadable_value(app):
     row = next(r for r in rows if r["Valeur"] == "abc")
     assert row["Problème"] == "«\u202fabc\u202f» n'est pas une valeur lisible pour âge\u202f; la valeur est laissée manquante."
     assert row["Comment corriger"] == t("issue.invalid_value.hint", "fr")
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_unknown_column_sentence_reads_for_every_table(table: str) -> None:
+    # "not a events column" was the English sentence for the events table.
+    for variant in ("", "unnamed"):
+        issue = Issue.of(WARNING, "unknown_column", {"header": "Note", "position": 3, "table": table}, variant=variant)
+        assert f"the cohort format's {table} table" in issue.text("en") and "a events" not in issue.text("en")

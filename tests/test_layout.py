@@ -328,3 +328,102 @@ def test_an_unnamed_column_is_reported_by_its_spreadsheet_column() -> None:
     result = load_cohort([("c.xlsx", xlsx_bytes({"patients": rows}))])
     [issue] = [i for i in result.report.issues if i.code == "unknown_column"]
     assert dict(issue.params)["position"] == 8
+
+
+def test_a_mark_in_a_wide_cell_makes_a_visit_and_is_reported(table_of) -> None:
+    # "-" is not one of the contract's missing markers: a value (reported unreadable),
+    # as an IFN "+ +" is, not a blank that would drop the visit or the cell silently.
+    text = "id;sex;age;dose_ct_m0;dose_ct_m6;hcq_m6\nP1;F;40;5;-;\nP2;F;40;5;ND;\n"
+    result = load_cohort([("c.csv", text.encode())])
+    assert table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist() == [["P1", 0], ["P1", 6], ["P2", 0]]
+    assert [(i.code, i.row, i.column) for i in result.report.issues] == [("invalid_value", 2, "dose_ct_m6")]
+
+
+def test_a_summary_sheet_beside_the_patients_is_ignored_with_a_warning() -> None:
+    # A pivot table of patients per centre has a patient column (centre) and no id:
+    # a summary beside the data, not the patients table given twice.
+    from tests.helpers import xlsx_bytes
+
+    book = xlsx_bytes({"patients": [["patient_id", "sex", "age", "centre"], ["P1", "F", 40, "CHU Lille"]],
+                       "TCD": [["Centre", "Nombre de patient_id"], ["CHU Lille", 1], ["Total général", 1]]})
+    result = load_cohort([("cohorte.xlsx", book)])
+    assert result.report.usable and result.report.counts["patients"].kept == 1
+    issue = next(i for i in result.report.issues if i.code == "unrecognised_table")
+    assert (issue.severity, issue.sheet, issue.variant) == ("warning", "TCD", "no_id")
+    assert "\u202f" in issue.text("fr") and "TCD" in issue.text("en")
+
+
+def test_a_summary_file_beside_the_patients_file_is_ignored_with_a_warning() -> None:
+    files = [("patients.csv", b"patient_id,sex,age\nP1,F,40\n"), ("par_centre.csv", b"centre,n\nLille,1\n")]
+    result = load_cohort(files)
+    assert result.report.usable
+    assert [(i.code, i.file, i.variant) for i in result.report.issues] == [
+        ("unrecognised_table", "par_centre.csv", "file_no_id")]
+
+
+def test_the_only_patients_sheet_without_an_id_still_says_the_column_is_missing() -> None:
+    result = load_cohort([("c.csv", b"centre,sex,age\nLille,F,40\n")])
+    assert [(i.code, i.column) for i in result.report.issues if i.severity == "error"] == [("missing_column", "patient_id")]
+
+
+def _merged_book(sheets: dict[str, list[list]], merges: dict[str, list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in merges.get(name, []):
+            sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_headers_under_a_row_of_group_labels_are_read(table_of) -> None:
+    # A row of merged group labels ("Corticoïdes" over C:D) above the headers: the
+    # headers are read from row 2, the group row is said, and no column goes unread.
+    visits = [[None, None, "Corticoïdes", None, "Biologie", None],
+              ["patient_id", "month", "cs_dose_mg", "cs_drug", "c3", "c4"],
+              ["P1", "M0", 10, "prednisone", 0.8, 0.2], ["P1", "M3", 5, "prednisone", 1.0, 0.2]]
+    book = _merged_book({"patients": [["patient_id", "sex", "age"], ["P1", "F", 40]], "visits": visits},
+                        {"visits": ["C1:D1", "E1:F1"]})
+    result = load_cohort([("cohorte.xlsx", book)])
+    assert result.report.usable
+    assert table_of(result.cohort, "visits")[["month", "cs_dose_mg", "c3"]].values.tolist() == [[0, 10.0, 0.8], [3, 5.0, 1.0]]
+    skipped = [(i.code, i.sheet, i.row, i.value) for i in result.report.issues if i.code == "title_row_skipped"]
+    assert skipped == [("title_row_skipped", "visits", 1, "Corticoïdes")]
+    assert [i.code for i in result.report.issues if i.code == "unknown_column"] == []
+
+
+def test_a_wide_sheets_month_group_labels_name_the_visits(table_of) -> None:
+    # "M0" and "M3" merged over the visit columns, "Dose CT" and "C3" under each: the
+    # same as "Dose CT M0", "C3 M0", "Dose CT M3", "C3 M3".
+    rows = [[None, None, None, "M0", None, "M3", None],
+            ["N° patient", "Sexe", "Âge", "Dose CT", "C3", "Dose CT", "C3"],
+            ["P1", "F", 40, 10, 0.8, 5, 1.0], ["P2", "H", 50, 7.5, 0.7, None, None]]
+    book = _merged_book({"Feuil1": rows}, {"Feuil1": ["D1:E1", "F1:G1"]})
+    result = load_cohort([("cohorte.xlsx", book)])
+    assert result.report.usable
+    visits = table_of(result.cohort, "visits")
+    assert visits[["patient_id", "month", "cs_dose_mg", "c3"]].values.tolist() == [
+        ["P1", 0, 10.0, 0.8], ["P1", 3, 5.0, 1.0], ["P2", 0, 7.5, 0.7]]
+
+
+def test_a_wide_csvs_month_group_labels_name_the_visits(table_of) -> None:
+    text = ";;;M0;;Mois 3;\nN° patient;Sexe;Âge;Dose CT;C3;Dose CT;C3\nP1;F;40;10;0,8;5;1\n"
+    result = load_cohort([("cohorte.csv", text.encode("cp1252"))])
+    assert result.report.usable
+    assert table_of(result.cohort, "visits")[["month", "cs_dose_mg", "c3"]].values.tolist() == [[0, 10.0, 0.8], [3, 5.0, 1.0]]
+
+
+def test_a_row_of_month_labels_is_said_as_such() -> None:
+    text = ";;;M0;;M3;\nN° patient;Sexe;Âge;Dose CT;C3;Dose CT;C3\nP1;F;40;10;0,8;5;1\n"
+    result = load_cohort([("cohorte.csv", text.encode("cp1252"))])
+    issue = next(i for i in result.report.issues if i.code == "title_row_skipped")
+    assert (issue.variant, issue.row, issue.value) == ("months", 1, "M0")
+    assert "'Dose CT M3'" in issue.text("en") and "\u202fDose CT M3\u202f" in issue.text("fr")

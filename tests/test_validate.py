@@ -309,6 +309,14 @@ _PATIENTS = "N° patient;Sexe;Âge;Atteinte cutanée\nP1;F;30;oui\nP2;F;40;oui\n
     ("\nMoyenne;;41,5;\n", "summary", "Moyenne"),
     ("N° patient;Sexe;Âge;Atteinte cutanée\n", "header", "N° patient"),
     ("\nTotal;;;4\n", "summary", "Total"),
+    # Excel's own label under a pivot table or subtotals, and a summary's word with more.
+    ("\nTotal général;;;4\n", "summary", "Total général"),
+    ("\nMoyenne ± ET;;41,5;\n", "summary", "Moyenne ± ET"),
+    ("\nMédiane (IQR);;43;\n", "summary", "Médiane (IQR)"),
+    ("\nTotal patients;;;4\n", "summary", "Total patients"),
+    ("\nMoy.;;41,5;\n", "summary", "Moy."),
+    ("\nMax;;50;\n", "summary", "Max"),
+    ("\nNb patients;;;4\n", "summary", "Nb patients"),
     ("Données recueillies par le Dr X en mars 2025;;;\n", "note", "Données recueillies par le Dr X en mars 2025"),
 ])
 def test_a_row_that_is_not_data_is_left_out_and_reported(tail, variant, value):
@@ -334,6 +342,16 @@ def test_rows_of_patients_stay_patients_whatever_their_ids(ids):
     text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
     result = load_cohort([("patients.csv", text.encode())])
     assert [i.code for i in result.report.issues] == []
+    assert result.report.counts["patients"].kept == 3
+
+
+@pytest.mark.parametrize("ids", [("SD", "NB", "AB"), ("MAX 001", "Total 2", "P3")])
+def test_initials_and_ids_with_a_number_stay_patients_without_their_sex(ids):
+    """Initials that abbreviate a summary's word (SD, NB), and a summary's word with a
+    number, are patients even where the sex is blank."""
+    text = "id;sexe;age\n" + "".join(f"{i};;{30 + k}\n" for k, i in enumerate(ids))
+    result = load_cohort([("patients.csv", text.encode())])
+    assert [i.code for i in result.report.issues if i.code == "not_a_data_row"] == []
     assert result.report.counts["patients"].kept == 3
 
 
@@ -373,3 +391,21 @@ def test_ids_that_read_like_notes_beside_data_are_ids(ids):
     text = "id;sexe;age\n" + "".join(f"{i};F;{30 + k}\n" for k, i in enumerate(ids))
     result = load_cohort([("patients.csv", text.encode())])
     assert result.report.issues == [] and result.report.counts["patients"].kept == 2
+
+
+@pytest.mark.parametrize("cell", ["+", "-", "/", "*", ".", "\u2014", "\u2212"])
+def test_a_mark_that_is_no_missing_marker_is_reported_not_dropped(cell: str) -> None:
+    # "+" in a yes/no column or "-" in a lab column normalises to nothing like a blank,
+    # yet the contract's missing markers are blank, NA, N/A, ND, NC, ?, nan and null:
+    # the cell is reported as unreadable (its row and column), never dropped without a word.
+    patients = f"patient_id;sex;age;cutaneous\nP1;F;40;oui\nP2;F;41;{cell}\n"
+    visits = f"patient_id;month;c3;hcq\nP1;M0;{cell};oui\nP2;M0;0,8;non\n"
+    result = _load(("patients.csv", patients), ("visits.csv", visits))
+    found = sorted((i.file, i.row, i.column, i.value) for i in result.report.issues if i.code == "invalid_value")
+    assert found == [("patients.csv", 3, "cutaneous", cell), ("visits.csv", 2, "c3", cell)]
+
+
+@pytest.mark.parametrize("cell", ["?", " ?? ", "", "  "])
+def test_a_question_mark_or_blank_stays_a_silent_missing_marker(cell: str) -> None:
+    result = _load(("patients.csv", f"patient_id;sex;age;cutaneous\nP1;F;40;{cell}\n"))
+    assert [i.code for i in result.report.issues if i.code == "invalid_value"] == []
