@@ -23,7 +23,7 @@ from core.distinct import per_distinct
 from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
 from core.raw_table import RawTable, header_text
 from core.report import ERROR, WARNING, Issue
-from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
+from core.schema import COLUMNS, IFN, PATIENTS, TABLE_NAMES, normalise
 from core.values import is_missing
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
@@ -254,8 +254,17 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
     for month in sorted(by_month):
         mapping = {id_pos[0]: "patient_id", **by_month[month]}
         present = np.zeros(len(raw.data), dtype=bool)
+        marked: dict[int, np.ndarray] = {}
         for i, col in by_month[month].items():
-            present |= _holds_value(raw.data[i], COLUMNS["visits"][col].kind)
+            kind = COLUMNS["visits"][col].kind
+            holds = _holds_value(raw.data[i], kind)
+            if kind != IFN:
+                # A cell of marks ("-", "/": not a missing marker of the contract, and
+                # no value) is reported, but makes no visit on its own: a "-" written
+                # for a visit not done must not add the visit, nor its follow-up.
+                marked[i] = holds & per_distinct(is_missing, raw.data[i]).to_numpy(dtype=bool)
+                holds &= ~marked[i]
+            present |= holds
         # A visit exists when any of its cells holds a value; visits of a row without a
         # patient id are not read (the patients piece rejects and lists that row).
         visits, found = _build(raw, "visits", mapping, source, extras=False, keep=present & has_id)
@@ -263,6 +272,15 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
         visits.cells["month"] = month
         pieces.append(visits)
         issues += found
+        # Marks in a row with no visit that month: reported here, as the visits' own
+        # unreadable cells are when they are parsed (``core.validate``).
+        for i, marks in marked.items():
+            col = by_month[month][i]
+            for pos in np.flatnonzero(marks & has_id & ~present):
+                value = str(raw.data[i].iloc[pos])
+                issues.append(Issue.of(WARNING, "invalid_value", {"col": col, "value": value}, file=raw.file,
+                                       sheet=raw.sheet, row=int(raw.row_numbers[pos]), column=raw.headers[i],
+                                       value=value, table="visits"))
     return pieces, issues
 
 

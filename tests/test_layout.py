@@ -330,13 +330,19 @@ def test_an_unnamed_column_is_reported_by_its_spreadsheet_column() -> None:
     assert dict(issue.params)["position"] == 8
 
 
-def test_a_mark_in_a_wide_cell_makes_a_visit_and_is_reported(table_of) -> None:
-    # "-" is not one of the contract's missing markers: a value (reported unreadable),
-    # as an IFN "+ +" is, not a blank that would drop the visit or the cell silently.
-    text = "id;sex;age;dose_ct_m0;dose_ct_m6;hcq_m6\nP1;F;40;5;-;\nP2;F;40;5;ND;\n"
+def test_a_mark_in_a_wide_cell_is_reported_and_makes_no_visit_alone(table_of) -> None:
+    # "-" is not one of the contract's missing markers: reported as unreadable, never
+    # dropped without a word; but alone it makes no visit (a "-" for a visit not done
+    # would add the visit and its months of follow-up). Beside a value it is that visit's.
+    text = "id;sex;age;dose_ct_m0;dose_ct_m6;hcq_m6\nP1;F;40;5;-;\nP2;F;40;5;ND;\nP3;F;40;5;-;oui\n"
     result = load_cohort([("c.csv", text.encode())])
-    assert table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist() == [["P1", 0], ["P1", 6], ["P2", 0]]
-    assert [(i.code, i.row, i.column) for i in result.report.issues] == [("invalid_value", 2, "dose_ct_m6")]
+    visits = table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist()
+    assert visits == [["P1", 0], ["P2", 0], ["P3", 0], ["P3", 6]]
+    issues = sorted((i.code, i.row, i.column, i.value) for i in result.report.issues)
+    assert issues == [("invalid_value", 2, "dose_ct_m6", "-"), ("invalid_value", 4, "dose_ct_m6", "-")]
+    # An IFN sign is a value: it makes its visit.
+    signs = "id;sex;age;dose_ct_m0;ifn_signature_m6\nP1;F;40;5;-\n"
+    assert table_of(load_cohort([("c.csv", signs.encode())]).cohort, "visits")["month"].tolist() == [0, 6]
 
 
 def test_a_summary_sheet_beside_the_patients_is_ignored_with_a_warning() -> None:
