@@ -40,7 +40,8 @@ st.subheader(t("safety.exposure_title", lang))
 exposure = st.columns(3)
 exposure[0].metric(t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang))
 if events_recorded:
-    exposure[1].metric(t("safety.metric.infection_events", lang), suppression.count(result.infection_events, view))
+    events = display.events_text(result, lang, view.settings.min_cell)
+    exposure[1].metric(t("safety.metric.infection_events", lang), events)
     exposure[2].metric(t("safety.metric.rate", lang), display.rate_text(result, lang, view.settings.min_cell))
 st.caption(t("safety.exposure_help", lang))
 

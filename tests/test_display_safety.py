@@ -38,7 +38,8 @@ def test_headline_is_the_posters_line(counts, lang, line):
       "Risque infectieux\u202f: 9 (effectif total masqué) des patients / aucune infection sévère / aucune infection à VZV"),
      ((40, 9, 6, 2), "en",
       "Infectious risk: 9 (total masked) of patients / severe infection in 6 (total masked) / VZV infection in < 5"),
-     ((4, 2, 1, 0), "en", "Infectious risk: < 5 of patients / severe infection in < 5 / no VZV infection")],
+     # Fewer than k treated: their zero is masked as the tiles mask it (rule 2), not said.
+     ((4, 2, 1, 0), "en", "Infectious risk: < 5 of patients / severe infection in < 5 / VZV infection in < 5")],
 )
 def test_headline_under_a_hidden_treated_count_reads_as_a_sentence(counts, lang, line):
     # The treated count is hidden (rule 6): every percentage would give it back.

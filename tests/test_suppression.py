@@ -1003,3 +1003,31 @@ def test_a_p_value_does_not_give_a_masked_count_back(demo):
     steroid = [f for f in masked_findings(ctx.panels.conclusion, K, "en") if "Wilcoxon" in f]
     assert len(steroid) == 1 and "(Wilcoxon p = hidden)" in steroid[0], steroid
     assert "(Wilcoxon p = 0.250)" in " ".join(masked_findings(ctx.panels.conclusion, 0, "en"))
+
+
+def test_a_safety_population_under_k_masks_its_events_and_says_no_zero(demo):
+    # The demo's one man at k = 5: his tiles read "< 5", yet the headline said "no severe
+    # infection" and the tables "Infections (events) 0": what he had, in words.
+    from core.display import safety as safety_display
+    from core.export.bundle import prepare_export
+    from core.filters import parse_filters
+
+    men = parse_filters(["sex=M"])
+    ctx = prepare_export(demo, [], "en", men, Settings(min_cell=K), digest="0" * 64)
+    result = ctx.panels.safety
+    assert (result.N, result.severe_infection.n, result.infection_events) == (1, 0, 0)
+    headline = safety_display.safety_headline(result, "en", K)
+    assert "no severe" not in headline and "no VZV" not in headline, headline
+    assert (safety_display.events_text(result, "en", K), safety_display.rate_text(result, "en", K)) == (
+        "hidden", "hidden")
+    rows = dict(ctx.table("safety").frame.iloc[:, :2].values.tolist())
+    assert rows["Infections (events)"] == "hidden"
+    details = build_summary(demo, men, Settings(min_cell=K))["details"]["safety"]
+    assert (details["infection_events"], details["infection_rate_per_100py"], details["suppressed"]) == (
+        None, None, True)
+    # Without suppression, or over k patients or more, the zero is said.
+    assert "no severe infection" in safety_display.safety_headline(result, "en")
+    lille = prepare_export(demo, [], "en", parse_filters(["centre=CHU Lille"]), Settings(min_cell=K),
+                           digest="0" * 64).panels.safety
+    assert "no severe infection" in safety_display.safety_headline(lille, "en", K)
+    assert safety_display.events_text(lille, "en", K) == "< 5"

@@ -196,7 +196,7 @@ def safety_table(panels: Panels, lang: str) -> ExportTable:
     rows.append([t("safety.metric.patient_months", lang), fmt_num(result.patient_months, lang), ""])
     if panels.events_recorded:
         rows.append([t("safety.metric.infection_events", lang),
-                     count_text(result.infection_events, panels.settings.min_cell, lang), ""])
+                     safety_display.events_text(result, lang, panels.settings.min_cell), ""])
         rate = safety_display.rate_text(result, lang, panels.settings.min_cell)
         rows.append([t("safety.metric.rate", lang), rate, ""])
     columns = [t("exports.safety.figure", lang), t("exports.safety.value", lang), t("exports.safety.ci", lang)]
