@@ -298,3 +298,23 @@ def test_the_conclusion_pages_files_have_the_poster_texts_of_the_poster_pages(op
     app.switch_page("pages/conclusion.py").run()
     assert not app.exception
     assert metas == [poster_meta]
+
+
+def test_an_export_kept_from_yesterday_is_stamped_again_today(app, monkeypatch):
+    # The session keeps an export; its stamp carries the day it was made, and a download
+    # after midnight gave yesterday's date.
+    import datetime as dt
+
+    from core.filters import Filter
+    from core.settings import Settings
+    from ui import exports
+    from ui.panel import PanelView
+    from ui.state import active_cohort, this_session
+
+    app.run()
+    view = PanelView("en", active_cohort().cohort, Filter(), Settings(), this_session())
+    dates = []
+    for day in (dt.date(2026, 12, 4), dt.date(2026, 12, 5)):
+        monkeypatch.setattr(exports, "today_date", lambda day=day: day)
+        dates.append(exports._context(view, None).stamp.date)
+    assert dates == ["2026-12-04", "2026-12-05"]

@@ -8,6 +8,7 @@ and nothing once the session has forgotten its upload or has been idle too long.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
@@ -80,6 +81,11 @@ def _file(view: PanelView, meta: dict | None, fmt: str, name: str) -> bytes:
     return next(f.data for f in files if f.name == name)
 
 
+def today_date() -> dt.date:
+    """The day an export is stamped with (the server's date)."""
+    return dt.date.today()
+
+
 def _context(view: PanelView, meta: dict | None):
     """The export's computed content, once per cohort, subgroup, definitions, language
     and poster texts in this session (the last two of them kept), stamped with the
@@ -90,12 +96,15 @@ def _context(view: PanelView, meta: dict | None):
 
     meta_key = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
     base_url = public_url()
-    key = ("export", view.lang, view.filter, view.settings, meta_key, base_url)
+    # The stamp carries the day: an export kept from yesterday is made again today.
+    today = today_date()
+    key = ("export", view.lang, view.filter, view.settings, meta_key, base_url, today)
 
     def build():
         # The panel results the pages have computed (memoised in this session), not new ones.
         return prepare_export(view.cohort, (), view.lang, view.filter, view.settings, meta=meta,
-                              digest=view.session.active.stamp_digest(), base_url=base_url, result=view.result)
+                              digest=view.session.active.stamp_digest(), base_url=base_url, today=today,
+                              result=view.result)
 
     # An export holds tables as long as the cohort (every event): the last two are kept.
     return view.session.get(key, build, latest=2)
