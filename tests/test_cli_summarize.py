@@ -105,6 +105,16 @@ def test_garbage_file_exits_1_without_traceback(tmp_path):
     assert (result.returncode, "Traceback" in result.stderr) == (1, False)
 
 
+@pytest.mark.parametrize("command", ["summarize", "validate"])
+def test_a_reader_gone_before_the_output_ends_gets_no_traceback(command):
+    # `python -m core summarize ... | head` printed a BrokenPipeError traceback.
+    process = subprocess.Popen([sys.executable, "-m", "core", command, "--demo"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the first line
+    stderr = process.stderr.read().decode()
+    assert (process.wait(), stderr) == (1, "")
+
+
 @pytest.mark.parametrize("args", [(), ("--demo", "x.csv"), ("missing.csv",)])
 def test_usage_errors_exit_2(args):
     assert _run(*args).returncode == 2
