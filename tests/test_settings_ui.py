@@ -121,9 +121,13 @@ def test_a_french_decimal_comma_is_the_decimal_the_user_means(open_page):
 @pytest.mark.parametrize(("name", "typed", "lang", "says"), [
     ("c3_low", "0,8,5", "fr", t("settings.refused.not_a_number", "fr", text="0,8,5", value="0,90")),
     ("c3_low", "0.9 g/L", "en", t("settings.refused.not_a_number", "en", text="0.9 g/L", value="0.90")),
-    ("anti_dsdna_threshold", "1,000", "en", t("settings.refused.ambiguous", "en", text="1,000", value="10.0")),
+    ("anti_dsdna_threshold", "1,000", "en", t("settings.refused.ambiguous_comma", "en", text="1,000", value="10.0")),
+    ("c3_low", "1.000", "fr", t("settings.refused.ambiguous_point", "fr", text="1.000", value="0,90")),
     ("min_age", "130", "fr", t("settings.refused.range", "fr", text="130", low="0", high="120", value="18")),
-    ("c4_low", "-0,1", "fr", t("settings.refused.below", "fr", text="-0,1", low="0,00", value="0,10")),
+    ("c4_low", "-0,1", "fr", t("settings.refused.range", "fr", text="-0,1", low="0,00", high="100,00", value="0,10")),
+    # 28 digits: a number no field could write back (every page failed, the reset button too).
+    ("anti_dsdna_threshold", "1" + "0" * 27, "en",
+     t("settings.refused.range", "en", text="1" + "0" * 27, low="0.0", high="100000.0", value="10.0")),
     ("min_cell", "2,5", "fr", t("settings.refused.whole", "fr", text="2,5", value="0")),
 ])
 def test_a_text_that_cannot_be_used_is_said_and_the_definition_stays(open_page, name, typed, lang, says):
@@ -153,3 +157,29 @@ def test_a_typed_text_is_shown_as_text_not_markdown(open_page):
     app = open_page(_BIOLOGY)
     app.text_input(key="setting_c3_low").input("**[0.9](x)**").run()
     assert _errors(app) == [t("settings.refused.not_a_number", "en", text=r"\*\*\[0.9\]\(x\)\*\*", value="0.90")]
+
+
+def test_a_refusal_is_worded_for_its_text_after_a_language_switch(open_page):
+    app = open_page(_BIOLOGY)
+    app.text_input(key="setting_anti_dsdna_threshold").input("1,000").run()
+    app.selectbox(key="lang").set_value("fr").run()
+    # Its comma is still what is ambiguous: the French sentence names it, not the point.
+    assert _errors(app) == [t("settings.refused.ambiguous_comma", "fr", text="1,000", value="10,0")]
+    assert app.text_input(key="setting_anti_dsdna_threshold").value == "1,000"
+
+
+def test_a_refused_text_starting_like_a_list_is_quoted_whole(open_page):
+    # "- 0,1" at the start of a message was read as a Markdown list: the minus went.
+    app = open_page(_BIOLOGY, lang="fr")
+    app.text_input(key="setting_c4_low").input("- 0,1").run()
+    [said] = _errors(app)
+    assert said.startswith("«\u202f- 0,1\u202f»"), said
+
+
+def test_every_page_still_runs_after_a_huge_number_is_typed(open_page):
+    app = open_page(_BIOLOGY)
+    app.text_input(key="setting_c3_low").input("9" * 40).run()
+    for page in ("pages/poster.py", "pages/cohort.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
+    assert app.button(key="setting_reset") is not None

@@ -29,8 +29,8 @@ class _Input:
     name: str  # widget key suffix and i18n key suffix
     default: float
     scale: float  # field value = setting value * scale (100 for a percentage)
-    low: float  # the field's bounds, inclusive (None: open)
-    high: float | None
+    low: float  # the field's bounds, inclusive
+    high: float
     decimals: int  # shown at least (``_text``)
     whole: bool = False  # only whole numbers
 
@@ -41,11 +41,13 @@ def _inputs() -> tuple[_Input, ...]:
         _Input("min_age", d.min_age, 1, 0.0, 120.0, 0),
         # Tolerance is shown in percent; the setting is a fraction in [0, 1).
         _Input("shift_tolerance", d.shift_tolerance, 100, 0.0, 99.0, 0),
-        _Input("anti_dsdna_threshold", d.anti_dsdna_threshold, 1, 0.0, None, 1),
-        _Input("c3_low", d.c3_low, 1, 0.0, None, 2),
-        _Input("c4_low", d.c4_low, 1, 0.0, None, 2),
-        _Input("cs_threshold_1", d.cs_thresholds[0], 1, 0.0, None, 1),
-        _Input("cs_threshold_2", d.cs_thresholds[1], 1, 0.0, None, 1),
+        # Open in the contract, bounded here far beyond any lab's or protocol's value: a
+        # number of 28 digits could not be written back in the field.
+        _Input("anti_dsdna_threshold", d.anti_dsdna_threshold, 1, 0.0, 100_000.0, 1),
+        _Input("c3_low", d.c3_low, 1, 0.0, 100.0, 2),
+        _Input("c4_low", d.c4_low, 1, 0.0, 100.0, 2),
+        _Input("cs_threshold_1", d.cs_thresholds[0], 1, 0.0, 10_000.0, 1),
+        _Input("cs_threshold_2", d.cs_thresholds[1], 1, 0.0, 10_000.0, 1),
         # Small-cell suppression (core.suppression): 0 is off.
         _Input("min_cell", float(d.min_cell), 1, 0.0, 100.0, 0, whole=True),
     )
@@ -98,7 +100,7 @@ def _read(spec: _Input, lang: str) -> None:
     except NumberTextError as exc:
         refused[spec.name] = (text, exc.code)
         return
-    if number < spec.low or (spec.high is not None and number > spec.high):
+    if not spec.low <= number <= spec.high:
         refused[spec.name] = (text, "range")
     elif spec.whole and not number.is_integer():
         refused[spec.name] = (text, "whole")
@@ -110,10 +112,10 @@ def _refusal(spec: _Input, text: str, reason: str, lang: str) -> str:
     """Why ``text`` was refused, and the value the definition keeps."""
     value, text = _text(spec, _number(spec), lang), escape_markdown(text)
     if reason == "range":
-        low = _text(spec, spec.low, lang)
-        if spec.high is None:
-            return t("settings.refused.below", lang, text=text, low=low, value=value)
-        return t("settings.refused.range", lang, text=text, low=low, high=_text(spec, spec.high, lang), value=value)
+        return t("settings.refused.range", lang, text=text, low=_text(spec, spec.low, lang),
+                 high=_text(spec, spec.high, lang), value=value)
+    if reason == "ambiguous":  # said of the separator the text has, whatever the language now
+        reason = "ambiguous_comma" if "," in text else "ambiguous_point"
     return t(f"settings.refused.{reason}", lang, text=text, value=value)
 
 
