@@ -19,11 +19,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from core.distinct import per_distinct
+from core.distinct import parse_cells, per_distinct
 from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
 from core.raw_table import RawTable, header_text
 from core.report import ERROR, WARNING, Issue
-from core.schema import COLUMNS, IFN, PATIENTS, TABLE_NAMES, normalise
+from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
 from core.values import is_missing
 
 PATIENT_ONLY = frozenset(c.name for c in PATIENTS if c.name != "patient_id")
@@ -87,7 +87,9 @@ def headers_below_group_row(tables: Sequence[RawTable]) -> tuple[list[RawTable],
         for group, header in zip(raw.headers, below):
             label = group or label
             month = _MONTH_LABEL.match(normalise(label))
-            marked.append(f"{header} M{int(month[1] or month[2])}" if month and header else header)
+            # A header naming its own month ("Dose CT M0") keeps it.
+            own = month_marked(normalise(header)) if header else None
+            marked.append(f"{header} M{int(month[1] or month[2])}" if month and header and not own else header)
         title = next((h for h in raw.headers if h), "")
         out.append(replace(raw, headers=tuple(marked), data=raw.data.iloc[1:].reset_index(drop=True),
                            row_numbers=raw.row_numbers[1:], header_row=int(raw.row_numbers[0])))
@@ -258,11 +260,13 @@ def _wide_pieces(raw: RawTable, names: list[str], source: int) -> tuple[list[Pie
         for i, col in by_month[month].items():
             kind = COLUMNS["visits"][col].kind
             holds = _holds_value(raw.data[i], kind)
-            if kind != IFN:
-                # A cell of marks ("-", "/": not a missing marker of the contract, and
-                # no value) is reported, but makes no visit on its own: a "-" written
-                # for a visit not done must not add the visit, nor its follow-up.
-                marked[i] = holds & per_distinct(is_missing, raw.data[i]).to_numpy(dtype=bool)
+            # A cell of marks that reads as no value ("-" for a dose, "/" anywhere: not a
+            # missing marker of the contract) is reported, but makes no visit on its own:
+            # a "-" written for a visit not done must not add the visit, nor its
+            # follow-up. An IFN sign ("-": negative) is a value.
+            marks = holds & per_distinct(is_missing, raw.data[i]).to_numpy(dtype=bool)
+            if marks.any():
+                marked[i] = marks & parse_cells(raw.data[i], kind).invalid.to_numpy(dtype=bool)
                 holds &= ~marked[i]
             present |= holds
         # A visit exists when any of its cells holds a value; visits of a row without a

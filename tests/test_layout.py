@@ -134,13 +134,15 @@ def test_negative_ifn_sign_alone_makes_a_wide_visit(table_of) -> None:
 
 
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u3000"])
-def test_signs_apart_in_a_wide_ifn_cell_make_a_visit_and_are_reported(space: str, table_of) -> None:
+def test_signs_apart_in_a_wide_ifn_cell_are_reported_and_make_no_visit_alone(space: str, table_of) -> None:
     # "+ +" with a space Python knows but a regular expression over Arrow text may not:
-    # a value (reported unreadable), not a blank that would drop the visit silently.
+    # reported unreadable, never dropped silently; reading as no status, it makes no
+    # visit on its own (as any cell of marks that is no value).
     text = f"id,sex,age,signature_ifn_m0,signature_ifn_m6\nP1,F,40,+,+{space}+\n"
     result = load_cohort([("c.csv", text.encode())])
-    assert table_of(result.cohort, "visits")["month"].tolist() == [0, 6]
-    assert [(i.code, i.row) for i in result.report.issues if i.severity == "warning"] == [("invalid_value", 2)]
+    assert table_of(result.cohort, "visits")["month"].tolist() == [0]
+    assert [(i.code, i.row, i.column) for i in result.report.issues if i.severity == "warning"] == [
+        ("invalid_value", 2, "signature_ifn_m6")]
 
 
 def test_exact_alias_wins_over_month_suffix(table_of) -> None:
@@ -433,3 +435,21 @@ def test_a_row_of_month_labels_is_said_as_such() -> None:
     issue = next(i for i in result.report.issues if i.code == "title_row_skipped")
     assert (issue.variant, issue.row, issue.value) == ("months", 1, "M0")
     assert "'Dose CT M3'" in issue.text("en") and "\u202fDose CT M3\u202f" in issue.text("fr")
+
+
+def test_a_header_naming_its_month_keeps_it_under_a_month_label(table_of) -> None:
+    # "Dose CT M0" under "M0" became "Dose CT M0 M0", an unknown column: the dose was lost.
+    text = ";;;M0;;M3;\nN° patient;Sexe;Âge;Dose CT M0;C3;Dose CT M3;C3\nP1;F;40;10;0,8;5;1\n"
+    result = load_cohort([("cohorte.csv", text.encode("cp1252"))])
+    assert [i.code for i in result.report.issues if i.code == "unknown_column"] == []
+    assert table_of(result.cohort, "visits")[["month", "cs_dose_mg", "c3"]].values.tolist() == [[0, 10.0, 0.8], [3, 5.0, 1.0]]
+
+
+def test_a_mark_alone_in_an_ifn_column_makes_no_visit_unless_it_is_a_sign(table_of) -> None:
+    # "/" or "—" reads as no IFN status: reported, and no M6 visit from it alone.
+    text = "id;sex;age;dose_ct_m0;ifn_signature_m6\nP1;F;40;5;/\nP2;F;40;5;\u2014\nP3;F;40;5;-\n"
+    result = load_cohort([("c.csv", text.encode())])
+    assert table_of(result.cohort, "visits")[["patient_id", "month"]].values.tolist() == [
+        ["P1", 0], ["P2", 0], ["P3", 0], ["P3", 6]]
+    assert sorted((i.code, i.row, i.value) for i in result.report.issues) == [
+        ("invalid_value", 2, "/"), ("invalid_value", 3, "\u2014")]
