@@ -5,10 +5,10 @@ from core.analysis import baseline, populations, response, safety, steroids
 from core.conclusion import THRESHOLDS, conclude
 from core.display.suppressed import masked_findings, population_texts
 from core.i18n import fmt_num, fmt_pct, t
-from core.poster import load_poster
 from ui.exports import export_downloads
 from ui.panel import open_panel
 from ui.poster_meta import poster_meta
+from ui.markdown import escape_markdown
 from ui.state import active_cohort
 from ui.widgets import show_notes, small_n_note
 
@@ -17,18 +17,18 @@ lang = view.lang
 # From the same panel results as the other pages (computed once per session).
 result = conclude(view.result(populations), view.result(baseline), view.result(response), view.result(steroids),
                   view.result(safety), view.settings)
-# The poster's title and perspectives describe the demo study only, never an upload.
+# The poster's texts as the Poster page has them (an uploaded file, edits): the demo
+# study's only with the demo cohort, never an upload's unless given for it.
 is_demo = active_cohort().is_demo
-poster = load_poster(lang) if is_demo else None
+poster = poster_meta(lang, is_demo)
 
 st.title(t("nav.conclusion", lang))
-if is_demo:
-    st.subheader(poster["title"])
-    st.caption(f"{poster['centres']} · {poster['period']}")
-    st.caption(t("conclusion.ui.demo_label", lang))
-else:
-    st.subheader(t("conclusion.ui.generic_title", lang))
-    st.caption(t("conclusion.ui.upload_label", lang))
+# Texts a user may have written: shown as written, not read as Markdown.
+st.subheader(escape_markdown(poster.get("title") or t("conclusion.ui.generic_title", lang)))
+where = " · ".join(part for part in (poster.get("centres"), poster.get("period")) if part)
+if where:
+    st.caption(escape_markdown(where))
+st.caption(t("conclusion.ui.demo_label" if is_demo else "conclusion.ui.upload_label", lang))
 
 treated, analysed = population_texts(result.treated, result.analysed, view.settings.min_cell, lang)
 populations_line = t("conclusion.ui.populations", lang, analysed=analysed, treated=treated)
@@ -47,11 +47,12 @@ st.caption(t("conclusion.ui.thresholds", lang, rapid=fmt_pct(THRESHOLDS["rapid_m
              often=fmt_pct(THRESHOLDS["multirefractory_pct"], lang, 0), small_n=view.settings.small_n,
              gap=fmt_num(THRESHOLDS["articular_gap_pts"], lang, 0), rise=fmt_num(THRESHOLDS["later_rise_pts"], lang, 0)))
 
-if is_demo:
+perspectives = [line for line in poster.get("perspectives") or () if line]
+if perspectives:
     st.subheader(t("conclusion.ui.perspectives", lang))
-    st.markdown("\n".join(f"- {line}" for line in poster["perspectives"]))
+    st.text("\n".join(f"• {line}" for line in perspectives))
 
 show_notes(result.notes, lang)
 
 # The files of the Poster page's view: its texts (an uploaded file, edits) included.
-export_downloads(view, poster_meta(lang, is_demo) or None)
+export_downloads(view, poster or None)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from core.i18n import NNBSP, t
 from core.poster import load_poster
+from ui.markdown import escape_markdown
 
 _PAGE = "pages/conclusion.py"
 
 
 def _text(app) -> str:
-    return "\n".join(e.value for kind in ("markdown", "subheader", "caption") for e in app.get(kind))
+    return "\n".join(e.value for kind in ("markdown", "subheader", "caption", "text") for e in app.get(kind))
 
 
 def test_demo_runs_without_exception(open_page):
@@ -17,7 +18,7 @@ def test_demo_runs_without_exception(open_page):
 
 def test_demo_shows_the_study_title_labelled_as_the_demo_posters(app, open_page):
     open_page(_PAGE)
-    assert app.subheader[0].value == load_poster("en")["title"]
+    assert app.subheader[0].value == escape_markdown(load_poster("en")["title"])
     assert t("conclusion.ui.demo_label", "en") in _text(app)
 
 
@@ -45,7 +46,7 @@ def test_sex_filter_changes_the_analysed_population(app, open_page):
 def test_french_labels_and_decimal_commas(app, open_page):
     text = _text(open_page(_PAGE, "fr"))
     assert not app.exception
-    assert app.subheader[0].value == load_poster("fr")["title"]
+    assert app.subheader[0].value == escape_markdown(load_poster("fr")["title"])
     assert "Population souvent multi réfractaire sur le plan thérapeutique (n = 17)" in text
     assert f"9/23 (39,1{NNBSP}%)" in text
 
@@ -70,3 +71,17 @@ def test_links_to_the_pages_the_findings_come_from(app, open_page):
     open_page(_PAGE)
     assert [link.label for link in app.get("page_link")] == [
         "Details: Cohort", "Details: Response", "Details: Corticosteroids", "Details: Safety"]
+
+
+def test_the_page_shows_the_poster_texts_the_poster_page_has(app, open_page):
+    # Edited on the Poster page, the title and perspectives stayed the demo's here (the
+    # page's downloads carried the edits).
+    open_page("pages/poster.py")
+    app.text_area(key="poster_edit_en_title").input("Anifrolumab *at* [CHU]").run()
+    app.text_area(key="poster_edit_en_perspectives").input("Extend to 50 patients").run()
+    app.switch_page(_PAGE).run()
+    assert not app.exception
+    # As written: not read as Markdown.
+    assert app.subheader[0].value == escape_markdown("Anifrolumab *at* [CHU]")
+    assert "• Extend to 50 patients" in _text(app)
+    assert load_poster("en")["perspectives"][0] not in _text(app)
