@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.filters import Filter
-from core.i18n import MISSING, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, t
+from core.i18n import MISSING, counted, fmt_count, fmt_int, fmt_num, fmt_p, fmt_pct, t
 from core.populations import Baseline, Populations, baseline, populations
 from core.response import ResponseResult, response
 from core.safety import Safety, safety
@@ -182,7 +182,7 @@ def safety_finding(safe: Safety, settings: Settings) -> Finding:
     if safe.N == 0:
         return Finding("safety.no_data", {}, "safety")
     if not safe.events_recorded:
-        return Finding("safety.no_events", {"N": safe.N}, "safety")
+        return Finding("safety.no_events", {"treated": safe.N}, "safety")
     params = {"infection": safe.infection, "severe": safe.severe_infection, "vzv": safe.vzv}
     clean = safe.severe_infection.n == 0 and safe.vzv.n == 0
     key = "safety.satisfactory" if clean and safe.N >= settings.small_n else "safety.observed"
@@ -198,6 +198,8 @@ def render(finding: Finding, lang: str) -> str:
 def _format(name: str, value, lang: str) -> str:
     if name == "p":
         return _format_p(value, lang)
+    if name == "treated":  # the count with its noun: 1 treated patient, < 5 treated patients
+        return counted(value, "treated_patients", lang)
     if value is None:
         return MISSING
     if isinstance(value, Proportion):

@@ -175,6 +175,12 @@ def test_no_events_table_is_not_read_as_no_infection():
     assert finding.key == "safety.no_events"
 
 
+@pytest.mark.parametrize(("treated", "lang", "says"), [(1, "en", "(1 treated patient)"), (5, "en", "(5 treated patients)"),
+                                                       (1, "fr", "(1 patient traité)"), ("< 5", "fr", "(< 5 patients traités)")])
+def test_the_no_events_sentence_counts_its_treated_patients_in_their_number(treated, lang, says):
+    assert says in render(Finding("safety.no_events", {"treated": treated}, "safety"), lang)
+
+
 @pytest.mark.parametrize(
     "p, lang, text",
     [(0.0004, "en", "p < 0.001"), (0.0066, "fr", "p = 0,007"), (0.5, "en", "p = 0.500"), (None, "fr", "pas de test")],

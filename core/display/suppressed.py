@@ -135,8 +135,8 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
         total = conclusion.analysed if finding.basis == "cohort" else None
         hide_N = treated_hidden and finding.basis == "safety"
         params = dict(finding.params)
-        if finding.basis == "safety" and isinstance(params.get("N"), int):  # the treated count
-            params["N"] = shown_count(params["N"], k, lang, hide_N)
+        if finding.basis == "safety" and isinstance(params.get("treated"), int):  # the treated count
+            params["treated"] = shown_count(params["treated"], k, lang, hide_N)
         for name, (domain, month, which) in response_params(finding).items():
             counts = rows.get((domain, month))
             if counts is not None and response_mask(*counts, k)[0 if which == "CR" else 3]:
