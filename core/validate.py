@@ -84,6 +84,12 @@ _SUMMARY_WORDS = frozenset({
 # only as the first of several words ("Nb patients", "SD age").
 _SUMMARY_FIRST_WORDS = _SUMMARY_WORDS | {"nb", "sd"}
 _ROW_KEY = {"patients": "sex", "visits": "month", "events": "type"}
+# An id starting with a summary word that no initials spell is asked even with a digit
+# ("Total (n=2)", "Moyenne ± ET 40,5"), unless it is that word and a number, an id's
+# shape ("Total 2", ``_WORD_AND_NUMBER``); other ids with a digit are ids ("MAX 001").
+_SUMMARY_START = (r"^(?:total|totaux|totals|sous.?total|subtotal|somme|moyennes?|mean|average|m[eé]diane?|"
+                  r"effectifs?|nombre|minimum|maximum)\b")
+_WORD_AND_NUMBER = r"^[^\s0-9]+[\s_.-]*[0-9]+$"
 _NOTE_START = r"^\s*(?:[*†‡(\[]|n\.?b\s*[.:]|notes?\b|remarques?\b|l[eé]gende\b|sources?\b)"
 # A note that starts with no such mark has at least this many words (an id has one).
 _NOTE_WORDS = 4
@@ -131,9 +137,12 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     notes = np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False))
     # A note is alone on its row: ids of several words ("CHU de Lyon 12") beside data are ids.
     candidates = set(notes[~_filled_besides_id(piece, notes)].tolist()) if len(notes) else set()
-    # Words and headers have no digit: only such ids are normalised.
-    plain = np.flatnonzero(pc.fill_null(pc.invert(pc.match_substring_regex(text, "[0-9]")), False)
-                           .to_numpy(zero_copy_only=False))
+    # Words and headers have no digit: only such ids are normalised, and those starting
+    # with a summary word (``_SUMMARY_START``).
+    asked = pc.or_(pc.invert(pc.match_substring_regex(text, "[0-9]")),
+                   pc.and_(pc.match_substring_regex(text, _SUMMARY_START, ignore_case=True),
+                           pc.invert(pc.match_substring_regex(text, _WORD_AND_NUMBER))))
+    plain = np.flatnonzero(pc.fill_null(asked, False).to_numpy(zero_copy_only=False))
     if len(plain):
         words = normalise_text(pd.Series(text.take(pa.array(plain)).to_pandas(types_mapper=pd.ArrowDtype)
                                          .astype("string"))).to_numpy(dtype=object)
@@ -183,7 +192,8 @@ def _non_data_kind(piece: Piece, pos: int) -> tuple[str, str] | None:
 def _summary_name(name: str) -> bool:
     """Whether a normalised id reads as a summary's label: a summary word, alone or
     first ("Total général", Excel's under a pivot table; "Moyenne ± ET"; "Médiane (IQR)").
-    Only ids without a digit are asked ("MAX 001" is an id)."""
+    Only ids without a digit, or starting with a summary word, are asked ("MAX 001" is
+    an id; ``_candidate_rows``)."""
     first, _, rest = name.partition("_")
     return name in _SUMMARY_WORDS or bool(rest) and first in _SUMMARY_FIRST_WORDS
 

@@ -409,3 +409,15 @@ def test_a_mark_that_is_no_missing_marker_is_reported_not_dropped(cell: str) -> 
 def test_a_question_mark_or_blank_stays_a_silent_missing_marker(cell: str) -> None:
     result = _load(("patients.csv", f"patient_id;sex;age;cutaneous\nP1;F;40;{cell}\n"))
     assert [i.code for i in result.report.issues if i.code == "invalid_value"] == []
+
+
+@pytest.mark.parametrize(("last", "rejected"), [("Total (n=2);;40,5", True), ("Moyenne ± ET 40,5;;", True),
+                                                ("Effectif total 2;;", True), ("MAX 001;;40", False),
+                                                ("Total 2;;40", False), ("Total12;F;40", False)])
+def test_a_summary_label_with_a_digit_is_no_patient(last: str, rejected: bool) -> None:
+    # "Total (n=2)" under the patients was one more treated patient, without a word: only
+    # labels without a digit were asked. An id with a digit stays an id ("MAX 001", a word
+    # and a number: "Total 2"), and a row with its sex is a patient's.
+    result = _load(("patients.csv", f"patient_id;sex;age\nP1;F;40\nP2;M;41\n{last}\n"))
+    said = [(i.code, i.row) for i in result.report.issues if i.code == "not_a_data_row"]
+    assert (said, result.report.counts["patients"].kept) == (([("not_a_data_row", 4)], 2) if rejected else ([], 3))
