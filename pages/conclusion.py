@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.analysis import baseline, populations, response, safety, steroids
 from core.conclusion import THRESHOLDS, conclude
+from core.display.poster import centres_line
 from core.display.suppressed import masked_findings, population_texts
 from core.i18n import fmt_num, fmt_pct, t
 from ui.exports import export_downloads
@@ -25,7 +26,7 @@ poster = poster_meta(lang, is_demo)
 st.title(t("nav.conclusion", lang))
 # Texts a user may have written: shown as written, not read as Markdown.
 st.subheader(escape_markdown(poster.get("title") or t("conclusion.ui.generic_title", lang)))
-where = " · ".join(part for part in (poster.get("centres"), poster.get("period")) if part)
+where = centres_line(poster)  # as the Poster page writes it (centre names, a period's years)
 if where:
     st.caption(escape_markdown(where))
 st.caption(t("conclusion.ui.demo_label" if is_demo else "conclusion.ui.upload_label", lang))

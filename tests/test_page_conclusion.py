@@ -85,3 +85,16 @@ def test_the_page_shows_the_poster_texts_the_poster_page_has(app, open_page):
     assert app.subheader[0].value == escape_markdown("Anifrolumab *at* [CHU]")
     assert "• Extend to 50 patients" in _text(app)
     assert load_poster("en")["perspectives"][0] not in _text(app)
+
+
+def test_the_page_writes_an_uploaded_files_shared_centres_and_period(app, open_page):
+    # A poster-texts file with the shared centre list and period table (as data/poster.toml
+    # has them) made the page fail: it joined the period's table as text.
+    open_page("pages/poster.py")
+    toml = (b'schema = "poster-metadata/1"\ncentres = ["CHU A", "CH B"]\nperiod = { start = 2022, end = 2025 }\n'
+            b'[en]\ntitle = "My study"\n')
+    app.file_uploader(key="poster_meta_upload").set_value([("poster.toml", toml, "application/toml")]).run()
+    app.switch_page(_PAGE).run()
+    assert not app.exception
+    assert app.subheader[0].value == "My study"
+    assert "CHU A, CH B · 2022–2025" in _text(app)
