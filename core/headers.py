@@ -45,6 +45,13 @@ def wide_reading(name: str) -> tuple[str, int] | None:
     return reading if reading and _MONTH.low <= reading[1] <= _MONTH.high else None
 
 
+def names_a_month(name: str) -> bool:
+    """Whether a normalised header carries a month as a wide sheet's columns do
+    (``sledai_m0``, ``m3_dose_ct``), whatever column it names."""
+    bare = _UNIT.sub("", name)
+    return any(pattern.match(bare) for pattern in (_SUFFIX, _PREFIX))
+
+
 def month_marked(name: str) -> tuple[str, int] | None:
     """(canonical visit column, month) for a visit column marked with any month."""
     for pattern in (_SUFFIX, _PREFIX):

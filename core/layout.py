@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.distinct import parse_cells, per_distinct
-from core.headers import bad_month_header, canonical_header, month_marked, wide_reading
+from core.headers import bad_month_header, canonical_header, month_marked, names_a_month, wide_reading
 from core.raw_table import RawTable, header_text
 from core.report import ERROR, WARNING, Issue
 from core.schema import COLUMNS, PATIENTS, TABLE_NAMES, normalise
@@ -87,8 +87,8 @@ def headers_below_group_row(tables: Sequence[RawTable]) -> tuple[list[RawTable],
         for group, header in zip(raw.headers, below):
             label = group or label
             month = _MONTH_LABEL.match(normalise(label))
-            # A header naming its own month ("Dose CT M0") keeps it.
-            own = month_marked(normalise(header)) if header else None
+            # A header naming its own month ("Dose CT M0", "Atteinte cutanée M0") keeps it.
+            own = bool(header) and names_a_month(normalise(header))
             marked.append(f"{header} M{int(month[1] or month[2])}" if month and header and not own else header)
         title = next((h for h in raw.headers if h), "")
         out.append(replace(raw, headers=tuple(marked), data=raw.data.iloc[1:].reset_index(drop=True),

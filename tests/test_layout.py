@@ -438,11 +438,15 @@ def test_a_row_of_month_labels_is_said_as_such() -> None:
 
 
 def test_a_header_naming_its_month_keeps_it_under_a_month_label(table_of) -> None:
-    # "Dose CT M0" under "M0" became "Dose CT M0 M0", an unknown column: the dose was lost.
-    text = ";;;M0;;M3;\nN° patient;Sexe;Âge;Dose CT M0;C3;Dose CT M3;C3\nP1;F;40;10;0,8;5;1\n"
+    # "Dose CT M0" under "M0" became "Dose CT M0 M0", an unknown column: the dose was lost;
+    # so was a patient column marked M0 ("Atteinte cutanée M0"), and an extra column was
+    # reported by a header the file does not have ("SLEDAI M0 M0").
+    text = (";;;M0;;;;M3;\nN° patient;Sexe;Âge;Dose CT M0;C3;Atteinte cutanée M0;SLEDAI M0;Dose CT M3;C3\n"
+            "P1;F;40;10;0,8;oui;4;5;1\n")
     result = load_cohort([("cohorte.csv", text.encode("cp1252"))])
-    assert [i.code for i in result.report.issues if i.code == "unknown_column"] == []
+    assert [i.column for i in result.report.issues if i.code == "unknown_column"] == ["SLEDAI M0"]
     assert table_of(result.cohort, "visits")[["month", "cs_dose_mg", "c3"]].values.tolist() == [[0, 10.0, 0.8], [3, 5.0, 1.0]]
+    assert table_of(result.cohort, "patients")["cutaneous"].tolist() == [True]
 
 
 def test_a_mark_alone_in_an_ifn_column_makes_no_visit_unless_it_is_a_sign(table_of) -> None:
