@@ -88,8 +88,8 @@ _ROW_KEY = {"patients": "sex", "visits": "month", "events": "type"}
 # ("Total (n=2)", "Moyenne ± ET 40,5"), unless it is that word and a number, an id's
 # shape ("Total 2", ``_WORD_AND_NUMBER``); other ids with a digit are ids ("MAX 001").
 _SUMMARY_START = (r"^(?:total|totaux|totals|sous.?total|subtotal|somme|moyennes?|mean|average|m[eé]diane?|"
-                  r"effectifs?|nombre|minimum|maximum)\b")
-_WORD_AND_NUMBER = r"^[^\s0-9]+[\s_.-]*[0-9]+$"
+                  r"effectifs?|nombre|minimum|maximum|[eé]cart[\s_-]*types?)\b")
+_WORD_AND_NUMBER = r"^[^\s0-9:]+[\s_.-]*[0-9]+$"
 _NOTE_START = r"^\s*(?:[*†‡(\[]|n\.?b\s*[.:]|notes?\b|remarques?\b|l[eé]gende\b|sources?\b)"
 # A note that starts with no such mark has at least this many words (an id has one).
 _NOTE_WORDS = 4
@@ -194,8 +194,8 @@ def _summary_name(name: str) -> bool:
     first ("Total général", Excel's under a pivot table; "Moyenne ± ET"; "Médiane (IQR)").
     Only ids without a digit, or starting with a summary word, are asked ("MAX 001" is
     an id; ``_candidate_rows``)."""
-    first, _, rest = name.partition("_")
-    return name in _SUMMARY_WORDS or bool(rest) and first in _SUMMARY_FIRST_WORDS
+    # A word may be two ("ecart_type", "sous_total").
+    return name in _SUMMARY_WORDS or any(name.startswith(word + "_") for word in _SUMMARY_FIRST_WORDS)
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

@@ -412,7 +412,8 @@ def test_a_question_mark_or_blank_stays_a_silent_missing_marker(cell: str) -> No
 
 
 @pytest.mark.parametrize(("last", "rejected"), [("Total (n=2);;40,5", True), ("Moyenne ± ET 40,5;;", True),
-                                                ("Effectif total 2;;", True), ("MAX 001;;40", False),
+                                                ("Effectif total 2;;", True), ("Écart-type (n=2);;12,3", True),
+                                                ("Ecart type 12,3;;", True), ("Total: 2;;", True), ("MAX 001;;40", False),
                                                 ("Total 2;;40", False), ("Total12;F;40", False)])
 def test_a_summary_label_with_a_digit_is_no_patient(last: str, rejected: bool) -> None:
     # "Total (n=2)" under the patients was one more treated patient, without a word: only
