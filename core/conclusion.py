@@ -199,6 +199,8 @@ def _format(name: str, value, lang: str) -> str:
     if name == "p":
         return _format_p(value, lang)
     if name == "treated":  # the count with its noun: 1 treated patient, < 5 treated patients
+        if value == t("suppression.hidden", lang):  # hidden by small-cell suppression
+            return t("count.treated_patients_hidden", lang)
         return counted(value, "treated_patients", lang)
     if value is None:
         return MISSING

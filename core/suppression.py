@@ -284,6 +284,10 @@ def suppress_summary(doc: dict, k: int, unchanged: Mapping[str, int] | None = No
     safety, population = _get(doc, ("details", "safety")), _get(doc, ("safety", "N"))
     if isinstance(safety, dict) and rate_hidden(safety.get("infection_events"), population, k):
         out["details"]["safety"].update(infection_events=None, infection_rate_per_100py=None, suppressed=True)
+    if isinstance(safety, dict) and small(population, k):
+        # Every count of events among fewer than k treated (rule 11): per type too.
+        for row in out["details"]["safety"].get("events_by_type") or ():
+            row.update(events=None, suppressed=True)
     withheld = []
     for path in _LISTINGS:
         parent = out

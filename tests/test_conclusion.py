@@ -175,8 +175,10 @@ def test_no_events_table_is_not_read_as_no_infection():
     assert finding.key == "safety.no_events"
 
 
-@pytest.mark.parametrize(("treated", "lang", "says"), [(1, "en", "(1 treated patient)"), (5, "en", "(5 treated patients)"),
-                                                       (1, "fr", "(1 patient traité)"), ("< 5", "fr", "(< 5 patients traités)")])
+@pytest.mark.parametrize(("treated", "lang", "says"), [
+    (1, "en", "(1 treated patient)"), (5, "en", "(5 treated patients)"), (1, "fr", "(1 patient traité)"),
+    ("< 5", "fr", "(< 5 patients traités)"), ("masqué", "fr", "(nombre de patients traités masqué)"),
+    ("hidden", "en", "(number of treated patients hidden)")])
 def test_the_no_events_sentence_counts_its_treated_patients_in_their_number(treated, lang, says):
     assert says in render(Finding("safety.no_events", {"treated": treated}, "safety"), lang)
 

@@ -1025,6 +1025,16 @@ def test_a_safety_population_under_k_masks_its_events_and_says_no_zero(demo):
     details = build_summary(demo, men, Settings(min_cell=K))["details"]["safety"]
     assert (details["infection_events"], details["infection_rate_per_100py"], details["suppressed"]) == (
         None, None, True)
+    # Nor per type: 7 infections of the one man beside his masked count would say he had one.
+    assert [row["events"] for row in details["events_by_type"]] == [None] * len(details["events_by_type"])
+    assert build_summary(demo, None, Settings(min_cell=K))["details"]["safety"]["events_by_type"][0]["events"] == 10
+    # Nor the conclusion, where k is above the safety N (23 treated at k = 30).
+    from core.display.suppressed import masked_findings
+
+    whole = prepare_export(demo, [], "en", None, Settings(min_cell=30), digest="0" * 64).panels.conclusion
+    [tolerability] = [f for f in masked_findings(whole, 30, "en") if "infection in" in f]
+    assert "no severe" not in tolerability and "severe infection in" in tolerability, tolerability
+    assert "no severe infection" in " ".join(masked_findings(whole, K, "en"))
     # Without suppression, or over k patients or more, the zero is said.
     assert "no severe infection" in safety_display.safety_headline(result, "en")
     lille = prepare_export(demo, [], "en", parse_filters(["centre=CHU Lille"]), Settings(min_cell=K),

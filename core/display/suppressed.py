@@ -150,7 +150,13 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
             m = suppress_count(share.n, share.N, k, total)
             if m.n is None:
                 params["n"] = written(m, k, hidden_word(lang))
-        text = render(replace(finding, params=params), lang)
+        key = finding.key
+        if key == "safety.satisfactory" and any(
+                suppress_count(p.n, p.N, k, hide_N=hide_N).n is None for p in (params["severe"], params["vzv"])):
+            # "No severe infection" says a zero the tiles mask (fewer than k treated): the
+            # counts, masked, instead.
+            key = "safety.observed"
+        text = render(replace(finding, key=key, params=params), lang)
         lines.append(masked_sentence(text, k, lang, total, hide_N))
     return tuple(lines)
 
