@@ -4,8 +4,9 @@ from __future__ import annotations
 import io
 
 
-def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
-    """Workbook bytes from {sheet name: rows (first row = headers)}, written in memory."""
+def xlsx_bytes(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
+    """Workbook bytes from {sheet name: rows (first row = headers)}, written in memory;
+    ``merges``: {sheet name: ranges merged ("D1:E1")}."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -14,6 +15,8 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+        for cells in (merges or {}).get(name, []):
+            sheet.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

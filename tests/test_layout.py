@@ -7,6 +7,7 @@ import pytest
 from core.formats import read_files
 from core.layout import classify_tables
 from core.loader import load_cohort
+from tests.helpers import xlsx_bytes
 
 PATIENTS_CSV = "patient_id,sex,age\nP1,F,40\nP2,M,50\n"
 VISITS_CSV = "patient_id,month,cs_dose_mg\nP1,M0,10\nP1,M3,5\nP2,M0,7.5\n"
@@ -324,7 +325,6 @@ def test_patient_column_marked_with_another_month_stays_unknown() -> None:
 
 def test_an_unnamed_column_is_reported_by_its_spreadsheet_column() -> None:
     """A remark in column H, G empty: the report says column 8, as the sheet shows it."""
-    from tests.helpers import xlsx_bytes
 
     rows = [["id", "sex", "age", "", "", "", "", ""], ["P1", "F", 30, None, None, None, None, "vu"]]
     result = load_cohort([("c.xlsx", xlsx_bytes({"patients": rows}))])
@@ -350,7 +350,6 @@ def test_a_mark_in_a_wide_cell_is_reported_and_makes_no_visit_alone(table_of) ->
 def test_a_summary_sheet_beside_the_patients_is_ignored_with_a_warning() -> None:
     # A pivot table of patients per centre has a patient column (centre) and no id:
     # a summary beside the data, not the patients table given twice.
-    from tests.helpers import xlsx_bytes
 
     book = xlsx_bytes({"patients": [["patient_id", "sex", "age", "centre"], ["P1", "F", 40, "CHU Lille"]],
                        "TCD": [["Centre", "Nombre de patient_id"], ["CHU Lille", 1], ["Total général", 1]]})
@@ -374,31 +373,13 @@ def test_the_only_patients_sheet_without_an_id_still_says_the_column_is_missing(
     assert [(i.code, i.column) for i in result.report.issues if i.severity == "error"] == [("missing_column", "patient_id")]
 
 
-def _merged_book(sheets: dict[str, list[list]], merges: dict[str, list[str]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for cells in merges.get(name, []):
-            sheet.merge_cells(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_headers_under_a_row_of_group_labels_are_read(table_of) -> None:
     # A row of merged group labels ("Corticoïdes" over C:D) above the headers: the
     # headers are read from row 2, the group row is said, and no column goes unread.
     visits = [[None, None, "Corticoïdes", None, "Biologie", None],
               ["patient_id", "month", "cs_dose_mg", "cs_drug", "c3", "c4"],
               ["P1", "M0", 10, "prednisone", 0.8, 0.2], ["P1", "M3", 5, "prednisone", 1.0, 0.2]]
-    book = _merged_book({"patients": [["patient_id", "sex", "age"], ["P1", "F", 40]], "visits": visits},
+    book = xlsx_bytes({"patients": [["patient_id", "sex", "age"], ["P1", "F", 40]], "visits": visits},
                         {"visits": ["C1:D1", "E1:F1"]})
     result = load_cohort([("cohorte.xlsx", book)])
     assert result.report.usable
@@ -414,7 +395,7 @@ def test_a_wide_sheets_month_group_labels_name_the_visits(table_of) -> None:
     rows = [[None, None, None, "M0", None, "M3", None],
             ["N° patient", "Sexe", "Âge", "Dose CT", "C3", "Dose CT", "C3"],
             ["P1", "F", 40, 10, 0.8, 5, 1.0], ["P2", "H", 50, 7.5, 0.7, None, None]]
-    book = _merged_book({"Feuil1": rows}, {"Feuil1": ["D1:E1", "F1:G1"]})
+    book = xlsx_bytes({"Feuil1": rows}, {"Feuil1": ["D1:E1", "F1:G1"]})
     result = load_cohort([("cohorte.xlsx", book)])
     assert result.report.usable
     visits = table_of(result.cohort, "visits")
