@@ -106,6 +106,12 @@ def fmt_num(x: float | int | None, lang: str, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _GROUP[lang])
 
 
+def decimals(x: float, most: int = 6) -> int:
+    """The decimals ``x`` has, up to ``most``: 0 for 10.0, 1 for 7.5, 2 for 0.25 (binary
+    noise past ``most`` aside: 100 * 0.075 has 1)."""
+    return len(f"{float(x):.{most}f}".rstrip("0").split(".")[1])
+
+
 def plural(n: int | str, lang: str) -> bool:
     """Whether a count takes a plural noun: in English every count but 1, in French from
     2 (0 and 1 take the singular); a count written as text (``< 5``) is plural."""

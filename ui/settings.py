@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.i18n import fmt_num, number_locale, t
+from core.i18n import decimals, fmt_num, number_locale, t
 from core.settings import NumberTextError, Settings, read_number
 from ui.kept import kept_value, set_kept
 from ui.markdown import escape_markdown
@@ -122,8 +122,8 @@ def _refusal(spec: _Input, text: str, reason: str, lang: str) -> str:
 def _text(spec: _Input, number: float, lang: str) -> str:
     """``number`` as its field shows it: the field's decimals, more if the number has
     them (up to 10), the language's decimal separator, no grouping (a text read back)."""
-    needed = len(f"{float(number):.10f}".rstrip("0").split(".")[1])
-    return fmt_num(number, lang, max(spec.decimals, needed)).replace(number_locale(lang)["thousands"], "")
+    digits = max(spec.decimals, decimals(number, 10))
+    return fmt_num(number, lang, digits).replace(number_locale(lang)["thousands"], "")
 
 
 def current_settings() -> Settings:

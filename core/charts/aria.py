@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 
-from core.i18n import MISSING, fmt_int, fmt_num, t
+from core.i18n import MISSING, decimals, fmt_int, fmt_num, t
 
 # Views holding other views, and the keys that hold them.
 _VIEWS = ("layer", "hconcat", "vconcat", "concat")
@@ -137,8 +137,7 @@ def _is_number(value) -> bool:
 def _number(value: float, lang: str) -> str:
     """A bound as the spec gives it, in the language's format: its own decimals (up to
     six; 0.25 stays 0,25)."""
-    digits = len(f"{float(value):.6f}".rstrip("0").split(".")[1])
-    return fmt_num(value, lang, digits)
+    return fmt_num(value, lang, decimals(value))
 
 
 def _mark(view: dict) -> dict:

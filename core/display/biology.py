@@ -12,7 +12,7 @@ import pandas as pd
 from core.biology import Biology, Marker, PairedStatus, ShiftCounts
 from core.display.common import month_label
 from core.display.suppressed import hidden_word, masked, shown_count
-from core.i18n import MISSING, fmt_count, fmt_int, fmt_p, fmt_pct, note_text, plural, t
+from core.i18n import MISSING, decimals, fmt_count, fmt_int, fmt_p, fmt_pct, note_text, plural, t
 from core.scoring import DOWN, STABLE, UNKNOWN, UP
 from core.stats import Proportion
 from core.suppression import active, mcnemar_hidden, row_mask, status_change_mask, suppress_count, written
@@ -27,8 +27,7 @@ def tolerance_text(tolerance: float, lang: str) -> str:
     the digits it has: ``10 %``, ``7,5 %`` (never rounded to ``8 %``: the legend and the
     methods say the definition in force)."""
     pct = round(100 * tolerance, 6)  # 100 * 0.075 is 7.500000000000001
-    digits = len(f"{pct:.6f}".rstrip("0").split(".")[1])
-    return fmt_pct(pct, lang, digits)
+    return fmt_pct(pct, lang, decimals(pct))
 
 
 def status_m0_line(marker: Marker, lang: str, k: int = 0, total: int | None = None) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from core.display.common import Tile
-from core.i18n import MISSING, counted, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text, semicolon, t
+from core.i18n import (MISSING, counted, decimals, fmt_ci, fmt_count, fmt_median_iqr, fmt_num, fmt_p, note_text,
+                       semicolon, t)
 from core.schema import CS_DRUG_FACTORS
 from core.display.suppressed import count_text, hidden_p, hidden_word, masked_tile, shown_count
 from core.significance import NOTE_ZEROS_DROPPED, TestResult
@@ -58,8 +59,7 @@ def threshold_text(threshold: float, lang: str) -> str:
     """A dose threshold (``Settings.cs_thresholds``) with one decimal, more if it has
     them: ``7.5``, ``5.0``, ``2.25`` (never rounded to ``2.3``: the label says the
     definition in force)."""
-    digits = len(f"{round(threshold, 6):.6f}".rstrip("0").split(".")[1])
-    return fmt_num(threshold, lang, max(1, digits))
+    return fmt_num(threshold, lang, max(1, decimals(threshold)))
 
 
 def dose_n(month: SteroidMonth, k: int, lang: str, total: int | None = None) -> str:
