@@ -63,8 +63,7 @@ The rule, in one place:
    which the rate times the exposure gives back (63.2 per 100 patient-years over 57
    patient-months: 3 events). A count of events is a count over the safety
    population: hidden with it when it is from 1 to k - 1 (rule 2; 7 infections among
-   1 man would say he had one), and the rate with it. ``events_hidden``,
-   ``rate_hidden``.
+   1 man would say he had one), and the rate with it. ``events_hidden``.
 12. **Tests.** A p-value is a function of the counts its test reads, and gives a
    hidden one back: McNemar's exact p of the discordant pairs (0.500 only fits 2
    resolved and 0 appeared), a Wilcoxon p of its changed pairs. A McNemar p goes with a
@@ -240,14 +239,9 @@ def wilcoxon_hidden(pairs: int, unchanged: int, k: int) -> bool:
 
 def events_hidden(events: int, population: int, k: int) -> bool:
     """Whether a count of ``events`` among a safety ``population`` is hidden (rules 1,
-    2 and 11): either from 1 to k - 1."""
+    2 and 11): either from 1 to k - 1. A rate of these events over a shown exposure
+    goes with it."""
     return small(events, k) or small(population, k)
-
-
-def rate_hidden(events: int, population: int, k: int) -> bool:
-    """Whether a rate of ``events`` over a shown exposure is hidden (rule 11): with its
-    events (``events_hidden``)."""
-    return events_hidden(events, population, k)
 
 
 def hide_treated(treated: int, analysed: int, k: int) -> bool:
@@ -282,12 +276,11 @@ def suppress_summary(doc: dict, k: int, unchanged: Mapping[str, int] | None = No
     _mask_wilcoxon(out, doc, k, unchanged or {})
     _mask_response_details(out, doc, k)
     safety, population = _get(doc, ("details", "safety")), _get(doc, ("safety", "N"))
-    if isinstance(safety, dict) and rate_hidden(safety.get("infection_events"), population, k):
+    if isinstance(safety, dict) and events_hidden(safety.get("infection_events"), population, k):
         out["details"]["safety"].update(infection_events=None, infection_rate_per_100py=None, suppressed=True)
-    if isinstance(safety, dict) and small(population, k):
-        # Every count of events among fewer than k treated (rule 11): per type too.
-        for row in out["details"]["safety"].get("events_by_type") or ():
-            row.update(events=None, suppressed=True)
+        if small(population, k):  # every count of events among fewer than k treated: per type too
+            for row in out["details"]["safety"].get("events_by_type") or ():
+                row.update(events=None, suppressed=True)
     withheld = []
     for path in _LISTINGS:
         parent = out

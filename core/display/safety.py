@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from core.charts.theme import EVENT_ORDER
-from core.display.suppressed import count_text, hidden_word, masked_sentence
+from core.display.suppressed import count_masked, count_text, hidden_word, masked_sentence
 from core.i18n import MISSING, fmt_ci, fmt_count, fmt_int, fmt_num, fmt_pct, t
 from core.safety import Safety
 from core.stats import Proportion
-from core.suppression import active, events_hidden, rate_hidden, suppress_count
+from core.suppression import events_hidden
 
 
 _TABLE_COLUMNS = ("patient_id", "month", "type", "description", "severe", "vzv")
@@ -44,8 +44,7 @@ def safety_headline(result: Safety, lang: str, k: int = 0, hide_N: bool = False)
     for name, p in (("severe", result.severe_infection), ("vzv", result.vzv)):
         # "No severe infection" says the count, 0: not where the tiles mask it (over
         # fewer than k treated patients, rule 2).
-        masked_zero = active(k) and suppress_count(p.n, p.N, k, hide_N=hide_N).n is None
-        parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0 and not masked_zero
+        parts.append(t(f"safety.headline.no_{name}", lang) if p.n == 0 and not count_masked(p, k, hide_N)
                      else t(f"safety.headline.{name}", lang,
                             count=masked_sentence(fmt_count(p.n, p.N, p.pct, lang), k, lang, hide_N=hide_N)))
     return " / ".join(parts)
@@ -77,7 +76,7 @@ def listed_events(result: Safety, lang: str, types: tuple[str, ...] = EVENT_ORDE
 def rate_text(result: Safety, lang: str, k: int = 0) -> str:
     """Infections per 100 patient-years as written; "hidden" with a masked events count
     (``core.suppression`` rule 11: the rate times the follow-up shown would give it back)."""
-    if rate_hidden(result.infection_events, result.N, k):
+    if events_hidden(result.infection_events, result.N, k):
         return hidden_word(lang)
     return fmt_num(result.infection_rate_per_100py, lang)
 
@@ -85,8 +84,7 @@ def rate_text(result: Safety, lang: str, k: int = 0) -> str:
 def events_text(result: Safety, lang: str, k: int = 0) -> str:
     """The infection events as written: ``< k`` when from 1 to k - 1, the hidden word
     among fewer than k treated patients (``core.suppression`` rules 2 and 11)."""
-    hidden = active(k) and events_hidden(result.infection_events, result.N, k)
-    return count_text(result.infection_events, k, lang, hidden)
+    return count_text(result.infection_events, k, lang, events_hidden(result.infection_events, result.N, k))
 
 
 def population_line(result: Safety, lang: str, k: int = 0, hide_N: bool = False) -> str:

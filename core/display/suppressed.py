@@ -102,6 +102,12 @@ def shown_count(n: int, k: int, lang: str, hidden: bool = False) -> int | str:
     return hidden_word(lang) if hidden and active(k) else n
 
 
+def count_masked(p: Proportion, k: int, hide_N: bool = False) -> bool:
+    """Whether the count of ``p`` is masked under small-cell suppression ``k`` (its N
+    hidden with ``hide_N``): then no sentence may say it, not even a zero."""
+    return active(k) and suppress_count(p.n, p.N, k, hide_N=hide_N).n is None
+
+
 def hidden_p(lang: str) -> str:
     """A p-value hidden under small-cell suppression (rule 12): ``p = hidden``."""
     return f"p = {hidden_word(lang)}"
@@ -151,8 +157,7 @@ def masked_findings(conclusion: Conclusion, k: int, lang: str) -> tuple[str, ...
             if m.n is None:
                 params["n"] = written(m, k, hidden_word(lang))
         key = finding.key
-        if key == "safety.satisfactory" and any(
-                suppress_count(p.n, p.N, k, hide_N=hide_N).n is None for p in (params["severe"], params["vzv"])):
+        if key == "safety.satisfactory" and any(count_masked(p, k, hide_N) for p in (params["severe"], params["vzv"])):
             # "No severe infection" says a zero the tiles mask (fewer than k treated): the
             # counts, masked, instead.
             key = "safety.observed"
