@@ -138,10 +138,7 @@ def _summaries(tables: Sequence[RawTable], kinds: list[str | None]) -> dict[int,
     """The sheets recognised by their columns alone that have no patient id column while
     another sheet, with one, gives their table: a summary beside the data (a pivot table
     of patients per centre), not the table given twice. {id(raw): the table}."""
-    def has_id(raw: RawTable) -> bool:
-        return any(canonical_header("patients", n) == "patient_id" for n in _header_names(raw))
-
-    keyed = [has_id(raw) for raw in tables]
+    keyed = [_names_id(raw.headers) for raw in tables]
     found = {}
     for i, (raw, kind) in enumerate(zip(tables, kinds)):
         if kind is None or keyed[i] or _named_table(raw)[0] is not None:

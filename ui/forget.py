@@ -46,11 +46,13 @@ def forget_if_idle(lang: str) -> bool:
     if not state.has_upload() or idle <= idle_minutes() * 60:
         return False
     forget_my_data()
-    st.sidebar.info(t("forget.idle_note", lang, minutes=counted(idle_minutes(), "minutes", lang)), icon=":material/timer_off:")
+    minutes = counted(idle_minutes(), "minutes", lang)
+    st.sidebar.info(t("forget.idle_note", lang, minutes=minutes), icon=":material/timer_off:")
     return True
 
 
 def forget_button(lang: str) -> None:
     """The sidebar's "Forget my data" button (shown while files are uploaded)."""
+    minutes = counted(idle_minutes(), "minutes", lang)
     st.sidebar.button(t("forget.button", lang), key="forget", on_click=forget_my_data,
-                      icon=":material/delete_forever:", help=t("forget.help", lang, minutes=counted(idle_minutes(), "minutes", lang)))
+                      icon=":material/delete_forever:", help=t("forget.help", lang, minutes=minutes))
