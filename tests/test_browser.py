@@ -146,30 +146,34 @@ def test_the_page_declares_its_language(server, browser):
 
 def test_a_french_decimal_comma_is_typed_into_a_definition(server, browser):
     # In a browser's number field, "0,85" became 085, then 85 g/L: every patient's C3 low.
+    from playwright.sync_api import expect
+
     page = _open(browser, _url_of(server, "pages/biology.py"), locale="fr-FR")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("details", has=page.locator(".st-key-setting_c3_low")).locator("summary").click()
     field = sidebar.locator(".st-key-setting_c3_low input")
     errors = sidebar.locator("[data-testid='stAlertContentError']")
-    assert field.input_value() == "0,90"
+    # The field may be drawn empty for a frame as the expander opens: wait for its text
+    # (read at once, it was "" on a slower machine).
+    expect(field).to_have_value("0,90")
     field.fill("0,85")
     field.press("Enter")
     sidebar.get_by_text(t("settings.changed", "fr")).wait_for()
     page.wait_for_selector(IDLE)
-    assert (field.input_value(), errors.count()) == ("0,85", 0)
+    expect(field).to_have_value("0,85")
+    expect(errors).to_have_count(0)
     field.fill("0,8,5")
     field.press("Enter")
     errors.first.wait_for()
     said = errors.locator("[data-testid='stMarkdownContainer']").all_inner_texts()
     assert said == [t("settings.refused.not_a_number", "fr", text="0,8,5", value="0,85")]
-    assert field.input_value() == "0,8,5"
+    expect(field).to_have_value("0,8,5")
     # Emptied, the field shows the definition in force again.
     field.fill("")
     field.press("Enter")
-    page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar'] .st-key-setting_c3_low input\")"
-                           ".value === '0,85'")
+    expect(field).to_have_value("0,85")
     page.wait_for_selector(IDLE)
-    assert errors.count() == 0
+    expect(errors).to_have_count(0)
     page.context.close()
 
 
