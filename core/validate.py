@@ -124,17 +124,39 @@ def _without_non_data_rows(piece: Piece, report: Report, said: set) -> Piece:
 
 def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     """The rows whose id cell is a summary word, the id column's header, or reads as a
-    note: a few passes in Arrow over the ids (typed ids, numbers, are none of these)."""
+    note: a few passes in Arrow over the ids (typed ids, numbers, are none of these).
+
+    An id of ASCII letters and digits with a digit among them (P000123, most ids) is
+    none of these either: no space (not four words), no mark or word a note starts with
+    (a word needs a boundary after it, and a digit is no boundary), and a summary word
+    or a header without a digit needs the id to have no digit or a boundary; such ids
+    are set aside with two cheap passes before the regular expressions read the rest.
+    A header with a digit leaves every id to them.
+    """
     from core.schema import normalise
-    from core.values import normalise_text
 
     text = arrow_text(ids) if is_text_column(ids) else pa.array(
         ids.map(lambda v: v if isinstance(v, str) else None).to_numpy(dtype=object), type=pa.large_string(),
         from_pandas=True)  # a missing cell (None, NaN) is null
+    header = normalise(piece.headers.get("patient_id", "patient_id"))
+    if re.search("[0-9]", header):
+        return _asked_rows(text, np.arange(len(text)), header, piece)
+    plain = pc.fill_null(pc.and_(pc.ascii_is_alnum(text), pc.invert(pc.ascii_is_alpha(text))), False).to_numpy(
+        zero_copy_only=False)
+    if not plain.any():
+        return _asked_rows(text, np.arange(len(text)), header, piece)
+    rest = np.flatnonzero(~plain)
+    return _asked_rows(text.take(pa.array(rest)), rest, header, piece) if len(rest) else []
+
+
+def _asked_rows(text: pa.Array, positions: np.ndarray, header: str, piece: Piece) -> list[int]:
+    """``_candidate_rows`` over the ids ``text``, those of rows ``positions`` of ``piece``."""
+    from core.values import normalise_text
+
     text = pc.utf8_trim_whitespace(text)
     wordy = pc.or_(pc.match_substring_regex(text, _NOTE_START, ignore_case=True),
                    pc.greater_equal(pc.count_substring_regex(text, r"\s+"), _NOTE_WORDS - 1))
-    notes = np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False))
+    notes = positions[np.flatnonzero(pc.fill_null(wordy, False).to_numpy(zero_copy_only=False))]
     # A note is alone on its row: ids of several words ("CHU de Lyon 12") beside data are ids.
     candidates = set(notes[~_filled_besides_id(piece, notes)].tolist()) if len(notes) else set()
     # Words and headers have no digit: only such ids are normalised, and those starting
@@ -146,9 +168,8 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     if len(plain):
         words = normalise_text(pd.Series(text.take(pa.array(plain)).to_pandas(types_mapper=pd.ArrowDtype)
                                          .astype("string"))).to_numpy(dtype=object)
-        header = normalise(piece.headers.get("patient_id", "patient_id"))
         hit = np.fromiter((_summary_name(w) or w == header for w in words), dtype=bool, count=len(words))
-        candidates.update(plain[hit].tolist())
+        candidates.update(positions[plain[hit]].tolist())
     return sorted(candidates)
 
 
