@@ -118,6 +118,21 @@ def _marks_only(cell: object) -> bool:
             and any(unicodedata.category(ch)[0] in "PS" for ch in cell if ch != "?"))
 
 
+def has_digit(text: pa.Array) -> np.ndarray:
+    """Whether each cell of Arrow text has a digit (0-9; a null cell has none).
+
+    Cells of ASCII letters and digits, not all letters (P000123: most ids), are told by
+    two cheap passes; a regular expression reads only the other cells.
+    """
+    plain = pc.fill_null(pc.and_(pc.ascii_is_alnum(text), pc.invert(pc.ascii_is_alpha(text))), False).to_numpy(
+        zero_copy_only=False)
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        asked = text if len(rest) == len(text) else text.take(pa.array(rest))
+        plain[rest] = pc.fill_null(pc.match_substring_regex(asked, "[0-9]"), False).to_numpy(zero_copy_only=False)
+    return plain
+
+
 def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
     """Where a text column's cells are missing markers, all in Arrow; None when a cell is
     not ASCII (accents need ``normalise_text``'s decomposition)."""
@@ -125,7 +140,7 @@ def _ascii_missing_words(text: pd.Series) -> np.ndarray | None:
     if not pc.all(pc.string_is_ascii(cells)).as_py() in (True, None):
         return None
     # No missing marker has a digit: only the other cells (few in an id column) are normalised.
-    maybe = ~pc.fill_null(pc.match_substring_regex(cells, "[0-9]"), False).to_numpy(zero_copy_only=False)
+    maybe = ~has_digit(cells)
     missing = np.zeros(len(cells), dtype=bool)
     if maybe.any():
         some = cells.filter(pa.array(maybe))

@@ -345,3 +345,13 @@ def test_text_column_normalises_as_schema_normalise(dtype):
     column = normalise_text(pd.Series([*_TEXT_CELLS, None], dtype=dtype)).tolist()
     assert column[:-1] == [schema.normalise(c) for c in _TEXT_CELLS]
     assert pd.isna(column[-1])
+
+
+def test_has_digit_tells_ids_and_other_text_alike():
+    import pyarrow as pa
+
+    from core.values import has_digit
+
+    cells = ["P000123", "P-12", "abc", "é1", "", None, "N° 3", "x", "１２", "12"]
+    assert has_digit(pa.array(cells, pa.large_string())).tolist() == [
+        True, True, False, True, False, False, True, False, False, True]
