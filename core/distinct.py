@@ -32,8 +32,13 @@ def per_distinct(compute, series: pd.Series):
     (None, NaN, NA) all parse as one missing cell. A typed column (numbers, booleans,
     Arrow text) is factorised as it is stored, without a Python object per cell. A
     column of Python cells mixing kinds of values (native workbook cells: True, 1 and
-    1.0 hash alike but read differently) goes whole.
+    1.0 hash alike but read differently) goes whole, and so does a large column of ASCII
+    text whose cells are nearly all distinct (ids: ``_mostly_distinct``).
     """
+    if is_text_column(series) and _mostly_distinct(series):
+        # Ids: as many distinct cells as rows, or nearly (a visit repeats its patient's
+        # id a few times): read whole, faster than encoded and spread back.
+        return compute(series.rename(None))
     if isinstance(series.array, pd.arrays.ArrowStringArray):
         # Arrow text, encoded by Arrow (a third of pandas' time on a registry's ids);
         # one trailing missing cell stands for every missing cell.
@@ -54,6 +59,24 @@ def per_distinct(compute, series: pd.Series):
     else:
         cells = pd.Series([*np.asarray(uniques.astype(object)), None], dtype=object)
     return _spread(compute(cells), codes, series.index)
+
+
+# Cells of a text column looked at to tell ids from words, and how many of them must be
+# distinct for the column to be read whole.
+_SAMPLE = 1024
+_DISTINCT = 1000
+
+
+def _mostly_distinct(series: pd.Series) -> bool:
+    """Whether a large text column holds ids: ``_SAMPLE`` cells spread over it, nearly
+    all distinct (words and codes repeat: oui, non, ND, a drug's name, a centre; a
+    visits table repeats its patients' ids a few rows apart at most), and ASCII (read in
+    Arrow whole at little cost per cell; other text goes cell by cell, once per distinct cell)."""
+    if len(series) <= _SAMPLE:
+        return False
+    sample = arrow_text(series.iloc[np.linspace(0, len(series) - 1, _SAMPLE).astype(np.intp)])
+    return (pc.count_distinct(sample, mode="all").as_py() >= _DISTINCT
+            and pc.all(pc.string_is_ascii(sample)).as_py() is not False)
 
 
 def _spread(result, codes: np.ndarray, index: pd.Index):

@@ -257,6 +257,23 @@ def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells
     pd.testing.assert_series_equal(fast.invalid, plain.invalid)
 
 
+@pytest.mark.parametrize("dtype", ["string", "large_string[pyarrow]"])
+def test_ids_read_whole_match_ids_read_once_per_distinct_cell(dtype: str, monkeypatch) -> None:
+    import core.distinct
+    from core.distinct import parse_cells
+
+    # A registry's ids, most distinct, among blanks, markers, summary words and notes.
+    cells = [f"P{i:05d}" for i in range(3000)] + ["", " ", "ND", "n/a", " P7 ", "Total", "P-12", "N° 3", None]
+    series = pd.Series(cells * 2, index=range(5, 5 + 2 * len(cells)), dtype=dtype)
+    assert core.distinct._mostly_distinct(series)
+    whole = parse_cells(series, "text")
+    monkeypatch.setattr(core.distinct, "_mostly_distinct", lambda series: False)
+    once = parse_cells(series, "text")
+    for got, expected in ((whole.values, once.values), (whole.invalid, once.invalid)):
+        pd.testing.assert_series_equal(got, expected)
+        assert got.name == expected.name
+
+
 @pytest.mark.parametrize(("text", "column"), [
     ("id,sex,age,mois,C3 (g/L)\nP1,F,40,M0,0.8\n", "c3"),
     ("id,sex,age,Dose CT M0 (mg/j)\nP1,F,40,0.8\n", "cs_dose_mg"),
