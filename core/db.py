@@ -92,7 +92,7 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         keys = [k for k in ("_pid", "month") if k in arrow.column_names]
         # A file exported in patient and month order skips the sort and its copy of every
         # column; a missing key (NaN here) that decides the order leaves it to the sort.
-        if not rows_in_order(np.column_stack([arrow.column(k).to_numpy() for k in keys])):
+        if not rows_in_order([arrow.column(k).to_numpy() for k in keys]):
             arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in keys]))
         con.register("_staged", arrow)
         con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) SELECT _pid, {cols_sql} FROM _staged")
@@ -158,16 +158,31 @@ def natural_sorted(ids) -> list[str]:
     return [ids[i] for i in np.argsort(natural_ranks(ids), kind="stable")]
 
 
-def rows_in_order(keys: np.ndarray) -> bool:
-    """Whether the rows of ``keys`` (one column per sort key) are sorted: in each pair of
-    consecutive rows, the first key that differs increases (equal rows stay as they are,
-    as in a stable sort). A NaN where it decides a pair's order (the keys before it
-    equal) is not in order: the sort places it."""
-    steps = np.diff(keys, axis=0)
-    if len(steps) == 0:
-        return True
-    first = steps[np.arange(len(steps)), np.argmax(steps != 0, axis=1)]
-    return bool((first >= 0).all())
+def rows_in_order(keys) -> bool:
+    """Whether the rows of ``keys`` (one column per sort key: a 2-D array, or a sequence
+    of 1-D arrays) are sorted: in each pair of consecutive rows, the first key that
+    differs increases (equal rows stay as they are, as in a stable sort). A NaN where it
+    decides a pair's order (the keys before it equal) is not in order: the sort places it.
+
+    Key by key, over the pairs the keys before it left tied: most pairs are decided by
+    the first key that changes (a file's row, a patient), so the later keys are seldom read.
+    """
+    columns = list(keys.T) if isinstance(keys, np.ndarray) else list(keys)
+    tied = None  # the pairs whose keys so far are equal (None: every pair)
+    for column in columns:
+        column = np.asarray(column)
+        if column.dtype.kind in "iub":
+            column = column.astype(np.int64, copy=False)  # a difference never wraps around
+        if len(column) < 2:
+            return True
+        step = np.diff(column)
+        decides = step != 0 if tied is None else tied & (step != 0)
+        if (decides & ~(step > 0)).any():
+            return False
+        tied = step == 0 if tied is None else tied & (step == 0)
+        if not tied.any():
+            return True
+    return True
 
 
 def _text(column: pa.ChunkedArray) -> pa.Array:

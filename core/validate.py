@@ -358,7 +358,7 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         return None
     # Upload order: file by file, row by row, then month (a wide row gives several visits).
     order = ["_source", "_row", "_month"]
-    if not rows_in_order(frame[order].to_numpy(dtype=np.int64)):  # one long table is in order already
+    if not rows_in_order([frame[c].to_numpy(dtype=np.int64) for c in order]):  # one long table is in order already
         frame = frame.sort_values(order, kind="stable")
     frame = frame.reset_index(drop=True)
     read = len(frame) + _left_out(pieces, table)

@@ -189,3 +189,24 @@ def test_a_nan_key_that_decides_the_order_is_left_to_the_sort():
     assert rows_in_order(np.array([[1.0, 0.0], [2.0, 0.0], [np.nan, 0.0]])) is False
     assert rows_in_order(np.array([[1.0, 0.0], [2.0, np.nan], [3.0, 0.0]])) is True
     assert rows_in_order(np.array([[1.0, 0.0], [1.0, 3.0]])) is True
+
+
+def test_keys_given_as_columns_are_read_as_the_rows_they_make():
+    """Keys as 1-D columns (one per key, of any integer or float type) read as the 2-D
+    array of the same rows."""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        first = rng.integers(0, 4, 8).astype(np.uint8)
+        second = rng.integers(0, 3, 8).astype(np.int32)
+        third = rng.choice([0.0, 1.0, np.nan], 8, p=[0.45, 0.45, 0.1])
+        if rng.random() < 0.7:  # sorted (a NaN last among its ties)
+            order = np.lexsort([third, second, first])
+            first, second, third = first[order], second[order], third[order]
+        rows = np.column_stack([first, second, third])
+        # In order: in each pair of rows, the first key that differs increases.
+        steps = np.diff(rows, axis=0)
+        first_change = steps[np.arange(len(steps)), np.argmax(steps != 0, axis=1)]
+        assert rows_in_order([first, second, third]) is bool((first_change >= 0).all())
+        assert rows_in_order(rows) is bool((first_change >= 0).all())
+    assert rows_in_order([np.array([2, 1], dtype=np.uint8)]) is False
+    assert rows_in_order([np.array([5])]) is True
