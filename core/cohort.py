@@ -9,7 +9,7 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from core.db import create_cohort_db
+from core.db import PATIENT_ROW, create_cohort_db
 from core.queries.scope import connection_lock
 from core.report import Report
 from core.schema import TABLES
@@ -69,7 +69,8 @@ def cohort_from_frames(
         report=report or Report(),
         tables_present=frozenset(present),
         columns_present={t: frozenset(c for c in frames[t].columns if c in canonical[t]) for t in present},
-        extra_columns={t: tuple(c for c in frames[t].columns if c not in canonical[t]) for t in present},
+        extra_columns={t: tuple(c for c in frames[t].columns if c not in canonical[t] and c != PATIENT_ROW)
+                       for t in present},
         source=source,
     )
 

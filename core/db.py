@@ -29,6 +29,10 @@ import pyarrow.compute as pc
 from core.schema import TABLES, quote_identifier
 from core.scoring import drug_factor
 
+# A column of the visits and events frames validation gives (``core.validate.check_cohort``):
+# the row of the patients frame holding each row's patient. Not stored.
+PATIENT_ROW = "_patient_row"
+
 
 def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB connection holding ``patients``, ``visits`` and ``events``.
@@ -38,7 +42,9 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     frames: canonical frames by table name; a missing or None table is created empty.
         Every canonical column exists in the result (NULL where the frame lacks it),
         with the schema's SQL type. Columns that are not canonical (extras) are kept
-        as VARCHAR.
+        as VARCHAR. A visits or events frame may give each row's patient as a row of
+        the patients frame (``PATIENT_ROW``, as validation does); else its ids are
+        matched to the patients' ids here.
 
     Returns
     -------
@@ -54,7 +60,7 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     for table, columns in TABLES.items():
         frame = frames.get(table)
         canonical = {c.name for c in columns}
-        extras = [] if frame is None else [c for c in frame.columns if c not in canonical]
+        extras = [] if frame is None else [c for c in frame.columns if c not in canonical and c != PATIENT_ROW]
         names = [c.name for c in columns] + extras
         defs = ["_pid INTEGER"] + [f"{quote_identifier(c.name)} {c.sql_type}" for c in columns]
         defs += [f"{quote_identifier(c)} VARCHAR" for c in extras]
@@ -85,6 +91,8 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         if table == "patients":
             patient_ids = ids
             pid = natural_order(ids)
+        elif PATIENT_ROW in frame.columns:
+            pid = pc.take(patient_pid, pa.array(frame[PATIENT_ROW].to_numpy(dtype=np.int64)))
         else:
             pid = pc.take(patient_pid, pc.index_in(ids, value_set=patient_ids))
         arrow = arrow.append_column("_pid", pid)

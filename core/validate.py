@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.db import rows_in_order
+from core.db import PATIENT_ROW, rows_in_order
 from core.distinct import parse_cells
 from core.layout import PATIENT_ONLY, Piece
 from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
@@ -33,7 +33,9 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
     """Typed canonical frames (None for a table not supplied); issues and counts go to ``report``.
 
     Each frame has the canonical columns the upload supplied, then its extra columns
-    (as text), in upload order.
+    (as text), in upload order. Visits and events also have ``_patient_row`` (``PATIENT_ROW``):
+    the row of the patients frame holding each row's patient, matched here once, which
+    the cohort's database takes rather than matching the ids again (``core.db``).
     """
     supplied = {p.table for p in pieces}
     if supplied and "patients" not in supplied:
@@ -58,7 +60,8 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
         arrow_text(frames["patients"]["patient_id"].astype("string")).drop_null())
     for table in ("visits", "events"):
         frames[table] = _check_linked(frames[table], table, known, pieces, report)
-    return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_")]] for t, f in frames.items()}
+    return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_") or c == PATIENT_ROW]]
+            for t, f in frames.items()}
 
 
 def _no_patient(pieces: list[Piece]) -> Issue:
@@ -376,6 +379,9 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
             report.issues += unknown_lookalike_issues(kept[unknown], known_ids, _locations(pieces))
         kept, rejected = _rows(kept, ~unknown), rejected + int(unknown.sum())
         patient = position.filter(pa.array(~unknown)).to_numpy(zero_copy_only=False)
+        # The patients' ids are distinct when the cohort is built (a repeated one is an
+        # error): the position of a row's id among them is its patient's row.
+        kept = kept.assign(**{PATIENT_ROW: patient})
     else:
         patient = ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     if table == "visits":

@@ -210,3 +210,22 @@ def test_keys_given_as_columns_are_read_as_the_rows_they_make():
         assert rows_in_order(rows) is bool((first_change >= 0).all())
     assert rows_in_order([np.array([2, 1], dtype=np.uint8)]) is False
     assert rows_in_order([np.array([5])]) is True
+
+
+def test_patients_given_as_rows_are_stored_as_patients_matched_by_id():
+    """Visits whose patient validation gave as a row of the patients frame
+    (``PATIENT_ROW``) are stored as those matched by id here, without that column."""
+    from core.db import PATIENT_ROW
+
+    patients = pd.DataFrame({"patient_id": pd.array(["P10", "P2", "P1"], dtype="string")})
+    visits = pd.DataFrame({"patient_id": pd.array(["P1", "P2", "P10", "P1"], dtype="string"),
+                           "month": pd.array([0, 0, 3, 3], dtype="Int64")})
+    stored = []
+    for frame in (visits, visits.assign(**{PATIENT_ROW: np.array([2, 1, 0, 2])})):
+        con = create_cohort_db({"patients": patients, "visits": frame, "events": None})
+        try:
+            assert PATIENT_ROW not in [c[0] for c in con.execute("DESCRIBE _visits").fetchall()]
+            stored.append(con.execute("SELECT _pid, patient_id, month FROM _visits").fetchall())
+        finally:
+            con.close()
+    assert stored[0] == stored[1] == [(1, "P1", 0), (1, "P1", 3), (2, "P2", 0), (3, "P10", 3)]
