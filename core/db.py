@@ -130,10 +130,10 @@ def natural_order(ids: pa.Array) -> pa.Array:
     """
     if len(ids) == 0:
         return pa.array([], pa.int32())
-    parts = pc.extract_regex(ids, _ID_PARTS)
+    parts = _id_parts(ids)
     keys = []
     for name in ("h1", "n1", "h2", "n2", "rest"):
-        part = pc.struct_field(parts, name)
+        part = parts[name]
         if name.startswith("n"):
             digits = pc.utf8_ltrim(part, characters="0")
             length = pc.binary_length(digits)
@@ -153,6 +153,25 @@ def natural_order(ids: pa.Array) -> pa.Array:
     rank = np.empty(len(ids), dtype=np.int32)
     rank[order] = np.arange(1, len(ids) + 1, dtype=np.int32)
     return pa.array(rank)
+
+
+# ASCII but digits, and digits: what an ASCII id's text and number parts are made of.
+_NON_DIGITS = "".join(chr(code) for code in range(128) if not "0" <= chr(code) <= "9")
+_DIGITS = "0123456789"
+
+
+def _id_parts(ids: pa.Array) -> dict[str, pa.Array]:
+    """The parts of each id (``_ID_PARTS``). Ids of ASCII text then a number (P000123,
+    LIL-12, 2023; most registries) are cut by trimming, a few times faster than the
+    regular expression, which reads any other ids."""
+    if pc.all(pc.string_is_ascii(ids)).as_py() is not False:
+        number = pc.ascii_ltrim(ids, characters=_NON_DIGITS)  # from the first digit on
+        if not pc.max(pc.binary_length(pc.ascii_ltrim(number, characters=_DIGITS))).as_py():
+            empty = pc.if_else(pc.is_null(ids), pa.scalar(None, ids.type), pa.scalar("", ids.type))
+            return {"h1": pc.ascii_rtrim(ids, characters=_DIGITS), "n1": number, "h2": empty, "n2": empty,
+                    "rest": empty}
+    parts = pc.extract_regex(ids, _ID_PARTS)
+    return {name: pc.struct_field(parts, name) for name in ("h1", "n1", "h2", "n2", "rest")}
 
 
 def natural_ranks(ids) -> np.ndarray:

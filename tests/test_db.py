@@ -119,6 +119,18 @@ def test_natural_order_against_a_plain_python_sort(seed):
     assert sorted(ranks) == list(range(1, len(ids) + 1))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_natural_order_of_ascii_text_then_a_number_against_a_plain_python_sort(seed):
+    """Ids of ASCII text then a number (cut by trimming, not the regular expression)."""
+    rng = np.random.default_rng(seed)
+    heads = ["P", "LIL-", "p", "", "-", "_v ", "\t", "\x00", "A.B"]
+    numbers = ["0", "007", "12", "9", "1000", "99999999999999999999", ""]
+    ids = list(dict.fromkeys(str(rng.choice(heads)) + str(rng.choice(numbers)) + str(rng.integers(0, 50))
+                             for _ in range(1000)))
+    ranks = natural_order(pa.array(ids, pa.large_string())).to_pylist()
+    assert [i for _, i in sorted(zip(ranks, ids))] == sorted(ids, key=_natural_key)
+
+
 def test_natural_order_puts_numbers_in_value_order():
     ids = ["P10", "P2", "P1", "LIL-0012", "LIL-9", "2023-12", "2023-7", "P", "P007", "P7"]
     ranks = natural_order(pa.array(ids)).to_pylist()
