@@ -99,8 +99,10 @@ def _parquet_column(column) -> tuple[pd.Series, np.ndarray]:
     blank = column.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         column = column.cast(pa.large_string())
-        blank = blank | pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), False).to_numpy(
-            zero_copy_only=False)
+        # Blank: null, empty, or only whitespace (what trimming it would empty), told
+        # without trimming a copy of every cell; null OR anything is true (Kleene).
+        spaces = pc.or_(pc.utf8_is_space(column), pc.equal(pc.binary_length(column), 0))
+        blank = pc.or_kleene(column.is_null(), spaces).to_numpy(zero_copy_only=False)
         return pd.Series(pd.arrays.ArrowStringArray(column.combine_chunks())), blank
     if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
         return pd.Series(column.cast(pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)), blank
