@@ -38,6 +38,7 @@ _PLAIN_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
 _MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months?)?\s*$", re.IGNORECASE)
 # Beyond 2**53 a float no longer holds every integer exactly.
 _MAX_EXACT = 2.0**53
+_MAX_EXACT_INT = 2**53
 # Whole floats below this are written as integers (Arrow's 38-digit decimals).
 _MAX_DECIMAL = 1e38
 
@@ -162,6 +163,11 @@ def parse_typed(series: pd.Series, kind: str) -> Parsed | None:
     numeric = dtype == np.float64 or isinstance(dtype, pd.Int64Dtype)
     if kind in (schema.NUMBER, schema.EVENT_MONTH) and numeric:
         values = series.astype("Float64")
+    elif kind in (schema.INTEGER, schema.MONTH) and isinstance(dtype, pd.Int64Dtype):
+        # Whole numbers already: those within the exact range, compared as integers.
+        whole = series.to_numpy(dtype=np.int64, na_value=0)
+        ok = ~series.isna().to_numpy(dtype=bool) & (whole > -_MAX_EXACT_INT) & (whole < _MAX_EXACT_INT)
+        values = pd.Series(pd.arrays.IntegerArray(np.where(ok, whole, 0), ~ok), index=series.index)
     elif kind in (schema.INTEGER, schema.MONTH) and numeric:
         number = series.to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):

@@ -255,7 +255,8 @@ def test_column_normalisation_of_mixed_cells_matches_schema_normalise_cell_by_ce
 
 _TYPED = {
     "float": pd.Series([1.0, 2.5, np.nan, -3.0, np.inf, 2.0**60, 0.0, 7.25]),
-    "Int64": pd.Series(pd.array([1, None, -4, 2**60, 0, 12], dtype="Int64")),
+    "Int64": pd.Series(pd.array([1, None, -4, 2**60, 0, 12, 2**53 - 1, 2**53, 1 - 2**53, -(2**53), 2**63 - 1, -(2**63)],
+                                dtype="Int64")),
     "boolean": pd.Series(pd.array([True, None, False, True], dtype="boolean")),
 }
 
