@@ -52,14 +52,14 @@ def check_cohort(pieces: list[Piece], report: Report) -> dict[str, pd.DataFrame 
             parsed[piece.table].append(_parse(piece, index, report))
     frames: dict[str, pd.DataFrame | None] = {
         t: _stacked(f) for t, f in parsed.items()}
-    frames["patients"] = _check_patients(frames["patients"], pieces, report)
+    # ``known``: the patients' distinct ids, as Arrow text: rows are matched to them in Arrow.
+    frames["patients"], known = _check_patients(frames["patients"], pieces, report)
     if frames["patients"] is not None and frames["patients"].empty:
         report.issues.append(_no_patient(pieces))
-    # The patients' distinct ids, as Arrow text: rows are matched to them in Arrow.
-    known = None if frames["patients"] is None else pc.unique(
-        arrow_text(frames["patients"]["patient_id"].astype("string")).drop_null())
+    linked = {table: _in_upload_order(frames[table]) for table in ("visits", "events")}
+    positions = _positions(linked, known)
     for table in ("visits", "events"):
-        frames[table] = _check_linked(frames[table], table, known, pieces, report)
+        frames[table] = _check_linked(linked[table], table, known, positions.get(table), pieces, report)
     return {t: None if f is None else f[[c for c in f.columns if not c.startswith("_") or c == PATIENT_ROW]]
             for t, f in frames.items()}
 
@@ -315,9 +315,11 @@ def _outside(values: pd.Series, low: float | None, high: float | None) -> np.nda
     return (below | above).fillna(False).to_numpy(dtype=bool)
 
 
-def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Report) -> pd.DataFrame | None:
+def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece],
+                    report: Report) -> tuple[pd.DataFrame | None, pa.Array | None]:
+    """The patients frame, and its distinct ids in order (as Arrow text)."""
     if frame is None:
-        return None
+        return None, None
     repeated = np.array([p.repeated for p in pieces], dtype=bool)[frame["_piece"].to_numpy(dtype=int)]
     kept, rejected = _reject_missing_keys(_rows(frame, ~repeated), "patients", pieces, report)
     read = int((~repeated).sum()) + _left_out(pieces, "patients")
@@ -325,11 +327,13 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece], report: Rep
     if repeated.any():
         derived = _collapse_repeated(frame[repeated], pieces, report)
         kept, read = pd.concat([kept, derived], ignore_index=True), read + len(derived)
-    codes = arrow_text(kept["patient_id"].astype("string")).dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    # The kept rows have an id: its distinct ids are the encoding's dictionary, in order.
+    encoded = arrow_text(kept["patient_id"].astype("string")).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
     twice = np.bincount(codes, minlength=1)[codes] > 1
     _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
     report.issues += lookalike_issues(kept, _locations(pieces))
-    return _finish(kept, "patients", read, rejected, report)
+    return _finish(kept, "patients", read, rejected, report), encoded.dictionary
 
 
 def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report) -> pd.DataFrame:
@@ -354,24 +358,44 @@ def _collapse_repeated(frame: pd.DataFrame, pieces: list[Piece], report: Report)
     return frame.groupby("patient_id", sort=False, as_index=False).first()
 
 
-def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None,
-                  pieces: list[Piece], report: Report) -> pd.DataFrame | None:
-    """Visits or events: reject rows without keys, of unknown patients, and repeated visits."""
+def _in_upload_order(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Visits or events in upload order: file by file, row by row, then month (a wide
+    row gives several visits); rows numbered from 0."""
     if frame is None:
         return None
-    # Upload order: file by file, row by row, then month (a wide row gives several visits).
     order = ["_source", "_row", "_month"]
     if not rows_in_order([frame[c].to_numpy(dtype=np.int64) for c in order]):  # one long table is in order already
         frame = frame.sort_values(order, kind="stable")
-    frame = frame.reset_index(drop=True)
+    return frame.reset_index(drop=True)
+
+
+def _positions(frames: dict[str, pd.DataFrame | None], known: pa.Array | None) -> dict[str, pa.Array]:
+    """Per table, the position of each row's id among the ``known`` patients' ids (null
+    for none): the visits' and events' ids matched together, the patients' ids hashed once."""
+    present = {t: f for t, f in frames.items() if f is not None}
+    if known is None or not present:
+        return {}
+    ids = [arrow_text(f["patient_id"].astype("string")) for f in present.values()]
+    position = pc.index_in(pa.concat_arrays(ids) if len(ids) > 1 else ids[0], value_set=known)
+    starts = np.cumsum([0, *(len(i) for i in ids)])
+    return {t: position.slice(start, len(i)) for t, start, i in zip(present, starts, ids)}
+
+
+def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None, position: pa.Array | None,
+                  pieces: list[Piece], report: Report) -> pd.DataFrame | None:
+    """Visits or events (``_in_upload_order``): reject rows without keys, of unknown
+    patients, and repeated visits. ``position``: each row's id among the ``known``
+    patients' ids (``_positions``)."""
+    if frame is None:
+        return None
     read = len(frame) + _left_out(pieces, table)
     kept, rejected = _reject_missing_keys(frame, table, pieces, report)
     rejected += _left_out(pieces, table)
     # Each row's patient as a whole number (hashed once, in Arrow): the position of its
     # id among the known patients' ids, else among its own table's ids.
-    ids = arrow_text(kept["patient_id"].astype("string"))
     if known is not None:
-        position = pc.index_in(ids, value_set=known)
+        if len(kept) < len(frame):  # the kept rows' labels are their rows in ``frame``
+            position = position.take(pa.array(kept.index.to_numpy()))
         unknown = position.is_null().to_numpy(zero_copy_only=False)
         _list_rows(kept[unknown], "patient_id", REJECTED, "unknown_patient", table, pieces, report)
         if unknown.any():
@@ -383,7 +407,8 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         # error): the position of a row's id among them is its patient's row.
         kept = kept.assign(**{PATIENT_ROW: patient})
     else:
-        patient = ids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+        patient = arrow_text(kept["patient_id"].astype("string")).dictionary_encode().indices.to_numpy(
+            zero_copy_only=False)
     if table == "visits":
         pairs = pd.DataFrame({"patient": patient, "month": kept["month"].to_numpy(dtype=np.int64)})
         twice = pairs.duplicated(keep="first").to_numpy(dtype=bool)
