@@ -39,7 +39,7 @@ def fold(ids: pd.Series) -> pd.Series:
 def _fold(cells: pa.Array) -> pa.Array:
     """``fold`` over Arrow text without nulls. Printable ASCII (most ids) folds to itself
     trimmed and lower-cased, in Arrow; other ids one by one."""
-    plain = pc.match_substring_regex(cells, r"^[ -~]*$").to_numpy(zero_copy_only=False)
+    plain = pc.ascii_is_printable(cells).to_numpy(zero_copy_only=False)  # empty text too
     folded = pc.ascii_lower(pc.utf8_trim(cells, " "))
     if plain.all():
         return folded
@@ -58,14 +58,18 @@ def _keys(ids: pd.Series) -> pd.Series:
     return text.map(folded).reindex(ids.index)
 
 
-def _shared(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _shared(ids: pd.Series, encoded: pa.DictionaryArray | None = None) -> tuple[pd.Series, pd.Series]:
     """The ids (as text) and folded keys of the rows whose key is shared by two or more
-    distinct ids; each distinct id is folded once, in Arrow."""
+    distinct ids; each distinct id is folded once, in Arrow. ``encoded``: the ids,
+    none missing, already dictionary-encoded as Arrow text."""
     present = ids.notna().to_numpy(dtype=bool)
     text = ids[present] if isinstance(ids.dtype, pd.StringDtype) else ids[present].astype(object).astype(str)
-    encoded = arrow_text(text.astype("string")).dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    if encoded is None:
+        encoded = arrow_text(text.astype("string")).dictionary_encode()
     keys = _fold(encoded.dictionary)
+    if _folded_apart(encoded.dictionary, keys):
+        return pd.Series(dtype=object), pd.Series(dtype=object)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
     key_codes = keys.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     shared = np.bincount(key_codes, minlength=1)[key_codes] > 1  # per distinct id
     rows = shared[codes]
@@ -74,6 +78,19 @@ def _shared(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     index = text.index[rows]
     return (pd.Series(text[rows].astype(object).to_numpy(), index=index, dtype=object),
             pd.Series(np.asarray(keys.to_pylist(), dtype=object)[codes[rows]], index=index, dtype=object))
+
+
+def _folded_apart(ids: pa.Array, keys: pa.Array) -> bool:
+    """Whether distinct ``ids`` certainly fold to distinct ``keys``, told without hashing
+    the keys: printable ASCII ids (folded by trimming spaces and lower-casing), none with
+    a space to trim, and none with a lower-case letter (P000123) or none with an upper-case
+    one: lower-casing then changes no two ids alike."""
+    if not pc.all(pc.ascii_is_printable(ids)).as_py() in (True, None):
+        return False
+    if not pc.all(pc.equal(pc.binary_length(keys), pc.binary_length(ids))).as_py() in (True, None):
+        return False
+    return (pc.all(pc.equal(keys, ids)).as_py() in (True, None)
+            or pc.all(pc.equal(pc.ascii_upper(ids), ids)).as_py() in (True, None))
 
 
 def lookalike_groups(ids: pd.Series) -> list[list[str]]:
@@ -92,11 +109,13 @@ def shown(value: str) -> str:
     return f"'{visible}' [" + " ".join(f"U+{ord(ch):04X}" for ch in special) + "]"
 
 
-def lookalike_issues(frame: pd.DataFrame, locate: Sequence[tuple[str, str | None, str | None]]) -> list[Issue]:
+def lookalike_issues(frame: pd.DataFrame, locate: Sequence[tuple[str, str | None, str | None]],
+                     encoded: pa.DictionaryArray | None = None) -> list[Issue]:
     """One warning per group of look-alike ids in ``frame`` (``patient_id``, ``_row``,
-    ``_piece``); ``locate[piece]`` gives (file, sheet, id header) of each piece."""
+    ``_piece``); ``locate[piece]`` gives (file, sheet, id header) of each piece.
+    ``encoded``: the ids, none missing, already dictionary-encoded as Arrow text."""
     frame = frame.reset_index(drop=True)
-    text, keys = _shared(frame["patient_id"])
+    text, keys = _shared(frame["patient_id"], encoded)
     if text.empty:
         return []
     rows = pd.DataFrame({"_id": text, "_key": keys, "_row": frame.loc[text.index, "_row"].astype(int),

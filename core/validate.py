@@ -332,7 +332,7 @@ def _check_patients(frame: pd.DataFrame | None, pieces: list[Piece],
     codes = encoded.indices.to_numpy(zero_copy_only=False)
     twice = np.bincount(codes, minlength=1)[codes] > 1
     _list_rows(kept[twice], "patient_id", ERROR, "duplicate_patient", "patients", pieces, report)
-    report.issues += lookalike_issues(kept, _locations(pieces))
+    report.issues += lookalike_issues(kept, _locations(pieces), encoded)
     return _finish(kept, "patients", read, rejected, report), encoded.dictionary
 
 

@@ -40,6 +40,17 @@ def test_each_folding_makes_the_ids_alike(other):
     assert lookalike_groups(pd.Series(["P1", other, "P10"])) == [["P1", other]]
 
 
+@pytest.mark.parametrize(("ids", "groups"), [
+    (["P1", "P2", "AB-3"], []),  # no lower-case letter: apart without hashing the keys
+    (["p1", "p2", "ab-3"], []),  # no upper-case letter
+    (["P1", "p1", "P2"], [["P1", "p1"]]),  # both: hashed
+    (["P1", " P1", "P2"], [["P1", " P1"]]),  # a space to trim
+    (["Ab1", "aB1", "x"], [["Ab1", "aB1"]]),
+])
+def test_printable_ascii_ids_alike_by_case_or_spaces_only(ids, groups):
+    assert lookalike_groups(pd.Series(ids)) == groups
+
+
 def test_distinct_ids_are_not_alike():
     ids = pd.Series(["P1", "P2", "P10", "1P", "PI", None, "P1"])
     assert lookalike_groups(ids) == []
