@@ -41,11 +41,10 @@ def per_distinct(compute, series: pd.Series):
         return compute(series.rename(None))
     if isinstance(series.array, pd.arrays.ArrowStringArray):
         # Arrow text, encoded by Arrow (a third of pandas' time on a registry's ids);
-        # one trailing missing cell stands for every missing cell.
-        encoded = pc.dictionary_encode(arrow_text(series))
-        codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy().astype(np.intp)
-        cells = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary)).reindex(range(len(encoded.dictionary) + 1))
-        return _spread(compute(cells), codes, series.index)
+        # one missing cell among the distinct cells stands for every missing cell.
+        encoded = pc.dictionary_encode(arrow_text(series), null_encoding="encode")
+        codes = encoded.indices.to_numpy().astype(np.intp)
+        return _spread(compute(pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary))), codes, series.index)
     if series.dtype == object:
         if pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
             return compute(series)

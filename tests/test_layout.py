@@ -257,6 +257,20 @@ def test_parsing_distinct_cells_once_matches_parsing_every_cell(kind: str, cells
     pd.testing.assert_series_equal(fast.invalid, plain.invalid)
 
 
+@pytest.mark.parametrize("kind", ["text", "sex", "number", "integer", "bool", "response", "ifn", "month",
+                                  "event_month", "event_type"])
+def test_arrow_text_parsed_once_per_distinct_cell_matches_parsing_every_cell(kind: str) -> None:
+    from core.distinct import parse_cells
+    from core.values import parse_column
+
+    cells = ["oui", None, "PR", " F ", "M3", None, "7,5", "-", "ND", "oui", "", "infection"]
+    for order in (cells, cells[::-1], [c for c in cells if c is not None]):
+        series = pd.Series(pd.arrays.ArrowStringArray._from_sequence(order * 2), index=range(3, 3 + 2 * len(order)))
+        fast, plain = parse_cells(series, kind), parse_column(series, kind)
+        pd.testing.assert_series_equal(fast.values, plain.values, check_names=False)
+        pd.testing.assert_series_equal(fast.invalid, plain.invalid, check_names=False)
+
+
 @pytest.mark.parametrize("dtype", ["string", "large_string[pyarrow]"])
 def test_ids_read_whole_match_ids_read_once_per_distinct_cell(dtype: str, monkeypatch) -> None:
     import core.distinct
