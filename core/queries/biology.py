@@ -62,9 +62,10 @@ def _pairs_sql(con, settings, marker: str) -> str:
     value = MARKER_RULES[marker][1]
     values = f"v0.{value} AS value_m0, v.{value} AS value" if value else "NULL AS value_m0, NULL AS value"
     extra = ", v0.c3 AS c3_m0, v0.c4 AS c4_m0, v.c3, v.c4" if marker == "complement" else ""
+    shift = f"coalesce(r.{marker}_shift, 'unknown')" if value else "'unknown'"  # no value, no shift column
     return f"""
         SELECT p.patient_id, m.month, v._pid IS NOT NULL AS seen, {values}, r0.{marker}_m0 AS status_m0,
-               r.{marker}_mk AS status, coalesce(r.{marker}_shift, 'unknown') AS shift{extra}
+               r.{marker}_mk AS status, {shift} AS shift{extra}
         FROM analysed p CROSS JOIN months m
         LEFT JOIN _visits v ON v._pid = p._pid AND v.month = m.month
         LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline

@@ -47,10 +47,17 @@ def visit_rules_table(con, settings) -> str:
       visit's state in a response course (``COURSE_RESPONSES``), so that a subgroup's
       courses only add states up;
     - markers: <marker>_m0 and <marker>_mk, the status at the baseline visit and at
-      this one, and <marker>_shift of the value (``MARKER_RULES``, ``shift_sql``);
+      this one, and <marker>_shift of the value for a marker with one (``MARKER_RULES``,
+      ``shift_sql``);
     - doses: recorded_mg, dose_mg (prednisone equivalent, ``prednisone_equivalent_sql``),
-      unknown_drug (``unknown_drug_dose_sql``), the same at the baseline visit
-      (recorded_m0_mg, dose_m0_mg, unknown_drug_m0), and cs_drug as written.
+      unknown_drug (``unknown_drug_dose_sql``), and the same at the baseline visit
+      (recorded_m0_mg, dose_m0_mg, unknown_drug_m0).
+
+    What depends on the baseline visit alone (its statuses and doses) is derived from
+    the baseline visits before the join: once a patient, not once a visit. A marker
+    without a value (complement) has no shift column, and the drug's name is not copied
+    (``steroid_unknown_drugs_query`` reads the few it needs from the visits): the first
+    panel of every cohort makes this table.
 
     A cohort never changes: each connection computes the table once per baseline month
     and rule settings, on first use (``scope.derived_table``); other settings replace
@@ -63,19 +70,28 @@ def visit_rules_table(con, settings) -> str:
                                        "v.joint_flares")
     columns = [f"v.cutaneous_response AS cutaneous_recorded, {cutaneous} AS cutaneous_scored",
                f"v.articular_response AS articular_recorded, {articular} AS articular_scored"]
+    # The baseline visit v0: the components its responses and shifts compare with, then
+    # its own statuses and doses.
+    baseline = ["_pid", "active_skin_lesions", "painful_joints", "swollen_joints", "joint_flares"]
     for marker, (status, value) in MARKER_RULES.items():
-        columns += [f"{status(lambda c: 'v0.' + c)} AS {marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk",
-                    f"{shift_sql(f'v0.{value}', f'v.{value}') if value else repr('unknown')} AS {marker}_shift"]
+        baseline += [f"{status(lambda c: c)} AS {marker}_m0", *([value] if value else [])]
+        columns += [f"v0.{marker}_m0", f"{status(lambda c: 'v.' + c)} AS {marker}_mk"]
+        if value:
+            columns.append(f"{shift_sql(f'v0.{value}', f'v.{value}')} AS {marker}_shift")
+    baseline += ["cs_dose_mg AS recorded_m0_mg",
+                 f"{prednisone_equivalent_sql('cs_dose_mg', '_cs_factor')} AS dose_m0_mg",
+                 f"{unknown_drug_dose_sql('cs_dose_mg', '_cs_factor')} AS unknown_drug_m0"]
     columns += [f"""v.cs_dose_mg AS recorded_mg, {prednisone_equivalent_sql("v.cs_dose_mg", "v._cs_factor")} AS dose_mg,
                {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} AS unknown_drug,
-               v0.cs_dose_mg AS recorded_m0_mg,
-               {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS dose_m0_mg,
-               {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0, v.cs_drug"""]
+               v0.recorded_m0_mg, v0.dose_m0_mg,
+               -- As the rule reads a dose it does not have (no baseline visit): not unknown.
+               coalesce(v0.unknown_drug_m0, FALSE) AS unknown_drug_m0"""]
     states = ", ".join(f"{_course_state_sql(d)} AS {d}_state" for d in RESPONSE_DOMAINS)
     select = f"""
         SELECT *, {states} FROM (
             SELECT v._pid, v.month, {", ".join(columns)}
-            FROM _visits v LEFT JOIN _visits v0 ON v0._pid = v._pid AND v0.month = $baseline
+            FROM _visits v
+            LEFT JOIN (SELECT {", ".join(baseline)} FROM _visits WHERE month = $baseline) v0 ON v0._pid = v._pid
         )"""
     return derived_table(con, "_visit_rules", (settings.baseline_month, sorted(params.items())), select,
                          {**params, "baseline": int(settings.baseline_month)})

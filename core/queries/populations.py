@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.queries.rules import prednisone_equivalent_sql, unknown_drug_dose_sql
-from core.queries.scope import NULLABLE, checked_column, holds_lock, scoped, scoped_sql
+from core.queries.scope import checked_column, holds_lock, scoped, scoped_nullable, scoped_sql
 
 _EXCLUSION_REASONS = ("age_under_min", "criteria_not_met", "no_involvement")
 
@@ -33,7 +33,7 @@ def exclusions_query(con, flt, settings, wording: dict[str, str]) -> pd.DataFram
     params |= {f"text{k}": wording[code] for k, code in enumerate(_EXCLUSION_REASONS)}
     codes = ", ".join(f"CASE WHEN {code} THEN $code{k} END" for k, code in enumerate(_EXCLUSION_REASONS))
     texts = ", ".join(f"CASE WHEN {code} THEN $text{k} END" for k, code in enumerate(_EXCLUSION_REASONS))
-    return scoped(con, flt, settings, f"""
+    return scoped_nullable(con, flt, settings, f"""
         SELECT patient_id, concat_ws(' ', {codes}) AS reasons, concat_ws('; ', {texts}) AS reason
         FROM pop WHERE {' OR '.join(_EXCLUSION_REASONS)}
         ORDER BY _pid""", params)
@@ -47,7 +47,7 @@ def population_flags_query(con, flt, settings) -> pd.DataFrame:
 
     Reference: cohort-format.md, "Derived definitions" (a missing value is not a reason).
     """
-    return scoped(con, flt, settings, """
+    return scoped_nullable(con, flt, settings, """
         , flagged AS (
             SELECT _pid, patient_id, 'age_missing' AS code FROM pop WHERE age IS NULL
             UNION ALL SELECT _pid, patient_id, 'criteria_missing' FROM pop WHERE acr_eular_2019 IS NULL
@@ -99,15 +99,14 @@ def baseline_values_query(con, flt, settings, group: str | None = None) -> pd.Da
     cs_dose_mg_m0, cs_dose_equiv_m0, hcq_m0, unknown_drug_m0, and the patient column
     ``group`` when given. Read through Arrow: no Python object per text cell."""
     grouped = "" if group in (None, "sex") else f", p.{checked_column(con, 'patients', group)}"
-    sql, params = scoped_sql(con, flt, settings, f"""
+    return scoped_nullable(con, flt, settings, f"""
         SELECT p.sex, p.age, p.disease_duration_years, p.prior_lines, p.cutaneous, p.articular,
                v0.ifn_signature AS ifn_signature_m0, v0.cs_dose_mg AS cs_dose_mg_m0,
                {prednisone_equivalent_sql("v0.cs_dose_mg", "v0._cs_factor")} AS cs_dose_equiv_m0,
                v0.hcq AS hcq_m0, {unknown_drug_dose_sql("v0.cs_dose_mg", "v0._cs_factor")} AS unknown_drug_m0{grouped}
         FROM analysed p
         LEFT JOIN _visits v0 ON v0._pid = p._pid AND v0.month = $baseline
-        ORDER BY p._pid""", None)
-    return con.sql(sql, params=params).to_arrow_table().to_pandas(types_mapper=NULLABLE.get)
+        ORDER BY p._pid""")
 
 
 @holds_lock

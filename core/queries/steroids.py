@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from core.queries.derived import visit_rules_table
+from core.queries.rules import unknown_drug_dose_sql
 from core.queries.scope import at_months, holds_lock, scoped, scoped_arrays, scoped_sql
 
 
@@ -25,12 +26,12 @@ def steroid_values_query(con, flt, settings, months) -> dict[str, np.ndarray]:
 
 @holds_lock
 def steroid_unknown_drugs_query(con, flt, settings, months) -> list[str]:
-    """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs."""
-    table = visit_rules_table(con, settings)
-    at, params = at_months(months, "r.month")
+    """The ``cs_drug`` cells, as written, of the doses left out as unknown drugs
+    (``unknown_drug`` of ``visit_rules_table``, which leaves the names to the visits)."""
+    at, params = at_months(months, "v.month")
     sql, params = scoped_sql(con, flt, settings, f"""
-        SELECT DISTINCT r.cs_drug FROM {table} r JOIN analysed p ON p._pid = r._pid
-        WHERE {at} AND r.unknown_drug ORDER BY r.cs_drug""", params)
+        SELECT DISTINCT v.cs_drug FROM _visits v JOIN analysed p ON p._pid = v._pid
+        WHERE {at} AND {unknown_drug_dose_sql("v.cs_dose_mg", "v._cs_factor")} ORDER BY v.cs_drug""", params)
     return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
