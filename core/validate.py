@@ -24,7 +24,7 @@ from core.lookalike_ids import lookalike_issues, unknown_lookalike_issues
 from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCount, value_text
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
-from core.values import arrow_text, is_text_column
+from core.values import arrow_text, ascii_alnum_with_digit, is_text_column
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 
@@ -144,8 +144,7 @@ def _candidate_rows(ids: pd.Series, piece: Piece) -> list[int]:
     header = normalise(piece.headers.get("patient_id", "patient_id"))
     if re.search("[0-9]", header):
         return _asked_rows(text, np.arange(len(text)), header, piece)
-    plain = pc.fill_null(pc.and_(pc.ascii_is_alnum(text), pc.invert(pc.ascii_is_alpha(text))), False).to_numpy(
-        zero_copy_only=False)
+    plain = ascii_alnum_with_digit(text)
     if not plain.any():
         return _asked_rows(text, np.arange(len(text)), header, piece)
     rest = np.flatnonzero(~plain)

@@ -38,7 +38,7 @@ _PLAIN_NUMBER_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
 _MONTH_RE = re.compile(rf"^\s*(?:m|mois|months?)?\s*({_NUMBER})\s*(?:mois|months?)?\s*$", re.IGNORECASE)
 # Beyond 2**53 a float no longer holds every integer exactly.
 _MAX_EXACT = 2.0**53
-_MAX_EXACT_INT = 2**53
+_MAX_EXACT_INT = int(_MAX_EXACT)
 # Whole floats below this are written as integers (Arrow's 38-digit decimals).
 _MAX_DECIMAL = 1e38
 
@@ -119,14 +119,20 @@ def _marks_only(cell: object) -> bool:
             and any(unicodedata.category(ch)[0] in "PS" for ch in cell if ch != "?"))
 
 
+def ascii_alnum_with_digit(text: pa.Array) -> np.ndarray:
+    """Whether each cell of Arrow text is ASCII letters and digits with a digit among
+    them (P000123: most ids; a null cell is not): two cheap passes, no regular expression."""
+    return pc.fill_null(pc.and_(pc.ascii_is_alnum(text), pc.invert(pc.ascii_is_alpha(text))), False).to_numpy(
+        zero_copy_only=False)
+
+
 def has_digit(text: pa.Array) -> np.ndarray:
     """Whether each cell of Arrow text has a digit (0-9; a null cell has none).
 
-    Cells of ASCII letters and digits, not all letters (P000123: most ids), are told by
-    two cheap passes; a regular expression reads only the other cells.
+    Cells of ASCII letters and digits, not all letters (``ascii_alnum_with_digit``), are
+    told at once; a regular expression reads only the other cells.
     """
-    plain = pc.fill_null(pc.and_(pc.ascii_is_alnum(text), pc.invert(pc.ascii_is_alpha(text))), False).to_numpy(
-        zero_copy_only=False)
+    plain = ascii_alnum_with_digit(text)
     rest = np.flatnonzero(~plain)
     if len(rest):
         asked = text if len(rest) == len(text) else text.take(pa.array(rest))
