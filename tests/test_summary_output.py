@@ -69,6 +69,14 @@ def test_readable_json_matches_json_dumps_on_edge_cases(document):
         json.loads(json.dumps(document, indent=2)), sort_keys=True)
 
 
+def test_each_list_item_is_the_text_json_dumps_writes_for_it():
+    items = ["é \" \\ \n", 1, 2.5, -0.0, 1e300, 2**70, float("nan"), float("-inf"), None, True, [], {},
+             {"patient_id": "P1", "month": 3, "reason": None, 1: "int key", None: [1, "x"]}, [[1, {"a": "b"}]]]
+    lines = readable_json({"items": items}).splitlines()[2:-2]
+    assert [line.strip().rstrip(",") for line in lines] == [
+        json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in items]
+
+
 def test_records_give_the_values_and_types_of_pandas_to_dict():
     frame = pd.DataFrame({
         "text": pd.array(["x", None, "é"], dtype="string"),
