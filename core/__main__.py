@@ -19,4 +19,8 @@ except BrokenPipeError:
     # still buffered would fail again at exit; it goes to the null device instead.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     code = 1
+# Python's last collection at exit would walk every object still alive, the libraries'
+# modules above all (pandas alone: 0.08 s); frozen objects are left out of it. Modules
+# are still torn down and exit handlers still run; only reference cycles are not freed.
+gc.freeze()
 sys.exit(code)
