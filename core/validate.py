@@ -25,6 +25,7 @@ from core.report import CODES, ERROR, REJECTED, WARNING, Issue, Report, TableCou
 from core.schema import COLUMNS, CS_DRUG_FACTORS, TABLES, TEXT
 from core.scoring import drug_factor
 from core.values import arrow_text, ascii_alnum_with_digit, is_text_column
+from core.workers import map_in_threads
 
 KEYS = {"patients": ("patient_id",), "visits": ("patient_id", "month"), "events": ("patient_id", "month", "type")}
 
@@ -250,10 +251,13 @@ def _has_required(piece: Piece, report: Report) -> bool:
 def _parse(piece: Piece, index: int, report: Report) -> pd.DataFrame:
     """Parse every column of one piece; flag invalid and implausible cells (set missing)."""
     out: dict[str, pd.Series] = {}
-    for name in piece.cells.columns:
+    names = list(piece.cells.columns)
+    columns = [COLUMNS[piece.table].get(name) for name in names]
+    # The columns are parsed a few at a time; their issues are then said in column order.
+    every = map_in_threads(lambda nc: parse_cells(piece.cells[nc[0]], nc[1].kind if nc[1] else TEXT),
+                           zip(names, columns))
+    for name, col, parsed in zip(names, columns, every):
         raw = piece.cells[name]
-        col = COLUMNS[piece.table].get(name)
-        parsed = parse_cells(raw, col.kind if col else TEXT)
         invalid = parsed.invalid.to_numpy(dtype=bool)
         implausible = _outside(parsed.values, col.low, col.high) if col else np.zeros(len(raw), dtype=bool)
         out[name] = parsed.values.mask(invalid | implausible)
