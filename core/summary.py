@@ -21,6 +21,7 @@ from core.settings import Settings
 from core.stats import Continuous, Proportion
 from core.steroids import Steroids, steroids
 from core.suppression import suppress_summary
+from core.workers import map_in_threads
 
 SCHEMA = "cohort-summary/1"
 
@@ -60,9 +61,12 @@ def _median(est: Continuous) -> dict:
 def build_summary(cohort, filter: Filter | None = None, settings: Settings = Settings()) -> dict:
     """The ``cohort-summary/1`` document of ``cohort`` (optionally a subgroup)."""
     flt = resolve_filter(cohort, filter)
-    return summary_document(populations(cohort, flt, settings), baseline(cohort, flt, settings).table,
-                            response(cohort, flt, settings), biology(cohort, flt, settings),
-                            steroids(cohort, flt, settings), safety(cohort, flt, settings), flt, settings)
+    # The panels in threads: one's queries run in DuckDB (one at a time, under the
+    # connection's lock) while another's results are read in Python. Response first: its
+    # query makes the visits' derived table, the longest step, that biology and steroids read.
+    panels = (response, populations, baseline, safety, biology, steroids)
+    resp, pops, base, safe, bio, cs = map_in_threads(lambda panel: panel(cohort, flt, settings), panels)
+    return summary_document(pops, base.table, resp, bio, cs, safe, flt, settings)
 
 
 def summary_document(pops: Populations, table: BaselineTable, resp: ResponseResult, bio: Biology, cs: Steroids,
