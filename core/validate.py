@@ -286,13 +286,14 @@ def _check_drugs(drugs: pd.Series, piece: Piece, report: Report) -> None:
     """A warning per ``cs_drug`` cell naming no known drug (or two): the value is kept,
     the patient counts as on corticosteroids, and the dose is left out of the
     prednisone-equivalent summaries (``core.scoring.drug_name``)."""
-    text = drugs.astype("string").str.strip()
-    unknown = (drug_factor(text).isna() & text.notna()).to_numpy(dtype=bool)
+    # A blank cell has factor 1 (no drug): NA is a name that is not a known drug.
+    unknown = drug_factor(drugs).isna().to_numpy(dtype=bool)
     if not unknown.any():
         return
     accepted = ", ".join(CS_DRUG_FACTORS)
     header = piece.headers.get("cs_drug", "cs_drug")
-    for row, value in zip(piece.rows[unknown], text[unknown]):  # flagged cells only
+    text = drugs[unknown].astype("string").str.strip()  # flagged cells only
+    for row, value in zip(piece.rows[unknown], text):
         report.issues.append(Issue.of(
             WARNING, "unknown_drug", {"value": str(value), "accepted": accepted}, file=piece.file,
             sheet=piece.sheet, row=int(row), column=header, value=str(value), table=piece.table))
