@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from core.schema import TABLES, quote_identifier
 from core.scoring import drug_factor
+from core.workers import map_in_threads
 
 # A column of the visits and events frames validation gives (``core.validate.check_cohort``):
 # the row of the patients frame holding each row's patient. Not stored.
@@ -57,6 +58,7 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
     # visit or event takes its patient's number (NULL for an id with no patient row,
     # which no join then matches).
     patient_ids, patient_pid = pa.array([], pa.large_string()), pa.array([], pa.int32())
+    staged_tables = []
     for table, columns in TABLES.items():
         frame = frames.get(table)
         canonical = {c.name for c in columns}
@@ -102,16 +104,26 @@ def create_cohort_db(frames: dict[str, pd.DataFrame | None]) -> duckdb.DuckDBPyC
         # column; a missing key (NaN here) that decides the order leaves it to the sort.
         if not rows_in_order([arrow.column(k).to_numpy() for k in keys]):
             arrow = arrow.take(pc.sort_indices(arrow, sort_keys=[(k, "ascending") for k in keys]))
-        con.register("_staged", arrow)
-        con.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) SELECT _pid, {cols_sql} FROM _staged")
-        con.unregister("_staged")
+        staged_tables.append((stored, cols_sql, arrow))
         if table == "patients":
             patient_pid = pid
+    # The tables' rows go in at once, each table by its own cursor: DuckDB inserts a
+    # table's rows in order, on one core (a registry's three tables: 0.14 s, not 0.18 s).
+    map_in_threads(lambda staged: _insert(con, *staged), staged_tables)
     # Once loaded, the cohort needs no file: refuse COPY, read_csv, ATTACH, extensions and
     # scans of Python variables; the lock stops a later SET from turning any of it back on.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def _insert(con: duckdb.DuckDBPyConnection, stored: str, cols_sql: str, arrow: pa.Table) -> None:
+    """Insert ``arrow``'s rows (with ``_pid``) into the table ``stored`` through a cursor
+    of ``con`` (a connection of its own to the same database, closed after)."""
+    with con.cursor() as cursor:
+        cursor.register("_staged", arrow)
+        cursor.execute(f"INSERT INTO {stored} (_pid, {cols_sql}) SELECT _pid, {cols_sql} FROM _staged")
+        cursor.unregister("_staged")
 
 
 # An id as text, number, text, number, rest (each part possibly empty); digits are 0-9.
