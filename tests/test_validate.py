@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.loader import load_cohort
@@ -422,3 +423,17 @@ def test_a_summary_label_with_a_digit_is_no_patient(last: str, rejected: bool) -
     result = _load(("patients.csv", f"patient_id;sex;age\nP1;F;40\nP2;M;41\n{last}\n"))
     said = [(i.code, i.row) for i in result.report.issues if i.code == "not_a_data_row"]
     assert (said, result.report.counts["patients"].kept) == (([("not_a_data_row", 4)], 2) if rejected else ([], 3))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_repeated_visits_are_the_pairs_pandas_finds_repeated(seed):
+    from core.validate import _repeated_pairs
+
+    rng = np.random.default_rng(seed)
+    n = 5000
+    patient = rng.integers(0, [50, 2_000_000, 3, 1000, 10][seed], n)
+    month = rng.choice([0, 3, 6, 12, 600, 599, 1], n) if seed % 2 else rng.integers(0, 601, n)
+    expected = pd.DataFrame({"patient": patient, "month": month}).duplicated(keep="first").to_numpy()
+    assert (_repeated_pairs(patient, month) == expected).all()
+    assert expected.any() or seed == 1
+    assert _repeated_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).size == 0
