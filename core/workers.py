@@ -21,9 +21,13 @@ WORKERS = min(4, os.cpu_count() or 1)
 
 def map_in_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """``[function(item) for item in items]``, in that order, computed in threads; the
-    first exception raised is raised here."""
+    first exception raised is raised here (an interruption too), once the items under
+    way have finished: the items not yet started are not started."""
     items = list(items)
     if WORKERS == 1 or len(items) < 2:
         return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    try:
         return list(pool.map(function, items))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -40,6 +40,22 @@ def test_an_exception_in_one_item_is_raised():
         map_in_threads(work, range(6))
 
 
+def test_after_an_exception_the_items_not_yet_started_are_not_started(monkeypatch):
+    monkeypatch.setattr(core.workers, "WORKERS", 2)
+    started = []
+
+    def work(item):
+        started.append(item)
+        if item == 0:
+            raise ValueError("first")
+        threading.Event().wait(0.2)  # item 1, under way meanwhile, finishes
+        return item
+
+    with pytest.raises(ValueError, match="first"):
+        map_in_threads(work, range(20))
+    assert 0 in started and len(started) < 20
+
+
 def _upload() -> list[tuple[str, bytes]]:
     """Patients and visits with invalid and implausible cells in several columns, as a
     CSV and as a Parquet file (each file's columns are read in threads)."""
