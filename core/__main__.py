@@ -7,8 +7,8 @@ from core.cli import main
 
 # A command runs once and exits. Python's cyclic garbage collector would walk the
 # hundreds of thousands of objects a registry's run builds, again and again, to free
-# next to nothing (a 200,000-patient summary: 0.1 s of 2.5, and the same peak memory
-# without it; the poster's exports: 1 s of 13). Memory freed by reference counting is
+# next to nothing (a 200,000-patient summary: 0.1 s of 2.5, for a peak memory a few per
+# cent higher at most; the poster's exports: 1 s of 13). Memory freed by reference counting is
 # freed as before; the few reference cycles go with the process.
 gc.disable()
 try:
